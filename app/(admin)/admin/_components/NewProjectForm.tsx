@@ -1,0 +1,38 @@
+"use client";
+import { useActionState } from "react";
+import { PROJECT_DEFAULTS } from "@/db/schema/constants";
+import { createProjectAction, type ActionState } from "../actions";
+import { Field, FormMessage, controlProps } from "./Field";
+
+export function NewProjectForm() {
+  const [state, formAction, pending] = useActionState(createProjectAction, { ok: false } as ActionState);
+  const v = state.values;
+  const e = state.errors ?? {};
+  return (
+    <form action={formAction} aria-label="New project" noValidate>
+      <div className="row">
+        <Field label="Slug" id="project-slug" error={e.slug}>
+          <input name="slug" required defaultValue={v?.slug} placeholder="helpfulness-v1" autoComplete="off" {...controlProps("project-slug", e.slug)} />
+        </Field>
+        <Field label="Name" id="project-name" error={e.name}>
+          <input name="name" required defaultValue={v?.name} {...controlProps("project-name", e.name)} />
+        </Field>
+        <Field label="Overlap (judgments per item)" id="project-overlap" error={e.overlap}>
+          <input name="overlap" type="number" min={1} max={100} defaultValue={v?.overlap ?? PROJECT_DEFAULTS.overlap} {...controlProps("project-overlap", e.overlap)} />
+        </Field>
+        <Field label="Lease (minutes)" id="project-lease-minutes" error={e.leaseMinutes}>
+          <input name="leaseMinutes" type="number" min={1} max={1440} defaultValue={v?.leaseMinutes ?? PROJECT_DEFAULTS.leaseMinutes} {...controlProps("project-lease-minutes", e.leaseMinutes)} />
+        </Field>
+      </div>
+      <Field label="Guidelines (Markdown)" id="project-guidelines" error={e.guidelines}>
+        <textarea name="guidelines" rows={6} defaultValue={v?.guidelines} {...controlProps("project-guidelines", e.guidelines)} />
+      </Field>
+      <div className="actions">
+        <button className="primary" type="submit" disabled={pending} data-testid="project-create">
+          {pending ? "Creating…" : "Create project"}
+        </button>
+        <FormMessage state={state} testId="project-message" />
+      </div>
+    </form>
+  );
+}

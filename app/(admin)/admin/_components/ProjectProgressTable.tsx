@@ -1,0 +1,50 @@
+// Every project with how far its judging has come; shared by the admin and manager overviews.
+import Link from "next/link";
+import type { ProjectSummary } from "@/lib/services/projects";
+
+export function ProjectProgressTable({ projects, linkBase }: { projects: ProjectSummary[]; linkBase?: string }) {
+  if (projects.length === 0) return <p className="muted" data-testid="projects-empty">No projects yet.</p>;
+  return (
+    <table className="data" data-testid="projects-table">
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">Slug</th>
+          <th scope="col">Overlap</th>
+          <th scope="col">Items</th>
+          <th scope="col">Judgments</th>
+          <th scope="col">Items complete</th>
+        </tr>
+      </thead>
+      <tbody>
+        {projects.map((p) => (
+          <tr key={p.slug} data-testid={`project-row-${p.slug}`}>
+            <td>{linkBase ? <Link href={`${linkBase}/${p.slug}`}>{p.name}</Link> : p.name}</td>
+            <td><code>{p.slug}</code></td>
+            <td>{p.overlap}</td>
+            <td>{p.progress.items}</td>
+            <td>{p.progress.judgments}</td>
+            <td className="complete">
+              <CompleteBar name={p.name} complete={p.progress.completeItems} total={p.progress.items} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Items with as many judgments as the project's overlap asks for, as a count and a bar. */
+export function CompleteBar({ name, complete, total }: { name: string; complete: number; total: number }) {
+  const percent = total ? Math.round((complete / total) * 100) : 0;
+  return (
+    <>
+      <span>
+        {complete} / {total} ({percent}%)
+      </span>
+      <div className="progress" role="progressbar" aria-label={`${name}: items complete`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+        <span style={{ width: `${percent}%` }} />
+      </div>
+    </>
+  );
+}

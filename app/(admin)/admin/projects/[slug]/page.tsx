@@ -1,0 +1,55 @@
+import { notFound } from "next/navigation";
+import { contextFor, requirePageCaller } from "@/lib/auth/session";
+import type { Ctx } from "@/lib/services/context";
+import { AppError } from "@/lib/services/errors";
+import { getProject, projectProgress, type Project } from "@/lib/services/projects";
+import { CompleteBar } from "../../_components/ProjectProgressTable";
+import { ExportForm } from "./_components/ExportForm";
+import { ImportForm } from "./_components/ImportForm";
+
+export default async function ProjectPage({ params }: { params: Promise<{ slug: string }> }) {
+  const caller = await requirePageCaller("project:write");
+  const { slug } = await params;
+  const ctx = contextFor(caller);
+  const project = findProject(ctx, slug);
+  if (!project) notFound();
+  const progress = projectProgress(ctx, project);
+  return (
+    <>
+      <h1>{project.name}</h1>
+      <section className="panel" aria-labelledby="progress-heading">
+        <h2 id="progress-heading">Progress</h2>
+        <dl className="stats" data-testid="project-progress">
+          <div><dt>Items</dt><dd data-testid="progress-items">{progress.items}</dd></div>
+          <div><dt>Judgments</dt><dd data-testid="progress-judgments">{progress.judgments}</dd></div>
+          <div><dt>Items complete</dt><dd data-testid="progress-complete">{progress.completeItems}</dd></div>
+          <div><dt>Overlap</dt><dd>{project.overlap}</dd></div>
+          <div><dt>Lease</dt><dd>{project.leaseMinutes} min</dd></div>
+        </dl>
+        <CompleteBar name={project.name} complete={progress.completeItems} total={progress.items} />
+        <details data-testid="project-guidelines">
+          <summary>Guidelines</summary>
+          {project.guidelines.trim() ? <pre className="guidelines">{project.guidelines}</pre> : <p className="muted">No guidelines written.</p>}
+        </details>
+      </section>
+      <section className="panel" aria-labelledby="import-heading">
+        <h2 id="import-heading">Import items</h2>
+        <ImportForm slug={project.slug} />
+      </section>
+      <section className="panel" aria-labelledby="export-heading">
+        <h2 id="export-heading">Export</h2>
+        <ExportForm slug={project.slug} />
+      </section>
+    </>
+  );
+}
+
+/** The project, or null when there is none with that slug (the page then 404s, outside any try). */
+function findProject(ctx: Ctx, slug: string): Project | null {
+  try {
+    return getProject({ ctx, input: { slug } });
+  } catch (err) {
+    if (err instanceof AppError && err.code === "not_found") return null;
+    throw err;
+  }
+}

@@ -1,0 +1,24 @@
+"use client";
+import type { Prompt as PromptValue } from "@/lib/formats/record";
+import { Markdown } from "./Markdown";
+
+/** A single-turn prompt as text; a conversation as its turns. */
+export function Prompt({ prompt }: { prompt: PromptValue }) {
+  if (typeof prompt === "string") {
+    return (
+      <section className="ws-prompt" aria-label="Prompt" data-testid="prompt">
+        <Markdown text={prompt} />
+      </section>
+    );
+  }
+  return (
+    <section className="ws-prompt" aria-label="Conversation" data-testid="prompt">
+      {prompt.map((m, i) => (
+        <div key={i} className={`turn ${m.role}`}>
+          <div className="role">{m.role}</div>
+          <Markdown text={m.content} />
+        </div>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,33 @@
+import Link from "next/link";
+import { contextFor, requirePageCaller } from "@/lib/auth/session";
+import { listProjects } from "@/lib/services/projects";
+
+export default async function AnnotateHome() {
+  const caller = await requirePageCaller("task:work");
+  const projects = listProjects({ ctx: contextFor(caller) });
+  return (
+    <>
+      <h1>Your projects</h1>
+      {projects.length === 0 && <p className="muted">No projects yet. An admin adds them.</p>}
+      <table className="data">
+        <thead>
+          <tr><th>Project</th><th>Judged by you</th><th>Project complete</th><th /></tr>
+        </thead>
+        <tbody>
+          {projects.map((p) => (
+            <tr key={p.slug}>
+              <td>{p.name}</td>
+              <td>{p.mine}</td>
+              <td>{p.progress.items ? Math.round((100 * p.progress.completeItems) / p.progress.items) : 0}%</td>
+              <td>
+                <Link className="button primary" href={`/annotate/${p.slug}`} data-testid={`start-${p.slug}`}>
+                  Start
+                </Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

@@ -1,0 +1,5 @@
+export * from "./constants";
+export * from "./users";
+export * from "./projects";
+export * from "./judgments";
+export * from "./audit";

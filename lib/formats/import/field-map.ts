@@ -1,0 +1,199 @@
+// Field maps: how the columns of an arbitrary JSON/CSV source become an import record, written as a
+// one-line spec such as `prompt=instruction+input,responses=response1|response2,models=cmp_key`.
+//
+// Grammar (also exported as FIELD_MAP_HELP for the README and the CLI):
+//
+//   spec    := entry ("," entry)*
+//   entry   := key "=" value
+//   prompt=F | prompt=F+G+…        one field, or several joined with "\n\n" (empty parts skipped)
+//   responses=F|G|…                2 to 8 fields, in slot order (A, B, …)
+//   models=F|G|…                   one field per response
+//   models=F  [models_sep=S]       one field split on S (default "_") into one name per response
+//   id=F   gold=F   priority=F
+//   metadata=F|G|… | metadata=*    fields copied into the item's metadata (* = all unmapped fields)
+//   annotations=F|G|…              one external annotation per field, named after the field
+//   labels=V:C,V:C,…               value → choice (A, B, tie, both_bad) for annotations and gold
+//
+// A part without "=" continues the entry before it, which is what lets `labels=0:tie,1:A,2:B` sit
+// inside a comma-separated spec. Only labels takes continuations.
+
+import { CHOICES, type Choice } from "../record";
+
+export interface FieldMap {
+  id?: string;
+  /** Fields joined with a blank line to make the prompt; a single field may hold a message list. */
+  prompt: string[];
+  responses: string[];
+  models?: { fields: string[] } | { field: string; separator: string };
+  metadata?: string[] | "*";
+  annotations?: string[];
+  /** Source value (as text) → choice. Without labels, values must already be choices. */
+  labels?: Record<string, Choice>;
+  gold?: string;
+  priority?: string;
+}
+
+export class FieldMapError extends Error {
+  readonly code = "bad_request:field_map";
+  constructor(message: string) {
+    super(message);
+    this.name = "FieldMapError";
+  }
+}
+
+export const FIELD_MAP_HELP = `A field map says which source fields make up each part of an item:
+
+  KEY=VALUE,KEY=VALUE,...
+
+  prompt=F            the prompt is field F (text, or a JSON list of {role, content} messages)
+  prompt=F+G          several fields joined with a blank line; empty fields are skipped
+  responses=F|G       the responses, in slot order (2 to 8 fields)
+  models=F|G          one model name per response
+  models=F            one field holding all model names, split on models_sep
+  models_sep=S        the separator for models=F (default "_"); a value that does not split into
+                      exactly one name per response is rejected, never guessed
+  id=F                the item id (numbers become text)
+  metadata=F|G        fields copied into the item's metadata; metadata=* copies every field the
+                      map does not otherwise use
+  annotations=F|G     one external annotation per field, named after the field; an empty value
+                      means that annotator gave no label
+  labels=V:C,V:C      how annotation and gold values translate to the choices A, B, tie, both_bad
+                      (A is the first response, B the second); without labels, values must
+                      already be choices
+  gold=F              the known answer, translated with labels
+  priority=F          a number; higher is served first
+
+Field names are top-level JSON keys or CSV header names and cannot contain , | + = or :.
+A part without "=" continues the entry before it, so labels=0:tie,1:A,2:B is one entry.
+Numbers and booleans in text fields are written as text (true becomes "true").
+
+Example (PandaLM test set):
+  id=idx,prompt=instruction+input,responses=response1|response2,models=cmp_key,
+  metadata=motivation_app,annotations=annotator1|annotator2|annotator3,labels=0:tie,1:A,2:B`;
+
+const KEYS = [
+  "id",
+  "prompt",
+  "responses",
+  "models",
+  "models_sep",
+  "metadata",
+  "annotations",
+  "labels",
+  "gold",
+  "priority",
+] as const;
+type Key = (typeof KEYS)[number];
+
+/** Parses a field-map spec; throws FieldMapError naming the offending entry. */
+export function parseFieldMap(spec: string): FieldMap {
+  const entries = new Map<Key, string>();
+  let last: Key | undefined;
+  for (const rawPart of spec.split(",")) {
+    const part = rawPart.trim();
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    if (eq < 0) {
+      if (last !== "labels") {
+        throw new FieldMapError(`"${part}": expected KEY=VALUE (keys: ${KEYS.join(", ")})`);
+      }
+      entries.set("labels", `${entries.get("labels")},${part}`);
+      continue;
+    }
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (!(KEYS as readonly string[]).includes(key)) {
+      throw new FieldMapError(`"${key}": unknown key (keys: ${KEYS.join(", ")})`);
+    }
+    if (entries.has(key as Key)) throw new FieldMapError(`${key}: given twice`);
+    if (value === "") throw new FieldMapError(`${key}: missing a value`);
+    entries.set(key as Key, value);
+    last = key as Key;
+  }
+
+  const promptSpec = entries.get("prompt");
+  const responsesSpec = entries.get("responses");
+  if (!promptSpec) throw new FieldMapError("prompt: required (e.g. prompt=instruction)");
+  if (!responsesSpec) throw new FieldMapError("responses: required (e.g. responses=response1|response2)");
+
+  const map: FieldMap = {
+    prompt: fieldList("prompt", promptSpec, "+"),
+    responses: fieldList("responses", responsesSpec, "|"),
+  };
+  if (map.responses.length < 2 || map.responses.length > 8) {
+    throw new FieldMapError(`responses: expected 2 to 8 fields, got ${map.responses.length}`);
+  }
+
+  const id = entries.get("id");
+  if (id) map.id = singleField("id", id);
+  const gold = entries.get("gold");
+  if (gold) map.gold = singleField("gold", gold);
+  const priority = entries.get("priority");
+  if (priority) map.priority = singleField("priority", priority);
+
+  const models = entries.get("models");
+  const separator = entries.get("models_sep");
+  if (models) {
+    const fields = fieldList("models", models, "|");
+    if (fields.length === 1) {
+      map.models = { field: fields[0], separator: separator ?? "_" };
+    } else {
+      if (separator) throw new FieldMapError("models_sep: only applies to a single models field");
+      if (fields.length !== map.responses.length) {
+        throw new FieldMapError(
+          `models: expected one field per response (${map.responses.length}), got ${fields.length}`,
+        );
+      }
+      map.models = { fields };
+    }
+  } else if (separator) {
+    throw new FieldMapError("models_sep: given without models");
+  }
+
+  const metadata = entries.get("metadata");
+  if (metadata) map.metadata = metadata === "*" ? "*" : fieldList("metadata", metadata, "|");
+  const annotations = entries.get("annotations");
+  if (annotations) map.annotations = fieldList("annotations", annotations, "|");
+
+  const labels = entries.get("labels");
+  if (labels) {
+    if (!map.annotations && !map.gold) throw new FieldMapError("labels: given without annotations or gold");
+    map.labels = parseLabels(labels);
+  }
+  return map;
+}
+
+function parseLabels(spec: string): Record<string, Choice> {
+  const labels: Record<string, Choice> = {};
+  for (const rawPair of spec.split(/[,|]/)) {
+    const pair = rawPair.trim();
+    if (pair === "") continue;
+    const colon = pair.lastIndexOf(":");
+    if (colon <= 0) throw new FieldMapError(`labels: "${pair}" should be VALUE:CHOICE (e.g. 1:A)`);
+    const value = pair.slice(0, colon).trim();
+    const choice = pair.slice(colon + 1).trim();
+    if (!(CHOICES as readonly string[]).includes(choice)) {
+      throw new FieldMapError(`labels: "${choice}" is not a choice (${CHOICES.join(", ")})`);
+    }
+    if (value in labels) throw new FieldMapError(`labels: value "${value}" given twice`);
+    labels[value] = choice as Choice;
+  }
+  if (Object.keys(labels).length === 0) throw new FieldMapError("labels: no VALUE:CHOICE pairs");
+  return labels;
+}
+
+function fieldList(key: string, value: string, separator: "|" | "+"): string[] {
+  const fields = value.split(separator).map((f) => f.trim());
+  for (const field of fields) checkFieldName(key, field);
+  return fields;
+}
+
+function singleField(key: string, value: string): string {
+  checkFieldName(key, value);
+  return value;
+}
+
+function checkFieldName(key: string, field: string): void {
+  if (field === "") throw new FieldMapError(`${key}: empty field name`);
+  if (/[|+=:]/.test(field)) throw new FieldMapError(`${key}: "${field}" is not a field name`);
+}

@@ -1,0 +1,42 @@
+// What every service call receives besides its input: the database and who is acting.
+import { count, type SQL } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { Db } from "@/db/client";
+import type { RoleName } from "@/db/schema/constants";
+import { can, type Scope } from "@/lib/auth/permissions";
+import { AppError } from "./errors";
+
+export interface Caller {
+  userId: number;
+  email: string;
+  role: RoleName;
+}
+
+export interface Ctx {
+  db: Db;
+  /** Null when the system itself acts: the CLI run by the operator, seeding. */
+  caller: Caller | null;
+  now?: () => number;
+}
+
+export function nowOf(ctx: Ctx): number {
+  return ctx.now ? ctx.now() : Date.now();
+}
+
+/** Refuses unless the caller's role grants the scope; the system (no caller) may do anything. */
+export function requireScope(ctx: Ctx, scope: Scope): void {
+  if (!ctx.caller) return;
+  if (!can(ctx.caller.role, scope)) {
+    throw new AppError("forbidden", `Your role (${ctx.caller.role}) does not allow ${scope}.`);
+  }
+}
+
+export function requireCaller(ctx: Ctx): Caller {
+  if (!ctx.caller) throw new AppError("unauthorized", "This action needs a signed-in user.");
+  return ctx.caller;
+}
+
+/** Synchronous row count (drizzle's $count is awaitable only). */
+export function countRows(db: Db, table: SQLiteTable, where?: SQL): number {
+  return db.select({ n: count() }).from(table).where(where).get()!.n;
+}

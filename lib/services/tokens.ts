@@ -1,0 +1,80 @@
+// API tokens: created for a user, shown once, stored as a sha256 hash, acting with the user's role.
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
+import { apiTokens, users } from "@/db/schema";
+import { audit } from "./audit";
+import { nowOf, requireScope, type Caller, type Ctx } from "./context";
+import { notFound, parseInput } from "./errors";
+
+const TOKEN_PREFIX = "arb_";
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export const tokenInput = z.object({
+  email: z.string().trim().toLowerCase().email("must be an email address"),
+  name: z.string().trim().min(1).max(200).optional(),
+});
+
+export function createToken({ ctx, input }: { ctx: Ctx; input: z.input<typeof tokenInput> }): { token: string; id: number; name: string } {
+  requireScope(ctx, "token:manage");
+  const data = parseInput(tokenInput, input);
+  const token = TOKEN_PREFIX + randomBytes(24).toString("base64url");
+  return ctx.db.transaction((tx) => {
+    const user = tx.select({ id: users.id, external: users.external }).from(users).where(eq(users.email, data.email)).get();
+    if (!user || user.external) throw notFound(`User ${data.email}`);
+    const row = tx
+      .insert(apiTokens)
+      .values({ userId: user.id, name: data.name ?? "api", tokenHash: hashToken(token), prefix: token.slice(0, 10), createdAt: nowOf(ctx) })
+      .returning({ id: apiTokens.id, name: apiTokens.name })
+      .get();
+    audit(tx, ctx, { action: "token.create", targetType: "token", targetId: row.id, detail: { user: data.email, name: row.name } });
+    return { token, ...row };
+  });
+}
+
+export function listTokens({ ctx }: { ctx: Ctx }) {
+  requireScope(ctx, "token:manage");
+  return ctx.db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      prefix: apiTokens.prefix,
+      email: users.email,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .orderBy(desc(apiTokens.id))
+    .all();
+}
+
+export function revokeToken({ ctx, input }: { ctx: Ctx; input: { id: number } }): void {
+  requireScope(ctx, "token:manage");
+  ctx.db.transaction((tx) => {
+    const res = tx.update(apiTokens).set({ revokedAt: nowOf(ctx) }).where(and(eq(apiTokens.id, input.id), isNull(apiTokens.revokedAt))).run();
+    if (res.changes === 0) throw notFound(`Token ${input.id}`);
+    audit(tx, ctx, { action: "token.revoke", targetType: "token", targetId: input.id });
+  });
+}
+
+/** The caller a bearer token acts as, or null for an unknown or revoked token. */
+export function resolveToken(ctx: Ctx, token: string): Caller | null {
+  const row = ctx.db
+    .select({ id: apiTokens.id, userId: users.id, email: users.email, role: users.role, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)))
+    .get();
+  if (!row) return null;
+  const now = nowOf(ctx);
+  // Recording every use would turn each API read into a write; once a minute is enough to see activity.
+  if (!row.lastUsedAt || now - row.lastUsedAt > 60_000) {
+    ctx.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
+  }
+  return { userId: row.userId, email: row.email, role: row.role };
+}

@@ -1,0 +1,35 @@
+// One annotator in its own process and connection: claims and judges until nothing is left.
+import { openDatabase } from "@/db/client";
+import { claimNext, skipAssignment } from "@/lib/services/assignment";
+import { submitJudgment } from "@/lib/services/judgments";
+import type { RoleName } from "@/db/schema/constants";
+
+export async function run([file, userId, email, slug, skipEvery]: string[]) {
+  const db = openDatabase(file);
+  const ctx = { db, caller: { userId: Number(userId), email, role: "annotator" as RoleName } };
+  const every = Number(skipEvery || 0);
+  let judged = 0;
+  let busyRetries = 0;
+  for (let n = 1; ; n++) {
+    let task;
+    try {
+      task = claimNext({ ctx, input: { slug } });
+    } catch (e) {
+      if ((e as { code?: string }).code === "SQLITE_BUSY") {
+        busyRetries++;
+        continue;
+      }
+      throw e;
+    }
+    if (!task) break;
+    const choice = (["A", "B", "tie"] as const)[n % 3];
+    if (every && n % every === 0) {
+      skipAssignment({ ctx, input: { id: task.assignment.id, reason: "test" } });
+      continue;
+    }
+    submitJudgment({ ctx, input: { assignmentId: task.assignment.id, choice, client_id: `${userId}-${task.assignment.id}` } });
+    judged++;
+  }
+  db.$client.close();
+  return { judged, busyRetries };
+}

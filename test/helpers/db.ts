@@ -1,0 +1,73 @@
+// A fresh migrated SQLite file per test, and small factories that build rows through the services.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { openDatabase, type Db } from "@/db/client";
+import { runMigrations } from "@/db/migrate";
+import type { RoleName } from "@/db/schema/constants";
+import type { Caller, Ctx } from "@/lib/services/context";
+import { importItems } from "@/lib/services/importer";
+import { createProject, type ProjectInput } from "@/lib/services/projects";
+import { createUser } from "@/lib/services/users";
+import type { ImportRecord } from "@/lib/formats/record";
+
+export interface TempDb {
+  db: Db;
+  file: string;
+  system: Ctx;
+  close(): void;
+}
+
+export function tempDbFile(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-test-"));
+  return path.join(dir, "arbiter.db");
+}
+
+export function tempDb(): TempDb {
+  const file = tempDbFile();
+  const db = openDatabase(file);
+  runMigrations(db);
+  return {
+    db,
+    file,
+    system: { db, caller: null },
+    close() {
+      db.$client.close();
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+
+export function makeUser(t: TempDb, role: RoleName, email?: string): { caller: Caller; ctx: Ctx; password: string } {
+  const password = "password-" + ++counter;
+  const { user } = createUser({ ctx: t.system, input: { email: email ?? `${role}${counter}@test.local`, role, password } });
+  const caller = { userId: user.id, email: user.email, role: user.role };
+  return { caller, ctx: { db: t.db, caller }, password };
+}
+
+export function makeProject(t: TempDb, input: Partial<ProjectInput> = {}) {
+  return createProject({ ctx: t.system, input: { slug: `p${++counter}`, name: "Test project", ...input } });
+}
+
+export function pairRecord(i: number, extra: Partial<ImportRecord> = {}): ImportRecord {
+  return {
+    id: `item-${i}`,
+    prompt: `Question number ${i}?`,
+    responses: [
+      { content: `First answer to ${i}`, model: "model-x" },
+      { content: `Second answer to ${i}`, model: "model-y" },
+    ],
+    ...extra,
+  };
+}
+
+export function jsonl(records: unknown[]): string {
+  return records.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n") + "\n";
+}
+
+export async function importText(t: TempDb, slug: string, text: string, options: { skipInvalid?: boolean } = {}) {
+  return importItems({ ctx: t.system, input: { slug, source: () => Readable.from([text]), ...options } });
+}

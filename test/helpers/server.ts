@@ -1,0 +1,65 @@
+// What the HTTP and browser tests get from the shared server, and helpers to call it.
+import { inject } from "vitest";
+import { openDatabase } from "@/db/client";
+import type { Ctx } from "@/lib/services/context";
+
+export interface Account {
+  email: string;
+  password: string;
+  token: string;
+  id: number;
+}
+
+export interface ServerInfo {
+  baseUrl: string;
+  dbFile: string;
+  logFile: string;
+  users: Record<"admin" | "manager" | "annotator" | "annotator2", Account>;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    server: ServerInfo;
+  }
+}
+
+export function serverInfo(): ServerInfo {
+  return inject("server");
+}
+
+/** The server's database opened by the test process itself, for setting up fixtures through services. */
+export function systemCtx(): Ctx {
+  return { db: openDatabase(serverInfo().dbFile), caller: null };
+}
+
+/** Signs in through next-auth's credentials flow and returns the cookie header to send. */
+export async function login(email: string, password: string): Promise<string> {
+  const { baseUrl } = serverInfo();
+  const csrfRes = await fetch(`${baseUrl}/api/auth/csrf`);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const i = pair.indexOf("=");
+      jar.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+  };
+  keep(csrfRes);
+  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+  });
+  keep(res);
+  if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`login failed for ${email} (${res.status})`);
+  return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+}
+
+export function api(path: string, init: RequestInit & { token?: string; cookie?: string } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
+  if (init.cookie) headers.set("cookie", init.cookie);
+  return fetch(serverInfo().baseUrl + path, { ...init, headers });
+}

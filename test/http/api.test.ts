@@ -1,0 +1,141 @@
+// /api/v1 against the running production server: authentication, roles, and the judging flow.
+import { beforeAll, describe, expect, it } from "vitest";
+import { createProject } from "@/lib/services/projects";
+import { api, login, serverInfo, systemCtx } from "../helpers/server";
+
+const SLUG = "http-suite";
+const records = [1, 2, 3].map((i) => ({
+  id: `h${i}`,
+  prompt: `Prompt ${i}`,
+  responses: [
+    { content: `alpha ${i}`, model: "secret-model-1" },
+    { content: `beta ${i}`, model: "secret-model-2" },
+  ],
+}));
+const body = records.map((r) => JSON.stringify(r)).join("\n");
+
+beforeAll(() => {
+  const ctx = systemCtx();
+  createProject({ ctx, input: { slug: SLUG, name: "HTTP suite", overlap: 2 } });
+  ctx.db.$client.close();
+});
+
+const routes: [string, string][] = [
+  ["POST", `/api/v1/projects/${SLUG}/tasks/next`],
+  ["POST", "/api/v1/assignments/1/judgment"],
+  ["POST", "/api/v1/assignments/1/skip"],
+  ["POST", `/api/v1/projects/${SLUG}/items`],
+  ["GET", `/api/v1/projects/${SLUG}/export?format=trl-dpo`],
+];
+
+async function expectError(res: Response, status: number) {
+  expect(res.status).toBe(status);
+  const json = await res.json();
+  expect(json.error).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
+  expect(JSON.stringify(json)).not.toMatch(/at .*\.(js|ts):\d+/);
+}
+
+describe("authentication", () => {
+  it.each(routes)("%s %s refuses an anonymous caller with 401", async (method, path) => {
+    await expectError(await api(path, { method, body: method === "POST" ? "{}" : undefined }), 401);
+  });
+
+  it.each(routes)("%s %s refuses an unknown token with 401", async (method, path) => {
+    await expectError(await api(path, { method, token: "arb_not-a-token", body: method === "POST" ? "{}" : undefined }), 401);
+  });
+});
+
+describe("roles", () => {
+  it("an annotator cannot import or export", async () => {
+    const { annotator } = serverInfo().users;
+    await expectError(await api(`/api/v1/projects/${SLUG}/items`, { method: "POST", token: annotator.token, body }), 403);
+    await expectError(await api(`/api/v1/projects/${SLUG}/export?format=trl-dpo`, { token: annotator.token }), 403);
+  });
+
+  it("a manager cannot import, export or take tasks", async () => {
+    const { manager } = serverInfo().users;
+    await expectError(await api(`/api/v1/projects/${SLUG}/items`, { method: "POST", token: manager.token, body }), 403);
+    await expectError(await api(`/api/v1/projects/${SLUG}/export?format=trl-dpo`, { token: manager.token }), 403);
+    await expectError(await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", token: manager.token }), 403);
+  });
+});
+
+describe("the judging flow over HTTP", () => {
+  it("imports, leases, judges idempotently, skips and exports", async () => {
+    const { admin, annotator, annotator2 } = serverInfo().users;
+
+    // An invalid line rejects the whole file with its line number, and writes nothing.
+    const bad = await api(`/api/v1/projects/${SLUG}/items`, { method: "POST", token: admin.token, body: body + "\n{\"prompt\": 5}\n" });
+    expect(bad.status).toBe(400);
+    const badJson = await bad.json();
+    expect(badJson.errors[0].line).toBe(4);
+    expect(badJson.inserted).toBe(0);
+
+    const imported = await api(`/api/v1/projects/${SLUG}/items`, { method: "POST", token: admin.token, body });
+    expect(imported.status).toBe(200);
+    expect(await imported.json()).toMatchObject({ inserted: 3, duplicates: 0, errors: [] });
+    const again = await api(`/api/v1/projects/${SLUG}/items`, { method: "POST", token: admin.token, body: JSON.stringify(records) });
+    expect(await again.json()).toMatchObject({ inserted: 0, duplicates: 3 });
+
+    // The annotator signs in with a session cookie, like the browser does.
+    const cookie = await login(annotator.email, annotator.password);
+    const next = await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", cookie });
+    expect(next.status).toBe(200);
+    const task = await next.json();
+    expect(task).toMatchObject({
+      assignment: { id: expect.any(Number), expires_at: expect.any(String) },
+      item: { id: expect.any(Number), prompt: expect.stringMatching(/^Prompt \d$/), candidates: [{ slot: "A" }, { slot: "B" }] },
+      progress: expect.any(Object),
+    });
+    expect(JSON.stringify(task)).not.toContain("secret-model");
+    const same = await (await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", cookie })).json();
+    expect(same.assignment.id).toBe(task.assignment.id);
+
+    // Someone else cannot judge it.
+    const foreign = await api(`/api/v1/assignments/${task.assignment.id}/judgment`, {
+      method: "POST",
+      token: annotator2.token,
+      body: JSON.stringify({ choice: "A" }),
+    });
+    expect([403, 404]).toContain(foreign.status);
+
+    // A bad payload is a 400 naming the field.
+    const invalid = await api(`/api/v1/assignments/${task.assignment.id}/judgment`, { method: "POST", cookie, body: JSON.stringify({ choice: "C" }) });
+    await expectError(invalid, 400);
+
+    const judgment = { choice: "A", rationale: "clearer", duration_ms: 1234, client_id: "http-1" };
+    const first = await api(`/api/v1/assignments/${task.assignment.id}/judgment`, { method: "POST", cookie, body: JSON.stringify(judgment) });
+    expect(first.status).toBe(201);
+    const retry = await api(`/api/v1/assignments/${task.assignment.id}/judgment`, { method: "POST", cookie, body: JSON.stringify(judgment) });
+    expect(retry.status).toBe(200);
+    expect((await retry.json()).judgment.id).toBe((await first.json()).judgment.id);
+
+    // Skip the next one; it never comes back to this annotator.
+    const second = await (await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", cookie })).json();
+    const skip = await api(`/api/v1/assignments/${second.assignment.id}/skip`, { method: "POST", cookie, body: JSON.stringify({ reason: "unsure" }) });
+    expect(skip.status).toBe(200);
+    const third = await (await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", cookie })).json();
+    expect(third.item.id).not.toBe(second.item.id);
+    expect(third.item.id).not.toBe(task.item.id);
+    expect((await api(`/api/v1/assignments/${third.assignment.id}/judgment`, { method: "POST", cookie, body: JSON.stringify({ choice: "B" }) })).status).toBe(201);
+    expect((await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", cookie })).status).toBe(204);
+
+    // A second annotator agrees on the first item: it reaches a majority and is exported.
+    for (;;) {
+      const res = await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", token: annotator2.token });
+      if (res.status === 204) break;
+      const t = await res.json();
+      const choice = t.item.id === task.item.id ? t.item.candidates.find((c: { content: string }) => c.content === task.item.candidates[0].content).slot : "tie";
+      await api(`/api/v1/assignments/${t.assignment.id}/judgment`, { method: "POST", token: annotator2.token, body: JSON.stringify({ choice }) });
+    }
+    const exp = await api(`/api/v1/projects/${SLUG}/export?format=trl-dpo`, { token: admin.token });
+    expect(exp.status).toBe(200);
+    expect(exp.headers.get("content-type")).toContain("ndjson");
+    const lines = (await exp.text()).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toEqual([{ prompt: task.item.prompt, chosen: task.item.candidates[0].content, rejected: task.item.candidates[1].content }]);
+
+    const unknown = await api(`/api/v1/projects/${SLUG}/export?format=nope`, { token: admin.token });
+    await expectError(unknown, 400);
+    await expectError(await api(`/api/v1/projects/missing/tasks/next`, { method: "POST", cookie }), 404);
+  });
+});

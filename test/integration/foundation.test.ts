@@ -1,0 +1,281 @@
+// The foundation's promises on a real SQLite file: leasing, judging, skipping, importing, exporting.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { claimNext, skipAssignment } from "@/lib/services/assignment";
+import { submitJudgment } from "@/lib/services/judgments";
+import { openExport } from "@/lib/services/exporter";
+import { AppError } from "@/lib/services/errors";
+import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+
+let t: TempDb;
+beforeEach(() => {
+  t = tempDb();
+});
+afterEach(() => t.close());
+
+function count(table: string): number {
+  return t.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)).n;
+}
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppError) return e.code;
+    throw e;
+  }
+  return undefined;
+}
+
+describe("leasing and judging", () => {
+  it("serves an item with two slotted candidates and no model names", async () => {
+    const p = makeProject(t);
+    await importText(t, p.slug, jsonl([pairRecord(1)]));
+    const a = makeUser(t, "annotator");
+    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    expect(task.item.candidates.map((c) => c.slot)).toEqual(["A", "B"]);
+    expect(new Set(task.item.candidates.map((c) => c.content))).toEqual(new Set(["First answer to 1", "Second answer to 1"]));
+    expect(JSON.stringify(task)).not.toMatch(/model-x|model-y/);
+    // Asking again while holding the lease returns the same assignment.
+    expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!.assignment.id).toBe(task.assignment.id);
+  });
+
+  it("stores the winner through the slot order and refuses a second judgment", async () => {
+    const p = makeProject(t);
+    await importText(t, p.slug, jsonl([pairRecord(1)]));
+    const a = makeUser(t, "annotator");
+    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const { created } = submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: "B" } });
+    expect(created).toBe(true);
+    const row = t.db.get<{ winner: string }>(sql`select c.content as winner from judgments j join candidates c on c.id = j.winner_candidate_id`);
+    expect(row.winner).toBe(task.item.candidates[1].content);
+    expect(codeOf(() => submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: "A" } }))).toBe("conflict");
+  });
+
+  it("treats a retry with the same client_id as the first judgment", async () => {
+    const p = makeProject(t);
+    await importText(t, p.slug, jsonl([pairRecord(1)]));
+    const a = makeUser(t, "annotator");
+    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const input = { assignmentId: task.assignment.id, choice: "A" as const, client_id: "c-1" };
+    const first = submitJudgment({ ctx: a.ctx, input });
+    const retry = submitJudgment({ ctx: a.ctx, input });
+    expect(retry.created).toBe(false);
+    expect(retry.judgment.id).toBe(first.judgment.id);
+    expect(count("judgments")).toBe(1);
+  });
+
+  it("does not let an annotator judge or skip another annotator's assignment", async () => {
+    const p = makeProject(t);
+    await importText(t, p.slug, jsonl([pairRecord(1)]));
+    const a = makeUser(t, "annotator");
+    const b = makeUser(t, "annotator");
+    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    expect(codeOf(() => submitJudgment({ ctx: b.ctx, input: { assignmentId: task.assignment.id, choice: "A" } }))).toBe("not_found");
+    expect(codeOf(() => skipAssignment({ ctx: b.ctx, input: { id: task.assignment.id } }))).toBe("not_found");
+    expect(count("judgments")).toBe(0);
+  });
+
+  it("never serves more leases than the overlap, and frees an expired lease", async () => {
+    const p = makeProject(t, { overlap: 2, leaseMinutes: 1 });
+    await importText(t, p.slug, jsonl([pairRecord(1)]));
+    let now = 1_000_000;
+    const users = [makeUser(t, "annotator"), makeUser(t, "annotator"), makeUser(t, "annotator")];
+    const ctxs = users.map((u) => ({ ...u.ctx, now: () => now }));
+    const t1 = claimNext({ ctx: ctxs[0], input: { slug: p.slug } })!;
+    expect(claimNext({ ctx: ctxs[1], input: { slug: p.slug } })).not.toBeNull();
+    expect(claimNext({ ctx: ctxs[2], input: { slug: p.slug } })).toBeNull();
+    now += 61_000; // both leases expire
+    const t3 = claimNext({ ctx: ctxs[2], input: { slug: p.slug } })!;
+    expect(t3).not.toBeNull();
+    // Annotator 0's lease expired but a seat is still free (only one live lease): the late judgment counts.
+    expect(submitJudgment({ ctx: ctxs[0], input: { assignmentId: t1.assignment.id, choice: "A" } }).created).toBe(true);
+    // Annotator 1 comes back late: the judgment plus annotator 2's live lease fill the overlap.
+    const t2 = t.db.get<{ id: number }>(sql`select id from assignments where user_id = ${users[1].caller.userId}`);
+    expect(codeOf(() => submitJudgment({ ctx: ctxs[1], input: { assignmentId: t2.id, choice: "B" } }))).toBe("conflict");
+    submitJudgment({ ctx: ctxs[2], input: { assignmentId: t3.assignment.id, choice: "A" } });
+    expect(count("judgments")).toBe(2);
+  });
+
+  it("never serves a skipped item to the annotator who skipped it", async () => {
+    const p = makeProject(t);
+    await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2)]));
+    const a = makeUser(t, "annotator");
+    const first = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    skipAssignment({ ctx: a.ctx, input: { id: first.assignment.id, reason: "unclear" } });
+    const second = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    expect(second.item.id).not.toBe(first.item.id);
+    submitJudgment({ ctx: a.ctx, input: { assignmentId: second.assignment.id, choice: "tie" } });
+    expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })).toBeNull();
+    // Another annotator still gets the skipped item.
+    const b = makeUser(t, "annotator");
+    const ids = new Set<number>();
+    for (let i = 0; i < 2; i++) {
+      const task = claimNext({ ctx: b.ctx, input: { slug: p.slug } })!;
+      ids.add(task.item.id);
+      submitJudgment({ ctx: b.ctx, input: { assignmentId: task.assignment.id, choice: "A" } });
+    }
+    expect(ids.has(first.item.id)).toBe(true);
+  });
+
+  it("refuses work to roles without the task scope", async () => {
+    const p = makeProject(t);
+    const m = makeUser(t, "manager");
+    expect(codeOf(() => claimNext({ ctx: m.ctx, input: { slug: p.slug } }))).toBe("forbidden");
+  });
+});
+
+describe("concurrent annotators", () => {
+  it("8 annotators in separate processes never push an item past its overlap", async () => {
+    const p = makeProject(t, { overlap: 3 });
+    await importText(t, p.slug, jsonl(Array.from({ length: 40 }, (_, i) => pairRecord(i))));
+    const users = Array.from({ length: 8 }, () => makeUser(t, "annotator"));
+    const root = path.resolve(__dirname, "../..");
+    const results = await Promise.all(
+      users.map(
+        (u, i) =>
+          new Promise<{ judged: number }>((resolve, reject) => {
+            const child = spawn(
+              process.execPath,
+              ["test/helpers/run-ts.mjs", "test/helpers/annotator-worker.ts", t.file, String(u.caller.userId), u.caller.email, p.slug, i % 2 ? "5" : "0"],
+              { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+            );
+            let out = "";
+            let err = "";
+            child.stdout.on("data", (d) => (out += d));
+            child.stderr.on("data", (d) => (err += d));
+            child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(err))));
+          }),
+      ),
+    );
+    const total = results.reduce((s, r) => s + r.judged, 0);
+    const over = t.db.all<{ item_id: number; n: number }>(sql`select item_id, count(*) as n from judgments group by item_id having n > 3`);
+    expect(over).toEqual([]);
+    const dup = t.db.all(sql`select item_id, user_id from judgments group by item_id, user_id having count(*) > 1`);
+    expect(dup).toEqual([]);
+    const skippedThenJudged = t.db.all(sql`
+      select a.id from assignments a join judgments j on j.item_id = a.item_id and j.user_id = a.user_id where a.status = 'skipped'`);
+    expect(skippedThenJudged).toEqual([]);
+    expect(count("judgments")).toBe(total);
+    // The counter the claim query relies on matches the rows.
+    const drift = t.db.all(sql`select i.id from items i where i.judgment_count <> (select count(*) from judgments j where j.item_id = i.id)`);
+    expect(drift).toEqual([]);
+    // Work was actually shared out: every item got its three judgments unless skips left it short.
+    expect(total).toBeGreaterThan(100);
+  }, 120_000);
+});
+
+describe("import", () => {
+  it("writes nothing from a file with an invalid line and reports the line", async () => {
+    const p = makeProject(t);
+    const text = jsonl([pairRecord(1), { prompt: "x", responses: [{ content: "only one" }] }, pairRecord(3)]);
+    const summary = await importText(t, p.slug, text);
+    expect(summary.rejected).toBe(true);
+    expect(summary.inserted).toBe(0);
+    expect(summary.errors).toHaveLength(1);
+    expect(summary.errors[0].line).toBe(2);
+    expect(summary.errors[0].message + (summary.errors[0].field ?? "")).toMatch(/responses/);
+    expect(count("items")).toBe(0);
+    expect(count("candidates")).toBe(0);
+  });
+
+  it("imports the valid lines with skipInvalid and skips duplicates on a second import", async () => {
+    const p = makeProject(t);
+    const text = jsonl([pairRecord(1), "{not json", pairRecord(3)]);
+    const first = await importText(t, p.slug, text, { skipInvalid: true });
+    expect(first).toMatchObject({ inserted: 2, duplicates: 0, error_count: 1 });
+    expect(first.errors[0].line).toBe(2);
+    const again = await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(3), pairRecord(4)]));
+    expect(again).toMatchObject({ inserted: 1, duplicates: 2 });
+    expect(count("items")).toBe(3);
+  });
+
+  it("accepts the response_a/response_b shorthand and records without ids (deduplicated by content)", async () => {
+    const p = makeProject(t);
+    const text = jsonl([{ prompt: "Hi?", response_a: "Hello", response_b: "Hey", model_a: "m1", model_b: "m2" }]);
+    expect(await importText(t, p.slug, text)).toMatchObject({ inserted: 1 });
+    expect(await importText(t, p.slug, text)).toMatchObject({ inserted: 0, duplicates: 1 });
+    const models = t.db.all<{ model: string }>(sql`select model from candidates order by position`).map((r) => r.model);
+    expect(models).toEqual(["m1", "m2"]);
+  });
+
+  it("refuses an import from an annotator", async () => {
+    const p = makeProject(t);
+    const a = makeUser(t, "annotator");
+    const { importItems } = await import("@/lib/services/importer");
+    await expect(importItems({ ctx: a.ctx, input: { slug: p.slug, source: () => [jsonl([pairRecord(1)])] } })).rejects.toMatchObject({ code: "forbidden" });
+  });
+});
+
+describe("trl-dpo export", () => {
+  async function judged(overlap: number, votes: ("A" | "B" | "tie" | "both_bad")[][], conversation = false) {
+    const p = makeProject(t, { overlap });
+    const records = votes.map((_, i) =>
+      conversation
+        ? pairRecord(i, { prompt: [{ role: "user", content: "Hi" }, { role: "assistant", content: "Hello!" }, { role: "user", content: `Q${i}` }] })
+        : pairRecord(i),
+    );
+    await importText(t, p.slug, jsonl(records));
+    const annotators = Array.from({ length: overlap }, () => makeUser(t, "annotator"));
+    // Each annotator judges every item; choices are given in terms of the record's own order.
+    for (const a of annotators) {
+      for (;;) {
+        const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } });
+        if (!task) break;
+        const itemIndex = Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${task.item.id}`).e.split("-")[1]);
+        const k = annotators.indexOf(a);
+        const want = votes[itemIndex][k];
+        const first = t.db.get<{ c: string }>(sql`select content as c from candidates where item_id = ${task.item.id} and position = 0`).c;
+        const firstSlot = task.item.candidates.find((c) => c.content === first)!.slot;
+        const choice = want === "A" ? firstSlot : want === "B" ? (firstSlot === "A" ? "B" : "A") : want;
+        submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: choice as "A" } });
+      }
+    }
+    return p;
+  }
+
+  function rows(slug: string, minVotes?: number) {
+    return [...openExport({ ctx: t.system, input: { slug, format: "trl-dpo", minVotes } }).lines].map((l) => JSON.parse(l));
+  }
+
+  it("writes one row per item with a strict majority, chosen = the majority's response", async () => {
+    const p = await judged(3, [
+      ["A", "A", "B"], // A wins
+      ["B", "B", "B"], // B wins
+      ["A", "B", "tie"], // no majority
+      ["tie", "tie", "A"], // ties are left out
+      ["both_bad", "both_bad", "both_bad"],
+    ]);
+    const out = rows(p.slug);
+    expect(out).toEqual([
+      { prompt: "Question number 0?", chosen: "First answer to 0", rejected: "Second answer to 0" },
+      { prompt: "Question number 1?", chosen: "Second answer to 1", rejected: "First answer to 1" },
+    ]);
+    expect(rows(p.slug, 3)).toEqual([out[1]]);
+  });
+
+  it("writes a multi-turn prompt in TRL's conversational form", async () => {
+    const p = await judged(1, [["B"]], true);
+    expect(rows(p.slug)).toEqual([
+      {
+        prompt: [
+          { role: "user", content: "Hi" },
+          { role: "assistant", content: "Hello!" },
+          { role: "user", content: "Q0" },
+        ],
+        chosen: [{ role: "assistant", content: "Second answer to 0" }],
+        rejected: [{ role: "assistant", content: "First answer to 0" }],
+      },
+    ]);
+  });
+
+  it("is refused to annotators and managers", async () => {
+    const p = makeProject(t);
+    for (const role of ["annotator", "manager"] as const) {
+      const u = makeUser(t, role);
+      expect(codeOf(() => openExport({ ctx: u.ctx, input: { slug: p.slug, format: "trl-dpo" } }))).toBe("forbidden");
+    }
+  });
+});
