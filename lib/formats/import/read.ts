@@ -39,6 +39,11 @@ export function detectFormat(firstBytes: Uint8Array): InputFormat {
   return "csv";
 }
 
+/**
+ * One result per row, in file order. Row problems (invalid JSON or UTF-8, a record that does not
+ * normalise, damaged gzip data) are yielded as errors with their line; only a failing source
+ * (e.g. an unreadable file) throws.
+ */
 export async function* readRecords(input: AsyncIterable<Chunk>, options: ReadOptions = {}): AsyncGenerator<ReadResult> {
   const cursor = { line: 1 };
   try {
@@ -52,7 +57,12 @@ export async function* readRecords(input: AsyncIterable<Chunk>, options: ReadOpt
       source = start.rest;
       format = detectFormat(start.head);
     }
-    const rows = format === "json" ? jsonArrayRows(source, cursor) : format === "csv" ? csvRows(source, cursor, options.map !== undefined) : jsonlRows(source, cursor);
+    const rows =
+      format === "json"
+        ? jsonArrayRows(source, cursor)
+        : format === "csv"
+          ? csvRows(source, cursor, options.map !== undefined)
+          : jsonlRows(source, cursor);
     for await (const row of rows) yield toResult(row, options);
   } catch (error) {
     // A broken gzip stream ends the file; it is reported like a row so the caller sees where.
