@@ -3,8 +3,8 @@
 export const ROLES = ["admin", "manager", "annotator"] as const;
 export type RoleName = (typeof ROLES)[number];
 
-export const CHOICES = ["A", "B", "tie", "both_bad"] as const;
-export type Choice = (typeof CHOICES)[number];
+export { CHOICES, type Choice } from "../../lib/formats/record";
+export { JUDGMENT_TYPES, type JudgmentType } from "../../lib/formats/judgment";
 
 export const ASSIGNMENT_STATUSES = ["leased", "submitted", "skipped"] as const;
 export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
@@ -13,3 +13,10 @@ export const JUDGMENT_SOURCES = ["app", "import"] as const;
 export type JudgmentSource = (typeof JUDGMENT_SOURCES)[number];
 
 export const PROJECT_DEFAULTS = { overlap: 3, leaseMinutes: 30 } as const;
+
+export const PROJECT_STATUSES = ["draft", "active", "paused", "archived"] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
+/** How the next item is picked: finish started items first, at random, or in import order. */
+export const ORDER_POLICIES = ["finish_first", "random", "import"] as const;
+export type OrderPolicy = (typeof ORDER_POLICIES)[number];

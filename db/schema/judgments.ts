@@ -1,7 +1,8 @@
 // Work and its results: an assignment is one annotator's lease on one item, a judgment what they recorded.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { ASSIGNMENT_STATUSES, CHOICES, JUDGMENT_SOURCES } from "./constants";
+import type { StoredJudgment } from "../../lib/formats/judgment";
+import { ASSIGNMENT_STATUSES, CHOICES, JUDGMENT_SOURCES, JUDGMENT_TYPES } from "./constants";
 import { users } from "./users";
 import { candidates, items, projects } from "./projects";
 
@@ -37,17 +38,25 @@ export const judgments = sqliteTable(
     userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
     /** Null for imported judgments, which were never leased. */
     assignmentId: integer("assignment_id").references(() => assignments.id, { onDelete: "set null" }),
-    /** The choice as shown on screen (slot terms). */
-    choice: text("choice", { enum: CHOICES }).notNull(),
+    type: text("type", { enum: JUDGMENT_TYPES }).notNull().default("pairwise"),
+    /** A pairwise choice as shown on screen (slot terms); null for other judgment types. */
+    choice: text("choice", { enum: CHOICES }),
     /** The candidate that won, resolved through the slot order; null for tie and both_bad. */
     winnerCandidateId: integer("winner_candidate_id").references(() => candidates.id, { onDelete: "set null" }),
     /** Candidate ids in the order shown (copied from the assignment so the judgment stands alone). */
     slotOrder: text("slot_order", { mode: "json" }).notNull().$type<number[]>(),
+    /** The whole judgment in candidate terms (lib/formats/judgment.ts). */
+    payload: text("payload", { mode: "json" }).$type<StoredJudgment>(),
     rationale: text("rationale"),
     durationMs: integer("duration_ms"),
     clientId: text("client_id"),
     source: text("source", { enum: JUDGMENT_SOURCES }).notNull().default("app"),
+    /** Whether the item was a gold item when judged (gold judgments stay out of exports by default). */
+    gold: integer("gold", { mode: "boolean" }).notNull().default(false),
+    /** 1 for the first version; each revision by the annotator adds one (earlier ones in judgment_revisions). */
+    revision: integer("revision").notNull().default(1),
     createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
+    updatedAt: integer("updated_at"),
   },
   (t) => [
     uniqueIndex("judgments_item_user_idx").on(t.itemId, t.userId),
@@ -56,3 +65,18 @@ export const judgments = sqliteTable(
   ],
 );
 
+
+/** Earlier versions of revised judgments: the audit trail of an annotator's changes. */
+export const judgmentRevisions = sqliteTable(
+  "judgment_revisions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    judgmentId: integer("judgment_id").notNull().references(() => judgments.id, { onDelete: "cascade" }),
+    revision: integer("revision").notNull(),
+    choice: text("choice", { enum: CHOICES }),
+    payload: text("payload", { mode: "json" }).$type<StoredJudgment>(),
+    rationale: text("rationale"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("judgment_revisions_judgment_idx").on(t.judgmentId)],
+);

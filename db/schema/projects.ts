@@ -1,7 +1,9 @@
 // Labeling campaigns and what they contain: projects, items and the candidates of each item.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { PROJECT_DEFAULTS } from "./constants";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { ProjectJudgmentSchema, StoredJudgment } from "../../lib/formats/judgment";
+import { ORDER_POLICIES, PROJECT_DEFAULTS, PROJECT_STATUSES } from "./constants";
+import { users } from "./users";
 
 export const projects = sqliteTable("projects", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -10,6 +12,19 @@ export const projects = sqliteTable("projects", {
   guidelines: text("guidelines").notNull().default(""),
   overlap: integer("overlap").notNull().default(PROJECT_DEFAULTS.overlap),
   leaseMinutes: integer("lease_minutes").notNull().default(PROJECT_DEFAULTS.leaseMinutes),
+  /** What annotators record (lib/formats/judgment.ts); null means plain pairwise defaults. */
+  judgmentSchema: text("judgment_schema", { mode: "json" }).$type<ProjectJudgmentSchema>(),
+  status: text("status", { enum: PROJECT_STATUSES }).notNull().default("active"),
+  orderPolicy: text("order_policy", { enum: ORDER_POLICIES }).notNull().default("finish_first"),
+  /** Most judgments one annotator may make in the project; null for no limit. */
+  quota: integer("quota"),
+  /** Share of served items that are gold items, 0…1. */
+  goldRate: real("gold_rate").notNull().default(0),
+  /** Annotators below this gold accuracy, after `minGoldAfter` gold judgments, get no more items. */
+  minGoldAccuracy: real("min_gold_accuracy"),
+  minGoldAfter: integer("min_gold_after"),
+  /** Items whose agreement falls below this ratio go to the adjudication queue (besides no-majority items). */
+  agreementThreshold: real("agreement_threshold"),
   createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
 });
 
@@ -23,6 +38,13 @@ export const items = sqliteTable(
     /** JSON: a string, or a list of {role, content} messages. */
     prompt: text("prompt", { mode: "json" }).notNull().$type<string | { role: string; content: string }[]>(),
     metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** Higher is served first. */
+    priority: integer("priority").notNull().default(0),
+    /** The known answer of a gold item, in candidate-position terms (A = the record's first response). */
+    gold: text("gold", { mode: "json" }).$type<{ choice: string } & Record<string, unknown>>(),
+    batchId: integer("batch_id").references(() => importBatches.id, { onDelete: "set null" }),
+    /** Extra judgments wanted on top of the project's overlap (sent back by a manager). */
+    extraOverlap: integer("extra_overlap").notNull().default(0),
     /** Submitted judgments, kept in step by the judgment service so claiming needs no aggregate. */
     judgmentCount: integer("judgment_count").notNull().default(0),
     createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
@@ -30,6 +52,7 @@ export const items = sqliteTable(
   (t) => [
     uniqueIndex("items_project_external_idx").on(t.projectId, t.externalId),
     index("items_project_count_idx").on(t.projectId, t.judgmentCount),
+    index("items_project_priority_idx").on(t.projectId, t.priority),
   ],
 );
 
@@ -46,3 +69,35 @@ export const candidates = sqliteTable(
   },
   (t) => [uniqueIndex("candidates_item_position_idx").on(t.itemId, t.position)],
 );
+
+/** One import of a file into a project: lets an admin raise a whole batch's priority. */
+export const importBatches = sqliteTable("import_batches", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  source: text("source"),
+  inserted: integer("inserted").notNull().default(0),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Who works on a project. A project without members is open to every annotator. */
+export const projectMembers = sqliteTable(
+  "project_members",
+  {
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] })],
+);
+
+/** A manager's final label on a disputed item; exports prefer it over the majority. */
+export const adjudications = sqliteTable("adjudications", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  itemId: integer("item_id").notNull().unique().references(() => items.id, { onDelete: "cascade" }),
+  userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+  /** In candidate-position terms: A = the record's first response. */
+  choice: text("choice").notNull(),
+  winnerCandidateId: integer("winner_candidate_id"),
+  payload: text("payload", { mode: "json" }).$type<StoredJudgment>(),
+  note: text("note"),
+  createdAt: integer("created_at").notNull(),
+});

@@ -21,7 +21,7 @@ export interface JudgmentView {
   id: number;
   assignment_id: number | null;
   item_id: number;
-  choice: (typeof CHOICES)[number];
+  choice: (typeof CHOICES)[number] | null;
   rationale: string | null;
   duration_ms: number | null;
   client_id: string | null;
