@@ -1,5 +1,6 @@
-// Turns the judgments on one item into a decision. Pure: plain values in, plain values out, shared
-// by every export format.
+// Turns the judgments on one item into what an export writes: preference pairs, labelled single
+// responses (KTO) or nothing, with the reason. Pure: plain values in, plain values out, and the one
+// aggregation every export format goes through.
 
 export interface MajorityOptions {
   /** The winner needs at least this many votes (default 1). */
@@ -25,4 +26,319 @@ export function majorityWinner<K>(votes: readonly (K | null)[], options: Majorit
     if (n * 2 > votes.length && n >= minVotes) return { winner, votes: n, total: votes.length };
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item aggregation
+
+/** One judgment on an item, reduced to what aggregation needs. K is a candidate key (an id). */
+export type Vote<K> =
+  | {
+      kind: "pairwise";
+      /** The better candidate; null for a tie or both-bad. */
+      winner: K | null;
+      /** The two candidates compared (slot order), so a win names its loser. */
+      pair: readonly [K, K];
+      bothBad?: boolean;
+      /** 0…3: how much better the winner is (the 7-point scale without its sign). */
+      strength?: number;
+    }
+  | { kind: "ranking"; ranking: readonly (readonly K[])[] }
+  /** candidate → mean of its criterion scores */
+  | { kind: "rating"; scores: ReadonlyMap<K, number> }
+  | { kind: "none" };
+
+export type Policy = "majority" | "unanimous";
+export type RatingPairs = "best-vs-worst" | "best-vs-random";
+export type RankingPairs = "all-pairs" | "best-vs-rest";
+
+export interface AggregateOptions {
+  policy?: Policy;
+  minVotes?: number;
+  /** The winner's share of the counted votes must reach this (0…1). */
+  minAgreement?: number;
+  /** "include" (default): tie and both-bad votes count in the total; "exclude": they are left out. */
+  ties?: "include" | "exclude";
+  ratingPairs?: RatingPairs;
+  rankingPairs?: RankingPairs;
+  /** For best-vs-random: a number in [0, 1) per item (a seeded hash), so runs repeat. */
+  random?: number;
+}
+
+/** A manager's label; it decides the item whatever the votes say. */
+export interface Adjudication<K> {
+  choice: "A" | "B" | "tie" | "both_bad";
+  winner: K | null;
+}
+
+export const DROP_REASONS = [
+  "no_votes",
+  "below_min_votes",
+  "no_majority",
+  "not_unanimous",
+  "below_min_agreement",
+  "tie",
+  "both_bad",
+] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
+export interface AggregatePair<K> {
+  chosen: K;
+  rejected: K;
+  margin?: number;
+}
+
+export type ItemDecision<K> =
+  | {
+      outcome: "pairs";
+      pairs: AggregatePair<K>[];
+      votes: number;
+      /** The winner's share of the counted votes (1 for an adjudicated item). */
+      agreement: number;
+      adjudicated: boolean;
+    }
+  /** Most judges said neither response is good: KTO negatives for every candidate. */
+  | { outcome: "both_bad"; candidates: K[]; votes: number; adjudicated: boolean }
+  | { outcome: "dropped"; reason: DropReason; votes: number; adjudicated: boolean };
+
+/** Each vote's verdict for the keep/drop rule: a candidate, a tie, or both bad. */
+type Verdict<K> = { winner: K } | { tie: true } | { bothBad: true };
+
+function verdictOf<K>(vote: Vote<K>): Verdict<K> | null {
+  switch (vote.kind) {
+    case "pairwise":
+      if (vote.winner !== null) return { winner: vote.winner };
+      return vote.bothBad ? { bothBad: true } : { tie: true };
+    case "ranking": {
+      const top = vote.ranking[0];
+      if (!top || top.length === 0) return null;
+      return top.length === 1 ? { winner: top[0] } : { tie: true };
+    }
+    case "rating": {
+      const best = bestOf(vote.scores);
+      return best.length === 1 ? { winner: best[0] } : best.length ? { tie: true } : null;
+    }
+    case "none":
+      return null;
+  }
+}
+
+function bestOf<K>(scores: ReadonlyMap<K, number>): K[] {
+  let max = -Infinity;
+  let best: K[] = [];
+  for (const [k, s] of scores) {
+    if (s > max) {
+      max = s;
+      best = [k];
+    } else if (s === max) best.push(k);
+  }
+  return best;
+}
+
+/**
+ * Decides one item. The votes' verdicts (each judgment's winner, tie or both-bad) go through the
+ * keep/drop rule (policy, minimum votes, minimum agreement, ties); a kept item becomes pairs that
+ * depend on the judgment type: the pairwise winner against its loser, the best-rated against the
+ * worst or a random lower-rated candidate, rankings as all ordered pairs or best against the rest.
+ * An adjudication decides the item on its own.
+ */
+export function aggregateItem<K>(
+  candidates: readonly K[],
+  votes: readonly Vote<K>[],
+  options: AggregateOptions = {},
+  adjudication?: Adjudication<K> | null,
+): ItemDecision<K> {
+  if (adjudication) return adjudicated(candidates, votes, adjudication, options);
+  let verdicts = votes.map(verdictOf).filter((v): v is Verdict<K> => v !== null);
+  const n = verdicts.length;
+  if (n === 0) return { outcome: "dropped", reason: "no_votes", votes: 0, adjudicated: false };
+  if (n < (options.minVotes ?? 1)) return { outcome: "dropped", reason: "below_min_votes", votes: n, adjudicated: false };
+
+  const bothBad = verdicts.filter((v) => "bothBad" in v).length;
+  const ties = verdicts.filter((v) => "tie" in v).length;
+  if (bothBad * 2 > n) return { outcome: "both_bad", candidates: [...candidates], votes: n, adjudicated: false };
+  if (options.ties === "exclude") verdicts = verdicts.filter((v) => "winner" in v);
+  if ((options.ties !== "exclude" && ties * 2 > n) || verdicts.length === 0) return { outcome: "dropped", reason: "tie", votes: n, adjudicated: false };
+
+  const counts = new Map<K, number>();
+  for (const v of verdicts) if ("winner" in v) counts.set(v.winner, (counts.get(v.winner) ?? 0) + 1);
+  let winner: K | undefined;
+  let top = 0;
+  for (const [k, c] of counts) if (c > top) [winner, top] = [k, c];
+  const total = verdicts.length;
+  if (winner === undefined) return { outcome: "dropped", reason: "tie", votes: n, adjudicated: false };
+  if (options.policy === "unanimous" ? top !== total : top * 2 <= total) {
+    return { outcome: "dropped", reason: options.policy === "unanimous" ? "not_unanimous" : "no_majority", votes: n, adjudicated: false };
+  }
+  const agreement = top / total;
+  if (options.minAgreement !== undefined && agreement < options.minAgreement) {
+    return { outcome: "dropped", reason: "below_min_agreement", votes: n, adjudicated: false };
+  }
+  const pairs = pairsFor(candidates, votes, winner, options);
+  if (pairs.length === 0) return { outcome: "dropped", reason: "tie", votes: n, adjudicated: false };
+  return { outcome: "pairs", pairs, votes: n, agreement, adjudicated: false };
+}
+
+function adjudicated<K>(candidates: readonly K[], votes: readonly Vote<K>[], adj: Adjudication<K>, options: AggregateOptions): ItemDecision<K> {
+  const n = votes.length;
+  if (adj.choice === "both_bad") return { outcome: "both_bad", candidates: [...candidates], votes: n, adjudicated: true };
+  if (adj.winner === null || !candidates.includes(adj.winner)) return { outcome: "dropped", reason: "tie", votes: n, adjudicated: true };
+  const winner = adj.winner;
+  const pairs =
+    candidates.length === 2
+      ? [{ chosen: winner, rejected: candidates.find((c) => c !== winner)!, ...marginOf(votes, winner, options) }]
+      : candidates.filter((c) => c !== winner).map((rejected) => ({ chosen: winner, rejected }));
+  return { outcome: "pairs", pairs, votes: n, agreement: 1, adjudicated: true };
+}
+
+/** Pairwise: the mean strength toward the chosen side (votes for the other side count negative). */
+function marginOf<K>(votes: readonly Vote<K>[], chosen: K, _options: AggregateOptions): { margin?: number } {
+  let sum = 0;
+  let counted = 0;
+  let any = false;
+  for (const v of votes) {
+    if (v.kind !== "pairwise") continue;
+    if (v.strength !== undefined) any = true;
+    const s = Math.abs(v.strength ?? 0);
+    counted++;
+    if (v.winner === null) continue;
+    sum += v.winner === chosen ? s : -s;
+  }
+  return any && counted ? { margin: round(sum / counted) } : {};
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+function pairsFor<K>(candidates: readonly K[], votes: readonly Vote<K>[], winner: K, options: AggregateOptions): AggregatePair<K>[] {
+  const kinds = new Set(votes.map((v) => v.kind));
+  if (kinds.has("ranking")) return rankingPairs(candidates, votes, winner, options);
+  if (kinds.has("rating") && !kinds.has("pairwise")) return ratingPairs(votes, winner, options);
+  const loser = votes.find((v): v is Extract<Vote<K>, { kind: "pairwise" }> => v.kind === "pairwise" && v.winner === winner);
+  const rejected = loser ? (loser.pair[0] === winner ? loser.pair[1] : loser.pair[0]) : candidates.find((c) => c !== winner);
+  if (rejected === undefined) return [];
+  return [{ chosen: winner, rejected, ...marginOf(votes, winner, options) }];
+}
+
+/** Mean score per candidate over the rating votes. */
+export function meanScores<K>(votes: readonly Vote<K>[]): Map<K, number> {
+  const sums = new Map<K, [number, number]>();
+  for (const v of votes) {
+    if (v.kind !== "rating") continue;
+    for (const [k, s] of v.scores) {
+      const acc = sums.get(k) ?? [0, 0];
+      acc[0] += s;
+      acc[1]++;
+      sums.set(k, acc);
+    }
+  }
+  return new Map([...sums].map(([k, [s, c]]) => [k, s / c]));
+}
+
+function ratingPairs<K>(votes: readonly Vote<K>[], _winner: K, options: AggregateOptions): AggregatePair<K>[] {
+  // UltraFeedback style: the best mean score against the worst or a random lower-scored response.
+  const means = meanScores(votes);
+  const best = bestOf(means);
+  if (best.length !== 1) return [];
+  const chosen = best[0];
+  const top = means.get(chosen)!;
+  const lower = [...means].filter(([, s]) => s < top);
+  if (lower.length === 0) return [];
+  let pick: [K, number];
+  if (options.ratingPairs === "best-vs-random") {
+    pick = lower[Math.min(lower.length - 1, Math.floor((options.random ?? 0) * lower.length))];
+  } else {
+    pick = lower.reduce((a, b) => (b[1] < a[1] ? b : a));
+  }
+  return [{ chosen, rejected: pick[0], margin: round(top - pick[1]) }];
+}
+
+function rankingPairs<K>(candidates: readonly K[], votes: readonly Vote<K>[], winner: K, options: AggregateOptions): AggregatePair<K>[] {
+  const rankings = votes.filter((v): v is Extract<Vote<K>, { kind: "ranking" }> => v.kind === "ranking");
+  const position = rankings.map((r) => {
+    const m = new Map<K, number>();
+    r.ranking.forEach((group, i) => group.forEach((k) => m.set(k, i)));
+    return m;
+  });
+  /** +1 when the majority of rankings put a ahead of b, -1 when behind, 0 otherwise. */
+  const beats = (a: K, b: K): boolean => {
+    let ahead = 0;
+    let counted = 0;
+    for (const m of position) {
+      const pa = m.get(a);
+      const pb = m.get(b);
+      if (pa === undefined || pb === undefined) continue;
+      counted++;
+      if (pa < pb) ahead++;
+    }
+    return counted > 0 && ahead * 2 > counted;
+  };
+  const pairs: AggregatePair<K>[] = [];
+  if (options.rankingPairs === "best-vs-rest") {
+    for (const c of candidates) if (c !== winner) pairs.push({ chosen: winner, rejected: c });
+    return pairs;
+  }
+  for (const a of candidates) for (const b of candidates) if (a !== b && beats(a, b)) pairs.push({ chosen: a, rejected: b });
+  return pairs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic splits
+
+export interface SplitSpec {
+  /** Named shares in order; what is left goes to "train". */
+  parts: { name: string; share: number }[];
+  seed: number;
+}
+
+/** Parses `test=0.1` or `test=0.1,validation=0.05`; throws a RangeError naming the problem. */
+export function parseSplit(spec: string, seed = 0): SplitSpec {
+  const parts: SplitSpec["parts"] = [];
+  for (const piece of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z][a-z0-9_-]{0,30})=(0(?:\.\d+)?|1(?:\.0+)?|\.\d+)$/.exec(piece);
+    if (!m) throw new RangeError(`split "${piece}": expected NAME=SHARE with a share between 0 and 1, e.g. test=0.1`);
+    if (m[1] === "train") throw new RangeError(`split "${piece}": train gets what the other splits leave; name only the others`);
+    if (parts.some((p) => p.name === m[1])) throw new RangeError(`split "${m[1]}" is named twice`);
+    parts.push({ name: m[1], share: Number(m[2]) });
+  }
+  if (parts.length === 0) throw new RangeError("split: name at least one part, e.g. test=0.1");
+  const sum = parts.reduce((s, p) => s + p.share, 0);
+  if (sum > 1 + 1e-9) throw new RangeError(`split: the shares add up to ${sum}, more than 1`);
+  return { parts, seed };
+}
+
+/** 32-bit FNV-1a of a string, mixed with a seed: a fast, stable hash for splits and sampling. */
+export function hash32(text: string, seed = 0): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  // final avalanche (murmur3 fmix32) so nearby texts spread over [0, 2^32)
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A number in [0, 1) from a key and a seed. */
+export function unitHash(key: string, seed = 0): number {
+  return hash32(key, seed) / 4294967296;
+}
+
+/**
+ * The split of an item, from a hash of its prompt text and the seed: the same prompt always lands
+ * on the same side, and the same seed gives the same split on every run.
+ */
+export function splitOf(promptKey: string, spec: SplitSpec): string {
+  const u = unitHash(promptKey, spec.seed);
+  let acc = 0;
+  for (const part of spec.parts) {
+    acc += part.share;
+    if (u < acc) return part.name;
+  }
+  return "train";
 }

@@ -1,0 +1,272 @@
+// Plain input and output shapes shared by the statistics modules, so callers (services, CLI, API,
+// dashboards) can build inputs without importing any of the math.
+
+/** A/B = first/second candidate of the item in canonical (import) order, never display order. */
+export type PairwiseOutcome = "A" | "B" | "tie" | "both_bad";
+
+/** Agreement categories: both_bad counts as a tie (as Chatbot Arena does). */
+export type PairwiseCategory = "A" | "tie" | "B";
+
+export interface PairwiseJudgment {
+  item: string;
+  annotator: string;
+  outcome: PairwiseOutcome;
+  /** Time spent on the judgment, for annotator quality. */
+  durationMs?: number;
+  /** Which canonical candidate was shown in slot A, for position bias. */
+  displayFirst?: "A" | "B";
+  /** Expected outcome when the item is a gold item. */
+  gold?: PairwiseOutcome;
+  flags?: readonly string[];
+}
+
+/** Best first; an inner array is a group of candidates ranked equal. */
+export type Ranking = readonly (string | readonly string[])[];
+
+export interface RankingJudgment {
+  item: string;
+  annotator: string;
+  ranking: Ranking;
+}
+
+export interface RatingValue {
+  item: string;
+  annotator: string;
+  value: number;
+}
+
+export interface RatingJudgment extends RatingValue {
+  criterion: string;
+}
+
+/** A value in a reliability data matrix; null (or undefined) is a missing value. */
+export type ReliabilityValue = number | string | null | undefined;
+
+export type AlphaMetric = "nominal" | "ordinal" | "interval";
+
+/** Squared difference δ²(a, b) between two values, as in Krippendorff's definition of alpha. */
+export type AlphaDistance = (a: number | string, b: number | string) => number;
+
+// ---------------------------------------------------------------------------------------------
+// Agreement results. A null statistic means it is undefined for the data: no pairable data, or
+// no variation at all so that chance agreement is 1 (see each function for the exact rule).
+
+export interface PercentAgreement {
+  /** Agreeing pairs / all pairs of judgments on the same item, as a fraction in [0, 1]. */
+  percent: number | null;
+  n_pairs: number;
+  /** Same, leaving out pairs where either judgment is a tie or both_bad (MT-bench style). */
+  percent_no_ties: number | null;
+  n_pairs_no_ties: number;
+  /** Items with at least two judgments. */
+  n_items: number;
+  /** both_bad judgments among those items (counted as ties above). */
+  both_bad: number;
+}
+
+export interface AnnotatorPairKappa {
+  a: string;
+  b: string;
+  kappa: number | null;
+  /** Items both annotators judged. */
+  n: number;
+}
+
+export interface FleissKappa {
+  kappa: number | null;
+  /** Mean per-item agreement P̄. */
+  observed: number | null;
+  /** Chance agreement P̄e. */
+  expected: number | null;
+  /** Items with at least two ratings (the only ones used). */
+  n_items: number;
+  n_ratings: number;
+}
+
+export interface PairwiseFleissKappa extends FleissKappa {
+  both_bad: number;
+}
+
+export interface PairwiseAlpha {
+  alpha: number | null;
+  n_items: number;
+  n_judgments: number;
+  both_bad: number;
+}
+
+export interface RatingAlpha {
+  alpha: number | null;
+  /** Items with at least two values (the only ones used). */
+  n_items: number;
+  n_values: number;
+}
+
+export interface CriterionAlpha extends RatingAlpha {
+  criterion: string;
+}
+
+export interface AnnotatorPairTau {
+  a: string;
+  b: string;
+  /** Mean tau-b over the items both ranked (items where tau is undefined are skipped). */
+  tau: number | null;
+  /** Items where tau was defined. */
+  n: number;
+}
+
+export interface MeanPairwiseTau {
+  /** Mean tau-b over every (item, annotator pair) where it is defined. */
+  mean: number | null;
+  n_pairs: number;
+  by_annotator_pair: AnnotatorPairTau[];
+}
+
+export interface RankingAlpha {
+  alpha: number | null;
+  n_items: number;
+  n_judgments: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bootstrap
+
+export interface BootstrapOptions {
+  /** Resampling rounds; default 100. */
+  rounds?: number;
+  /** PRNG seed; default 1. The same seed gives the same interval. */
+  seed?: number;
+  /** Coverage of the percentile interval; default 0.95. */
+  level?: number;
+}
+
+export interface BootstrapInterval {
+  /** The statistic on the full data. */
+  estimate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  /** Rounds whose statistic was defined (the interval is taken over these). */
+  rounds: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leaderboard
+
+export interface ModelComparison {
+  modelA: string;
+  modelB: string;
+  outcome: PairwiseOutcome;
+}
+
+export interface BradleyTerryOptions extends BootstrapOptions {
+  /**
+   * Strength λ of the Gaussian prior −λ/2·Σθ² applied only when the maximum-likelihood fit
+   * does not exist (an undefeated model or a disconnected comparison graph); default 0.1.
+   */
+  prior?: number;
+}
+
+export interface LeaderboardRow {
+  model: string;
+  /** Elo scale: 1000 + 400·θ/ln 10, centred so that the mean rating is 1000. */
+  rating: number;
+  ci_low: number;
+  ci_high: number;
+  /** 1 + number of models whose ci_low is above this model's ci_high. */
+  rank: number;
+  wins: number;
+  losses: number;
+  /** Outcome "tie" only; both_bad is counted separately (both score as half a win). */
+  ties: number;
+  both_bad: number;
+  n: number;
+}
+
+export interface WinRateMatrix {
+  /** Row/column order, the same as the leaderboard rows. */
+  models: string[];
+  /** (wins + 0.5·(ties + both_bad)) / games of the row model against the column model. */
+  matrix: (number | null)[][];
+  games: number[][];
+}
+
+export interface Leaderboard {
+  rows: LeaderboardRow[];
+  win_rates: WinRateMatrix;
+  /** Comparisons used; comparisons of a model against itself are left out. */
+  n_comparisons: number;
+  n_self_ignored: number;
+  /** Whether the point fit needed the prior (maximum likelihood did not exist). */
+  prior_used: boolean;
+  rounds: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Annotator quality
+
+export type AnnotatorOutlier = "low_agreement" | "fast";
+
+export interface QualityOptions {
+  /** Minimum values an annotator needs to take part in an outlier rule; default 10. */
+  minN?: number;
+  /** Modified z-score beyond which an annotator is an outlier; default 3.5. */
+  threshold?: number;
+}
+
+export interface AnnotatorQuality {
+  annotator: string;
+  judgments: number;
+  median_seconds: number | null;
+  /** Share of judgments matching the strict majority of the other annotators on the item. */
+  majority_agreement: number | null;
+  majority_n: number;
+  gold_accuracy: number | null;
+  gold_n: number;
+  /** Share of judgments that are tie or both_bad. */
+  tie_rate: number | null;
+  both_bad_rate: number | null;
+  /** Share of non-tie choices that went to the candidate shown in slot A. */
+  position_bias: number | null;
+  position_n: number;
+  flags: Record<string, number>;
+  outliers: AnnotatorOutlier[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Breakdown
+
+export interface BreakdownComparison {
+  outcome: PairwiseOutcome;
+  metadataA: Readonly<Record<string, unknown>>;
+  metadataB: Readonly<Record<string, unknown>>;
+}
+
+export type MetadataValue = string | number | boolean | null;
+
+export interface NumericSummary {
+  mean: number | null;
+  p95: number | null;
+  n: number;
+}
+
+export interface BreakdownRow {
+  /** The metadata value; null when the key is missing. */
+  value: MetadataValue;
+  /** (wins + 0.5·(ties + both_bad)) / n against candidates with a different value. */
+  win_rate: number | null;
+  /** Wilson 95% interval. */
+  ci_low: number | null;
+  ci_high: number | null;
+  n: number;
+  wins: number;
+  losses: number;
+  ties: number;
+  both_bad: number;
+  /** Comparisons where both candidates had this value (not in the win rate). */
+  n_same: number;
+  numeric: Record<string, NumericSummary>;
+}
+
+export interface BreakdownOptions {
+  /** Numeric metadata fields to summarise; default: every field holding a finite number. */
+  numericFields?: readonly string[];
+}
