@@ -398,13 +398,24 @@ export function bradleyTerry(
   comparisons: readonly ModelComparison[],
   options: BradleyTerryOptions = {},
 ): Leaderboard {
+  return bradleyTerryFromCounts(countPairs(comparisons), options);
+}
+
+/**
+ * bradleyTerry on a pair count table built by the caller (for example straight from database
+ * rows, without one object per comparison). The table's model and pair order fix the bootstrap
+ * draws, so countPairs' order (first appearance) gives the same intervals as bradleyTerry.
+ */
+export function bradleyTerryFromCounts(
+  counts: PairCounts,
+  options: BradleyTerryOptions = {},
+): Leaderboard {
   const {
     rounds = DEFAULT_ROUNDS,
     seed = DEFAULT_SEED,
     level = DEFAULT_LEVEL,
     prior = DEFAULT_PRIOR,
   } = options;
-  const counts = countPairs(comparisons);
   const k = counts.models.length;
   const { theta, prior_used } = bradleyTerryStrengths(counts, prior);
 

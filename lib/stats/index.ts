@@ -8,3 +8,4 @@ export * from "./bradley-terry";
 export * from "./quality";
 export * from "./breakdown";
 export * from "./aggregate";
+export * from "./counts";

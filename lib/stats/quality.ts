@@ -153,7 +153,8 @@ export function annotatorQuality(
   return rows;
 }
 
-function markLowOutliers(
+/** Adds `marker` to the rows whose measure is a low outlier by the rule above (exported for callers that tally on their own). */
+export function markLowOutliers(
   rows: AnnotatorQuality[],
   measure: (row: AnnotatorQuality) => number | null,
   threshold: number,

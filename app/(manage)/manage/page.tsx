@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { listProjects } from "@/lib/services/projects";
 import { ProjectProgressTable } from "@/app/(admin)/admin/_components/ProjectProgressTable";
@@ -9,7 +10,17 @@ export default async function ManagePage() {
     <>
       <h1>Progress</h1>
       <section className="panel" aria-label="All projects">
-        <ProjectProgressTable projects={projects} />
+        <ProjectProgressTable projects={projects} linkBase="/manage" />
+      </section>
+      <section className="panel" aria-labelledby="adjudication-heading">
+        <h2 id="adjudication-heading">Adjudication</h2>
+        <ul data-testid="adjudication-links">
+          {projects.map((p) => (
+            <li key={p.slug}>
+              <Link href={`/manage/${p.slug}/adjudication`}>{p.name}</Link> <span className="muted">({p.status})</span>
+            </li>
+          ))}
+        </ul>
       </section>
     </>
   );

@@ -1,0 +1,230 @@
+// A project's dashboard for managers: progress, agreement, annotators, the model leaderboard and
+// a breakdown by candidate metadata. Every widget renders from one projectStats result.
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { contextFor, requirePageCaller } from "@/lib/auth/session";
+import { AppError } from "@/lib/services/errors";
+import { projectStats, type Interval, type ProjectStats } from "@/lib/services/stats";
+import { AnnotatorTable } from "./_components/AnnotatorTable";
+import { CsvLink } from "./_components/CsvLink";
+import { fixed, pct, range } from "./_components/format";
+import { IntervalChart } from "./_components/IntervalChart";
+import { KappaHeatmap } from "./_components/KappaHeatmap";
+import { ProgressCharts } from "./_components/ProgressCharts";
+
+export default async function ProjectDashboard({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ by?: string }> }) {
+  const caller = await requirePageCaller("project:read");
+  const { slug } = await params;
+  const by = (await searchParams).by?.trim() || undefined;
+  let stats: ProjectStats;
+  let byError: string | null = null;
+  try {
+    stats = projectStats({ ctx: contextFor(caller), input: { slug, by } });
+  } catch (err) {
+    if (err instanceof AppError && err.code === "not_found") notFound();
+    if (!(err instanceof AppError && err.code === "bad_request" && by)) throw err;
+    byError = err.message;
+    stats = projectStats({ ctx: contextFor(caller), input: { slug } });
+  }
+  const names = Object.fromEntries(stats.annotators.map((a) => [a.email, a.name]));
+  const a = stats.agreement;
+  const p = stats.progress.projection;
+  return (
+    <>
+      <p className="muted"><Link href="/manage">← All projects</Link> · <Link href={`/manage/${slug}/adjudication`}>Adjudication</Link></p>
+      <h1>{stats.project.name} <span className="muted">· dashboard</span></h1>
+      <nav className="tabs" aria-label="Dashboard sections">
+        <a href="#overview">Overview</a> <a href="#agreement">Agreement</a> <a href="#annotators">Annotators</a> <a href="#leaderboard">Leaderboard</a> <a href="#breakdown">Breakdown</a>
+      </nav>
+
+      <section className="panel" id="overview" aria-labelledby="overview-heading">
+        <h2 id="overview-heading">Overview</h2>
+        <dl className="figures" data-testid="overview">
+          <div><dt>Items</dt><dd>{stats.items}</dd></div>
+          <div><dt>Judgments</dt><dd>{stats.judgments}</dd></div>
+          <div><dt>Items complete</dt><dd data-testid="complete-items">{stats.complete_items} ({pct(stats.items ? stats.complete_items / stats.items : null)})</dd></div>
+          <div>
+            <dt>Projected completion</dt>
+            <dd data-testid="projection">
+              {p.remaining_items === 0 ? "done" : p.date ? `${p.date} (${p.recent_rate_per_day.toFixed(1)} items/day over ${p.window_days} days)` : "no recent progress"}
+            </dd>
+          </div>
+        </dl>
+        <ProgressCharts days={stats.progress.per_day} items={stats.items} perAnnotator={stats.progress.per_annotator_day} names={names} />
+        <CsvLink slug={slug} table="progress" />
+      </section>
+
+      <section className="panel" id="agreement" aria-labelledby="agreement-heading">
+        <h2 id="agreement-heading">Agreement</h2>
+        <p className="muted">
+          Over {a.n_items} item(s) with two or more pairwise judgments ({a.n_judgments} judgments); both-bad ({a.both_bad}) counts as a tie. Intervals: 95% bootstrap
+          over items, {stats.options.rounds} rounds.
+        </p>
+        <table className="data figures-table" data-testid="agreement-figures">
+          <thead>
+            <tr><th scope="col">Measure</th><th scope="col">Value</th><th scope="col">95% interval</th><th scope="col">n</th></tr>
+          </thead>
+          <tbody>
+            <Figure name="Percent agreement" value={pct(a.percent)} ci={a.percent_ci} f={pct} n={`${a.n_pairs} pairs`} />
+            <Figure name="Percent agreement, ties left out" value={pct(a.percent_no_ties)} ci={a.percent_no_ties_ci} f={pct} n={`${a.n_pairs_no_ties} pairs`} />
+            <Figure name="Fleiss' kappa" value={fixed(a.fleiss_kappa)} ci={a.fleiss_kappa_ci} f={fixed} n={`${a.n_items} items`} />
+            <Figure name="Krippendorff's alpha (nominal)" value={fixed(a.krippendorff_alpha_nominal)} ci={a.krippendorff_alpha_nominal_ci} f={fixed} n={`${a.n_items} items`} />
+            <Figure name="Krippendorff's alpha (ordinal: A < tie < B)" value={fixed(a.krippendorff_alpha_ordinal)} ci={a.krippendorff_alpha_ordinal_ci} f={fixed} n={`${a.n_items} items`} />
+            {stats.ratings.map((r) => (
+              <Figure key={r.criterion} name={`Ratings alpha (interval): ${r.criterion}`} value={fixed(r.alpha)} ci={r.ci} f={fixed} n={`${r.n_items} units`} />
+            ))}
+            {stats.rankings && (
+              <>
+                <Figure name="Rankings: mean Kendall tau" value={fixed(stats.rankings.tau_mean)} n={`${stats.rankings.n_pairs} pairs`} />
+                <Figure name="Rankings: Krippendorff's alpha (ordinal)" value={fixed(stats.rankings.alpha)} n={`${stats.rankings.n_items} items`} />
+              </>
+            )}
+          </tbody>
+        </table>
+        <p className="muted" data-testid="majority">
+          Items by majority: A {a.majority.A}, tie {a.majority.tie}, B {a.majority.B}, no majority {a.majority.none}.
+        </p>
+        <h3>Cohen&apos;s kappa by annotator pair</h3>
+        <KappaHeatmap pairs={a.cohen_kappa} names={names} />
+        <CsvLink slug={slug} table="kappa" />
+      </section>
+
+      <section className="panel" id="annotators" aria-labelledby="annotators-heading">
+        <h2 id="annotators-heading">Annotators</h2>
+        {stats.annotators.length === 0 ? <p className="muted">No judgments yet.</p> : <AnnotatorTable annotators={stats.annotators} />}
+        <CsvLink slug={slug} table="annotators" />
+      </section>
+
+      <section className="panel" id="leaderboard" aria-labelledby="leaderboard-heading">
+        <h2 id="leaderboard-heading">Model leaderboard</h2>
+        <p className="muted">
+          Bradley–Terry ratings on the Elo scale (mean 1000; a tie is half a win each way), 95% bootstrap intervals over {stats.leaderboard_info.rounds} rounds; models
+          whose intervals overlap share a rank. {stats.leaderboard_info.n_comparisons} comparison(s).
+        </p>
+        {stats.leaderboard.length === 0 ? (
+          <p className="muted">No pairwise judgments between named models yet.</p>
+        ) : (
+          <>
+            <IntervalChart
+              testId="leaderboard-chart"
+              label="Model ratings with 95% intervals"
+              reference={1000}
+              rows={stats.leaderboard.map((r) => ({ label: r.model, estimate: r.rating, low: r.ci_low, high: r.ci_high }))}
+            />
+            <table className="data" data-testid="leaderboard-table">
+              <thead>
+                <tr><th scope="col">Rank</th><th scope="col">Model</th><th scope="col">Rating</th><th scope="col">95% interval</th><th scope="col">Wins</th><th scope="col">Losses</th><th scope="col">Ties</th></tr>
+              </thead>
+              <tbody>
+                {stats.leaderboard.map((r) => (
+                  <tr key={r.model} data-testid={`model-${r.model}`}>
+                    <td>{r.rank}</td>
+                    <td>{r.model}</td>
+                    <td>{r.rating.toFixed(1)}</td>
+                    <td>{r.ci_low.toFixed(1)} – {r.ci_high.toFixed(1)}</td>
+                    <td>{r.wins}</td>
+                    <td>{r.losses}</td>
+                    <td>{r.ties + r.both_bad}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <h3>Win rate, row model against column model</h3>
+            <WinRates stats={stats} />
+          </>
+        )}
+        <CsvLink slug={slug} table="leaderboard" />
+      </section>
+
+      <section className="panel" id="breakdown" aria-labelledby="breakdown-heading">
+        <h2 id="breakdown-heading">Breakdown by candidate metadata</h2>
+        <form method="get" action={`/manage/${slug}#breakdown`} className="row">
+          <label>
+            Metadata key
+            <select name="by" defaultValue={stats.breakdown?.key ?? ""} data-testid="breakdown-key">
+              <option value="">choose…</option>
+              {stats.metadata_keys.map((k) => (
+                <option key={k} value={k}>{k}</option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" data-testid="breakdown-show">Show</button>
+        </form>
+        {byError && <p className="error" role="alert">{byError}</p>}
+        {stats.breakdown && <Breakdown slug={slug} breakdown={stats.breakdown} />}
+      </section>
+    </>
+  );
+}
+
+function Figure({ name, value, ci, f, n }: { name: string; value: string; ci?: Interval; f?: (x: number | null) => string; n: string }) {
+  return (
+    <tr>
+      <th scope="row">{name}</th>
+      <td>{value}</td>
+      <td>{ci && f ? range(ci.low, ci.high, f) || "–" : "–"}</td>
+      <td>{n}</td>
+    </tr>
+  );
+}
+
+function WinRates({ stats }: { stats: ProjectStats }) {
+  const { models, matrix, games } = stats.win_rates;
+  return (
+    <div className="heatmap-wrap">
+      <table className="heatmap" data-testid="win-rates">
+        <thead>
+          <tr><th scope="col" />{models.map((m) => <th key={m} scope="col">{m}</th>)}</tr>
+        </thead>
+        <tbody>
+          {models.map((m, i) => (
+            <tr key={m}>
+              <th scope="row">{m}</th>
+              {models.map((other, j) => {
+                const rate = matrix[i][j];
+                return (
+                  <td key={other} title={`${m} against ${other}: ${games[i][j]} game(s)`} style={rate === null ? undefined : { background: `hsl(${Math.round(rate * 140)}, 55%, 85%)` }}>
+                    {rate === null ? "" : pct(rate)}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Breakdown({ slug, breakdown }: { slug: string; breakdown: NonNullable<ProjectStats["breakdown"]> }) {
+  const fields = [...new Set(breakdown.rows.flatMap((r) => Object.keys(r.numeric)))].sort();
+  const chartRows = breakdown.rows.filter((r) => r.win_rate !== null).map((r) => ({ label: String(r.value), estimate: r.win_rate!, low: r.ci_low!, high: r.ci_high! }));
+  return (
+    <>
+      <p className="muted">
+        Win rate of candidates with each value of <code>{breakdown.key}</code> against candidates with a different value (ties half), with 95% Wilson intervals.
+      </p>
+      <IntervalChart testId="breakdown-chart" label={`Win rate by ${breakdown.key}`} percent reference={0.5} rows={chartRows} />
+      <table className="data" data-testid="breakdown-table">
+        <thead>
+          <tr>
+            <th scope="col">{breakdown.key}</th><th scope="col">Win rate</th><th scope="col">95% interval</th><th scope="col">n</th>
+            {fields.map((f) => <th key={f} scope="col">{f} mean / p95</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {breakdown.rows.map((r) => (
+            <tr key={String(r.value)}>
+              <td>{r.value === null ? <span className="muted">(missing)</span> : String(r.value)}</td>
+              <td>{pct(r.win_rate)}</td>
+              <td>{range(r.ci_low, r.ci_high, pct)}</td>
+              <td>{r.n}{r.n_same ? <span className="muted"> (+{r.n_same} same value)</span> : null}</td>
+              {fields.map((f) => <td key={f}>{fixed(r.numeric[f]?.mean, 1)} / {fixed(r.numeric[f]?.p95, 1)}</td>)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <CsvLink slug={slug} table="breakdown" by={breakdown.key} />
+    </>
+  );
+}

@@ -1,0 +1,87 @@
+// The human-readable form of `arbiter stats`: the headline figures of projectStats as plain text.
+import type { Interval, ProjectStats } from "@/lib/services/stats";
+
+const fixed = (x: number | null, digits = 3): string => (x === null ? "n/a" : x.toFixed(digits));
+const pct = (x: number | null): string => (x === null ? "n/a" : `${(100 * x).toFixed(1)}%`);
+const ci = (i: Interval, f: (x: number | null) => string): string => (i.low === null ? "" : ` [${f(i.low)}, ${f(i.high)}]`);
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  // Figures align right, names left.
+  const numeric = header.map((_, c) => rows.every((r) => /^[\d\s.,%–/na+-]*$/.test(r[c])));
+  const line = (r: string[]) => "  " + r.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
+  return [line(header), ...rows.map(line)];
+}
+
+export function statsSummary(s: ProjectStats): string {
+  const a = s.agreement;
+  const out: string[] = [
+    `Project ${s.project.slug}: ${s.items} item(s), ${s.judgments} judgment(s), ${s.complete_items} complete (overlap ${s.project.overlap})`,
+    "",
+    `Agreement (${a.n_items} item(s) with 2+ judgments, ${a.n_judgments} judgment(s), ${a.both_bad} both-bad counted as ties; 95% bootstrap intervals):`,
+    `  percent agreement       ${pct(a.percent)}${ci(a.percent_ci, pct)}   (${a.n_pairs} pairs)`,
+    `  without ties            ${pct(a.percent_no_ties)}${ci(a.percent_no_ties_ci, pct)}   (${a.n_pairs_no_ties} pairs)`,
+    `  Fleiss' kappa           ${fixed(a.fleiss_kappa)}${ci(a.fleiss_kappa_ci, fixed)}`,
+    `  Krippendorff's alpha    nominal ${fixed(a.krippendorff_alpha_nominal)}${ci(a.krippendorff_alpha_nominal_ci, fixed)}, ordinal ${fixed(a.krippendorff_alpha_ordinal)}${ci(a.krippendorff_alpha_ordinal_ci, fixed)}`,
+  ];
+  if (a.cohen_kappa.length) {
+    out.push("", "Cohen's kappa by annotator pair:", ...table(["a", "b", "kappa", "n"], a.cohen_kappa.map((k) => [k.a, k.b, fixed(k.kappa), String(k.n)])));
+  }
+  for (const r of s.ratings) out.push(`Ratings alpha (interval), ${r.criterion}: ${fixed(r.alpha)}${ci(r.ci, fixed)} (${r.n_items} units)`);
+  if (s.rankings) out.push(`Rankings: mean Kendall tau ${fixed(s.rankings.tau_mean)} (${s.rankings.n_pairs} pairs), alpha ${fixed(s.rankings.alpha)}`);
+  if (s.annotators.length) {
+    out.push(
+      "",
+      "Annotators:",
+      ...table(
+        ["annotator", "judgments", "median s", "majority", "gold", "ties", "pos. A", "outliers"],
+        s.annotators.map((q) => [
+          q.email,
+          String(q.judgments),
+          fixed(q.median_seconds, 1),
+          pct(q.majority_agreement),
+          pct(q.gold_accuracy),
+          pct(q.tie_rate),
+          pct(q.position_bias),
+          q.outliers.join(",") || "-",
+        ]),
+      ),
+    );
+  }
+  if (s.leaderboard.length) {
+    out.push(
+      "",
+      `Leaderboard (Bradley–Terry, Elo scale, ${s.leaderboard_info.rounds} bootstrap rounds):`,
+      ...table(
+        ["rank", "model", "rating", "95% CI", "wins", "losses", "ties"],
+        s.leaderboard.map((r) => [String(r.rank), r.model, r.rating.toFixed(1), `${r.ci_low.toFixed(1)} – ${r.ci_high.toFixed(1)}`, String(r.wins), String(r.losses), String(r.ties + r.both_bad)]),
+      ),
+    );
+  }
+  if (s.breakdown) {
+    const fields = [...new Set(s.breakdown.rows.flatMap((r) => Object.keys(r.numeric)))];
+    out.push(
+      "",
+      `Breakdown by ${s.breakdown.key}:`,
+      ...table(
+        [s.breakdown.key, "win rate", "95% CI", "n", ...fields.map((f) => `${f} mean/p95`)],
+        s.breakdown.rows.map((r) => [
+          String(r.value),
+          pct(r.win_rate),
+          r.ci_low === null ? "" : `${pct(r.ci_low)} – ${pct(r.ci_high)}`,
+          String(r.n),
+          ...fields.map((f) => `${fixed(r.numeric[f]?.mean ?? null, 1)}/${fixed(r.numeric[f]?.p95 ?? null, 1)}`),
+        ]),
+      ),
+    );
+  }
+  const p = s.progress.projection;
+  out.push(
+    "",
+    p.remaining_items === 0
+      ? "Progress: every item is complete."
+      : `Progress: ${p.remaining_items} item(s) to go at ${p.recent_rate_per_day.toFixed(1)}/day over the last ${p.window_days} days` +
+          (p.date ? `; projected completion ${p.date}` : "; no recent completions, so no projection"),
+  );
+  return out.join("\n");
+}
