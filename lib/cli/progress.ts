@@ -1,17 +1,32 @@
-// A one-line progress indicator for long imports on a terminal (stderr only, never in --json output).
-export function progressBar(totalBytes: number) {
-  const started = Date.now();
+// A one-line progress indicator for long imports on a terminal (stderr only, never in --json output):
+// the phase (checking every row, then inserting), rows, rate and how far through the file it is.
+import type { ImportProgress } from "@/lib/services/importer";
+
+export function progressBar(totalBytes: number, write: (s: string) => void = (s) => process.stderr.write(s)) {
+  let started = Date.now();
+  let phase: ImportProgress["phase"] | undefined;
   let last = 0;
   return {
-    update(rows: number) {
+    update(p: ImportProgress) {
       const now = Date.now();
-      if (now - last < 200) return;
+      if (p.phase !== phase) {
+        phase = p.phase;
+        started = now;
+      } else if (now - last < 200) return;
       last = now;
-      const secs = (now - started) / 1000;
-      process.stderr.write(`\r  ${rows.toLocaleString()} rows · ${Math.round(rows / Math.max(secs, 0.001)).toLocaleString()}/s · ${(totalBytes / 1e6).toFixed(1)} MB file`);
+      const secs = Math.max((now - started) / 1000, 0.001);
+      const share = totalBytes > 0 ? Math.min(1, p.bytes / totalBytes) : p.total ? p.rows / p.total : 0;
+      const width = 24;
+      const filled = Math.round(share * width);
+      const label = p.phase === "validating" ? "checking " : "inserting";
+      const of = p.total ? `/${p.total.toLocaleString("en")}` : "";
+      write(
+        `\r\x1b[K  ${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${Math.round(share * 100)}% · ` +
+          `${p.rows.toLocaleString("en")}${of} rows · ${Math.round(p.rows / secs).toLocaleString("en")}/s`,
+      );
     },
     done() {
-      process.stderr.write("\r\x1b[K");
+      write("\r\x1b[K");
     },
   };
 }

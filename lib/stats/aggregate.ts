@@ -54,6 +54,7 @@ export type RankingPairs = "all-pairs" | "best-vs-rest";
 
 export interface AggregateOptions {
   policy?: Policy;
+  /** The winner needs at least this many votes (default 1). */
   minVotes?: number;
   /** The winner's share of the counted votes must reach this (0…1). */
   minAgreement?: number;
@@ -152,7 +153,6 @@ export function aggregateItem<K>(
   let verdicts = votes.map(verdictOf).filter((v): v is Verdict<K> => v !== null);
   const n = verdicts.length;
   if (n === 0) return { outcome: "dropped", reason: "no_votes", votes: 0, adjudicated: false };
-  if (n < (options.minVotes ?? 1)) return { outcome: "dropped", reason: "below_min_votes", votes: n, adjudicated: false };
 
   const bothBad = verdicts.filter((v) => "bothBad" in v).length;
   const ties = verdicts.filter((v) => "tie" in v).length;
@@ -170,6 +170,7 @@ export function aggregateItem<K>(
   if (options.policy === "unanimous" ? top !== total : top * 2 <= total) {
     return { outcome: "dropped", reason: options.policy === "unanimous" ? "not_unanimous" : "no_majority", votes: n, adjudicated: false };
   }
+  if (top < (options.minVotes ?? 1)) return { outcome: "dropped", reason: "below_min_votes", votes: n, adjudicated: false };
   const agreement = top / total;
   if (options.minAgreement !== undefined && agreement < options.minAgreement) {
     return { outcome: "dropped", reason: "below_min_agreement", votes: n, adjudicated: false };

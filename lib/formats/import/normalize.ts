@@ -13,6 +13,7 @@ import {
   type Prompt,
   type Role,
 } from "../record";
+import { AnnotationError, readAnnotation } from "./annotation";
 import type { FieldMap } from "./field-map";
 
 export { FIELD_MAP_HELP, FieldMapError, parseFieldMap, type FieldMap } from "./field-map";
@@ -222,7 +223,7 @@ function withCommonFields(
   const priority = readPriority(raw.priority, "priority");
   if (priority !== undefined) record.priority = priority;
   if (raw.annotations !== undefined && raw.annotations !== null) {
-    record.annotations = readAnnotations(raw.annotations, "annotations");
+    record.annotations = readAnnotations(raw.annotations, "annotations", core.responses.length);
   }
   return record;
 }
@@ -464,7 +465,7 @@ function readPriority(value: unknown, field: string): number | undefined {
   return number;
 }
 
-function readAnnotations(value: unknown, field: string): ImportAnnotation[] {
+function readAnnotations(value: unknown, field: string, responseCount: number): ImportAnnotation[] {
   if (!Array.isArray(value)) fail(field, `expected a list of annotations, got ${describe(value)}`);
   return value.map((a, i) => {
     const path = `${field}[${i}]`;
@@ -472,9 +473,12 @@ function readAnnotations(value: unknown, field: string): ImportAnnotation[] {
     if (typeof a.annotator !== "string" || a.annotator.trim() === "") {
       fail(`${path}.annotator`, a.annotator === undefined ? "missing" : "expected a non-empty string");
     }
-    const annotation: ImportAnnotation = { ...a, annotator: a.annotator };
-    if (a.choice === undefined || a.choice === null) delete annotation.choice;
-    else annotation.choice = readChoice(a.choice, `${path}.choice`);
-    return annotation;
+    if (a.choice !== undefined && a.choice !== null) readChoice(a.choice, `${path}.choice`);
+    try {
+      return readAnnotation({ ...a, annotator: a.annotator }, responseCount);
+    } catch (error) {
+      if (error instanceof AnnotationError) fail(error.field ? `${path}.${error.field}` : path, error.message);
+      throw error;
+    }
   });
 }

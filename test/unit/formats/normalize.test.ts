@@ -112,9 +112,23 @@ describe("canonical records", () => {
     const record = toRecord({
       prompt: "q",
       responses: ["a", "b"],
-      annotations: [{ annotator: "x", strength: 2, flags: ["unsafe"] }],
+      annotations: [{ annotator: "x", strength: 2, flags: { A: ["unsafe"] } }],
     });
-    expect(record.annotations).toEqual([{ annotator: "x", strength: 2, flags: ["unsafe"] }]);
+    expect(record.annotations).toEqual([{ annotator: "x", strength: 2, flags: { A: ["unsafe"] } }]);
+  });
+
+  it.each([
+    [{ annotator: "x", choice: "A", strength: 2 }, "annotations[0].strength", "annotations[0].strength: 2 disagrees with choice A (negative: A is better, positive: B is better, 0: tie)"],
+    [{ annotator: "x", ranking: [["A"], ["C"]] }, "annotations[0].ranking[1][0]", "annotations[0].ranking[1][0]: slot C does not exist: the record has 2 responses (A, B)"],
+    [{ annotator: "x", ratings: { A: { help: "5" } } }, "annotations[0].ratings.A.help", /^annotations\[0\]\.ratings\.A\.help: .*number/],
+    [{ annotator: "x", rationale: "only words" }, "annotations[0]", "annotations[0]: carries no judgment: give a choice, strength, ranking, ratings or demonstration"],
+    [{ annotator: "x", strength: 5 }, "annotations[0].strength", /^annotations\[0\]\.strength: .*3/],
+  ])("rejects the annotation %j at %s", (annotation, field, message: string | RegExp) => {
+    // messages from the judgment API's own schema are matched loosely: that schema words them
+    expect(errorOf({ prompt: "q", responses: ["a", "b"], annotations: [annotation] })).toEqual({
+      field,
+      message: typeof message === "string" ? message : expect.stringMatching(message),
+    });
   });
 });
 

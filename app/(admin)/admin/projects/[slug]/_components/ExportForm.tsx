@@ -1,24 +1,170 @@
-// A plain GET form: the browser downloads the export with its session cookie, no script needed.
-import { EXPORT_FORMAT_NAMES } from "@/lib/services/exporter";
+"use client";
+// A GET form on the export route: the browser downloads the file with its session cookie (and shows
+// the download's progress). "Count rows" asks the same route for a dry run and shows what each rule
+// keeps and drops before anything is downloaded.
+import { useRef, useState } from "react";
+import { EXPORT_FORMATS } from "@/lib/formats/export";
+
+const FORMATS = [...Object.entries(EXPORT_FORMATS).map(([name, f]) => [name, f.description] as const), ["raw", "Every judgment with ids, display order, duration, annotator (pseudonymised) and flags"] as const];
+
+interface Counts {
+  items: number;
+  kept_items: number;
+  rows: number;
+  dropped: Record<string, number>;
+  gold_items_excluded: number;
+  adjudicated_items: number;
+  splits: Record<string, number>;
+}
 
 export function ExportForm({ slug }: { slug: string }) {
+  const form = useRef<HTMLFormElement>(null);
+  const [format, setFormat] = useState("trl-dpo");
+  const [counts, setCounts] = useState<Counts | null>(null);
+  const [error, setError] = useState<string>();
+  const [counting, setCounting] = useState(false);
+  const action = `/api/v1/projects/${encodeURIComponent(slug)}/export`;
+
+  async function dryRun() {
+    if (!form.current) return;
+    const query = new URLSearchParams();
+    for (const [k, v] of new FormData(form.current)) if (typeof v === "string" && v !== "") query.set(k, v);
+    query.set("dry_run", "1");
+    setCounting(true);
+    setError(undefined);
+    try {
+      const response = await fetch(`${action}?${query}`);
+      const body = await response.json();
+      if (!response.ok) {
+        setCounts(null);
+        setError(body?.error?.message ?? `Counting failed (${response.status}).`);
+      } else setCounts(body);
+    } catch (e) {
+      setError(`Counting failed: ${(e as Error).message}`);
+    } finally {
+      setCounting(false);
+    }
+  }
+
   return (
-    <form method="get" action={`/api/v1/projects/${encodeURIComponent(slug)}/export`} aria-label="Export">
+    <form ref={form} method="get" action={action} aria-label="Export">
       <div className="row">
         <div className="field">
           <label htmlFor="export-format">Format</label>
-          <select id="export-format" name="format" defaultValue="trl-dpo" data-testid="export-format">
-            {EXPORT_FORMAT_NAMES.map((name) => (
-              <option key={name} value={name}>{name}</option>
+          <select id="export-format" name="format" value={format} onChange={(e) => setFormat(e.target.value)} data-testid="export-format">
+            {FORMATS.map(([name, description]) => (
+              <option key={name} value={name} title={description}>
+                {name}
+              </option>
             ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor="export-min-votes">Minimum votes per item</label>
+          <label htmlFor="export-file-format">File</label>
+          <select id="export-file-format" name="file_format" defaultValue="jsonl" data-testid="export-file-format">
+            <option value="jsonl">JSONL</option>
+            <option value="csv">CSV</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="export-policy">Aggregation</label>
+          <select id="export-policy" name="policy" defaultValue="majority" data-testid="export-policy">
+            <option value="majority">majority</option>
+            <option value="unanimous">unanimous</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="export-min-votes">Minimum votes for the winner</label>
           <input id="export-min-votes" name="min_votes" type="number" min={1} max={1000} defaultValue={1} required data-testid="export-min-votes" />
         </div>
+        <div className="field">
+          <label htmlFor="export-min-agreement">Minimum agreement (0–1)</label>
+          <input id="export-min-agreement" name="min_agreement" type="number" min={0} max={1} step={0.05} data-testid="export-min-agreement" />
+        </div>
+      </div>
+      <p className="muted" data-testid="export-format-description">{FORMATS.find(([name]) => name === format)?.[1]}</p>
+      <details>
+        <summary>More options</summary>
+        <div className="row">
+          <div className="field">
+            <label htmlFor="export-ties">Tie votes</label>
+            <select id="export-ties" name="ties" defaultValue="include" data-testid="export-ties">
+              <option value="include">count against a majority</option>
+              <option value="exclude">leave out</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="export-split">Test share (split by prompt)</label>
+            <input id="export-split" name="split" type="text" placeholder="test=0.1" pattern="[a-z][a-z0-9_\-]*=[0-9.]+(,[a-z][a-z0-9_\-]*=[0-9.]+)*" data-testid="export-split" />
+          </div>
+          <div className="field">
+            <label htmlFor="export-seed">Seed</label>
+            <input id="export-seed" name="seed" type="number" min={0} defaultValue={42} data-testid="export-seed" />
+          </div>
+          <div className="field">
+            <label htmlFor="export-part">Download split</label>
+            <input id="export-part" name="part" type="text" placeholder="train" data-testid="export-part" />
+          </div>
+          {format === "trl-kto" && (
+            <div className="field">
+              <label htmlFor="export-both-bad">Both bad</label>
+              <select id="export-both-bad" name="both_bad" defaultValue="negatives" data-testid="export-both-bad">
+                <option value="negatives">negative examples</option>
+                <option value="drop">leave out</option>
+              </select>
+            </div>
+          )}
+          <div className="field">
+            <label htmlFor="export-rating-pairs">Ratings</label>
+            <select id="export-rating-pairs" name="rating_pairs" defaultValue="best-vs-worst" data-testid="export-rating-pairs">
+              <option value="best-vs-worst">best vs worst</option>
+              <option value="best-vs-random">best vs a random lower one</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="export-ranking-pairs">Rankings</label>
+            <select id="export-ranking-pairs" name="ranking_pairs" defaultValue="all-pairs" data-testid="export-ranking-pairs">
+              <option value="all-pairs">all ordered pairs</option>
+              <option value="best-vs-rest">best vs the rest</option>
+            </select>
+          </div>
+        </div>
+        <div className="row">
+          <label><input type="checkbox" name="conversational" value="1" data-testid="export-conversational" /> Conversational (message lists)</label>
+          <label><input type="checkbox" name="include_gold" value="1" data-testid="export-include-gold" /> Include gold items</label>
+          {format === "sft" && <label><input type="checkbox" name="sft_winners" value="1" data-testid="export-sft-winners" /> Add unanimous winners</label>}
+          {format === "raw" && <label><input type="checkbox" name="reveal_annotators" value="1" data-testid="export-reveal-annotators" /> Show annotator emails</label>}
+        </div>
+      </details>
+      <div className="row">
+        <button type="button" onClick={dryRun} disabled={counting} data-testid="export-dry-run">
+          {counting ? "Counting…" : "Count rows"}
+        </button>
         <button className="primary" type="submit" data-testid="export-download">Download</button>
       </div>
+      {error && <p className="error" role="alert" data-testid="export-error">{error}</p>}
+      {counts && <CountsTable counts={counts} />}
     </form>
+  );
+}
+
+function CountsTable({ counts }: { counts: Counts }) {
+  const dropped = Object.entries(counts.dropped).filter(([, n]) => n > 0);
+  return (
+    <table data-testid="export-counts" aria-live="polite">
+      <tbody>
+        <tr><th scope="row">Items with judgments</th><td>{counts.items}</td></tr>
+        <tr><th scope="row">Kept</th><td data-testid="export-kept">{counts.kept_items} item(s) → {counts.rows} row(s)</td></tr>
+        {Object.keys(counts.splits).length > 1 &&
+          Object.entries(counts.splits).map(([name, n]) => (
+            <tr key={name}><th scope="row">Split {name}</th><td>{n} row(s)</td></tr>
+          ))}
+        {dropped.map(([reason, n]) => (
+          <tr key={reason}><th scope="row">Dropped: {reason.replaceAll("_", " ")}</th><td data-testid={`export-dropped-${reason}`}>{n}</td></tr>
+        ))}
+        {counts.gold_items_excluded > 0 && <tr><th scope="row">Gold items left out</th><td>{counts.gold_items_excluded}</td></tr>}
+        {counts.adjudicated_items > 0 && <tr><th scope="row">Decided by adjudication</th><td>{counts.adjudicated_items}</td></tr>}
+      </tbody>
+    </table>
   );
 }

@@ -1,32 +1,132 @@
 "use client";
-import { useActionState } from "react";
-import type { ImportSummary } from "@/lib/services/importer";
+// Uploads the file to the import route with `progress=1` and shows the phase and counts the route
+// streams back (checking every row, then inserting), then the summary or the line-numbered errors.
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { ImportProgress, ImportSummary } from "@/lib/services/importer";
 import type { RecordError } from "@/lib/formats/record";
-import { importItemsAction, type ActionState } from "../../../actions";
-import { Field, FormMessage, controlProps } from "../../../_components/Field";
+import { Field, controlProps } from "../../../_components/Field";
+
+type Progress = ImportProgress & { size: number };
+type Status =
+  | { state: "idle" }
+  | { state: "running"; progress: Progress }
+  | { state: "done"; summary: ImportSummary; file: string }
+  | { state: "failed"; message: string };
 
 export function ImportForm({ slug }: { slug: string }) {
-  const [state, formAction, pending] = useActionState(importItemsAction, { ok: false } as ActionState<ImportSummary>);
-  const fileError = state.errors?.file;
+  const router = useRouter();
+  const [status, setStatus] = useState<Status>({ state: "idle" });
+  const [fileError, setFileError] = useState<string>();
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const file = form.get("file");
+    if (!(file instanceof File) || file.size === 0) {
+      setFileError("choose a non-empty file to import");
+      return;
+    }
+    setFileError(undefined);
+    const query = new URLSearchParams({ progress: "1", source: file.name });
+    if (form.get("skipInvalid") === "on") query.set("skip_invalid", "1");
+    const format = String(form.get("format") ?? "");
+    if (format && format !== "auto") query.set("format", format);
+    const map = String(form.get("map") ?? "").trim();
+    if (map) query.set("map", map);
+    setStatus({ state: "running", progress: { phase: "validating", rows: 0, bytes: 0, size: file.size } });
+    try {
+      const response = await fetch(`/api/v1/projects/${encodeURIComponent(slug)}/items?${query}`, { method: "POST", body: file });
+      if (!response.ok || !response.body) {
+        const body = await response.json().catch(() => null);
+        setStatus({ state: "failed", message: body?.error?.message ?? `The import failed (${response.status}).` });
+        return;
+      }
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let nl;
+        while ((nl = buffer.indexOf("\n")) >= 0) {
+          const line = JSON.parse(buffer.slice(0, nl));
+          buffer = buffer.slice(nl + 1);
+          if (line.progress) setStatus({ state: "running", progress: line.progress });
+          else if (line.summary) {
+            setStatus({ state: "done", summary: line.summary, file: file.name });
+            if (!line.summary.rejected) router.refresh();
+          } else if (line.error) setStatus({ state: "failed", message: line.error.message });
+        }
+      }
+    } catch (err) {
+      setStatus({ state: "failed", message: `The import failed: ${(err as Error).message}` });
+    }
+  }
+
+  const running = status.state === "running";
   return (
-    <form action={formAction} aria-label="Import items">
-      <input type="hidden" name="slug" value={slug} />
+    <form onSubmit={onSubmit} aria-label="Import items">
       <div className="row">
         <Field label="File (.jsonl, .json, .csv, optionally .gz)" id="import-file" error={fileError}>
           <input name="file" type="file" accept=".jsonl,.json,.gz,.csv" required {...controlProps("import-file", fileError)} />
         </Field>
         <div className="field">
+          <label htmlFor="import-format">Format</label>
+          <select id="import-format" name="format" defaultValue="auto" data-testid="import-format">
+            <option value="auto">detect</option>
+            <option value="jsonl">JSONL</option>
+            <option value="json">JSON array</option>
+            <option value="csv">CSV</option>
+          </select>
+        </div>
+        <div className="field">
           <label>
-            <input type="checkbox" name="skipInvalid" defaultChecked={state.values?.skipInvalid === "on"} data-testid="import-skip-invalid" /> Skip invalid rows
+            <input type="checkbox" name="skipInvalid" data-testid="import-skip-invalid" /> Skip invalid rows
           </label>
         </div>
-        <button className="primary" type="submit" disabled={pending} data-testid="import-submit">
-          {pending ? "Importing…" : "Import"}
+        <button className="primary" type="submit" disabled={running} data-testid="import-submit">
+          {running ? "Importing…" : "Import"}
         </button>
       </div>
-      {!state.data?.rejected && <FormMessage state={state} testId="import-message" />}
-      {state.data && <Summary summary={state.data} />}
+      <details>
+        <summary>Field map (for files in another shape)</summary>
+        <div className="field">
+          <label htmlFor="import-map">Map</label>
+          <input
+            id="import-map"
+            name="map"
+            type="text"
+            placeholder="prompt=instruction,responses=response1|response2,models=cmp_key"
+            data-testid="import-map"
+          />
+        </div>
+      </details>
+      {status.state === "running" && <ProgressLine progress={status.progress} />}
+      {status.state === "failed" && (
+        <p className="error" role="alert" data-testid="import-message">
+          {status.message}
+        </p>
+      )}
+      {status.state === "done" && !status.summary.rejected && (
+        <p className="ok" role="status" data-testid="import-message">
+          Imported {status.file}.
+        </p>
+      )}
+      {status.state === "done" && <Summary summary={status.summary} />}
     </form>
+  );
+}
+
+function ProgressLine({ progress }: { progress: Progress }) {
+  const share = progress.size > 0 ? Math.min(1, progress.bytes / progress.size) : 0;
+  const label = progress.phase === "validating" ? "Checking every row" : "Inserting";
+  const rows = progress.total ? `${progress.rows.toLocaleString("en")} of ${progress.total.toLocaleString("en")}` : progress.rows.toLocaleString("en");
+  return (
+    <div data-testid="import-progress" role="status" aria-live="polite">
+      <progress max={1} value={share} aria-label={`${label}: ${Math.round(share * 100)}%`} />{" "}
+      <span data-testid="import-phase">{label}</span>: {rows} rows ({Math.round(share * 100)}%)
+    </div>
   );
 }
 

@@ -1,21 +1,71 @@
 import { contextFor } from "@/lib/auth/session";
+import { FieldMapError, parseFieldMap, type FieldMap } from "@/lib/formats/import/normalize";
 import { apiRoute, json } from "@/lib/http/respond";
 import { spoolBody } from "@/lib/http/upload";
-import { importItems } from "@/lib/services/importer";
+import { importItems, type ImportInput, type ImportProgress } from "@/lib/services/importer";
 import { requireScope } from "@/lib/services/context";
+import { AppError, badRequest } from "@/lib/services/errors";
 
-// Body: JSONL or a JSON array of import records. `?skip_invalid=1` imports the valid rows of a file
-// that has invalid ones; otherwise such a file is rejected whole (400 with the line-numbered errors).
+const FORMATS = ["auto", "jsonl", "json", "csv"];
+
+// Body: JSONL, a JSON array or CSV (optionally gzipped) of import records. Query: `skip_invalid=1`
+// imports the valid rows of a file that has invalid ones (otherwise such a file is rejected whole,
+// 400 with the line-numbered errors); `format=` and `map=` as in the CLI; `progress=1` answers with
+// NDJSON: `{"progress": …}` lines while the import runs, then one `{"summary": …}` or `{"error": …}`;
+// `source=` names the file on the import batch.
 export const POST = apiRoute<{ slug: string }>(async ({ request, params, caller }) => {
   const ctx = contextFor(caller);
   requireScope(ctx, "item:import");
-  const url = new URL(request.url);
-  const upload = await spoolBody(request);
+  const q = new URL(request.url).searchParams;
+  const format = q.get("format") || undefined;
+  if (format && !FORMATS.includes(format)) throw badRequest(`format: must be one of ${FORMATS.join(", ")}`);
+  let map: FieldMap | undefined;
   try {
-    const summary = await importItems({
-      ctx,
-      input: { slug: params.slug, source: upload.open, skipInvalid: ["1", "true"].includes(url.searchParams.get("skip_invalid") ?? "") },
+    map = q.get("map") ? parseFieldMap(q.get("map")!) : undefined;
+  } catch (e) {
+    if (e instanceof FieldMapError) throw badRequest(`map: ${e.message}`);
+    throw e;
+  }
+  const upload = await spoolBody(request);
+  const input: ImportInput = {
+    slug: params.slug,
+    source: upload.open,
+    skipInvalid: ["1", "true", "on"].includes(q.get("skip_invalid") ?? ""),
+    format: format as ImportInput["format"],
+    map,
+    sourceName: q.get("source")?.slice(0, 200) || undefined,
+  };
+
+  if (["1", "true"].includes(q.get("progress") ?? "")) {
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const send = (line: object) => controller.enqueue(encoder.encode(JSON.stringify(line) + "\n"));
+        let last = 0;
+        const onProgress = (p: ImportProgress) => {
+          const now = Date.now();
+          if (now - last < 250 && p.total === undefined) return;
+          last = now;
+          send({ progress: { ...p, size: upload.size } });
+        };
+        try {
+          send({ progress: { phase: "validating", rows: 0, bytes: 0, size: upload.size } });
+          send({ summary: await importItems({ ctx, input: { ...input, onProgress } }) });
+        } catch (err) {
+          const e = err instanceof AppError ? err : new AppError("internal", "The import failed; nothing was imported.");
+          if (!(err instanceof AppError)) console.error(err);
+          send({ error: { code: e.code, message: e.message } });
+        } finally {
+          await upload.remove();
+          controller.close();
+        }
+      },
     });
+    return new Response(body, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
+  }
+
+  try {
+    const summary = await importItems({ ctx, input });
     if (summary.rejected) {
       const message = `${summary.error_count} invalid record(s); nothing was imported. Fix them or pass skip_invalid=1.`;
       return json({ error: { code: "bad_request", message }, ...summary }, 400);
