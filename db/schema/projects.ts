@@ -53,6 +53,11 @@ export const items = sqliteTable(
     uniqueIndex("items_project_external_idx").on(t.projectId, t.externalId),
     index("items_project_count_idx").on(t.projectId, t.judgmentCount),
     index("items_project_priority_idx").on(t.projectId, t.priority),
+    // The claim query walks this in serving order (priority desc, judgment_count desc, id asc) and
+    // stops at the first item with a free seat, so claiming costs the same on 100 or 100,000 items.
+    index("items_claim_idx").on(t.projectId, t.priority, t.judgmentCount, sql`${sql.identifier("id")} desc`),
+    index("items_project_extra_idx").on(t.projectId, t.extraOverlap),
+    index("items_project_gold_idx").on(t.projectId, t.id).where(sql`${t.gold} is not null`),
   ],
 );
 

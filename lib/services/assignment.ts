@@ -1,14 +1,21 @@
 // Hands out work: leases the next item an annotator may judge, exactly, under concurrent callers.
 // Capacity is counted as submitted judgments plus unexpired leases, so an item never collects more
-// judgments than its overlap; expired leases are ignored at claim time, no background job needed.
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+// judgments than its effective overlap (project overlap + the item's extra_overlap); expired leases
+// are ignored at claim time, no background job needed. Gold items are exempt from the overlap: every
+// annotator may get each one once, mixed into their stream at the project's gold rate.
+// The claim path runs on prepared statements inside one immediate transaction: it is the hottest
+// path of the application (see test/bench/claim.bench.ts).
+import type Database from "better-sqlite3";
+import { eq, getTableColumns } from "drizzle-orm";
 import { randomInt } from "node:crypto";
-import { assignments, candidates, items, judgments, projects } from "@/db/schema";
+import { assignments, projects } from "@/db/schema";
 import type { Prompt } from "@/lib/formats/record";
+import { effectiveSchema, type ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import { audit } from "./audit";
-import { nowOf, requireCaller, requireScope, type Ctx, countRows } from "./context";
-import { conflict, notFound } from "./errors";
-import { getProject, type Project } from "./projects";
+import { connectionOf, prepared } from "./statements";
+import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
+import { AppError, conflict, notFound } from "./errors";
+import { type Project } from "./projects";
 
 export const SLOT_LABELS = ["A", "B", "C", "D", "E", "F", "G", "H"] as const;
 
@@ -16,6 +23,8 @@ export interface Task {
   assignment: { id: number; expires_at: string };
   item: { id: number; prompt: Prompt; candidates: { slot: string; content: string }[] };
   progress: TaskProgress;
+  /** What the annotator records on this item (the project's judgment schema, defaults filled in). */
+  schema: ProjectJudgmentSchema;
 }
 
 export interface TaskProgress {
@@ -26,7 +35,16 @@ export interface TaskProgress {
   complete_items: number;
 }
 
+/**
+ * Why an annotator gets no item although the project may have work left. Thrown as an AppError whose
+ * `details.reason` is one of these, so the API answers 403/409 with a message the UI shows.
+ */
+export const CLAIM_REFUSALS = ["project_not_active", "not_member", "quota_reached", "gold_accuracy"] as const;
+export type ClaimRefusal = (typeof CLAIM_REFUSALS)[number];
+
 type Tx = Parameters<Parameters<Ctx["db"]["transaction"]>[0]>[0];
+
+const stmt = (db: Database.Database, text: string) => prepared(db, text);
 
 function shuffled<T>(values: T[]): T[] {
   const out = values.slice();
@@ -37,132 +55,348 @@ function shuffled<T>(values: T[]): T[] {
   return out;
 }
 
+interface ProjectRow {
+  id: number;
+  slug: string;
+  overlap: number;
+  leaseMinutes: number;
+  status: Project["status"];
+  orderPolicy: Project["orderPolicy"];
+  quota: number | null;
+  goldRate: number;
+  minGoldAccuracy: number | null;
+  minGoldAfter: number | null;
+  judgmentSchema: string | null;
+}
+
+const PROJECT_SQL = `select id, slug, overlap, lease_minutes as leaseMinutes, status, order_policy as orderPolicy, quota,
+  gold_rate as goldRate, min_gold_accuracy as minGoldAccuracy, min_gold_after as minGoldAfter, judgment_schema as judgmentSchema
+  from projects where slug = ?`;
+
+// Conditions every served item meets, for caller @user at time @now.
+const NOT_MINE = `
+  and not exists (select 1 from assignments a where a.item_id = i.id and a.user_id = @user
+                    and (a.status <> 'leased' or a.expires_at > @now))
+  and not exists (select 1 from judgments j where j.item_id = i.id and j.user_id = @user)`;
+const HAS_SEAT = `
+  and i.gold is null
+  and i.judgment_count < @overlap + i.extra_overlap
+  and i.judgment_count + (select count(*) from assignments l
+        where l.item_id = i.id and l.status = 'leased' and l.expires_at > @now and l.user_id <> @user)
+      < @overlap + i.extra_overlap`;
+
+/**
+ * The first free item of one priority level, in the project's order. Each statement walks an index
+ * in serving order and stops at the first item that qualifies: no sort, no scan of finished items
+ * for finish_first (the judgment_count bound is part of the index range).
+ */
+const PICK_SQL = {
+  finish_first: `select i.id from items i indexed by items_claim_idx
+    where i.project_id = @project and i.priority = @priority and i.judgment_count < @bound ${HAS_SEAT} ${NOT_MINE}
+    order by i.judgment_count desc, i.id asc limit 1`,
+  import: `select i.id from items i indexed by items_project_priority_idx
+    where i.project_id = @project and i.priority = @priority ${HAS_SEAT} ${NOT_MINE}
+    order by i.id asc limit 1`,
+  random_from: `select i.id from items i indexed by items_project_priority_idx
+    where i.project_id = @project and i.priority = @priority and i.id >= @start ${HAS_SEAT} ${NOT_MINE}
+    order by i.id asc limit 1`,
+  random_before: `select i.id from items i indexed by items_project_priority_idx
+    where i.project_id = @project and i.priority = @priority and i.id < @start ${HAS_SEAT} ${NOT_MINE}
+    order by i.id asc limit 1`,
+  gold: `select i.id from items i indexed by items_project_gold_idx
+    where i.project_id = @project and i.gold is not null ${NOT_MINE}
+    order by random() limit 1`,
+} as const;
+
 /** Leases the next item for the caller, or returns the lease they already hold; null when nothing is left. */
 export function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Task | null {
   const caller = requireCaller(ctx);
   requireScope(ctx, "task:work");
-  const project = getProject({ ctx, input });
   const now = nowOf(ctx);
+  const db = ctx.db.$client;
+  let project!: ProjectRow;
+  let judged = 0;
 
-  const assignmentId = ctx.db.transaction(
-    (tx) => {
-      const held = tx
-        .select({ id: assignments.id })
-        .from(assignments)
-        .where(
-          and(
-            eq(assignments.projectId, project.id),
-            eq(assignments.userId, caller.userId),
-            eq(assignments.status, "leased"),
-            gt(assignments.expiresAt, now),
-          ),
-        )
-        .orderBy(asc(assignments.leasedAt))
-        .get();
-      if (held) return held.id;
+  const claim = db.transaction((): number | null => {
+    project = stmt(db, PROJECT_SQL).get(input.slug) as ProjectRow;
+    if (!project) throw notFound(`Project "${input.slug}"`);
+    if (project.status !== "active") {
+      throw new AppError("conflict", `Project "${project.slug}" is ${project.status}: it serves no items${project.status === "paused" ? " until an admin resumes it" : ""}.`, {
+        reason: "project_not_active" satisfies ClaimRefusal,
+        status: project.status,
+      });
+    }
+    if (!memberOf(db, project.id, caller.userId)) {
+      throw new AppError("forbidden", `You are not a member of project "${project.slug}"; an admin chooses who works on it.`, {
+        reason: "not_member" satisfies ClaimRefusal,
+      });
+    }
+    judged = (stmt(db, `select count(*) as n from judgments where user_id = ? and project_id = ?`).get(caller.userId, project.id) as { n: number }).n;
+    if (project.quota != null && judged >= project.quota) {
+      throw new AppError("conflict", `You have reached your quota of ${project.quota} judgment(s) in project "${project.slug}".`, {
+        reason: "quota_reached" satisfies ClaimRefusal,
+        quota: project.quota,
+      });
+    }
+    if (project.minGoldAccuracy != null && project.minGoldAfter != null) {
+      const gold = goldScore(db, project.id, caller.userId);
+      if (gold.judged >= project.minGoldAfter && gold.correct / gold.judged < project.minGoldAccuracy) {
+        throw new AppError(
+          "forbidden",
+          `Your accuracy on check items is ${pct(gold.correct / gold.judged)} over ${gold.judged}, below this project's minimum of ${pct(project.minGoldAccuracy)}; ` +
+            `you get no more items in "${project.slug}". A manager can tell you more.`,
+          { reason: "gold_accuracy" satisfies ClaimRefusal, accuracy: gold.correct / gold.judged, gold_judged: gold.judged },
+        );
+      }
+    }
 
-      const next = tx.get<{ id: number } | undefined>(sql`
-        select i.id from items i
-        where i.project_id = ${project.id}
-          and i.judgment_count < ${project.overlap}
-          and not exists (
-            select 1 from assignments a
-            where a.item_id = i.id and a.user_id = ${caller.userId}
-              and (a.status <> 'leased' or a.expires_at > ${now}))
-          and not exists (
-            select 1 from judgments j where j.item_id = i.id and j.user_id = ${caller.userId})
-          and i.judgment_count + (
-            select count(*) from assignments l
-            where l.item_id = i.id and l.status = 'leased' and l.expires_at > ${now}
-              and l.user_id <> ${caller.userId}) < ${project.overlap}
-        order by i.judgment_count desc, i.id asc
-        limit 1`);
-      if (!next) return null;
+    // A lease the caller already holds comes back (a reload of the page), unless a limit above stopped them.
+    const held = stmt(
+      db,
+      `select id from assignments where user_id = ? and project_id = ? and status = 'leased' and expires_at > ? order by leased_at limit 1`,
+    ).get(caller.userId, project.id, now) as { id: number } | undefined;
+    if (held) return held.id;
 
-      const candidateIds = tx
-        .select({ id: candidates.id })
-        .from(candidates)
-        .where(eq(candidates.itemId, next.id))
-        .orderBy(asc(candidates.position))
-        .all()
-        .map((c) => c.id);
-      const expiresAt = now + project.leaseMinutes * 60_000;
-      // A row exists only when this annotator's earlier lease on the item expired: renew it.
-      const row = tx
-        .insert(assignments)
-        .values({
-          projectId: project.id,
-          itemId: next.id,
-          userId: caller.userId,
-          status: "leased",
-          slotOrder: shuffled(candidateIds),
-          leasedAt: now,
-          expiresAt,
-        })
-        .onConflictDoUpdate({
-          target: [assignments.itemId, assignments.userId],
-          set: { status: "leased", leasedAt: now, expiresAt, closedAt: null },
-        })
-        .returning({ id: assignments.id })
-        .get();
-      return row.id;
-    },
-    { behavior: "immediate" },
-  );
+    let itemId = pickRegular(db, project, caller.userId, now);
+    if (itemId == null) return null; // gold items alone are not work: the stream ends with the real items
+    if (project.goldRate > 0 && Math.random() < project.goldRate) {
+      const gold = stmt(db, PICK_SQL.gold).get({ project: project.id, user: caller.userId, now }) as { id: number } | undefined;
+      if (gold) itemId = gold.id;
+    }
+
+    const candidateIds = (stmt(db, `select id from candidates where item_id = ? order by position`).all(itemId) as { id: number }[]).map((c) => c.id);
+    const expiresAt = now + project.leaseMinutes * 60_000;
+    // A row exists only when this annotator's earlier lease on the item expired: renew it.
+    const row = stmt(
+      db,
+      `insert into assignments (project_id, item_id, user_id, status, slot_order, leased_at, expires_at)
+       values (?, ?, ?, 'leased', ?, ?, ?)
+       on conflict (item_id, user_id) do update set status = 'leased', leased_at = excluded.leased_at,
+         expires_at = excluded.expires_at, closed_at = null
+       returning id`,
+    ).get(project.id, itemId, caller.userId, JSON.stringify(shuffled(candidateIds)), now, expiresAt) as { id: number };
+    return row.id;
+  });
+
+  const assignmentId = claim.immediate();
   if (assignmentId == null) return null;
-  return loadTask(ctx, project, assignmentId);
+  return loadTask(db, project, assignmentId, judged);
 }
 
-function loadTask(ctx: Ctx, project: Project, assignmentId: number): Task {
-  const a = ctx.db.select().from(assignments).where(eq(assignments.id, assignmentId)).get()!;
-  const item = ctx.db.select({ id: items.id, prompt: items.prompt }).from(items).where(eq(items.id, a.itemId)).get()!;
-  const byId = new Map(
-    ctx.db
-      .select({ id: candidates.id, content: candidates.content })
-      .from(candidates)
-      .where(eq(candidates.itemId, a.itemId))
-      .all()
-      .map((c) => [c.id, c.content]),
+function pct(x: number): string {
+  return `${Math.round(x * 1000) / 10}%`;
+}
+
+/** The next non-gold item with a free seat: highest priority first, then the project's order policy. */
+function pickRegular(db: Database.Database, project: ProjectRow, userId: number, now: number): number | null {
+  const maxExtra = (stmt(db, `select max(extra_overlap) as m from items where project_id = ?`).get(project.id) as { m: number | null }).m ?? 0;
+  const params = { project: project.id, user: userId, now, overlap: project.overlap, bound: project.overlap + maxExtra, priority: 0, start: 0 };
+  const levelBelow = stmt(db, `select max(priority) as p from items where project_id = ? and priority < ?`);
+  let level = (stmt(db, `select max(priority) as p from items where project_id = ?`).get(project.id) as { p: number | null }).p;
+  if (project.orderPolicy === "random") params.start = 1 + randomInt(Math.max(1, maxItemId(db)));
+  while (level != null) {
+    params.priority = level;
+    let row: { id: number } | undefined;
+    if (project.orderPolicy === "random") {
+      row = (stmt(db, PICK_SQL.random_from).get(params) ?? stmt(db, PICK_SQL.random_before).get(params)) as { id: number } | undefined;
+    } else {
+      row = stmt(db, PICK_SQL[project.orderPolicy]).get(params) as { id: number } | undefined;
+    }
+    if (row) return row.id;
+    level = (levelBelow.get(project.id, level) as { p: number | null }).p;
+  }
+  return null;
+}
+
+function maxItemId(db: Database.Database): number {
+  return (stmt(db, `select max(id) as m from items`).get() as { m: number | null }).m ?? 1;
+}
+
+function memberOf(db: Database.Database, projectId: number, userId: number): boolean {
+  const row = stmt(
+    db,
+    `select exists(select 1 from project_members where project_id = ?) as closed,
+            exists(select 1 from project_members where project_id = ? and user_id = ?) as member`,
+  ).get(projectId, projectId, userId) as { closed: number; member: number };
+  return !row.closed || !!row.member;
+}
+
+// A judgment agrees with a gold answer when its choice, turned into candidate-position terms
+// (A = the record's first response), is the gold choice.
+const GOLD_SCORE_SQL = `
+  select j.user_id as userId, count(*) as judged,
+    coalesce(sum(case when json_extract(i.gold, '$.choice') =
+      case when j.winner_candidate_id is null then j.choice
+           when c.position = 0 then 'A' when c.position = 1 then 'B' else null end
+      then 1 else 0 end), 0) as correct
+  from judgments j
+  join items i on i.id = j.item_id
+  left join candidates c on c.id = j.winner_candidate_id
+  where j.project_id = @project and i.gold is not null`;
+
+function goldScore(db: Database.Database, projectId: number, userId: number): { judged: number; correct: number } {
+  const row = stmt(db, `${GOLD_SCORE_SQL} and j.user_id = @user`).get({ project: projectId, user: userId }) as { judged: number; correct: number };
+  return { judged: row.judged, correct: row.correct };
+}
+
+export interface AnnotatorQuality {
+  user_id: number;
+  email: string;
+  judged: number;
+  gold_judged: number;
+  gold_correct: number;
+  /** Share of gold items judged correctly; null before the first gold judgment. */
+  gold_accuracy: number | null;
+  /** Why this annotator gets no more items in the project, or null. */
+  blocked: ClaimRefusal | null;
+}
+
+/** Each annotator's judgments and gold accuracy in a project, with whether the cut-off stopped them (managers). */
+export function annotatorQuality({ ctx, input }: { ctx: Ctx; input: { slug: string } }): AnnotatorQuality[] {
+  requireScope(ctx, "project:read");
+  const db = ctx.db.$client;
+  const project = stmt(db, PROJECT_SQL).get(input.slug) as ProjectRow | undefined;
+  if (!project) throw notFound(`Project "${input.slug}"`);
+  const totals = db
+    .prepare(
+      `select u.id as userId, u.email as email, count(*) as judged from judgments j join users u on u.id = j.user_id
+       where j.project_id = ? group by u.id order by u.email`,
+    )
+    .all(project.id) as { userId: number; email: string; judged: number }[];
+  const gold = new Map(
+    (db.prepare(`${GOLD_SCORE_SQL} group by j.user_id`).all({ project: project.id }) as { userId: number; judged: number; correct: number }[]).map((g) => [
+      g.userId,
+      g,
+    ]),
   );
+  return totals.map((t) => {
+    const g = gold.get(t.userId);
+    const accuracy = g && g.judged ? g.correct / g.judged : null;
+    let blocked: ClaimRefusal | null = null;
+    if (project.quota != null && t.judged >= project.quota) blocked = "quota_reached";
+    if (project.minGoldAccuracy != null && project.minGoldAfter != null && g && g.judged >= project.minGoldAfter && accuracy! < project.minGoldAccuracy) {
+      blocked = "gold_accuracy";
+    }
+    return {
+      user_id: t.userId,
+      email: t.email,
+      judged: t.judged,
+      gold_judged: g?.judged ?? 0,
+      gold_correct: g?.correct ?? 0,
+      gold_accuracy: accuracy,
+      blocked,
+    };
+  });
+}
+
+// Parsing the judgment schema is the same work for every claim in a project: keep the last result per text.
+const schemaCache = new Map<string | null, ProjectJudgmentSchema>();
+function schemaOf(text: string | null): ProjectJudgmentSchema {
+  let s = schemaCache.get(text);
+  if (!s) {
+    s = effectiveSchema(text == null ? null : JSON.parse(text));
+    if (schemaCache.size > 100) schemaCache.clear();
+    schemaCache.set(text, s);
+  }
+  return s;
+}
+
+function loadTask(db: Database.Database, project: ProjectRow, assignmentId: number, judged: number): Task {
+  const a = stmt(
+    db,
+    `select a.id, a.item_id as itemId, a.user_id as userId, a.slot_order as slotOrder, a.expires_at as expiresAt, i.prompt
+     from assignments a join items i on i.id = a.item_id where a.id = ?`,
+  ).get(assignmentId) as { id: number; itemId: number; userId: number; slotOrder: string; expiresAt: number; prompt: string };
+  const byId = new Map(
+    (stmt(db, `select id, content from candidates where item_id = ?`).all(a.itemId) as { id: number; content: string }[]).map((c) => [c.id, c.content]),
+  );
+  const slotOrder = JSON.parse(a.slotOrder) as number[];
   return {
     assignment: { id: a.id, expires_at: new Date(a.expiresAt).toISOString() },
     item: {
-      id: item.id,
-      prompt: item.prompt as Prompt,
-      // Model names never leave the server for annotators: only slot and content.
-      candidates: a.slotOrder.map((cid, i) => ({ slot: SLOT_LABELS[i], content: byId.get(cid) ?? "" })),
+      id: a.itemId,
+      prompt: JSON.parse(a.prompt) as Prompt,
+      // Model names never leave the server for annotators: only slot and content. Gold items look the same.
+      candidates: slotOrder.map((cid, i) => ({ slot: SLOT_LABELS[i], content: byId.get(cid) ?? "" })),
     },
-    progress: taskProgress(ctx, project, a.userId),
+    progress: { judged, ...projectCounts(db, project) },
+    schema: schemaOf(project.judgmentSchema),
   };
 }
 
-export function taskProgress(ctx: Ctx, project: Pick<Project, "id" | "overlap">, userId: number): TaskProgress {
-  const row = ctx.db
-    .select({
-      items: sql<number>`count(*)`,
-      complete: sql<number>`coalesce(sum(case when ${items.judgmentCount} >= ${project.overlap} then 1 else 0 end), 0)`,
-    })
-    .from(items)
-    .where(eq(items.projectId, project.id))
-    .get()!;
-  const judged = countRows(ctx.db, judgments, and(eq(judgments.projectId, project.id), eq(judgments.userId, userId)));
-  return { judged, items: row.items, complete_items: Number(row.complete) };
+// Project-wide counts shown beside each task are display figures: recomputing them (a scan of the
+// project's items) on every claim would cost more than the claim itself, so they are kept for a second.
+const countsCache = new Map<string, { at: number; items: number; complete_items: number }>();
+const COUNTS_TTL_MS = 1000;
+
+function projectCounts(db: Database.Database, project: Pick<ProjectRow, "id" | "overlap">): { items: number; complete_items: number } {
+  const key = `${db.name}\u0000${project.id}\u0000${project.overlap}`;
+  const now = Date.now();
+  const hit = countsCache.get(key);
+  if (hit && now - hit.at < COUNTS_TTL_MS) return { items: hit.items, complete_items: hit.complete_items };
+  const row = stmt(
+    db,
+    `select count(*) as items, coalesce(sum(judgment_count >= ? + extra_overlap), 0) as complete from items where project_id = ?`,
+  ).get(project.overlap, project.id) as { items: number; complete: number };
+  if (countsCache.size > 1000) countsCache.clear();
+  countsCache.set(key, { at: now, items: row.items, complete_items: row.complete });
+  return { items: row.items, complete_items: row.complete };
 }
+
+export function taskProgress(ctx: Ctx, project: Pick<Project, "id" | "overlap">, userId: number): TaskProgress {
+  const db = ctx.db.$client;
+  const judged = (stmt(db, `select count(*) as n from judgments where user_id = ? and project_id = ?`).get(userId, project.id) as { n: number }).n;
+  countsCache.delete(`${db.name}\u0000${project.id}\u0000${project.overlap}`);
+  return { judged, ...projectCounts(db, project) };
+}
+
+// The helpers below run inside the judgment service's drizzle transaction, as prepared statements
+// on the same connection (so inside the same transaction).
+
+const ASSIGNMENT_SQL = `select id, project_id as projectId, item_id as itemId, user_id as userId, status, slot_order as slotOrder,
+  leased_at as leasedAt, expires_at as expiresAt, skip_reason as skipReason, closed_at as closedAt from assignments where id = ?`;
 
 /** Loads an assignment that belongs to the caller; anyone else's is reported as not found. */
-export function ownAssignment(tx: Pick<Tx, "select">, userId: number, id: number) {
-  const a = tx.select().from(assignments).where(eq(assignments.id, id)).get();
+export function ownAssignment(tx: Pick<Tx, "select">, userId: number, id: number): typeof assignments.$inferSelect {
+  const a = stmt(connectionOf(tx), ASSIGNMENT_SQL).get(id) as (Omit<typeof assignments.$inferSelect, "slotOrder"> & { slotOrder: string }) | undefined;
   if (!a || a.userId !== userId) throw notFound(`Assignment ${id}`);
-  return a;
+  return { ...a, slotOrder: JSON.parse(a.slotOrder) as number[] };
 }
 
-/** Seats still free on an item for a caller, counting judgments and other people's live leases. */
+/**
+ * Seats still free on an item for a caller: its effective overlap (project overlap + extra_overlap)
+ * minus judgments and other people's live leases. Gold items are exempt from the overlap.
+ */
 export function freeSeats(tx: Pick<Tx, "get">, itemId: number, overlap: number, userId: number, now: number): number {
-  const row = tx.get<{ used: number }>(sql`
-    select (select judgment_count from items where id = ${itemId}) +
-           (select count(*) from assignments where item_id = ${itemId} and status = 'leased'
-              and expires_at > ${now} and user_id <> ${userId}) as used`);
-  return overlap - row.used;
+  const row = stmt(
+    connectionOf(tx),
+    `select gold is not null as gold, ? + extra_overlap - judgment_count -
+       (select count(*) from assignments where item_id = items.id and status = 'leased' and expires_at > ? and user_id <> ?) as free
+     from items where id = ?`,
+  ).get(overlap, now, userId, itemId) as { gold: number; free: number } | undefined;
+  if (!row) return 0;
+  return row.gold ? Number.POSITIVE_INFINITY : row.free;
+}
+
+/** Whether the item is a gold item (the judgment service marks judgments of gold items). */
+export function isGoldItem(tx: Pick<Tx, "get">, itemId: number): boolean {
+  const row = stmt(connectionOf(tx), `select gold is not null as gold from items where id = ?`).get(itemId) as { gold: number } | undefined;
+  return !!row?.gold;
+}
+
+/** Marks a lease submitted and counts the judgment on its item (the counter claiming relies on). */
+export function closeLease(tx: Pick<Tx, "run">, assignmentId: number, itemId: number, now: number): void {
+  stmt(connectionOf(tx), `update assignments set status = 'submitted', closed_at = ? where id = ?`).run(now, assignmentId);
+  stmt(connectionOf(tx), `update items set judgment_count = judgment_count + 1 where id = ?`).run(itemId);
+}
+
+/** Refuses judgments on a project that is not active (paused, archived or draft) with a 409. */
+export function assertAcceptingJudgments(project: Pick<Project, "slug" | "status">): void {
+  if (project.status === "active") return;
+  throw new AppError("conflict", project.status === "paused" ? `Project "${project.slug}" is paused: it accepts no judgments until an admin resumes it.` : `Project "${project.slug}" is ${project.status}: it accepts no judgments.`, {
+    reason: "project_not_active" satisfies ClaimRefusal,
+    status: project.status,
+  });
 }
 
 export function skipAssignment({ ctx, input }: { ctx: Ctx; input: { id: number; reason?: string } }): { skipped: true } {
@@ -185,6 +419,13 @@ export function skipAssignment({ ctx, input }: { ctx: Ctx; input: { id: number; 
   return { skipped: true };
 }
 
+const projectColumns = Object.entries(getTableColumns(projects))
+  .map(([key, column]) => `${column.name} as "${key}"`)
+  .join(", ");
+
 export function projectOfAssignment(tx: Pick<Tx, "select">, projectId: number): Project {
-  return tx.select().from(projects).where(eq(projects.id, projectId)).get()!;
+  const row = stmt(connectionOf(tx), `select ${projectColumns} from projects where id = ?`).get(projectId) as Record<string, unknown> | undefined;
+  if (!row) throw notFound(`Project ${projectId}`);
+  // Same shape as drizzle's row: JSON parsed, numbers as numbers.
+  return { ...row, judgmentSchema: row.judgmentSchema == null ? null : JSON.parse(row.judgmentSchema as string) } as Project;
 }

@@ -2,11 +2,12 @@
 import { and, asc, count, eq, gte, sql } from "drizzle-orm";
 import { z } from "zod";
 import { items, judgments, projects } from "@/db/schema";
-import { PROJECT_DEFAULTS } from "@/db/schema/constants";
+import { ORDER_POLICIES, PROJECT_DEFAULTS, PROJECT_STATUSES } from "@/db/schema/constants";
+import { projectJudgmentSchema } from "@/lib/formats/judgment";
 import { can } from "@/lib/auth/permissions";
 import { audit } from "./audit";
 import { requireCaller, requireScope, type Ctx, countRows } from "./context";
-import { conflict, notFound, parseInput } from "./errors";
+import { badRequest, conflict, notFound, parseInput } from "./errors";
 
 export const projectInput = z.object({
   slug: z
@@ -17,6 +18,8 @@ export const projectInput = z.object({
   overlap: z.coerce.number().int().min(1).max(100).default(PROJECT_DEFAULTS.overlap),
   leaseMinutes: z.coerce.number().int().min(1).max(24 * 60).default(PROJECT_DEFAULTS.leaseMinutes),
   guidelines: z.string().max(100_000).default(""),
+  /** What annotators record (lib/formats/judgment.ts); omitted or null means plain pairwise defaults. */
+  judgmentSchema: projectJudgmentSchema.nullable().optional(),
 });
 export type ProjectInput = z.input<typeof projectInput>;
 export type Project = typeof projects.$inferSelect;
@@ -63,6 +66,7 @@ export function projectProgress(ctx: Ctx, project: Pick<Project, "id" | "overlap
 export interface ProjectSummary {
   slug: string;
   name: string;
+  status: Project["status"];
   overlap: number;
   leaseMinutes: number;
   progress: ProjectProgress;
@@ -70,14 +74,21 @@ export interface ProjectSummary {
   mine: number;
 }
 
-/** The projects the caller can see, with progress. */
+/**
+ * The projects the caller can see, with progress. Managers and admins see every project; an
+ * annotator sees the active and paused projects they are a member of (or that have no members).
+ */
 export function listProjects({ ctx }: { ctx: Ctx }): ProjectSummary[] {
   const caller = requireCaller(ctx);
   if (!can(caller.role, "project:read") && !can(caller.role, "task:work")) return [];
-  const rows = ctx.db.select().from(projects).orderBy(asc(projects.id)).all();
+  let rows = ctx.db.select().from(projects).orderBy(asc(projects.id)).all();
+  if (!can(caller.role, "project:read")) {
+    rows = rows.filter((p) => (p.status === "active" || p.status === "paused") && isMember(ctx, p.id, caller.userId));
+  }
   return rows.map((p) => ({
     slug: p.slug,
     name: p.name,
+    status: p.status,
     overlap: p.overlap,
     leaseMinutes: p.leaseMinutes,
     progress: projectProgress(ctx, p),
@@ -87,4 +98,64 @@ export function listProjects({ ctx }: { ctx: Ctx }): ProjectSummary[] {
 
 export function completeItemCount(ctx: Ctx, projectId: number, overlap: number): number {
   return countRows(ctx.db, items, and(eq(items.projectId, projectId), gte(items.judgmentCount, overlap)));
+}
+
+/** Whether a user may work on a project: it has no members (open to all) or lists the user. */
+export function isMember(ctx: Pick<Ctx, "db">, projectId: number, userId: number): boolean {
+  const row = ctx.db.$client
+    .prepare(
+      `select exists(select 1 from project_members where project_id = ?) as closed,
+              exists(select 1 from project_members where project_id = ? and user_id = ?) as member`,
+    )
+    .get(projectId, projectId, userId) as { closed: number; member: number };
+  return !row.closed || !!row.member;
+}
+
+const nullableRatio = z.union([z.null(), z.coerce.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1")]);
+const nullableCount = z.union([z.null(), z.coerce.number().int("must be a whole number").min(1, "must be at least 1")]);
+
+/** What an admin may change on a project; every field is optional, null clears a limit. */
+export const projectSettingsInput = z
+  .object({
+    slug: z.string().trim().min(1),
+    name: z.string().trim().min(1, "must not be empty").max(200).optional(),
+    guidelines: z.string().max(100_000).optional(),
+    overlap: z.coerce.number().int("must be a whole number").min(1).max(100).optional(),
+    leaseMinutes: z.coerce.number().int("must be a whole number").min(1).max(24 * 60).optional(),
+    // The CLI spells policies with dashes (finish-first), the database with underscores.
+    orderPolicy: z
+      .preprocess((v) => (typeof v === "string" ? v.replace(/-/g, "_") : v), z.enum(ORDER_POLICIES, { message: "must be finish-first, random or import" }))
+      .optional(),
+    quota: nullableCount.optional(),
+    goldRate: z.coerce.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").optional(),
+    minGoldAccuracy: nullableRatio.optional(),
+    minGoldAfter: nullableCount.optional(),
+    agreementThreshold: nullableRatio.optional(),
+    status: z.enum(PROJECT_STATUSES, { message: `must be one of ${PROJECT_STATUSES.join(", ")}` }).optional(),
+    judgmentSchema: projectJudgmentSchema.nullable().optional(),
+  })
+  .strict();
+export type ProjectSettingsInput = z.input<typeof projectSettingsInput>;
+
+/** Changes a project's settings (policies, status, judgment schema); writes the changed fields to the audit log. */
+export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettingsInput }): Project {
+  requireScope(ctx, "project:write");
+  const { slug, ...changes } = parseInput(projectSettingsInput, input);
+  const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<Project>;
+  return ctx.db.transaction(
+    (tx) => {
+      const project = tx.select().from(projects).where(eq(projects.slug, slug)).get();
+      if (!project) throw notFound(`Project "${slug}"`);
+      const next = { ...project, ...set };
+      // The cut-off needs both halves: a minimum accuracy and the number of gold judgments it applies after.
+      if ((next.minGoldAccuracy == null) !== (next.minGoldAfter == null)) {
+        throw badRequest("minGoldAccuracy and minGoldAfter go together: set both (--min-gold-accuracy A --after N) or clear both.");
+      }
+      if (Object.keys(set).length === 0) return project;
+      const updated = tx.update(projects).set(set).where(eq(projects.id, project.id)).returning().get();
+      audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, detail: { slug, changes: set } });
+      return updated;
+    },
+    { behavior: "immediate" },
+  );
 }

@@ -6,6 +6,7 @@ import { apiTokens, users } from "@/db/schema";
 import { audit } from "./audit";
 import { nowOf, requireScope, type Caller, type Ctx } from "./context";
 import { notFound, parseInput } from "./errors";
+import { prepared } from "./statements";
 
 const TOKEN_PREFIX = "arb_";
 
@@ -64,12 +65,14 @@ export function revokeToken({ ctx, input }: { ctx: Ctx; input: { id: number } })
 
 /** The caller a bearer token acts as, or null for an unknown or revoked token. */
 export function resolveToken(ctx: Ctx, token: string): Caller | null {
-  const row = ctx.db
-    .select({ id: apiTokens.id, userId: users.id, email: users.email, role: users.role, lastUsedAt: apiTokens.lastUsedAt })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)))
-    .get();
+  // Every API request runs this: a statement prepared once per connection (no caching of the answer,
+  // so a revoked token is refused on its very next request).
+  const lookup = prepared(
+    ctx.db,
+    `select t.id, u.id as userId, u.email, u.role, t.last_used_at as lastUsedAt from api_tokens t
+     join users u on u.id = t.user_id where t.token_hash = ? and t.revoked_at is null`,
+  );
+  const row = lookup.get(hashToken(token)) as { id: number; userId: number; email: string; role: Caller["role"]; lastUsedAt: number | null } | undefined;
   if (!row) return null;
   const now = nowOf(ctx);
   // Recording every use would turn each API read into a write; once a minute is enough to see activity.

@@ -1,4 +1,5 @@
 // One annotator in its own process and connection: claims and judges until nothing is left.
+// Args: db file, user id, email, project slug, skip every Nth item (0: never).
 import { openDatabase } from "@/db/client";
 import { claimNext, skipAssignment } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
@@ -9,27 +10,30 @@ export async function run([file, userId, email, slug, skipEvery]: string[]) {
   const ctx = { db, caller: { userId: Number(userId), email, role: "annotator" as RoleName } };
   const every = Number(skipEvery || 0);
   let judged = 0;
+  let skipped = 0;
   let busyRetries = 0;
-  for (let n = 1; ; n++) {
-    let task;
-    try {
-      task = claimNext({ ctx, input: { slug } });
-    } catch (e) {
-      if ((e as { code?: string }).code === "SQLITE_BUSY") {
+  const retry = <T>(fn: () => T): T => {
+    for (;;) {
+      try {
+        return fn();
+      } catch (e) {
+        if ((e as { code?: string }).code !== "SQLITE_BUSY") throw e;
         busyRetries++;
-        continue;
       }
-      throw e;
     }
+  };
+  for (let n = 1; ; n++) {
+    const task = retry(() => claimNext({ ctx, input: { slug } }));
     if (!task) break;
     const choice = (["A", "B", "tie"] as const)[n % 3];
     if (every && n % every === 0) {
-      skipAssignment({ ctx, input: { id: task.assignment.id, reason: "test" } });
+      retry(() => skipAssignment({ ctx, input: { id: task.assignment.id, reason: "test" } }));
+      skipped++;
       continue;
     }
-    submitJudgment({ ctx, input: { assignmentId: task.assignment.id, choice, client_id: `${userId}-${task.assignment.id}` } });
+    retry(() => submitJudgment({ ctx, input: { assignmentId: task.assignment.id, choice, client_id: `${userId}-${task.assignment.id}` } }));
     judged++;
   }
   db.$client.close();
-  return { judged, busyRetries };
+  return { judged, skipped, busyRetries };
 }

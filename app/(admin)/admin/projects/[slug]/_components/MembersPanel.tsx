@@ -1,0 +1,40 @@
+"use client";
+// Who works on the project: add an annotator by email, remove one. No members: every annotator.
+import { useActionState } from "react";
+import type { MemberView } from "@/lib/services/members";
+import { addMemberAction, removeMemberAction, type PanelState } from "../settings-actions";
+import { Field, FormMessage, controlProps } from "../../../_components/Field";
+
+export function MembersPanel({ slug, members }: { slug: string; members: MemberView[] }) {
+  const [state, add, pending] = useActionState(addMemberAction, { ok: false } as PanelState);
+  const [removed, remove] = useActionState(removeMemberAction, { ok: false } as PanelState);
+  return (
+    <>
+      {members.length === 0 ? (
+        <p className="muted" data-testid="members-open">No members: every annotator may work on this project. Adding one closes it to the others.</p>
+      ) : (
+        <ul data-testid="members-list">
+          {members.map((m) => (
+            <li key={m.id}>
+              <form action={remove} className="row" aria-label={`Remove ${m.email}`}>
+                <input type="hidden" name="slug" value={slug} />
+                <input type="hidden" name="email" value={m.email} />
+                <span>{m.email}</span>
+                <button type="submit" data-testid={`member-remove-${m.email}`}>Remove</button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      )}
+      <FormMessage state={removed} testId="member-remove-message" />
+      <form action={add} aria-label="Add member" className="row">
+        <input type="hidden" name="slug" value={slug} />
+        <Field label="Annotator email" id="member-email" error={state.errors?.email}>
+          <input name="email" type="email" required {...controlProps("member-email", state.errors?.email)} />
+        </Field>
+        <button type="submit" disabled={pending} data-testid="member-add">Add member</button>
+      </form>
+      <FormMessage state={state} testId="member-message" />
+    </>
+  );
+}

@@ -1,0 +1,56 @@
+"use client";
+// The manager's decision on one disputed item: a final label with a note, or "needs more judgments".
+import { useActionState } from "react";
+import { recordAdjudicationAction, requeueAction, type AdjudicationState } from "../actions";
+
+const LABELS = [
+  ["A", "A is better"],
+  ["B", "B is better"],
+  ["tie", "Tie"],
+  ["both_bad", "Both bad"],
+] as const;
+
+export function AdjudicateForm({ slug, itemId, current }: { slug: string; itemId: number; current?: string }) {
+  const [state, action, pending] = useActionState(recordAdjudicationAction, { ok: false } as AdjudicationState);
+  const [requeueState, requeue, requeuePending] = useActionState(requeueAction, { ok: false } as AdjudicationState);
+  return (
+    <div className="adjudicate" data-testid={`adjudicate-${itemId}`}>
+      <form action={action} aria-label={`Final label for item ${itemId}`}>
+        <input type="hidden" name="slug" value={slug} />
+        <input type="hidden" name="itemId" value={itemId} />
+        <fieldset>
+          <legend>Final label</legend>
+          {LABELS.map(([value, text]) => (
+            <label key={value} className="inline">
+              <input type="radio" name="choice" value={value} defaultChecked={current === value} data-testid={`adjudicate-${itemId}-${value}`} /> {text}
+            </label>
+          ))}
+        </fieldset>
+        <label htmlFor={`note-${itemId}`}>Note (why)</label>
+        <textarea id={`note-${itemId}`} name="note" rows={2} maxLength={5000} data-testid={`adjudicate-${itemId}-note`} />
+        <button className="primary" type="submit" disabled={pending} data-testid={`adjudicate-${itemId}-submit`}>
+          {pending ? "Saving…" : "Record final label"}
+        </button>
+        {state.message && (
+          <p className={state.ok ? "ok" : "error"} role={state.ok ? "status" : "alert"} data-testid={`adjudicate-${itemId}-message`}>
+            {state.message}
+          </p>
+        )}
+      </form>
+      <form action={requeue} aria-label={`More judgments for item ${itemId}`} className="row">
+        <input type="hidden" name="slug" value={slug} />
+        <input type="hidden" name="itemId" value={itemId} />
+        <label htmlFor={`extra-${itemId}`}>Extra judgments</label>
+        <input id={`extra-${itemId}`} name="extra" type="number" min={1} max={20} defaultValue={1} data-testid={`requeue-${itemId}-extra`} />
+        <button type="submit" disabled={requeuePending} data-testid={`requeue-${itemId}`}>
+          Needs more judgments
+        </button>
+        {requeueState.message && (
+          <p className={requeueState.ok ? "ok" : "error"} role={requeueState.ok ? "status" : "alert"} data-testid={`requeue-${itemId}-message`}>
+            {requeueState.message}
+          </p>
+        )}
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,136 @@
+// The adjudication queue of one project: disputed items with the responses (and their models), each
+// annotator's judgment and rationale, and the manager's decision. Also each annotator's gold accuracy.
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { contextFor, requirePageCaller } from "@/lib/auth/session";
+import { adjudicationQueue, type QueueItem } from "@/lib/services/adjudication";
+import { annotatorQuality, type AnnotatorQuality } from "@/lib/services/assignment";
+import { AppError } from "@/lib/services/errors";
+import type { Prompt } from "@/lib/formats/record";
+import { AdjudicateForm } from "./_components/AdjudicateForm";
+
+const BLOCKED: Record<NonNullable<AnnotatorQuality["blocked"]>, string> = {
+  gold_accuracy: "stopped: gold accuracy below the project's minimum",
+  quota_reached: "quota reached",
+  not_member: "not a member",
+  project_not_active: "project not active",
+};
+
+export default async function AdjudicationPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ resolved?: string }> }) {
+  const caller = await requirePageCaller("judgment:read_all");
+  const { slug } = await params;
+  const resolved = (await searchParams).resolved === "1";
+  const ctx = contextFor(caller);
+  const data = load(() => ({ queue: adjudicationQueue({ ctx, input: { slug, resolved, limit: 100 } }), quality: annotatorQuality({ ctx, input: { slug } }) }));
+  if (!data) notFound();
+  const { queue, quality } = data;
+  return (
+    <>
+      <h1>Adjudication: {slug}</h1>
+      <p>
+        <Link href={resolved ? `/manage/${slug}/adjudication` : `/manage/${slug}/adjudication?resolved=1`} data-testid="toggle-resolved">
+          {resolved ? "Show open items only" : "Also show decided items"}
+        </Link>
+      </p>
+      <section className="panel" aria-labelledby="quality-heading">
+        <h2 id="quality-heading">Annotators</h2>
+        {quality.length === 0 ? (
+          <p className="muted">No judgments yet.</p>
+        ) : (
+          <table className="data" data-testid="annotator-quality">
+            <thead>
+              <tr><th scope="col">Annotator</th><th scope="col">Judgments</th><th scope="col">Gold judged</th><th scope="col">Gold accuracy</th><th scope="col">Status</th></tr>
+            </thead>
+            <tbody>
+              {quality.map((q) => (
+                <tr key={q.user_id} data-testid={`quality-${q.email}`}>
+                  <td>{q.email}</td>
+                  <td>{q.judged}</td>
+                  <td>{q.gold_judged}</td>
+                  <td>{q.gold_accuracy == null ? "–" : `${Math.round(q.gold_accuracy * 1000) / 10}%`}</td>
+                  <td className={q.blocked ? "error" : undefined}>{q.blocked ? BLOCKED[q.blocked] : "working"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <p data-testid="queue-total">
+        {queue.total} disputed item(s){queue.total > queue.items.length ? `, first ${queue.items.length} shown` : ""}.
+      </p>
+      {queue.items.map((item) => (
+        <QueueEntry key={item.id} slug={slug} item={item} />
+      ))}
+    </>
+  );
+}
+
+function QueueEntry({ slug, item }: { slug: string; item: QueueItem }) {
+  return (
+    <article className="panel" data-testid={`queue-item-${item.id}`} aria-labelledby={`item-${item.id}-heading`}>
+      <h2 id={`item-${item.id}-heading`}>
+        Item {item.external_id}{" "}
+        <span className="muted">
+          — {item.reason === "no_majority" ? "no majority" : "agreement below threshold"} ({Math.round(item.agreement * 100)}% agree,{" "}
+          {item.judgments.length} of {item.effective_overlap} judgments)
+        </span>
+      </h2>
+      <PromptText prompt={item.prompt} />
+      <div className="ws-candidates">
+        {item.candidates.map((c) => (
+          <section key={c.position} className="candidate" aria-label={`Response ${c.label}`}>
+            <h3>
+              {c.label} <span className="muted" data-testid={`model-${item.id}-${c.label}`}>{c.model ?? "unknown model"}</span>
+            </h3>
+            <pre className="guidelines">{c.content}</pre>
+          </section>
+        ))}
+      </div>
+      <table className="data" data-testid={`judgments-${item.id}`}>
+        <thead>
+          <tr><th scope="col">Annotator</th><th scope="col">Choice</th><th scope="col">Rationale</th></tr>
+        </thead>
+        <tbody>
+          {item.judgments.map((j) => (
+            <tr key={j.id}>
+              <td>{j.annotator.email}</td>
+              <td>{j.choice ?? "–"}</td>
+              <td>{j.rationale ?? <span className="muted">none</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {item.adjudication && (
+        <p className="ok" data-testid={`decided-${item.id}`}>
+          Decided: {item.adjudication.choice} by {item.adjudication.by ?? "someone"}
+          {item.adjudication.note ? ` — ${item.adjudication.note}` : ""}
+        </p>
+      )}
+      <AdjudicateForm slug={slug} itemId={item.id} current={item.adjudication?.choice} />
+    </article>
+  );
+}
+
+function PromptText({ prompt }: { prompt: Prompt }) {
+  if (typeof prompt === "string") return <pre className="ws-prompt guidelines">{prompt}</pre>;
+  return (
+    <section className="ws-prompt" aria-label="Conversation">
+      {prompt.map((m, i) => (
+        <div key={i} className={`turn ${m.role}`}>
+          <div className="role">{m.role}</div>
+          <pre className="guidelines">{m.content}</pre>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+/** The page's data, or null when the project does not exist (the page then 404s, outside any try). */
+function load<T>(fn: () => T): T | null {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof AppError && err.code === "not_found") return null;
+    throw err;
+  }
+}

@@ -1,0 +1,78 @@
+// Project membership: which annotators work on which project. A project without members is open to
+// every annotator; adding the first member closes it to everyone else.
+import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { projectMembers, projects, users } from "@/db/schema";
+import { audit } from "./audit";
+import { requireScope, type Ctx } from "./context";
+import { badRequest, notFound, parseInput } from "./errors";
+
+const memberInput = z.object({
+  slug: z.string().trim().min(1, "must not be empty"),
+  email: z.string().trim().toLowerCase().email("must be an email address"),
+});
+export type MemberInput = z.input<typeof memberInput>;
+
+export interface MemberView {
+  id: number;
+  email: string;
+  name: string;
+  role: string;
+}
+
+type Tx = Parameters<Parameters<Ctx["db"]["transaction"]>[0]>[0];
+
+function load(tx: Tx, slug: string, email: string) {
+  const project = tx.select({ id: projects.id }).from(projects).where(eq(projects.slug, slug)).get();
+  if (!project) throw notFound(`Project "${slug}"`);
+  const user = tx.select({ id: users.id, role: users.role, external: users.external }).from(users).where(eq(users.email, email)).get();
+  if (!user) throw notFound(`User ${email}`);
+  return { project, user };
+}
+
+/** Adds an annotator to a project; adding someone already a member changes nothing. */
+export function addMember({ ctx, input }: { ctx: Ctx; input: MemberInput }): { added: boolean } {
+  requireScope(ctx, "project:write");
+  const data = parseInput(memberInput, input);
+  return ctx.db.transaction(
+    (tx) => {
+      const { project, user } = load(tx, data.slug, data.email);
+      if (user.external) throw badRequest(`email: ${data.email} is an external annotator (imported judgments only) and cannot sign in to work.`);
+      if (user.role !== "annotator") throw badRequest(`email: ${data.email} is a ${user.role}; only annotators are project members.`);
+      const res = tx.insert(projectMembers).values({ projectId: project.id, userId: user.id }).onConflictDoNothing().run();
+      if (res.changes) audit(tx, ctx, { action: "member.add", targetType: "project", targetId: project.id, detail: { user: user.id, email: data.email } });
+      return { added: res.changes > 0 };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Removes an annotator from a project. Their open leases run out; their judgments stay. */
+export function removeMember({ ctx, input }: { ctx: Ctx; input: MemberInput }): { removed: boolean } {
+  requireScope(ctx, "project:write");
+  const data = parseInput(memberInput, input);
+  return ctx.db.transaction(
+    (tx) => {
+      const { project, user } = load(tx, data.slug, data.email);
+      const res = tx.delete(projectMembers).where(and(eq(projectMembers.projectId, project.id), eq(projectMembers.userId, user.id))).run();
+      if (!res.changes) throw notFound(`${data.email} as a member of "${data.slug}"`);
+      audit(tx, ctx, { action: "member.remove", targetType: "project", targetId: project.id, detail: { user: user.id, email: data.email } });
+      return { removed: true };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** The project's members; an empty list means every annotator may work on it. */
+export function listMembers({ ctx, input }: { ctx: Ctx; input: { slug: string } }): MemberView[] {
+  requireScope(ctx, "project:read");
+  const project = ctx.db.select({ id: projects.id }).from(projects).where(eq(projects.slug, input.slug)).get();
+  if (!project) throw notFound(`Project "${input.slug}"`);
+  return ctx.db
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+    .from(projectMembers)
+    .innerJoin(users, eq(users.id, projectMembers.userId))
+    .where(eq(projectMembers.projectId, project.id))
+    .orderBy(asc(users.email))
+    .all();
+}

@@ -1,0 +1,57 @@
+// Prepared statements for the hot paths (claiming, judging, token lookup): SQLite compiles each
+// statement once per connection, and rows come back in drizzle's shape (camelCase keys, JSON parsed,
+// booleans) through the columns' own mappers. Building a query through drizzle costs more than the
+// query itself on these paths; everything else keeps using drizzle's builder.
+import type Database from "better-sqlite3";
+import { getTableColumns, getTableName, type Table } from "drizzle-orm";
+
+const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/** The SQLite connection itself, or the one behind a drizzle database or transaction (both run on the same one). */
+export function connectionOf(db: unknown): Database.Database {
+  if ((db as { inTransaction?: unknown }).inTransaction !== undefined && typeof (db as Database.Database).prepare === "function") return db as Database.Database;
+  const client = (db as { $client?: Database.Database }).$client ?? (db as { session?: { client?: Database.Database } }).session?.client;
+  if (!client) throw new Error("no SQLite connection behind this database handle");
+  return client;
+}
+
+/** A statement prepared once per connection. Never `.raw()`/`.pluck()` one: it is shared. */
+export function prepared(db: unknown, text: string): Database.Statement {
+  const client = connectionOf(db);
+  let stmts = cache.get(client);
+  if (!stmts) cache.set(client, (stmts = new Map()));
+  let s = stmts.get(text);
+  if (!s) stmts.set(text, (s = client.prepare(text)));
+  return s;
+}
+
+/** A raw SQLite row (snake_case columns) as drizzle would return it. */
+export function rowOf<T extends Table>(table: T, raw: Record<string, unknown>): T["$inferSelect"] {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = raw[column.name];
+    out[key] = value == null ? null : column.mapFromDriverValue(value);
+  }
+  return out as T["$inferSelect"];
+}
+
+/** Inserts one row (keys in drizzle terms) and returns it whole, defaults filled in. */
+export function insertRow<T extends Table>(db: unknown, table: T, values: Partial<T["$inferInsert"]>): T["$inferSelect"] {
+  const columns = getTableColumns(table);
+  const keys = Object.keys(values).filter((k) => (values as Record<string, unknown>)[k] !== undefined);
+  const text = `insert into "${getTableName(table)}" (${keys.map((k) => `"${columns[k].name}"`).join(", ")}) values (${keys.map(() => "?").join(", ")}) returning *`;
+  const params = keys.map((k) => {
+    const v = (values as Record<string, unknown>)[k];
+    return v == null ? null : columns[k].mapToDriverValue(v);
+  });
+  return rowOf(table, prepared(db, text).get(...params) as Record<string, unknown>);
+}
+
+/** The first row whose columns equal the given values (keys in drizzle terms), or undefined. */
+export function findRow<T extends Table>(db: unknown, table: T, where: Partial<T["$inferSelect"]>): T["$inferSelect"] | undefined {
+  const columns = getTableColumns(table);
+  const keys = Object.keys(where);
+  const text = `select * from "${getTableName(table)}" where ${keys.map((k) => `"${columns[k].name}" = ?`).join(" and ")} limit 1`;
+  const raw = prepared(db, text).get(...keys.map((k) => columns[k].mapToDriverValue((where as Record<string, unknown>)[k]))) as Record<string, unknown> | undefined;
+  return raw ? rowOf(table, raw) : undefined;
+}

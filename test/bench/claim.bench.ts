@@ -1,0 +1,370 @@
+// Benchmark: claim-next and submit-judgment over HTTP against the production server, compared with a
+// bare Next.js route handler that inserts one row into SQLite (app/api/bench/insert), in the same run.
+//
+//   npx tsx test/bench/claim.bench.ts [--items 20000] [--requests 2000] [--annotators 64] [--build-dir DIR]
+//
+// By default it re-runs itself under the shared build lock (/tmp/arbiter-build.lock) for its whole
+// run and builds the shared .next if it is stale. With --build-dir DIR it copies the sources to DIR
+// and builds and serves that private copy instead, leaving the shared .next alone (no lock needed).
+// It generates a database (one
+// project, overlap 3, N items, 64 annotators with Bearer tokens), starts `next start` on 127.0.0.1
+// with ARBITER_BENCH=1, and at 16 and 32 concurrent keep-alive connections runs, in rounds of one
+// request per annotator that take turns, a bounded number of requests of each kind:
+//   bare    POST /api/bench/insert
+//   claim   POST /api/v1/projects/{slug}/tasks/next  (between rounds this process judges the open
+//           leases straight in the database, untimed, so every claim does a fresh pick)
+//   submit  POST /api/v1/assignments/{id}/judgment   (the leases are made by this process in the
+//           database before each round, untimed; only the submits are timed)
+// and prints req/s (requests over the time spent on that kind) with p50 and p99 latency. Finally it compares the 201
+// answers with the judgment rows to count lost or duplicated judgments.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { Readable } from "node:stream";
+import { openDatabase, type Db } from "@/db/client";
+import { runMigrations } from "@/db/migrate";
+import type { RoleName } from "@/db/schema/constants";
+import { buildIsStale } from "@/lib/cli/start";
+import type { Ctx } from "@/lib/services/context";
+import { importItems } from "@/lib/services/importer";
+import { createProject } from "@/lib/services/projects";
+import { createToken } from "@/lib/services/tokens";
+
+const ROOT = path.resolve(__dirname, "../..");
+// Next must come from the same node_modules as React: the served folder's own.
+const nextBin = (dir: string) => path.join(dir, "node_modules/next/dist/bin/next");
+const SLUG = "bench";
+
+const { values: opts } = parseArgs({
+  options: {
+    items: { type: "string", default: "20000" },
+    requests: { type: "string", default: "2000" },
+    annotators: { type: "string", default: "64" },
+    // Build and serve a private copy of the sources in DIR instead of the shared .next (no lock needed).
+    "build-dir": { type: "string" },
+    // Write the server's CPU profile (.cpuprofile) to DIR, to see where its time goes.
+    profile: { type: "string" },
+  },
+});
+const ITEMS = Number(opts.items);
+const REQUESTS = Number(opts.requests);
+const ANNOTATORS = Number(opts.annotators);
+const CONCURRENCY = [16, 32];
+
+interface Annotator {
+  id: number;
+  email: string;
+  token: string;
+  ctx: Ctx;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+/** Builds when the sources are newer than the build; returns the folder to serve from. */
+function build(): string {
+  let dir = ROOT;
+  if (opts["build-dir"]) {
+    // A private copy: the sources (not .next, node_modules or data) copied over.
+    dir = path.resolve(opts["build-dir"]);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const entry of fs.readdirSync(ROOT)) {
+      if ([".next", "node_modules", "data", ".git"].includes(entry)) continue;
+      fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+      fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true, preserveTimestamps: true });
+    }
+    // Turbopack resolves nothing outside the project root, so node_modules is a hard-linked copy, not a link.
+    // Re-linked when a package was added or removed since the copy.
+    const lock = (d: string) => (fs.existsSync(path.join(d, "node_modules")) ? fs.readdirSync(path.join(d, "node_modules")).sort().join("\n") : "");
+    if (fs.existsSync(path.join(dir, "node_modules")) && lock(dir) !== lock(ROOT)) fs.rmSync(path.join(dir, "node_modules"), { recursive: true, force: true });
+    if (!fs.existsSync(path.join(dir, "node_modules"))) {
+      const r = spawnSync("cp", ["-al", path.join(ROOT, "node_modules"), path.join(dir, "node_modules")], { stdio: "inherit" });
+      if (r.status !== 0) throw new Error("linking node_modules failed");
+    }
+  }
+  if (!buildIsStale(dir)) return dir;
+  const r = spawnSync(process.execPath, [nextBin(dir), "build"], { cwd: dir, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  if (r.status !== 0) throw new Error("next build failed");
+  return dir;
+}
+
+async function generate(file: string): Promise<{ db: Db; annotators: Annotator[] }> {
+  const db = openDatabase(file);
+  runMigrations(db);
+  const system: Ctx = { db, caller: null };
+  createProject({ ctx: system, input: { slug: SLUG, name: "Benchmark", overlap: 3, leaseMinutes: 30 } });
+  const lines = function* () {
+    for (let i = 0; i < ITEMS; i++) {
+      yield JSON.stringify({
+        id: `b${i}`,
+        prompt: `Benchmark prompt ${i}: explain the trade-offs of approach ${i % 97}.`,
+        responses: [
+          { content: `Response one to ${i}. `.repeat(20), model: "model-a" },
+          { content: `Response two to ${i}. `.repeat(20), model: "model-b" },
+        ],
+      }) + "\n";
+    }
+  };
+  await importItems({ ctx: system, input: { slug: SLUG, source: () => Readable.from(lines()) } });
+  // Accounts straight into the table: 64 scrypt password hashes would only slow the set-up down.
+  const insertUser = db.$client.prepare("insert into users (email, name, role, password_hash, created_at) values (?, ?, 'annotator', null, ?) returning id");
+  const annotators: Annotator[] = [];
+  for (let i = 0; i < ANNOTATORS; i++) {
+    const email = `bench${i}@bench.local`;
+    const { id } = insertUser.get(email, `Bench ${i}`, Date.now()) as { id: number };
+    const { token } = createToken({ ctx: system, input: { email } });
+    annotators.push({ id, email, token, ctx: { db, caller: { userId: id, email, role: "annotator" as RoleName } } });
+  }
+  return { db, annotators };
+}
+
+async function startServer(file: string, dir: string): Promise<{ baseUrl: string; server: ChildProcess; log: string }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const log = path.join(path.dirname(file), "server.log");
+  const fd = fs.openSync(log, "w");
+  const profile = opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts.profile)}`] : [];
+  const server = spawn(process.execPath, [...profile, nextBin(dir), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: dir,
+    stdio: ["ignore", fd, fd],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      ARBITER_DB: file,
+      ARBITER_BENCH: "1", NEXTAUTH_URL: baseUrl, NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0" },
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`server exited:\n${fs.readFileSync(log, "utf8")}`);
+    try {
+      if ((await fetch(`${baseUrl}/api/health`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error("server did not start in 60 s");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { baseUrl, server, log };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(baseUrl: string, urlPath: string, token: string | null, body: string): Promise<{ status: number; body: string; ms: number }> {
+  const url = new URL(baseUrl + urlPath);
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const req = http.request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      },
+      (res) => {
+        let data = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (data += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data, ms: Number(process.hrtime.bigint() - start) / 1e6 }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+interface Result {
+  name: string;
+  concurrency: number;
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** Runs `total` operations over `concurrency` workers; each returns the latency of its timed request. */
+interface Sample {
+  latencies: number[];
+  seconds: number;
+}
+
+/** Runs `total` operations over `concurrency` workers; each returns the latency of its timed request. */
+async function run(concurrency: number, total: number, op: (worker: number) => Promise<number>, into: Sample): Promise<void> {
+  let issued = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      while (issued < total) {
+        issued++;
+        into.latencies.push(await op(w));
+      }
+    }),
+  );
+  into.seconds += Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function summary(name: string, concurrency: number, sample: Sample): Result {
+  const sorted = sample.latencies.slice().sort((a, b) => a - b);
+  return { name, concurrency, requests: sorted.length, rps: sorted.length / sample.seconds, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
+}
+
+
+async function main() {
+  // Hold the shared build lock for the whole run: nobody may rebuild .next under the running server.
+  if (!process.env.ARBITER_BENCH_LOCKED && !opts["build-dir"]) {
+    const r = spawnSync("flock", ["/tmp/arbiter-build.lock", "npx", "tsx", __filename, ...process.argv.slice(2)], {
+      cwd: ROOT,
+      stdio: "inherit",
+      env: { ...process.env, ARBITER_BENCH_LOCKED: "1" },
+    });
+    process.exit(r.status ?? 1);
+  }
+  const serveDir = build();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-bench-"));
+  const file = path.join(dir, "bench.db");
+  const t0 = Date.now();
+  const { db, annotators } = await generate(file);
+  console.log(`Generated ${ITEMS} items, ${ANNOTATORS} annotators in ${((Date.now() - t0) / 1000).toFixed(1)} s (${file})`);
+  const { baseUrl, server, log } = await startServer(file, serveDir);
+  let created201 = 0;
+  let createdLocally = 0;
+  const failures = new Map<string, number>();
+  const fail = (what: string) => failures.set(what, (failures.get(what) ?? 0) + 1);
+  let choiceN = 0;
+  const choice = () => (["A", "B", "tie"] as const)[choiceN++ % 3];
+
+  const bare = async () => {
+    const r = await post(baseUrl, "/api/bench/insert", null, "");
+    if (r.status !== 201) fail(`bare ${r.status}`);
+    return r.ms;
+  };
+  // (a) claim over HTTP (timed). Each round, every annotator claims once; between rounds (untimed,
+  // no request in flight) this process judges all open leases straight in the database, so every
+  // claim of the next round does a fresh pick on a project whose frontier moves as in real use.
+  let turn = 0;
+  const claim = async () => {
+    const a = annotators[turn++ % annotators.length];
+    const r = await post(baseUrl, `/api/v1/projects/${SLUG}/tasks/next`, a.token, "");
+    if (r.status !== 200) fail(`claim ${r.status}: ${r.body.slice(0, 120)}`);
+    return r.ms;
+  };
+  const judgeOpenLeases = db.$client.transaction((now: number) => {
+    const inserted = db.$client
+      .prepare(
+        `insert into judgments (project_id, item_id, user_id, assignment_id, type, choice, slot_order, source, client_id, created_at)
+         select project_id, item_id, user_id, id, 'pairwise', 'tie', slot_order, 'app', 'local-' || id, ? from assignments where status = 'leased'`,
+      )
+      .run(now).changes;
+    db.$client
+      .prepare(`update items set judgment_count = judgment_count + (select count(*) from assignments a where a.item_id = items.id and a.status = 'leased')
+                where id in (select item_id from assignments where status = 'leased')`)
+      .run();
+    db.$client.prepare(`update assignments set status = 'submitted', closed_at = ? where status = 'leased'`).run(now);
+    return inserted;
+  });
+  // (b) leases made here beforehand (untimed, fresh items, each (item, annotator) once, at most three
+  // per item); the submits go over HTTP (timed), with no other work between them.
+  const leaseQueue = (offset: number, concurrency: number, total: number): { id: number; a: Annotator }[] => {
+    const now = Date.now();
+    const fresh = db.$client
+      .prepare(`select i.id from items i where i.judgment_count = 0 and not exists (select 1 from assignments a where a.item_id = i.id) order by i.id desc limit ?`)
+      .all(Math.ceil(total / 3) + 1) as { id: number }[];
+    if (fresh.length * 3 < total) throw new Error("the benchmark project ran out of fresh items; use more --items");
+    const insert = db.$client.prepare(
+      `insert into assignments (project_id, item_id, user_id, status, slot_order, leased_at, expires_at)
+       select project_id, ?, ?, 'leased', (select json_group_array(id) from (select id from candidates where item_id = ? order by position)), ?, ?
+       from items where id = ? returning id`,
+    );
+    const queue: { id: number; a: Annotator }[] = [];
+    db.$client.transaction(() => {
+      for (let k = 0; k < total; k++) {
+        const item = fresh[Math.floor(k / 3)].id;
+        // Three different annotators of this phase's `concurrency` per item.
+        const a = annotators[(offset + ((Math.floor(k / 3) * 3 + (k % 3)) % concurrency)) % annotators.length];
+        queue.push({ id: (insert.get(item, a.id, item, now, now + 30 * 60_000, item) as { id: number }).id, a });
+      }
+    }).immediate();
+    return queue;
+  };
+  const submit = (queue: { id: number; a: Annotator }[]) => async () => {
+    const { id: assignmentId, a } = queue.shift()!;
+    const body = JSON.stringify({ choice: choice(), client_id: `http-${a.id}-${assignmentId}` });
+    const r = await post(baseUrl, `/api/v1/assignments/${assignmentId}/judgment`, a.token, body);
+    if (r.status === 201) created201++;
+    else fail(`submit ${r.status}: ${r.body.slice(0, 120)}`);
+    return r.ms;
+  };
+
+  // Each kind runs in rounds of one request per annotator; the kinds take turns round by round, so
+  // a change in the machine's background load during the run hits all three alike. req/s is the
+  // requests of a kind over the time spent running that kind's rounds.
+  const ROUND = annotators.length;
+  const round = async (c: number, into: Record<"bare" | "claim" | "submit", Sample>) => {
+    await run(c, ROUND, bare, into.bare);
+    turn = 0;
+    await run(c, ROUND, claim, into.claim);
+    createdLocally += judgeOpenLeases.immediate(Date.now());
+    await run(c, ROUND, submit(leaseQueue(0, ROUND, ROUND)), into.submit);
+  };
+  const fresh = () => ({ bare: { latencies: [], seconds: 0 } as Sample, claim: { latencies: [], seconds: 0 } as Sample, submit: { latencies: [], seconds: 0 } as Sample });
+  // Warm-up: the first requests compile and cache each route.
+  for (let r = 0; r < 4; r++) await round(4, fresh());
+
+  const results: Result[] = [];
+  const rounds = Math.ceil(REQUESTS / ROUND);
+  for (const c of CONCURRENCY) {
+    const samples = fresh();
+    for (let r = 0; r < rounds; r++) await round(c, samples);
+    results.push(summary("bare insert", c, samples.bare), summary("claim-next", c, samples.claim), summary("submit-judgment", c, samples.submit));
+  }
+  const exited = new Promise((r) => server.once("exit", r));
+  server.kill("SIGTERM");
+  await exited;
+  agent.destroy();
+
+  console.log(`\n${rounds * ROUND} requests per row, in rounds of ${ROUND}; ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ""}; Node ${process.version}`);
+  console.log("route              conc   req/s    p50 ms   p99 ms   vs bare");
+  for (const r of results) {
+    const base = results.find((b) => b.name === "bare insert" && b.concurrency === r.concurrency)!;
+    console.log(
+      `${r.name.padEnd(18)} ${String(r.concurrency).padStart(4)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(8)}   ${((100 * r.rps) / base.rps).toFixed(0)}%`,
+    );
+  }
+
+  // Lost or duplicated judgments: every 201 (and every local insert) is exactly one row.
+  const rows = db.$client.prepare("select count(*) as n from judgments").get() as { n: number };
+  const httpRows = db.$client.prepare("select count(*) as n from judgments where client_id like 'http-%'").get() as { n: number };
+  const dupes = db.$client.prepare("select count(*) as n from (select item_id, user_id from judgments group by item_id, user_id having count(*) > 1)").get() as { n: number };
+  const over = db.$client.prepare("select count(*) as n from items where judgment_count > 3 + extra_overlap").get() as { n: number };
+  const drift = db.$client.prepare("select count(*) as n from items i where i.judgment_count <> (select count(*) from judgments j where j.item_id = i.id)").get() as { n: number };
+  console.log(
+    `\nsubmit 201 answers: ${created201}; judgment rows from HTTP submits: ${httpRows.n} → lost ${created201 - httpRows.n > 0 ? created201 - httpRows.n : 0}, extra ${httpRows.n - created201 > 0 ? httpRows.n - created201 : 0}`,
+  );
+  console.log(`all judgment rows: ${rows.n} (= ${created201} HTTP + ${createdLocally} local: ${rows.n === created201 + createdLocally ? "yes" : "NO"}); duplicated (item, annotator): ${dupes.n}; items past overlap: ${over.n}; counter drift: ${drift.n}`);
+  if (failures.size) console.log("non-success answers:", Object.fromEntries(failures));
+  console.log(`server log: ${log}`);
+  db.$client.close();
+  process.exitCode = failures.size || created201 !== httpRows.n || dupes.n || over.n || drift.n ? 1 : 0;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,148 @@
+// The adjudication queue, recording a final label, and sending an item back for more judgments.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { claimNext, type Task } from "@/lib/services/assignment";
+import { submitJudgment } from "@/lib/services/judgments";
+import { adjudicationQueue, recordAdjudication, requeueItem } from "@/lib/services/adjudication";
+import { updateProject } from "@/lib/services/projects";
+import { AppError } from "@/lib/services/errors";
+import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+
+let t: TempDb;
+beforeEach(() => {
+  t = tempDb();
+});
+afterEach(() => t.close());
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppError) return e.code;
+    throw e;
+  }
+  return undefined;
+}
+
+function indexOf(task: Task): number {
+  return Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${task.item.id}`).e.split("-")[1]);
+}
+
+/** Turns a label in position terms (A = first response) into the slot this task shows it in. */
+function slotFor(task: Task, label: string): string {
+  if (label !== "A" && label !== "B") return label;
+  const content = t.db.get<{ c: string }>(sql`select content as c from candidates where item_id = ${task.item.id} and position = ${label === "A" ? 0 : 1}`).c;
+  return task.item.candidates.find((c) => c.content === content)!.slot;
+}
+
+const VOTES = [
+  ["A", "A", "B"], // majority A, agreement 2/3
+  ["A", "B", "tie"], // no majority
+  ["B", "B", "B"],
+  ["both_bad", "A", "B"], // no majority
+];
+
+async function judged() {
+  const p = makeProject(t, { overlap: 3 });
+  await importText(t, p.slug, jsonl(VOTES.map((_, i) => pairRecord(i))));
+  const annotators = [0, 1, 2].map(() => makeUser(t, "annotator"));
+  for (const [k, a] of annotators.entries()) {
+    for (let task; (task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })); ) {
+      const label = VOTES[indexOf(task)][k];
+      submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: slotFor(task, label) as "A", rationale: `because ${label} (${k})` } });
+    }
+  }
+  const itemId = (i: number) => t.db.get<{ id: number }>(sql`select id from items where external_id = ${"item-" + i}`).id;
+  return { p, annotators, itemId, manager: makeUser(t, "manager") };
+}
+
+describe("adjudication queue", () => {
+  it("lists items without a strict majority, with prompt, responses with models, each judgment and rationale", async () => {
+    const { p, manager, annotators } = await judged();
+    const queue = adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } });
+    expect(queue.total).toBe(2);
+    expect(queue.items.map((i) => i.external_id)).toEqual(["item-1", "item-3"]);
+    const item = queue.items[0];
+    expect(item.prompt).toBe("Question number 1?");
+    expect(item.candidates).toEqual([
+      { label: "A", position: 0, content: "First answer to 1", model: "model-x" },
+      { label: "B", position: 1, content: "Second answer to 1", model: "model-y" },
+    ]);
+    // Choices come back in position terms whatever slots each annotator saw.
+    expect(item.judgments.map((j) => [j.annotator.email, j.choice, j.rationale])).toEqual(
+      annotators.map((a, k) => [a.caller.email, VOTES[1][k], `because ${VOTES[1][k]} (${k})`]),
+    );
+    expect(item.votes).toEqual({ A: 1, B: 1, tie: 1 });
+    expect(item).toMatchObject({ reason: "no_majority", effective_overlap: 3, adjudication: null });
+    expect(item.agreement).toBeCloseTo(1 / 3);
+  });
+
+  it("adds items below the project's agreement threshold", async () => {
+    const { p, manager } = await judged();
+    updateProject({ ctx: t.system, input: { slug: p.slug, agreementThreshold: 0.75 } });
+    const queue = adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } });
+    expect(queue.items.map((i) => [i.external_id, i.reason])).toEqual([
+      ["item-0", "below_threshold"],
+      ["item-1", "no_majority"],
+      ["item-3", "no_majority"],
+    ]);
+  });
+
+  it("is for managers and admins only", async () => {
+    const { p, annotators, itemId } = await judged();
+    expect(codeOf(() => adjudicationQueue({ ctx: annotators[0].ctx, input: { slug: p.slug } }))).toBe("forbidden");
+    expect(codeOf(() => recordAdjudication({ ctx: annotators[0].ctx, input: { itemId: itemId(1), choice: "A" } }))).toBe("forbidden");
+    expect(codeOf(() => requeueItem({ ctx: annotators[0].ctx, input: { itemId: itemId(1), extra: 1 } }))).toBe("forbidden");
+    expect(codeOf(() => adjudicationQueue({ ctx: makeUser(t, "admin").ctx, input: { slug: p.slug } }))).toBeUndefined();
+  });
+});
+
+describe("recording an adjudication", () => {
+  it("stores the label in candidate-position terms with the winner, a note and an audit row, and leaves the queue", async () => {
+    const { p, manager, itemId } = await judged();
+    const result = recordAdjudication({ ctx: manager.ctx, input: { itemId: itemId(1), choice: "B", note: "B cites the source" } });
+    expect(result).toMatchObject({ choice: "B", note: "B cites the source", by: manager.caller.email });
+    const row = t.db.get<{ choice: string; winner: string; note: string; payload: string }>(sql`
+      select a.choice, c.content as winner, a.note, a.payload from adjudications a join candidates c on c.id = a.winner_candidate_id`);
+    expect(row).toMatchObject({ choice: "B", winner: "Second answer to 1", note: "B cites the source" });
+    expect(JSON.parse(row.payload)).toMatchObject({ type: "pairwise", choice: "B" });
+    expect(adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } }).items.map((i) => i.external_id)).toEqual(["item-3"]);
+    const resolved = adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug, resolved: true } });
+    expect(resolved.items[0].adjudication).toMatchObject({ choice: "B" });
+    // A second decision replaces the first; both are in the audit log.
+    recordAdjudication({ ctx: manager.ctx, input: { itemId: itemId(1), choice: "tie" } });
+    const after = t.db.get<{ choice: string; winner: number | null }>(sql`select choice, winner_candidate_id as winner from adjudications`);
+    expect(after).toEqual({ choice: "tie", winner: null });
+    expect(t.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'adjudication.record'`).n).toBe(2);
+  });
+
+  it("refuses an unknown choice naming the field, and an unknown item", async () => {
+    const { manager, itemId } = await judged();
+    try {
+      recordAdjudication({ ctx: manager.ctx, input: { itemId: itemId(1), choice: "C" as "A" } });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as AppError).message).toMatch(/^choice: must be one of A, B, tie, both_bad/);
+    }
+    expect(codeOf(() => recordAdjudication({ ctx: manager.ctx, input: { itemId: 999_999, choice: "A" } }))).toBe("not_found");
+    expect(t.db.get<{ n: number }>(sql`select count(*) as n from adjudications`).n).toBe(0);
+  });
+});
+
+describe("sending an item back", () => {
+  it("raises the item's effective overlap so one more annotator gets it, and no more", async () => {
+    const { p, manager, itemId } = await judged();
+    const fourth = makeUser(t, "annotator");
+    expect(claimNext({ ctx: fourth.ctx, input: { slug: p.slug } })).toBeNull(); // every item has its 3 judgments
+    expect(requeueItem({ ctx: manager.ctx, input: { itemId: itemId(1), extra: 1 } })).toMatchObject({ extra_overlap: 1, effective_overlap: 4 });
+    const task = claimNext({ ctx: fourth.ctx, input: { slug: p.slug } })!;
+    expect(indexOf(task)).toBe(1);
+    submitJudgment({ ctx: fourth.ctx, input: { assignmentId: task.assignment.id, choice: slotFor(task, "A") as "A" } });
+    expect(claimNext({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } })).toBeNull();
+    expect(t.db.get<{ n: number }>(sql`select judgment_count as n from items where id = ${itemId(1)}`).n).toBe(4);
+    // With the fourth vote (A) item 1 still has no strict majority (2 of 4): it stays in the queue.
+    const queued = adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } }).items.find((i) => i.id === itemId(1))!;
+    expect(queued).toMatchObject({ votes: { A: 2, B: 1, tie: 1 }, effective_overlap: 4 });
+    expect(codeOf(() => requeueItem({ ctx: manager.ctx, input: { itemId: itemId(1), extra: 0 } }))).toBe("bad_request");
+  });
+});

@@ -1,0 +1,264 @@
+// Assignment policies and quality control on a real SQLite file: order policies, priority, quota,
+// membership, project status, gold items and the gold-accuracy cut-off.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { annotatorQuality, claimNext, skipAssignment, type Task } from "@/lib/services/assignment";
+import { submitJudgment } from "@/lib/services/judgments";
+import { addMember, listMembers, removeMember } from "@/lib/services/members";
+import { listBatches, setBatchPriority, setItemGold, setItemPriority } from "@/lib/services/items";
+import { listProjects, updateProject } from "@/lib/services/projects";
+import { AppError } from "@/lib/services/errors";
+import type { Ctx } from "@/lib/services/context";
+import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+
+let t: TempDb;
+beforeEach(() => {
+  t = tempDb();
+});
+afterEach(() => t.close());
+
+function refusal(fn: () => unknown): { code: string; reason?: string; message: string } | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppError) return { code: e.code, reason: (e.details as { reason?: string } | undefined)?.reason, message: e.message };
+    throw e;
+  }
+  return undefined;
+}
+
+/** The item's external id ("item-7" → 7) of a task. */
+function indexOf(task: Task): number {
+  return Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${task.item.id}`).e.split("-")[1]);
+}
+
+/** The slot showing the item's first candidate (the record's first response). */
+function slotOfFirst(task: Task): "A" | "B" {
+  const first = t.db.get<{ c: string }>(sql`select content as c from candidates where item_id = ${task.item.id} and position = 0`).c;
+  return task.item.candidates.find((c) => c.content === first)!.slot as "A" | "B";
+}
+
+function claimAndJudge(ctx: Ctx, slug: string, choice: "A" | "B" | "tie" = "A"): Task | null {
+  const task = claimNext({ ctx, input: { slug } });
+  if (task) submitJudgment({ ctx, input: { assignmentId: task.assignment.id, choice } });
+  return task;
+}
+
+async function project(n: number, settings: Record<string, unknown> = {}, records = Array.from({ length: n }, (_, i) => pairRecord(i))) {
+  const p = makeProject(t, { overlap: (settings.overlap as number) ?? 2 });
+  await importText(t, p.slug, jsonl(records));
+  if (Object.keys(settings).length) updateProject({ ctx: t.system, input: { slug: p.slug, ...settings } });
+  return p;
+}
+
+describe("project settings", () => {
+  it("updates policies, refuses bad values naming the field, and writes an audit row", async () => {
+    const p = await project(1);
+    const updated = updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: "finish-first", quota: 5, goldRate: 0.1, status: "paused" } });
+    expect(updated).toMatchObject({ orderPolicy: "finish_first", quota: 5, goldRate: 0.1, status: "paused" });
+    expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 2 } }))?.message).toMatch(/goldRate: must be between 0 and 1/);
+    expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: "newest" } }))?.message).toMatch(/orderPolicy/);
+    expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.8 } }))?.message).toMatch(/minGoldAfter/);
+    expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, judgmentSchema: { type: "poll" } as never } }))?.message).toMatch(/judgmentSchema\.type/);
+    const annotator = makeUser(t, "annotator");
+    expect(refusal(() => updateProject({ ctx: annotator.ctx, input: { slug: p.slug, quota: 1 } }))?.code).toBe("forbidden");
+    const audits = t.db.all<{ action: string }>(sql`select action from audit_log where action = 'project.update'`);
+    expect(audits).toHaveLength(1);
+  });
+});
+
+describe("order policies", () => {
+  async function startedSecondItem(order: string) {
+    const p = await project(3, { orderPolicy: order });
+    const a = makeUser(t, "annotator");
+    const first = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    expect(indexOf(first)).toBe(0);
+    skipAssignment({ ctx: a.ctx, input: { id: first.assignment.id } });
+    expect(indexOf(claimAndJudge(a.ctx, p.slug)!)).toBe(1); // item 1 now has one judgment, item 0 none
+    return { p, b: makeUser(t, "annotator") };
+  }
+
+  it("finish_first serves the started item before untouched ones", async () => {
+    const { p, b } = await startedSecondItem("finish_first");
+    expect(indexOf(claimNext({ ctx: b.ctx, input: { slug: p.slug } })!)).toBe(1);
+  });
+
+  it("import serves items in import order", async () => {
+    const { p, b } = await startedSecondItem("import");
+    expect(indexOf(claimNext({ ctx: b.ctx, input: { slug: p.slug } })!)).toBe(0);
+  });
+
+  it("random serves every item once, not in import order", async () => {
+    const p = await project(60, { orderPolicy: "random", overlap: 1 });
+    const a = makeUser(t, "annotator");
+    const order: number[] = [];
+    for (let task; (task = claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(task));
+    expect(new Set(order).size).toBe(60);
+    expect(order).not.toEqual([...order].sort((x, y) => x - y));
+  });
+});
+
+describe("priority", () => {
+  it("serves a raised item first, then a raised batch, whatever the order policy", async () => {
+    const p = await project(5, { orderPolicy: "import" });
+    await importText(t, p.slug, jsonl([pairRecord(100), pairRecord(101)]));
+    const batches = listBatches({ ctx: t.system, input: { slug: p.slug } });
+    expect(batches.map((b) => b.inserted)).toEqual([2, 5]);
+    const itemOf = (i: number) => t.db.get<{ id: number }>(sql`select id from items where external_id = ${"item-" + i}`).id;
+    setItemPriority({ ctx: t.system, input: { itemId: itemOf(3), priority: 10 } });
+    setBatchPriority({ ctx: t.system, input: { batchId: batches[0].id, priority: 5 } });
+    const a = makeUser(t, "annotator");
+    const served = [0, 1, 2, 3].map(() => indexOf(claimAndJudge(a.ctx, p.slug)!));
+    expect(served).toEqual([3, 100, 101, 0]);
+    expect(refusal(() => setItemPriority({ ctx: a.ctx, input: { itemId: itemOf(0), priority: 99 } }))?.code).toBe("forbidden");
+  });
+
+  it("takes priority from the import record", async () => {
+    const p = await project(0);
+    await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2, { priority: 3 })]));
+    const a = makeUser(t, "annotator");
+    expect(indexOf(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!)).toBe(2);
+  });
+});
+
+describe("quota", () => {
+  it("stops an annotator at the quota with a clear reason, others go on", async () => {
+    const p = await project(5, { quota: 2 });
+    const a = makeUser(t, "annotator");
+    claimAndJudge(a.ctx, p.slug);
+    claimAndJudge(a.ctx, p.slug);
+    expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "quota_reached" });
+    const b = makeUser(t, "annotator");
+    expect(claimNext({ ctx: b.ctx, input: { slug: p.slug } })).not.toBeNull();
+    expect(annotatorQuality({ ctx: t.system, input: { slug: p.slug } }).find((q) => q.user_id === a.caller.userId)?.blocked).toBe("quota_reached");
+  });
+});
+
+describe("membership", () => {
+  it("closes a project to non-members once it has members, and shows annotators only their projects", async () => {
+    const p = await project(3);
+    const other = makeProject(t);
+    const a = makeUser(t, "annotator");
+    const b = makeUser(t, "annotator");
+    expect(addMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } })).toEqual({ added: true });
+    expect(addMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } })).toEqual({ added: false });
+    expect(listMembers({ ctx: t.system, input: { slug: p.slug } }).map((m) => m.email)).toEqual([b.caller.email]);
+    expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "forbidden", reason: "not_member" });
+    expect(claimNext({ ctx: b.ctx, input: { slug: p.slug } })).not.toBeNull();
+    expect(listProjects({ ctx: a.ctx }).map((x) => x.slug)).toEqual([other.slug]);
+    expect(listProjects({ ctx: b.ctx }).map((x) => x.slug)).toEqual([p.slug, other.slug]);
+    const manager = makeUser(t, "manager");
+    expect(listProjects({ ctx: manager.ctx })).toHaveLength(2);
+    const m = makeUser(t, "manager");
+    expect(refusal(() => addMember({ ctx: t.system, input: { slug: p.slug, email: m.caller.email } }))?.message).toMatch(/^email: .* is a manager/);
+    expect(refusal(() => addMember({ ctx: t.system, input: { slug: p.slug, email: "nobody@test.local" } }))?.code).toBe("not_found");
+    removeMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } });
+    expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })).not.toBeNull(); // no members: open again
+  });
+
+  it("hides draft and archived projects from annotators but not from managers", async () => {
+    const draft = await project(1, { status: "draft" });
+    const archived = await project(1, { status: "archived" });
+    const paused = await project(1, { status: "paused" });
+    const a = makeUser(t, "annotator");
+    expect(listProjects({ ctx: a.ctx }).map((x) => x.slug)).toEqual([paused.slug]);
+    expect(listProjects({ ctx: makeUser(t, "manager").ctx }).map((x) => x.slug)).toEqual([draft.slug, archived.slug, paused.slug]);
+    expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: draft.slug } }))).toMatchObject({ code: "conflict", reason: "project_not_active" });
+  });
+});
+
+describe("project status", () => {
+  it("a paused project serves nothing and refuses judgments on open leases with 409; resuming restores both", async () => {
+    const p = await project(3);
+    const a = makeUser(t, "annotator");
+    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused" } });
+    const refused = refusal(() => submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: "A" } }));
+    expect(refused).toMatchObject({ code: "conflict" });
+    expect(refused!.message).toMatch(/paused/);
+    expect(refusal(() => claimNext({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "project_not_active" });
+    expect(t.db.get<{ n: number }>(sql`select count(*) as n from judgments`).n).toBe(0);
+    updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } });
+    expect(submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: "A" } }).created).toBe(true);
+  });
+});
+
+describe("gold items", () => {
+  const goldRecords = (n: number, from = 1000) => Array.from({ length: n }, (_, i) => pairRecord(from + i, { gold: { choice: "A" } }));
+  const isGold = (task: Task) => indexOf(task) >= 1000;
+
+  it("mixes gold items into the stream at the rate, looking like any other item, and tracks accuracy", async () => {
+    const p = await project(0, {}, []);
+    await importText(t, p.slug, jsonl([...Array.from({ length: 200 }, (_, i) => pairRecord(i)), ...goldRecords(60)]));
+    updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 0.25 } });
+    const a = makeUser(t, "annotator");
+    let gold = 0;
+    let right = 0;
+    const shapes = new Set<string>();
+    for (let n = 0; n < 100; n++) {
+      const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+      shapes.add(JSON.stringify(Object.keys(task).sort()) + JSON.stringify(Object.keys(task.item).sort()) + JSON.stringify(Object.keys(task.item.candidates[0]).sort()));
+      let choice: "A" | "B" = "A";
+      if (isGold(task)) {
+        gold++;
+        // Answer two gold items in three correctly (gold = the record's first response).
+        const correct = gold % 3 !== 0;
+        if (correct) right++;
+        choice = correct ? slotOfFirst(task) : slotOfFirst(task) === "A" ? "B" : "A";
+      }
+      submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice } });
+    }
+    expect(shapes.size).toBe(1);
+    // Binomial(100, 0.25): mean 25, sd 4.3; these bounds are more than 3 sd away.
+    expect(gold).toBeGreaterThanOrEqual(11);
+    expect(gold).toBeLessThanOrEqual(39);
+    const [q] = annotatorQuality({ ctx: t.system, input: { slug: p.slug } });
+    expect(q).toMatchObject({ judged: 100, gold_judged: gold, gold_correct: right, blocked: null });
+    expect(q.gold_accuracy).toBeCloseTo(right / gold, 6);
+    // Judgments of gold items carry the flag (exports leave them out).
+    expect(t.db.get<{ n: number }>(sql`select count(*) as n from judgments where gold = 1`).n).toBe(gold);
+  });
+
+  it("gold items are exempt from the overlap: every annotator gets each once", async () => {
+    const p = await project(0, { overlap: 1 }, []);
+    await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2), pairRecord(3), ...goldRecords(1)]));
+    updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 1 } });
+    for (const [k, u] of [1, 2, 3].map(() => makeUser(t, "annotator")).entries()) {
+      expect(indexOf(claimAndJudge(u.ctx, p.slug)!)).toBe(1000);
+      expect(indexOf(claimAndJudge(u.ctx, p.slug)!)).toBe(k + 1);
+    }
+    expect(t.db.get<{ n: number }>(sql`select judgment_count as n from items where external_id = 'item-1000'`).n).toBe(3);
+    // Gold items alone are not work: once the real items are done, the stream ends.
+    expect(claimNext({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } })).toBeNull();
+  });
+
+  it("an annotator below the minimum gold accuracy after N gold judgments stops receiving items, with the reason", async () => {
+    const p = await project(0, {}, []);
+    await importText(t, p.slug, jsonl([...Array.from({ length: 30 }, (_, i) => pairRecord(i)), ...goldRecords(10)]));
+    updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 1, minGoldAccuracy: 0.8, minGoldAfter: 3 } });
+    const careless = makeUser(t, "annotator");
+    const careful = makeUser(t, "annotator");
+    for (let n = 0; n < 3; n++) {
+      const task = claimNext({ ctx: careless.ctx, input: { slug: p.slug } })!;
+      expect(isGold(task)).toBe(true);
+      // Two wrong answers of three: 33%, below 80%.
+      const choice = n === 0 ? slotOfFirst(task) : slotOfFirst(task) === "A" ? "B" : "A";
+      submitJudgment({ ctx: careless.ctx, input: { assignmentId: task.assignment.id, choice } });
+      const good = claimNext({ ctx: careful.ctx, input: { slug: p.slug } })!;
+      submitJudgment({ ctx: careful.ctx, input: { assignmentId: good.assignment.id, choice: slotOfFirst(good) } });
+    }
+    const refused = refusal(() => claimNext({ ctx: careless.ctx, input: { slug: p.slug } }));
+    expect(refused).toMatchObject({ code: "forbidden", reason: "gold_accuracy" });
+    expect(refused!.message).toMatch(/33\.3%.*80%/);
+    expect(claimNext({ ctx: careful.ctx, input: { slug: p.slug } })).not.toBeNull();
+    const quality = annotatorQuality({ ctx: makeUser(t, "manager").ctx, input: { slug: p.slug } });
+    expect(quality.find((q) => q.user_id === careless.caller.userId)).toMatchObject({ gold_judged: 3, gold_correct: 1, blocked: "gold_accuracy" });
+    expect(quality.find((q) => q.user_id === careful.caller.userId)).toMatchObject({ gold_judged: 3, gold_correct: 3, blocked: null });
+    // Correcting the gold answers (say the admin had them backwards) re-scores everyone at once.
+    const goldIds = t.db.all<{ id: number }>(sql`select id from items where gold is not null`).map((r) => r.id);
+    for (const id of goldIds) setItemGold({ ctx: t.system, input: { itemId: id, choice: "B" } });
+    updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.5 } });
+    expect(claimNext({ ctx: careless.ctx, input: { slug: p.slug } })).not.toBeNull(); // 2 of 3 now
+    expect(refusal(() => claimNext({ ctx: careful.ctx, input: { slug: p.slug } }))).toMatchObject({ reason: "gold_accuracy" }); // 0 of 3
+  });
+});
