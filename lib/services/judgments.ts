@@ -1,98 +1,288 @@
-// Records judgments: one per (item, annotator), idempotent on the client's id, within the lease or
-// into a seat that is still free when the lease has run out.
-import { and, eq, sql } from "drizzle-orm";
+// Records judgments of every type (lib/formats/judgment.ts): one per (item, annotator), idempotent on
+// the client's id, within the lease or into a seat that is still free when the lease has run out.
+// An annotator may undo their last judgment while its lease lasts, and revise any of theirs later
+// (the earlier version goes to judgment_revisions; exports read the judgments row, the latest).
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { assignments, CHOICES, items, judgments } from "@/db/schema";
+import { assignments, candidates, items, judgmentRevisions, judgments, CHOICES } from "@/db/schema";
+import {
+  effectiveSchema,
+  fromStored,
+  toStored,
+  validatePayload,
+  type JudgmentPayload,
+  type JudgmentType,
+  type ProjectJudgmentSchema,
+  type StoredJudgment,
+} from "@/lib/formats/judgment";
+import type { Prompt } from "@/lib/formats/record";
 import { audit } from "./audit";
-import { freeSeats, ownAssignment, projectOfAssignment } from "./assignment";
+import { assertAcceptingJudgments, closeLease, freeSeats, isGoldItem, ownAssignment, projectOfAssignment } from "./assignment";
+import { findRow, insertRow } from "./statements";
 import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
-import { conflict, parseInput } from "./errors";
+import { badRequest, conflict, notFound, parseInput } from "./errors";
+import { getProject } from "./projects";
 
-export const judgmentInput = z.object({
-  assignmentId: z.coerce.number().int().positive(),
-  choice: z.enum(CHOICES, { message: `must be one of ${CHOICES.join(", ")}` }),
-  rationale: z.string().max(20_000).optional(),
+/** What the API takes besides the payload itself (whose fields sit beside these, flat). */
+const envelope = z.object({
   duration_ms: z.number().int().min(0).max(7 * 24 * 3600 * 1000).optional(),
   client_id: z.string().min(1).max(200).optional(),
 });
-export type JudgmentInput = z.input<typeof judgmentInput>;
+
+export const judgmentInput = envelope.extend({ assignmentId: z.coerce.number().int().positive() }).passthrough();
+export type JudgmentInput = { assignmentId: number | string; duration_ms?: number; client_id?: string } & JudgmentPayload;
 
 export interface JudgmentView {
   id: number;
   assignment_id: number | null;
   item_id: number;
+  type: JudgmentType;
   choice: (typeof CHOICES)[number] | null;
+  /** The judgment in slot terms, as the annotator saw it. */
+  payload: JudgmentPayload;
   rationale: string | null;
   duration_ms: number | null;
   client_id: string | null;
+  revision: number;
   created_at: string;
+  updated_at: string | null;
 }
 
-function view(j: typeof judgments.$inferSelect): JudgmentView {
+type Row = typeof judgments.$inferSelect;
+
+function view(j: Row): JudgmentView {
+  const stored: StoredJudgment = j.payload ?? { type: j.type, ...(j.choice ? { choice: j.choice } : {}) };
   return {
     id: j.id,
     assignment_id: j.assignmentId,
     item_id: j.itemId,
+    type: j.type,
     choice: j.choice,
+    payload: fromStored(stored, j.slotOrder, j.rationale),
     rationale: j.rationale,
     duration_ms: j.durationMs,
     client_id: j.clientId,
+    revision: j.revision,
     created_at: new Date(j.createdAt).toISOString(),
+    updated_at: j.updatedAt == null ? null : new Date(j.updatedAt).toISOString(),
   };
+}
+
+/** Validates a payload against the project's schema and returns the columns it fills. */
+function columnsFor(schema: ProjectJudgmentSchema | null, payload: unknown, slotOrder: number[]) {
+  const check = validatePayload(schema, payload, slotOrder.length);
+  if (!check.ok) throw badRequest(check.error);
+  const type = effectiveSchema(schema).type;
+  const stored = toStored(type, check.payload, slotOrder);
+  return {
+    type,
+    choice: type === "pairwise" ? (stored.choice ?? null) : null,
+    winnerCandidateId: type === "pairwise" ? (stored.winner ?? null) : null,
+    payload: stored,
+    rationale: check.payload.rationale ?? null,
+  };
+}
+
+function splitInput(input: unknown): { meta: z.output<typeof envelope>; payload: Record<string, unknown> } {
+  if (!input || typeof input !== "object" || Array.isArray(input)) throw badRequest("The judgment must be a JSON object.");
+  const { duration_ms, client_id, assignmentId: _a, ...payload } = input as Record<string, unknown>;
+  return { meta: parseInput(envelope, { duration_ms, client_id }), payload };
 }
 
 /** Stores a judgment; `created` is false when the same client_id was already recorded (a retry). */
 export function submitJudgment({ ctx, input }: { ctx: Ctx; input: JudgmentInput }): { judgment: JudgmentView; created: boolean } {
   const caller = requireCaller(ctx);
   requireScope(ctx, "task:work");
-  const data = parseInput(judgmentInput, input);
+  const { assignmentId } = parseInput(judgmentInput, input);
+  const { meta, payload } = splitInput(input);
   const now = nowOf(ctx);
   return ctx.db.transaction(
     (tx) => {
-      if (data.client_id) {
-        const earlier = tx
-          .select()
-          .from(judgments)
-          .where(and(eq(judgments.userId, caller.userId), eq(judgments.clientId, data.client_id)))
-          .get();
+      if (meta.client_id) {
+        // Prepared statements on this hot path (lib/services/statements.ts; see test/bench/claim.bench.ts).
+        const earlier = findRow(tx, judgments, { userId: caller.userId, clientId: meta.client_id });
         if (earlier) {
-          if (earlier.assignmentId !== data.assignmentId) {
-            throw conflict(`client_id "${data.client_id}" was already used for another assignment.`);
+          if (earlier.assignmentId !== assignmentId) {
+            throw conflict(`client_id "${meta.client_id}" was already used for another assignment.`);
           }
           return { judgment: view(earlier), created: false };
         }
       }
-      const a = ownAssignment(tx, caller.userId, data.assignmentId);
+      const a = ownAssignment(tx, caller.userId, assignmentId);
       if (a.status === "submitted") throw conflict("This assignment already has a judgment.");
       if (a.status === "skipped") throw conflict("This assignment was skipped.");
       const project = projectOfAssignment(tx, a.projectId);
+      assertAcceptingJudgments(project);
+      const columns = columnsFor(project.judgmentSchema, payload, a.slotOrder);
       if (a.expiresAt <= now && freeSeats(tx, a.itemId, project.overlap, caller.userId, now) <= 0) {
         throw conflict("Your lease on this item expired and its place was taken by another annotator.");
       }
-      const slot = data.choice === "A" ? 0 : data.choice === "B" ? 1 : -1;
-      const row = tx
-        .insert(judgments)
-        .values({
+      const row = insertRow(tx, judgments, {
           projectId: a.projectId,
           itemId: a.itemId,
           userId: caller.userId,
           assignmentId: a.id,
-          choice: data.choice,
-          winnerCandidateId: slot >= 0 ? a.slotOrder[slot] : null,
+          ...columns,
           slotOrder: a.slotOrder,
-          rationale: data.rationale?.trim() || null,
-          durationMs: data.duration_ms ?? null,
-          clientId: data.client_id ?? null,
+          durationMs: meta.duration_ms ?? null,
+          clientId: meta.client_id ?? null,
           source: "app",
+          gold: isGoldItem(tx, a.itemId),
           createdAt: now,
-        })
-        .returning()
-        .get();
-      tx.update(assignments).set({ status: "submitted", closedAt: now }).where(eq(assignments.id, a.id)).run();
-      tx.update(items).set({ judgmentCount: sql`${items.judgmentCount} + 1` }).where(eq(items.id, a.itemId)).run();
-      audit(tx, ctx, { action: "judgment.create", targetType: "judgment", targetId: row.id, detail: { item: a.itemId } });
+        });
+      closeLease(tx, a.id, a.itemId, now);
+      audit(tx, ctx, { action: "judgment.create", targetType: "judgment", targetId: row.id, detail: { item: a.itemId, type: columns.type } });
       return { judgment: view(row), created: true };
     },
     { behavior: "immediate" },
   );
+}
+
+/**
+ * Takes back the caller's judgment on an assignment while its lease lasts, provided it is their
+ * latest in the project: the judgment is deleted and the assignment is leased to them again.
+ */
+export function undoJudgment({ ctx, input }: { ctx: Ctx; input: { assignmentId: number | string } }): { undone: true; assignment_id: number } {
+  const caller = requireCaller(ctx);
+  requireScope(ctx, "task:work");
+  const { assignmentId } = parseInput(z.object({ assignmentId: z.coerce.number().int().positive() }), input);
+  const now = nowOf(ctx);
+  return ctx.db.transaction(
+    (tx) => {
+      const a = ownAssignment(tx, caller.userId, assignmentId);
+      const j = tx.select().from(judgments).where(and(eq(judgments.assignmentId, a.id), eq(judgments.userId, caller.userId))).get();
+      if (!j || a.status !== "submitted") throw conflict("This assignment has no judgment to undo.");
+      if (a.expiresAt <= now) throw conflict("The lease on this item has run out; revise the judgment from your history instead.");
+      const latest = tx
+        .select({ id: judgments.id })
+        .from(judgments)
+        .where(and(eq(judgments.projectId, a.projectId), eq(judgments.userId, caller.userId)))
+        .orderBy(desc(judgments.createdAt), desc(judgments.id))
+        .get();
+      if (latest?.id !== j.id) throw conflict("Only your last judgment can be undone; revise older ones from your history.");
+      tx.delete(judgments).where(eq(judgments.id, j.id)).run();
+      tx.update(items).set({ judgmentCount: sql`max(${items.judgmentCount} - 1, 0)` }).where(eq(items.id, a.itemId)).run();
+      tx.update(assignments).set({ status: "leased", closedAt: null }).where(eq(assignments.id, a.id)).run();
+      audit(tx, ctx, {
+        action: "judgment.undo",
+        targetType: "judgment",
+        targetId: j.id,
+        detail: { item: a.itemId, assignment: a.id, type: j.type, choice: j.choice, payload: j.payload, rationale: j.rationale },
+      });
+      return { undone: true as const, assignment_id: a.id };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export const reviseInput = z.object({ id: z.coerce.number().int().positive() }).passthrough();
+
+/** Replaces one of the caller's judgments; the earlier version is kept in judgment_revisions. */
+export function reviseJudgment({ ctx, input }: { ctx: Ctx; input: { id: number | string } & JudgmentPayload & { duration_ms?: number } }): JudgmentView {
+  const caller = requireCaller(ctx);
+  requireScope(ctx, "task:work");
+  const { id } = parseInput(reviseInput, input);
+  const { id: _id, ...rest } = input as Record<string, unknown>;
+  const { meta, payload } = splitInput(rest);
+  const now = nowOf(ctx);
+  return ctx.db.transaction(
+    (tx) => {
+      const j = tx.select().from(judgments).where(eq(judgments.id, id)).get();
+      if (!j || j.userId !== caller.userId) throw notFound(`Judgment ${id}`);
+      const project = projectOfAssignment(tx, j.projectId);
+      const columns = columnsFor(project.judgmentSchema, payload, j.slotOrder);
+      tx.insert(judgmentRevisions)
+        .values({ judgmentId: j.id, revision: j.revision, choice: j.choice, payload: j.payload, rationale: j.rationale, createdAt: now })
+        .run();
+      const row = tx
+        .update(judgments)
+        .set({
+          ...columns,
+          revision: j.revision + 1,
+          updatedAt: now,
+          ...(meta.duration_ms !== undefined ? { durationMs: (j.durationMs ?? 0) + meta.duration_ms } : {}),
+        })
+        .where(eq(judgments.id, j.id))
+        .returning()
+        .get();
+      audit(tx, ctx, { action: "judgment.revise", targetType: "judgment", targetId: j.id, detail: { item: j.itemId, revision: row.revision } });
+      return view(row);
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export interface HistoryEntry {
+  judgment: JudgmentView;
+  item: { id: number; prompt: Prompt; candidates: { slot: string; content: string }[] };
+  /** Whether it can still be undone (its lease is live and it is the caller's latest). */
+  undoable: boolean;
+}
+
+export const historyInput = z.object({
+  slug: z.string().min(1),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+/** The caller's own judgments in a project, newest first, with what they saw (never anyone else's). */
+export function myJudgments({ ctx, input }: { ctx: Ctx; input: z.input<typeof historyInput> }): {
+  schema: ProjectJudgmentSchema;
+  total: number;
+  judgments: HistoryEntry[];
+} {
+  const caller = requireCaller(ctx);
+  requireScope(ctx, "task:work");
+  const data = parseInput(historyInput, input);
+  const project = getProject({ ctx, input: { slug: data.slug } });
+  const mine = and(eq(judgments.projectId, project.id), eq(judgments.userId, caller.userId));
+  const total = ctx.db.select({ n: sql<number>`count(*)` }).from(judgments).where(mine).get()!.n;
+  const rows = ctx.db
+    .select()
+    .from(judgments)
+    .where(mine)
+    .orderBy(desc(judgments.createdAt), desc(judgments.id))
+    .limit(data.limit)
+    .offset(data.offset)
+    .all();
+  const itemIds = [...new Set(rows.map((r) => r.itemId))];
+  const prompts = new Map(
+    itemIds.length ? ctx.db.select({ id: items.id, prompt: items.prompt }).from(items).where(inArray(items.id, itemIds)).all().map((i) => [i.id, i.prompt]) : [],
+  );
+  const contents = new Map(
+    itemIds.length
+      ? ctx.db
+          .select({ id: candidates.id, content: candidates.content })
+          .from(candidates)
+          .where(inArray(candidates.itemId, itemIds))
+          .orderBy(asc(candidates.id))
+          .all()
+          .map((c) => [c.id, c.content])
+      : [],
+  );
+  const leases = new Map(
+    rows.length
+      ? ctx.db
+          .select({ id: assignments.id, expiresAt: assignments.expiresAt })
+          .from(assignments)
+          .where(inArray(assignments.id, rows.map((r) => r.assignmentId ?? -1)))
+          .all()
+          .map((a) => [a.id, a.expiresAt])
+      : [],
+  );
+  const now = nowOf(ctx);
+  const latestId = data.offset === 0 ? rows[0]?.id : undefined;
+  return {
+    schema: effectiveSchema(project.judgmentSchema),
+    total,
+    judgments: rows.map((r) => ({
+      judgment: view(r),
+      item: {
+        id: r.itemId,
+        prompt: prompts.get(r.itemId) as Prompt,
+        candidates: r.slotOrder.map((cid, i) => ({ slot: "ABCDEFGH"[i], content: contents.get(cid) ?? "" })),
+      },
+      undoable: r.id === latestId && r.assignmentId != null && (leases.get(r.assignmentId) ?? 0) > now,
+    })),
+  };
 }

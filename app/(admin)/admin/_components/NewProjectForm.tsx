@@ -4,6 +4,16 @@ import { PROJECT_DEFAULTS } from "@/db/schema/constants";
 import { createProjectAction, type ActionState } from "../actions";
 import { Field, FormMessage, controlProps } from "./Field";
 
+const SCHEMA_EXAMPLE = `{
+  "type": "pairwise",
+  "strength": true,
+  "allow_tie": true,
+  "rewrite": "both_bad",
+  "criteria": [{ "key": "helpfulness", "label": "Helpfulness", "min": 1, "max": 5, "min_label": "useless", "max_label": "very helpful" }],
+  "flags": [{ "key": "unsafe", "label": "Unsafe" }],
+  "rationale": "optional"
+}`;
+
 export function NewProjectForm() {
   const [state, formAction, pending] = useActionState(createProjectAction, { ok: false } as ActionState);
   const v = state.values;
@@ -26,6 +36,17 @@ export function NewProjectForm() {
       </div>
       <Field label="Guidelines (Markdown)" id="project-guidelines" error={e.guidelines}>
         <textarea name="guidelines" rows={6} defaultValue={v?.guidelines} {...controlProps("project-guidelines", e.guidelines)} />
+      </Field>
+      <Field label="Judgment schema (JSON; blank = pairwise A/B/tie/both bad; see README “Judgment types”)" id="project-judgment-schema" error={e.judgmentSchema}>
+        <textarea
+          name="judgmentSchema"
+          rows={6}
+          defaultValue={v?.judgmentSchema}
+          placeholder={SCHEMA_EXAMPLE}
+          spellCheck={false}
+          style={{ fontFamily: "monospace" }}
+          {...controlProps("project-judgment-schema", e.judgmentSchema)}
+        />
       </Field>
       <div className="actions">
         <button className="primary" type="submit" disabled={pending} data-testid="project-create">

@@ -1,10 +1,11 @@
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { getProject } from "@/lib/services/projects";
 import { Workspace } from "./_components/Workspace";
+import "./workspace.css";
 
 export default async function AnnotatePage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const caller = await requirePageCaller("task:work");
   const project = getProject({ ctx: contextFor(caller), input: { slug } });
-  return <Workspace slug={project.slug} name={project.name} guidelines={project.guidelines} />;
+  return <Workspace slug={project.slug} name={project.name} guidelines={project.guidelines} quota={project.quota} />;
 }

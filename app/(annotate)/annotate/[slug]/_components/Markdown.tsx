@@ -1,9 +1,12 @@
 "use client";
 // Renders untrusted model output as markdown. Raw HTML is turned into plain text before rendering,
 // so `<script>` or `<img onerror>` in a response is shown, never run; react-markdown's default
-// urlTransform strips javascript: and other unsafe link and image URLs.
+// urlTransform strips javascript: and other unsafe link and image URLs. Code blocks are highlighted
+// by a small tokenizer (highlight.tsx) that only ever emits text nodes.
+import { memo, type ComponentProps } from "react";
 import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { highlight } from "./highlight";
 
 type HastNode = { type: string; value?: string; children?: HastNode[] };
 
@@ -18,12 +21,25 @@ function rawToText() {
   return (tree: HastNode) => walk(tree);
 }
 
-export function Markdown({ text }: { text: string }) {
+function Code({ className, children, node: _node, ...rest }: ComponentProps<"code"> & { node?: unknown }) {
+  const language = /language-([\w+-]+)/.exec(className ?? "")?.[1];
+  const text = typeof children === "string" ? children : null;
+  if (text == null || (!language && !text.includes("\n"))) return <code className={className} {...rest}>{children}</code>;
+  return (
+    <code className={className} data-language={language} {...rest}>
+      {highlight(text, language)}
+    </code>
+  );
+}
+
+const components = { code: Code };
+
+export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
     <div className="md">
-      <ReactMarkdown remarkPlugins={[remarkGfm]} rehypePlugins={[rawToText]}>
+      <ReactMarkdown remarkPlugins={[remarkGfm]} rehypePlugins={[rawToText]} components={components}>
         {text}
       </ReactMarkdown>
     </div>
   );
-}
+});

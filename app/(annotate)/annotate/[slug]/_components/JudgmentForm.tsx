@@ -1,0 +1,430 @@
+"use client";
+// The judgment controls for every type (pairwise with strength, ranking, ratings, flags, rewrite,
+// demonstration, rationale) around the responses. Controlled: the caller owns the draft, so the
+// workspace and the history page's revise form share it. Keyboard handling is `judgmentKey`.
+import { memo, useState, type Dispatch, type SetStateAction } from "react";
+import { choiceOfStrength, type Choice, type ProjectJudgmentSchema } from "@/lib/formats/judgment";
+import {
+  moveSlot,
+  placeSlot,
+  rewriteOpen,
+  setRating,
+  slotsOf,
+  STRENGTH_LABELS,
+  toggleFlag,
+  toggleTie,
+  type Draft,
+} from "./draft";
+import { Markdown } from "./Markdown";
+
+export interface Candidate {
+  slot: string;
+  content: string;
+}
+
+type SetDraft = Dispatch<SetStateAction<Draft>>;
+
+export const PAIRWISE_CHOICES: { value: Choice; label: string; keys: string[] }[] = [
+  { value: "A", label: "A is better", keys: ["1", "a"] },
+  { value: "B", label: "B is better", keys: ["2", "b"] },
+  { value: "tie", label: "Tie", keys: ["3", "t"] },
+  { value: "both_bad", label: "Both bad", keys: ["4", "x"] },
+];
+
+function choicesFor(schema: ProjectJudgmentSchema) {
+  return PAIRWISE_CHOICES.filter((c) => (c.value !== "tie" || schema.allow_tie) && (c.value !== "both_bad" || schema.allow_both_bad));
+}
+
+/** Long responses start collapsed to this many characters' worth of height. */
+const LONG = 1800;
+
+export function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+}
+
+/**
+ * Applies a judgment shortcut to the draft; true when the key was one. The caller has already
+ * ignored keys typed into text fields and with modifiers.
+ */
+export function judgmentKey(e: KeyboardEvent, schema: ProjectJudgmentSchema, draft: Draft, setDraft: SetDraft, slotCount: number): boolean {
+  const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  const focus = (testid: string) => {
+    const el = document.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
+    if (!el) return false;
+    e.preventDefault();
+    el.focus();
+    return true;
+  };
+  if (key === "r" && schema.rationale !== "hidden") return focus("rationale");
+  if (key === "w") return focus(schema.type === "demonstration" ? "demonstration" : "rewrite");
+  if (schema.type === "pairwise") {
+    if (schema.strength && /^[1-7]$/.test(key)) {
+      const strength = Number(key) - 4;
+      if (strength === 0 && !schema.allow_tie) return false;
+      e.preventDefault();
+      setDraft((d) => ({ ...d, strength, choice: choiceOfStrength(strength) }));
+      return true;
+    }
+    const picked = choicesFor(schema).find((c) => (schema.strength ? c.value === "both_bad" && c.keys.includes(key) && key === "x" : c.keys.includes(key)));
+    if (picked) {
+      e.preventDefault();
+      setDraft((d) => ({ ...d, choice: picked.value, ...(picked.value === "both_bad" ? { strength: undefined } : {}) }));
+      return true;
+    }
+  }
+  if (schema.type === "ranking") {
+    if (/^[1-8]$/.test(key) && Number(key) <= slotCount) {
+      e.preventDefault();
+      const slot = slotsOf(slotCount)[Number(key) - 1];
+      setDraft((d) => ({ ...d, selected: d.selected === slot ? undefined : slot, ranked: true }));
+      return true;
+    }
+    if (draft.selected && (key === "ArrowUp" || key === "ArrowDown" || key === "k" || key === "j")) {
+      e.preventDefault();
+      const dir = key === "ArrowUp" || key === "k" ? -1 : 1;
+      setDraft((d) => (d.selected ? { ...d, ranking: moveSlot(d.ranking, d.selected, dir), ranked: true } : d));
+      return true;
+    }
+    if (draft.selected && key === "=" && schema.allow_tie) {
+      e.preventDefault();
+      setDraft((d) => (d.selected ? { ...d, ranking: toggleTie(d.ranking, d.selected), ranked: true } : d));
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The shortcuts of a schema, for the help overlay. */
+export function judgmentShortcuts(schema: ProjectJudgmentSchema, slotCount: number): [string, string][] {
+  const rows: [string, string][] = [];
+  if (schema.type === "pairwise" && !schema.strength) {
+    for (const c of choicesFor(schema)) rows.push([`${c.keys[0]} or ${c.keys[1].toUpperCase()}`, c.label]);
+  }
+  if (schema.type === "pairwise" && schema.strength) {
+    rows.push(["1 … 7", `Preference: 1 = ${STRENGTH_LABELS[-3]}, 4 = ${STRENGTH_LABELS[0]}, 7 = ${STRENGTH_LABELS[3]}`]);
+    if (schema.allow_both_bad) rows.push(["X", "Both bad"]);
+  }
+  if (schema.type === "ranking") {
+    rows.push([`1 … ${slotCount}`, "Select response A, B, … (again to unselect)"]);
+    rows.push(["↑ ↓ (or K J)", "Move the selected response up or down"]);
+    if (schema.allow_tie) rows.push(["=", "Tie the selected response with the one above (again to untie)"]);
+  }
+  if (schema.type === "pairwise" && schema.rewrite !== "never") rows.push(["W", "Write a better response"]);
+  if (schema.type === "demonstration") rows.push(["W", "Write the ideal response"]);
+  if (schema.rationale !== "hidden") rows.push(["R", "Write the rationale"]);
+  rows.push(["Esc", "Leave a text field (shortcuts work again)"]);
+  rows.push(["Ctrl+Enter", "Submit from inside a text field"]);
+  return rows;
+}
+
+export function JudgmentForm({
+  schema,
+  candidates,
+  draft,
+  setDraft,
+  onSubmitKey,
+}: {
+  schema: ProjectJudgmentSchema;
+  candidates: Candidate[];
+  draft: Draft;
+  setDraft: SetDraft;
+  onSubmitKey: () => void;
+}) {
+  const winner = schema.type === "pairwise" && (draft.choice === "A" || draft.choice === "B") ? draft.choice : null;
+  const textKeys = (e: React.KeyboardEvent<HTMLElement>) => {
+    if (e.key === "Escape") (e.target as HTMLElement).blur();
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      onSubmitKey();
+    }
+  };
+  return (
+    <>
+      <div className={`ws-candidates n${candidates.length}`}>
+        {candidates.map((c) => (
+          <CandidatePanel
+            key={c.slot}
+            candidate={c}
+            selected={winner === c.slot || draft.selected === c.slot}
+            schema={schema}
+            flags={draft.flags[c.slot]}
+            ratings={draft.ratings[c.slot]}
+            setDraft={setDraft}
+          />
+        ))}
+      </div>
+      <div className="ws-controls">
+        {schema.type === "pairwise" && <PairwiseControls schema={schema} draft={draft} setDraft={setDraft} />}
+        {schema.type === "ranking" && <RankingBoard schema={schema} draft={draft} setDraft={setDraft} candidates={candidates} />}
+        {rewriteOpen(schema, draft) && (
+          <TextAnswer
+            label="Your better response (optional): write one, or start from a response and edit it"
+            testid="rewrite"
+            value={draft.rewrite}
+            onChange={(rewrite) => setDraft((d) => ({ ...d, rewrite }))}
+            candidates={candidates}
+            onKeyDown={textKeys}
+          />
+        )}
+        {schema.type === "demonstration" && (
+          <TextAnswer
+            label="The ideal response to the prompt"
+            testid="demonstration"
+            value={draft.demonstration}
+            onChange={(demonstration) => setDraft((d) => ({ ...d, demonstration }))}
+            candidates={candidates}
+            onKeyDown={textKeys}
+          />
+        )}
+        {schema.rationale !== "hidden" && (
+          <label className="ws-rationale">
+            Rationale {schema.rationale === "required" ? "(required)" : "(optional)"} <kbd>R</kbd>
+            <textarea
+              rows={2}
+              value={draft.rationale}
+              placeholder={schema.rationale === "required" ? "Why? (required)" : "Why? (optional)"}
+              onChange={(e) => setDraft((d) => ({ ...d, rationale: e.target.value }))}
+              onKeyDown={(e) => {
+                textKeys(e);
+                // A short rationale is one line: Enter submits, Shift+Enter adds a line.
+                if (e.key === "Enter" && !e.shiftKey && !e.ctrlKey && !e.metaKey) {
+                  e.preventDefault();
+                  onSubmitKey();
+                }
+              }}
+              data-testid="rationale"
+              aria-required={schema.rationale === "required"}
+            />
+          </label>
+        )}
+      </div>
+    </>
+  );
+}
+
+const CandidatePanel = memo(function CandidatePanel({
+  candidate,
+  selected,
+  schema,
+  flags,
+  ratings,
+  setDraft,
+}: {
+  candidate: Candidate;
+  selected: boolean;
+  schema: ProjectJudgmentSchema;
+  flags?: string[];
+  ratings?: Record<string, number>;
+  setDraft: SetDraft;
+}) {
+  const long = candidate.content.length > LONG;
+  const [open, setOpen] = useState(!long);
+  const { slot } = candidate;
+  return (
+    <article className={`candidate${selected ? " selected" : ""}`} aria-label={`Response ${slot}`} data-testid={`candidate-${slot}`}>
+      <h2>Response {slot}</h2>
+      <div className={`body${open ? "" : " collapsed"}`} tabIndex={0} aria-label={`Text of response ${slot}`}>
+        <Markdown text={candidate.content} />
+      </div>
+      {long && (
+        <button type="button" className="link" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid={`expand-${slot}`}>
+          {open ? "Collapse" : "Show all"}
+        </button>
+      )}
+      {schema.criteria.length > 0 && (
+        <div className="ws-ratings">
+          {schema.criteria.map((c) => (
+            <div key={c.key} className="scale" role="radiogroup" aria-label={`${c.label} of response ${slot}`}>
+              <span className="scale-label">{c.label}</span>
+              <span className="end">{c.min_label ?? c.min}</span>
+              {Array.from({ length: c.max - c.min + 1 }, (_, i) => c.min + i).map((v) => (
+                <button
+                  key={v}
+                  type="button"
+                  role="radio"
+                  aria-checked={ratings?.[c.key] === v}
+                  aria-label={`${c.label} ${v}${v === c.min && c.min_label ? ` (${c.min_label})` : ""}${v === c.max && c.max_label ? ` (${c.max_label})` : ""} for response ${slot}`}
+                  onClick={() => setDraft((d) => ({ ...d, ratings: setRating(d.ratings, slot, c.key, v) }))}
+                  data-testid={`rating-${slot}-${c.key}-${v}`}
+                >
+                  {v}
+                </button>
+              ))}
+              <span className="end">{c.max_label ?? c.max}</span>
+            </div>
+          ))}
+        </div>
+      )}
+      {schema.flags.length > 0 && (
+        <div className="ws-flags" role="group" aria-label={`Flags for response ${slot}`}>
+          {schema.flags.map((f) => (
+            <button
+              key={f.key}
+              type="button"
+              aria-pressed={!!flags?.includes(f.key)}
+              onClick={() => setDraft((d) => ({ ...d, flags: toggleFlag(d.flags, slot, f.key) }))}
+              data-testid={`flag-${slot}-${f.key}`}
+            >
+              ⚑ {f.label}
+            </button>
+          ))}
+        </div>
+      )}
+    </article>
+  );
+});
+
+function PairwiseControls({ schema, draft, setDraft }: { schema: ProjectJudgmentSchema; draft: Draft; setDraft: SetDraft }) {
+  return (
+    <div className="ws-choices" role="group" aria-label="Which response is better">
+      {schema.strength ? (
+        <div className="strength" role="radiogroup" aria-label="Preference strength">
+          {[-3, -2, -1, 0, 1, 2, 3].map((v) =>
+            v === 0 && !schema.allow_tie ? null : (
+              <button
+                key={v}
+                type="button"
+                role="radio"
+                aria-checked={draft.strength === v && draft.choice !== "both_bad"}
+                aria-label={STRENGTH_LABELS[v]}
+                title={STRENGTH_LABELS[v]}
+                onClick={() => setDraft((d) => ({ ...d, strength: v, choice: choiceOfStrength(v) }))}
+                data-testid={`strength-${v}`}
+              >
+                <span className="v">{v > 0 ? `+${v}` : v}</span>
+                <span className="l">{STRENGTH_LABELS[v]}</span>
+                <kbd>{v + 4}</kbd>
+              </button>
+            ),
+          )}
+        </div>
+      ) : (
+        choicesFor(schema)
+          .filter((c) => c.value !== "both_bad")
+          .map((c) => (
+            <button
+              key={c.value}
+              type="button"
+              aria-pressed={draft.choice === c.value}
+              onClick={() => setDraft((d) => ({ ...d, choice: c.value }))}
+              data-testid={`choice-${c.value}`}
+            >
+              {c.label} <kbd>{c.keys[0]}</kbd>
+            </button>
+          ))
+      )}
+      {schema.allow_both_bad && (
+        <button
+          type="button"
+          aria-pressed={draft.choice === "both_bad"}
+          onClick={() => setDraft((d) => ({ ...d, choice: "both_bad", strength: undefined }))}
+          data-testid="choice-both_bad"
+        >
+          Both bad <kbd>{schema.strength ? "X" : "4"}</kbd>
+        </button>
+      )}
+    </div>
+  );
+}
+
+function RankingBoard({ schema, draft, setDraft, candidates }: { schema: ProjectJudgmentSchema; draft: Draft; setDraft: SetDraft; candidates: Candidate[] }) {
+  const [dragging, setDragging] = useState<string | null>(null);
+  const snippet = (slot: string) => (candidates.find((c) => c.slot === slot)?.content ?? "").replace(/\s+/g, " ").slice(0, 80);
+  let place = 0;
+  return (
+    <div className="ws-ranking">
+      <p className="muted" id="ranking-help">
+        Best at the top. Select a response with its number key, move it with ↑ ↓{schema.allow_tie ? ", = ties it with the one above" : ""}; or drag it.
+        {!draft.ranked && " (Not ranked yet.)"}
+      </p>
+      <ol aria-label="Ranking, best first" aria-describedby="ranking-help" data-testid="ranking">
+        {draft.ranking.map((group) => {
+          place += 1;
+          const at = place;
+          return group.map((slot, i) => (
+            <li
+              key={slot}
+              draggable
+              className={`${draft.selected === slot ? "selected" : ""}${i > 0 ? " tied" : ""}${dragging === slot ? " dragging" : ""}`}
+              aria-selected={draft.selected === slot}
+              data-testid={`rank-${slot}`}
+              data-place={at}
+              onDragStart={(e) => {
+                setDragging(slot);
+                e.dataTransfer.setData("text/plain", slot);
+                e.dataTransfer.effectAllowed = "move";
+              }}
+              onDragEnd={() => setDragging(null)}
+              onDragOver={(e) => e.preventDefault()}
+              onDrop={(e) => {
+                e.preventDefault();
+                const from = e.dataTransfer.getData("text/plain") || dragging;
+                if (from) setDraft((d) => ({ ...d, ranking: placeSlot(d.ranking, from, slot), ranked: true }));
+                setDragging(null);
+              }}
+            >
+              <span className="place">{i > 0 ? "=" : at}</span>
+              <button
+                type="button"
+                className="rank-slot"
+                aria-pressed={draft.selected === slot}
+                aria-label={`Response ${slot}, place ${at}${group.length > 1 ? " (tied)" : ""}; select to move`}
+                onClick={() => setDraft((d) => ({ ...d, selected: d.selected === slot ? undefined : slot, ranked: true }))}
+              >
+                Response {slot} <span className="snippet">{snippet(slot)}</span>
+              </button>
+              <button type="button" aria-label={`Move response ${slot} up`} onClick={() => setDraft((d) => ({ ...d, ranking: moveSlot(d.ranking, slot, -1), ranked: true }))}>
+                ↑
+              </button>
+              <button type="button" aria-label={`Move response ${slot} down`} onClick={() => setDraft((d) => ({ ...d, ranking: moveSlot(d.ranking, slot, 1), ranked: true }))}>
+                ↓
+              </button>
+              {schema.allow_tie && (
+                <button
+                  type="button"
+                  aria-label={group.length > 1 ? `Untie response ${slot}` : `Tie response ${slot} with the one above`}
+                  onClick={() => setDraft((d) => ({ ...d, ranking: toggleTie(d.ranking, slot), ranked: true }))}
+                >
+                  =
+                </button>
+              )}
+            </li>
+          ));
+        })}
+      </ol>
+    </div>
+  );
+}
+
+function TextAnswer({
+  label,
+  testid,
+  value,
+  onChange,
+  candidates,
+  onKeyDown,
+}: {
+  label: string;
+  testid: string;
+  value: string;
+  onChange: (v: string) => void;
+  candidates: Candidate[];
+  onKeyDown: (e: React.KeyboardEvent<HTMLTextAreaElement>) => void;
+}) {
+  return (
+    <div className="ws-text">
+      <label htmlFor={`ws-${testid}`}>
+        {label} <kbd>W</kbd>
+      </label>
+      <div className="row">
+        {candidates.map((c) => (
+          <button key={c.slot} type="button" onClick={() => onChange(c.content)} data-testid={`${testid}-from-${c.slot}`}>
+            Start from {c.slot}
+          </button>
+        ))}
+      </div>
+      <textarea id={`ws-${testid}`} rows={8} value={value} onChange={(e) => onChange(e.target.value)} onKeyDown={onKeyDown} data-testid={testid} />
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+// The judgment being filled in on screen, and the pure steps that change it (ranking moves, flags,
+// ratings). Turned into an API payload by `toPayload` and checked with the same zod contract as the server.
+import {
+  SLOT_LABELS,
+  validatePayload,
+  type Choice,
+  type JudgmentPayload,
+  type PayloadCheck,
+  type ProjectJudgmentSchema,
+} from "@/lib/formats/judgment";
+
+export interface Draft {
+  choice?: Choice;
+  strength?: number;
+  /** Best to worst groups of slots; every slot appears once. */
+  ranking: string[][];
+  /** Whether the annotator has touched the ranking (an untouched one is only the random display order). */
+  ranked: boolean;
+  /** The slot picked for keyboard moves. */
+  selected?: string;
+  ratings: Record<string, Record<string, number>>;
+  flags: Record<string, string[]>;
+  rationale: string;
+  rewrite: string;
+  demonstration: string;
+}
+
+export function slotsOf(count: number): string[] {
+  return SLOT_LABELS.slice(0, count) as unknown as string[];
+}
+
+export function emptyDraft(slotCount: number): Draft {
+  return { ranking: slotsOf(slotCount).map((s) => [s]), ranked: false, ratings: {}, flags: {}, rationale: "", rewrite: "", demonstration: "" };
+}
+
+/** Rebuilds a draft from a stored payload (history → revise, undo). */
+export function draftOf(payload: JudgmentPayload, slotCount: number): Draft {
+  const d = emptyDraft(slotCount);
+  return {
+    ...d,
+    choice: payload.choice,
+    strength: payload.strength,
+    ranking: payload.ranking ?? d.ranking,
+    ranked: !!payload.ranking,
+    ratings: payload.ratings ?? {},
+    flags: payload.flags ?? {},
+    rationale: payload.rationale ?? "",
+    rewrite: payload.rewrite ?? "",
+    demonstration: payload.demonstration ?? "",
+  };
+}
+
+export function rewriteOpen(schema: ProjectJudgmentSchema, draft: Draft): boolean {
+  return schema.type === "pairwise" && (schema.rewrite === "always" || (schema.rewrite === "both_bad" && draft.choice === "both_bad"));
+}
+
+/** The payload the API takes, with only the fields this project's type uses. */
+export function toPayload(schema: ProjectJudgmentSchema, d: Draft): JudgmentPayload {
+  const p: JudgmentPayload = {};
+  if (schema.type === "pairwise") {
+    if (d.choice) p.choice = d.choice;
+    if (schema.strength && d.strength !== undefined && d.choice !== "both_bad") p.strength = d.strength;
+    if (rewriteOpen(schema, d) && d.rewrite.trim()) p.rewrite = d.rewrite;
+  }
+  if (schema.type === "ranking" && d.ranked) p.ranking = d.ranking as JudgmentPayload["ranking"];
+  if (schema.type === "demonstration") p.demonstration = d.demonstration;
+  if (schema.criteria.length && Object.keys(d.ratings).length) p.ratings = d.ratings;
+  const flags = Object.fromEntries(Object.entries(d.flags).filter(([, v]) => v.length));
+  if (Object.keys(flags).length) p.flags = flags;
+  if (schema.rationale !== "hidden" && d.rationale.trim()) p.rationale = d.rationale;
+  return p;
+}
+
+export function checkDraft(schema: ProjectJudgmentSchema, d: Draft, slotCount: number): PayloadCheck {
+  if (schema.type === "ranking" && !d.ranked) {
+    return { ok: false, error: "ranking: put the responses in order first (select with 1–8, move with ↑ ↓, or drag)" };
+  }
+  return validatePayload(schema, toPayload(schema, d), slotCount);
+}
+
+/** Moves a slot one place up (-1) or down (+1); a tied slot first leaves its group. */
+export function moveSlot(ranking: string[][], slot: string, dir: -1 | 1): string[][] {
+  const out = ranking.map((g) => g.slice());
+  const gi = out.findIndex((g) => g.includes(slot));
+  if (gi < 0) return ranking;
+  if (out[gi].length > 1) {
+    out[gi] = out[gi].filter((s) => s !== slot);
+    out.splice(dir < 0 ? gi : gi + 1, 0, [slot]);
+    return out;
+  }
+  const target = gi + dir;
+  if (target < 0 || target >= out.length) return ranking;
+  [out[gi], out[target]] = [out[target], out[gi]];
+  return out;
+}
+
+/** Puts a slot alone at a place in the order (drag and drop onto another response's place). */
+export function placeSlot(ranking: string[][], slot: string, beforeSlot: string): string[][] {
+  if (slot === beforeSlot) return ranking;
+  const fromIndex = ranking.findIndex((g) => g.includes(slot));
+  const toIndex = ranking.findIndex((g) => g.includes(beforeSlot));
+  const without = ranking.map((g) => g.filter((s) => s !== slot)).filter((g) => g.length);
+  let at = without.findIndex((g) => g.includes(beforeSlot));
+  // Dragging downwards drops below the target, upwards above it.
+  if (fromIndex < toIndex) at += 1;
+  without.splice(at, 0, [slot]);
+  return without;
+}
+
+/** Ties a slot with the place above it, or unties it when it already shares a place. */
+export function toggleTie(ranking: string[][], slot: string): string[][] {
+  const out = ranking.map((g) => g.slice());
+  const gi = out.findIndex((g) => g.includes(slot));
+  if (gi < 0) return ranking;
+  if (out[gi].length > 1) {
+    out[gi] = out[gi].filter((s) => s !== slot);
+    out.splice(gi + 1, 0, [slot]);
+    return out;
+  }
+  if (gi === 0) return ranking;
+  out[gi - 1].push(slot);
+  out.splice(gi, 1);
+  return out;
+}
+
+export function toggleFlag(flags: Record<string, string[]>, slot: string, key: string): Record<string, string[]> {
+  const now = flags[slot] ?? [];
+  return { ...flags, [slot]: now.includes(key) ? now.filter((k) => k !== key) : [...now, key] };
+}
+
+export function setRating(ratings: Draft["ratings"], slot: string, key: string, value: number): Draft["ratings"] {
+  return { ...ratings, [slot]: { ...ratings[slot], [key]: value } };
+}
+
+export const STRENGTH_LABELS: Record<number, string> = {
+  [-3]: "A much better",
+  [-2]: "A better",
+  [-1]: "A slightly better",
+  0: "About the same",
+  1: "B slightly better",
+  2: "B better",
+  3: "B much better",
+};

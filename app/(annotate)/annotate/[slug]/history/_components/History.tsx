@@ -1,0 +1,124 @@
+"use client";
+// My judgments, newest first: each can be reopened in the same form as the workspace and revised.
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useState } from "react";
+import type { ProjectJudgmentSchema } from "@/lib/formats/judgment";
+import type { HistoryEntry } from "@/lib/services/judgments";
+import { checkDraft, draftOf, STRENGTH_LABELS, type Draft } from "../../_components/draft";
+import { isTyping, judgmentKey, JudgmentForm } from "../../_components/JudgmentForm";
+import { Prompt } from "../../_components/Prompt";
+
+function summary(entry: HistoryEntry): string {
+  const p = entry.judgment.payload;
+  const parts: string[] = [];
+  if (p.strength !== undefined) parts.push(`${p.strength > 0 ? "+" : ""}${p.strength} (${STRENGTH_LABELS[p.strength]})`);
+  else if (p.choice) parts.push(p.choice === "both_bad" ? "both bad" : p.choice === "tie" ? "tie" : `${p.choice} better`);
+  if (p.ranking) parts.push(p.ranking.map((g) => g.join(" = ")).join(" > "));
+  if (p.ratings) parts.push(Object.entries(p.ratings).map(([s, r]) => `${s}: ${Object.entries(r).map(([k, v]) => `${k} ${v}`).join(", ")}`).join("; "));
+  if (p.flags) parts.push("flags " + Object.entries(p.flags).map(([s, f]) => `${s}: ${f.join(", ")}`).join("; "));
+  if (p.rewrite) parts.push("with a rewrite");
+  if (p.demonstration) parts.push(`demonstration (${p.demonstration.length} characters)`);
+  return parts.join(" · ") || "—";
+}
+
+export function History({ schema, entries }: { schema: ProjectJudgmentSchema; entries: HistoryEntry[] }) {
+  const [open, setOpen] = useState<number | null>(null);
+  if (entries.length === 0) return <p>You have not judged anything in this project yet.</p>;
+  return (
+    <ol className="plain" data-testid="history">
+      {entries.map((e) => (
+        <li key={e.judgment.id} className="panel history-entry" data-testid={`history-${e.judgment.id}`}>
+          <div className="meta">
+            <strong>{summary(e)}</strong>
+            {e.judgment.payload.rationale && <span className="muted">“{e.judgment.payload.rationale}”</span>}
+            <span className="muted small">
+              {new Date(e.judgment.updated_at ?? e.judgment.created_at).toLocaleString()}
+              {e.judgment.revision > 1 ? ` · revision ${e.judgment.revision}` : ""}
+            </span>
+            {open !== e.judgment.id && (
+              <button type="button" onClick={() => setOpen(e.judgment.id)} data-testid={`revise-${e.judgment.id}`}>
+                Reopen and revise
+              </button>
+            )}
+            {e.undoable && e.judgment.assignment_id != null && <UndoButton assignmentId={e.judgment.assignment_id} />}
+          </div>
+          {open === e.judgment.id && <Reviser schema={schema} entry={e} onClose={() => setOpen(null)} />}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** Takes the judgment back (its lease is still live) and returns to the workspace, where the item waits. */
+function UndoButton({ assignmentId }: { assignmentId: number }) {
+  const [error, setError] = useState<string | null>(null);
+  const undo = async () => {
+    const res = await fetch(`/api/v1/assignments/${assignmentId}/undo`, { method: "POST" }).catch(() => null);
+    if (res?.ok) return window.location.assign(window.location.pathname.replace(/\/history$/, ""));
+    const body = res ? await res.json().catch(() => null) : null;
+    setError(body?.error?.message ?? "Could not reach the server.");
+  };
+  return (
+    <>
+      <button type="button" onClick={() => void undo()} data-testid={`undo-${assignmentId}`}>
+        Undo (take it back)
+      </button>
+      {error && <span className="error" role="alert">{error}</span>}
+    </>
+  );
+}
+
+function Reviser({ schema, entry, onClose }: { schema: ProjectJudgmentSchema; entry: HistoryEntry; onClose: () => void }) {
+  const router = useRouter();
+  const n = entry.item.candidates.length;
+  const [draft, setDraft] = useState<Draft>(() => draftOf(entry.judgment.payload, n));
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [startedAt] = useState(() => performance.now());
+
+  const save = useCallback(async () => {
+    const check = checkDraft(schema, draft, n);
+    if (!check.ok) return setError(check.error);
+    setSaving(true);
+    const res = await fetch(`/api/v1/judgments/${entry.judgment.id}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...check.payload, duration_ms: Math.round(performance.now() - startedAt) }),
+    }).catch(() => null);
+    setSaving(false);
+    if (!res || !res.ok) {
+      const body = res ? await res.json().catch(() => null) : null;
+      return setError(body?.error?.message ?? "Could not reach the server; nothing was changed.");
+    }
+    onClose();
+    router.refresh();
+  }, [schema, draft, n, entry.judgment.id, startedAt, onClose, router]);
+
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      if (e.key === "Escape") return onClose();
+      if (judgmentKey(e, schema, draft, setDraft, n)) return;
+      if (e.key === "Enter" && (e.target as HTMLElement).tagName !== "BUTTON") {
+        e.preventDefault();
+        void save();
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [schema, draft, n, save, onClose]);
+
+  return (
+    <div data-testid="reviser">
+      <Prompt prompt={entry.item.prompt} />
+      <JudgmentForm schema={schema} candidates={entry.item.candidates} draft={draft} setDraft={setDraft} onSubmitKey={() => void save()} />
+      <div className="ws-actions">
+        <button type="button" className="primary" disabled={saving} onClick={() => void save()} data-testid="save-revision">
+          {saving ? "Saving…" : "Save revision"}
+        </button>
+        <button type="button" onClick={onClose}>Cancel <kbd>Esc</kbd></button>
+        {error && <span className="error" role="alert" data-testid="revise-error">{error}</span>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,295 @@
+// The annotation workspace in Chromium: ranking by keyboard, strength with rationale, rewrite,
+// skip and reload, drafts across a reload, and untrusted response text rendered inert.
+import { Readable } from "node:stream";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Ctx } from "@/lib/services/context";
+import { importItems } from "@/lib/services/importer";
+import { createProject } from "@/lib/services/projects";
+import type { ProjectJudgmentSchema } from "@/lib/formats/judgment";
+import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
+import { serverInfo, systemCtx } from "../helpers/server";
+
+const executable = chromiumOrSkip();
+
+const XSS = [
+  `<img src=x onerror="window.__pwned=1;alert('img')">`,
+  `<script>window.__pwned=1;alert('script')</script>`,
+  `<a href="javascript:alert('a')">html link</a>`,
+  `[md link](javascript:alert(1))`,
+  `![md image](javascript:alert(2))`,
+  `<svg onload="alert('svg')"></svg>`,
+].join("\n\n");
+
+async function seed(ctx: Ctx, slug: string, schema: Partial<ProjectJudgmentSchema>, records: { prompt: string; responses: string[] }[]) {
+  createProject({ ctx, input: { slug, name: slug, overlap: 1, judgmentSchema: schema as ProjectJudgmentSchema } });
+  const lines = records.map((r, i) => JSON.stringify({ id: `${slug}-${i}`, prompt: r.prompt, responses: r.responses.map((content) => ({ content })) }) + "\n");
+  await importItems({ ctx, input: { slug, source: () => Readable.from(lines) } });
+}
+
+describe.skipIf(!executable)("the annotation workspace in the browser", () => {
+  let browser: Browser;
+  let ctx: Ctx;
+
+  beforeAll(async () => {
+    ctx = systemCtx();
+    await seed(ctx, "ws-rank", { type: "ranking" }, [{ prompt: "Rank these", responses: ["apple one", "banana two", "cherry three", "damson four"] }]);
+    await seed(ctx, "ws-strength", { strength: true, rationale: "required" }, [{ prompt: "Strength prompt", responses: ["left answer", "right answer"] }]);
+    await seed(ctx, "ws-rewrite", {}, [{ prompt: "Rewrite prompt", responses: ["bad one", "bad two"] }]);
+    await seed(ctx, "ws-skip", {}, [
+      { prompt: "Skip prompt 1", responses: ["s1a", "s1b"] },
+      { prompt: "Skip prompt 2", responses: ["s2a", "s2b"] },
+    ]);
+    await seed(ctx, "ws-draft", { flags: [{ key: "unsafe", label: "Unsafe" }] }, [{ prompt: "Draft prompt", responses: ["d-a", "d-b"] }]);
+    await seed(ctx, "ws-history", { rationale: "optional" }, [{ prompt: "History prompt", responses: ["h-a", "h-b"] }]);
+    await seed(ctx, "ws-undo", {}, [
+      { prompt: "Undo prompt 1", responses: ["u1a", "u1b"] },
+      { prompt: "Undo prompt 2", responses: ["u2a", "u2b"] },
+    ]);
+    await seed(ctx, "ws-xss", {}, [{ prompt: `Prompt ${XSS}`, responses: [`Left ${XSS}`, "Plain right answer"] }]);
+    browser = await launchChromium(executable!);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    ctx?.db.$client.close();
+  });
+
+  async function annotator(slug: string): Promise<{ page: Page; context: BrowserContext }> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const { users, baseUrl } = serverInfo();
+    await page.goto(baseUrl + "/login");
+    await page.getByTestId("login-email").fill(users.annotator.email);
+    await page.getByTestId("login-password").fill(users.annotator.password);
+    await page.getByTestId("login-password").press("Enter");
+    await page.getByTestId("who").waitFor();
+    await page.goto(`${baseUrl}/annotate/${slug}`);
+    await page.getByTestId("task").waitFor();
+    return { page, context };
+  }
+
+  function judgmentOf(slug: string) {
+    return ctx.db.$client
+      .prepare(`select j.* from judgments j join projects p on p.id = j.project_id where p.slug = ? order by j.id desc limit 1`)
+      .get(slug) as { choice: string | null; payload: string; rationale: string | null; duration_ms: number | null; type: string; slot_order: string } | undefined;
+  }
+
+  async function contents(page: Page, slots: string[]): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const s of slots) out[s] = (await page.getByTestId(`candidate-${s}`).locator(".md").innerText()).trim();
+    return out;
+  }
+
+  it("ranks four responses by keyboard only", async () => {
+    const { page, context } = await annotator("ws-rank");
+    const text = await contents(page, ["A", "B", "C", "D"]);
+    const want = ["damson four", "apple one", "cherry three", "banana two"];
+    const slotOf = (content: string) => Object.keys(text).find((s) => text[s] === content)!;
+    const keyOf = (slot: string) => String("ABCD".indexOf(slot) + 1);
+    for (let place = 0; place < want.length; place++) {
+      const slot = slotOf(want[place]);
+      await page.keyboard.press(keyOf(slot));
+      const order = () => page.$$eval('[data-testid="ranking"] li', (lis) => lis.map((li) => li.getAttribute("data-testid")!.slice(5)));
+      let at = (await order()).indexOf(slot);
+      while (at > place) {
+        await page.keyboard.press("ArrowUp");
+        await expect.poll(async () => (await order()).indexOf(slot)).toBe(at - 1);
+        at -= 1;
+      }
+    }
+    const shown = await page.$$eval('[data-testid="ranking"] li', (lis) => lis.map((li) => li.getAttribute("data-testid")!.slice(5)));
+    expect(shown.map((s) => text[s])).toEqual(want);
+    await page.keyboard.press("Enter");
+    await page.getByTestId("done").waitFor();
+    const j = judgmentOf("ws-rank")!;
+    expect(j.type).toBe("ranking");
+    const stored = JSON.parse(j.payload) as { ranking: number[][] };
+    const content = (id: number) => (ctx.db.$client.prepare("select content from candidates where id = ?").get(id) as { content: string }).content;
+    expect(stored.ranking.map((g) => g.map(content))).toEqual(want.map((w) => [w]));
+    await context.close();
+  });
+
+  it("records a preference strength with its required rationale", async () => {
+    const { page, context } = await annotator("ws-strength");
+    await page.keyboard.press("6"); // +2: B better
+    await expect.poll(() => page.getByTestId("strength-2").getAttribute("aria-checked")).toBe("true");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByTestId("save-error").innerText()).toContain("rationale: required");
+    await page.keyboard.press("r");
+    await page.keyboard.type("B explains the steps");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("done").waitFor();
+    const j = judgmentOf("ws-strength")!;
+    expect(j).toMatchObject({ type: "pairwise", choice: "B", rationale: "B explains the steps" });
+    expect(JSON.parse(j.payload)).toMatchObject({ strength: 2, choice: "B" });
+    expect(j.duration_ms).toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it("takes a rewrite when both responses are bad", async () => {
+    const { page, context } = await annotator("ws-rewrite");
+    await expect(page.getByTestId("rewrite").count()).resolves.toBe(0);
+    await page.keyboard.press("x");
+    await page.getByTestId("rewrite").waitFor();
+    await page.keyboard.press("w");
+    await page.keyboard.type("A much better answer.");
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("done").waitFor();
+    const j = judgmentOf("ws-rewrite")!;
+    expect(j.choice).toBe("both_bad");
+    expect(JSON.parse(j.payload)).toMatchObject({ choice: "both_bad", rewrite: "A much better answer." });
+    await context.close();
+  });
+
+  it("never serves a skipped item again, even after a reload", async () => {
+    const { page, context } = await annotator("ws-skip");
+    const skippedPrompt = (await page.getByTestId("prompt").innerText()).trim();
+    const first = await page.getByTestId("task").getAttribute("data-assignment");
+    await page.keyboard.press("s");
+    await page.getByTestId("skip-dialog").waitFor();
+    await page.keyboard.press("2");
+    await page.waitForFunction((prev) => document.querySelector('[data-testid="task"]')?.getAttribute("data-assignment") !== prev, first);
+    await page.reload();
+    await page.getByTestId("task").waitFor();
+    const other = (await page.getByTestId("prompt").innerText()).trim();
+    expect(other).not.toBe(skippedPrompt);
+    await page.keyboard.press("1");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("done").waitFor();
+    await page.reload();
+    await page.getByTestId("done").waitFor();
+    const skipped = ctx.db.$client.prepare("select status, skip_reason from assignments where id = ?").get(Number(first)) as { status: string; skip_reason: string };
+    expect(skipped).toEqual({ status: "skipped", skip_reason: "Prompt or responses are broken" });
+    await context.close();
+  });
+
+  it("keeps a half-filled judgment across a reload", async () => {
+    const { page, context } = await annotator("ws-draft");
+    const assignment = await page.getByTestId("task").getAttribute("data-assignment");
+    await page.keyboard.press("b");
+    await page.getByTestId("flag-A-unsafe").click();
+    await page.getByTestId("rationale").fill("half-done thought");
+    await page.reload();
+    await page.getByTestId("task").waitFor();
+    expect(await page.getByTestId("task").getAttribute("data-assignment")).toBe(assignment);
+    expect(await page.getByTestId("choice-B").getAttribute("aria-pressed")).toBe("true");
+    expect(await page.getByTestId("flag-A-unsafe").getAttribute("aria-pressed")).toBe("true");
+    expect(await page.getByTestId("rationale").inputValue()).toBe("half-done thought");
+    await page.getByTestId("submit").click();
+    await page.getByTestId("done").waitFor();
+    const j = judgmentOf("ws-draft")!;
+    expect(j).toMatchObject({ choice: "B", rationale: "half-done thought" });
+    const aId = JSON.parse(j.slot_order)[0];
+    expect(JSON.parse(j.payload).flags).toEqual({ [aId]: ["unsafe"] });
+    // The stored draft is gone once the judgment is saved.
+    expect(await page.evaluate((id) => localStorage.getItem(`arbiter:draft:${id}`), assignment)).toBeNull();
+    await context.close();
+  });
+
+  it("renders script, event-handler and javascript: payloads as inert text", async () => {
+    const { page, context } = await annotator("ws-xss");
+    const dialogs: string[] = [];
+    page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const left = (await contents(page, ["A", "B"]));
+    const slot = left.A.startsWith("Left") ? "A" : "B";
+    const card = page.getByTestId(`candidate-${slot}`);
+    const visible = await card.innerText();
+    expect(visible).toContain(`<img src=x onerror="window.__pwned=1;alert('img')">`);
+    expect(visible).toContain(`<script>window.__pwned=1;alert('script')</script>`);
+    expect(await page.getByTestId("prompt").innerText()).toContain("<script>");
+    // Click every link the content produced: none may run script.
+    // Click every link the content produced (a stripped href reloads the page at most): none may run script.
+    const links = await card.locator("a").count();
+    expect(links).toBeGreaterThan(0);
+    for (let i = 0; i < links; i++) {
+      await page.getByTestId(`candidate-${slot}`).locator("a").nth(i).click({ timeout: 5000 });
+      await page.waitForLoadState("networkidle");
+      await page.getByTestId("task").waitFor();
+    }
+    const dom = await page.evaluate(() => ({
+      pwned: (window as unknown as { __pwned?: number }).__pwned ?? null,
+      scripts: [...document.querySelectorAll("main script")].length,
+      contentScripts: [...document.querySelectorAll("script")].filter((s) => s.textContent?.includes("__pwned")).length,
+      handlers: [...document.querySelectorAll("main *")].filter((el) => [...el.attributes].some((a) => a.name.startsWith("on"))).length,
+      jsUrls: [...document.querySelectorAll("main a[href], main img[src]")].filter((el) => /^\s*javascript:/i.test(el.getAttribute("href") ?? el.getAttribute("src") ?? "")).length,
+      imgs: [...document.querySelectorAll("main img")].map((i) => i.getAttribute("src")),
+    }));
+    expect(dialogs).toEqual([]);
+    expect(dom).toEqual({ pwned: null, scripts: 0, contentScripts: 0, handlers: 0, jsUrls: 0, imgs: dom.imgs.filter((s) => s !== "x") });
+    expect(dom.imgs).not.toContain("x");
+    await context.close();
+  });
+
+  it("lets an admin set a judgment schema on a new project, with errors next to the field", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const { users, baseUrl } = serverInfo();
+    await page.goto(baseUrl + "/login");
+    await page.getByTestId("login-email").fill(users.admin.email);
+    await page.getByTestId("login-password").fill(users.admin.password);
+    await page.getByTestId("login-password").press("Enter");
+    await page.getByTestId("who").waitFor();
+    await page.goto(baseUrl + "/admin");
+    await page.getByTestId("project-slug").fill("ws-admin-schema");
+    await page.getByTestId("project-name").fill("Schema from the form");
+    await page.getByTestId("project-judgment-schema").fill('{"type": "ranking", "rationale": "sometimes"}');
+    await page.getByTestId("project-create").click();
+    await expect.poll(() => page.getByTestId("project-judgment-schema-error").innerText()).toMatch(/^rationale: /);
+    expect(await page.getByTestId("project-judgment-schema").inputValue()).toContain('"sometimes"');
+    await page.getByTestId("project-judgment-schema").fill('{"type": "ranking", "allow_tie": false}');
+    await page.getByTestId("project-create").click();
+    await page.waitForURL(/\/admin\/projects\/ws-admin-schema$/);
+    const row = ctx.db.$client.prepare("select judgment_schema as s from projects where slug = 'ws-admin-schema'").get() as { s: string };
+    expect(JSON.parse(row.s)).toMatchObject({ type: "ranking", allow_tie: false });
+    await context.close();
+  });
+
+  it("reopens a judgment from the history page and revises it, keeping the earlier version", async () => {
+    const { page, context } = await annotator("ws-history");
+    await page.keyboard.press("1");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("done").waitFor();
+    await page.keyboard.press("h");
+    await page.getByTestId("history").waitFor();
+    const j = ctx.db.$client.prepare("select j.id from judgments j join projects p on p.id = j.project_id where p.slug = 'ws-history'").get() as { id: number };
+    await page.getByTestId(`revise-${j.id}`).click();
+    await page.getByTestId("reviser").waitFor();
+    expect(await page.getByTestId("choice-A").getAttribute("aria-pressed")).toBe("true");
+    await page.keyboard.press("b");
+    await page.getByTestId("rationale").fill("changed my mind");
+    await page.getByTestId("save-revision").click();
+    await expect.poll(() => page.getByTestId(`history-${j.id}`).innerText()).toContain("revision 2");
+    const row = ctx.db.$client.prepare("select choice, revision, rationale from judgments where id = ?").get(j.id);
+    expect(row).toEqual({ choice: "B", revision: 2, rationale: "changed my mind" });
+    const earlier = ctx.db.$client.prepare("select revision, choice from judgment_revisions where judgment_id = ?").all(j.id);
+    expect(earlier).toEqual([{ revision: 1, choice: "A" }]);
+    await context.close();
+  });
+
+  it("undoes the last judgment: the item comes back with its choice, and can be judged again", async () => {
+    const { page, context } = await annotator("ws-undo");
+    const first = await page.getByTestId("task").getAttribute("data-assignment");
+    await page.keyboard.press("1");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((prev) => {
+      const a = document.querySelector('[data-testid="task"]')?.getAttribute("data-assignment");
+      return a != null && a !== prev;
+    }, first);
+    await page.keyboard.press("u");
+    await page.waitForFunction((prev) => document.querySelector('[data-testid="task"]')?.getAttribute("data-assignment") === prev, first);
+    expect(await page.getByTestId("choice-A").getAttribute("aria-pressed")).toBe("true");
+    const count = () => (ctx.db.$client.prepare("select count(*) as n from judgments where assignment_id = ?").get(Number(first)) as { n: number }).n;
+    expect(count()).toBe(0);
+    await page.keyboard.press("2");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((prev) => document.querySelector('[data-testid="task"]')?.getAttribute("data-assignment") !== prev, first);
+    expect(count()).toBe(1);
+    expect((ctx.db.$client.prepare("select choice from judgments where assignment_id = ?").get(Number(first)) as { choice: string }).choice).toBe("B");
+    await context.close();
+  });
+});

@@ -1,0 +1,75 @@
+// The judgment routes over real HTTP: each type's 400 for a payload that does not fit, history,
+// revise and undo, all scoped to the annotator who owns the judgment.
+import { Readable } from "node:stream";
+import { beforeAll, describe, expect, it } from "vitest";
+import { importItems } from "@/lib/services/importer";
+import { createProject } from "@/lib/services/projects";
+import { api, serverInfo, systemCtx } from "../helpers/server";
+
+const SLUG = "http-ranking";
+
+beforeAll(async () => {
+  const ctx = systemCtx();
+  createProject({ ctx, input: { slug: SLUG, name: "Ranking over HTTP", overlap: 2, judgmentSchema: { type: "ranking", flags: [{ key: "unsafe", label: "Unsafe" }] } as never } });
+  const lines = [1, 2].map((i) => JSON.stringify({ id: `r${i}`, prompt: `Rank ${i}`, responses: ["one", "two", "three"].map((c) => ({ content: `${c} ${i}`, model: `secret-model-${c}` })) }) + "\n");
+  await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from(lines) } });
+  ctx.db.$client.close();
+});
+
+const json = (body: unknown) => ({ headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+describe("judgment routes", () => {
+  it("refuses anonymous callers on the new routes", async () => {
+    for (const [method, path] of [
+      ["POST", "/api/v1/assignments/1/undo"],
+      ["GET", `/api/v1/projects/${SLUG}/judgments/mine`],
+      ["PUT", "/api/v1/judgments/1"],
+    ]) {
+      const res = await api(path, { method, ...(method === "GET" ? {} : json({})) });
+      expect(res.status, `${method} ${path}`).toBe(401);
+    }
+  });
+
+  it("stores a ranking, shows it in my history, revises and undoes it", async () => {
+    const { annotator, annotator2 } = serverInfo().users;
+    const token = annotator.token;
+    const task = await (await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", token })).json();
+    expect(task.schema).toMatchObject({ type: "ranking", flags: [{ key: "unsafe" }] });
+    expect(task.item.candidates).toHaveLength(3);
+    const url = `/api/v1/assignments/${task.assignment.id}/judgment`;
+
+    const missing = await api(url, { method: "POST", token, ...json({ ranking: [["A"], ["B"]] }) });
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).error).toEqual({ code: "bad_request", message: "ranking: slot C is missing" });
+    const twice = await api(url, { method: "POST", token, ...json({ ranking: [["A"], ["B"], ["B"], ["C"]] }) });
+    expect((await twice.json()).error.message).toBe("ranking: slot B appears twice");
+    const pairwise = await api(url, { method: "POST", token, ...json({ choice: "A" }) });
+    expect((await pairwise.json()).error.message).toBe("choice: not used in a ranking project");
+
+    const ok = await api(url, { method: "POST", token, ...json({ ranking: [["C"], ["A", "B"]], flags: { B: ["unsafe"] }, client_id: "http-rank-1" }) });
+    expect(ok.status).toBe(201);
+    const { judgment } = await ok.json();
+    expect(judgment).toMatchObject({ type: "ranking", revision: 1, payload: { ranking: [["C"], ["A", "B"]], flags: { B: ["unsafe"] } } });
+
+    const mine = await (await api(`/api/v1/projects/${SLUG}/judgments/mine`, { token })).json();
+    expect(mine.total).toBe(1);
+    expect(mine.judgments[0]).toMatchObject({ judgment: { id: judgment.id }, undoable: true });
+    expect(JSON.stringify(mine)).not.toContain("secret-model");
+    const theirs = await (await api(`/api/v1/projects/${SLUG}/judgments/mine`, { token: annotator2.token })).json();
+    expect(theirs.total).toBe(0);
+
+    expect((await api(`/api/v1/judgments/${judgment.id}`, { method: "PUT", token: annotator2.token, ...json({ ranking: [["A"], ["B"], ["C"]] }) })).status).toBe(404);
+    const badRevision = await api(`/api/v1/judgments/${judgment.id}`, { method: "PUT", token, ...json({ ranking: [["A"], ["C"]] }) });
+    expect((await badRevision.json()).error.message).toBe("ranking: slot B is missing");
+    const revised = await api(`/api/v1/judgments/${judgment.id}`, { method: "PUT", token, ...json({ ranking: [["A"], ["B"], ["C"]] }) });
+    expect(revised.status).toBe(200);
+    expect((await revised.json()).judgment).toMatchObject({ revision: 2, payload: { ranking: [["A"], ["B"], ["C"]] } });
+
+    expect((await api(`/api/v1/assignments/${task.assignment.id}/undo`, { method: "POST", token: annotator2.token })).status).toBe(404);
+    const undo = await api(`/api/v1/assignments/${task.assignment.id}/undo`, { method: "POST", token });
+    expect(await undo.json()).toEqual({ undone: true, assignment_id: task.assignment.id });
+    const again = await (await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", token })).json();
+    expect(again.assignment.id).toBe(task.assignment.id);
+    expect((await api(`/api/v1/assignments/${task.assignment.id}/undo`, { method: "POST", token })).status).toBe(409);
+  });
+});

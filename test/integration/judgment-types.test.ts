@@ -1,0 +1,259 @@
+// Every judgment type on a real SQLite file: stored in candidate terms, revised with an audit trail,
+// undone within the lease; and the history an annotator sees of their own judgments.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { eq, sql } from "drizzle-orm";
+import { judgmentRevisions, judgments, items, assignments } from "@/db/schema";
+import { claimNext } from "@/lib/services/assignment";
+import { myJudgments, reviseJudgment, submitJudgment, undoJudgment, type JudgmentInput } from "@/lib/services/judgments";
+import { AppError } from "@/lib/services/errors";
+import type { ProjectJudgmentSchema } from "@/lib/formats/judgment";
+import { importText, jsonl, makeProject, makeUser, tempDb, type TempDb } from "../helpers/db";
+
+let t: TempDb;
+beforeEach(() => {
+  t = tempDb();
+});
+afterEach(() => t.close());
+
+function failure(fn: () => unknown): { code: string; message: string } {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppError) return { code: e.code, message: e.message };
+    throw e;
+  }
+  throw new Error("expected an error");
+}
+
+const criteria = [{ key: "helpfulness", label: "Helpfulness", min: 1, max: 5 }];
+const flags = [{ key: "unsafe", label: "Unsafe" }];
+
+/** A project of one type with `n` items of `k` responses each, and an annotator holding the first item. */
+async function setup(schema: Partial<ProjectJudgmentSchema>, k = 2, n = 2) {
+  const p = makeProject(t, { judgmentSchema: schema as ProjectJudgmentSchema, overlap: 1 });
+  const records = Array.from({ length: n }, (_, i) => ({
+    id: `it-${i}`,
+    prompt: `Prompt ${i}`,
+    responses: Array.from({ length: k }, (_, j) => ({ content: `Response ${i}.${j}`, model: `m${j}` })),
+  }));
+  await importText(t, p.slug, jsonl(records));
+  const a = makeUser(t, "annotator");
+  const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+  const slotOrder = t.db.select().from(assignments).where(eq(assignments.id, task.assignment.id)).get()!.slotOrder;
+  return { p, a, task, slotOrder };
+}
+
+function row(id: number) {
+  return t.db.select().from(judgments).where(eq(judgments.id, id)).get()!;
+}
+
+describe("storing each type", () => {
+  it("sends the project's schema with the task", async () => {
+    const { task } = await setup({ type: "ranking" }, 4);
+    expect(task.schema).toMatchObject({ type: "ranking", allow_tie: true });
+    expect(task.item.candidates.map((c) => c.slot)).toEqual(["A", "B", "C", "D"]);
+  });
+
+  it("stores a pairwise strength with its derived choice, winner, ratings and flags", async () => {
+    const { a, task, slotOrder } = await setup({ strength: true, criteria, flags });
+    const input: JudgmentInput = {
+      assignmentId: task.assignment.id,
+      strength: 2,
+      ratings: { A: { helpfulness: 2 }, B: { helpfulness: 5 } },
+      flags: { A: ["unsafe"] },
+      rationale: "B is clearer",
+      duration_ms: 1234,
+    };
+    const { judgment } = submitJudgment({ ctx: a.ctx, input });
+    const r = row(judgment.id);
+    expect(r).toMatchObject({ type: "pairwise", choice: "B", winnerCandidateId: slotOrder[1], rationale: "B is clearer", durationMs: 1234 });
+    expect(r.payload).toEqual({
+      type: "pairwise",
+      choice: "B",
+      strength: 2,
+      winner: slotOrder[1],
+      ratings: { [slotOrder[0]]: { helpfulness: 2 }, [slotOrder[1]]: { helpfulness: 5 } },
+      flags: { [slotOrder[0]]: ["unsafe"] },
+    });
+    expect(judgment.payload).toEqual({ choice: "B", strength: 2, ratings: input.ratings, flags: input.flags, rationale: "B is clearer" });
+  });
+
+  it("stores a ranking of four in candidate terms, with no pairwise choice", async () => {
+    const { a, task, slotOrder } = await setup({ type: "ranking" }, 4);
+    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ranking: [["D"], ["B", "A"], ["C"]] } });
+    const r = row(judgment.id);
+    expect(r).toMatchObject({ type: "ranking", choice: null, winnerCandidateId: null });
+    expect(r.payload!.ranking).toEqual([[slotOrder[3]], [slotOrder[1], slotOrder[0]], [slotOrder[2]]]);
+  });
+
+  it("refuses a ranking that omits or repeats a response with a 400 naming the slot, and writes nothing", async () => {
+    const { a, task } = await setup({ type: "ranking" }, 4);
+    expect(failure(() => submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ranking: [["A"], ["B"], ["C"]] } }))).toEqual({
+      code: "bad_request",
+      message: "ranking: slot D is missing",
+    });
+    expect(failure(() => submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ranking: [["A"], ["B"], ["C"], ["B"]] } })).message).toBe(
+      "ranking: slot B appears twice",
+    );
+    expect(t.db.get<{ n: number }>(sql`select count(*) as n from judgments`).n).toBe(0);
+    expect(t.db.select().from(assignments).where(eq(assignments.id, task.assignment.id)).get()!.status).toBe("leased");
+  });
+
+  it("stores ratings of every response", async () => {
+    const { a, task, slotOrder } = await setup({ type: "rating", criteria, rationale: "hidden" }, 3);
+    const ratings = { A: { helpfulness: 1 }, B: { helpfulness: 5 }, C: { helpfulness: 3 } };
+    expect(
+      failure(() => submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ratings, rationale: "why" } })).message,
+    ).toBe("rationale: this project does not collect a rationale");
+    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ratings } });
+    expect(row(judgment.id).payload!.ratings).toEqual({ [slotOrder[0]]: { helpfulness: 1 }, [slotOrder[1]]: { helpfulness: 5 }, [slotOrder[2]]: { helpfulness: 3 } });
+  });
+
+  it("stores a rewrite and a demonstration", async () => {
+    const pw = await setup({});
+    const { judgment } = submitJudgment({ ctx: pw.a.ctx, input: { assignmentId: pw.task.assignment.id, choice: "both_bad", rewrite: "A better answer." } });
+    expect(row(judgment.id).payload).toMatchObject({ type: "pairwise", choice: "both_bad", winner: null, rewrite: "A better answer." });
+
+    const demo = await setup({ type: "demonstration", rationale: "required" });
+    expect(failure(() => submitJudgment({ ctx: demo.a.ctx, input: { assignmentId: demo.task.assignment.id, demonstration: "Ideal." } })).message).toBe(
+      "rationale: required in this project",
+    );
+    const d = submitJudgment({ ctx: demo.a.ctx, input: { assignmentId: demo.task.assignment.id, demonstration: "Ideal.", rationale: "edited A" } });
+    expect(row(d.judgment.id)).toMatchObject({ type: "demonstration", choice: null, rationale: "edited A", payload: { type: "demonstration", demonstration: "Ideal." } });
+  });
+});
+
+describe("revising", () => {
+  it("keeps the earlier version of each type and moves the winner", async () => {
+    const { a, task, slotOrder } = await setup({ strength: true });
+    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, strength: -3, rationale: "A" } });
+    const revised = reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, strength: 1, rationale: "on reflection B" } });
+    expect(revised).toMatchObject({ revision: 2, choice: "B", payload: { strength: 1, choice: "B", rationale: "on reflection B" } });
+    expect(revised.updated_at).not.toBeNull();
+    expect(row(judgment.id)).toMatchObject({ winnerCandidateId: slotOrder[1], revision: 2 });
+    const trail = t.db.select().from(judgmentRevisions).where(eq(judgmentRevisions.judgmentId, judgment.id)).all();
+    expect(trail).toHaveLength(1);
+    expect(trail[0]).toMatchObject({ revision: 1, choice: "A", rationale: "A", payload: { strength: -3, winner: slotOrder[0] } });
+    // Still exactly one judgment counted on the item.
+    expect(t.db.select().from(items).where(eq(items.id, task.item.id)).get()!.judgmentCount).toBe(1);
+  });
+
+  it("revises a ranking, a rating and a demonstration, refusing a bad payload without changing anything", async () => {
+    for (const [schema, first, second, k] of [
+      [{ type: "ranking" }, { ranking: [["A"], ["B"], ["C"]] }, { ranking: [["C"], ["A", "B"]] }, 3],
+      [{ type: "rating", criteria }, { ratings: { A: { helpfulness: 1 }, B: { helpfulness: 2 } } }, { ratings: { A: { helpfulness: 5 }, B: { helpfulness: 2 } } }, 2],
+      [{ type: "demonstration" }, { demonstration: "one" }, { demonstration: "two" }, 2],
+    ] as const) {
+      const { a, task } = await setup(schema as never, k);
+      const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ...(first as object) } });
+      expect(failure(() => reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, ranking: [["A"]], ratings: {}, demonstration: "" } as never })).code).toBe("bad_request");
+      expect(row(judgment.id).revision).toBe(1);
+      const revised = reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, ...(second as object) } });
+      expect(revised.revision).toBe(2);
+      expect(revised.payload).toEqual(second);
+      expect(t.db.select().from(judgmentRevisions).where(eq(judgmentRevisions.judgmentId, judgment.id)).all()).toHaveLength(1);
+    }
+  });
+
+  it("lets only the owner revise", async () => {
+    const { a, task } = await setup({});
+    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: "A" } });
+    const other = makeUser(t, "annotator");
+    expect(failure(() => reviseJudgment({ ctx: other.ctx, input: { id: judgment.id, choice: "B" } })).code).toBe("not_found");
+  });
+});
+
+describe("undoing", () => {
+  it("deletes the last judgment of each type and leases the item again", async () => {
+    for (const [schema, payload, k] of [
+      [{}, { choice: "A" }, 2],
+      [{ type: "ranking" }, { ranking: [["B"], ["A"], ["C"]] }, 3],
+      [{ type: "rating", criteria }, { ratings: { A: { helpfulness: 1 }, B: { helpfulness: 2 } } }, 2],
+      [{ type: "demonstration" }, { demonstration: "ideal" }, 2],
+    ] as const) {
+      const { a, p, task } = await setup(schema as never, k);
+      const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ...(payload as object) } });
+      expect(undoJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id } })).toEqual({ undone: true, assignment_id: task.assignment.id });
+      expect(t.db.select().from(judgments).where(eq(judgments.id, judgment.id)).get()).toBeUndefined();
+      expect(t.db.select().from(items).where(eq(items.id, task.item.id)).get()!.judgmentCount).toBe(0);
+      expect(t.db.select().from(assignments).where(eq(assignments.id, task.assignment.id)).get()).toMatchObject({ status: "leased", closedAt: null });
+      const audit = t.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'judgment.undo' and target_id = ${String(judgment.id)}`);
+      expect(audit.n).toBe(1);
+      // The same item comes back to the annotator, and can be judged again.
+      expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!.assignment.id).toBe(task.assignment.id);
+      expect(submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ...(payload as object) } }).created).toBe(true);
+    }
+  });
+
+  it("refuses to undo an older judgment, after the lease ran out, or someone else's", async () => {
+    const { a, p, task } = await setup({}, 2, 3);
+    submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: "A" } });
+    const second = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    submitJudgment({ ctx: a.ctx, input: { assignmentId: second.assignment.id, choice: "B" } });
+    expect(failure(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id } })).message).toMatch(/Only your last judgment/);
+    const other = makeUser(t, "annotator");
+    expect(failure(() => undoJudgment({ ctx: other.ctx, input: { assignmentId: second.assignment.id } })).code).toBe("not_found");
+    const later = { ...a.ctx, now: () => Date.now() + 24 * 3600_000 };
+    expect(failure(() => undoJudgment({ ctx: later, input: { assignmentId: second.assignment.id } })).message).toMatch(/lease on this item has run out/);
+    expect(failure(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: 999 } })).code).toBe("not_found");
+  });
+});
+
+describe("history", () => {
+  it("lists only my judgments, newest first, in the slot terms I saw", async () => {
+    const { a, p, task } = await setup({ type: "ranking" }, 3, 3);
+    submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ranking: [["C"], ["B"], ["A"]] } });
+    const second = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    submitJudgment({ ctx: a.ctx, input: { assignmentId: second.assignment.id, ranking: [["A", "B"], ["C"]] } });
+    const other = makeUser(t, "annotator");
+    const third = claimNext({ ctx: other.ctx, input: { slug: p.slug } })!;
+    submitJudgment({ ctx: other.ctx, input: { assignmentId: third.assignment.id, ranking: [["A"], ["B"], ["C"]] } });
+
+    const h = myJudgments({ ctx: a.ctx, input: { slug: p.slug } });
+    expect(h.total).toBe(2);
+    expect(h.schema.type).toBe("ranking");
+    expect(h.judgments.map((e) => e.judgment.payload.ranking)).toEqual([[["A", "B"], ["C"]], [["C"], ["B"], ["A"]]]);
+    expect(h.judgments.map((e) => e.undoable)).toEqual([true, false]);
+    expect(h.judgments[0].item.candidates.map((c) => c.content)).toEqual(second.item.candidates.map((c) => c.content));
+    expect(JSON.stringify(h)).not.toMatch(/"m[0-9]"/);
+  });
+});
+
+describe("setting a project's judgment schema", () => {
+  async function cli(...args: string[]) {
+    const { main } = await import("@/lib/cli/main");
+    let out = "";
+    let err = "";
+    const code = await main([...args, "--db", t.file], { out: (s) => (out += s), err: (s) => (err += s) });
+    return { code, out, err };
+  }
+  function schemaFile(content: string): string {
+    const file = `${t.file}.schema.json`;
+    require("node:fs").writeFileSync(file, content);
+    return file;
+  }
+
+  it("stores a valid schema and refuses a bad one naming the field", () => {
+    const p = makeProject(t, { judgmentSchema: { type: "rating", criteria } as ProjectJudgmentSchema });
+    expect(p.judgmentSchema).toMatchObject({ type: "rating", criteria: [{ key: "helpfulness", min: 1, max: 5 }], rationale: "optional" });
+    expect(failure(() => makeProject(t, { judgmentSchema: { type: "vote" } as never })).message).toMatch(/^judgmentSchema\.type: /);
+    expect(failure(() => makeProject(t, { judgmentSchema: { criteria: [{ key: "Bad Key", label: "x" }] } as never })).message).toMatch(/^judgmentSchema\.criteria\.0\.key: must be a short lowercase key/);
+  });
+
+  it("takes --schema FILE on project create and project set", async () => {
+    const created = await cli("project", "create", "--slug", "ranked", "--name", "Ranked", "--schema", schemaFile('{"type": "ranking", "allow_tie": false}'));
+    expect(created.err).toBe("");
+    expect(created.code).toBe(0);
+    const row = () => JSON.parse(t.db.get<{ s: string }>(sql`select judgment_schema as s from projects where slug = 'ranked'`).s);
+    expect(row()).toMatchObject({ type: "ranking", allow_tie: false });
+    const set = await cli("project", "set", "--project", "ranked", "--schema", schemaFile('{"type": "pairwise", "strength": true}'));
+    expect(set.code).toBe(0);
+    expect(row()).toMatchObject({ type: "pairwise", strength: true });
+    const bad = await cli("project", "create", "--slug", "bad", "--name", "Bad", "--schema", schemaFile('{"type": "pairwise", "rationale": "sometimes"}'));
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/judgmentSchema\.rationale/);
+    const notJson = await cli("project", "create", "--slug", "bad2", "--name", "Bad", "--schema", schemaFile("{type: pairwise}"));
+    expect(notJson.code).not.toBe(0);
+    expect(notJson.err).toMatch(/not valid JSON/);
+  });
+});
