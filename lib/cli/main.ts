@@ -9,11 +9,15 @@ import { ensureAccounts, seedDemo } from "@/db/seed";
 import type { Ctx } from "@/lib/services/context";
 import { AppError } from "@/lib/services/errors";
 import { importItems } from "@/lib/services/importer";
-import { openExport } from "@/lib/services/exporter";
-import { createProject, projectProgress } from "@/lib/services/projects";
+import { dryRunExport, openExport, writeExport, type ExportInput } from "@/lib/services/exporter";
+import { createProject, projectProgress, updateProject, type ProjectSettingsInput } from "@/lib/services/projects";
+import { addMember, listMembers, removeMember } from "@/lib/services/members";
+import { listBatches, setBatchPriority, setItemGold, setItemPriority } from "@/lib/services/items";
 import { createToken } from "@/lib/services/tokens";
+import { projectStats } from "@/lib/services/stats";
+import { statsSummary } from "./stats-summary";
 import { createUser, listUsers, setPassword } from "@/lib/services/users";
-import { parseFieldMap } from "@/lib/formats/import/normalize";
+import { FIELD_MAP_HELP, FieldMapError, parseFieldMap, type FieldMap } from "@/lib/formats/import/normalize";
 import { startServer } from "./start";
 import { progressBar } from "./progress";
 
@@ -28,10 +32,26 @@ Usage: arbiter <command> [options]        (every command takes --db PATH and --j
   user password --email E [--password P]  set (or generate) a user's password
   user list
   token create --email E [--name N]       print a new API token once
-  project create --slug S --name N [--overlap K] [--lease-minutes M] [--guidelines FILE]
+  project create --slug S --name N [--overlap K] [--lease-minutes M] [--guidelines FILE] [--schema FILE]
   project list
+  project set --project S [--overlap K] [--lease-minutes M] [--order finish-first|random|import]
+      [--quota N|none] [--gold-rate R] [--min-gold-accuracy A --after N | --min-gold-accuracy none]
+      [--agreement-threshold R|none] [--status draft|active|paused|archived] [--name N]
+      [--guidelines FILE] [--schema FILE]
+  member add|remove --project S --email E  choose who works on a project (none: every annotator)
+  member list --project S
+  item set --id N [--priority P] [--gold A|B|tie|both_bad|none]
+  batch list --project S                  import batches, to raise one's priority
+  batch set --id N --priority P
   import --project S FILE [--skip-invalid] [--format auto|jsonl|json|csv] [--map SPEC]
-  export --project S --format trl-dpo [--min-votes N] [--conversational] [--out FILE]
+  export --project S --format F [--out FILE | --hf-dataset DIR] [--dry-run] [options]
+      F: trl-dpo, trl-reward, trl-kto, openai-dpo, hh-rlhf, sft, raw
+      --file-format jsonl|csv|parquet   --policy majority|unanimous   --min-votes N   --min-agreement R
+      --ties include|exclude    --both-bad negatives|drop     --conversational   --sft-winners
+      --rating-pairs best-vs-worst|best-vs-random   --ranking-pairs all-pairs|best-vs-rest
+      --split test=0.1[,validation=0.1] --seed N [--part NAME]   --include-gold
+      --reveal-annotators   --licence SPDX (dataset card)
+  stats --project S [--by KEY] [--rounds N] [--seed N]   agreement, annotators, leaderboard, progress
 
 Options:
   --db PATH   SQLite file (default: $ARBITER_DB or ./data/arbiter.db)
@@ -153,12 +173,14 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
             overlap: { type: "string" },
             "lease-minutes": { type: "string" },
             guidelines: { type: "string" },
+            schema: { type: "string" },
           });
           required(values, "slug", "name");
           const guidelines = values.guidelines ? readFileOrFail(values.guidelines) : undefined;
+          const judgmentSchema = values.schema ? readSchemaFile(values.schema) : undefined;
           const project = createProject({
             ctx: systemCtx(values.db),
-            input: { slug: values.slug!, name: values.name!, overlap: values.overlap as never, leaseMinutes: values["lease-minutes"] as never, guidelines },
+            input: { slug: values.slug!, name: values.name!, overlap: values.overlap as never, leaseMinutes: values["lease-minutes"] as never, guidelines, judgmentSchema: judgmentSchema as never },
           });
           print(`Created project ${project.slug} (overlap ${project.overlap}, lease ${project.leaseMinutes} min)`, { project });
           return 0;
@@ -173,7 +195,109 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
           );
           return 0;
         }
-        throw new UsageError("project needs a subcommand: create or list");
+        if (sub === "set") {
+          const { values } = parse(rest.slice(1), {
+            project: { type: "string" },
+            overlap: { type: "string" },
+            "lease-minutes": { type: "string" },
+            order: { type: "string" },
+            quota: { type: "string" },
+            "gold-rate": { type: "string" },
+            "min-gold-accuracy": { type: "string" },
+            after: { type: "string" },
+            "agreement-threshold": { type: "string" },
+            status: { type: "string" },
+            name: { type: "string" },
+            guidelines: { type: "string" },
+            schema: { type: "string" },
+          });
+          required(values, "project");
+          // "none" clears an optional limit.
+          const orNull = (v: string | undefined) => (v === undefined ? undefined : v === "none" ? null : v);
+          const clearsGold = values["min-gold-accuracy"] === "none";
+          if (values.after !== undefined && values["min-gold-accuracy"] === undefined) throw new UsageError("--after goes with --min-gold-accuracy A");
+          if (values["min-gold-accuracy"] !== undefined && !clearsGold && values.after === undefined) throw new UsageError("--min-gold-accuracy needs --after N (gold judgments before it applies)");
+          const input: ProjectSettingsInput = {
+            slug: values.project!,
+            overlap: values.overlap as never,
+            leaseMinutes: values["lease-minutes"] as never,
+            orderPolicy: values.order as never,
+            quota: orNull(values.quota) as never,
+            goldRate: values["gold-rate"] as never,
+            minGoldAccuracy: orNull(values["min-gold-accuracy"]) as never,
+            minGoldAfter: (clearsGold ? null : values.after) as never,
+            agreementThreshold: orNull(values["agreement-threshold"]) as never,
+            status: values.status as never,
+            name: values.name,
+            guidelines: values.guidelines ? readFileOrFail(values.guidelines) : undefined,
+            judgmentSchema: values.schema ? (readSchemaFile(values.schema) as never) : undefined,
+          };
+          const p = updateProject({ ctx: systemCtx(values.db), input });
+          const policy = [
+            `status ${p.status}`,
+            `overlap ${p.overlap}`,
+            `lease ${p.leaseMinutes} min`,
+            `order ${p.orderPolicy.replace("_", "-")}`,
+            `quota ${p.quota ?? "none"}`,
+            `gold rate ${p.goldRate}`,
+            p.minGoldAccuracy != null ? `min gold accuracy ${p.minGoldAccuracy} after ${p.minGoldAfter}` : "no gold cut-off",
+            `agreement threshold ${p.agreementThreshold ?? "none"}`,
+          ];
+          print(`Updated project ${p.slug}: ${policy.join(", ")}`, { project: p });
+          return 0;
+        }
+        throw new UsageError("project needs a subcommand: create, list or set");
+      }
+
+      case "member": {
+        if (sub !== "add" && sub !== "remove" && sub !== "list") throw new UsageError("member needs a subcommand: add, remove or list");
+        const { values } = parse(rest.slice(1), { project: { type: "string" }, email: { type: "string" } });
+        if (sub === "list") {
+          required(values, "project");
+          const members = listMembers({ ctx: systemCtx(values.db), input: { slug: values.project! } });
+          print(members.length ? members.map((m) => `${m.email}\t${m.name}`).join("\n") : `No members: every annotator may work on ${values.project}.`, { members });
+          return 0;
+        }
+        required(values, "project", "email");
+        const ctx = systemCtx(values.db);
+        const input = { slug: values.project!, email: values.email! };
+        if (sub === "add") {
+          const { added } = addMember({ ctx, input });
+          print(added ? `Added ${values.email} to ${values.project}` : `${values.email} was already a member of ${values.project}`, { added });
+        } else {
+          removeMember({ ctx, input });
+          print(`Removed ${values.email} from ${values.project}`, { removed: true });
+        }
+        return 0;
+      }
+
+      case "item": {
+        if (sub !== "set") throw new UsageError("item needs a subcommand: set");
+        const { values } = parse(rest.slice(1), { id: { type: "string" }, priority: { type: "string" }, gold: { type: "string" } });
+        required(values, "id");
+        if (values.priority === undefined && values.gold === undefined) throw new UsageError("item set needs --priority P and/or --gold CHOICE");
+        const ctx = systemCtx(values.db);
+        const out: Record<string, unknown> = { item: Number(values.id) };
+        if (values.priority !== undefined) out.priority = setItemPriority({ ctx, input: { itemId: values.id!, priority: values.priority } }).priority;
+        if (values.gold !== undefined) out.gold = setItemGold({ ctx, input: { itemId: values.id!, choice: values.gold === "none" ? null : (values.gold as never) } }).gold;
+        print(`Updated item ${values.id}: ${Object.entries(out).slice(1).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(", ")}`, out);
+        return 0;
+      }
+
+      case "batch": {
+        if (sub === "list") {
+          const { values } = parse(rest.slice(1), { project: { type: "string" } });
+          required(values, "project");
+          const batches = listBatches({ ctx: systemCtx(values.db), input: { slug: values.project! } });
+          print(batches.map((b) => `${b.id}\t${b.created_at}\t${b.inserted} item(s)\tpriority ${b.priority}\t${b.source ?? ""}`).join("\n"), { batches });
+          return 0;
+        }
+        if (sub !== "set") throw new UsageError("batch needs a subcommand: list or set");
+        const { values } = parse(rest.slice(1), { id: { type: "string" }, priority: { type: "string" } });
+        required(values, "id", "priority");
+        const r = setBatchPriority({ ctx: systemCtx(values.db), input: { batchId: values.id!, priority: values.priority! } });
+        print(`Set priority ${r.priority} on ${r.items} item(s) of batch ${r.batchId}`, r);
+        return 0;
       }
 
       case "import": {
@@ -186,6 +310,16 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         const file = positionals[0];
         if (!file) throw new UsageError("import needs a FILE");
         if (!fs.existsSync(file)) throw new AppError("not_found", `File ${file} not found.`);
+        if (values.format !== undefined && !["auto", "jsonl", "json", "csv"].includes(values.format)) {
+          throw new UsageError(`--format must be auto, jsonl, json or csv (got "${values.format}")`);
+        }
+        let map: FieldMap | undefined;
+        try {
+          map = values.map ? parseFieldMap(values.map) : undefined;
+        } catch (e) {
+          if (e instanceof FieldMapError) throw new UsageError(`--map: ${e.message}\n\n${FIELD_MAP_HELP}`);
+          throw e;
+        }
         const ctx = systemCtx(values.db);
         const bar = !asJson && process.stderr.isTTY ? progressBar(fs.statSync(file).size) : undefined;
         const summary = await importItems({
@@ -195,8 +329,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
             source: () => fs.createReadStream(file),
             skipInvalid: values["skip-invalid"],
             format: values.format as never,
-            map: values.map ? parseFieldMap(values.map) : undefined,
-            onProgress: bar ? (n) => bar.update(n) : undefined,
+            map,
+            sourceName: path.basename(file),
+            onProgress: bar ? (p) => bar.update(p) : undefined,
           },
         });
         bar?.done();
@@ -223,38 +358,89 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         const { values } = parse(rest, {
           project: { type: "string" },
           format: { type: "string" },
+          "file-format": { type: "string" },
+          policy: { type: "string" },
           "min-votes": { type: "string" },
+          "min-agreement": { type: "string" },
+          ties: { type: "string" },
+          "both-bad": { type: "string" },
+          "rating-pairs": { type: "string" },
+          "ranking-pairs": { type: "string" },
+          "sft-winners": { type: "boolean", default: false },
           conversational: { type: "boolean", default: false },
+          "include-gold": { type: "boolean", default: false },
+          "reveal-annotators": { type: "boolean", default: false },
+          split: { type: "string" },
+          seed: { type: "string" },
+          part: { type: "string" },
           out: { type: "string" },
+          "hf-dataset": { type: "string" },
+          licence: { type: "string" },
+          "dry-run": { type: "boolean", default: false },
         });
         required(values, "project", "format");
-        const exp = openExport({
-          ctx: systemCtx(values.db),
-          input: { slug: values.project!, format: values.format as never, minVotes: values["min-votes"] as never, conversational: values.conversational },
-        });
-        let rows = 0;
-        if (values.out) {
-          const outFile = path.resolve(values.out);
-          const tmp = `${outFile}.partial`;
-          const stream = fs.createWriteStream(tmp);
-          for (const line of exp.lines) {
-            rows++;
-            if (!stream.write(line)) await new Promise<void>((r) => stream.once("drain", () => r()));
-          }
-          await new Promise<void>((resolve, reject) => {
-            stream.on("error", reject);
-            stream.end(() => resolve());
-          });
-          fs.renameSync(tmp, outFile); // a failed export never leaves a half-written file under the real name
-          print(`Wrote ${rows} row(s) to ${outFile}`, { rows, out: outFile });
-        } else {
-          asJson = false; // the rows themselves are the output
-          for (const line of exp.lines) {
-            rows++;
-            if (!process.stdout.write(line)) await new Promise<void>((r) => process.stdout.once("drain", () => r()));
-          }
-          io.err(`${rows} row(s)\n`);
+        if (values.out && values["hf-dataset"]) throw new UsageError("give --out or --hf-dataset, not both");
+        const ctx = systemCtx(values.db);
+        const input: ExportInput = {
+          slug: values.project!,
+          format: values.format as never,
+          fileFormat: values["file-format"] as never,
+          policy: values.policy as never,
+          minVotes: values["min-votes"] as never,
+          minAgreement: values["min-agreement"] as never,
+          ties: values.ties as never,
+          bothBad: values["both-bad"] as never,
+          ratingPairs: values["rating-pairs"] as never,
+          rankingPairs: values["ranking-pairs"] as never,
+          sftWinners: values["sft-winners"],
+          conversational: values.conversational,
+          includeGold: values["include-gold"],
+          revealAnnotators: values["reveal-annotators"],
+          split: values.split,
+          seed: values.seed as never,
+          part: values.part,
+        };
+        if (values["dry-run"]) {
+          const c = dryRunExport({ ctx, input });
+          const dropped = Object.entries(c.dropped).filter(([, n]) => n > 0);
+          print(
+            [
+              `Items with judgments: ${c.items}`,
+              `Kept: ${c.kept_items} item(s) → ${c.rows} row(s)` + (Object.keys(c.splits).length > 1 ? ` (${Object.entries(c.splits).map(([k, n]) => `${k} ${n}`).join(", ")})` : ""),
+              ...dropped.map(([reason, n]) => `Dropped, ${reason.replaceAll("_", " ")}: ${n}`),
+              ...(c.gold_items_excluded ? [`Left out, gold items: ${c.gold_items_excluded}`] : []),
+              ...(c.gold_judgments_excluded ? [`Left out, gold judgments: ${c.gold_judgments_excluded}`] : []),
+              ...(c.adjudicated_items ? [`Decided by adjudication: ${c.adjudicated_items}`] : []),
+            ].join("\n"),
+            c,
+          );
+          return 0;
         }
+        if (values.out || values["hf-dataset"]) {
+          const target = values.out ? { out: path.resolve(values.out) } : { dir: path.resolve(values["hf-dataset"]!) };
+          const written = await writeExport({ ctx, input, target, licence: values.licence });
+          print(
+            written.files.map((f) => `Wrote ${f.rows} row(s) to ${f.path}`).join("\n") + (written.card ? `\nWrote ${path.join((target as { dir: string }).dir, "README.md")}` : ""),
+            { files: written.files, counts: written.counts },
+          );
+          return 0;
+        }
+        const exp = openExport({ ctx, input });
+        let rows = 0;
+        asJson = false; // the rows themselves are the output
+        for (const line of exp.lines) {
+          rows++;
+          if (!process.stdout.write(line)) await new Promise<void>((r) => process.stdout.once("drain", () => r()));
+        }
+        io.err(`${rows} line(s)\n`);
+        return 0;
+      }
+
+      case "stats": {
+        const { values } = parse(rest, { project: { type: "string" }, by: { type: "string" }, rounds: { type: "string" }, seed: { type: "string" } });
+        required(values, "project");
+        const stats = projectStats({ ctx: systemCtx(values.db), input: { slug: values.project!, by: values.by, rounds: values.rounds as never, seed: values.seed as never } });
+        print(statsSummary(stats), stats);
         return 0;
       }
 
@@ -289,6 +475,16 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       return 1;
     }
     throw err;
+  }
+}
+
+/** Reads a judgment-schema JSON file (README "Judgment types"); a syntax error names the file. */
+function readSchemaFile(file: string): unknown {
+  const text = readFileOrFail(file);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file}: not valid JSON (${(e as Error).message})`);
   }
 }
 

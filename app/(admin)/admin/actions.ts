@@ -6,7 +6,8 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requirePageCaller, contextFor } from "@/lib/auth/session";
-import { AppError } from "@/lib/services/errors";
+import { projectJudgmentSchema } from "@/lib/formats/judgment";
+import { AppError, zodMessage } from "@/lib/services/errors";
 import { importItems, type ImportSummary } from "@/lib/services/importer";
 import { createProject, projectInput } from "@/lib/services/projects";
 import { createToken, revokeToken } from "@/lib/services/tokens";
@@ -22,13 +23,31 @@ export interface ActionState<T = undefined> {
   data?: T;
 }
 
-const PROJECT_FIELDS = ["slug", "name", "overlap", "leaseMinutes", "guidelines"] as const;
+const PROJECT_FIELDS = ["slug", "name", "overlap", "leaseMinutes", "guidelines", "judgmentSchema"] as const;
+
+/** The judgment-schema textarea: blank means plain pairwise; otherwise JSON checked by projectJudgmentSchema. */
+function judgmentSchemaField(text: string | undefined): { value?: unknown; error?: string } {
+  if (!text?.trim()) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { error: `not valid JSON: ${(e as Error).message}` };
+  }
+  const parsed = projectJudgmentSchema.safeParse(json);
+  return parsed.success ? { value: parsed.data } : { error: zodMessage(parsed.error) };
+}
 
 export async function createProjectAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const caller = await requirePageCaller("project:write");
   const values = formValues(formData, PROJECT_FIELDS);
-  const parsed = projectInput.safeParse(withoutBlanks(values, ["overlap", "leaseMinutes", "guidelines"]));
-  if (!parsed.success) return { ok: false, errors: issueErrors(parsed.error.issues), values };
+  const schema = judgmentSchemaField(values.judgmentSchema);
+  const parsed = projectInput.safeParse({ ...withoutBlanks(values, ["overlap", "leaseMinutes", "guidelines", "judgmentSchema"]), judgmentSchema: schema.value });
+  if (!parsed.success || schema.error) {
+    const errors = parsed.success ? {} : issueErrors(parsed.error.issues);
+    if (schema.error) errors.judgmentSchema = schema.error;
+    return { ok: false, errors, values };
+  }
   let slug: string;
   try {
     slug = createProject({ ctx: contextFor(caller), input: parsed.data }).slug;

@@ -6,6 +6,10 @@ import { getProject, projectProgress, type Project } from "@/lib/services/projec
 import { CompleteBar } from "../../_components/ProjectProgressTable";
 import { ExportForm } from "./_components/ExportForm";
 import { ImportForm } from "./_components/ImportForm";
+import Link from "next/link";
+import { listMembers } from "@/lib/services/members";
+import { ProjectSettingsForm } from "./_components/ProjectSettingsForm";
+import { MembersPanel } from "./_components/MembersPanel";
 
 export default async function ProjectPage({ params }: { params: Promise<{ slug: string }> }) {
   const caller = await requirePageCaller("project:write");
@@ -14,6 +18,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
   const project = findProject(ctx, slug);
   if (!project) notFound();
   const progress = projectProgress(ctx, project);
+  const members = listMembers({ ctx, input: { slug: project.slug } });
   return (
     <>
       <h1>{project.name}</h1>
@@ -31,6 +36,17 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
           <summary>Guidelines</summary>
           {project.guidelines.trim() ? <pre className="guidelines">{project.guidelines}</pre> : <p className="muted">No guidelines written.</p>}
         </details>
+      </section>
+      <section className="panel" aria-labelledby="settings-heading">
+        <h2 id="settings-heading">Assignment and quality control</h2>
+        <ProjectSettingsForm project={project} />
+        <p>
+          <Link href={`/manage/${project.slug}/adjudication`} data-testid="adjudication-link">Adjudication queue and annotators&apos; gold accuracy</Link>
+        </p>
+      </section>
+      <section className="panel" aria-labelledby="members-heading">
+        <h2 id="members-heading">Members</h2>
+        <MembersPanel slug={project.slug} members={members} />
       </section>
       <section className="panel" aria-labelledby="import-heading">
         <h2 id="import-heading">Import items</h2>
