@@ -8,13 +8,14 @@
 import type Database from "better-sqlite3";
 import { eq, getTableColumns } from "drizzle-orm";
 import { randomInt } from "node:crypto";
+import { z } from "zod";
 import { assignments, projects } from "@/db/schema";
 import type { Prompt } from "@/lib/formats/record";
 import { effectiveSchema, type ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import { audit } from "./audit";
 import { connectionOf, prepared } from "./statements";
 import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
-import { AppError, conflict, notFound } from "./errors";
+import { AppError, conflict, notFound, parseInput } from "./errors";
 import { type Project } from "./projects";
 
 export const SLOT_LABELS = ["A", "B", "C", "D", "E", "F", "G", "H"] as const;
@@ -108,10 +109,13 @@ const PICK_SQL = {
     order by random() limit 1`,
 } as const;
 
+const excludeInput = z.array(z.number().int().positive()).max(5, "at most 5 assignments").default([]);
+
 /** Leases the next item for the caller, or returns the lease they already hold; null when nothing is left. */
-export function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Task | null {
+export function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: string; exclude?: number[] } }): Task | null {
   const caller = requireCaller(ctx);
   requireScope(ctx, "task:work");
+  const exclude = parseInput(excludeInput, input.exclude);
   const now = nowOf(ctx);
   const db = ctx.db.$client;
   let project!: ProjectRow;
@@ -150,11 +154,14 @@ export function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: string } })
       }
     }
 
-    // A lease the caller already holds comes back (a reload of the page), unless a limit above stopped them.
+    // A lease the caller already holds comes back (a reload of the page), unless a limit above stopped
+    // them. `exclude` names leases the client is showing already: the workspace prefetches the next
+    // item while the current one is on screen, so it holds at most one extra lease.
     const held = stmt(
       db,
-      `select id from assignments where user_id = ? and project_id = ? and status = 'leased' and expires_at > ? order by leased_at limit 1`,
-    ).get(caller.userId, project.id, now) as { id: number } | undefined;
+      `select id from assignments where user_id = ? and project_id = ? and status = 'leased' and expires_at > ?
+         and id not in (select value from json_each(?)) order by leased_at limit 1`,
+    ).get(caller.userId, project.id, now, JSON.stringify(exclude)) as { id: number } | undefined;
     if (held) return held.id;
 
     let itemId = pickRegular(db, project, caller.userId, now);

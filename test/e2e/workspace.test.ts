@@ -47,6 +47,10 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
       { prompt: "Undo prompt 2", responses: ["u2a", "u2b"] },
     ]);
     await seed(ctx, "ws-xss", {}, [{ prompt: `Prompt ${XSS}`, responses: [`Left ${XSS}`, "Plain right answer"] }]);
+    await seed(ctx, "ws-math", {}, [
+      { prompt: "Energy?", responses: ["It is $$E = mc^2$$ and a coffee costs $5 or $10.", "```python\nprint('hi')\n```"] },
+    ]);
+    await seed(ctx, "ws-prefetch", {}, [1, 2, 3].map((i) => ({ prompt: `Prefetch prompt ${i}`, responses: [`p${i}a`, `p${i}b`] })));
     browser = await launchChromium(executable!);
   });
 
@@ -225,6 +229,30 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     await context.close();
   });
 
+  it("renders $$ math with KaTeX, leaves prices alone, and highlights code", async () => {
+    const { page, context } = await annotator("ws-math");
+    const math = page.locator("[data-testid^=candidate-] .katex").first();
+    await math.waitFor();
+    const texts = await page.locator("[data-testid^=candidate-] .md").allInnerTexts();
+    expect(texts.join("\n")).toContain("a coffee costs $5 or $10.");
+    expect(await page.locator("[data-testid^=candidate-] code[data-language=python]").count()).toBe(1);
+    await context.close();
+  });
+
+  it("prefetches the next item: it is leased while the current one is on screen, and shown after the submit", async () => {
+    const { page, context } = await annotator("ws-prefetch");
+    // Once the first item is on screen the workspace leases the next one in the background.
+    await expect
+      .poll(() => (ctx.db.$client.prepare(`select count(*) as n from assignments a join projects p on p.id = a.project_id where p.slug = 'ws-prefetch' and a.status = 'leased'`).get() as { n: number }).n)
+      .toBe(2);
+    const first = await page.getByTestId("task").getAttribute("data-assignment");
+    await page.keyboard.press("1");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByTestId("task").getAttribute("data-assignment")).not.toBe(first);
+    await expect.poll(() => (ctx.db.$client.prepare(`select count(*) as n from judgments j join projects p on p.id = j.project_id where p.slug = 'ws-prefetch'`).get() as { n: number }).n).toBe(1);
+    await context.close();
+  });
+
   it("lets an admin set a judgment schema on a new project, with errors next to the field", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -288,7 +316,8 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     await page.keyboard.press("2");
     await page.keyboard.press("Enter");
     await page.waitForFunction((prev) => document.querySelector('[data-testid="task"]')?.getAttribute("data-assignment") !== prev, first);
-    expect(count()).toBe(1);
+    // The submit is optimistic (the prefetched item shows at once): wait for the save to land.
+    await expect.poll(count).toBe(1);
     expect((ctx.db.$client.prepare("select choice from judgments where assignment_id = ?").get(Number(first)) as { choice: string }).choice).toBe("B");
     await context.close();
   });

@@ -120,6 +120,19 @@ describe("leasing and judging", () => {
     expect(ids.has(first.item.id)).toBe(true);
   });
 
+  it("leases a second item when the client excludes the one it shows (prefetch), and a reload gets the first back", async () => {
+    const p = makeProject(t);
+    await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2), pairRecord(3)]));
+    const a = makeUser(t, "annotator");
+    const first = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const next = claimNext({ ctx: a.ctx, input: { slug: p.slug, exclude: [first.assignment.id] } })!;
+    expect(next.item.id).not.toBe(first.item.id);
+    // Asking again with the same exclusion returns the prefetched lease, not a third item.
+    expect(claimNext({ ctx: a.ctx, input: { slug: p.slug, exclude: [first.assignment.id] } })!.assignment.id).toBe(next.assignment.id);
+    expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!.assignment.id).toBe(first.assignment.id);
+    expect(codeOf(() => claimNext({ ctx: a.ctx, input: { slug: p.slug, exclude: ["x" as unknown as number] } }))).toBe("bad_request");
+  });
+
   it("refuses work to roles without the task scope", async () => {
     const p = makeProject(t);
     const m = makeUser(t, "manager");

@@ -2,9 +2,14 @@
 // Renders untrusted model output as markdown. Raw HTML is turned into plain text before rendering,
 // so `<script>` or `<img onerror>` in a response is shown, never run; react-markdown's default
 // urlTransform strips javascript: and other unsafe link and image URLs. Code blocks are highlighted
-// by a small tokenizer (highlight.tsx) that only ever emits text nodes.
-import { memo, type ComponentProps } from "react";
-import ReactMarkdown from "react-markdown";
+// by a small tokenizer (highlight.tsx) that only ever emits text nodes. Math ($$…$$) is rendered by
+// KaTeX, loaded only when a text contains math so the page's first load stays small; single dollars
+// are left alone because model output is full of prices.
+import { memo, useEffect, useState, type ComponentProps } from "react";
+
+import ReactMarkdown, { type Options } from "react-markdown";
+
+type PluggableList = NonNullable<Options["remarkPlugins"]>;
 import remarkGfm from "remark-gfm";
 import { highlight } from "./highlight";
 
@@ -34,10 +39,38 @@ function Code({ className, children, node: _node, ...rest }: ComponentProps<"cod
 
 const components = { code: Code };
 
+const HAS_MATH = /\$\$[\s\S]+?\$\$/;
+
+interface MathPlugins {
+  remark: PluggableList;
+  rehype: PluggableList;
+}
+let mathPlugins: MathPlugins | null = null;
+let mathLoading: Promise<MathPlugins> | null = null;
+
+function loadMath(): Promise<MathPlugins> {
+  mathLoading ??= Promise.all([import("remark-math"), import("rehype-katex"), import("katex/dist/katex.min.css")]).then(
+    ([remarkMath, rehypeKatex]) =>
+      (mathPlugins = {
+        remark: [[remarkMath.default, { singleDollarTextMath: false }]],
+        // KaTeX's `trust` stays off: \href and \url in a response cannot make links or run script.
+        rehype: [[rehypeKatex.default, { throwOnError: false, trust: false }]],
+      }),
+  );
+  return mathLoading;
+}
+
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  const needsMath = HAS_MATH.test(text);
+  const [math, setMath] = useState<MathPlugins | null>(needsMath ? mathPlugins : null);
+  useEffect(() => {
+    if (needsMath && !math) void loadMath().then(setMath);
+  }, [needsMath, math]);
+  const remarkPlugins: PluggableList = math ? [remarkGfm, ...math.remark] : [remarkGfm];
+  const rehypePlugins: PluggableList = math ? [...math.rehype, rawToText] : [rawToText];
   return (
     <div className="md">
-      <ReactMarkdown remarkPlugins={[remarkGfm]} rehypePlugins={[rawToText]} components={components}>
+      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
         {text}
       </ReactMarkdown>
     </div>

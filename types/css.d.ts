@@ -1,0 +1,2 @@
+// Side-effect CSS imports (loaded on demand, e.g. KaTeX's stylesheet).
+declare module "*.css";
