@@ -20,12 +20,32 @@ beforeAll(() => {
   ctx.db.$client.close();
 });
 
+// Every /api/v1 route: a new route must be added here (the test below checks the list is complete).
 const routes: [string, string][] = [
   ["POST", `/api/v1/projects/${SLUG}/tasks/next`],
   ["POST", "/api/v1/assignments/1/judgment"],
   ["POST", "/api/v1/assignments/1/skip"],
+  ["POST", "/api/v1/assignments/1/undo"],
+  ["PUT", "/api/v1/judgments/1"],
+  ["GET", `/api/v1/projects/${SLUG}/judgments/mine`],
   ["POST", `/api/v1/projects/${SLUG}/items`],
   ["GET", `/api/v1/projects/${SLUG}/export?format=trl-dpo`],
+  ["GET", `/api/v1/projects/${SLUG}/adjudication`],
+  ["POST", "/api/v1/items/1/adjudication"],
+  ["POST", "/api/v1/items/1/requeue"],
+  ["GET", `/api/v1/projects/${SLUG}/stats`],
+  ["GET", `/api/v1/projects/${SLUG}/stats.csv?table=annotators`],
+];
+
+/** Routes an annotator's role may not call at all (manager- or admin-only). */
+const notForAnnotators: [string, string][] = [
+  ["POST", `/api/v1/projects/${SLUG}/items`],
+  ["GET", `/api/v1/projects/${SLUG}/export?format=trl-dpo`],
+  ["GET", `/api/v1/projects/${SLUG}/adjudication`],
+  ["POST", "/api/v1/items/1/adjudication"],
+  ["POST", "/api/v1/items/1/requeue"],
+  ["GET", `/api/v1/projects/${SLUG}/stats`],
+  ["GET", `/api/v1/projects/${SLUG}/stats.csv?table=annotators`],
 ];
 
 async function expectError(res: Response, status: number) {
@@ -37,15 +57,41 @@ async function expectError(res: Response, status: number) {
 
 describe("authentication", () => {
   it.each(routes)("%s %s refuses an anonymous caller with 401", async (method, path) => {
-    await expectError(await api(path, { method, body: method === "POST" ? "{}" : undefined }), 401);
+    await expectError(await api(path, { method, body: method === "GET" ? undefined : "{}" }), 401);
   });
 
   it.each(routes)("%s %s refuses an unknown token with 401", async (method, path) => {
-    await expectError(await api(path, { method, token: "arb_not-a-token", body: method === "POST" ? "{}" : undefined }), 401);
+    await expectError(await api(path, { method, token: "arb_not-a-token", body: method === "GET" ? undefined : "{}" }), 401);
+  });
+});
+
+describe("route list", () => {
+  it("names every route under app/api/v1", async () => {
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const root = path.resolve(__dirname, "../../app/api/v1");
+    const found: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(dir, e.name));
+        else if (e.name === "route.ts") found.push(path.relative(root, dir));
+      }
+    };
+    walk(root);
+    const pattern = (p: string) => p.replace(/\[[^\]]+\]/g, "[^/]+").replace(/\./g, "\\.");
+    for (const route of found) {
+      const re = new RegExp(`^/api/v1/${pattern(route)}(\\?|$)`);
+      expect(routes.some(([, url]) => re.test(url)), `app/api/v1/${route} is missing from the route list`).toBe(true);
+    }
   });
 });
 
 describe("roles", () => {
+  it.each(notForAnnotators)("%s %s refuses an annotator with 403", async (method, path) => {
+    const { annotator } = serverInfo().users;
+    await expectError(await api(path, { method, token: annotator.token, body: method === "GET" ? undefined : "{}" }), 403);
+  });
+
   it("an annotator cannot import or export", async () => {
     const { annotator } = serverInfo().users;
     await expectError(await api(`/api/v1/projects/${SLUG}/items`, { method: "POST", token: annotator.token, body }), 403);
