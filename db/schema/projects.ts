@@ -51,7 +51,6 @@ export const items = sqliteTable(
   },
   (t) => [
     uniqueIndex("items_project_external_idx").on(t.projectId, t.externalId),
-    index("items_project_count_idx").on(t.projectId, t.judgmentCount),
     index("items_project_priority_idx").on(t.projectId, t.priority),
     // The claim query walks this in serving order (priority desc, judgment_count desc, id asc) and
     // stops at the first item with a free seat, so claiming costs the same on 100 or 100,000 items.

@@ -1,5 +1,5 @@
 // Projects: creating and reading labeling campaigns, and their progress.
-import { and, asc, count, eq, gte, sql } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { items, judgments, projects } from "@/db/schema";
 import { ORDER_POLICIES, PROJECT_DEFAULTS, PROJECT_STATUSES } from "@/db/schema/constants";
@@ -94,10 +94,6 @@ export function listProjects({ ctx }: { ctx: Ctx }): ProjectSummary[] {
     progress: projectProgress(ctx, p),
     mine: countRows(ctx.db, judgments, and(eq(judgments.projectId, p.id), eq(judgments.userId, caller.userId))),
   }));
-}
-
-export function completeItemCount(ctx: Ctx, projectId: number, overlap: number): number {
-  return countRows(ctx.db, items, and(eq(items.projectId, projectId), gte(items.judgmentCount, overlap)));
 }
 
 /** Whether a user may work on a project: it has no members (open to all) or lists the user. */
