@@ -1,0 +1,1 @@
+DROP INDEX `assignments_item_status_idx`;
