@@ -3,6 +3,7 @@
 // missing or older than the sources, then runs `next start` and prints where and how to log in.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { getDb, resolveDbPath } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
@@ -59,6 +60,11 @@ export async function startServer(options: StartOptions): Promise<number> {
     if (created) io.out("Generated an auth secret and stored it in the database (set NEXTAUTH_SECRET to use your own).\n");
   }
 
+  if (!(await portIsFree(options.port, options.host))) {
+    io.err(`arbiter: port ${options.port} on ${options.host} is already in use (another Arbiter?). Stop it or pass --port.\n`);
+    return 1;
+  }
+
   if (options.forceBuild || buildIsStale()) {
     io.out("Building Arbiter (next build)…\n");
     const build = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
@@ -89,6 +95,14 @@ export async function startServer(options: StartOptions): Promise<number> {
     }
   }
   return await new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 0)));
+}
+
+function portIsFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
 }
 
 async function waitForServer(url: string, child: ReturnType<typeof spawn>): Promise<boolean> {

@@ -214,10 +214,10 @@ export async function writeExport({
   const ext = options.fileFormat;
   const splitNames = prep.split ? ["train", ...prep.split.parts.map((p) => p.name)] : ["train"];
   const pathOf = (split: string): string => {
-    if ("dir" in target) return path.join(target.dir, `${split}.${ext}`);
+    if ("dir" in target) return path.join(/*turbopackIgnore: true*/ target.dir, `${split}.${ext}`);
     if (!prep.split) return target.out;
     const parsed = path.parse(target.out);
-    return path.join(parsed.dir, `${parsed.name}.${split}${parsed.ext || "." + ext}`);
+    return path.join(/*turbopackIgnore: true*/ parsed.dir, `${parsed.name}.${split}${parsed.ext || "." + ext}`);
   };
   if ("dir" in target) fs.mkdirSync(target.dir, { recursive: true });
   const columns = options.fileFormat === "csv" ? columnsOf(options.format) : undefined;
