@@ -20,7 +20,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -33,6 +32,7 @@ import type { Ctx } from "@/lib/services/context";
 import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
 import { createToken } from "@/lib/services/tokens";
+import { freePort } from "../helpers/net";
 
 const ROOT = path.resolve(__dirname, "../..");
 // Next must come from the same node_modules as React: the served folder's own.
@@ -62,16 +62,6 @@ interface Annotator {
   ctx: Ctx;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 /** Builds when the sources are newer than the build; returns the folder to serve from. */
 function build(): string {

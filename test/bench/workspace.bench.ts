@@ -15,7 +15,6 @@
 //     Node for another annotator on the same project.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -31,6 +30,7 @@ import { createProject } from "@/lib/services/projects";
 import { createToken } from "@/lib/services/tokens";
 import { createUser } from "@/lib/services/users";
 import { findChromium } from "../helpers/chromium";
+import { freePort } from "../helpers/net";
 
 const ROOT = path.resolve(__dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
@@ -39,16 +39,6 @@ const { values: opts } = parseArgs({ options: { judgments: { type: "string", def
 const N = Number(opts.judgments);
 const PASSWORD = "bench-password-123";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;

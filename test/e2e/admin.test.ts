@@ -3,20 +3,13 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
-import { api, serverInfo } from "../helpers/server";
+import { api, serverInfo, signIn } from "../helpers/server";
 
 const executable = chromiumOrSkip();
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(serverInfo().baseUrl + "/login");
-  await page.getByTestId("login-email").fill(email);
-  await page.getByTestId("login-password").fill(password);
-  await page.getByTestId("login-submit").click();
-  await page.getByTestId("who").waitFor();
-}
 
 describe.skipIf(!executable)("admin screens", () => {
   let browser: Browser;

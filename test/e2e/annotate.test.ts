@@ -1,23 +1,16 @@
 // The whole loop in Chromium: an annotator judges by keyboard only, the admin downloads the export.
 import fs from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Readable } from "node:stream";
 import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
-import { serverInfo, systemCtx } from "../helpers/server";
+import { serverInfo, systemCtx, signIn } from "../helpers/server";
 
 const executable = chromiumOrSkip();
 const SLUG = "e2e-keyboard";
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(serverInfo().baseUrl + "/login");
-  await page.getByTestId("login-email").fill(email);
-  await page.getByTestId("login-password").fill(password);
-  await page.getByTestId("login-password").press("Enter");
-  await page.getByTestId("who").waitFor();
-}
 
 describe.skipIf(!executable)("annotation in the browser", () => {
   let browser: Browser;

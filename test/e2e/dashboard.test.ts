@@ -3,24 +3,17 @@
 // breakdown picked from the metadata keys, and a table downloaded as CSV.
 import fs from "node:fs";
 import { Readable } from "node:stream";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProject } from "@/lib/services/projects";
 import { importItems } from "@/lib/services/importer";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
-import { serverInfo, systemCtx } from "../helpers/server";
+import { serverInfo, systemCtx, signIn } from "../helpers/server";
 
 const executable = chromiumOrSkip();
 const SLUG = "dashboard-e2e";
 const RATERS = ["ada", "bo", "cy"];
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(serverInfo().baseUrl + "/login");
-  await page.getByTestId("login-email").fill(email);
-  await page.getByTestId("login-password").fill(password);
-  await page.getByTestId("login-submit").click();
-  await page.getByTestId("who").waitFor();
-}
 
 describe.skipIf(!executable)("project dashboard", () => {
   let browser: Browser;

@@ -1,7 +1,7 @@
 // Quality control in Chromium: a manager decides a disputed item on the adjudication page and sends
 // another back; an admin pauses a project and adds a member on the project page.
 import { Readable } from "node:stream";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimNext } from "@/lib/services/assignment";
@@ -10,18 +10,11 @@ import { importItems } from "@/lib/services/importer";
 import { submitJudgment } from "@/lib/services/judgments";
 import { createProject } from "@/lib/services/projects";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
-import { serverInfo, systemCtx } from "../helpers/server";
+import { serverInfo, systemCtx, signIn } from "../helpers/server";
 
 const executable = chromiumOrSkip();
 const SLUG = "qc-e2e";
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(serverInfo().baseUrl + "/login");
-  await page.getByTestId("login-email").fill(email);
-  await page.getByTestId("login-password").fill(password);
-  await page.getByTestId("login-submit").click();
-  await page.getByTestId("who").waitFor();
-}
 
 describe.skipIf(!executable)("quality-control screens", () => {
   let browser: Browser;

@@ -3,27 +3,17 @@
 // role (each with an API token), and tears it all down afterwards.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { buildIsStale } from "@/lib/cli/start";
 import { createToken } from "@/lib/services/tokens";
 import { makeUser, tempDb } from "./db";
 import type { ServerInfo } from "./server";
+import { freePort } from "./net";
 
 const ROOT = path.resolve(__dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 let server: ChildProcess | undefined;
 

@@ -1,4 +1,5 @@
 // What the HTTP and browser tests get from the shared server, and helpers to call it.
+import type { Page } from "playwright-core";
 import { inject } from "vitest";
 import { openDatabase } from "@/db/client";
 import type { Ctx } from "@/lib/services/context";
@@ -62,4 +63,13 @@ export function api(path: string, init: RequestInit & { token?: string; cookie?:
   if (init.token) headers.set("authorization", `Bearer ${init.token}`);
   if (init.cookie) headers.set("cookie", init.cookie);
   return fetch(serverInfo().baseUrl + path, { ...init, headers });
+}
+
+/** Signs in through the login page, as a person would, and waits for the signed-in header. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto(serverInfo().baseUrl + "/login");
+  await page.getByTestId("login-email").fill(email);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("who").waitFor();
 }
