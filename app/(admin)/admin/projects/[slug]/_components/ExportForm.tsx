@@ -1,7 +1,8 @@
 "use client";
-// A GET form on the export route: the browser downloads the file with its session cookie (and shows
-// the download's progress). "Count rows" asks the same route for a dry run and shows what each rule
-// keeps and drops before anything is downloaded.
+// A GET form on the export route, with the session cookie. With JavaScript the download is read as a
+// stream so the page shows rows and bytes as they arrive (against the dry run's total when "Count
+// rows" ran first), then saved under the server's file name; without it the browser downloads directly.
+// "Count rows" asks the same route for a dry run and shows what each rule keeps and drops.
 import { useRef, useState } from "react";
 import { EXPORT_FORMATS } from "@/lib/formats/export";
 
@@ -23,12 +24,60 @@ export function ExportForm({ slug }: { slug: string }) {
   const [counts, setCounts] = useState<Counts | null>(null);
   const [error, setError] = useState<string>();
   const [counting, setCounting] = useState(false);
+  const [progress, setProgress] = useState<{ rows: number; bytes: number; done: boolean } | null>(null);
   const action = `/api/v1/projects/${encodeURIComponent(slug)}/export`;
+
+  function queryOf(target: HTMLFormElement): URLSearchParams {
+    const query = new URLSearchParams();
+    for (const [k, v] of new FormData(target)) if (typeof v === "string" && v !== "") query.set(k, v);
+    return query;
+  }
+
+  async function download(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (progress && !progress.done) return;
+    setError(undefined);
+    setProgress({ rows: 0, bytes: 0, done: false });
+    try {
+      const response = await fetch(`${action}?${queryOf(event.currentTarget)}`);
+      if (!response.ok || !response.body) {
+        const body = await response.json().catch(() => null);
+        setProgress(null);
+        return setError(body?.error?.message ?? `Export failed (${response.status}).`);
+      }
+      const reader = response.body.getReader();
+      const chunks: Uint8Array[] = [];
+      let rows = 0;
+      let bytes = 0;
+      let shown = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        bytes += value.byteLength;
+        for (let i = 0; i < value.length; i++) if (value[i] === 10) rows++;
+        if (performance.now() - shown > 100) {
+          shown = performance.now();
+          setProgress({ rows, bytes, done: false });
+        }
+      }
+      setProgress({ rows, bytes, done: true });
+      const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? `${slug}-export`;
+      const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: response.headers.get("content-type") ?? "application/octet-stream" }));
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = name;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (e) {
+      setProgress(null);
+      setError(`Export failed: ${(e as Error).message}`);
+    }
+  }
 
   async function dryRun() {
     if (!form.current) return;
-    const query = new URLSearchParams();
-    for (const [k, v] of new FormData(form.current)) if (typeof v === "string" && v !== "") query.set(k, v);
+    const query = queryOf(form.current);
     query.set("dry_run", "1");
     setCounting(true);
     setError(undefined);
@@ -47,7 +96,7 @@ export function ExportForm({ slug }: { slug: string }) {
   }
 
   return (
-    <form ref={form} method="get" action={action} aria-label="Export">
+    <form ref={form} method="get" action={action} aria-label="Export" onSubmit={download}>
       <div className="row">
         <div className="field">
           <label htmlFor="export-format">Format</label>
@@ -140,8 +189,11 @@ export function ExportForm({ slug }: { slug: string }) {
         <button type="button" onClick={dryRun} disabled={counting} data-testid="export-dry-run">
           {counting ? "Counting…" : "Count rows"}
         </button>
-        <button className="primary" type="submit" data-testid="export-download">Download</button>
+        <button className="primary" type="submit" disabled={!!progress && !progress.done} data-testid="export-download">
+          {progress && !progress.done ? "Exporting…" : "Download"}
+        </button>
       </div>
+      {progress && <ExportProgress progress={progress} total={counts?.rows} />}
       {error && <p className="error" role="alert" data-testid="export-error">{error}</p>}
       {counts && <CountsTable counts={counts} />}
     </form>
@@ -166,5 +218,22 @@ function CountsTable({ counts }: { counts: Counts }) {
         {counts.adjudicated_items > 0 && <tr><th scope="row">Decided by adjudication</th><td>{counts.adjudicated_items}</td></tr>}
       </tbody>
     </table>
+  );
+}
+
+function ExportProgress({ progress, total }: { progress: { rows: number; bytes: number; done: boolean }; total?: number }) {
+  const pct = total ? Math.min(100, Math.round((100 * progress.rows) / Math.max(total, 1))) : undefined;
+  return (
+    <div aria-live="polite" data-testid="export-progress">
+      <p className={progress.done ? "ok" : "muted"}>
+        {progress.done ? "Exported" : "Exporting…"} {progress.rows.toLocaleString()} line(s), {(progress.bytes / 1e6).toFixed(2)} MB
+        {pct !== undefined && !progress.done ? ` (${pct}% of ${total!.toLocaleString()} rows)` : ""}
+      </p>
+      {pct !== undefined && (
+        <div className="progress" role="progressbar" aria-label="Export progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress.done ? 100 : pct}>
+          <span style={{ width: `${progress.done ? 100 : pct}%` }} />
+        </div>
+      )}
+    </div>
   );
 }
