@@ -1,5 +1,5 @@
 // Who did what to what, and when: every import, export, user, token and judgment change.
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { users } from "./users";
 
 export const auditLog = sqliteTable(
@@ -14,5 +14,6 @@ export const auditLog = sqliteTable(
     detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("audit_log_target_idx").on(t.targetType, t.targetId)],
+  // No index on the target: the log is appended on every mutation (each judgment among them) and
+  // read rarely, by hand; an index would cost a page write per mutation to speed up those reads.
 );

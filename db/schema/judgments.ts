@@ -61,7 +61,6 @@ export const judgments = sqliteTable(
   },
   (t) => [
     uniqueIndex("judgments_item_user_idx").on(t.itemId, t.userId),
-    uniqueIndex("judgments_user_client_idx").on(t.userId, t.clientId),
     index("judgments_project_item_idx").on(t.projectId, t.itemId),
     // Counting one annotator's judgments in a project (quota, progress) on every claim.
     index("judgments_user_project_idx").on(t.userId, t.projectId),
