@@ -17,7 +17,7 @@
 //           database before each round, untimed; only the submits are timed)
 // and prints req/s (requests over the time spent on that kind) with p50 and p99 latency. Finally it compares the 201
 // answers with the judgment rows to count lost or duplicated judgments.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -32,7 +32,7 @@ import type { Ctx } from "@/lib/services/context";
 import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
 import { createToken } from "@/lib/services/tokens";
-import { freePort } from "../helpers/net";
+import { startNextServer } from "../helpers/next-server";
 
 const ROOT = path.resolve(__dirname, "../..");
 // Next must come from the same node_modules as React: the served folder's own.
@@ -121,32 +121,13 @@ async function generate(file: string): Promise<{ db: Db; annotators: Annotator[]
 }
 
 async function startServer(file: string, dir: string): Promise<{ baseUrl: string; server: ChildProcess; log: string }> {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const log = path.join(path.dirname(file), "server.log");
-  const fd = fs.openSync(log, "w");
-  const profile = opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts.profile)}`] : [];
-  const server = spawn(process.execPath, [...profile, nextBin(dir), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: dir,
-    stdio: ["ignore", fd, fd],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      ARBITER_DB: file,
-      ARBITER_BENCH: "1", NEXTAUTH_URL: baseUrl, NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0" },
+  const { baseUrl, server, logFile } = await startNextServer({
+    dir,
+    dbFile: file,
+    env: { ARBITER_BENCH: "1", NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0" },
+    nodeArgs: opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts.profile)}`] : [],
   });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`server exited:\n${fs.readFileSync(log, "utf8")}`);
-    try {
-      if ((await fetch(`${baseUrl}/api/health`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error("server did not start in 60 s");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { baseUrl, server, log };
+  return { baseUrl, server, log: logFile };
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });

@@ -13,7 +13,7 @@
 //     page) to the first animation frame after the next item's prompt is in the DOM. Baseline in the
 //     same run: the server floor, the same two requests (POST judgment, POST tasks/next) timed from
 //     Node for another annotator on the same project.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -30,7 +30,7 @@ import { createProject } from "@/lib/services/projects";
 import { createToken } from "@/lib/services/tokens";
 import { createUser } from "@/lib/services/users";
 import { findChromium } from "../helpers/chromium";
-import { freePort } from "../helpers/net";
+import { startNextServer } from "../helpers/next-server";
 
 const ROOT = path.resolve(__dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
@@ -64,26 +64,11 @@ async function generate(file: string) {
 }
 
 async function startServer(file: string): Promise<{ baseUrl: string; server: ChildProcess }> {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const log = path.join(path.dirname(file), "server.log");
-  const fd = fs.openSync(log, "w");
-  const server = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    stdio: ["ignore", fd, fd],
-    env: { ...process.env, NODE_ENV: "production", ARBITER_DB: file, ARBITER_BENCH: "1", NEXTAUTH_URL: baseUrl, NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0" },
+  const { baseUrl, server } = await startNextServer({
+    dir: ROOT,
+    dbFile: file,
+    env: { ARBITER_BENCH: "1", NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0" },
   });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`server exited:\n${fs.readFileSync(log, "utf8")}`);
-    try {
-      if ((await fetch(`${baseUrl}/api/health`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error("server did not start in 60 s");
-    await new Promise((r) => setTimeout(r, 200));
-  }
   return { baseUrl, server };
 }
 

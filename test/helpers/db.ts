@@ -11,6 +11,8 @@ import { importItems } from "@/lib/services/importer";
 import { createProject, type ProjectInput } from "@/lib/services/projects";
 import { createUser } from "@/lib/services/users";
 import type { ImportRecord } from "@/lib/formats/record";
+import { AppError } from "@/lib/services/errors";
+import { sql } from "drizzle-orm";
 
 export interface TempDb {
   db: Db;
@@ -70,4 +72,20 @@ export function jsonl(records: unknown[]): string {
 
 export async function importText(t: TempDb, slug: string, text: string, options: { skipInvalid?: boolean } = {}) {
   return importItems({ ctx: t.system, input: { slug, source: () => Readable.from([text]), ...options } });
+}
+
+/** Rows in a table of the test database. */
+export function countRows(t: TempDb, table: string): number {
+  return t.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)).n;
+}
+
+/** The AppError code a call throws, or undefined when it succeeds (other errors propagate). */
+export function errorCode(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppError) return e.code;
+    throw e;
+  }
+  return undefined;
 }

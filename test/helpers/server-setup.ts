@@ -1,7 +1,7 @@
 // vitest globalSetup for the HTTP and browser suites: builds Arbiter when the build is missing or
 // stale, starts the production server on a free port against a fresh database with one account per
 // role (each with an API token), and tears it all down afterwards.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -9,7 +9,7 @@ import { buildIsStale } from "@/lib/cli/start";
 import { createToken } from "@/lib/services/tokens";
 import { makeUser, tempDb } from "./db";
 import type { ServerInfo } from "./server";
-import { freePort } from "./net";
+import { startNextServer } from "./next-server";
 
 const ROOT = path.resolve(__dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
@@ -31,26 +31,13 @@ export default async function setup(project: TestProject) {
   }
   t.db.$client.close();
 
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const logFile = path.join(path.dirname(t.file), "server.log");
-  const log = fs.openSync(logFile, "w");
-  server = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    stdio: ["ignore", log, log],
-    env: { ...process.env, NODE_ENV: "production", ARBITER_DB: t.file, NEXTAUTH_URL: baseUrl, NEXTAUTH_SECRET: "test-secret-test-secret-test-secret-0123" },
+  const running = await startNextServer({
+    dir: ROOT,
+    dbFile: t.file,
+    env: { NEXTAUTH_SECRET: "test-secret-test-secret-test-secret-0123" },
   });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`server exited early:\n${fs.readFileSync(logFile, "utf8")}`);
-    try {
-      if ((await fetch(`${baseUrl}/api/health`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`server did not start in 60 s:\n${fs.readFileSync(logFile, "utf8")}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  server = running.server;
+  const { baseUrl, logFile } = running;
   const info: ServerInfo = { baseUrl, dbFile: t.file, users, logFile };
   project.provide("server", info);
 

@@ -6,7 +6,7 @@ import { submitJudgment } from "@/lib/services/judgments";
 import { adjudicationQueue, recordAdjudication, requeueItem } from "@/lib/services/adjudication";
 import { updateProject } from "@/lib/services/projects";
 import { AppError } from "@/lib/services/errors";
-import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb, errorCode } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -14,15 +14,6 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 function indexOf(task: Task): number {
   return Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${task.item.id}`).e.split("-")[1]);
@@ -90,10 +81,10 @@ describe("adjudication queue", () => {
 
   it("is for managers and admins only", async () => {
     const { p, annotators, itemId } = await judged();
-    expect(codeOf(() => adjudicationQueue({ ctx: annotators[0].ctx, input: { slug: p.slug } }))).toBe("forbidden");
-    expect(codeOf(() => recordAdjudication({ ctx: annotators[0].ctx, input: { itemId: itemId(1), choice: "A" } }))).toBe("forbidden");
-    expect(codeOf(() => requeueItem({ ctx: annotators[0].ctx, input: { itemId: itemId(1), extra: 1 } }))).toBe("forbidden");
-    expect(codeOf(() => adjudicationQueue({ ctx: makeUser(t, "admin").ctx, input: { slug: p.slug } }))).toBeUndefined();
+    expect(errorCode(() => adjudicationQueue({ ctx: annotators[0].ctx, input: { slug: p.slug } }))).toBe("forbidden");
+    expect(errorCode(() => recordAdjudication({ ctx: annotators[0].ctx, input: { itemId: itemId(1), choice: "A" } }))).toBe("forbidden");
+    expect(errorCode(() => requeueItem({ ctx: annotators[0].ctx, input: { itemId: itemId(1), extra: 1 } }))).toBe("forbidden");
+    expect(errorCode(() => adjudicationQueue({ ctx: makeUser(t, "admin").ctx, input: { slug: p.slug } }))).toBeUndefined();
   });
 });
 
@@ -124,7 +115,7 @@ describe("recording an adjudication", () => {
     } catch (e) {
       expect((e as AppError).message).toMatch(/^choice: must be one of A, B, tie, both_bad/);
     }
-    expect(codeOf(() => recordAdjudication({ ctx: manager.ctx, input: { itemId: 999_999, choice: "A" } }))).toBe("not_found");
+    expect(errorCode(() => recordAdjudication({ ctx: manager.ctx, input: { itemId: 999_999, choice: "A" } }))).toBe("not_found");
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from adjudications`).n).toBe(0);
   });
 });
@@ -143,6 +134,6 @@ describe("sending an item back", () => {
     // With the fourth vote (A) item 1 still has no strict majority (2 of 4): it stays in the queue.
     const queued = adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } }).items.find((i) => i.id === itemId(1))!;
     expect(queued).toMatchObject({ votes: { A: 2, B: 1, tie: 1 }, effective_overlap: 4 });
-    expect(codeOf(() => requeueItem({ ctx: manager.ctx, input: { itemId: itemId(1), extra: 0 } }))).toBe("bad_request");
+    expect(errorCode(() => requeueItem({ ctx: manager.ctx, input: { itemId: itemId(1), extra: 0 } }))).toBe("bad_request");
   });
 });

@@ -6,8 +6,7 @@ import { sql } from "drizzle-orm";
 import { claimNext, skipAssignment } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { openExport } from "@/lib/services/exporter";
-import { AppError } from "@/lib/services/errors";
-import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb, errorCode, countRows } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -15,19 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function count(table: string): number {
-  return t.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)).n;
-}
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe("leasing and judging", () => {
   it("serves an item with two slotted candidates and no model names", async () => {
@@ -51,7 +38,7 @@ describe("leasing and judging", () => {
     expect(created).toBe(true);
     const row = t.db.get<{ winner: string }>(sql`select c.content as winner from judgments j join candidates c on c.id = j.winner_candidate_id`);
     expect(row.winner).toBe(task.item.candidates[1].content);
-    expect(codeOf(() => submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: "A" } }))).toBe("conflict");
+    expect(errorCode(() => submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: "A" } }))).toBe("conflict");
   });
 
   it("treats a retry with the same client_id as the first judgment", async () => {
@@ -64,7 +51,7 @@ describe("leasing and judging", () => {
     const retry = submitJudgment({ ctx: a.ctx, input });
     expect(retry.created).toBe(false);
     expect(retry.judgment.id).toBe(first.judgment.id);
-    expect(count("judgments")).toBe(1);
+    expect(countRows(t, "judgments")).toBe(1);
   });
 
   it("does not let an annotator judge or skip another annotator's assignment", async () => {
@@ -73,9 +60,9 @@ describe("leasing and judging", () => {
     const a = makeUser(t, "annotator");
     const b = makeUser(t, "annotator");
     const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    expect(codeOf(() => submitJudgment({ ctx: b.ctx, input: { assignmentId: task.assignment.id, choice: "A" } }))).toBe("not_found");
-    expect(codeOf(() => skipAssignment({ ctx: b.ctx, input: { id: task.assignment.id } }))).toBe("not_found");
-    expect(count("judgments")).toBe(0);
+    expect(errorCode(() => submitJudgment({ ctx: b.ctx, input: { assignmentId: task.assignment.id, choice: "A" } }))).toBe("not_found");
+    expect(errorCode(() => skipAssignment({ ctx: b.ctx, input: { id: task.assignment.id } }))).toBe("not_found");
+    expect(countRows(t, "judgments")).toBe(0);
   });
 
   it("never serves more leases than the overlap, and frees an expired lease", async () => {
@@ -94,9 +81,9 @@ describe("leasing and judging", () => {
     expect(submitJudgment({ ctx: ctxs[0], input: { assignmentId: t1.assignment.id, choice: "A" } }).created).toBe(true);
     // Annotator 1 comes back late: the judgment plus annotator 2's live lease fill the overlap.
     const t2 = t.db.get<{ id: number }>(sql`select id from assignments where user_id = ${users[1].caller.userId}`);
-    expect(codeOf(() => submitJudgment({ ctx: ctxs[1], input: { assignmentId: t2.id, choice: "B" } }))).toBe("conflict");
+    expect(errorCode(() => submitJudgment({ ctx: ctxs[1], input: { assignmentId: t2.id, choice: "B" } }))).toBe("conflict");
     submitJudgment({ ctx: ctxs[2], input: { assignmentId: t3.assignment.id, choice: "A" } });
-    expect(count("judgments")).toBe(2);
+    expect(countRows(t, "judgments")).toBe(2);
   });
 
   it("never serves a skipped item to the annotator who skipped it", async () => {
@@ -130,13 +117,13 @@ describe("leasing and judging", () => {
     // Asking again with the same exclusion returns the prefetched lease, not a third item.
     expect(claimNext({ ctx: a.ctx, input: { slug: p.slug, exclude: [first.assignment.id] } })!.assignment.id).toBe(next.assignment.id);
     expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!.assignment.id).toBe(first.assignment.id);
-    expect(codeOf(() => claimNext({ ctx: a.ctx, input: { slug: p.slug, exclude: ["x" as unknown as number] } }))).toBe("bad_request");
+    expect(errorCode(() => claimNext({ ctx: a.ctx, input: { slug: p.slug, exclude: ["x" as unknown as number] } }))).toBe("bad_request");
   });
 
   it("refuses work to roles without the task scope", async () => {
     const p = makeProject(t);
     const m = makeUser(t, "manager");
-    expect(codeOf(() => claimNext({ ctx: m.ctx, input: { slug: p.slug } }))).toBe("forbidden");
+    expect(errorCode(() => claimNext({ ctx: m.ctx, input: { slug: p.slug } }))).toBe("forbidden");
   });
 });
 
@@ -171,7 +158,7 @@ describe("concurrent annotators", () => {
     const skippedThenJudged = t.db.all(sql`
       select a.id from assignments a join judgments j on j.item_id = a.item_id and j.user_id = a.user_id where a.status = 'skipped'`);
     expect(skippedThenJudged).toEqual([]);
-    expect(count("judgments")).toBe(total);
+    expect(countRows(t, "judgments")).toBe(total);
     // The counter the claim query relies on matches the rows.
     const drift = t.db.all(sql`select i.id from items i where i.judgment_count <> (select count(*) from judgments j where j.item_id = i.id)`);
     expect(drift).toEqual([]);
@@ -190,8 +177,8 @@ describe("import", () => {
     expect(summary.errors).toHaveLength(1);
     expect(summary.errors[0].line).toBe(2);
     expect(summary.errors[0].message + (summary.errors[0].field ?? "")).toMatch(/responses/);
-    expect(count("items")).toBe(0);
-    expect(count("candidates")).toBe(0);
+    expect(countRows(t, "items")).toBe(0);
+    expect(countRows(t, "candidates")).toBe(0);
   });
 
   it("imports the valid lines with skipInvalid and skips duplicates on a second import", async () => {
@@ -202,7 +189,7 @@ describe("import", () => {
     expect(first.errors[0].line).toBe(2);
     const again = await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(3), pairRecord(4)]));
     expect(again).toMatchObject({ inserted: 1, duplicates: 2 });
-    expect(count("items")).toBe(3);
+    expect(countRows(t, "items")).toBe(3);
   });
 
   it("accepts the response_a/response_b shorthand and records without ids (deduplicated by content)", async () => {
@@ -288,7 +275,7 @@ describe("trl-dpo export", () => {
     const p = makeProject(t);
     for (const role of ["annotator", "manager"] as const) {
       const u = makeUser(t, role);
-      expect(codeOf(() => openExport({ ctx: u.ctx, input: { slug: p.slug, format: "trl-dpo" } }))).toBe("forbidden");
+      expect(errorCode(() => openExport({ ctx: u.ctx, input: { slug: p.slug, format: "trl-dpo" } }))).toBe("forbidden");
     }
   });
 });

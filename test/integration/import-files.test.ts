@@ -13,7 +13,7 @@ import { parseFieldMap } from "@/lib/formats/import/normalize";
 import { main } from "@/lib/cli/main";
 import { dryRunExport, openExport } from "@/lib/services/exporter";
 import { importItems, type ImportProgress } from "@/lib/services/importer";
-import { importText, jsonl, makeProject, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { importText, jsonl, makeProject, pairRecord, tempDb, type TempDb, countRows } from "../helpers/db";
 
 const DATA = path.resolve(__dirname, "../../../shared/data");
 const HH = path.join(DATA, "hh-rlhf-harmless-base-test.jsonl.gz");
@@ -26,9 +26,6 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function count(table: string): number {
-  return t.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)).n;
-}
 
 describe("real files", () => {
   it("imports every row of the HH-RLHF harmless test set, once", async () => {
@@ -39,10 +36,10 @@ describe("real files", () => {
       input: { slug: p.slug, source: () => fs.createReadStream(HH), onProgress: (x) => progress.push(x) },
     });
     expect(summary).toMatchObject({ inserted: 2312, duplicates: 0, annotations: 0, error_count: 0, rejected: false });
-    expect(count("items")).toBe(2312);
-    expect(count("candidates")).toBe(4624);
+    expect(countRows(t, "items")).toBe(2312);
+    expect(countRows(t, "candidates")).toBe(4624);
     // The source's own label is kept as candidate metadata, never as a judgment.
-    expect(count("judgments")).toBe(0);
+    expect(countRows(t, "judgments")).toBe(0);
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from candidates where json_extract(metadata, '$.source_label') = 'chosen'`).n).toBe(2312);
     expect(progress.at(-1)).toMatchObject({ phase: "inserting", rows: 2312, total: 2312, bytes: fs.statSync(HH).size });
     expect(progress.some((x) => x.phase === "validating")).toBe(true);
@@ -55,7 +52,7 @@ describe("real files", () => {
     const p = makeProject(t);
     const summary = await importItems({ ctx: t.system, input: { slug: p.slug, source: () => fs.createReadStream(PANDALM), map: parseFieldMap(PANDALM_MAP) } });
     expect(summary).toMatchObject({ inserted: 999, annotations: 2997, error_count: 0 });
-    expect(count("judgments")).toBe(2997);
+    expect(countRows(t, "judgments")).toBe(2997);
     const externals = t.db.all<{ email: string; external: number; password_hash: string | null }>(sql`select email, external, password_hash from users where external = 1 order by email`);
     expect(externals).toEqual(["annotator1", "annotator2", "annotator3"].map((n) => ({ email: `${n}@external.invalid`, external: 1, password_hash: null })));
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from judgments where source = 'import' and json_extract(payload, '$.type') = 'pairwise'`).n).toBe(2997);
