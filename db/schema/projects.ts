@@ -56,6 +56,8 @@ export const items = sqliteTable(
     // stops at the first item with a free seat, so claiming costs the same on 100 or 100,000 items.
     index("items_claim_idx").on(t.projectId, t.priority, t.judgmentCount, sql`${sql.identifier("id")} desc`),
     index("items_project_extra_idx").on(t.projectId, t.extraOverlap),
+    // An import batch's items (batch priority, the admin items page's batch list); no hot path writes batch_id or priority.
+    index("items_batch_priority_idx").on(t.batchId, t.priority),
     index("items_project_gold_idx").on(t.projectId, t.id).where(sql`${t.gold} is not null`),
   ],
 );

@@ -12,7 +12,7 @@ import { importItems } from "@/lib/services/importer";
 import { dryRunExport, openExport, writeExport, type ExportInput } from "@/lib/services/exporter";
 import { createProject, projectProgress, updateProject, type ProjectSettingsInput } from "@/lib/services/projects";
 import { addMember, listMembers, removeMember } from "@/lib/services/members";
-import { listBatches, setBatchPriority, setItemGold, setItemPriority } from "@/lib/services/items";
+import { listBatches, setBatchPriority, updateItem } from "@/lib/services/items";
 import { createToken } from "@/lib/services/tokens";
 import { projectStats } from "@/lib/services/stats";
 import { statsSummary } from "./stats-summary";
@@ -277,9 +277,12 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         required(values, "id");
         if (values.priority === undefined && values.gold === undefined) throw new UsageError("item set needs --priority P and/or --gold CHOICE");
         const ctx = systemCtx(values.db);
-        const out: Record<string, unknown> = { item: Number(values.id) };
-        if (values.priority !== undefined) out.priority = setItemPriority({ ctx, input: { itemId: values.id!, priority: values.priority } }).priority;
-        if (values.gold !== undefined) out.gold = setItemGold({ ctx, input: { itemId: values.id!, choice: values.gold === "none" ? null : (values.gold as never) } }).gold;
+        // One call, so a bad --gold does not leave a new --priority behind.
+        const gold = values.gold === undefined ? undefined : values.gold === "none" ? null : (values.gold as never);
+        const item = updateItem({ ctx, input: { itemId: values.id!, priority: values.priority, gold } });
+        const out: Record<string, unknown> = { item: item.id };
+        if (values.priority !== undefined) out.priority = item.priority;
+        if (values.gold !== undefined) out.gold = item.gold ? { choice: item.gold } : null;
         print(`Updated item ${values.id}: ${Object.entries(out).slice(1).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(", ")}`, out);
         return 0;
       }

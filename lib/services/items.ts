@@ -1,32 +1,183 @@
-// Curating items after import: raising an item's or an import batch's priority, and setting or
-// clearing an item's gold answer (admins).
-import { and, desc, eq, sql } from "drizzle-orm";
+// Curating items after import (admins): listing a project's items with their models and progress,
+// raising an item's or an import batch's priority, and setting or clearing an item's gold answer.
+import { and, asc, desc, eq, inArray, isNotNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { CHOICES, importBatches, items, projects } from "@/db/schema";
+import { candidates, CHOICES, importBatches, items, projects } from "@/db/schema";
+import type { Choice, Prompt } from "@/lib/formats/record";
 import { audit } from "./audit";
-import { requireScope, type Ctx } from "./context";
+import { countRows, requireScope, type Ctx } from "./context";
 import { notFound, parseInput } from "./errors";
 
-const priority = z.coerce.number().int("must be a whole number").min(-1_000_000).max(1_000_000);
+// Numbers and numeric strings (forms, query strings, CLI flags) only: plain coercion would turn
+// "" and null into 0 and true into 1.
+const priority = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v),
+  z
+    .number({ message: "must be a whole number" })
+    .int("must be a whole number")
+    .min(-1_000_000, "must be at least -1000000")
+    .max(1_000_000, "must be at most 1000000"),
+);
+const itemId = z.coerce.number().int().positive();
+/** In candidate-position terms: A = the item's first candidate (the import record's first response). */
+const goldChoice = z.enum(CHOICES, { message: `must be one of ${CHOICES.join(", ")} (A = the item's first response)` });
 
-const itemPriorityInput = z.object({ itemId: z.coerce.number().int().positive(), priority });
+const itemInput = z
+  .strictObject({ itemId, priority: priority.optional(), gold: goldChoice.nullable().optional() })
+  .refine((d) => d.priority !== undefined || d.gold !== undefined, { message: "Nothing to change: give priority and/or gold." });
 const batchPriorityInput = z.object({ batchId: z.coerce.number().int().positive(), priority });
-const goldInput = z.object({
-  itemId: z.coerce.number().int().positive(),
-  /** In candidate-position terms (A = the item's first candidate); null clears the gold answer. */
-  choice: z.enum(CHOICES, { message: `must be one of ${CHOICES.join(", ")} (or none to clear)` }).nullable(),
+
+const ITEM_FILTERS = ["all", "gold", "priority"] as const;
+
+const listInput = z.object({
+  slug: z.string().trim().min(1),
+  /** Part of the external id or of the prompt text; a whole number also matches the item id. */
+  q: z.string().trim().max(200, "must be at most 200 characters").optional(),
+  filter: z.enum(ITEM_FILTERS, { message: `must be one of ${ITEM_FILTERS.join(", ")}` }).default("all"),
+  page: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000").default(1),
+  pageSize: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(50),
 });
 
-/** Sets an item's priority: higher is served first, whatever the project's order policy. */
-export function setItemPriority({ ctx, input }: { ctx: Ctx; input: z.input<typeof itemPriorityInput> }): { itemId: number; priority: number } {
+export interface ItemView {
+  id: number;
+  external_id: string;
+  prompt: Prompt;
+  /** Model name of each candidate in position order (A first); null where the import named none. */
+  models: (string | null)[];
+  /** Submitted judgments so far. */
+  judgments: number;
+  /** Judgments wanted: the project's overlap plus the item's extra overlap (gold items: once per annotator). */
+  wanted: number;
+  extra_overlap: number;
+  priority: number;
+  /** The known answer of a gold item, in candidate-position terms (A = the first candidate), or null. */
+  gold: Choice | null;
+  batch_id: number | null;
+}
+
+const ITEM_COLUMNS = {
+  id: items.id,
+  externalId: items.externalId,
+  prompt: items.prompt,
+  priority: items.priority,
+  gold: items.gold,
+  batchId: items.batchId,
+  extraOverlap: items.extraOverlap,
+  judgmentCount: items.judgmentCount,
+};
+type ItemRow = Pick<typeof items.$inferSelect, keyof typeof ITEM_COLUMNS>;
+
+/** A `like` pattern for "contains s", with `!` escaping the wildcards. */
+function containing(s: string): string {
+  return `%${s.replace(/[!%_]/g, "!$&")}%`;
+}
+
+export interface ItemPage {
+  /** Items that match the search and filter, on every page. */
+  total: number;
+  page: number;
+  page_size: number;
+  items: ItemView[];
+}
+
+/** A project's items in import (id) order, one page at a time, with the total that match. */
+export function listItems({ ctx, input }: { ctx: Ctx; input: z.input<typeof listInput> }): ItemPage {
   requireScope(ctx, "project:write");
-  const data = parseInput(itemPriorityInput, input);
-  return ctx.db.transaction((tx) => {
-    const res = tx.update(items).set({ priority: data.priority }).where(eq(items.id, data.itemId)).run();
+  const data = parseInput(listInput, input);
+  const project = ctx.db.select({ id: projects.id, overlap: projects.overlap }).from(projects).where(eq(projects.slug, data.slug)).get();
+  if (!project) throw notFound(`Project "${data.slug}"`);
+  const conditions: (SQL | undefined)[] = [eq(items.projectId, project.id)];
+  if (data.filter === "gold") conditions.push(isNotNull(items.gold));
+  if (data.filter === "priority") conditions.push(ne(items.priority, 0));
+  if (data.q) {
+    conditions.push(
+      or(
+        sql`${items.externalId} like ${containing(data.q)} escape '!'`,
+        // The prompt column holds JSON text, so look for the query as JSON writes it (quotes and
+        // newlines escaped); a raw sql parameter keeps drizzle from JSON-encoding the pattern itself.
+        sql`${items.prompt} like ${containing(JSON.stringify(data.q).slice(1, -1))} escape '!'`,
+        /^\d{1,15}$/.test(data.q) ? eq(items.id, Number(data.q)) : undefined,
+      ),
+    );
+  }
+  const where = and(...conditions);
+  const offset = (data.page - 1) * data.pageSize;
+  // The page's ids come from an index alone; only those rows are then read whole, so a deep page
+  // does not sort 100,000 prompts to skip most of them.
+  const pageIds = ctx.db.select({ id: items.id }).from(items).where(where).orderBy(asc(items.id)).limit(data.pageSize).offset(offset);
+  const rows = ctx.db.select(ITEM_COLUMNS).from(items).where(inArray(items.id, pageIds)).orderBy(asc(items.id)).all();
+  // A short page ends the list, so it gives the total without a second scan (a search reads every prompt).
+  const total = rows.length > 0 && rows.length < data.pageSize ? offset + rows.length : countRows(ctx.db, items, where);
+  return { total, page: data.page, page_size: data.pageSize, items: viewsOf(ctx, rows, project.overlap) };
+}
+
+/** One item as listItems shows it. */
+function itemView(ctx: Ctx, id: number): ItemView {
+  const row = ctx.db.select({ ...ITEM_COLUMNS, overlap: projects.overlap }).from(items).innerJoin(projects, eq(projects.id, items.projectId)).where(eq(items.id, id)).get();
+  if (!row) throw notFound(`Item ${id}`);
+  return viewsOf(ctx, [row], row.overlap)[0];
+}
+
+function viewsOf(ctx: Ctx, rows: ItemRow[], overlap: number): ItemView[] {
+  if (rows.length === 0) return [];
+  const models = new Map<number, (string | null)[]>();
+  const cands = ctx.db
+    .select({ itemId: candidates.itemId, model: candidates.model })
+    .from(candidates)
+    .where(inArray(candidates.itemId, rows.map((r) => r.id)))
+    .orderBy(asc(candidates.itemId), asc(candidates.position))
+    .all();
+  for (const c of cands) {
+    const list = models.get(c.itemId) ?? [];
+    list.push(c.model);
+    models.set(c.itemId, list);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    external_id: r.externalId,
+    prompt: r.prompt as Prompt,
+    models: models.get(r.id) ?? [],
+    judgments: r.judgmentCount,
+    wanted: overlap + r.extraOverlap,
+    extra_overlap: r.extraOverlap,
+    priority: r.priority,
+    gold: (r.gold?.choice as Choice | undefined) ?? null,
+    batch_id: r.batchId,
+  }));
+}
+
+/**
+ * Sets an item's priority and/or gold answer in one transaction: everything is checked before
+ * anything is written. Higher priority is served first, whatever the project's order policy; a gold
+ * answer (null clears it) makes the item a gold item, served at the project's gold rate.
+ */
+export function updateItem({ ctx, input }: { ctx: Ctx; input: z.input<typeof itemInput> }): ItemView {
+  requireScope(ctx, "project:write");
+  const data = parseInput(itemInput, input);
+  const gold = data.gold === undefined ? undefined : data.gold === null ? null : { choice: data.gold };
+  ctx.db.transaction((tx) => {
+    const res = tx.update(items).set({ priority: data.priority, gold }).where(eq(items.id, data.itemId)).run();
     if (!res.changes) throw notFound(`Item ${data.itemId}`);
-    audit(tx, ctx, { action: "item.priority", targetType: "item", targetId: data.itemId, detail: { priority: data.priority } });
-    return data;
+    if (data.priority !== undefined) {
+      audit(tx, ctx, { action: "item.priority", targetType: "item", targetId: data.itemId, detail: { priority: data.priority } });
+    }
+    if (gold !== undefined) {
+      audit(tx, ctx, { action: gold ? "item.gold.set" : "item.gold.unset", targetType: "item", targetId: data.itemId, detail: { gold } });
+    }
   });
+  return itemView(ctx, data.itemId);
+}
+
+/** Sets an item's priority: higher is served first, whatever the project's order policy. */
+export function setItemPriority({ ctx, input }: { ctx: Ctx; input: { itemId: number | string; priority: number | string } }): { itemId: number; priority: number } {
+  const item = updateItem({ ctx, input: { itemId: input.itemId, priority: input.priority } });
+  return { itemId: item.id, priority: item.priority };
+}
+
+/** Marks an item as a gold item with a known answer, or (choice null) makes it an ordinary item again. */
+export function setItemGold({ ctx, input }: { ctx: Ctx; input: { itemId: number | string; choice: Choice | null } }): { itemId: number; gold: { choice: string } | null } {
+  const item = updateItem({ ctx, input: { itemId: input.itemId, gold: input.choice } });
+  return { itemId: item.id, gold: item.gold ? { choice: item.gold } : null };
 }
 
 /** Sets the priority of every item of one import batch. */
@@ -56,30 +207,20 @@ export function listBatches({ ctx, input }: { ctx: Ctx; input: { slug: string } 
   requireScope(ctx, "project:read");
   const project = ctx.db.select({ id: projects.id }).from(projects).where(eq(projects.slug, input.slug)).get();
   if (!project) throw notFound(`Project "${input.slug}"`);
+  // Each batch's highest priority is one seek on the (batch_id, priority) index. The outer table is
+  // named in full: drizzle writes a single-table query's columns unqualified, and inside the
+  // subquery SQLite would read "id" as the items' own.
   return ctx.db
     .select({
       id: importBatches.id,
       source: importBatches.source,
       inserted: importBatches.inserted,
       createdAt: importBatches.createdAt,
-      priority: sql<number>`coalesce((select max(${items.priority}) from ${items} where ${items.batchId} = ${importBatches.id}), 0)`,
+      priority: sql<number>`coalesce((select max(i.priority) from items i where i.batch_id = "import_batches"."id"), 0)`,
     })
     .from(importBatches)
     .where(eq(importBatches.projectId, project.id))
     .orderBy(desc(importBatches.id))
     .all()
     .map((b) => ({ id: b.id, source: b.source, inserted: b.inserted, created_at: new Date(b.createdAt).toISOString(), priority: Number(b.priority) }));
-}
-
-/** Marks an item as a gold item with a known answer, or (choice null) makes it an ordinary item again. */
-export function setItemGold({ ctx, input }: { ctx: Ctx; input: z.input<typeof goldInput> }): { itemId: number; gold: { choice: string } | null } {
-  requireScope(ctx, "project:write");
-  const data = parseInput(goldInput, input);
-  const gold = data.choice ? { choice: data.choice } : null;
-  return ctx.db.transaction((tx) => {
-    const res = tx.update(items).set({ gold }).where(and(eq(items.id, data.itemId))).run();
-    if (!res.changes) throw notFound(`Item ${data.itemId}`);
-    audit(tx, ctx, { action: gold ? "item.gold.set" : "item.gold.unset", targetType: "item", targetId: data.itemId, detail: { gold } });
-    return { itemId: data.itemId, gold };
-  });
 }

@@ -1,12 +1,17 @@
 // The admin's screens in Chromium: create a project, upload items (a bad file, then a good one),
-// add a user who can then sign in, and create an API token that works against the API.
+// add a user who can then sign in, and create an API token that works against the API; then curate
+// items: an item's gold answer and priority, and a batch's priority.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
+import { sql } from "drizzle-orm";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importItems } from "@/lib/services/importer";
+import { createProject } from "@/lib/services/projects";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
-import { api, serverInfo, signIn } from "../helpers/server";
+import { api, serverInfo, signIn, systemCtx } from "../helpers/server";
 
 const executable = chromiumOrSkip();
 
@@ -75,5 +80,83 @@ describe.skipIf(!executable)("admin screens", () => {
     expect(await other.getByRole("link", { name: "Projects" }).count()).toBe(0);
     await other.goto(serverInfo().baseUrl + "/admin/users");
     expect(new URL(other.url()).pathname).not.toBe("/admin/users");
+  });
+
+  it("searches the items page, sets an item's gold answer and priority and a batch's priority, and keeps them", async () => {
+    const slug = "items-e2e";
+    const ctx = systemCtx();
+    createProject({ ctx, input: { slug, name: "Items E2E" } });
+    const records = Array.from({ length: 60 }, (_, i) =>
+      JSON.stringify({ id: `ie-${i}`, prompt: `Item prompt ${i}`, responses: [{ content: "x", model: "model-left" }, { content: "y", model: "model-right" }] }),
+    );
+    await importItems({ ctx, input: { slug, source: () => Readable.from([records.join("\n") + "\n"]), sourceName: "items-e2e.jsonl" } });
+    const id = ctx.db.get<{ id: number }>(sql`select i.id from items i join projects p on p.id = i.project_id where p.slug = ${slug} and i.external_id = 'ie-42'`).id;
+    const batchId = ctx.db.get<{ id: number }>(sql`select b.id from import_batches b join projects p on p.id = b.project_id where p.slug = ${slug}`).id;
+    ctx.db.$client.close();
+
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, serverInfo().users.admin.email, serverInfo().users.admin.password);
+    await page.goto(`${serverInfo().baseUrl}/admin/projects/${slug}`);
+    await page.getByTestId("items-link").click();
+    await page.waitForURL(/\/items$/);
+    expect(await page.getByTestId("items-total").innerText()).toMatch(/^60 item\(s\), 1–50 shown/);
+    expect(await page.getByTestId("items-page").innerText()).toBe("Page 1 of 2");
+    expect(await page.getByTestId("items-hint").innerText()).toMatch(/A is its first response/);
+
+    // Search from the keyboard: type, Enter.
+    await page.getByTestId("items-q").fill("prompt 42");
+    await page.getByTestId("items-q").press("Enter");
+    await page.waitForURL(/q=prompt\+42/);
+    await expect.poll(() => page.getByTestId("items-total").innerText()).toMatch(/^1 item/);
+    expect(await page.getByTestId(`item-${id}-external-id`).innerText()).toBe("ie-42");
+    expect(await page.getByTestId(`item-${id}-models`).innerText()).toMatch(/A: model-left\s+B: model-right/);
+    expect(await page.getByTestId(`item-${id}-judgments`).innerText()).toBe("0 / 3");
+
+    // Gold answer B and priority 9, submitted with Enter from the priority field.
+    await page.getByTestId(`item-${id}-gold`).selectOption("B");
+    await page.getByTestId(`item-${id}-priority`).fill("9");
+    await page.getByTestId(`item-${id}-priority`).press("Enter");
+    await expect.poll(() => page.getByTestId(`item-${id}-message`).textContent()).toBe(`Saved item ${id}: priority 9, gold B.`);
+    await expect.poll(() => page.getByTestId(`item-${id}-gold-value`).innerText()).toBe("B");
+    expect(await page.getByTestId(`item-${id}-priority-value`).innerText()).toBe("9");
+    // The form shows what was saved, so a second save does not undo the first.
+    expect(await page.getByTestId(`item-${id}-gold`).inputValue()).toBe("B");
+    expect(await page.getByTestId(`item-${id}-priority`).inputValue()).toBe("9");
+
+    // Out of range: the browser refuses it; a browser that does not check gets the server's message.
+    const priority = page.getByTestId(`item-${id}-priority`);
+    await priority.fill("1e9");
+    await page.getByTestId(`item-${id}-save`).click();
+    expect(await priority.evaluate((el: HTMLInputElement) => el.validity.rangeOverflow)).toBe(true);
+    await priority.evaluate((el: HTMLInputElement) => {
+      el.form!.noValidate = true;
+    });
+    await page.getByTestId(`item-${id}-save`).click();
+    await expect.poll(() => page.getByTestId(`item-${id}-priority-error`).textContent()).toBe("must be at most 1000000");
+    expect(await page.getByTestId(`item-${id}-message`).textContent()).toBe("Please fix the fields marked below.");
+    expect(await page.getByTestId(`item-${id}-gold`).inputValue()).toBe("B");
+
+    // After a reload the saved values are still there, and the gold filter finds the item.
+    await page.reload();
+    expect(await page.getByTestId(`item-${id}-priority-value`).innerText()).toBe("9");
+    expect(await page.getByTestId(`item-${id}-gold-value`).innerText()).toBe("B");
+    expect(await page.getByTestId(`item-${id}-priority`).inputValue()).toBe("9");
+    expect(await page.getByTestId(`item-${id}-gold`).inputValue()).toBe("B");
+    await page.getByTestId("items-q").fill("");
+    await page.getByTestId("items-filter").selectOption("gold");
+    await page.getByTestId("items-search").click();
+    await page.waitForURL(/filter=gold/);
+    await expect.poll(() => page.getByTestId("items-total").innerText()).toMatch(/^1 item/);
+    expect(await page.getByTestId(`item-${id}-row`).count()).toBe(1);
+
+    // The whole batch to priority 3 (replacing item 42's own 9).
+    expect(await page.getByTestId(`batch-${batchId}-row`).innerText()).toMatch(/items-e2e\.jsonl\s+60/);
+    expect(await page.getByTestId(`batch-${batchId}-priority-value`).innerText()).toBe("9");
+    await page.getByTestId(`batch-${batchId}-priority`).fill("3");
+    await page.getByTestId(`batch-${batchId}-save`).click();
+    await expect.poll(() => page.getByTestId(`batch-${batchId}-message`).textContent()).toBe(`Set priority 3 on the 60 item(s) of batch ${batchId}.`);
+    await page.reload();
+    expect(await page.getByTestId(`batch-${batchId}-priority-value`).innerText()).toBe("3");
+    expect(await page.getByTestId(`item-${id}-priority-value`).innerText()).toBe("3");
   });
 });

@@ -29,6 +29,8 @@ const routes: [string, string][] = [
   ["PUT", "/api/v1/judgments/1"],
   ["GET", `/api/v1/projects/${SLUG}/judgments/mine`],
   ["POST", `/api/v1/projects/${SLUG}/items`],
+  ["GET", `/api/v1/projects/${SLUG}/items`],
+  ["PATCH", "/api/v1/items/1"],
   ["GET", `/api/v1/projects/${SLUG}/export?format=trl-dpo`],
   ["GET", `/api/v1/projects/${SLUG}/adjudication`],
   ["POST", "/api/v1/items/1/adjudication"],
@@ -40,6 +42,8 @@ const routes: [string, string][] = [
 /** Routes an annotator's role may not call at all (manager- or admin-only). */
 const notForAnnotators: [string, string][] = [
   ["POST", `/api/v1/projects/${SLUG}/items`],
+  ["GET", `/api/v1/projects/${SLUG}/items`],
+  ["PATCH", "/api/v1/items/1"],
   ["GET", `/api/v1/projects/${SLUG}/export?format=trl-dpo`],
   ["GET", `/api/v1/projects/${SLUG}/adjudication`],
   ["POST", "/api/v1/items/1/adjudication"],
@@ -98,9 +102,11 @@ describe("roles", () => {
     await expectError(await api(`/api/v1/projects/${SLUG}/export?format=trl-dpo`, { token: annotator.token }), 403);
   });
 
-  it("a manager cannot import, export or take tasks", async () => {
+  it("a manager cannot import, export, curate items or take tasks", async () => {
     const { manager } = serverInfo().users;
     await expectError(await api(`/api/v1/projects/${SLUG}/items`, { method: "POST", token: manager.token, body }), 403);
+    await expectError(await api(`/api/v1/projects/${SLUG}/items`, { token: manager.token }), 403);
+    await expectError(await api("/api/v1/items/1", { method: "PATCH", token: manager.token, body: JSON.stringify({ priority: 1 }) }), 403);
     await expectError(await api(`/api/v1/projects/${SLUG}/export?format=trl-dpo`, { token: manager.token }), 403);
     await expectError(await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", token: manager.token }), 403);
   });

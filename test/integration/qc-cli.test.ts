@@ -81,7 +81,7 @@ describe("arbiter member, item and batch", () => {
     expect((await run("item", "set", "--id", String(id), "--gold", "none")).code).toBe(0);
     expect(t.db.get(sql`select gold from items where id = ${id}`)).toEqual({ gold: null });
     const bad = await run("item", "set", "--id", String(id), "--gold", "C");
-    expect(bad.err).toMatch(/choice: must be one of A, B, tie, both_bad/);
+    expect(bad.err).toMatch(/gold: must be one of A, B, tie, both_bad/);
     const batches = JSON.parse((await run("batch", "list", "--project", p.slug, "--json")).out).batches;
     expect(batches).toHaveLength(1);
     expect((await run("batch", "set", "--id", String(batches[0].id), "--priority", "3")).out).toMatch(/Set priority 3 on 2 item\(s\)/);

@@ -43,6 +43,9 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
         <p>
           <Link href={`/manage/${project.slug}/adjudication`} data-testid="adjudication-link">Adjudication queue and annotators&apos; gold accuracy</Link>
         </p>
+        <p>
+          <Link href={`/admin/projects/${project.slug}/items`} data-testid="items-link">Items: priority and gold answers</Link>
+        </p>
       </section>
       <section className="panel" aria-labelledby="members-heading">
         <h2 id="members-heading">Members</h2>

@@ -1,8 +1,10 @@
 "use server";
-// Server actions behind the project settings and members panels of the admin project page.
+// Server actions behind the admin project page (settings, members) and its items page (an item's
+// priority and gold answer, a batch's priority).
 import { revalidatePath } from "next/cache";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { AppError } from "@/lib/services/errors";
+import { setBatchPriority, updateItem } from "@/lib/services/items";
 import { addMember, removeMember } from "@/lib/services/members";
 import { updateProject } from "@/lib/services/projects";
 
@@ -62,6 +64,36 @@ export async function removeMemberAction(_prev: PanelState, formData: FormData):
   }
   revalidatePath(`/admin/projects/${slug}`);
   return { ok: true, message: `Removed ${email}.` };
+}
+
+export async function updateItemAction(_prev: PanelState, formData: FormData): Promise<PanelState> {
+  const caller = await requirePageCaller("project:write");
+  const slug = String(formData.get("slug") ?? "");
+  const gold = String(formData.get("gold") ?? "");
+  let saved: { id: number; priority: number; gold: string | null };
+  try {
+    saved = updateItem({
+      ctx: contextFor(caller),
+      input: { itemId: String(formData.get("itemId") ?? ""), priority: String(formData.get("priority") ?? ""), gold: gold === "none" ? null : (gold as never) },
+    });
+  } catch (err) {
+    return refusal(err);
+  }
+  revalidatePath(`/admin/projects/${slug}/items`);
+  return { ok: true, message: `Saved item ${saved.id}: priority ${saved.priority}, gold ${saved.gold ?? "none"}.` };
+}
+
+export async function setBatchPriorityAction(_prev: PanelState, formData: FormData): Promise<PanelState> {
+  const caller = await requirePageCaller("project:write");
+  const slug = String(formData.get("slug") ?? "");
+  let saved: { batchId: number; priority: number; items: number };
+  try {
+    saved = setBatchPriority({ ctx: contextFor(caller), input: { batchId: String(formData.get("batchId") ?? ""), priority: String(formData.get("priority") ?? "") } });
+  } catch (err) {
+    return refusal(err);
+  }
+  revalidatePath(`/admin/projects/${slug}/items`);
+  return { ok: true, message: `Set priority ${saved.priority} on the ${saved.items} item(s) of batch ${saved.batchId}.` };
 }
 
 /** A typed error as panel state: "field: message" parts go next to their field. */

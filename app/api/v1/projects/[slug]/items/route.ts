@@ -3,10 +3,20 @@ import { FieldMapError, parseFieldMap, type FieldMap } from "@/lib/formats/impor
 import { apiRoute, json } from "@/lib/http/respond";
 import { spoolBody } from "@/lib/http/upload";
 import { importItems, type ImportInput, type ImportProgress } from "@/lib/services/importer";
+import { listItems } from "@/lib/services/items";
 import { requireScope } from "@/lib/services/context";
 import { AppError, badRequest } from "@/lib/services/errors";
 
 const FORMATS = ["auto", "jsonl", "json", "csv"];
+
+// The project's items with their models, progress, priority and gold answer (admins), in import
+// order: `?q=` (external id, prompt text or item id), `?filter=all|gold|priority`, `?page=`, `?page_size=`.
+export const GET = apiRoute<{ slug: string }>(({ request, params, caller }) => {
+  const q = new URL(request.url).searchParams;
+  const get = (name: string) => q.get(name) || undefined;
+  const input = { slug: params.slug, q: get("q"), filter: get("filter") as never, page: get("page"), pageSize: get("page_size") };
+  return json(listItems({ ctx: contextFor(caller), input }));
+});
 
 // Body: JSONL, a JSON array or CSV (optionally gzipped) of import records. Query: `skip_invalid=1`
 // imports the valid rows of a file that has invalid ones (otherwise such a file is rejected whole,

@@ -1,0 +1,1 @@
+CREATE INDEX `items_batch_priority_idx` ON `items` (`batch_id`,`priority`);
