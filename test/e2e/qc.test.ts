@@ -75,8 +75,18 @@ describe.skipIf(!executable)("quality-control screens", () => {
     await expect.poll(() => page.getByTestId("settings-message").textContent()).toMatch(/go together/);
     await page.getByTestId("settings-min-gold").fill("");
     await page.getByTestId("settings-status").selectOption("paused");
+    await page.getByTestId("settings-order").selectOption("random");
     await page.getByTestId("settings-submit").click();
     await expect.poll(() => page.getByTestId("settings-message").textContent()).toMatch(/saved/);
+    // The form shows what was saved (a select's default is set once, so it is keyed by the value);
+    // a second save must not put the old values back.
+    expect(await page.getByTestId("settings-status").inputValue()).toBe("paused");
+    expect(await page.getByTestId("settings-order").inputValue()).toBe("random");
+    await page.getByTestId("settings-submit").click();
+    await expect.poll(() => page.getByTestId("settings-message").textContent()).toMatch(/saved/);
+    await page.reload();
+    expect(await page.getByTestId("settings-status").inputValue()).toBe("paused");
+    expect(await page.getByTestId("settings-order").inputValue()).toBe("random");
 
     await page.getByTestId("member-email").fill(annotator2.email);
     await page.getByTestId("member-add").click();

@@ -16,7 +16,7 @@ export function ProjectSettingsForm({ project }: { project: Settings }) {
       <input type="hidden" name="slug" value={project.slug} />
       <div className="row">
         <Field label="Status" id="settings-status" error={e.status}>
-          <select name="status" defaultValue={project.status} {...controlProps("settings-status", e.status)}>
+          <select name="status" key={project.status} defaultValue={project.status} {...controlProps("settings-status", e.status)}>
             <option value="draft">draft (hidden from annotators)</option>
             <option value="active">active</option>
             <option value="paused">paused (serves nothing)</option>
@@ -24,7 +24,7 @@ export function ProjectSettingsForm({ project }: { project: Settings }) {
           </select>
         </Field>
         <Field label="Order" id="settings-order" error={e.orderPolicy}>
-          <select name="orderPolicy" defaultValue={project.orderPolicy} {...controlProps("settings-order", e.orderPolicy)}>
+          <select name="orderPolicy" key={project.orderPolicy} defaultValue={project.orderPolicy} {...controlProps("settings-order", e.orderPolicy)}>
             <option value="finish_first">finish started items first</option>
             <option value="random">random</option>
             <option value="import">import order</option>
