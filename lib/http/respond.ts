@@ -38,6 +38,8 @@ export function apiRoute<P = Record<string, never>>(
 
 /** Reads a JSON body; an empty body is `{}`, a malformed one a 400. */
 export async function readJson(request: Request): Promise<unknown> {
+  // No body at all (e.g. a bare claim): skip reading the empty stream.
+  if (request.headers.get("content-length") === "0") return {};
   const text = await request.text();
   if (!text.trim()) return {};
   try {

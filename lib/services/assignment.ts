@@ -374,7 +374,7 @@ export function ownAssignment(tx: Pick<Tx, "select">, userId: number, id: number
  * Seats still free on an item for a caller: its effective overlap (project overlap + extra_overlap)
  * minus judgments and other people's live leases. Gold items are exempt from the overlap.
  */
-export function freeSeats(tx: Pick<Tx, "get">, itemId: number, overlap: number, userId: number, now: number): number {
+export function freeSeats(tx: unknown, itemId: number, overlap: number, userId: number, now: number): number {
   const row = stmt(
     connectionOf(tx),
     `select gold is not null as gold, ? + extra_overlap - judgment_count -
@@ -385,14 +385,38 @@ export function freeSeats(tx: Pick<Tx, "get">, itemId: number, overlap: number, 
   return row.gold ? Number.POSITIVE_INFINITY : row.free;
 }
 
-/** Whether the item is a gold item (the judgment service marks judgments of gold items). */
-export function isGoldItem(tx: Pick<Tx, "get">, itemId: number): boolean {
-  const row = stmt(connectionOf(tx), `select gold is not null as gold from items where id = ?`).get(itemId) as { gold: number } | undefined;
-  return !!row?.gold;
+/** What a judgment on an assignment needs, read in one statement. */
+export interface LeaseToJudge {
+  assignment: typeof assignments.$inferSelect;
+  project: Pick<Project, "slug" | "status" | "overlap" | "judgmentSchema">;
+  /** Whether the item is a gold item (its judgments are marked gold). */
+  gold: boolean;
+}
+
+const LEASE_TO_JUDGE_SQL = `select a.id, a.project_id as projectId, a.item_id as itemId, a.user_id as userId, a.status, a.slot_order as slotOrder,
+  a.leased_at as leasedAt, a.expires_at as expiresAt, a.skip_reason as skipReason, a.closed_at as closedAt,
+  p.slug, p.status as projectStatus, p.overlap, p.judgment_schema as judgmentSchema, i.gold is not null as gold
+  from assignments a join projects p on p.id = a.project_id join items i on i.id = a.item_id where a.id = ?`;
+
+/** The caller's assignment with its project's status, overlap and schema, and whether its item is gold; anyone else's is not found. */
+export function leaseToJudge(db: unknown, userId: number, id: number): LeaseToJudge {
+  const row = stmt(connectionOf(db), LEASE_TO_JUDGE_SQL).get(id) as Record<string, unknown> | undefined;
+  if (!row || row.userId !== userId) throw notFound(`Assignment ${id}`);
+  const { slug, projectStatus, overlap, judgmentSchema, gold, ...a } = row;
+  return {
+    assignment: { ...(a as Omit<typeof assignments.$inferSelect, "slotOrder">), slotOrder: JSON.parse(a.slotOrder as string) as number[] },
+    project: {
+      slug: slug as string,
+      status: projectStatus as Project["status"],
+      overlap: overlap as number,
+      judgmentSchema: judgmentSchema == null ? null : (JSON.parse(judgmentSchema as string) as Project["judgmentSchema"]),
+    },
+    gold: gold === 1,
+  };
 }
 
 /** Marks a lease submitted and counts the judgment on its item (the counter claiming relies on). */
-export function closeLease(tx: Pick<Tx, "run">, assignmentId: number, itemId: number, now: number): void {
+export function closeLease(tx: unknown, assignmentId: number, itemId: number, now: number): void {
   stmt(connectionOf(tx), `update assignments set status = 'submitted', closed_at = ? where id = ?`).run(now, assignmentId);
   stmt(connectionOf(tx), `update items set judgment_count = judgment_count + 1 where id = ?`).run(itemId);
 }

@@ -17,8 +17,8 @@ import {
 } from "@/lib/formats/judgment";
 import type { Prompt } from "@/lib/formats/record";
 import { audit } from "./audit";
-import { assertAcceptingJudgments, closeLease, freeSeats, isGoldItem, ownAssignment, projectOfAssignment } from "./assignment";
-import { findRow, insertRow } from "./statements";
+import { assertAcceptingJudgments, closeLease, freeSeats, leaseToJudge, ownAssignment, projectOfAssignment } from "./assignment";
+import { findRow, immediate, insertRow } from "./statements";
 import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
 import { badRequest, conflict, notFound, parseInput } from "./errors";
 import { getProject } from "./projects";
@@ -28,9 +28,9 @@ const envelope = z.object({
   duration_ms: z.number().int().min(0).max(7 * 24 * 3600 * 1000).optional(),
   client_id: z.string().min(1).max(200).optional(),
 });
+const assignmentRef = z.object({ assignment_id: z.coerce.number({ message: "required, the id of your assignment" }).int().positive() });
 
-export const judgmentInput = envelope.extend({ assignmentId: z.coerce.number().int().positive() }).passthrough();
-export type JudgmentInput = { assignmentId: number | string; duration_ms?: number; client_id?: string } & JudgmentPayload;
+export type JudgmentInput = { assignment_id: number | string; duration_ms?: number; client_id?: string } & JudgmentPayload;
 
 export interface JudgmentView {
   id: number;
@@ -85,7 +85,7 @@ function columnsFor(schema: ProjectJudgmentSchema | null, payload: unknown, slot
 
 function splitInput(input: unknown): { meta: z.output<typeof envelope>; payload: Record<string, unknown> } {
   if (!input || typeof input !== "object" || Array.isArray(input)) throw badRequest("The judgment must be a JSON object.");
-  const { duration_ms, client_id, assignmentId: _a, ...payload } = input as Record<string, unknown>;
+  const { duration_ms, client_id, assignment_id: _a, ...payload } = input as Record<string, unknown>;
   return { meta: parseInput(envelope, { duration_ms, client_id }), payload };
 }
 
@@ -93,46 +93,46 @@ function splitInput(input: unknown): { meta: z.output<typeof envelope>; payload:
 export function submitJudgment({ ctx, input }: { ctx: Ctx; input: JudgmentInput }): { judgment: JudgmentView; created: boolean } {
   const caller = requireCaller(ctx);
   requireScope(ctx, "task:work");
-  const { assignmentId } = parseInput(judgmentInput, input);
   const { meta, payload } = splitInput(input);
+  const { assignment_id } = parseInput(assignmentRef, { assignment_id: input.assignment_id });
+  return immediate(ctx.db, recordJudgment, ctx, caller.userId, assignment_id, meta, payload);
+}
+
+// The hot path of annotation (see test/bench/claim.bench.ts): one statement reads the lease, its
+// project and the item, then the insert and the lease's close, all on prepared statements. The
+// judgment row is its own record of who judged what and when, so no audit row is written for it
+// (changes and removals of judgments are audited).
+function recordJudgment(ctx: Ctx, userId: number, assignmentId: number, meta: z.output<typeof envelope>, payload: Record<string, unknown>) {
   const now = nowOf(ctx);
-  return ctx.db.transaction(
-    (tx) => {
-      // Prepared statements on this hot path (lib/services/statements.ts; see test/bench/claim.bench.ts).
-      const a = ownAssignment(tx, caller.userId, assignmentId);
-      if (a.status === "submitted") {
-        // A retry of the request that recorded it (same client_id) gets that judgment back; the
-        // (item, annotator) unique index finds it, so client_id needs no index of its own.
-        const earlier = meta.client_id ? findRow(tx, judgments, { itemId: a.itemId, userId: caller.userId }) : undefined;
-        if (earlier && earlier.clientId === meta.client_id) return { judgment: view(earlier), created: false };
-        throw conflict("This assignment already has a judgment.");
-      }
-      if (a.status === "skipped") throw conflict("This assignment was skipped.");
-      const project = projectOfAssignment(tx, a.projectId);
-      assertAcceptingJudgments(project);
-      const columns = columnsFor(project.judgmentSchema, payload, a.slotOrder);
-      if (a.expiresAt <= now && freeSeats(tx, a.itemId, project.overlap, caller.userId, now) <= 0) {
-        throw conflict("Your lease on this item expired and its place was taken by another annotator.");
-      }
-      const row = insertRow(tx, judgments, {
-          projectId: a.projectId,
-          itemId: a.itemId,
-          userId: caller.userId,
-          assignmentId: a.id,
-          ...columns,
-          slotOrder: a.slotOrder,
-          durationMs: meta.duration_ms ?? null,
-          clientId: meta.client_id ?? null,
-          source: "app",
-          gold: isGoldItem(tx, a.itemId),
-          createdAt: now,
-        });
-      closeLease(tx, a.id, a.itemId, now);
-      audit(tx, ctx, { action: "judgment.create", targetType: "judgment", targetId: row.id, detail: { item: a.itemId, type: columns.type } });
-      return { judgment: view(row), created: true };
-    },
-    { behavior: "immediate" },
-  );
+  const { assignment: a, project, gold } = leaseToJudge(ctx.db, userId, assignmentId);
+  if (a.status === "submitted") {
+    // A retry of the request that recorded it (same client_id) gets that judgment back; the
+    // (item, annotator) unique index finds it, so client_id needs no index of its own.
+    const earlier = meta.client_id ? findRow(ctx.db, judgments, { itemId: a.itemId, userId }) : undefined;
+    if (earlier && earlier.clientId === meta.client_id) return { judgment: view(earlier), created: false };
+    throw conflict("This assignment already has a judgment.");
+  }
+  if (a.status === "skipped") throw conflict("This assignment was skipped.");
+  assertAcceptingJudgments(project);
+  const columns = columnsFor(project.judgmentSchema, payload, a.slotOrder);
+  if (a.expiresAt <= now && freeSeats(ctx.db, a.itemId, project.overlap, userId, now) <= 0) {
+    throw conflict("Your lease on this item expired and its place was taken by another annotator.");
+  }
+  const row = insertRow(ctx.db, judgments, {
+    projectId: a.projectId,
+    itemId: a.itemId,
+    userId,
+    assignmentId: a.id,
+    ...columns,
+    slotOrder: a.slotOrder,
+    durationMs: meta.duration_ms ?? null,
+    clientId: meta.client_id ?? null,
+    source: "app",
+    gold,
+    createdAt: now,
+  });
+  closeLease(ctx.db, a.id, a.itemId, now);
+  return { judgment: view(row), created: true };
 }
 
 /**

@@ -25,6 +25,22 @@ export function prepared(db: unknown, text: string): Database.Statement {
   return s;
 }
 
+const transactions = new WeakMap<Database.Database, Map<(...args: never[]) => unknown, Database.Transaction>>();
+
+/**
+ * Runs `fn(...args)` in an immediate transaction on the connection behind `db` (a savepoint when one
+ * is already open), through a wrapper built once per connection and function. Cheaper than drizzle's
+ * transaction on the hot paths; `fn` reaches the database through `db` itself.
+ */
+export function immediate<A extends unknown[], R>(db: unknown, fn: (...args: A) => R, ...args: A): R {
+  const client = connectionOf(db);
+  let wrappers = transactions.get(client);
+  if (!wrappers) transactions.set(client, (wrappers = new Map()));
+  let t = wrappers.get(fn);
+  if (!t) wrappers.set(fn, (t = client.transaction(fn)));
+  return t.immediate(...args) as R;
+}
+
 /** A raw SQLite row (snake_case columns) as drizzle would return it. */
 export function rowOf<T extends Table>(table: T, raw: Record<string, unknown>): T["$inferSelect"] {
   const out: Record<string, unknown> = {};

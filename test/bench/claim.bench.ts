@@ -1,7 +1,7 @@
 // Benchmark: claim-next and submit-judgment over HTTP against the production server, compared with a
 // bare Next.js route handler that inserts one row into SQLite (app/api/bench/insert), in the same run.
 //
-//   npx tsx test/bench/claim.bench.ts [--items 20000] [--requests 2000] [--annotators 64] [--build-dir DIR]
+//   npx tsx test/bench/claim.bench.ts [--items 20000] [--requests 2000] [--annotators 64] [--build-dir DIR] [--kinds K,…] [--profile DIR]
 //
 // By default it re-runs itself under the shared build lock (/tmp/arbiter-build.lock) for its whole
 // run and builds the shared .next if it is stale. With --build-dir DIR it copies the sources to DIR
@@ -13,7 +13,7 @@
 //   bare    POST /api/bench/insert
 //   claim   POST /api/v1/projects/{slug}/tasks/next  (between rounds this process judges the open
 //           leases straight in the database, untimed, so every claim does a fresh pick)
-//   submit  POST /api/v1/assignments/{id}/judgment   (the leases are made by this process in the
+//   submit  POST /api/v1/judgments                   (the leases are made by this process in the
 //           database before each round, untimed; only the submits are timed)
 // and prints req/s (requests over the time spent on that kind) with p50 and p99 latency. Finally it compares the 201
 // answers with the judgment rows to count lost or duplicated judgments.
@@ -48,12 +48,15 @@ const { values: opts } = parseArgs({
     "build-dir": { type: "string" },
     // Write the server's CPU profile (.cpuprofile) to DIR, to see where its time goes.
     profile: { type: "string" },
+    // Only these kinds (comma-separated: bare,claim,submit), e.g. to profile one of them alone.
+    kinds: { type: "string", default: "bare,claim,submit" },
   },
 });
 const ITEMS = Number(opts.items);
 const REQUESTS = Number(opts.requests);
 const ANNOTATORS = Number(opts.annotators);
 const CONCURRENCY = [16, 32];
+const KINDS = new Set(opts.kinds.split(","));
 
 interface Annotator {
   id: number;
@@ -276,8 +279,8 @@ async function main() {
   };
   const submit = (queue: { id: number; a: Annotator }[]) => async () => {
     const { id: assignmentId, a } = queue.shift()!;
-    const body = JSON.stringify({ choice: choice(), client_id: `http-${a.id}-${assignmentId}` });
-    const r = await post(baseUrl, `/api/v1/assignments/${assignmentId}/judgment`, a.token, body);
+    const body = JSON.stringify({ assignment_id: assignmentId, choice: choice(), client_id: `http-${a.id}-${assignmentId}` });
+    const r = await post(baseUrl, "/api/v1/judgments", a.token, body);
     if (r.status === 201) created201++;
     else fail(`submit ${r.status}: ${r.body.slice(0, 120)}`);
     return r.ms;
@@ -288,11 +291,11 @@ async function main() {
   // requests of a kind over the time spent running that kind's rounds.
   const ROUND = annotators.length;
   const round = async (c: number, into: Record<"bare" | "claim" | "submit", Sample>) => {
-    await run(c, ROUND, bare, into.bare);
+    if (KINDS.has("bare")) await run(c, ROUND, bare, into.bare);
     turn = 0;
-    await run(c, ROUND, claim, into.claim);
+    if (KINDS.has("claim")) await run(c, ROUND, claim, into.claim);
     createdLocally += judgeOpenLeases.immediate(Date.now());
-    await run(c, ROUND, submit(leaseQueue(0, ROUND, ROUND)), into.submit);
+    if (KINDS.has("submit")) await run(c, ROUND, submit(leaseQueue(0, ROUND, ROUND)), into.submit);
   };
   const fresh = () => ({ bare: { latencies: [], seconds: 0 } as Sample, claim: { latencies: [], seconds: 0 } as Sample, submit: { latencies: [], seconds: 0 } as Sample });
   // Warm-up: the first requests compile and cache each route.
@@ -303,7 +306,9 @@ async function main() {
   for (const c of CONCURRENCY) {
     const samples = fresh();
     for (let r = 0; r < rounds; r++) await round(c, samples);
-    results.push(summary("bare insert", c, samples.bare), summary("claim-next", c, samples.claim), summary("submit-judgment", c, samples.submit));
+    if (KINDS.has("bare")) results.push(summary("bare insert", c, samples.bare));
+    if (KINDS.has("claim")) results.push(summary("claim-next", c, samples.claim));
+    if (KINDS.has("submit")) results.push(summary("submit-judgment", c, samples.submit));
   }
   const exited = new Promise((r) => server.once("exit", r));
   server.kill("SIGTERM");
@@ -313,9 +318,9 @@ async function main() {
   console.log(`\n${rounds * ROUND} requests per row, in rounds of ${ROUND}; ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ""}; Node ${process.version}`);
   console.log("route              conc   req/s    p50 ms   p99 ms   vs bare");
   for (const r of results) {
-    const base = results.find((b) => b.name === "bare insert" && b.concurrency === r.concurrency)!;
+    const base = results.find((b) => b.name === "bare insert" && b.concurrency === r.concurrency);
     console.log(
-      `${r.name.padEnd(18)} ${String(r.concurrency).padStart(4)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(8)}   ${((100 * r.rps) / base.rps).toFixed(0)}%`,
+      `${r.name.padEnd(18)} ${String(r.concurrency).padStart(4)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(8)}   ${base ? ((100 * r.rps) / base.rps).toFixed(0) + "%" : "-"}`,
     );
   }
 

@@ -154,7 +154,7 @@ async function serverFloor(baseUrl: string, token: string): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < N; i++) {
     const t0 = performance.now();
-    const res = await fetch(`${baseUrl}/api/v1/assignments/${task.assignment.id}/judgment`, { method: "POST", headers, body: JSON.stringify({ choice: "A", client_id: `floor-${i}` }) });
+    const res = await fetch(`${baseUrl}/api/v1/judgments`, { method: "POST", headers, body: JSON.stringify({ assignment_id: task.assignment.id, choice: "A", client_id: `floor-${i}` }) });
     if (!res.ok) throw new Error(`floor submit: ${res.status} ${await res.text()}`);
     task = await next();
     out.push(performance.now() - t0);

@@ -31,7 +31,7 @@ export async function run([file, userId, email, slug, skipEvery]: string[]) {
       skipped++;
       continue;
     }
-    retry(() => submitJudgment({ ctx, input: { assignmentId: task.assignment.id, choice, client_id: `${userId}-${task.assignment.id}` } }));
+    retry(() => submitJudgment({ ctx, input: { assignment_id: task.assignment.id, choice, client_id: `${userId}-${task.assignment.id}` } }));
     judged++;
   }
   db.$client.close();

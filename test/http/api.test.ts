@@ -23,7 +23,7 @@ beforeAll(() => {
 // Every /api/v1 route: a new route must be added here (the test below checks the list is complete).
 const routes: [string, string][] = [
   ["POST", `/api/v1/projects/${SLUG}/tasks/next`],
-  ["POST", "/api/v1/assignments/1/judgment"],
+  ["POST", "/api/v1/judgments"],
   ["POST", "/api/v1/assignments/1/skip"],
   ["POST", "/api/v1/assignments/1/undo"],
   ["PUT", "/api/v1/judgments/1"],
@@ -144,21 +144,21 @@ describe("the judging flow over HTTP", () => {
     expect(same.assignment.id).toBe(task.assignment.id);
 
     // Someone else cannot judge it.
-    const foreign = await api(`/api/v1/assignments/${task.assignment.id}/judgment`, {
+    const foreign = await api("/api/v1/judgments", {
       method: "POST",
       token: annotator2.token,
-      body: JSON.stringify({ choice: "A" }),
+      body: JSON.stringify({ assignment_id: task.assignment.id, choice: "A" }),
     });
     expect([403, 404]).toContain(foreign.status);
 
     // A bad payload is a 400 naming the field.
-    const invalid = await api(`/api/v1/assignments/${task.assignment.id}/judgment`, { method: "POST", cookie, body: JSON.stringify({ choice: "C" }) });
+    const invalid = await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: task.assignment.id, choice: "C" }) });
     await expectError(invalid, 400);
 
     const judgment = { choice: "A", rationale: "clearer", duration_ms: 1234, client_id: "http-1" };
-    const first = await api(`/api/v1/assignments/${task.assignment.id}/judgment`, { method: "POST", cookie, body: JSON.stringify(judgment) });
+    const first = await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: task.assignment.id, ...judgment }) });
     expect(first.status).toBe(201);
-    const retry = await api(`/api/v1/assignments/${task.assignment.id}/judgment`, { method: "POST", cookie, body: JSON.stringify(judgment) });
+    const retry = await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: task.assignment.id, ...judgment }) });
     expect(retry.status).toBe(200);
     expect((await retry.json()).judgment.id).toBe((await first.json()).judgment.id);
 
@@ -169,7 +169,7 @@ describe("the judging flow over HTTP", () => {
     const third = await (await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", cookie })).json();
     expect(third.item.id).not.toBe(second.item.id);
     expect(third.item.id).not.toBe(task.item.id);
-    expect((await api(`/api/v1/assignments/${third.assignment.id}/judgment`, { method: "POST", cookie, body: JSON.stringify({ choice: "B" }) })).status).toBe(201);
+    expect((await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: third.assignment.id, choice: "B" }) })).status).toBe(201);
     expect((await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", cookie })).status).toBe(204);
 
     // A second annotator agrees on the first item: it reaches a majority and is exported.
@@ -178,7 +178,7 @@ describe("the judging flow over HTTP", () => {
       if (res.status === 204) break;
       const t = await res.json();
       const choice = t.item.id === task.item.id ? t.item.candidates.find((c: { content: string }) => c.content === task.item.candidates[0].content).slot : "tie";
-      await api(`/api/v1/assignments/${t.assignment.id}/judgment`, { method: "POST", token: annotator2.token, body: JSON.stringify({ choice }) });
+      await api("/api/v1/judgments", { method: "POST", token: annotator2.token, body: JSON.stringify({ assignment_id: t.assignment.id, choice }) });
     }
     const exp = await api(`/api/v1/projects/${SLUG}/export?format=trl-dpo`, { token: admin.token });
     expect(exp.status).toBe(200);

@@ -36,17 +36,21 @@ describe("judgment routes", () => {
     const task = await (await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", token })).json();
     expect(task.schema).toMatchObject({ type: "ranking", flags: [{ key: "unsafe" }] });
     expect(task.item.candidates).toHaveLength(3);
-    const url = `/api/v1/assignments/${task.assignment.id}/judgment`;
+    const url = "/api/v1/judgments";
+    const submission = (body: object) => json({ assignment_id: task.assignment.id, ...body });
 
-    const missing = await api(url, { method: "POST", token, ...json({ ranking: [["A"], ["B"]] }) });
+    const missing = await api(url, { method: "POST", token, ...submission({ ranking: [["A"], ["B"]] }) });
     expect(missing.status).toBe(400);
     expect((await missing.json()).error).toEqual({ code: "bad_request", message: "ranking: slot C is missing" });
-    const twice = await api(url, { method: "POST", token, ...json({ ranking: [["A"], ["B"], ["B"], ["C"]] }) });
+    const twice = await api(url, { method: "POST", token, ...submission({ ranking: [["A"], ["B"], ["B"], ["C"]] }) });
     expect((await twice.json()).error.message).toBe("ranking: slot B appears twice");
-    const pairwise = await api(url, { method: "POST", token, ...json({ choice: "A" }) });
+    const pairwise = await api(url, { method: "POST", token, ...submission({ choice: "A" }) });
     expect((await pairwise.json()).error.message).toBe("choice: not used in a ranking project");
+    const noAssignment = await api(url, { method: "POST", token, ...json({ ranking: [["C"], ["A", "B"]] }) });
+    expect(noAssignment.status).toBe(400);
+    expect((await noAssignment.json()).error.message).toMatch(/^assignment_id: /);
 
-    const ok = await api(url, { method: "POST", token, ...json({ ranking: [["C"], ["A", "B"]], flags: { B: ["unsafe"] }, client_id: "http-rank-1" }) });
+    const ok = await api(url, { method: "POST", token, ...submission({ ranking: [["C"], ["A", "B"]], flags: { B: ["unsafe"] }, client_id: "http-rank-1" }) });
     expect(ok.status).toBe(201);
     const { judgment } = await ok.json();
     expect(judgment).toMatchObject({ type: "ranking", revision: 1, payload: { ranking: [["C"], ["A", "B"]], flags: { B: ["unsafe"] } } });

@@ -33,7 +33,7 @@ beforeAll(async () => {
     const task = claimNext({ ctx: actx, input: { slug: SLUG } })!;
     itemId = task.item.id;
     const slot = task.item.candidates.find((c) => c.content === (label === "A" ? "left answer" : "right answer"))!.slot;
-    submitJudgment({ ctx: actx, input: { assignmentId: task.assignment.id, choice: slot as "A", rationale: `${u.email} thinks ${label}` } });
+    submitJudgment({ ctx: actx, input: { assignment_id: task.assignment.id, choice: slot as "A", rationale: `${u.email} thinks ${label}` } });
   }
   ctx.db.$client.close();
 });

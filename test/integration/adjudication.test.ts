@@ -40,7 +40,7 @@ async function judged() {
   for (const [k, a] of annotators.entries()) {
     for (let task; (task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })); ) {
       const label = VOTES[indexOf(task)][k];
-      submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: slotFor(task, label) as "A", rationale: `because ${label} (${k})` } });
+      submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: slotFor(task, label) as "A", rationale: `because ${label} (${k})` } });
     }
   }
   const itemId = (i: number) => t.db.get<{ id: number }>(sql`select id from items where external_id = ${"item-" + i}`).id;
@@ -128,7 +128,7 @@ describe("sending an item back", () => {
     expect(requeueItem({ ctx: manager.ctx, input: { itemId: itemId(1), extra: 1 } })).toMatchObject({ extra_overlap: 1, effective_overlap: 4 });
     const task = claimNext({ ctx: fourth.ctx, input: { slug: p.slug } })!;
     expect(indexOf(task)).toBe(1);
-    submitJudgment({ ctx: fourth.ctx, input: { assignmentId: task.assignment.id, choice: slotFor(task, "A") as "A" } });
+    submitJudgment({ ctx: fourth.ctx, input: { assignment_id: task.assignment.id, choice: slotFor(task, "A") as "A" } });
     expect(claimNext({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } })).toBeNull();
     expect(t.db.get<{ n: number }>(sql`select judgment_count as n from items where id = ${itemId(1)}`).n).toBe(4);
     // With the fourth vote (A) item 1 still has no strict majority (2 of 4): it stays in the queue.

@@ -40,7 +40,7 @@ function slotOfFirst(task: Task): "A" | "B" {
 
 function claimAndJudge(ctx: Ctx, slug: string, choice: "A" | "B" | "tie" = "A"): Task | null {
   const task = claimNext({ ctx, input: { slug } });
-  if (task) submitJudgment({ ctx, input: { assignmentId: task.assignment.id, choice } });
+  if (task) submitJudgment({ ctx, input: { assignment_id: task.assignment.id, choice } });
   return task;
 }
 
@@ -173,13 +173,13 @@ describe("project status", () => {
     const a = makeUser(t, "annotator");
     const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused" } });
-    const refused = refusal(() => submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: "A" } }));
+    const refused = refusal(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } }));
     expect(refused).toMatchObject({ code: "conflict" });
     expect(refused!.message).toMatch(/paused/);
     expect(refusal(() => claimNext({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "project_not_active" });
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from judgments`).n).toBe(0);
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } });
-    expect(submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: "A" } }).created).toBe(true);
+    expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } }).created).toBe(true);
   });
 });
 
@@ -206,7 +206,7 @@ describe("gold items", () => {
         if (correct) right++;
         choice = correct ? slotOfFirst(task) : slotOfFirst(task) === "A" ? "B" : "A";
       }
-      submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice } });
+      submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice } });
     }
     expect(shapes.size).toBe(1);
     // Binomial(100, 0.25): mean 25, sd 4.3; these bounds are more than 3 sd away.
@@ -243,9 +243,9 @@ describe("gold items", () => {
       expect(isGold(task)).toBe(true);
       // Two wrong answers of three: 33%, below 80%.
       const choice = n === 0 ? slotOfFirst(task) : slotOfFirst(task) === "A" ? "B" : "A";
-      submitJudgment({ ctx: careless.ctx, input: { assignmentId: task.assignment.id, choice } });
+      submitJudgment({ ctx: careless.ctx, input: { assignment_id: task.assignment.id, choice } });
       const good = claimNext({ ctx: careful.ctx, input: { slug: p.slug } })!;
-      submitJudgment({ ctx: careful.ctx, input: { assignmentId: good.assignment.id, choice: slotOfFirst(good) } });
+      submitJudgment({ ctx: careful.ctx, input: { assignment_id: good.assignment.id, choice: slotOfFirst(good) } });
     }
     const refused = refusal(() => claimNext({ ctx: careless.ctx, input: { slug: p.slug } }));
     expect(refused).toMatchObject({ code: "forbidden", reason: "gold_accuracy" });

@@ -174,7 +174,7 @@ describe("export formats round trip", () => {
     await importText(t, p.slug, jsonl([{ id: "one", prompt: "q", responses: ["first", "second"] }]));
     const a = makeUser(t, "annotator");
     const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: "A", duration_ms: 1234 } });
+    submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A", duration_ms: 1234 } });
     const [row] = rows({ slug: p.slug, format: "raw" });
     const shownFirst = task.item.candidates[0].content;
     const ids = row.candidate_ids as number[];

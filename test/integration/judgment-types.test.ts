@@ -57,7 +57,7 @@ describe("storing each type", () => {
   it("stores a pairwise strength with its derived choice, winner, ratings and flags", async () => {
     const { a, task, slotOrder } = await setup({ strength: true, criteria, flags });
     const input: JudgmentInput = {
-      assignmentId: task.assignment.id,
+      assignment_id: task.assignment.id,
       strength: 2,
       ratings: { A: { helpfulness: 2 }, B: { helpfulness: 5 } },
       flags: { A: ["unsafe"] },
@@ -80,7 +80,7 @@ describe("storing each type", () => {
 
   it("stores a ranking of four in candidate terms, with no pairwise choice", async () => {
     const { a, task, slotOrder } = await setup({ type: "ranking" }, 4);
-    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ranking: [["D"], ["B", "A"], ["C"]] } });
+    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ranking: [["D"], ["B", "A"], ["C"]] } });
     const r = row(judgment.id);
     expect(r).toMatchObject({ type: "ranking", choice: null, winnerCandidateId: null });
     expect(r.payload!.ranking).toEqual([[slotOrder[3]], [slotOrder[1], slotOrder[0]], [slotOrder[2]]]);
@@ -88,11 +88,11 @@ describe("storing each type", () => {
 
   it("refuses a ranking that omits or repeats a response with a 400 naming the slot, and writes nothing", async () => {
     const { a, task } = await setup({ type: "ranking" }, 4);
-    expect(failure(() => submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ranking: [["A"], ["B"], ["C"]] } }))).toEqual({
+    expect(failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ranking: [["A"], ["B"], ["C"]] } }))).toEqual({
       code: "bad_request",
       message: "ranking: slot D is missing",
     });
-    expect(failure(() => submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ranking: [["A"], ["B"], ["C"], ["B"]] } })).message).toBe(
+    expect(failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ranking: [["A"], ["B"], ["C"], ["B"]] } })).message).toBe(
       "ranking: slot B appears twice",
     );
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from judgments`).n).toBe(0);
@@ -103,22 +103,22 @@ describe("storing each type", () => {
     const { a, task, slotOrder } = await setup({ type: "rating", criteria, rationale: "hidden" }, 3);
     const ratings = { A: { helpfulness: 1 }, B: { helpfulness: 5 }, C: { helpfulness: 3 } };
     expect(
-      failure(() => submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ratings, rationale: "why" } })).message,
+      failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ratings, rationale: "why" } })).message,
     ).toBe("rationale: this project does not collect a rationale");
-    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ratings } });
+    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ratings } });
     expect(row(judgment.id).payload!.ratings).toEqual({ [slotOrder[0]]: { helpfulness: 1 }, [slotOrder[1]]: { helpfulness: 5 }, [slotOrder[2]]: { helpfulness: 3 } });
   });
 
   it("stores a rewrite and a demonstration", async () => {
     const pw = await setup({});
-    const { judgment } = submitJudgment({ ctx: pw.a.ctx, input: { assignmentId: pw.task.assignment.id, choice: "both_bad", rewrite: "A better answer." } });
+    const { judgment } = submitJudgment({ ctx: pw.a.ctx, input: { assignment_id: pw.task.assignment.id, choice: "both_bad", rewrite: "A better answer." } });
     expect(row(judgment.id).payload).toMatchObject({ type: "pairwise", choice: "both_bad", winner: null, rewrite: "A better answer." });
 
     const demo = await setup({ type: "demonstration", rationale: "required" });
-    expect(failure(() => submitJudgment({ ctx: demo.a.ctx, input: { assignmentId: demo.task.assignment.id, demonstration: "Ideal." } })).message).toBe(
+    expect(failure(() => submitJudgment({ ctx: demo.a.ctx, input: { assignment_id: demo.task.assignment.id, demonstration: "Ideal." } })).message).toBe(
       "rationale: required in this project",
     );
-    const d = submitJudgment({ ctx: demo.a.ctx, input: { assignmentId: demo.task.assignment.id, demonstration: "Ideal.", rationale: "edited A" } });
+    const d = submitJudgment({ ctx: demo.a.ctx, input: { assignment_id: demo.task.assignment.id, demonstration: "Ideal.", rationale: "edited A" } });
     expect(row(d.judgment.id)).toMatchObject({ type: "demonstration", choice: null, rationale: "edited A", payload: { type: "demonstration", demonstration: "Ideal." } });
   });
 });
@@ -126,7 +126,7 @@ describe("storing each type", () => {
 describe("revising", () => {
   it("keeps the earlier version of each type and moves the winner", async () => {
     const { a, task, slotOrder } = await setup({ strength: true });
-    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, strength: -3, rationale: "A" } });
+    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, strength: -3, rationale: "A" } });
     const revised = reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, strength: 1, rationale: "on reflection B" } });
     expect(revised).toMatchObject({ revision: 2, choice: "B", payload: { strength: 1, choice: "B", rationale: "on reflection B" } });
     expect(revised.updated_at).not.toBeNull();
@@ -145,7 +145,7 @@ describe("revising", () => {
       [{ type: "demonstration" }, { demonstration: "one" }, { demonstration: "two" }, 2],
     ] as const) {
       const { a, task } = await setup(schema as never, k);
-      const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ...(first as object) } });
+      const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ...(first as object) } });
       expect(failure(() => reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, ranking: [["A"]], ratings: {}, demonstration: "" } as never })).code).toBe("bad_request");
       expect(row(judgment.id).revision).toBe(1);
       const revised = reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, ...(second as object) } });
@@ -157,7 +157,7 @@ describe("revising", () => {
 
   it("lets only the owner revise", async () => {
     const { a, task } = await setup({});
-    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: "A" } });
+    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } });
     const other = makeUser(t, "annotator");
     expect(failure(() => reviseJudgment({ ctx: other.ctx, input: { id: judgment.id, choice: "B" } })).code).toBe("not_found");
   });
@@ -172,7 +172,7 @@ describe("undoing", () => {
       [{ type: "demonstration" }, { demonstration: "ideal" }, 2],
     ] as const) {
       const { a, p, task } = await setup(schema as never, k);
-      const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ...(payload as object) } });
+      const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ...(payload as object) } });
       expect(undoJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id } })).toEqual({ undone: true, assignment_id: task.assignment.id });
       expect(t.db.select().from(judgments).where(eq(judgments.id, judgment.id)).get()).toBeUndefined();
       expect(t.db.select().from(items).where(eq(items.id, task.item.id)).get()!.judgmentCount).toBe(0);
@@ -181,15 +181,15 @@ describe("undoing", () => {
       expect(audit.n).toBe(1);
       // The same item comes back to the annotator, and can be judged again.
       expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!.assignment.id).toBe(task.assignment.id);
-      expect(submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ...(payload as object) } }).created).toBe(true);
+      expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ...(payload as object) } }).created).toBe(true);
     }
   });
 
   it("refuses to undo an older judgment, after the lease ran out, or someone else's", async () => {
     const { a, p, task } = await setup({}, 2, 3);
-    submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, choice: "A" } });
+    submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } });
     const second = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    submitJudgment({ ctx: a.ctx, input: { assignmentId: second.assignment.id, choice: "B" } });
+    submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, choice: "B" } });
     expect(failure(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id } })).message).toMatch(/Only your last judgment/);
     const other = makeUser(t, "annotator");
     expect(failure(() => undoJudgment({ ctx: other.ctx, input: { assignmentId: second.assignment.id } })).code).toBe("not_found");
@@ -202,12 +202,12 @@ describe("undoing", () => {
 describe("history", () => {
   it("lists only my judgments, newest first, in the slot terms I saw", async () => {
     const { a, p, task } = await setup({ type: "ranking" }, 3, 3);
-    submitJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id, ranking: [["C"], ["B"], ["A"]] } });
+    submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ranking: [["C"], ["B"], ["A"]] } });
     const second = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    submitJudgment({ ctx: a.ctx, input: { assignmentId: second.assignment.id, ranking: [["A", "B"], ["C"]] } });
+    submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, ranking: [["A", "B"], ["C"]] } });
     const other = makeUser(t, "annotator");
     const third = claimNext({ ctx: other.ctx, input: { slug: p.slug } })!;
-    submitJudgment({ ctx: other.ctx, input: { assignmentId: third.assignment.id, ranking: [["A"], ["B"], ["C"]] } });
+    submitJudgment({ ctx: other.ctx, input: { assignment_id: third.assignment.id, ranking: [["A"], ["B"], ["C"]] } });
 
     const h = myJudgments({ ctx: a.ctx, input: { slug: p.slug } });
     expect(h.total).toBe(2);

@@ -190,7 +190,7 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
   }, []);
 
   const send = useCallback(async (assignmentId: number, body: Record<string, unknown>) => {
-    await post(`/api/v1/assignments/${assignmentId}/judgment`, body);
+    await post("/api/v1/judgments", { ...body, assignment_id: assignmentId });
     localStorage.removeItem(draftKey(assignmentId));
     setJudged((j) => j + 1);
     setFailed((f) => f.filter((x) => x.assignmentId !== assignmentId));
