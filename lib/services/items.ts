@@ -35,7 +35,7 @@ const listInput = z.object({
   q: z.string().trim().max(200, "must be at most 200 characters").optional(),
   filter: z.enum(ITEM_FILTERS, { message: `must be one of ${ITEM_FILTERS.join(", ")}` }).default("all"),
   page: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000").default(1),
-  pageSize: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(50),
+  page_size: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(50),
 });
 
 export interface ItemView {
@@ -101,14 +101,14 @@ export function listItems({ ctx, input }: { ctx: Ctx; input: z.input<typeof list
     );
   }
   const where = and(...conditions);
-  const offset = (data.page - 1) * data.pageSize;
+  const offset = (data.page - 1) * data.page_size;
   // The page's ids come from an index alone; only those rows are then read whole, so a deep page
   // does not sort 100,000 prompts to skip most of them.
-  const pageIds = ctx.db.select({ id: items.id }).from(items).where(where).orderBy(asc(items.id)).limit(data.pageSize).offset(offset);
+  const pageIds = ctx.db.select({ id: items.id }).from(items).where(where).orderBy(asc(items.id)).limit(data.page_size).offset(offset);
   const rows = ctx.db.select(ITEM_COLUMNS).from(items).where(inArray(items.id, pageIds)).orderBy(asc(items.id)).all();
   // A short page ends the list, so it gives the total without a second scan (a search reads every prompt).
-  const total = rows.length > 0 && rows.length < data.pageSize ? offset + rows.length : countRows(ctx.db, items, where);
-  return { total, page: data.page, page_size: data.pageSize, items: viewsOf(ctx, rows, project.overlap) };
+  const total = rows.length > 0 && rows.length < data.page_size ? offset + rows.length : countRows(ctx.db, items, where);
+  return { total, page: data.page, page_size: data.page_size, items: viewsOf(ctx, rows, project.overlap) };
 }
 
 /** One item as listItems shows it. */

@@ -66,7 +66,7 @@ describe("GET /api/v1/projects/{slug}/items", () => {
   it("answers 400 naming the parameter, and 404 for an unknown project", async () => {
     const { admin } = serverInfo().users;
     await expectError(await api(`/api/v1/projects/${SLUG}/items?filter=silver`, { token: admin.token }), 400, /^filter: must be one of all, gold, priority/);
-    await expectError(await api(`/api/v1/projects/${SLUG}/items?page_size=1000`, { token: admin.token }), 400, /pageSize: must be at most 200/);
+    await expectError(await api(`/api/v1/projects/${SLUG}/items?page_size=1000`, { token: admin.token }), 400, /page_size: must be at most 200/);
     await expectError(await api(`/api/v1/projects/${SLUG}/items?page=abc`, { token: admin.token }), 400, /page: must be a whole number/);
     await expectError(await api(`/api/v1/projects/no-such-project/items`, { token: admin.token }), 404);
   });

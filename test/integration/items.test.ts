@@ -58,7 +58,7 @@ describe("listItems", () => {
     expect(last.items.map((i) => i.external_id).slice(-4)).toEqual(["item-119", "item-200", "item-201", "item-202"]);
     const beyond = listItems({ ctx: t.system, input: { slug, page: 9 } });
     expect(beyond).toMatchObject({ total: 123, items: [] });
-    expect(listItems({ ctx: t.system, input: { slug, page: 2, pageSize: 10 } }).items[0].id).toBe(ids["item-10"]);
+    expect(listItems({ ctx: t.system, input: { slug, page: 2, page_size: 10 } }).items[0].id).toBe(ids["item-10"]);
   });
 
   it("shows each item's models in position order, judgments against the wanted overlap, priority and gold", async () => {
@@ -68,7 +68,7 @@ describe("listItems", () => {
     expect(byExternal["item-201"]).toMatchObject({ id: ids["item-201"], judgments: 2, wanted: 3, gold: "tie", priority: 0, models: ["model-x", "model-y"] });
     expect(byExternal["item-202"]).toMatchObject({ priority: 4, gold: null, models: ["m-1", null, "m-3"] });
     expect(byExternal["item-200"].prompt).toEqual(conversation);
-    const first = listItems({ ctx: t.system, input: { slug, pageSize: 1 } }).items[0];
+    const first = listItems({ ctx: t.system, input: { slug, page_size: 1 } }).items[0];
     expect(first).toMatchObject({ external_id: "item-0", judgments: 0, wanted: 5, extra_overlap: 2, prompt: "Question number 0?" });
   });
 
@@ -84,7 +84,7 @@ describe("listItems", () => {
     expect(find(String(ids["item-7"]))).toContain("item-7");
     expect(find("no such text")).toEqual([]);
     expect(listItems({ ctx: t.system, input: { slug, q: "   " } }).total).toBe(123);
-    const paged = listItems({ ctx: t.system, input: { slug, q: "Question number 1", pageSize: 5, page: 2 } });
+    const paged = listItems({ ctx: t.system, input: { slug, q: "Question number 1", page_size: 5, page: 2 } });
     expect(paged.total).toBe(31); // 1, 10–19 and 100–119: all counted, not just the page
     expect(paged.items).toHaveLength(5);
   });
@@ -105,7 +105,7 @@ describe("listItems", () => {
     expect(list({ filter: "silver" })).toBe("bad_request: filter: must be one of all, gold, priority");
     expect(list({ page: 0 })).toBe("bad_request: page: must be at least 1");
     expect(list({ page: "abc" })).toBe("bad_request: page: must be a whole number");
-    expect(list({ pageSize: 500 })).toBe("bad_request: pageSize: must be at most 200");
+    expect(list({ page_size: 500 })).toBe("bad_request: page_size: must be at most 200");
     expect(list({ q: "x".repeat(201) })).toBe("bad_request: q: must be at most 200 characters");
     expect(message(() => listItems({ ctx: t.system, input: { slug: "missing" } }))).toMatch(/^not_found: Project "missing"/);
     for (const role of ["manager", "annotator"] as const) {

@@ -14,7 +14,7 @@ const FORMATS = ["auto", "jsonl", "json", "csv"];
 export const GET = apiRoute<{ slug: string }>(({ request, params, caller }) => {
   const q = new URL(request.url).searchParams;
   const get = (name: string) => q.get(name) || undefined;
-  const input = { slug: params.slug, q: get("q"), filter: get("filter") as never, page: get("page"), pageSize: get("page_size") };
+  const input = { slug: params.slug, q: get("q"), filter: get("filter") as never, page: get("page"), page_size: get("page_size") };
   return json(listItems({ ctx: contextFor(caller), input }));
 });
 
