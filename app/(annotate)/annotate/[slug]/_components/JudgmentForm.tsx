@@ -2,9 +2,12 @@
 // The judgment controls for every type (pairwise with strength, ranking, ratings, flags, rewrite,
 // demonstration, rationale) around the responses. Controlled: the caller owns the draft, so the
 // workspace and the history page's revise form share it. Keyboard handling is `judgmentKey`.
-import { memo, useState, type Dispatch, type SetStateAction } from "react";
+import { memo, useEffect, useRef, useState, type Dispatch, type ReactNode, type SetStateAction } from "react";
 import { choiceOfStrength, type Choice, type ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import {
+  currentScale,
+  digitValue,
+  moveScale,
   moveSlot,
   placeSlot,
   rewriteOpen,
@@ -73,6 +76,21 @@ export function judgmentKey(e: KeyboardEvent, schema: ProjectJudgmentSchema, dra
       return true;
     }
   }
+  if (schema.type === "rating") {
+    // Digits rate the outlined scale, which then moves on to the next unrated one; [ and ] move it.
+    const scale = currentScale(schema, draft, slotCount);
+    const value = scale ? digitValue(key, scale.criterion) : undefined;
+    if (scale && value !== undefined) {
+      e.preventDefault();
+      setDraft((d) => ({ ...d, ratings: setRating(d.ratings, scale.slot, scale.criterion.key, value), scale: undefined }));
+      return true;
+    }
+    if (key === "[" || key === "]") {
+      e.preventDefault();
+      setDraft((d) => ({ ...d, scale: moveScale(schema, d, slotCount, key === "[" ? -1 : 1) }));
+      return true;
+    }
+  }
   if (schema.type === "ranking") {
     if (/^[1-8]$/.test(key) && Number(key) <= slotCount) {
       e.preventDefault();
@@ -105,6 +123,10 @@ export function judgmentShortcuts(schema: ProjectJudgmentSchema, slotCount: numb
     rows.push(["1 … 7", `Preference: 1 = ${STRENGTH_LABELS[-3]}, 4 = ${STRENGTH_LABELS[0]}, 7 = ${STRENGTH_LABELS[3]}`]);
     if (schema.allow_both_bad) rows.push(["X", "Both bad"]);
   }
+  if (schema.type === "rating" && schema.criteria.length) {
+    rows.push(["0 … 9", "Rate the outlined scale (0 is 10 on a scale up to 10); the outline moves to the next unrated scale"]);
+    rows.push(["[ ]", "Outline the previous or next scale"]);
+  }
   if (schema.type === "ranking") {
     rows.push([`1 … ${slotCount}`, "Select response A, B, … (again to unselect)"]);
     rows.push(["↑ ↓ (or K J)", "Move the selected response up or down"]);
@@ -132,6 +154,7 @@ export function JudgmentForm({
   onSubmitKey: () => void;
 }) {
   const winner = schema.type === "pairwise" && (draft.choice === "A" || draft.choice === "B") ? draft.choice : null;
+  const scale = currentScale(schema, draft, candidates.length);
   const textKeys = (e: React.KeyboardEvent<HTMLElement>) => {
     if (e.key === "Escape") (e.target as HTMLElement).blur();
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
@@ -150,6 +173,7 @@ export function JudgmentForm({
             schema={schema}
             flags={draft.flags[c.slot]}
             ratings={draft.ratings[c.slot]}
+            currentCriterion={scale?.slot === c.slot ? scale.criterion.key : undefined}
             setDraft={setDraft}
           />
         ))}
@@ -209,6 +233,7 @@ const CandidatePanel = memo(function CandidatePanel({
   schema,
   flags,
   ratings,
+  currentCriterion,
   setDraft,
 }: {
   candidate: Candidate;
@@ -216,6 +241,8 @@ const CandidatePanel = memo(function CandidatePanel({
   schema: ProjectJudgmentSchema;
   flags?: string[];
   ratings?: Record<string, number>;
+  /** The criterion whose scale digit keys rate now (rating projects), when it is on this response. */
+  currentCriterion?: string;
   setDraft: SetDraft;
 }) {
   const long = candidate.content.length > LONG;
@@ -235,7 +262,7 @@ const CandidatePanel = memo(function CandidatePanel({
       {schema.criteria.length > 0 && (
         <div className="ws-ratings">
           {schema.criteria.map((c) => (
-            <div key={c.key} className="scale" role="radiogroup" aria-label={`${c.label} of response ${slot}`}>
+            <RatingScaleBox key={c.key} current={currentCriterion === c.key} label={`${c.label} of response ${slot}`} testid={`scale-${slot}-${c.key}`}>
               <span className="scale-label">{c.label}</span>
               <span className="end">{c.min_label ?? c.min}</span>
               {Array.from({ length: c.max - c.min + 1 }, (_, i) => c.min + i).map((v) => (
@@ -252,7 +279,7 @@ const CandidatePanel = memo(function CandidatePanel({
                 </button>
               ))}
               <span className="end">{c.max_label ?? c.max}</span>
-            </div>
+            </RatingScaleBox>
           ))}
         </div>
       )}
@@ -274,6 +301,19 @@ const CandidatePanel = memo(function CandidatePanel({
     </article>
   );
 });
+
+/** One rating scale; the one digit keys rate now is outlined and scrolled into view. */
+function RatingScaleBox({ current, label, testid, children }: { current: boolean; label: string; testid: string; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (current) ref.current?.scrollIntoView?.({ block: "nearest" });
+  }, [current]);
+  return (
+    <div ref={ref} className={`scale${current ? " current" : ""}`} role="radiogroup" aria-label={label} aria-current={current || undefined} data-testid={testid}>
+      {children}
+    </div>
+  );
+}
 
 function PairwiseControls({ schema, draft, setDraft }: { schema: ProjectJudgmentSchema; draft: Draft; setDraft: SetDraft }) {
   return (

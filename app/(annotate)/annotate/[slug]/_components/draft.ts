@@ -19,6 +19,8 @@ export interface Draft {
   /** The slot picked for keyboard moves. */
   selected?: string;
   ratings: Record<string, Record<string, number>>;
+  /** The rating scale the annotator moved to with [ and ] (an index into `ratingScales`); unset, digits rate the first unrated one. */
+  scale?: number;
   flags: Record<string, string[]>;
   rationale: string;
   rewrite: string;
@@ -126,6 +128,46 @@ export function toggleTie(ranking: string[][], slot: string): string[][] {
 export function toggleFlag(flags: Record<string, string[]>, slot: string, key: string): Record<string, string[]> {
   const now = flags[slot] ?? [];
   return { ...flags, [slot]: now.includes(key) ? now.filter((k) => k !== key) : [...now, key] };
+}
+
+/** One rating scale on screen: a criterion of one response. */
+export interface RatingScale {
+  slot: string;
+  criterion: ProjectJudgmentSchema["criteria"][number];
+}
+
+/** Every rating scale in keyboard order: response A's criteria, then B's, and so on. */
+export function ratingScales(schema: ProjectJudgmentSchema, slotCount: number): RatingScale[] {
+  return slotsOf(slotCount).flatMap((slot) => schema.criteria.map((criterion) => ({ slot, criterion })));
+}
+
+/**
+ * The scale a digit rates in a rating project: the one the annotator moved to, else the first one
+ * still without a rating; none once every scale is rated (Enter then submits).
+ */
+export function currentScale(schema: ProjectJudgmentSchema, draft: Draft, slotCount: number): RatingScale | undefined {
+  if (schema.type !== "rating") return undefined;
+  const scales = ratingScales(schema, slotCount);
+  if (draft.scale !== undefined) return scales[draft.scale];
+  return scales.find((s) => draft.ratings[s.slot]?.[s.criterion.key] === undefined);
+}
+
+/** The value a digit key gives on a scale: the digit itself when in range, 0 meaning 10 on a scale that has 10 but not 0. */
+export function digitValue(key: string, criterion: { min: number; max: number }): number | undefined {
+  if (!/^[0-9]$/.test(key)) return undefined;
+  const d = Number(key);
+  if (d >= criterion.min && d <= criterion.max) return d;
+  if (d === 0 && criterion.min > 0 && criterion.max >= 10 && criterion.min <= 10) return 10;
+  return undefined;
+}
+
+/** Moves the keyboard's scale by one (wrapping around), starting from the current one. */
+export function moveScale(schema: ProjectJudgmentSchema, draft: Draft, slotCount: number, dir: -1 | 1): number | undefined {
+  const scales = ratingScales(schema, slotCount);
+  if (!scales.length) return undefined;
+  const now = currentScale(schema, draft, slotCount);
+  const at = now ? scales.findIndex((s) => s.slot === now.slot && s.criterion.key === now.criterion.key) : dir > 0 ? -1 : 0;
+  return (at + dir + scales.length) % scales.length;
 }
 
 export function setRating(ratings: Draft["ratings"], slot: string, key: string, value: number): Draft["ratings"] {
