@@ -428,12 +428,23 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
           );
           return 0;
         }
+        if (input.fileFormat === "parquet" && process.stdout.isTTY) throw new UsageError("Parquet is binary: give --out FILE or redirect stdout");
         const exp = openExport({ ctx, input });
-        let rows = 0;
         asJson = false; // the rows themselves are the output
+        const drain = () => new Promise<void>((r) => process.stdout.once("drain", () => r()));
+        if ("chunks" in exp) {
+          let bytes = 0;
+          for (const chunk of exp.chunks) {
+            bytes += chunk.byteLength;
+            if (!process.stdout.write(chunk)) await drain();
+          }
+          io.err(`${bytes} byte(s)\n`);
+          return 0;
+        }
+        let rows = 0;
         for (const line of exp.lines) {
           rows++;
-          if (!process.stdout.write(line)) await new Promise<void>((r) => process.stdout.once("drain", () => r()));
+          if (!process.stdout.write(line)) await drain();
         }
         io.err(`${rows} line(s)\n`);
         return 0;

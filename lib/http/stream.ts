@@ -1,5 +1,5 @@
-// Turns a generator of text lines into a pull-based response body: memory stays flat because the
-// next lines are produced only when the client has taken the previous chunk.
+// Turns generators of text lines or bytes into pull-based response bodies: memory stays flat because
+// the next lines or bytes are produced only when the client has taken the previous chunk.
 const CHUNK_BYTES = 64 * 1024;
 
 export function streamLines(lines: Generator<string, void, undefined>): ReadableStream<Uint8Array> {
@@ -22,4 +22,47 @@ export function streamLines(lines: Generator<string, void, undefined>): Readable
       lines.return();
     },
   });
+}
+
+/** Small chunks (page headers, magic bytes) are joined up to 64 KiB; a large one is passed on as it is. */
+export function streamBytes(chunks: Generator<Uint8Array, void, undefined>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const parts: Uint8Array[] = [];
+      let size = 0;
+      for (;;) {
+        const next = chunks.next();
+        if (next.done) {
+          if (size) controller.enqueue(join(parts, size));
+          controller.close();
+          return;
+        }
+        if (next.value.byteLength >= CHUNK_BYTES) {
+          if (size) controller.enqueue(join(parts, size));
+          controller.enqueue(next.value);
+          return;
+        }
+        parts.push(next.value);
+        size += next.value.byteLength;
+        if (size >= CHUNK_BYTES) {
+          controller.enqueue(join(parts, size));
+          return;
+        }
+      }
+    },
+    cancel() {
+      chunks.return();
+    },
+  });
+}
+
+function join(parts: Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }

@@ -142,14 +142,29 @@ function hasMultiTurnPrompt(ctx: Ctx, projectId: number): boolean {
   );
 }
 
-export interface ExportStream {
+interface ExportHead {
   filename: string;
   contentType: string;
-  /** One line at a time; iterating to the end (or returning early) closes the connection. */
+}
+
+/** JSONL or CSV. Iterating to the end (or returning early) closes the connection. */
+export interface LinesExport extends ExportHead {
   lines: Generator<string, void, undefined>;
 }
 
-/** One stream of lines (JSONL or CSV): for HTTP and stdout. With a split, only `part` (default train). */
+/** Parquet: the file's bytes in order, "PAR1" first and the footer last. Closes like `lines`. */
+export interface ChunksExport extends ExportHead {
+  chunks: Generator<Uint8Array, void, undefined>;
+}
+
+export type ExportStream = LinesExport | ChunksExport;
+
+/**
+ * One stream for HTTP and stdout: lines of JSONL or CSV, or the bytes of a Parquet file. With a
+ * split, only `part` (default train).
+ */
+export function openExport(args: { ctx: Ctx; input: ExportInput & { fileFormat?: "jsonl" | "csv" } }): LinesExport;
+export function openExport(args: { ctx: Ctx; input: ExportInput }): ExportStream;
 export function openExport({ ctx, input }: { ctx: Ctx; input: ExportInput }): ExportStream {
   const prep = prepare(ctx, input, "export");
   const { options } = prep;
@@ -157,12 +172,15 @@ export function openExport({ ctx, input }: { ctx: Ctx; input: ExportInput }): Ex
   if (part && prep.split && part !== "train" && !prep.split.parts.some((p) => p.name === part)) {
     throw badRequest(`part: "${part}" is not one of the splits (train, ${prep.split.parts.map((p) => p.name).join(", ")})`);
   }
-  if (options.fileFormat === "parquet") throw badRequest("fileFormat: Parquet is written to files only (the CLI's --out or --hf-dataset); stream jsonl or csv");
-  const ext = options.fileFormat === "csv" ? "csv" : "jsonl";
+  const filename = `${prep.project.slug}-${options.format}${part ? `-${part}` : ""}.${options.fileFormat}`;
+  const rows = exportRows(prep, emptyCounts());
+  if (options.fileFormat === "parquet") {
+    return { filename, contentType: "application/vnd.apache.parquet", chunks: encodeParquet(rows, options, part) };
+  }
   return {
-    filename: `${prep.project.slug}-${options.format}${part ? `-${part}` : ""}.${ext}`,
+    filename,
     contentType: options.fileFormat === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
-    lines: encodeLines(exportRows(prep, emptyCounts()), options, part),
+    lines: encodeLines(rows, options, part),
   };
 }
 
@@ -173,6 +191,22 @@ function* encodeLines(rows: Generator<ExportRow>, options: ExportOptions, part: 
     if (part && split !== part) continue;
     yield columns ? csvRow(columns, row) : JSON.stringify(row) + "\n";
   }
+}
+
+/**
+ * The writer emits a row group's pages when it fills, so what is held at once is one row group: its
+ * rows, then its bytes, handed out page by page before the next row is read.
+ */
+function* encodeParquet(rows: Generator<ExportRow>, options: ExportOptions, part: string | undefined): Generator<Uint8Array, void, undefined> {
+  const pending: Uint8Array[] = [];
+  const writer = new ParquetWriter(parquetColumns(options.format, options.conversational)!, (chunk) => pending.push(chunk));
+  for (const { split, row } of rows) {
+    if (part && split !== part) continue;
+    writer.append(row);
+    while (pending.length) yield pending.shift()!;
+  }
+  writer.close();
+  while (pending.length) yield pending.shift()!;
 }
 
 function columnsOf(format: ExportFormat): readonly string[] {

@@ -1,15 +1,17 @@
 // Import and export over HTTP and in the admin screen: format/map query parameters, the streamed
 // import progress, export options as query parameters, the dry run, and the admin's import
-// progress and export counts in Chromium.
+// progress, export counts and Parquet download in Chromium (with and without JavaScript).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkTrlRow } from "@/lib/formats/export";
+import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
-import { api, serverInfo, systemCtx } from "../helpers/server";
+import { api, serverInfo, signIn, systemCtx } from "../helpers/server";
 
 const PANDALM = path.resolve(__dirname, "../../../shared/data/pandalm-testset-v1.json");
 const PANDALM_MAP = "prompt=instruction+input,responses=response1|response2,models=cmp_key,id=idx,annotations=annotator1|annotator2|annotator3,labels=0:tie|1:A|2:B";
@@ -106,5 +108,45 @@ describe.skipIf(!executable)("import progress and export counts in the admin scr
     await page.getByTestId("export-format").selectOption("trl-kto");
     await page.getByTestId("export-dry-run").click();
     await expect.poll(() => page.getByTestId("export-kept").textContent()).toBe("30000 item(s) → 60000 row(s)");
+  });
+
+  it("downloads Parquet, showing bytes received, with JavaScript and without", async () => {
+    const parquetSlug = "ui-parquet";
+    const ctx = systemCtx();
+    createProject({ ctx, input: { slug: parquetSlug, name: "UI Parquet" } });
+    const records = Array.from({ length: 40 }, (_, i) => ({ id: `p${i}`, prompt: `Question ${i}`, responses: [`yes ${i}`, `no ${i}`], annotations: [{ annotator: "vendor", choice: "A" }] }));
+    await importItems({ ctx, input: { slug: parquetSlug, source: () => Readable.from(records.map((r) => JSON.stringify(r) + "\n")) } });
+    ctx.db.$client.close();
+    const { parquetReadObjects } = await import("hyparquet");
+    const readBack = async (file: string) => {
+      const bytes = fs.readFileSync(file);
+      expect([bytes.subarray(0, 4).toString(), bytes.subarray(-4).toString()]).toEqual(["PAR1", "PAR1"]);
+      return (await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer })) as Record<string, unknown>[];
+    };
+    const expected = records.map((r) => ({ prompt: r.prompt, chosen: r.responses[0], rejected: r.responses[1] }));
+
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    const { admin } = serverInfo().users;
+    await signIn(page, admin.email, admin.password);
+    await page.goto(`${serverInfo().baseUrl}/admin/projects/${parquetSlug}`);
+    await page.getByTestId("export-file-format").selectOption("parquet");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-download").click()]);
+    expect(download.suggestedFilename()).toBe(`${parquetSlug}-trl-dpo.parquet`);
+    const size = fs.statSync((await download.path())!).size;
+    // A Parquet file has no lines: the page counts the bytes it received.
+    await expect.poll(() => page.getByTestId("export-progress").innerText()).toBe(`Exported ${size.toLocaleString("en-US")} bytes (${(size / 1e6).toFixed(2)} MB)`);
+    expect(await readBack((await download.path())!)).toEqual(expected);
+
+    // The plain form downloads directly, with the same session.
+    const noScript = await browser.newContext({ acceptDownloads: true, javaScriptEnabled: false, storageState: await context.storageState() });
+    await context.close();
+    const plain = await noScript.newPage();
+    await plain.goto(`${serverInfo().baseUrl}/admin/projects/${parquetSlug}`);
+    await plain.getByTestId("export-file-format").selectOption("parquet");
+    const [direct] = await Promise.all([plain.waitForEvent("download"), plain.getByTestId("export-download").click()]);
+    expect(direct.suggestedFilename()).toBe(`${parquetSlug}-trl-dpo.parquet`);
+    expect(await readBack((await direct.path())!)).toEqual(expected);
+    await noScript.close();
   });
 });

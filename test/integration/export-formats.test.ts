@@ -7,6 +7,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkTrlRow } from "@/lib/formats/export";
+import { parquetColumns } from "@/lib/formats/export/parquet";
 import { claimNext } from "@/lib/services/assignment";
 import { dryRunExport, openExport, writeExport, type ExportInput } from "@/lib/services/exporter";
 import { submitJudgment } from "@/lib/services/judgments";
@@ -18,9 +19,19 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function rows(input: Omit<ExportInput, "slug"> & { slug: string }): Record<string, unknown>[] {
+function rows(input: ExportInput & { fileFormat?: "jsonl" }): Record<string, unknown>[] {
   const exp = openExport({ ctx: t.system, input });
   return [...exp.lines].map((l) => JSON.parse(l));
+}
+
+/** The Parquet stream of an export, joined and read back by a full Parquet reader (hyparquet). */
+async function parquetExport(input: ExportInput): Promise<{ filename: string; contentType: string; file: Buffer; rows: Record<string, unknown>[] }> {
+  const exp = openExport({ ctx: t.system, input: { ...input, fileFormat: "parquet" } });
+  if (!("chunks" in exp)) throw new Error("a Parquet export streams bytes");
+  const file = Buffer.concat([...exp.chunks]);
+  const { parquetReadObjects } = await import("hyparquet");
+  const read = (await parquetReadObjects({ file: file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer })) as Record<string, unknown>[];
+  return { filename: exp.filename, contentType: exp.contentType, file, rows: read };
 }
 
 const ann = (annotator: string, payload: Record<string, unknown>) => ({ annotator, ...payload });
@@ -331,9 +342,95 @@ describe("gold, splits, dry runs and dataset folders", () => {
       await expect(writeExport({ ctx: t.system, input: { slug: p.slug, format: "openai-dpo", fileFormat: "parquet" }, target: { dir: pq } })).rejects.toThrow(
         /openai-dpo has no Parquet form/,
       );
-      expect(() => openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", fileFormat: "parquet" } })).toThrow(/files only/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("Parquet as a stream (HTTP, stdout)", () => {
+  it("trl-dpo, plain and conversational: the rows of the JSONL export, field by field", async () => {
+    const p = await setup();
+    const plain = await parquetExport({ slug: p.slug, format: "trl-dpo" });
+    expect(plain.filename).toBe(`${p.slug}-trl-dpo.parquet`);
+    expect(plain.contentType).toBe("application/vnd.apache.parquet");
+    expect([plain.file.subarray(0, 4).toString(), plain.file.subarray(-4).toString()]).toEqual(["PAR1", "PAR1"]);
+    expect(plain.rows).toEqual(rows({ slug: p.slug, format: "trl-dpo" }));
+    expect(plain.rows).toHaveLength(2);
+
+    const conv = await parquetExport({ slug: p.slug, format: "trl-dpo", conversational: true });
+    expect(conv.rows).toEqual(rows({ slug: p.slug, format: "trl-dpo", conversational: true }));
+    expect(conv.rows[0].prompt).toEqual([{ role: "user", content: "What is 2+2?" }]);
+  });
+
+  it("raw: every judgment, with numbers as int64 and ids, models and payloads as JSON text", async () => {
+    const p = await setup();
+    const columns = parquetColumns("raw", false)!;
+    const json = new Set(columns.filter((c) => c.type === "json").map((c) => c.name));
+    const int64 = new Set(columns.filter((c) => c.type === "int64").map((c) => c.name));
+    // Pseudonyms are new for every export; compare with the annotators shown.
+    const input = { slug: p.slug, format: "raw" as const, revealAnnotators: true };
+    const { rows: read } = await parquetExport(input);
+    const decoded = read.map((row) =>
+      Object.fromEntries(
+        Object.entries(row).map(([k, v]) => {
+          if (int64.has(k) && v !== null) expect(typeof v).toBe("bigint");
+          return [k, typeof v === "bigint" ? Number(v) : json.has(k) && typeof v === "string" ? JSON.parse(v) : v];
+        }),
+      ),
+    );
+    const want = rows(input);
+    expect(want).toHaveLength(12);
+    expect(decoded).toEqual(want);
+  });
+
+  it("carries one part of a split, the same rows as the JSONL part", async () => {
+    const p = makeProject(t);
+    await importText(
+      t,
+      p.slug,
+      jsonl(Array.from({ length: 200 }, (_, i) => ({ id: `i${i}`, prompt: `prompt ${i}`, responses: [`a${i}`, `b${i}`], annotations: [ann("x", { choice: "B" })] }))),
+    );
+    const input = { slug: p.slug, format: "trl-dpo" as const, split: "test=0.2", seed: 42 };
+    const test = await parquetExport({ ...input, part: "test" });
+    expect(test.filename).toBe(`${p.slug}-trl-dpo-test.parquet`);
+    expect(test.rows).toEqual(rows({ ...input, part: "test" }));
+    const train = await parquetExport(input);
+    expect(train.filename).toBe(`${p.slug}-trl-dpo-train.parquet`);
+    expect(train.rows).toEqual(rows({ ...input, part: "train" }));
+    expect(test.rows.length).toBeGreaterThan(10);
+    expect(train.rows.length + test.rows.length).toBe(200);
+    await expect(parquetExport({ ...input, part: "dev" })).rejects.toThrow(/part: "dev" is not one of the splits/);
+  });
+
+  it("writes a row group per 5,000 rows and hands it out a column at a time", async () => {
+    const p = makeProject(t);
+    const n = 11_000;
+    await importText(t, p.slug, jsonl(Array.from({ length: n }, (_, i) => ({ id: `i${i}`, prompt: `prompt ${i}`, responses: [`a${i}`, `b${i}`], annotations: [ann("x", { choice: "A" })] }))));
+    const exp = openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", fileFormat: "parquet" } });
+    if (!("chunks" in exp)) throw new Error("a Parquet export streams bytes");
+    const chunks = [...exp.chunks];
+    const file = Buffer.concat(chunks);
+    const { parquetMetadata, parquetReadObjects } = await import("hyparquet");
+    const ab = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
+    const groups = parquetMetadata(ab).row_groups;
+    expect(groups.map((g) => Number(g.num_rows))).toEqual([5000, 5000, 1000]);
+    // No chunk is more than one column of one row group.
+    const largestColumn = Math.max(...groups.flatMap((g) => g.columns.map((c) => Number(c.meta_data!.total_compressed_size))));
+    expect(Math.max(...chunks.map((c) => c.byteLength))).toBeLessThanOrEqual(largestColumn);
+    const read = (await parquetReadObjects({ file: ab })) as Record<string, unknown>[];
+    expect(read).toHaveLength(n);
+    expect(read[n - 1]).toEqual({ prompt: `prompt ${n - 1}`, chosen: `a${n - 1}`, rejected: `b${n - 1}` });
+  });
+
+  it("refuses Parquet for a format that has no Parquet columns, with a 400", async () => {
+    const p = await setup();
+    let error: unknown;
+    try {
+      openExport({ ctx: t.system, input: { slug: p.slug, format: "openai-dpo", fileFormat: "parquet" } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: "bad_request", status: 400, message: expect.stringMatching(/openai-dpo has no Parquet form/) });
   });
 });

@@ -1,12 +1,20 @@
 "use client";
 // A GET form on the export route, with the session cookie. With JavaScript the download is read as a
-// stream so the page shows rows and bytes as they arrive (against the dry run's total when "Count
-// rows" ran first), then saved under the server's file name; without it the browser downloads directly.
+// stream so the page shows lines and bytes as they arrive (only bytes for Parquet, which has no lines;
+// against the dry run's total when "Count rows" ran first), then saved under the server's file name;
+// without it the browser downloads directly.
 // "Count rows" asks the same route for a dry run and shows what each rule keeps and drops.
 import { useRef, useState } from "react";
 import { EXPORT_FORMATS } from "@/lib/formats/export";
 
 const FORMATS = [...Object.entries(EXPORT_FORMATS).map(([name, f]) => [name, f.description] as const), ["raw", "Every judgment with ids, display order, duration, annotator (pseudonymised) and flags"] as const];
+
+/** Lines are counted for JSONL and CSV; a Parquet file has none (`lines` is undefined). */
+interface Progress {
+  lines?: number;
+  bytes: number;
+  done: boolean;
+}
 
 interface Counts {
   items: number;
@@ -24,7 +32,7 @@ export function ExportForm({ slug }: { slug: string }) {
   const [counts, setCounts] = useState<Counts | null>(null);
   const [error, setError] = useState<string>();
   const [counting, setCounting] = useState(false);
-  const [progress, setProgress] = useState<{ rows: number; bytes: number; done: boolean } | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
   const action = `/api/v1/projects/${encodeURIComponent(slug)}/export`;
 
   function queryOf(target: HTMLFormElement): URLSearchParams {
@@ -37,9 +45,11 @@ export function ExportForm({ slug }: { slug: string }) {
     event.preventDefault();
     if (progress && !progress.done) return;
     setError(undefined);
-    setProgress({ rows: 0, bytes: 0, done: false });
+    const query = queryOf(event.currentTarget);
+    const countLines = query.get("file_format") !== "parquet";
+    setProgress({ lines: countLines ? 0 : undefined, bytes: 0, done: false });
     try {
-      const response = await fetch(`${action}?${queryOf(event.currentTarget)}`);
+      const response = await fetch(`${action}?${query}`);
       if (!response.ok || !response.body) {
         const body = await response.json().catch(() => null);
         setProgress(null);
@@ -47,7 +57,7 @@ export function ExportForm({ slug }: { slug: string }) {
       }
       const reader = response.body.getReader();
       const chunks: Uint8Array[] = [];
-      let rows = 0;
+      let lines = 0;
       let bytes = 0;
       let shown = 0;
       for (;;) {
@@ -55,13 +65,13 @@ export function ExportForm({ slug }: { slug: string }) {
         if (done) break;
         chunks.push(value);
         bytes += value.byteLength;
-        for (let i = 0; i < value.length; i++) if (value[i] === 10) rows++;
+        if (countLines) for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
         if (performance.now() - shown > 100) {
           shown = performance.now();
-          setProgress({ rows, bytes, done: false });
+          setProgress({ lines: countLines ? lines : undefined, bytes, done: false });
         }
       }
-      setProgress({ rows, bytes, done: true });
+      setProgress({ lines: countLines ? lines : undefined, bytes, done: true });
       const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? `${slug}-export`;
       const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: response.headers.get("content-type") ?? "application/octet-stream" }));
       const link = document.createElement("a");
@@ -113,6 +123,7 @@ export function ExportForm({ slug }: { slug: string }) {
           <select id="export-file-format" name="file_format" defaultValue="jsonl" data-testid="export-file-format">
             <option value="jsonl">JSONL</option>
             <option value="csv">CSV</option>
+            <option value="parquet">Parquet</option>
           </select>
         </div>
         <div className="field">
@@ -221,12 +232,15 @@ function CountsTable({ counts }: { counts: Counts }) {
   );
 }
 
-function ExportProgress({ progress, total }: { progress: { rows: number; bytes: number; done: boolean }; total?: number }) {
-  const pct = total ? Math.min(100, Math.round((100 * progress.rows) / Math.max(total, 1))) : undefined;
+function ExportProgress({ progress, total }: { progress: Progress; total?: number }) {
+  const pct = total && progress.lines !== undefined ? Math.min(100, Math.round((100 * progress.lines) / Math.max(total, 1))) : undefined;
   return (
     <div aria-live="polite" data-testid="export-progress">
       <p className={progress.done ? "ok" : "muted"}>
-        {progress.done ? "Exported" : "Exporting…"} {progress.rows.toLocaleString()} line(s), {(progress.bytes / 1e6).toFixed(2)} MB
+        {progress.done ? "Exported" : "Exporting…"}{" "}
+        {progress.lines !== undefined
+          ? `${progress.lines.toLocaleString()} line(s), ${(progress.bytes / 1e6).toFixed(2)} MB`
+          : `${progress.bytes.toLocaleString()} bytes (${(progress.bytes / 1e6).toFixed(2)} MB)`}
         {pct !== undefined && !progress.done ? ` (${pct}% of ${total!.toLocaleString()} rows)` : ""}
       </p>
       {pct !== undefined && (

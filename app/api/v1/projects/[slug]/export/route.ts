@@ -1,6 +1,6 @@
 import { contextFor } from "@/lib/auth/session";
 import { apiRoute, json } from "@/lib/http/respond";
-import { streamLines } from "@/lib/http/stream";
+import { streamBytes, streamLines } from "@/lib/http/stream";
 import { dryRunExport, openExport, type ExportInput } from "@/lib/services/exporter";
 
 // Query parameters mirror the CLI flags in snake_case (format, file_format, policy, min_votes, …);
@@ -30,7 +30,7 @@ export const GET = apiRoute<{ slug: string }>(({ request, params, caller }) => {
   const ctx = contextFor(caller);
   if (["1", "true", "on"].includes(q.get("dry_run") ?? "")) return json(dryRunExport({ ctx, input }));
   const exp = openExport({ ctx, input });
-  return new Response(streamLines(exp.lines), {
+  return new Response("lines" in exp ? streamLines(exp.lines) : streamBytes(exp.chunks), {
     headers: { "content-type": exp.contentType, "content-disposition": `attachment; filename="${exp.filename}"` },
   });
 });
