@@ -50,6 +50,16 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     await seed(ctx, "ws-math", {}, [
       { prompt: "Energy?", responses: ["It is $$E = mc^2$$ and a coffee costs $5 or $10.", "```python\nprint('hi')\n```"] },
     ]);
+    await seed(ctx, "ws-latex", {}, [
+      {
+        prompt: "Pythagoras?",
+        responses: [
+          "By Pythagoras \\( a^2 + b^2 = c^2 \\), and the area is\n\n\\[ \\int_0^1 x\\,dx \\]\n\nwhich costs $5. Write `\\(x\\)` for inline math.\n\n" +
+            "\\[ \\href{javascript:alert(1)}{x} \\]\n\n\\( <script>alert(2)</script> \\)",
+          "Plain right answer",
+        ],
+      },
+    ]);
     await seed(ctx, "ws-prefetch", {}, [1, 2, 3].map((i) => ({ prompt: `Prefetch prompt ${i}`, responses: [`p${i}a`, `p${i}b`] })));
     browser = await launchChromium(executable!);
   });
@@ -236,6 +246,40 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     const texts = await page.locator("[data-testid^=candidate-] .md").allInnerTexts();
     expect(texts.join("\n")).toContain("a coffee costs $5 or $10.");
     expect(await page.locator("[data-testid^=candidate-] code[data-language=python]").count()).toBe(1);
+    await context.close();
+  });
+
+  it("renders \\( \\) and \\[ \\] math with KaTeX, inline and as display, but not inside code", async () => {
+    const { page, context } = await annotator("ws-latex");
+    const dialogs: string[] = [];
+    page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const left = await contents(page, ["A", "B"]);
+    const card = page.getByTestId(`candidate-${left.A.startsWith("By Pythagoras") ? "A" : "B"}`);
+    await card.locator(".katex-display").first().waitFor();
+    const dom = await card.evaluate((el) => ({
+      inline: [...el.querySelectorAll(".katex")].filter((k) => !k.closest(".katex-display")).map((k) => k.querySelector("annotation")?.textContent?.trim()),
+      display: [...el.querySelectorAll(".katex-display annotation")].map((a) => a.textContent?.trim()),
+      code: [...el.querySelectorAll("code")].map((c) => c.textContent),
+      links: el.querySelectorAll("a").length,
+    }));
+    expect(dom).toEqual({
+      inline: ["a^2 + b^2 = c^2", "<script>alert(2)</script>"],
+      display: ["\\int_0^1 x\\,dx", "\\href{javascript:alert(1)}{x}"],
+      code: ["\\(x\\)"],
+      links: 0,
+    });
+    expect(await card.innerText()).toContain("which costs $5.");
+    // KaTeX's trust is off: neither the \\href nor the <script> inside a formula becomes markup that runs.
+    expect(
+      await page.evaluate(() => ({
+        scripts: document.querySelectorAll("main script").length,
+        jsUrls: [...document.querySelectorAll("main a[href]")].filter((a) => /^\s*javascript:/i.test(a.getAttribute("href") ?? "")).length,
+      })),
+    ).toEqual({ scripts: 0, jsUrls: 0 });
+    expect(dialogs).toEqual([]);
     await context.close();
   });
 

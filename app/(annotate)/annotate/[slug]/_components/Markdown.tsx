@@ -2,15 +2,17 @@
 // Renders untrusted model output as markdown. Raw HTML is turned into plain text before rendering,
 // so `<script>` or `<img onerror>` in a response is shown, never run; react-markdown's default
 // urlTransform strips javascript: and other unsafe link and image URLs. Code blocks are highlighted
-// by a small tokenizer (highlight.tsx) that only ever emits text nodes. Math ($$…$$) is rendered by
-// KaTeX, loaded only when a text contains math so the page's first load stays small; single dollars
-// are left alone because model output is full of prices.
-import { memo, useEffect, useState, type ComponentProps } from "react";
+// by a small tokenizer (highlight.tsx) that only ever emits text nodes. Math is rendered by KaTeX
+// (`trust` off), loaded only when a text contains math so the page's first load stays small: `$$…$$`,
+// and the LaTeX delimiters models write, `\(…\)` inline and `\[…\]` display, which normalizeMath
+// rewrites to dollars outside code first. Single dollars are left alone: model output is full of prices.
+import { memo, useEffect, useMemo, useState, type ComponentProps } from "react";
 
 import ReactMarkdown, { type Options } from "react-markdown";
 
 type PluggableList = NonNullable<Options["remarkPlugins"]>;
 import remarkGfm from "remark-gfm";
+import { hasMath, normalizeMath } from "@/lib/formats/math";
 import { highlight } from "./highlight";
 
 type HastNode = { type: string; value?: string; children?: HastNode[] };
@@ -39,8 +41,6 @@ function Code({ className, children, node: _node, ...rest }: ComponentProps<"cod
 
 const components = { code: Code };
 
-const HAS_MATH = /\$\$[\s\S]+?\$\$/;
-
 interface MathPlugins {
   remark: PluggableList;
   rehype: PluggableList;
@@ -61,7 +61,11 @@ function loadMath(): Promise<MathPlugins> {
 }
 
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
-  const needsMath = HAS_MATH.test(text);
+  // Both scan the whole text (a long response takes milliseconds), so once per text, not per render.
+  const { source, needsMath } = useMemo(() => {
+    const normalized = normalizeMath(text);
+    return { source: normalized, needsMath: hasMath(normalized) };
+  }, [text]);
   const [math, setMath] = useState<MathPlugins | null>(needsMath ? mathPlugins : null);
   useEffect(() => {
     if (needsMath && !math) void loadMath().then(setMath);
@@ -71,7 +75,7 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
     <div className="md">
       <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
-        {text}
+        {source}
       </ReactMarkdown>
     </div>
   );
