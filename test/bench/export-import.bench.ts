@@ -5,7 +5,7 @@
 //                                                          process limited to --max-old-space-size=64)
 //
 // Targets (issue 5): trl-dpo export ≥ 0.3 × a bare better-sqlite3 scan of the judgments table, peak
-// RSS under 256 MB; import of 100,000 canonical records ≥ 0.2 × bare prepared inserts of the same
+// RSS under 256 MB (as JSONL and as Parquet); import of 100,000 canonical records ≥ 0.2 × bare prepared inserts of the same
 // rows in one transaction, with flat memory.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -115,6 +115,18 @@ async function benchExport(dir: string) {
     `trl-dpo export: ${JUDGMENTS.toLocaleString("en")} judgments → ${exp.result.lines.toLocaleString("en")} rows (${mb(exp.result.bytes)}) in ${exp.ms.toFixed(0)} ms → ${exportRate.toLocaleString("en")} judgments/s`,
   );
   console.log(`  ratio ${(exportRate / scanRate).toFixed(2)} (target ≥ 0.30); peak RSS during export ${mb(exp.peakRss)} (target < 256 MB; ${mb(exp.startRss)} at start)`);
+  // The same export as Parquet, as the HTTP route streams it (row groups of 5,000 rows).
+  const parquet = await measured(() => {
+    const e = openExport({ ctx, input: { slug: "bench", format: "trl-dpo", fileFormat: "parquet" } });
+    let bytes = 0;
+    if ("chunks" in e) for (const chunk of e.chunks) bytes += chunk.byteLength;
+    return { bytes };
+  });
+  const parquetRate = rate(JUDGMENTS, parquet.ms);
+  console.log(
+    `trl-dpo Parquet: ${JUDGMENTS.toLocaleString("en")} judgments → ${mb(parquet.result.bytes)} in ${parquet.ms.toFixed(0)} ms → ${parquetRate.toLocaleString("en")} judgments/s`,
+  );
+  console.log(`  ratio ${(parquetRate / scanRate).toFixed(2)} (target ≥ 0.30); peak RSS during export ${mb(parquet.peakRss)} (target < 256 MB; ${mb(parquet.startRss)} at start)`);
   client.close();
 }
 
