@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import type { Task } from "@/lib/services/assignment";
 import { DiffView } from "./DiffView";
+import { FlagDialog, flagKey } from "./FlagDialog";
 import { checkDraft, emptyDraft, type Draft } from "./draft";
 import { isTyping, judgmentKey, JudgmentForm, judgmentShortcuts } from "./JudgmentForm";
 import { Markdown } from "./Markdown";
@@ -82,6 +83,8 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
   const [notice, setNotice] = useState<string | null>(null);
   const [help, setHelp] = useState(false);
   const [skipping, setSkipping] = useState(false);
+  /** The response the flag dialog's digits flag; null while the dialog is closed. */
+  const [flagging, setFlagging] = useState<string | null>(null);
   const [diff, setDiff] = useState(false);
   const [guidelinesOpen, setGuidelinesOpen] = useState(false);
   const [canUndo, setCanUndo] = useState(false);
@@ -301,6 +304,7 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
       if (e.key === "Escape") {
         setHelp(false);
         setSkipping(false);
+        setFlagging(null);
         return;
       }
       if (isTyping(e.target)) return;
@@ -315,6 +319,11 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
           void skip();
         }
         return;
+      }
+      if (flagging) {
+        const s = shownRef.current;
+        e.preventDefault();
+        return setFlagging(s ? flagKey(key, flagging, s.task.schema, s.task.item.candidates.length, setDraft) : null);
       }
       if (key === "?") return setHelp((h) => !h);
       if (help) return;
@@ -334,12 +343,16 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
         e.preventDefault();
         return setSkipping(true);
       }
+      if (key === "f" && s.task.schema.flags.length) {
+        e.preventDefault();
+        return setFlagging("A");
+      }
       if (key === "u") return void undo();
       if (key === "d" && s.task.item.candidates.length >= 2) return setDiff((d) => !d);
     }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [help, skipping, slug, guidelines, setDraft, submit, skip, undo]);
+  }, [help, skipping, flagging, slug, guidelines, setDraft, submit, skip, undo]);
 
   const task = shown?.task ?? null;
   const schema: ProjectJudgmentSchema | null = task?.schema ?? null;
@@ -456,6 +469,18 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
         </div>
       )}
 
+      {flagging && shown && (
+        <FlagDialog
+          schema={shown.task.schema}
+          slotCount={shown.task.item.candidates.length}
+          slot={flagging}
+          flags={shown.draft.flags}
+          onPick={setFlagging}
+          setDraft={setDraft}
+          onClose={() => setFlagging(null)}
+        />
+      )}
+
       {help && (
         <div className="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" onClick={() => setHelp(false)}>
           <div className="panel" onClick={(e) => e.stopPropagation()} data-testid="help-overlay">
@@ -471,6 +496,9 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
                   ))}
                 <tr><td><kbd>Enter</kbd></td><td>Submit the judgment</td></tr>
                 <tr><td><kbd>S</kbd></td><td>Skip this item (then 1–4 for a reason)</td></tr>
+                {schema && schema.flags.length > 0 && (
+                  <tr><td><kbd>F</kbd></td><td>Flag a response (then its letter and the flag&apos;s number)</td></tr>
+                )}
                 <tr><td><kbd>U</kbd></td><td>Undo your last judgment</td></tr>
                 <tr><td><kbd>D</kbd></td><td>Show the word differences between two responses</td></tr>
                 <tr><td><kbd>G</kbd></td><td>Show or hide the guidelines</td></tr>

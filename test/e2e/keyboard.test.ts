@@ -1,5 +1,6 @@
-// Rating projects by keyboard in Chromium: digits rate the outlined scale, the outline moves on to
-// the next unrated scale, [ and ] move it, Enter submits once everything is rated.
+// Ratings and flags by keyboard in Chromium. Rating projects: digits rate the outlined scale, the
+// outline moves on to the next unrated scale, [ and ] move it, Enter submits once everything is
+// rated. Flags: F opens the flag dialog, a letter picks the response, a digit toggles its flag.
 import { Readable } from "node:stream";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,8 +13,9 @@ import { serverInfo, signIn, systemCtx } from "../helpers/server";
 
 const executable = chromiumOrSkip();
 const SLUG = "rate-keys";
+const FLAGS = "flag-keys";
 
-describe.skipIf(!executable)("rating by keyboard", () => {
+describe.skipIf(!executable)("ratings and flags by keyboard", () => {
   let browser: Browser;
   let ctx: Ctx;
 
@@ -29,6 +31,12 @@ describe.skipIf(!executable)("rating by keyboard", () => {
     createProject({ ctx, input: { slug: SLUG, name: SLUG, overlap: 1, judgmentSchema: schema } });
     const line = JSON.stringify({ id: "r1", prompt: "Rate these", responses: [{ content: "first answer" }, { content: "second answer" }] }) + "\n";
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([line]) } });
+    createProject({
+      ctx,
+      input: { slug: FLAGS, name: FLAGS, overlap: 1, judgmentSchema: { flags: [{ key: "unsafe", label: "Unsafe" }, { key: "pii", label: "Personal data" }] } as ProjectJudgmentSchema },
+    });
+    const flagLine = JSON.stringify({ id: "f1", prompt: "Flag these", responses: [{ content: "left answer" }, { content: "right answer" }] }) + "\n";
+    await importItems({ ctx, input: { slug: FLAGS, source: () => Readable.from([flagLine]) } });
     browser = await launchChromium(executable!);
   });
 
@@ -94,5 +102,44 @@ describe.skipIf(!executable)("rating by keyboard", () => {
     expect(ratings[String(ids[1])]).toEqual({ helpfulness: 2, accuracy: 9 });
     // Slot A showed one of the two responses; the ratings belong to what was shown.
     expect(["first answer", "second answer"]).toContain(contents.A);
+  });
+
+  it("flags responses from the flag dialog: F, a letter for the response, a digit for the flag", async () => {
+    const page = await (await browser.newContext()).newPage();
+    const { users, baseUrl } = serverInfo();
+    await signIn(page, users.annotator.email, users.annotator.password);
+    await page.goto(`${baseUrl}/annotate/${FLAGS}`);
+    await page.getByTestId("task").waitFor();
+    const pressed = (testid: string) => page.getByTestId(testid).getAttribute("aria-pressed");
+
+    await page.keyboard.press("f");
+    await page.getByTestId("flag-dialog").waitFor();
+    expect(await page.getByTestId("flag-row-A").getAttribute("aria-current")).toBe("true");
+    await page.keyboard.press("2");
+    expect(await pressed("flag-dialog-A-pii")).toBe("true");
+    await page.keyboard.press("b");
+    expect(await page.getByTestId("flag-row-B").getAttribute("aria-current")).toBe("true");
+    await page.keyboard.press("1");
+    await page.keyboard.press("1");
+    expect(await pressed("flag-dialog-B-unsafe")).toBe("false");
+    await page.keyboard.press("1");
+    expect(await pressed("flag-dialog-B-unsafe")).toBe("true");
+    // Keys the dialog does not know change nothing; Esc closes it.
+    await page.keyboard.press("9");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByTestId("flag-dialog").count()).toBe(0);
+    // The flags show under the responses, and the usual keys work again.
+    expect(await pressed("flag-A-pii")).toBe("true");
+    expect(await pressed("flag-B-unsafe")).toBe("true");
+    expect(await pressed("flag-A-unsafe")).toBe("false");
+    await page.keyboard.press("1");
+    await page.keyboard.press("Enter");
+    const row = () =>
+      ctx.db.$client
+        .prepare(`select j.payload, j.slot_order from judgments j join projects p on p.id = j.project_id where p.slug = ?`)
+        .get(FLAGS) as { payload: string; slot_order: string } | undefined;
+    await expect.poll(() => row()).toBeTruthy();
+    const ids = JSON.parse(row()!.slot_order) as number[];
+    expect(JSON.parse(row()!.payload).flags).toEqual({ [String(ids[0])]: ["pii"], [String(ids[1])]: ["unsafe"] });
   });
 });
