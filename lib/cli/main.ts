@@ -25,7 +25,7 @@ export const HELP = `arbiter — collect human preference data for RLHF and DPO
 
 Usage: arbiter <command> [options]        (every command takes --db PATH and --json)
 
-  start [--demo] [--port P] [--host H]    migrate, (seed the demo,) build if needed, serve
+  start [--demo] [--port P] [--host H] [--build]   migrate, (seed the demo,) build if needed, serve
   migrate                                 apply database migrations
   seed --demo                             add the demo project and accounts if missing
   user add --email E --role R [--name N] [--password P]
