@@ -200,11 +200,13 @@ function pickRegular(db: Database.Database, project: ProjectRow, userId: number,
   const params = { project: project.id, user: userId, now, overlap: project.overlap, bound: project.overlap + maxExtra, priority: 0, start: 0 };
   const levelBelow = stmt(db, `select max(priority) as p from items where project_id = ? and priority < ?`);
   let level = (stmt(db, `select max(priority) as p from items where project_id = ?`).get(project.id) as { p: number | null }).p;
-  if (project.orderPolicy === "random") params.start = 1 + randomInt(Math.max(1, maxItemId(db)));
   while (level != null) {
     params.priority = level;
     let row: { id: number } | undefined;
     if (project.orderPolicy === "random") {
+      // A random start among this project's ids at this priority, then the first free item from there.
+      const span = stmt(db, `select min(id) as lo, max(id) as hi from items where project_id = ? and priority = ?`).get(project.id, level) as { lo: number; hi: number };
+      params.start = span.lo + randomInt(span.hi - span.lo + 1);
       row = (stmt(db, PICK_SQL.random_from).get(params) ?? stmt(db, PICK_SQL.random_before).get(params)) as { id: number } | undefined;
     } else {
       row = stmt(db, PICK_SQL[project.orderPolicy]).get(params) as { id: number } | undefined;
@@ -213,10 +215,6 @@ function pickRegular(db: Database.Database, project: ProjectRow, userId: number,
     level = (levelBelow.get(project.id, level) as { p: number | null }).p;
   }
   return null;
-}
-
-function maxItemId(db: Database.Database): number {
-  return (stmt(db, `select max(id) as m from items`).get() as { m: number | null }).m ?? 1;
 }
 
 function memberOf(db: Database.Database, projectId: number, userId: number): boolean {

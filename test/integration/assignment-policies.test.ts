@@ -96,6 +96,18 @@ describe("order policies", () => {
     expect(new Set(order).size).toBe(60);
     expect(order).not.toEqual([...order].sort((x, y) => x - y));
   });
+
+  it("random stays random when other projects hold most of the database's items", async () => {
+    const p = await project(60, { orderPolicy: "random", overlap: 1 });
+    await project(600, { orderPolicy: "random" });
+    const a = makeUser(t, "annotator");
+    const order: number[] = [];
+    for (let task; (task = claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(task));
+    expect(new Set(order).size).toBe(60);
+    // In import order nearly every step goes to the next item; in a random order few do.
+    const nextInLine = order.slice(1).filter((v, i) => v === order[i] + 1).length;
+    expect(nextInLine).toBeLessThan(20);
+  });
 });
 
 describe("priority", () => {
