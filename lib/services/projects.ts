@@ -55,7 +55,8 @@ export function projectProgress(ctx: Ctx, project: Pick<Project, "id" | "overlap
     .select({
       items: count(),
       judgments: sql<number>`coalesce(sum(${items.judgmentCount}), 0)`,
-      completeItems: sql<number>`coalesce(sum(case when ${items.judgmentCount} >= ${project.overlap} then 1 else 0 end), 0)`,
+      // Complete: as many judgments as wanted, the overlap plus any a manager sent back (extra_overlap).
+      completeItems: sql<number>`coalesce(sum(case when ${items.judgmentCount} >= ${project.overlap} + ${items.extraOverlap} then 1 else 0 end), 0)`,
     })
     .from(items)
     .where(eq(items.projectId, project.id))

@@ -67,7 +67,7 @@ export interface ProgressDay {
   /** UTC day, YYYY-MM-DD. */
   date: string;
   judgments: number;
-  /** Items whose overlap-th judgment arrived that day. */
+  /** Items whose last wanted judgment (overlap plus any sent back) arrived that day. */
   completed: number;
   cumulative_judgments: number;
   cumulative_completed: number;
@@ -152,8 +152,9 @@ const STATE_SQL = `select
   (select max(id) from judgments where project_id = @p) as maxJudgment,
   (select max(id) from judgment_revisions) as maxRevision,
   (select count(*) from items where project_id = @p) as items,
-  (select max(id) from items where project_id = @p) as maxItem`;
-const ITEMS_SQL = `select id, judgment_count, json_extract(gold, '$.choice') from items where project_id = ? order by id`;
+  (select max(id) from items where project_id = @p) as maxItem,
+  (select coalesce(sum(extra_overlap), 0) from items where project_id = @p) as extraOverlap`;
+const ITEMS_SQL = `select id, judgment_count, json_extract(gold, '$.choice'), extra_overlap from items where project_id = ? order by id`;
 const CANDIDATES_SQL = `select c.id, c.item_id, c.position, c.model from candidates c join items i on i.id = c.item_id where i.project_id = ?`;
 const CANDIDATES_META_SQL = `select c.id, c.item_id, c.position, c.model, c.metadata from candidates c join items i on i.id = c.item_id where i.project_id = ?`;
 const KEYS_SQL = `select distinct k.key from (select c.metadata from candidates c join items i on i.id = c.item_id
@@ -166,7 +167,7 @@ export const JUDGMENT_ROWS_SQL = `select j.item_id, j.user_id, j.type, j.choice,
   case when j.type <> 'pairwise' or instr(j.payload, '"ratings"') > 0 then j.payload end
   from judgments j where j.project_id = ? order by j.item_id, j.id`;
 
-type ItemRow = [number, number, string | null];
+type ItemRow = [number, number, string | null, number];
 type CandidateRow = [number, number, number, string | null, string?];
 type JudgmentRow = [number, number, string, string | null, number | null, number | null, number | null, string, number, string | null, string | null];
 
@@ -281,12 +282,15 @@ function computeStats(
   const nItems = itemRows.length;
   const itemIds = new Int32Array(nItems);
   const itemGold = new Int8Array(nItems).fill(-1);
+  // Judgments wanted per item: the project's overlap plus what a manager sent back (extra_overlap).
+  const itemWanted = new Int32Array(nItems);
   let completeItems = 0;
   for (let i = 0; i < nItems; i++) {
-    const [id, judgmentCount, gold] = itemRows[i];
+    const [id, judgmentCount, gold, extraOverlap] = itemRows[i];
     itemIds[i] = id;
     itemGold[i] = outcomeCode(gold);
-    if (judgmentCount >= project.overlap) completeItems++;
+    itemWanted[i] = project.overlap + extraOverlap;
+    if (judgmentCount >= itemWanted[i]) completeItems++;
   }
   const itemIndex = new IdIndex(itemIds);
 
@@ -389,9 +393,9 @@ function computeStats(
   const majority = [0, 0, 0, 0];
 
   const flush = (): void => {
-    if (groupItem >= 0 && groupTimes.length >= project.overlap) {
+    if (groupItem >= 0 && groupTimes.length >= itemWanted[groupItem]) {
       groupTimes.sort((x, y) => x - y);
-      dayRow(Math.floor(groupTimes[project.overlap - 1] / DAY_MS)).completed++;
+      dayRow(Math.floor(groupTimes[itemWanted[groupItem] - 1] / DAY_MS)).completed++;
     }
     groupTimes = [];
     if (groupItem >= 0 && groupSize > 0) {

@@ -4,9 +4,10 @@ import { sql } from "drizzle-orm";
 import { claimNext, type Task } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { adjudicationQueue, recordAdjudication, requeueItem } from "@/lib/services/adjudication";
-import { updateProject } from "@/lib/services/projects";
+import { getProject, projectProgress, updateProject } from "@/lib/services/projects";
+import { projectStats } from "@/lib/services/stats";
 import { AppError } from "@/lib/services/errors";
-import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb, errorCode } from "../helpers/db";
+import { countRows, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb, errorCode } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -116,7 +117,7 @@ describe("recording an adjudication", () => {
       expect((e as AppError).message).toMatch(/^choice: must be one of A, B, tie, both_bad/);
     }
     expect(errorCode(() => recordAdjudication({ ctx: manager.ctx, input: { itemId: 999_999, choice: "A" } }))).toBe("not_found");
-    expect(t.db.get<{ n: number }>(sql`select count(*) as n from adjudications`).n).toBe(0);
+    expect(countRows(t, "adjudications")).toBe(0);
   });
 });
 
@@ -125,12 +126,22 @@ describe("sending an item back", () => {
     const { p, manager, itemId } = await judged();
     const fourth = makeUser(t, "annotator");
     expect(claimNext({ ctx: fourth.ctx, input: { slug: p.slug } })).toBeNull(); // every item has its 3 judgments
+    // Sent back, the item is no longer complete, the same everywhere progress is shown (the
+    // statistics computed before the requeue are not served from their cache after it).
+    const complete = () => ({
+      admin: projectProgress(t.system, getProject({ ctx: t.system, input: { slug: p.slug } })).completeItems,
+      stats: projectStats({ ctx: manager.ctx, input: { slug: p.slug } }).complete_items,
+    });
+    const all = VOTES.length;
+    expect(complete()).toEqual({ admin: all, stats: all });
     expect(requeueItem({ ctx: manager.ctx, input: { itemId: itemId(1), extra: 1 } })).toMatchObject({ extra_overlap: 1, effective_overlap: 4 });
+    expect(complete()).toEqual({ admin: all - 1, stats: all - 1 });
     const task = claimNext({ ctx: fourth.ctx, input: { slug: p.slug } })!;
     expect(indexOf(task)).toBe(1);
     submitJudgment({ ctx: fourth.ctx, input: { assignment_id: task.assignment.id, choice: slotFor(task, "A") as "A" } });
     expect(claimNext({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } })).toBeNull();
     expect(t.db.get<{ n: number }>(sql`select judgment_count as n from items where id = ${itemId(1)}`).n).toBe(4);
+    expect(complete()).toEqual({ admin: all, stats: all });
     // With the fourth vote (A) item 1 still has no strict majority (2 of 4): it stays in the queue.
     const queued = adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } }).items.find((i) => i.id === itemId(1))!;
     expect(queued).toMatchObject({ votes: { A: 2, B: 1, tie: 1 }, effective_overlap: 4 });
