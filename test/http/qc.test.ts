@@ -111,3 +111,21 @@ describe("claim-next refusals", () => {
     expect((await api(`/api/v1/projects/qc-members/tasks/next`, { method: "POST", token: annotator2.token })).status).toBe(204);
   });
 });
+
+describe("pages for a project that does not exist", () => {
+  it("answer 404, not an error page, for annotators, managers and admins", async () => {
+    const { annotator, manager, admin } = serverInfo().users;
+    const pages: [{ email: string; password: string }, string][] = [
+      [annotator, "/annotate/no-such-project"],
+      [annotator, "/annotate/no-such-project/history"],
+      [manager, "/manage/no-such-project"],
+      [manager, "/manage/no-such-project/adjudication"],
+      [admin, "/admin/projects/no-such-project"],
+      [admin, "/admin/projects/no-such-project/items"],
+    ];
+    for (const [user, path] of pages) {
+      const cookie = await login(user.email, user.password);
+      expect([path, (await api(path, { cookie, redirect: "manual" })).status]).toEqual([path, 404]);
+    }
+  });
+});

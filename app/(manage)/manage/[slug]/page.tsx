@@ -1,8 +1,8 @@
 // A project's dashboard for managers: progress, agreement, annotators, the model leaderboard and
 // a breakdown by candidate metadata. Every widget renders from one projectStats result.
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
+import { orNotFound } from "@/lib/http/page";
 import { AppError } from "@/lib/services/errors";
 import { projectStats, type Interval, type ProjectStats } from "@/lib/services/stats";
 import { AnnotatorTable } from "./_components/AnnotatorTable";
@@ -19,9 +19,8 @@ export default async function ProjectDashboard({ params, searchParams }: { param
   let stats: ProjectStats;
   let byError: string | null = null;
   try {
-    stats = projectStats({ ctx: contextFor(caller), input: { slug, by } });
+    stats = orNotFound(() => projectStats({ ctx: contextFor(caller), input: { slug, by } }));
   } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") notFound();
     if (!(err instanceof AppError && err.code === "bad_request" && by)) throw err;
     byError = err.message;
     stats = projectStats({ ctx: contextFor(caller), input: { slug } });

@@ -1,8 +1,6 @@
-import { notFound } from "next/navigation";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
-import type { Ctx } from "@/lib/services/context";
-import { AppError } from "@/lib/services/errors";
-import { getProject, projectProgress, type Project } from "@/lib/services/projects";
+import { orNotFound } from "@/lib/http/page";
+import { getProject, projectProgress } from "@/lib/services/projects";
 import { CompleteBar } from "../../_components/ProjectProgressTable";
 import { ExportForm } from "./_components/ExportForm";
 import { ImportForm } from "./_components/ImportForm";
@@ -15,8 +13,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
   const caller = await requirePageCaller("project:write");
   const { slug } = await params;
   const ctx = contextFor(caller);
-  const project = findProject(ctx, slug);
-  if (!project) notFound();
+  const project = orNotFound(() => getProject({ ctx, input: { slug } }));
   const progress = projectProgress(ctx, project);
   const members = listMembers({ ctx, input: { slug: project.slug } });
   return (
@@ -61,14 +58,4 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
       </section>
     </>
   );
-}
-
-/** The project, or null when there is none with that slug (the page then 404s, outside any try). */
-function findProject(ctx: Ctx, slug: string): Project | null {
-  try {
-    return getProject({ ctx, input: { slug } });
-  } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") return null;
-    throw err;
-  }
 }

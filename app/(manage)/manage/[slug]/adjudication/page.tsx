@@ -1,11 +1,10 @@
 // The adjudication queue of one project: disputed items with the responses (and their models), each
 // annotator's judgment and rationale, and the manager's decision. Also each annotator's gold accuracy.
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { adjudicationQueue, type QueueItem } from "@/lib/services/adjudication";
 import { annotatorQuality, type AnnotatorQuality } from "@/lib/services/assignment";
-import { AppError } from "@/lib/services/errors";
+import { orNotFound } from "@/lib/http/page";
 import type { Prompt } from "@/lib/formats/record";
 import { AdjudicateForm } from "./_components/AdjudicateForm";
 
@@ -21,9 +20,10 @@ export default async function AdjudicationPage({ params, searchParams }: { param
   const { slug } = await params;
   const resolved = (await searchParams).resolved === "1";
   const ctx = contextFor(caller);
-  const data = load(() => ({ queue: adjudicationQueue({ ctx, input: { slug, resolved, limit: 100 } }), quality: annotatorQuality({ ctx, input: { slug } }) }));
-  if (!data) notFound();
-  const { queue, quality } = data;
+  const { queue, quality } = orNotFound(() => ({
+    queue: adjudicationQueue({ ctx, input: { slug, resolved, limit: 100 } }),
+    quality: annotatorQuality({ ctx, input: { slug } }),
+  }));
   return (
     <>
       <h1>Adjudication: {slug}</h1>
@@ -123,14 +123,4 @@ function PromptText({ prompt }: { prompt: Prompt }) {
       ))}
     </section>
   );
-}
-
-/** The page's data, or null when the project does not exist (the page then 404s, outside any try). */
-function load<T>(fn: () => T): T | null {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") return null;
-    throw err;
-  }
 }

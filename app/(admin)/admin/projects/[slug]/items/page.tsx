@@ -2,10 +2,10 @@
 // its priority and gold answer; and set the priority of a whole import batch.
 import Form from "next/form";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { isMultiTurn, promptText, type Prompt } from "@/lib/formats/record";
 import type { Ctx } from "@/lib/services/context";
+import { orNotFound } from "@/lib/http/page";
 import { AppError } from "@/lib/services/errors";
 import { listBatches, listItems, type BatchView, type ItemPage, type ItemView } from "@/lib/services/items";
 import { getProject, type Project } from "@/lib/services/projects";
@@ -27,9 +27,7 @@ export default async function ItemsPage({ params, searchParams }: { params: Prom
   const { slug } = await params;
   const sp = await searchParams;
   const query: Query = { q: first(sp.q) ?? "", filter: first(sp.filter) || "all", page: first(sp.page) || "1" };
-  const data = load(contextFor(caller), slug, query);
-  if (!data) notFound();
-  const { project, batches, list } = data;
+  const { project, batches, list } = orNotFound(() => load(contextFor(caller), slug, query));
   const base = `/admin/projects/${project.slug}/items`;
   return (
     <>
@@ -216,18 +214,9 @@ function pageHref(base: string, query: Query, page: number): string {
 
 type Loaded = { project: Project; batches: BatchView[]; list: ItemPage | { error: string } };
 
-/**
- * The page's data, or null when the project does not exist (the page then 404s, outside any try).
- * A bad search (say ?page=abc) shows its message instead of the list.
- */
-function load(ctx: Ctx, slug: string, query: Query): Loaded | null {
-  let project: Project;
-  try {
-    project = getProject({ ctx, input: { slug } });
-  } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") return null;
-    throw err;
-  }
+/** The page's data; a bad search (say ?page=abc) shows its message instead of the list. */
+function load(ctx: Ctx, slug: string, query: Query): Loaded {
+  const project = getProject({ ctx, input: { slug } });
   const batches = listBatches({ ctx, input: { slug } });
   try {
     return { project, batches, list: listItems({ ctx, input: { slug, q: query.q, filter: query.filter as never, page: query.page, page_size: PAGE_SIZE } }) };

@@ -1,0 +1,14 @@
+// The page-side counterpart of respond.ts: a service's not_found becomes the framework's 404 page.
+import "server-only";
+import { notFound } from "next/navigation";
+import { AppError } from "@/lib/services/errors";
+
+/** Runs a page's loader; an unknown project, item or other not_found answers 404 instead of an error page. */
+export function orNotFound<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (err instanceof AppError && err.code === "not_found") notFound();
+    throw err;
+  }
+}
