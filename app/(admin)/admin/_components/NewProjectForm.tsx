@@ -1,7 +1,8 @@
 "use client";
 import { useActionState } from "react";
 import { PROJECT_DEFAULTS } from "@/db/schema/constants";
-import { createProjectAction, type ActionState } from "../actions";
+import { createProjectAction } from "../actions";
+import type { ActionState } from "../form-state";
 import { Field, FormMessage, controlProps } from "./Field";
 
 const SCHEMA_EXAMPLE = `{

@@ -1,7 +1,8 @@
 "use client";
 import { useActionState } from "react";
 import { ROLES } from "@/db/schema/constants";
-import { createUserAction, type ActionState } from "../../actions";
+import { createUserAction } from "../../actions";
+import type { ActionState } from "../../form-state";
 import { Field, FormMessage, controlProps } from "../../_components/Field";
 
 export function AddUserForm() {

@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
-import { createTokenAction, type ActionState } from "../../actions";
+import { createTokenAction } from "../../actions";
+import type { ActionState } from "../../form-state";
 import { Field, FormMessage, controlProps } from "../../_components/Field";
 
 export function CreateTokenForm({ emails }: { emails: string[] }) {

@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
-import { revokeTokenAction, type ActionState } from "../../actions";
+import { revokeTokenAction } from "../../actions";
+import type { ActionState } from "../../form-state";
 
 export function RevokeTokenButton({ id, prefix, name }: { id: number; prefix: string; name: string }) {
   const [state, formAction, pending] = useActionState(revokeTokenAction, { ok: false } as ActionState);

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import type { Task } from "@/lib/services/assignment";
+import { post, type RequestError } from "./api";
 import { DiffView } from "./DiffView";
 import { FlagDialog, flagKey } from "./FlagDialog";
 import { checkDraft, emptyDraft, type Draft } from "./draft";
@@ -41,35 +42,6 @@ function readSaved(assignmentId: number): { draft: Draft; clientId: string; spen
   } catch {
     return null;
   }
-}
-
-async function apiError(res: Response): Promise<string> {
-  try {
-    const body = await res.json();
-    return body?.error?.message ?? `Request failed (${res.status})`;
-  } catch {
-    return `Request failed (${res.status})`;
-  }
-}
-
-class RequestError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
-
-async function post(url: string, body: unknown): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  } catch {
-    throw new RequestError("Could not reach the server.", 0);
-  }
-  if (!res.ok) throw new RequestError(await apiError(res), res.status);
-  return res;
 }
 
 export function Workspace({ slug, name, guidelines, quota }: { slug: string; name: string; guidelines: string; quota: number | null }) {

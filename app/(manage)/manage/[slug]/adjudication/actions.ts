@@ -2,9 +2,9 @@
 // Server actions behind the adjudication page: record a final label, send an item back for more
 // judgments. Each re-reads the caller; the services decide who may act.
 import { revalidatePath } from "next/cache";
+import { refusal } from "@/app/(admin)/admin/form-state";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { recordAdjudication, requeueItem } from "@/lib/services/adjudication";
-import { AppError } from "@/lib/services/errors";
 
 export interface AdjudicationState {
   ok: boolean;
@@ -21,8 +21,8 @@ export async function recordAdjudicationAction(_prev: AdjudicationState, formDat
     // confirmation. It leaves the queue on the next visit.
     return { ok: true, message: `Recorded ${a.choice} as the final label.` };
   } catch (err) {
-    if (err instanceof AppError) return { ok: false, message: err.message };
-    throw err;
+    // No field takes an error here, so the whole message is the form's.
+    return refusal(err, []);
   }
 }
 
@@ -34,7 +34,6 @@ export async function requeueAction(_prev: AdjudicationState, formData: FormData
     revalidatePath(`/manage/${slug}/adjudication`);
     return { ok: true, message: `Sent back: the item now wants ${r.effective_overlap} judgments.` };
   } catch (err) {
-    if (err instanceof AppError) return { ok: false, message: err.message };
-    throw err;
+    return refusal(err, []);
   }
 }

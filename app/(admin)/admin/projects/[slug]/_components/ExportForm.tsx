@@ -6,6 +6,8 @@
 // "Count rows" asks the same route for a dry run and shows what each rule keeps and drops.
 import { useRef, useState } from "react";
 import { EXPORT_FORMATS } from "@/lib/formats/export";
+import type { ExportCounts } from "@/lib/services/exporter";
+import { Field, controlProps } from "../../../_components/Field";
 
 const FORMATS = [...Object.entries(EXPORT_FORMATS).map(([name, f]) => [name, f.description] as const), ["raw", "Every judgment with ids, display order, duration, annotator (pseudonymised) and flags"] as const];
 
@@ -16,20 +18,10 @@ interface Progress {
   done: boolean;
 }
 
-interface Counts {
-  items: number;
-  kept_items: number;
-  rows: number;
-  dropped: Record<string, number>;
-  gold_items_excluded: number;
-  adjudicated_items: number;
-  splits: Record<string, number>;
-}
-
 export function ExportForm({ slug }: { slug: string }) {
   const form = useRef<HTMLFormElement>(null);
   const [format, setFormat] = useState("trl-dpo");
-  const [counts, setCounts] = useState<Counts | null>(null);
+  const [counts, setCounts] = useState<ExportCounts | null>(null);
   const [error, setError] = useState<string>();
   const [counting, setCounting] = useState(false);
   const [progress, setProgress] = useState<Progress | null>(null);
@@ -108,86 +100,74 @@ export function ExportForm({ slug }: { slug: string }) {
   return (
     <form ref={form} method="get" action={action} aria-label="Export" onSubmit={download}>
       <div className="row">
-        <div className="field">
-          <label htmlFor="export-format">Format</label>
-          <select id="export-format" name="format" value={format} onChange={(e) => setFormat(e.target.value)} data-testid="export-format">
+        <Field label="Format" id="export-format">
+          <select name="format" value={format} onChange={(e) => setFormat(e.target.value)} {...controlProps("export-format")}>
             {FORMATS.map(([name, description]) => (
               <option key={name} value={name} title={description}>
                 {name}
               </option>
             ))}
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor="export-file-format">File</label>
-          <select id="export-file-format" name="file_format" defaultValue="jsonl" data-testid="export-file-format">
+        </Field>
+        <Field label="File" id="export-file-format">
+          <select name="file_format" defaultValue="jsonl" {...controlProps("export-file-format")}>
             <option value="jsonl">JSONL</option>
             <option value="csv">CSV</option>
             <option value="parquet">Parquet</option>
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor="export-policy">Aggregation</label>
-          <select id="export-policy" name="policy" defaultValue="majority" data-testid="export-policy">
+        </Field>
+        <Field label="Aggregation" id="export-policy">
+          <select name="policy" defaultValue="majority" {...controlProps("export-policy")}>
             <option value="majority">majority</option>
             <option value="unanimous">unanimous</option>
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor="export-min-votes">Minimum votes for the winner</label>
-          <input id="export-min-votes" name="min_votes" type="number" min={1} max={1000} defaultValue={1} required data-testid="export-min-votes" />
-        </div>
-        <div className="field">
-          <label htmlFor="export-min-agreement">Minimum agreement (0–1)</label>
-          <input id="export-min-agreement" name="min_agreement" type="number" min={0} max={1} step={0.05} data-testid="export-min-agreement" />
-        </div>
+        </Field>
+        <Field label="Minimum votes for the winner" id="export-min-votes">
+          <input name="min_votes" type="number" min={1} max={1000} defaultValue={1} required {...controlProps("export-min-votes")} />
+        </Field>
+        <Field label="Minimum agreement (0–1)" id="export-min-agreement">
+          <input name="min_agreement" type="number" min={0} max={1} step={0.05} {...controlProps("export-min-agreement")} />
+        </Field>
       </div>
       <p className="muted" data-testid="export-format-description">{FORMATS.find(([name]) => name === format)?.[1]}</p>
       <details>
         <summary>More options</summary>
         <div className="row">
-          <div className="field">
-            <label htmlFor="export-ties">Tie votes</label>
-            <select id="export-ties" name="ties" defaultValue="include" data-testid="export-ties">
+          <Field label="Tie votes" id="export-ties">
+            <select name="ties" defaultValue="include" {...controlProps("export-ties")}>
               <option value="include">count against a majority</option>
               <option value="exclude">leave out</option>
             </select>
-          </div>
-          <div className="field">
-            <label htmlFor="export-split">Test share (split by prompt)</label>
-            <input id="export-split" name="split" type="text" placeholder="test=0.1" pattern="[a-z][a-z0-9_\-]*=[0-9.]+(,[a-z][a-z0-9_\-]*=[0-9.]+)*" data-testid="export-split" />
-          </div>
-          <div className="field">
-            <label htmlFor="export-seed">Seed</label>
-            <input id="export-seed" name="seed" type="number" min={0} defaultValue={42} data-testid="export-seed" />
-          </div>
-          <div className="field">
-            <label htmlFor="export-part">Download split</label>
-            <input id="export-part" name="part" type="text" placeholder="train" data-testid="export-part" />
-          </div>
+          </Field>
+          <Field label="Test share (split by prompt)" id="export-split">
+            <input name="split" type="text" placeholder="test=0.1" pattern="[a-z][a-z0-9_\-]*=[0-9.]+(,[a-z][a-z0-9_\-]*=[0-9.]+)*" {...controlProps("export-split")} />
+          </Field>
+          <Field label="Seed" id="export-seed">
+            <input name="seed" type="number" min={0} defaultValue={42} {...controlProps("export-seed")} />
+          </Field>
+          <Field label="Download split" id="export-part">
+            <input name="part" type="text" placeholder="train" {...controlProps("export-part")} />
+          </Field>
           {format === "trl-kto" && (
-            <div className="field">
-              <label htmlFor="export-both-bad">Both bad</label>
-              <select id="export-both-bad" name="both_bad" defaultValue="negatives" data-testid="export-both-bad">
+            <Field label="Both bad" id="export-both-bad">
+              <select name="both_bad" defaultValue="negatives" {...controlProps("export-both-bad")}>
                 <option value="negatives">negative examples</option>
                 <option value="drop">leave out</option>
               </select>
-            </div>
+            </Field>
           )}
-          <div className="field">
-            <label htmlFor="export-rating-pairs">Ratings</label>
-            <select id="export-rating-pairs" name="rating_pairs" defaultValue="best-vs-worst" data-testid="export-rating-pairs">
+          <Field label="Ratings" id="export-rating-pairs">
+            <select name="rating_pairs" defaultValue="best-vs-worst" {...controlProps("export-rating-pairs")}>
               <option value="best-vs-worst">best vs worst</option>
               <option value="best-vs-random">best vs a random lower one</option>
             </select>
-          </div>
-          <div className="field">
-            <label htmlFor="export-ranking-pairs">Rankings</label>
-            <select id="export-ranking-pairs" name="ranking_pairs" defaultValue="all-pairs" data-testid="export-ranking-pairs">
+          </Field>
+          <Field label="Rankings" id="export-ranking-pairs">
+            <select name="ranking_pairs" defaultValue="all-pairs" {...controlProps("export-ranking-pairs")}>
               <option value="all-pairs">all ordered pairs</option>
               <option value="best-vs-rest">best vs the rest</option>
             </select>
-          </div>
+          </Field>
         </div>
         <div className="row">
           <label><input type="checkbox" name="conversational" value="1" data-testid="export-conversational" /> Conversational (message lists)</label>
@@ -211,7 +191,7 @@ export function ExportForm({ slug }: { slug: string }) {
   );
 }
 
-function CountsTable({ counts }: { counts: Counts }) {
+function CountsTable({ counts }: { counts: ExportCounts }) {
   const dropped = Object.entries(counts.dropped).filter(([, n]) => n > 0);
   return (
     <table data-testid="export-counts" aria-live="polite">

@@ -71,15 +71,14 @@ export function ImportForm({ slug }: { slug: string }) {
         <Field label="File (.jsonl, .json, .csv, optionally .gz)" id="import-file" error={fileError}>
           <input name="file" type="file" accept=".jsonl,.json,.gz,.csv" required {...controlProps("import-file", fileError)} />
         </Field>
-        <div className="field">
-          <label htmlFor="import-format">Format</label>
-          <select id="import-format" name="format" defaultValue="auto" data-testid="import-format">
+        <Field label="Format" id="import-format">
+          <select name="format" defaultValue="auto" {...controlProps("import-format")}>
             <option value="auto">detect</option>
             <option value="jsonl">JSONL</option>
             <option value="json">JSON array</option>
             <option value="csv">CSV</option>
           </select>
-        </div>
+        </Field>
         <div className="field">
           <label>
             <input type="checkbox" name="skipInvalid" data-testid="import-skip-invalid" /> Skip invalid rows
@@ -91,16 +90,9 @@ export function ImportForm({ slug }: { slug: string }) {
       </div>
       <details>
         <summary>Field map (for files in another shape)</summary>
-        <div className="field">
-          <label htmlFor="import-map">Map</label>
-          <input
-            id="import-map"
-            name="map"
-            type="text"
-            placeholder="prompt=instruction,responses=response1|response2,models=cmp_key"
-            data-testid="import-map"
-          />
-        </div>
+        <Field label="Map" id="import-map">
+          <input name="map" type="text" placeholder="prompt=instruction,responses=response1|response2,models=cmp_key" {...controlProps("import-map")} />
+        </Field>
       </details>
       {status.state === "running" && <ProgressLine progress={status.progress} />}
       {status.state === "failed" && (

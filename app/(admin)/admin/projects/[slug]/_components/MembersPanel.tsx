@@ -2,12 +2,13 @@
 // Who works on the project: add an annotator by email, remove one. No members: every annotator.
 import { useActionState } from "react";
 import type { MemberView } from "@/lib/services/members";
-import { addMemberAction, removeMemberAction, type PanelState } from "../settings-actions";
+import { addMemberAction, removeMemberAction } from "../settings-actions";
+import type { ActionState } from "../../../form-state";
 import { Field, FormMessage, controlProps } from "../../../_components/Field";
 
 export function MembersPanel({ slug, members }: { slug: string; members: MemberView[] }) {
-  const [state, add, pending] = useActionState(addMemberAction, { ok: false } as PanelState);
-  const [removed, remove] = useActionState(removeMemberAction, { ok: false } as PanelState);
+  const [state, add, pending] = useActionState(addMemberAction, { ok: false } as ActionState);
+  const [removed, remove] = useActionState(removeMemberAction, { ok: false } as ActionState);
   return (
     <>
       {members.length === 0 ? (

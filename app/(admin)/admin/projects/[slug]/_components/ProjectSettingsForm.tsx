@@ -2,13 +2,14 @@
 // Assignment and quality-control settings of a project: status, order, overlap, lease, quota, gold.
 import { useActionState } from "react";
 import type { Project } from "@/lib/services/projects";
-import { updateSettingsAction, type PanelState } from "../settings-actions";
+import { updateSettingsAction } from "../settings-actions";
+import type { ActionState } from "../../../form-state";
 import { Field, FormMessage, controlProps } from "../../../_components/Field";
 
 type Settings = Pick<Project, "slug" | "status" | "orderPolicy" | "overlap" | "leaseMinutes" | "quota" | "goldRate" | "minGoldAccuracy" | "minGoldAfter" | "agreementThreshold">;
 
 export function ProjectSettingsForm({ project }: { project: Settings }) {
-  const [state, action, pending] = useActionState(updateSettingsAction, { ok: false } as PanelState);
+  const [state, action, pending] = useActionState(updateSettingsAction, { ok: false } as ActionState);
   const e = state.errors ?? {};
   const num = (v: number | null) => (v == null ? "" : String(v));
   return (

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import type { ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import type { HistoryEntry } from "@/lib/services/judgments";
+import { post, type RequestError } from "../../_components/api";
 import { checkDraft, draftOf, STRENGTH_LABELS, type Draft } from "../../_components/draft";
 import { isTyping, judgmentKey, JudgmentForm } from "../../_components/JudgmentForm";
 import { Prompt } from "../../_components/Prompt";
@@ -53,10 +54,12 @@ export function History({ schema, entries }: { schema: ProjectJudgmentSchema; en
 function UndoButton({ assignmentId }: { assignmentId: number }) {
   const [error, setError] = useState<string | null>(null);
   const undo = async () => {
-    const res = await fetch(`/api/v1/assignments/${assignmentId}/undo`, { method: "POST" }).catch(() => null);
-    if (res?.ok) return window.location.assign(window.location.pathname.replace(/\/history$/, ""));
-    const body = res ? await res.json().catch(() => null) : null;
-    setError(body?.error?.message ?? "Could not reach the server.");
+    try {
+      await post(`/api/v1/assignments/${assignmentId}/undo`, {});
+    } catch (e) {
+      return setError((e as RequestError).message);
+    }
+    window.location.assign(window.location.pathname.replace(/\/history$/, ""));
   };
   return (
     <>
@@ -80,15 +83,13 @@ function Reviser({ schema, entry, onClose }: { schema: ProjectJudgmentSchema; en
     const check = checkDraft(schema, draft, n);
     if (!check.ok) return setError(check.error);
     setSaving(true);
-    const res = await fetch(`/api/v1/judgments/${entry.judgment.id}`, {
-      method: "PUT",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ ...check.payload, duration_ms: Math.round(performance.now() - startedAt) }),
-    }).catch(() => null);
-    setSaving(false);
-    if (!res || !res.ok) {
-      const body = res ? await res.json().catch(() => null) : null;
-      return setError(body?.error?.message ?? "Could not reach the server; nothing was changed.");
+    try {
+      await post(`/api/v1/judgments/${entry.judgment.id}`, { ...check.payload, duration_ms: Math.round(performance.now() - startedAt) }, "PUT");
+    } catch (e) {
+      const err = e as RequestError;
+      return setError(err.status === 0 ? "Could not reach the server; nothing was changed." : err.message);
+    } finally {
+      setSaving(false);
     }
     onClose();
     router.refresh();

@@ -1,6 +1,7 @@
 "use client";
 // The manager's decision on one disputed item: a final label with a note, or "needs more judgments".
 import { useActionState } from "react";
+import { FormMessage } from "@/app/(admin)/admin/_components/Field";
 import { recordAdjudicationAction, requeueAction, type AdjudicationState } from "../actions";
 
 const LABELS = [
@@ -31,11 +32,7 @@ export function AdjudicateForm({ slug, itemId, current }: { slug: string; itemId
         <button className="primary" type="submit" disabled={pending} data-testid={`adjudicate-${itemId}-submit`}>
           {pending ? "Saving…" : "Record final label"}
         </button>
-        {state.message && (
-          <p className={state.ok ? "ok" : "error"} role={state.ok ? "status" : "alert"} data-testid={`adjudicate-${itemId}-message`}>
-            {state.message}
-          </p>
-        )}
+        <FormMessage state={state} testId={`adjudicate-${itemId}-message`} />
       </form>
       <form action={requeue} aria-label={`More judgments for item ${itemId}`} className="row">
         <input type="hidden" name="slug" value={slug} />
@@ -45,11 +42,7 @@ export function AdjudicateForm({ slug, itemId, current }: { slug: string; itemId
         <button type="submit" disabled={requeuePending} data-testid={`requeue-${itemId}`}>
           Needs more judgments
         </button>
-        {requeueState.message && (
-          <p className={requeueState.ok ? "ok" : "error"} role={requeueState.ok ? "status" : "alert"} data-testid={`requeue-${itemId}-message`}>
-            {requeueState.message}
-          </p>
-        )}
+        <FormMessage state={requeueState} testId={`requeue-${itemId}-message`} />
       </form>
     </div>
   );

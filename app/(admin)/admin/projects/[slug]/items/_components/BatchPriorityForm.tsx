@@ -1,11 +1,12 @@
 "use client";
 // Sets one priority on every item of an import batch.
 import { useActionState } from "react";
-import { setBatchPriorityAction, type PanelState } from "../../settings-actions";
+import { setBatchPriorityAction } from "../../settings-actions";
+import type { ActionState } from "../../../../form-state";
 import { Field, FormMessage, controlProps } from "../../../../_components/Field";
 
 export function BatchPriorityForm({ slug, batchId, priority }: { slug: string; batchId: number; priority: number }) {
-  const [state, action, pending] = useActionState(setBatchPriorityAction, { ok: false } as PanelState);
+  const [state, action, pending] = useActionState(setBatchPriorityAction, { ok: false } as ActionState);
   const error = state.errors?.priority;
   const id = `batch-${batchId}-priority`;
   return (

@@ -1,7 +1,8 @@
 "use client";
 // One item's priority and gold answer, saved together; the row it sits in shows what is stored.
 import { useActionState } from "react";
-import { updateItemAction, type PanelState } from "../../settings-actions";
+import { updateItemAction } from "../../settings-actions";
+import type { ActionState } from "../../../../form-state";
 import { Field, FormMessage, controlProps } from "../../../../_components/Field";
 
 const GOLD_OPTIONS = [
@@ -13,7 +14,7 @@ const GOLD_OPTIONS = [
 ] as const;
 
 export function ItemForm({ slug, itemId, priority, gold }: { slug: string; itemId: number; priority: number; gold: string | null }) {
-  const [state, action, pending] = useActionState(updateItemAction, { ok: false } as PanelState);
+  const [state, action, pending] = useActionState(updateItemAction, { ok: false } as ActionState);
   const e = state.errors ?? {};
   const id = `item-${itemId}`;
   return (
