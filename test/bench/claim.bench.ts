@@ -26,7 +26,6 @@ import { parseArgs } from "node:util";
 import { Readable } from "node:stream";
 import { openDatabase, type Db } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import type { RoleName } from "@/db/schema/constants";
 import { buildIsStale } from "@/lib/cli/start";
 import type { Ctx } from "@/lib/services/context";
 import { importItems } from "@/lib/services/importer";
@@ -60,11 +59,8 @@ const KINDS = new Set(opts.kinds.split(","));
 
 interface Annotator {
   id: number;
-  email: string;
   token: string;
-  ctx: Ctx;
 }
-
 
 /** Builds when the sources are newer than the build; returns the folder to serve from. */
 function build(): string {
@@ -118,7 +114,7 @@ async function generate(file: string): Promise<{ db: Db; annotators: Annotator[]
     const email = `bench${i}@bench.local`;
     const { id } = insertUser.get(email, `Bench ${i}`, Date.now()) as { id: number };
     const { token } = createToken({ ctx: system, input: { email } });
-    annotators.push({ id, email, token, ctx: { db, caller: { userId: id, email, role: "annotator" as RoleName } } });
+    annotators.push({ id, token });
   }
   return { db, annotators };
 }
@@ -173,7 +169,6 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-/** Runs `total` operations over `concurrency` workers; each returns the latency of its timed request. */
 interface Sample {
   latencies: number[];
   seconds: number;

@@ -20,7 +20,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { openDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { buildIsStale } from "@/lib/cli/start";
@@ -29,7 +29,7 @@ import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
 import { createToken } from "@/lib/services/tokens";
 import { createUser } from "@/lib/services/users";
-import { findChromium } from "../helpers/chromium";
+import { findChromium, launchChromium } from "../helpers/chromium";
 import { startNextServer } from "../helpers/next-server";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -189,11 +189,7 @@ async function main() {
       process.exit(130);
     });
   }
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  const browser = await launchChromium(executablePath);
   try {
     // Warm the server's route compilation caches so the first measured load is not a cold start.
     for (const u of ["/bench/empty", "/login"]) await fetch(baseUrl + u);

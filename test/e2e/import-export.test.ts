@@ -84,11 +84,7 @@ describe.skipIf(!executable)("import progress and export counts in the admin scr
   it("shows the import's progress and summary, then the export's dry-run counts", async () => {
     const page = await (await browser.newContext()).newPage();
     const { admin } = serverInfo().users;
-    await page.goto(serverInfo().baseUrl + "/login");
-    await page.getByTestId("login-email").fill(admin.email);
-    await page.getByTestId("login-password").fill(admin.password);
-    await page.getByTestId("login-submit").click();
-    await page.getByTestId("who").waitFor();
+    await signIn(page, admin.email, admin.password);
     await page.goto(`${serverInfo().baseUrl}/admin/projects/${slug}`);
 
     const file = path.join(dir, "big.jsonl");

@@ -45,16 +45,28 @@ describe.skipIf(!executable)("ratings and flags by keyboard", () => {
     ctx?.db.$client.close();
   });
 
+  /** A fresh browser context signed in as the annotator, on the project's task page. */
+  async function openTask(slug: string): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    const { users, baseUrl } = serverInfo();
+    await signIn(page, users.annotator.email, users.annotator.password);
+    await page.goto(`${baseUrl}/annotate/${slug}`);
+    await page.getByTestId("task").waitFor();
+    return page;
+  }
+
+  function judgmentRow(slug: string) {
+    return ctx.db.$client
+      .prepare(`select j.payload, j.slot_order from judgments j join projects p on p.id = j.project_id where p.slug = ?`)
+      .get(slug) as { payload: string; slot_order: string } | undefined;
+  }
+
   const outlined = (page: Page) => page.$$eval("[data-testid^=scale-].current", (els) => els.map((el) => el.getAttribute("data-testid")));
   const checked = (page: Page, slot: string, key: string) =>
     page.$$eval(`[data-testid^="rating-${slot}-${key}-"][aria-checked=true]`, (els) => els.map((el) => el.textContent));
 
   it("rates every scale with digits, moves with [ and ], and submits with Enter", async () => {
-    const page = await (await browser.newContext()).newPage();
-    const { users, baseUrl } = serverInfo();
-    await signIn(page, users.annotator.email, users.annotator.password);
-    await page.goto(`${baseUrl}/annotate/${SLUG}`);
-    await page.getByTestId("task").waitFor();
+    const page = await openTask(SLUG);
 
     expect(await outlined(page)).toEqual(["scale-A-helpfulness"]);
     await page.keyboard.press("4");
@@ -90,10 +102,7 @@ describe.skipIf(!executable)("ratings and flags by keyboard", () => {
     const contents: Record<string, string> = {};
     for (const s of ["A", "B"]) contents[s] = (await page.getByTestId(`candidate-${s}`).locator(".md").innerText()).trim();
     await page.keyboard.press("Enter");
-    const row = () =>
-      ctx.db.$client
-        .prepare(`select j.payload, j.slot_order from judgments j join projects p on p.id = j.project_id where p.slug = ?`)
-        .get(SLUG) as { payload: string; slot_order: string } | undefined;
+    const row = () => judgmentRow(SLUG);
     await expect.poll(() => row()).toBeTruthy();
     const { payload, slot_order } = row()!;
     const ids = JSON.parse(slot_order) as number[];
@@ -105,11 +114,7 @@ describe.skipIf(!executable)("ratings and flags by keyboard", () => {
   });
 
   it("flags responses from the flag dialog: F, a letter for the response, a digit for the flag", async () => {
-    const page = await (await browser.newContext()).newPage();
-    const { users, baseUrl } = serverInfo();
-    await signIn(page, users.annotator.email, users.annotator.password);
-    await page.goto(`${baseUrl}/annotate/${FLAGS}`);
-    await page.getByTestId("task").waitFor();
+    const page = await openTask(FLAGS);
     const pressed = (testid: string) => page.getByTestId(testid).getAttribute("aria-pressed");
 
     await page.keyboard.press("f");
@@ -134,10 +139,7 @@ describe.skipIf(!executable)("ratings and flags by keyboard", () => {
     expect(await pressed("flag-A-unsafe")).toBe("false");
     await page.keyboard.press("1");
     await page.keyboard.press("Enter");
-    const row = () =>
-      ctx.db.$client
-        .prepare(`select j.payload, j.slot_order from judgments j join projects p on p.id = j.project_id where p.slug = ?`)
-        .get(FLAGS) as { payload: string; slot_order: string } | undefined;
+    const row = () => judgmentRow(FLAGS);
     await expect.poll(() => row()).toBeTruthy();
     const ids = JSON.parse(row()!.slot_order) as number[];
     expect(JSON.parse(row()!.payload).flags).toEqual({ [String(ids[0])]: ["pii"], [String(ids[1])]: ["unsafe"] });

@@ -8,7 +8,7 @@ import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
 import type { ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
-import { serverInfo, systemCtx } from "../helpers/server";
+import { serverInfo, signIn, systemCtx } from "../helpers/server";
 
 const executable = chromiumOrSkip();
 
@@ -73,11 +73,7 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const { users, baseUrl } = serverInfo();
-    await page.goto(baseUrl + "/login");
-    await page.getByTestId("login-email").fill(users.annotator.email);
-    await page.getByTestId("login-password").fill(users.annotator.password);
-    await page.getByTestId("login-password").press("Enter");
-    await page.getByTestId("who").waitFor();
+    await signIn(page, users.annotator.email, users.annotator.password);
     await page.goto(`${baseUrl}/annotate/${slug}`);
     await page.getByTestId("task").waitFor();
     return { page, context };
@@ -87,6 +83,16 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     return ctx.db.$client
       .prepare(`select j.* from judgments j join projects p on p.id = j.project_id where p.slug = ? order by j.id desc limit 1`)
       .get(slug) as { choice: string | null; payload: string; rationale: string | null; duration_ms: number | null; type: string; slot_order: string } | undefined;
+  }
+
+  /** Dismisses every dialog the page opens and keeps its message, so a test can assert none ran. */
+  function collectDialogs(page: Page): string[] {
+    const dialogs: string[] = [];
+    page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    return dialogs;
   }
 
   async function contents(page: Page, slots: string[]): Promise<Record<string, string>> {
@@ -204,11 +210,7 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
 
   it("renders script, event-handler and javascript: payloads as inert text", async () => {
     const { page, context } = await annotator("ws-xss");
-    const dialogs: string[] = [];
-    page.on("dialog", (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
+    const dialogs = collectDialogs(page);
     const left = (await contents(page, ["A", "B"]));
     const slot = left.A.startsWith("Left") ? "A" : "B";
     const card = page.getByTestId(`candidate-${slot}`);
@@ -216,7 +218,6 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     expect(visible).toContain(`<img src=x onerror="window.__pwned=1;alert('img')">`);
     expect(visible).toContain(`<script>window.__pwned=1;alert('script')</script>`);
     expect(await page.getByTestId("prompt").innerText()).toContain("<script>");
-    // Click every link the content produced: none may run script.
     // Click every link the content produced (a stripped href reloads the page at most): none may run script.
     const links = await card.locator("a").count();
     expect(links).toBeGreaterThan(0);
@@ -251,11 +252,7 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
 
   it("renders \\( \\) and \\[ \\] math with KaTeX, inline and as display, but not inside code", async () => {
     const { page, context } = await annotator("ws-latex");
-    const dialogs: string[] = [];
-    page.on("dialog", (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
+    const dialogs = collectDialogs(page);
     const left = await contents(page, ["A", "B"]);
     const card = page.getByTestId(`candidate-${left.A.startsWith("By Pythagoras") ? "A" : "B"}`);
     await card.locator(".katex-display").first().waitFor();
@@ -301,11 +298,7 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const { users, baseUrl } = serverInfo();
-    await page.goto(baseUrl + "/login");
-    await page.getByTestId("login-email").fill(users.admin.email);
-    await page.getByTestId("login-password").fill(users.admin.password);
-    await page.getByTestId("login-password").press("Enter");
-    await page.getByTestId("who").waitFor();
+    await signIn(page, users.admin.email, users.admin.password);
     await page.goto(baseUrl + "/admin");
     await page.getByTestId("project-slug").fill("ws-admin-schema");
     await page.getByTestId("project-name").fill("Schema from the form");

@@ -20,25 +20,6 @@ beforeAll(() => {
   ctx.db.$client.close();
 });
 
-// Every /api/v1 route: a new route must be added here (the test below checks the list is complete).
-const routes: [string, string][] = [
-  ["POST", `/api/v1/projects/${SLUG}/tasks/next`],
-  ["POST", "/api/v1/judgments"],
-  ["POST", "/api/v1/assignments/1/skip"],
-  ["POST", "/api/v1/assignments/1/undo"],
-  ["PUT", "/api/v1/judgments/1"],
-  ["GET", `/api/v1/projects/${SLUG}/judgments/mine`],
-  ["POST", `/api/v1/projects/${SLUG}/items`],
-  ["GET", `/api/v1/projects/${SLUG}/items`],
-  ["PATCH", "/api/v1/items/1"],
-  ["GET", `/api/v1/projects/${SLUG}/export?format=trl-dpo`],
-  ["GET", `/api/v1/projects/${SLUG}/adjudication`],
-  ["POST", "/api/v1/items/1/adjudication"],
-  ["POST", "/api/v1/items/1/requeue"],
-  ["GET", `/api/v1/projects/${SLUG}/stats`],
-  ["GET", `/api/v1/projects/${SLUG}/stats.csv?table=annotators`],
-];
-
 /** Routes an annotator's role may not call at all (manager- or admin-only). */
 const notForAnnotators: [string, string][] = [
   ["POST", `/api/v1/projects/${SLUG}/items`],
@@ -50,6 +31,17 @@ const notForAnnotators: [string, string][] = [
   ["POST", "/api/v1/items/1/requeue"],
   ["GET", `/api/v1/projects/${SLUG}/stats`],
   ["GET", `/api/v1/projects/${SLUG}/stats.csv?table=annotators`],
+];
+
+// Every /api/v1 route: a new route must be added here (the test below checks the list is complete).
+const routes: [string, string][] = [
+  ["POST", `/api/v1/projects/${SLUG}/tasks/next`],
+  ["POST", "/api/v1/judgments"],
+  ["POST", "/api/v1/assignments/1/skip"],
+  ["POST", "/api/v1/assignments/1/undo"],
+  ["PUT", "/api/v1/judgments/1"],
+  ["GET", `/api/v1/projects/${SLUG}/judgments/mine`],
+  ...notForAnnotators,
 ];
 
 async function expectError(res: Response, status: number) {

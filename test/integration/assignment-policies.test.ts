@@ -9,7 +9,7 @@ import { listBatches, setBatchPriority, setItemGold, setItemPriority } from "@/l
 import { listProjects, updateProject } from "@/lib/services/projects";
 import { AppError } from "@/lib/services/errors";
 import type { Ctx } from "@/lib/services/context";
-import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { countRows, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -189,7 +189,7 @@ describe("project status", () => {
     expect(refused).toMatchObject({ code: "conflict" });
     expect(refused!.message).toMatch(/paused/);
     expect(refusal(() => claimNext({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "project_not_active" });
-    expect(t.db.get<{ n: number }>(sql`select count(*) as n from judgments`).n).toBe(0);
+    expect(countRows(t, "judgments")).toBe(0);
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } });
     expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } }).created).toBe(true);
   });

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { requeueItem } from "@/lib/services/adjudication";
 import { setItemPriority } from "@/lib/services/items";
 import { updateProject } from "@/lib/services/projects";
-import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { countRows, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -69,7 +69,7 @@ describe("exactness under concurrency", () => {
     expect(t.db.all(sql`select a.id from assignments a join judgments j on j.item_id = a.item_id and j.user_id = a.user_id where a.status = 'skipped'`)).toEqual([]);
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from assignments where status = 'skipped'`).n).toBe(skipped);
     // Every judgment the workers recorded is there, and the counter the claim relies on matches the rows.
-    expect(t.db.get<{ n: number }>(sql`select count(*) as n from judgments`).n).toBe(judged);
+    expect(countRows(t, "judgments")).toBe(judged);
     expect(t.db.all(sql`select i.id from items i where i.judgment_count <> (select count(*) from judgments j where j.item_id = i.id)`)).toEqual([]);
     // Work was shared out and finished: with 32 annotators every non-gold item reached its overlap.
     const short = t.db.all(sql`select id from items where gold is null and judgment_count < ${OVERLAP} + extra_overlap`);

@@ -121,10 +121,10 @@ describe("malformed inputs", () => {
   it("reads CSV with quoted newlines and reports the starting line of a bad row", async () => {
     const p = makeProject(t);
     const csv = 'id,prompt,response_a,response_b\n1,"two\nlines","a, with comma","b ""quoted"""\n2,,a,b\n3,q,a,b\n';
-    const summary = await importItems({ ctx: t.system, input: { slug: p.slug, source: () => Readable.from([csv]) } });
+    const summary = await importText(t, p.slug, csv);
     expect(summary.rejected).toBe(true);
     expect(summary.errors).toEqual([{ line: 4, field: "prompt", message: "prompt: must not be empty" }]);
-    const skipped = await importItems({ ctx: t.system, input: { slug: p.slug, source: () => Readable.from([csv]), skipInvalid: true } });
+    const skipped = await importText(t, p.slug, csv, { skipInvalid: true });
     expect(skipped).toMatchObject({ inserted: 2, error_count: 1 });
     const first = t.db.get<{ prompt: string }>(sql`select prompt from items where external_id = '1'`);
     expect(JSON.parse(first.prompt)).toBe("two\nlines");

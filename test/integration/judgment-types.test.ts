@@ -7,7 +7,7 @@ import { claimNext } from "@/lib/services/assignment";
 import { myJudgments, reviseJudgment, submitJudgment, undoJudgment, type JudgmentInput } from "@/lib/services/judgments";
 import { AppError } from "@/lib/services/errors";
 import type { ProjectJudgmentSchema } from "@/lib/formats/judgment";
-import { importText, jsonl, makeProject, makeUser, tempDb, type TempDb } from "../helpers/db";
+import { countRows, importText, jsonl, makeProject, makeUser, tempDb, type TempDb } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -95,7 +95,7 @@ describe("storing each type", () => {
     expect(failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ranking: [["A"], ["B"], ["C"], ["B"]] } })).message).toBe(
       "ranking: slot B appears twice",
     );
-    expect(t.db.get<{ n: number }>(sql`select count(*) as n from judgments`).n).toBe(0);
+    expect(countRows(t, "judgments")).toBe(0);
     expect(t.db.select().from(assignments).where(eq(assignments.id, task.assignment.id)).get()!.status).toBe("leased");
   });
 

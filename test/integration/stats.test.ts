@@ -152,7 +152,6 @@ describe("projectStats on the PandaLM test set", () => {
   });
 });
 
-const DAY = 86_400_000;
 const DAY1 = Date.UTC(2026, 0, 5, 9);
 const DAY2 = Date.UTC(2026, 0, 6, 9);
 

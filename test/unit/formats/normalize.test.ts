@@ -14,7 +14,7 @@ function errorOf(raw: unknown): { field: string; message: string } {
 
 describe("canonical records", () => {
   it("keeps every field of a full record", () => {
-    const record = toRecord({
+    const full = {
       id: "item-1",
       prompt: "Write a haiku about rain.",
       responses: [
@@ -25,19 +25,8 @@ describe("canonical records", () => {
       gold: { choice: "A" },
       priority: 5,
       annotations: [{ annotator: "ext-1", choice: "B", rationale: "shorter" }],
-    });
-    expect(record).toEqual({
-      id: "item-1",
-      prompt: "Write a haiku about rain.",
-      responses: [
-        { content: "Drops on the tin roof", model: "m1", metadata: { temperature: 0.7 } },
-        { content: "Grey sky, wet street", model: "m2" },
-      ],
-      metadata: { topic: "poetry" },
-      gold: { choice: "A" },
-      priority: 5,
-      annotations: [{ annotator: "ext-1", choice: "B", rationale: "shorter" }],
-    });
+    };
+    expect(toRecord(structuredClone(full))).toEqual(full);
   });
 
   it("accepts a conversation prompt, bare-string responses, a numeric id and up to 8 responses", () => {
