@@ -14,6 +14,6 @@ export const auditLog = sqliteTable(
     detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: integer("created_at").notNull(),
   },
-  // No index on the target: the log is appended on every mutation (each judgment among them) and
-  // read rarely, by hand; an index would cost a page write per mutation to speed up those reads.
+  // No index on the target: the log is appended on every mutation (a new judgment excepted: its own
+  // row records it) and read rarely, by hand; an index would cost a page write per mutation.
 );

@@ -18,6 +18,7 @@ import { projectStats } from "@/lib/services/stats";
 import { statsSummary } from "./stats-summary";
 import { createUser, listUsers, setPassword } from "@/lib/services/users";
 import { FIELD_MAP_HELP, FieldMapError, parseFieldMap, type FieldMap } from "@/lib/formats/import/normalize";
+import { IMPORT_FORMATS } from "@/lib/formats/import/read";
 import { startServer } from "./start";
 import { progressBar } from "./progress";
 
@@ -313,8 +314,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         const file = positionals[0];
         if (!file) throw new UsageError("import needs a FILE");
         if (!fs.existsSync(file)) throw new AppError("not_found", `File ${file} not found.`);
-        if (values.format !== undefined && !["auto", "jsonl", "json", "csv"].includes(values.format)) {
-          throw new UsageError(`--format must be auto, jsonl, json or csv (got "${values.format}")`);
+        if (values.format !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(values.format)) {
+          throw new UsageError(`--format must be one of ${IMPORT_FORMATS.join(", ")} (got "${values.format}")`);
         }
         let map: FieldMap | undefined;
         try {

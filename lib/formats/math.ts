@@ -16,11 +16,14 @@
 /** `$$…$$` anywhere: inline math text or a display block, as remark-math reads them. */
 const DOLLAR_MATH = /\$\$[\s\S]+?\$\$/;
 
+/** True when text already passed through normalizeMath has math (every rewrite yields `$$…$$`). */
+export function hasDollarMath(normalized: string): boolean {
+  return DOLLAR_MATH.test(normalized);
+}
+
 /** True when the text has math that remark-math would render, in either syntax. */
 export function hasMath(text: string): boolean {
-  if (DOLLAR_MATH.test(text)) return true;
-  if (!text.includes("\\(") && !text.includes("\\[")) return false;
-  return normalizeMath(text) !== text;
+  return hasDollarMath(normalizeMath(text));
 }
 
 interface Line {

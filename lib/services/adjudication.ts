@@ -10,6 +10,7 @@ import type { Choice, Prompt } from "@/lib/formats/record";
 import { audit } from "./audit";
 import { nowOf, requireScope, type Ctx } from "./context";
 import { badRequest, notFound, parseInput } from "./errors";
+import { getProject } from "./projects";
 
 const POSITION_LABELS = ["A", "B"] as const;
 
@@ -69,8 +70,7 @@ const queueInput = z.object({
 export function adjudicationQueue({ ctx, input }: { ctx: Ctx; input: z.input<typeof queueInput> }): { total: number; items: QueueItem[] } {
   requireScope(ctx, "judgment:read_all");
   const data = parseInput(queueInput, input);
-  const project = ctx.db.select().from(projects).where(eq(projects.slug, data.slug)).get();
-  if (!project) throw notFound(`Project "${data.slug}"`);
+  const project = getProject({ ctx, input: { slug: data.slug } });
   const client = ctx.db.$client;
   const disputed = client
     .prepare(

@@ -6,19 +6,18 @@
 // The claim path runs on prepared statements inside one immediate transaction: it is the hottest
 // path of the application (see test/bench/claim.bench.ts).
 import type Database from "better-sqlite3";
-import { eq, getTableColumns } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { randomInt } from "node:crypto";
 import { z } from "zod";
-import { assignments, projects } from "@/db/schema";
+import { assignments } from "@/db/schema";
 import type { Prompt } from "@/lib/formats/record";
-import { effectiveSchema, type ProjectJudgmentSchema } from "@/lib/formats/judgment";
+import { effectiveSchema, SLOT_LABELS, type ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import { audit } from "./audit";
-import { connectionOf, prepared } from "./statements";
+import { connectionOf, findRow, immediate, prepared } from "./statements";
 import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
 import { AppError, conflict, notFound, parseInput } from "./errors";
-import { type Project } from "./projects";
+import { isMember, type Project } from "./projects";
 
-export const SLOT_LABELS = ["A", "B", "C", "D", "E", "F", "G", "H"] as const;
 
 export interface Task {
   assignment: { id: number; expires_at: string };
@@ -42,8 +41,6 @@ export interface TaskProgress {
  */
 export const CLAIM_REFUSALS = ["project_not_active", "not_member", "quota_reached", "gold_accuracy"] as const;
 export type ClaimRefusal = (typeof CLAIM_REFUSALS)[number];
-
-type Tx = Parameters<Parameters<Ctx["db"]["transaction"]>[0]>[0];
 
 const stmt = (db: Database.Database, text: string) => prepared(db, text);
 
@@ -116,78 +113,74 @@ export function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: string; exc
   const caller = requireCaller(ctx);
   requireScope(ctx, "task:work");
   const exclude = parseInput(excludeInput, input.exclude);
-  const now = nowOf(ctx);
+  const claim = immediate(ctx.db, claimIn, ctx, input.slug, caller.userId, nowOf(ctx), exclude);
+  return claim && loadTask(ctx.db.$client, claim.project, claim.assignmentId, claim.judged);
+}
+
+/** The claim itself, in one immediate transaction: the checks that may refuse, then the lease. */
+function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: number[]): { assignmentId: number; project: ProjectRow; judged: number } | null {
   const db = ctx.db.$client;
-  let project!: ProjectRow;
-  let judged = 0;
-
-  const claim = db.transaction((): number | null => {
-    project = stmt(db, PROJECT_SQL).get(input.slug) as ProjectRow;
-    if (!project) throw notFound(`Project "${input.slug}"`);
-    if (project.status !== "active") {
-      throw new AppError("conflict", `Project "${project.slug}" is ${project.status}: it serves no items${project.status === "paused" ? " until an admin resumes it" : ""}.`, {
-        reason: "project_not_active" satisfies ClaimRefusal,
-        status: project.status,
-      });
+  const project = stmt(db, PROJECT_SQL).get(slug) as ProjectRow | undefined;
+  if (!project) throw notFound(`Project "${slug}"`);
+  if (project.status !== "active") {
+    throw new AppError("conflict", `Project "${project.slug}" is ${project.status}: it serves no items${project.status === "paused" ? " until an admin resumes it" : ""}.`, {
+      reason: "project_not_active" satisfies ClaimRefusal,
+      status: project.status,
+    });
+  }
+  if (!isMember(ctx, project.id, userId)) {
+    throw new AppError("forbidden", `You are not a member of project "${project.slug}"; an admin chooses who works on it.`, {
+      reason: "not_member" satisfies ClaimRefusal,
+    });
+  }
+  const judged = (stmt(db, `select count(*) as n from judgments where user_id = ? and project_id = ?`).get(userId, project.id) as { n: number }).n;
+  if (project.quota != null && judged >= project.quota) {
+    throw new AppError("conflict", `You have reached your quota of ${project.quota} judgment(s) in project "${project.slug}".`, {
+      reason: "quota_reached" satisfies ClaimRefusal,
+      quota: project.quota,
+    });
+  }
+  if (project.minGoldAccuracy != null && project.minGoldAfter != null) {
+    const gold = goldScore(db, project.id, userId);
+    if (gold.judged >= project.minGoldAfter && gold.correct / gold.judged < project.minGoldAccuracy) {
+      throw new AppError(
+        "forbidden",
+        `Your accuracy on check items is ${pct(gold.correct / gold.judged)} over ${gold.judged}, below this project's minimum of ${pct(project.minGoldAccuracy)}; ` +
+          `you get no more items in "${project.slug}". A manager can tell you more.`,
+        { reason: "gold_accuracy" satisfies ClaimRefusal, accuracy: gold.correct / gold.judged, gold_judged: gold.judged },
+      );
     }
-    if (!memberOf(db, project.id, caller.userId)) {
-      throw new AppError("forbidden", `You are not a member of project "${project.slug}"; an admin chooses who works on it.`, {
-        reason: "not_member" satisfies ClaimRefusal,
-      });
-    }
-    judged = (stmt(db, `select count(*) as n from judgments where user_id = ? and project_id = ?`).get(caller.userId, project.id) as { n: number }).n;
-    if (project.quota != null && judged >= project.quota) {
-      throw new AppError("conflict", `You have reached your quota of ${project.quota} judgment(s) in project "${project.slug}".`, {
-        reason: "quota_reached" satisfies ClaimRefusal,
-        quota: project.quota,
-      });
-    }
-    if (project.minGoldAccuracy != null && project.minGoldAfter != null) {
-      const gold = goldScore(db, project.id, caller.userId);
-      if (gold.judged >= project.minGoldAfter && gold.correct / gold.judged < project.minGoldAccuracy) {
-        throw new AppError(
-          "forbidden",
-          `Your accuracy on check items is ${pct(gold.correct / gold.judged)} over ${gold.judged}, below this project's minimum of ${pct(project.minGoldAccuracy)}; ` +
-            `you get no more items in "${project.slug}". A manager can tell you more.`,
-          { reason: "gold_accuracy" satisfies ClaimRefusal, accuracy: gold.correct / gold.judged, gold_judged: gold.judged },
-        );
-      }
-    }
+  }
 
-    // A lease the caller already holds comes back (a reload of the page), unless a limit above stopped
-    // them. `exclude` names leases the client is showing already: the workspace prefetches the next
-    // item while the current one is on screen, so it holds at most one extra lease.
-    const held = stmt(
-      db,
-      `select id from assignments where user_id = ? and project_id = ? and status = 'leased' and expires_at > ?
-         and id not in (select value from json_each(?)) order by leased_at limit 1`,
-    ).get(caller.userId, project.id, now, JSON.stringify(exclude)) as { id: number } | undefined;
-    if (held) return held.id;
+  // A lease the caller already holds comes back (a reload of the page), unless a limit above stopped
+  // them. `exclude` names leases the client is showing already: the workspace prefetches the next
+  // item while the current one is on screen, so it holds at most one extra lease.
+  const held = stmt(
+    db,
+    `select id from assignments where user_id = ? and project_id = ? and status = 'leased' and expires_at > ?
+       and id not in (select value from json_each(?)) order by leased_at limit 1`,
+  ).get(userId, project.id, now, JSON.stringify(exclude)) as { id: number } | undefined;
+  if (held) return { assignmentId: held.id, project, judged };
 
-    let itemId = pickRegular(db, project, caller.userId, now);
-    if (itemId == null) return null; // gold items alone are not work: the stream ends with the real items
-    if (project.goldRate > 0 && Math.random() < project.goldRate) {
-      const gold = stmt(db, PICK_SQL.gold).get({ project: project.id, user: caller.userId, now }) as { id: number } | undefined;
-      if (gold) itemId = gold.id;
-    }
+  let itemId = pickRegular(db, project, userId, now);
+  if (itemId == null) return null; // gold items alone are not work: the stream ends with the real items
+  if (project.goldRate > 0 && Math.random() < project.goldRate) {
+    const gold = stmt(db, PICK_SQL.gold).get({ project: project.id, user: userId, now }) as { id: number } | undefined;
+    if (gold) itemId = gold.id;
+  }
 
-    const candidateIds = (stmt(db, `select id from candidates where item_id = ? order by position`).all(itemId) as { id: number }[]).map((c) => c.id);
-    const expiresAt = now + project.leaseMinutes * 60_000;
-    // A row exists only when this annotator's earlier lease on the item expired: renew it.
-    const row = stmt(
-      db,
-      `insert into assignments (project_id, item_id, user_id, status, slot_order, leased_at, expires_at)
-       values (?, ?, ?, 'leased', ?, ?, ?)
-       on conflict (item_id, user_id) do update set status = 'leased', leased_at = excluded.leased_at,
-         expires_at = excluded.expires_at, closed_at = null
-       returning id`,
-    ).get(project.id, itemId, caller.userId, JSON.stringify(shuffled(candidateIds)), now, expiresAt) as { id: number };
-    return row.id;
-  });
-
-  const assignmentId = claim.immediate();
-  if (assignmentId == null) return null;
-  return loadTask(db, project, assignmentId, judged);
+  const candidateIds = (stmt(db, `select id from candidates where item_id = ? order by position`).all(itemId) as { id: number }[]).map((c) => c.id);
+  const expiresAt = now + project.leaseMinutes * 60_000;
+  // A row exists only when this annotator's earlier lease on the item expired: renew it.
+  const row = stmt(
+    db,
+    `insert into assignments (project_id, item_id, user_id, status, slot_order, leased_at, expires_at)
+     values (?, ?, ?, 'leased', ?, ?, ?)
+     on conflict (item_id, user_id) do update set status = 'leased', leased_at = excluded.leased_at,
+       expires_at = excluded.expires_at, closed_at = null
+     returning id`,
+  ).get(project.id, itemId, userId, JSON.stringify(shuffled(candidateIds)), now, expiresAt) as { id: number };
+  return { assignmentId: row.id, project, judged };
 }
 
 function pct(x: number): string {
@@ -215,15 +208,6 @@ function pickRegular(db: Database.Database, project: ProjectRow, userId: number,
     level = (levelBelow.get(project.id, level) as { p: number | null }).p;
   }
   return null;
-}
-
-function memberOf(db: Database.Database, projectId: number, userId: number): boolean {
-  const row = stmt(
-    db,
-    `select exists(select 1 from project_members where project_id = ?) as closed,
-            exists(select 1 from project_members where project_id = ? and user_id = ?) as member`,
-  ).get(projectId, projectId, userId) as { closed: number; member: number };
-  return !row.closed || !!row.member;
 }
 
 // A judgment agrees with a gold answer when its choice, turned into candidate-position terms
@@ -348,24 +332,14 @@ function projectCounts(db: Database.Database, project: Pick<ProjectRow, "id" | "
   return { items: row.items, complete_items: row.complete };
 }
 
-export function taskProgress(ctx: Ctx, project: Pick<Project, "id" | "overlap">, userId: number): TaskProgress {
-  const db = ctx.db.$client;
-  const judged = (stmt(db, `select count(*) as n from judgments where user_id = ? and project_id = ?`).get(userId, project.id) as { n: number }).n;
-  countsCache.delete(`${db.name}\u0000${project.id}\u0000${project.overlap}`);
-  return { judged, ...projectCounts(db, project) };
-}
-
-// The helpers below run inside the judgment service's drizzle transaction, as prepared statements
+// The helpers below run inside the judgment service's immediate transaction, as prepared statements
 // on the same connection (so inside the same transaction).
 
-const ASSIGNMENT_SQL = `select id, project_id as projectId, item_id as itemId, user_id as userId, status, slot_order as slotOrder,
-  leased_at as leasedAt, expires_at as expiresAt, skip_reason as skipReason, closed_at as closedAt from assignments where id = ?`;
-
 /** Loads an assignment that belongs to the caller; anyone else's is reported as not found. */
-export function ownAssignment(tx: Pick<Tx, "select">, userId: number, id: number): typeof assignments.$inferSelect {
-  const a = stmt(connectionOf(tx), ASSIGNMENT_SQL).get(id) as (Omit<typeof assignments.$inferSelect, "slotOrder"> & { slotOrder: string }) | undefined;
+export function ownAssignment(tx: unknown, userId: number, id: number): typeof assignments.$inferSelect {
+  const a = findRow(tx, assignments, { id });
   if (!a || a.userId !== userId) throw notFound(`Assignment ${id}`);
-  return { ...a, slotOrder: JSON.parse(a.slotOrder) as number[] };
+  return a;
 }
 
 /**
@@ -448,13 +422,3 @@ export function skipAssignment({ ctx, input }: { ctx: Ctx; input: { id: number; 
   return { skipped: true };
 }
 
-const projectColumns = Object.entries(getTableColumns(projects))
-  .map(([key, column]) => `${column.name} as "${key}"`)
-  .join(", ");
-
-export function projectOfAssignment(tx: Pick<Tx, "select">, projectId: number): Project {
-  const row = stmt(connectionOf(tx), `select ${projectColumns} from projects where id = ?`).get(projectId) as Record<string, unknown> | undefined;
-  if (!row) throw notFound(`Project ${projectId}`);
-  // Same shape as drizzle's row: JSON parsed, numbers as numbers.
-  return { ...row, judgmentSchema: row.judgmentSchema == null ? null : JSON.parse(row.judgmentSchema as string) } as Project;
-}

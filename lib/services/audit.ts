@@ -18,7 +18,7 @@ export function audit(
     detail: entry.detail ?? null,
     createdAt: nowOf(ctx),
   };
-  // Hot paths (every judgment) write an audit row: a statement prepared once per connection, on the
-  // transaction's own connection, costs a fraction of building the insert through drizzle each time.
+  // Busy paths (skips, revisions, undos) write an audit row: a statement prepared once per connection,
+  // on the transaction's own connection, costs a fraction of building the insert through drizzle.
   prepared(tx, "insert into audit_log (actor_id, action, target_type, target_id, detail, created_at) values (?, ?, ?, ?, ?, ?)").run(values.actorId, values.action, values.targetType, values.targetId, values.detail == null ? null : JSON.stringify(values.detail), values.createdAt);
 }

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { EXPORT_FORMATS, formatPair, sftRow, trlKtoRow, type ExportFormatName, type PairFormatName } from "@/lib/formats/export";
 import { CSV_COLUMNS, csvLine, csvRow } from "@/lib/formats/export/csv";
 import { datasetCard } from "@/lib/formats/export/dataset-card";
-import { ParquetWriter, parquetColumns } from "@/lib/formats/export/parquet";
+import { ParquetWriter, parquetColumns, RAW_COLUMNS } from "@/lib/formats/export/parquet";
 import type { StoredJudgment } from "@/lib/formats/judgment";
 import type { Prompt } from "@/lib/formats/record";
 import {
@@ -210,7 +210,7 @@ function* encodeParquet(rows: Generator<ExportRow>, options: ExportOptions, part
 }
 
 function columnsOf(format: ExportFormat): readonly string[] {
-  return format === "raw" ? RAW_COLUMNS : CSV_COLUMNS[format];
+  return format === "raw" ? RAW_COLUMN_NAMES : CSV_COLUMNS[format];
 }
 
 /** Counts what the export would keep and drop, by rule, without writing anything. */
@@ -374,27 +374,7 @@ interface CandidateRow {
   model: string | null;
 }
 
-export const RAW_COLUMNS = [
-  "judgment_id",
-  "item_id",
-  "item_external_id",
-  "annotator",
-  "type",
-  "choice",
-  "winner_candidate_id",
-  "winner_model",
-  "candidate_ids",
-  "models",
-  "display_order",
-  "payload",
-  "rationale",
-  "duration_ms",
-  "imported",
-  "gold",
-  "adjudicated",
-  "adjudication",
-  "created_at",
-] as const;
+const RAW_COLUMN_NAMES = RAW_COLUMNS.map((c) => c.name);
 
 function voteOf(type: string, winner: number | null, choice: string | null, slotOrder: string, payload: StoredJudgment | null): Vote<number> {
   if (type === "ranking" && payload?.ranking) return { kind: "ranking", ranking: payload.ranking };

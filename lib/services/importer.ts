@@ -188,7 +188,6 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
 
   try {
     let batch: ImportRecord[] = [];
-    let done = 0;
     let read = 0;
     bytes = 0;
     for await (const result of readRecords(counted(input.source(), (n) => (bytes += n)), readOptions)) {
@@ -196,14 +195,12 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
       if ("record" in result) batch.push(result.record);
       if (batch.length >= BATCH) {
         insertBatch.immediate(batch);
-        done += batch.length;
         batch = [];
       }
       if (read % PROGRESS_EVERY === 0) input.onProgress?.({ phase: "inserting", rows: read, bytes, total });
     }
     if (batch.length) insertBatch.immediate(batch);
     input.onProgress?.({ phase: "inserting", rows: read, bytes, total });
-    void done;
   } catch (err) {
     removeItems(ctx, project.id, inserted);
     client.prepare("delete from import_batches where id = ?").run(batchId);

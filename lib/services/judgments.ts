@@ -4,9 +4,10 @@
 // (the earlier version goes to judgment_revisions; exports read the judgments row, the latest).
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { assignments, candidates, items, judgmentRevisions, judgments, CHOICES } from "@/db/schema";
+import { assignments, candidates, items, judgmentRevisions, judgments, projects, CHOICES } from "@/db/schema";
 import {
   effectiveSchema,
+  SLOT_LABELS,
   fromStored,
   toStored,
   validatePayload,
@@ -17,7 +18,7 @@ import {
 } from "@/lib/formats/judgment";
 import type { Prompt } from "@/lib/formats/record";
 import { audit } from "./audit";
-import { assertAcceptingJudgments, closeLease, freeSeats, leaseToJudge, ownAssignment, projectOfAssignment } from "./assignment";
+import { assertAcceptingJudgments, closeLease, freeSeats, leaseToJudge, ownAssignment } from "./assignment";
 import { findRow, immediate, insertRow } from "./statements";
 import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
 import { badRequest, conflict, notFound, parseInput } from "./errors";
@@ -186,7 +187,8 @@ export function reviseJudgment({ ctx, input }: { ctx: Ctx; input: { id: number |
     (tx) => {
       const j = tx.select().from(judgments).where(eq(judgments.id, id)).get();
       if (!j || j.userId !== caller.userId) throw notFound(`Judgment ${id}`);
-      const project = projectOfAssignment(tx, j.projectId);
+      const project = findRow(tx, projects, { id: j.projectId });
+      if (!project) throw notFound(`Project ${j.projectId}`);
       const columns = columnsFor(project.judgmentSchema, payload, j.slotOrder);
       tx.insert(judgmentRevisions)
         .values({ judgmentId: j.id, revision: j.revision, choice: j.choice, payload: j.payload, rationale: j.rationale, createdAt: now })
@@ -277,7 +279,7 @@ export function myJudgments({ ctx, input }: { ctx: Ctx; input: z.input<typeof hi
       item: {
         id: r.itemId,
         prompt: prompts.get(r.itemId) as Prompt,
-        candidates: r.slotOrder.map((cid, i) => ({ slot: "ABCDEFGH"[i], content: contents.get(cid) ?? "" })),
+        candidates: r.slotOrder.map((cid, i) => ({ slot: SLOT_LABELS[i], content: contents.get(cid) ?? "" })),
       },
       undoable: r.id === latestId && r.assignmentId != null && (leases.get(r.assignmentId) ?? 0) > now,
     })),

@@ -8,6 +8,7 @@ import { can } from "@/lib/auth/permissions";
 import { audit } from "./audit";
 import { requireCaller, requireScope, type Ctx, countRows } from "./context";
 import { badRequest, conflict, notFound, parseInput } from "./errors";
+import { prepared } from "./statements";
 
 export const projectInput = z.object({
   slug: z
@@ -99,12 +100,11 @@ export function listProjects({ ctx }: { ctx: Ctx }): ProjectSummary[] {
 
 /** Whether a user may work on a project: it has no members (open to all) or lists the user. */
 export function isMember(ctx: Pick<Ctx, "db">, projectId: number, userId: number): boolean {
-  const row = ctx.db.$client
-    .prepare(
-      `select exists(select 1 from project_members where project_id = ?) as closed,
-              exists(select 1 from project_members where project_id = ? and user_id = ?) as member`,
-    )
-    .get(projectId, projectId, userId) as { closed: number; member: number };
+  const row = prepared(
+    ctx.db,
+    `select exists(select 1 from project_members where project_id = ?) as closed,
+            exists(select 1 from project_members where project_id = ? and user_id = ?) as member`,
+  ).get(projectId, projectId, userId) as { closed: number; member: number };
   return !row.closed || !!row.member;
 }
 

@@ -2,32 +2,6 @@
 // responses (KTO) or nothing, with the reason. Pure: plain values in, plain values out, and the one
 // aggregation every export format goes through.
 
-export interface MajorityOptions {
-  /** The winner needs at least this many votes (default 1). */
-  minVotes?: number;
-}
-
-export interface MajorityDecision<K> {
-  winner: K;
-  votes: number;
-  total: number;
-}
-
-/**
- * The candidate with a strict majority of all votes on the item, or null. A vote is the winning
- * candidate's key, or null for a tie or "both bad": those count in the total and so can prevent a
- * majority, but never win one.
- */
-export function majorityWinner<K>(votes: readonly (K | null)[], options: MajorityOptions = {}): MajorityDecision<K> | null {
-  const minVotes = Math.max(1, options.minVotes ?? 1);
-  const counts = new Map<K, number>();
-  for (const v of votes) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
-  for (const [winner, n] of counts) {
-    if (n * 2 > votes.length && n >= minVotes) return { winner, votes: n, total: votes.length };
-  }
-  return null;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Item aggregation
 
@@ -149,7 +123,7 @@ export function aggregateItem<K>(
   options: AggregateOptions = {},
   adjudication?: Adjudication<K> | null,
 ): ItemDecision<K> {
-  if (adjudication) return adjudicated(candidates, votes, adjudication, options);
+  if (adjudication) return adjudicated(candidates, votes, adjudication);
   let verdicts = votes.map(verdictOf).filter((v): v is Verdict<K> => v !== null);
   const n = verdicts.length;
   if (n === 0) return { outcome: "dropped", reason: "no_votes", votes: 0, adjudicated: false };
@@ -180,20 +154,20 @@ export function aggregateItem<K>(
   return { outcome: "pairs", pairs, votes: n, agreement, adjudicated: false };
 }
 
-function adjudicated<K>(candidates: readonly K[], votes: readonly Vote<K>[], adj: Adjudication<K>, options: AggregateOptions): ItemDecision<K> {
+function adjudicated<K>(candidates: readonly K[], votes: readonly Vote<K>[], adj: Adjudication<K>): ItemDecision<K> {
   const n = votes.length;
   if (adj.choice === "both_bad") return { outcome: "both_bad", candidates: [...candidates], votes: n, adjudicated: true };
   if (adj.winner === null || !candidates.includes(adj.winner)) return { outcome: "dropped", reason: "tie", votes: n, adjudicated: true };
   const winner = adj.winner;
   const pairs =
     candidates.length === 2
-      ? [{ chosen: winner, rejected: candidates.find((c) => c !== winner)!, ...marginOf(votes, winner, options) }]
+      ? [{ chosen: winner, rejected: candidates.find((c) => c !== winner)!, ...marginOf(votes, winner) }]
       : candidates.filter((c) => c !== winner).map((rejected) => ({ chosen: winner, rejected }));
   return { outcome: "pairs", pairs, votes: n, agreement: 1, adjudicated: true };
 }
 
 /** Pairwise: the mean strength toward the chosen side (votes for the other side count negative). */
-function marginOf<K>(votes: readonly Vote<K>[], chosen: K, _options: AggregateOptions): { margin?: number } {
+function marginOf<K>(votes: readonly Vote<K>[], chosen: K): { margin?: number } {
   let sum = 0;
   let counted = 0;
   let any = false;
@@ -215,11 +189,11 @@ function round(x: number): number {
 function pairsFor<K>(candidates: readonly K[], votes: readonly Vote<K>[], winner: K, options: AggregateOptions): AggregatePair<K>[] {
   const kinds = new Set(votes.map((v) => v.kind));
   if (kinds.has("ranking")) return rankingPairs(candidates, votes, winner, options);
-  if (kinds.has("rating") && !kinds.has("pairwise")) return ratingPairs(votes, winner, options);
+  if (kinds.has("rating") && !kinds.has("pairwise")) return ratingPairs(votes, options);
   const loser = votes.find((v): v is Extract<Vote<K>, { kind: "pairwise" }> => v.kind === "pairwise" && v.winner === winner);
   const rejected = loser ? (loser.pair[0] === winner ? loser.pair[1] : loser.pair[0]) : candidates.find((c) => c !== winner);
   if (rejected === undefined) return [];
-  return [{ chosen: winner, rejected, ...marginOf(votes, winner, options) }];
+  return [{ chosen: winner, rejected, ...marginOf(votes, winner) }];
 }
 
 /** Mean score per candidate over the rating votes. */
@@ -237,7 +211,7 @@ export function meanScores<K>(votes: readonly Vote<K>[]): Map<K, number> {
   return new Map([...sums].map(([k, [s, c]]) => [k, s / c]));
 }
 
-function ratingPairs<K>(votes: readonly Vote<K>[], _winner: K, options: AggregateOptions): AggregatePair<K>[] {
+function ratingPairs<K>(votes: readonly Vote<K>[], options: AggregateOptions): AggregatePair<K>[] {
   // UltraFeedback style: the best mean score against the worst or a random lower-scored response.
   const means = meanScores(votes);
   const best = bestOf(means);
@@ -262,7 +236,7 @@ function rankingPairs<K>(candidates: readonly K[], votes: readonly Vote<K>[], wi
     r.ranking.forEach((group, i) => group.forEach((k) => m.set(k, i)));
     return m;
   });
-  /** +1 when the majority of rankings put a ahead of b, -1 when behind, 0 otherwise. */
+  /** True when a strict majority of the rankings that hold both put a ahead of b. */
   const beats = (a: K, b: K): boolean => {
     let ahead = 0;
     let counted = 0;

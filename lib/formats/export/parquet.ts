@@ -349,25 +349,8 @@ export class ParquetWriter {
   }
 }
 
-/** The columns of an export format in Parquet; null when the format has no Parquet form. */
-export function parquetColumns(format: string, conversational: boolean): ParquetColumn[] | null {
-  const text = (name: string): ParquetColumn => ({ name, type: conversational ? "messages" : "string" });
-  switch (format) {
-    case "trl-dpo":
-      return [text("prompt"), text("chosen"), text("rejected")];
-    case "trl-reward":
-      return [text("chosen"), text("rejected"), { name: "margin", type: "double", optional: true }];
-    case "trl-kto":
-      return [text("prompt"), text("completion"), { name: "label", type: "boolean" }];
-    case "hh-rlhf":
-      return [
-        { name: "chosen", type: "string" },
-        { name: "rejected", type: "string" },
-      ];
-    case "sft":
-      return conversational ? [{ name: "messages", type: "messages" }] : [{ name: "prompt", type: "string" }, { name: "completion", type: "string" }];
-    case "raw":
-      return [
+/** The raw export's columns, in order: its CSV header and its Parquet schema. */
+export const RAW_COLUMNS: readonly ParquetColumn[] = [
         { name: "judgment_id", type: "int64" },
         { name: "item_id", type: "int64" },
         { name: "item_external_id", type: "string" },
@@ -387,7 +370,27 @@ export function parquetColumns(format: string, conversational: boolean): Parquet
         { name: "adjudicated", type: "boolean" },
         { name: "adjudication", type: "json", optional: true },
         { name: "created_at", type: "string" },
+];
+
+/** The columns of an export format in Parquet; null when the format has no Parquet form. */
+export function parquetColumns(format: string, conversational: boolean): ParquetColumn[] | null {
+  const text = (name: string): ParquetColumn => ({ name, type: conversational ? "messages" : "string" });
+  switch (format) {
+    case "trl-dpo":
+      return [text("prompt"), text("chosen"), text("rejected")];
+    case "trl-reward":
+      return [text("chosen"), text("rejected"), { name: "margin", type: "double", optional: true }];
+    case "trl-kto":
+      return [text("prompt"), text("completion"), { name: "label", type: "boolean" }];
+    case "hh-rlhf":
+      return [
+        { name: "chosen", type: "string" },
+        { name: "rejected", type: "string" },
       ];
+    case "sft":
+      return conversational ? [{ name: "messages", type: "messages" }] : [{ name: "prompt", type: "string" }, { name: "completion", type: "string" }];
+    case "raw":
+      return [...RAW_COLUMNS];
     default:
       return null; // openai-dpo: OpenAI takes JSONL
   }

@@ -12,11 +12,13 @@ import type { ReadResult, RecordError } from "../record";
 import type { FieldMap } from "./field-map";
 import { RecordFieldError, toRecord } from "./normalize";
 
-export type InputFormat = "jsonl" | "json" | "csv";
+/** The formats an import may name; "auto" decides from the first non-blank byte. */
+export const IMPORT_FORMATS = ["auto", "jsonl", "json", "csv"] as const;
+export type InputFormat = Exclude<(typeof IMPORT_FORMATS)[number], "auto">;
 
 export interface ReadOptions {
   /** "auto" (the default) decides from the first non-blank byte: `[` JSON, `{` JSONL, else CSV. */
-  format?: "auto" | InputFormat;
+  format?: (typeof IMPORT_FORMATS)[number];
   map?: FieldMap;
 }
 

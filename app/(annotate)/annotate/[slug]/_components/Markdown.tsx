@@ -12,7 +12,7 @@ import ReactMarkdown, { type Options } from "react-markdown";
 
 type PluggableList = NonNullable<Options["remarkPlugins"]>;
 import remarkGfm from "remark-gfm";
-import { hasMath, normalizeMath } from "@/lib/formats/math";
+import { hasDollarMath, normalizeMath } from "@/lib/formats/math";
 import { highlight } from "./highlight";
 
 type HastNode = { type: string; value?: string; children?: HastNode[] };
@@ -64,7 +64,7 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
   // Both scan the whole text (a long response takes milliseconds), so once per text, not per render.
   const { source, needsMath } = useMemo(() => {
     const normalized = normalizeMath(text);
-    return { source: normalized, needsMath: hasMath(normalized) };
+    return { source: normalized, needsMath: hasDollarMath(normalized) };
   }, [text]);
   const [math, setMath] = useState<MathPlugins | null>(needsMath ? mathPlugins : null);
   useEffect(() => {

@@ -1,13 +1,12 @@
 import { contextFor } from "@/lib/auth/session";
 import { FieldMapError, parseFieldMap, type FieldMap } from "@/lib/formats/import/normalize";
+import { IMPORT_FORMATS } from "@/lib/formats/import/read";
 import { apiRoute, json } from "@/lib/http/respond";
 import { spoolBody } from "@/lib/http/upload";
 import { importItems, type ImportInput, type ImportProgress } from "@/lib/services/importer";
 import { listItems } from "@/lib/services/items";
 import { requireScope } from "@/lib/services/context";
 import { AppError, badRequest } from "@/lib/services/errors";
-
-const FORMATS = ["auto", "jsonl", "json", "csv"];
 
 // The project's items with their models, progress, priority and gold answer (admins), in import
 // order: `?q=` (external id, prompt text or item id), `?filter=all|gold|priority`, `?page=`, `?page_size=`.
@@ -28,7 +27,7 @@ export const POST = apiRoute<{ slug: string }>(async ({ request, params, caller 
   requireScope(ctx, "item:import");
   const q = new URL(request.url).searchParams;
   const format = q.get("format") || undefined;
-  if (format && !FORMATS.includes(format)) throw badRequest(`format: must be one of ${FORMATS.join(", ")}`);
+  if (format && !(IMPORT_FORMATS as readonly string[]).includes(format)) throw badRequest(`format: must be one of ${IMPORT_FORMATS.join(", ")}`);
   let map: FieldMap | undefined;
   try {
     map = q.get("map") ? parseFieldMap(q.get("map")!) : undefined;
