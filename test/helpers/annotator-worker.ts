@@ -22,9 +22,21 @@ export async function run([file, userId, email, slug, skipEvery]: string[]) {
       }
     }
   };
-  for (let n = 1; ; n++) {
+  // Leases other annotators hold still count against an item's seats; one they skip frees its seat
+  // again. So "nothing for me" is final only once nobody holds a live lease in the project: until
+  // then the annotator comes back a moment later, as a person with the workspace open would.
+  const othersLeasing = db.$client.prepare(
+    `select exists(select 1 from assignments a join projects p on p.id = a.project_id
+       where p.slug = ? and a.status = 'leased' and a.expires_at > ? and a.user_id <> ?) as busy`,
+  );
+  for (let n = 0; ; ) {
     const task = retry(() => claimNext({ ctx, input: { slug } }));
-    if (!task) break;
+    if (!task) {
+      if (!(retry(() => othersLeasing.get(slug, Date.now(), Number(userId))) as { busy: number }).busy) break;
+      await new Promise((r) => setTimeout(r, 20));
+      continue;
+    }
+    n++;
     const choice = (["A", "B", "tie"] as const)[n % 3];
     if (every && n % every === 0) {
       retry(() => skipAssignment({ ctx, input: { id: task.assignment.id, reason: "test" } }));
