@@ -1,122 +1,53 @@
-// Writes a dataset from a project's judgments. Streams: it reads through its own read-only
-// connection (a consistent snapshot that never blocks writers), one item at a time in item order,
-// decides each item with the one aggregation in lib/stats/aggregate.ts, and yields rows as it goes.
+// Writes a dataset from a project's judgments in three steps: read (readItems below: the SQL rows
+// of one item decoded into an ExportItem), decide (lib/formats/export/decide.ts, pure, through the
+// one aggregation in lib/stats/aggregate.ts) and encode (lib/formats/export/encode.ts: JSONL, CSV or
+// Parquet, the same encoder for the HTTP stream, stdout and files). It streams: reading goes through
+// its own read-only connection (a consistent snapshot that never blocks writers), one item at a time
+// in item order, and rows are encoded as they come.
 import Database from "better-sqlite3";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { z } from "zod";
-import { EXPORT_FORMATS, formatPair, sftRow, trlKtoRow, type ExportFormatName, type PairFormatName } from "@/lib/formats/export";
-import { CSV_COLUMNS, csvLine, csvRow } from "@/lib/formats/export/csv";
 import { datasetCard } from "@/lib/formats/export/dataset-card";
-import { ParquetWriter, parquetColumns, RAW_COLUMNS } from "@/lib/formats/export/parquet";
-import type { StoredJudgment } from "@/lib/formats/judgment";
-import type { Prompt } from "@/lib/formats/record";
-import {
-  aggregateItem,
-  DROP_REASONS,
-  parseSplit,
-  splitOf,
-  unitHash,
-  type Adjudication,
-  type DropReason,
-  type SplitSpec,
-  type Vote,
-} from "@/lib/stats/aggregate";
-import { percentAgreement } from "@/lib/stats/agreement";
+import { count, decideItem, emptyCounts, type DecideContext, type ExportCounts, type ExportItem, type ExportJudgment, type ExportRow } from "@/lib/formats/export/decide";
+import { CONTENT_TYPES, encoderFor, type RowEncoder } from "@/lib/formats/export/encode";
+import { settingsOf, type OptionNaming } from "@/lib/formats/export/options";
+import { checkExportOptions, type ExportOptions, type ExportOptionsInput } from "@/lib/formats/export/options-schema";
+import { effectiveSchema, type JudgmentType, type StoredJudgment } from "@/lib/formats/judgment";
+import type { Choice, Prompt } from "@/lib/formats/record";
+import { parseSplit } from "@/lib/stats/aggregate";
 import { audit } from "./audit";
 import { requireScope, type Ctx } from "./context";
-import { badRequest, parseInput } from "./errors";
+import { badRequest } from "./errors";
 import { getProject } from "./projects";
 
-export const EXPORT_FORMAT_NAMES = [...(Object.keys(EXPORT_FORMATS) as ExportFormatName[]), "raw"] as const;
-export type ExportFormat = ExportFormatName | "raw";
-export const FILE_FORMATS = ["jsonl", "csv", "parquet"] as const;
+export type { ExportCounts } from "@/lib/formats/export/decide";
+export type { ExportOptions } from "@/lib/formats/export/options-schema";
 
-const bool = z.union([z.boolean(), z.enum(["1", "0", "true", "false", "on", "off", ""]).transform((v) => ["1", "true", "on"].includes(v))]);
+/** What a caller asks for: the project and the options (named by their keys; see readExportOptions for CLI and HTTP names). */
+export type ExportInput = { slug: string } & ExportOptionsInput;
 
-export const exportInput = z.object({
-  slug: z.string().min(1),
-  format: z.enum(EXPORT_FORMAT_NAMES, { message: `must be one of ${EXPORT_FORMAT_NAMES.join(", ")}` }),
-  fileFormat: z.enum(FILE_FORMATS, { message: `must be one of ${FILE_FORMATS.join(", ")}` }).default("jsonl"),
-  policy: z.enum(["majority", "unanimous"], { message: "must be majority or unanimous" }).default("majority"),
-  minVotes: z.coerce.number().int().min(1, "must be at least 1").max(1000).default(1),
-  minAgreement: z.coerce.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").optional(),
-  ties: z.enum(["include", "exclude"], { message: "must be include or exclude" }).default("include"),
-  /** trl-kto: items most judged both-bad give a negative example per response ("drop" leaves them out). */
-  bothBad: z.enum(["negatives", "drop"], { message: "must be negatives or drop" }).default("negatives"),
-  ratingPairs: z.enum(["best-vs-worst", "best-vs-random"], { message: "must be best-vs-worst or best-vs-random" }).default("best-vs-worst"),
-  rankingPairs: z.enum(["all-pairs", "best-vs-rest"], { message: "must be all-pairs or best-vs-rest" }).default("all-pairs"),
-  /** sft: add the winner of every unanimously decided item to demonstrations and rewrites. */
-  sftWinners: bool.default(false),
-  conversational: bool.default(false),
-  includeGold: bool.default(false),
-  revealAnnotators: bool.default(false),
-  split: z.string().max(200).optional(),
-  seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
-  /** With a split, the one part a single stream (HTTP, stdout) carries; files get every part. */
-  part: z.string().max(40).optional(),
-});
-export type ExportInput = z.input<typeof exportInput>;
-export type ExportOptions = z.output<typeof exportInput>;
-
-export interface ExportRow {
-  split: string;
-  row: Record<string, unknown>;
-}
-
-/** What one export run kept and dropped, by rule; the dry run prints it, the dataset card uses it. */
-export interface ExportCounts {
-  items: number;
-  /** Items written (at least one row). */
-  kept_items: number;
-  rows: number;
-  dropped: Record<DropReason, number>;
-  gold_items_excluded: number;
-  gold_judgments_excluded: number;
-  adjudicated_items: number;
-  judgments: number;
-  splits: Record<string, number>;
-  agreement: { percent: number | null; n_pairs: number; n_items: number };
-}
-
-function emptyCounts(): ExportCounts {
-  return {
-    items: 0,
-    kept_items: 0,
-    rows: 0,
-    dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>,
-    gold_items_excluded: 0,
-    gold_judgments_excluded: 0,
-    adjudicated_items: 0,
-    judgments: 0,
-    splits: {},
-    agreement: { percent: null, n_pairs: 0, n_items: 0 },
-  };
+/**
+ * Checks export options as a surface names them (CLI flags, query parameters): a bad one is a 400
+ * whose message and `details.fields` name the option that way (`--min-votes`, `min_votes`).
+ */
+export function readExportOptions(raw: unknown, naming: OptionNaming): ExportOptions {
+  const check = checkExportOptions(raw, naming);
+  if (!check.ok) throw badRequest(check.message, { fields: check.fields });
+  return check.options;
 }
 
 interface Prepared {
   file: string;
   project: { id: number; slug: string; name: string };
-  options: ExportOptions;
-  split?: SplitSpec;
+  decide: DecideContext;
 }
 
 function prepare(ctx: Ctx, input: ExportInput, action: string): Prepared {
   requireScope(ctx, "export:read");
-  const options = parseInput(exportInput, input);
-  const project = getProject({ ctx, input: { slug: options.slug } });
-  let split: SplitSpec | undefined;
-  if (options.split) {
-    try {
-      split = parseSplit(options.split, options.seed);
-    } catch (e) {
-      throw badRequest((e as Error).message);
-    }
-  }
-  if (options.fileFormat === "parquet" && !parquetColumns(options.format, false)) {
-    throw badRequest(`fileFormat: ${options.format} has no Parquet form (OpenAI takes JSONL); use jsonl`);
-  }
+  const { slug, ...raw } = input;
+  const options = readExportOptions(raw, "key");
+  const project = getProject({ ctx, input: { slug } });
   // One export is all text or all messages: a column that mixes them loads in no dataset library.
   if (!options.conversational && options.format !== "hh-rlhf" && hasMultiTurnPrompt(ctx, project.id)) options.conversational = true;
   ctx.db.transaction((tx) =>
@@ -127,7 +58,9 @@ function prepare(ctx: Ctx, input: ExportInput, action: string): Prepared {
       detail: { format: options.format, policy: options.policy, minVotes: options.minVotes, split: options.split ?? null },
     }),
   );
-  return { file: ctx.db.$client.name, project, options, split };
+  const scales = Object.fromEntries(effectiveSchema(project.judgmentSchema).criteria.map((c) => [c.key, { min: c.min, max: c.max }]));
+  const split = options.split ? parseSplit(options.split, options.seed) : undefined;
+  return { file: ctx.db.$client.name, project, decide: { options, split, scales } };
 }
 
 function hasMultiTurnPrompt(ctx: Ctx, projectId: number): boolean {
@@ -167,50 +100,19 @@ export function openExport(args: { ctx: Ctx; input: ExportInput & { fileFormat?:
 export function openExport(args: { ctx: Ctx; input: ExportInput }): ExportStream;
 export function openExport({ ctx, input }: { ctx: Ctx; input: ExportInput }): ExportStream {
   const prep = prepare(ctx, input, "export");
-  const { options } = prep;
-  const part = options.part ?? (prep.split ? "train" : undefined);
-  if (part && prep.split && part !== "train" && !prep.split.parts.some((p) => p.name === part)) {
-    throw badRequest(`part: "${part}" is not one of the splits (train, ${prep.split.parts.map((p) => p.name).join(", ")})`);
-  }
+  const { options } = prep.decide;
+  const part = options.part ?? (prep.decide.split ? "train" : undefined);
   const filename = `${prep.project.slug}-${options.format}${part ? `-${part}` : ""}.${options.fileFormat}`;
   const rows = exportRows(prep, emptyCounts());
-  if (options.fileFormat === "parquet") {
-    return { filename, contentType: "application/vnd.apache.parquet", chunks: encodeParquet(rows, options, part) };
-  }
-  return {
-    filename,
-    contentType: options.fileFormat === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
-    lines: encodeLines(rows, options, part),
-  };
+  const encoder = encoderFor(options.format, options.fileFormat, options.conversational);
+  const head = { filename, contentType: CONTENT_TYPES[options.fileFormat] };
+  if (options.fileFormat === "parquet") return { ...head, chunks: encode(rows, encoder as RowEncoder<Uint8Array>, part) };
+  return { ...head, lines: encode(rows, encoder as RowEncoder<string>, part) };
 }
 
-function* encodeLines(rows: Generator<ExportRow>, options: ExportOptions, part: string | undefined): Generator<string, void, undefined> {
-  const columns = options.fileFormat === "csv" ? columnsOf(options.format) : undefined;
-  if (columns) yield csvLine(columns);
-  for (const { split, row } of rows) {
-    if (part && split !== part) continue;
-    yield columns ? csvRow(columns, row) : JSON.stringify(row) + "\n";
-  }
-}
-
-/**
- * The writer emits a row group's pages when it fills, so what is held at once is one row group: its
- * rows, then its bytes, handed out page by page before the next row is read.
- */
-function* encodeParquet(rows: Generator<ExportRow>, options: ExportOptions, part: string | undefined): Generator<Uint8Array, void, undefined> {
-  const pending: Uint8Array[] = [];
-  const writer = new ParquetWriter(parquetColumns(options.format, options.conversational)!, (chunk) => pending.push(chunk));
-  for (const { split, row } of rows) {
-    if (part && split !== part) continue;
-    writer.append(row);
-    while (pending.length) yield pending.shift()!;
-  }
-  writer.close();
-  while (pending.length) yield pending.shift()!;
-}
-
-function columnsOf(format: ExportFormat): readonly string[] {
-  return format === "raw" ? RAW_COLUMN_NAMES : CSV_COLUMNS[format];
+function* encode<C extends string | Uint8Array>(rows: Generator<ExportRow>, encoder: RowEncoder<C>, part: string | undefined): Generator<C, void, undefined> {
+  for (const { split, row } of rows) if (!part || split === part) yield* encoder.push(row);
+  yield* encoder.end();
 }
 
 /** Counts what the export would keep and drop, by rule, without writing anything. */
@@ -244,65 +146,48 @@ export async function writeExport({
   licence?: string;
 }): Promise<WrittenExport> {
   const prep = prepare(ctx, input, "export");
-  const { options } = prep;
+  const { options, split } = prep.decide;
   const ext = options.fileFormat;
-  const splitNames = prep.split ? ["train", ...prep.split.parts.map((p) => p.name)] : ["train"];
-  const pathOf = (split: string): string => {
-    if ("dir" in target) return path.join(/*turbopackIgnore: true*/ target.dir, `${split}.${ext}`);
-    if (!prep.split) return target.out;
+  const splitNames = split ? ["train", ...split.parts.map((p) => p.name)] : ["train"];
+  const pathOf = (name: string): string => {
+    if ("dir" in target) return path.join(/*turbopackIgnore: true*/ target.dir, `${name}.${ext}`);
+    if (!split) return target.out;
     const parsed = path.parse(target.out);
-    return path.join(/*turbopackIgnore: true*/ parsed.dir, `${parsed.name}.${split}${parsed.ext || "." + ext}`);
+    return path.join(/*turbopackIgnore: true*/ parsed.dir, `${parsed.name}.${name}${parsed.ext || "." + ext}`);
   };
   if ("dir" in target) fs.mkdirSync(target.dir, { recursive: true });
-  const columns = options.fileFormat === "csv" ? columnsOf(options.format) : undefined;
-  const parquet = options.fileFormat === "parquet" ? parquetColumns(options.format, options.conversational)! : undefined;
-  type Writer = { path: string; rows: number; stream?: fs.WriteStream; fd?: number; parquet?: ParquetWriter };
-  const writers = new Map<string, Writer>();
+  type FileWriter = { path: string; rows: number; stream: fs.WriteStream; encoder: RowEncoder };
+  const writers = new Map<string, FileWriter>();
   const counts = emptyCounts();
+  const put = async (w: FileWriter, chunks: (string | Uint8Array)[]) => {
+    for (const chunk of chunks) if (!w.stream.write(chunk)) await new Promise<void>((r) => w.stream.once("drain", () => r()));
+  };
   try {
-    for (const split of splitNames) {
-      const final = pathOf(split);
-      const w: Writer = { path: final, rows: 0 };
-      writers.set(split, w);
-      if (parquet) {
-        const fd = fs.openSync(`${final}.partial`, "w");
-        w.fd = fd;
-        w.parquet = new ParquetWriter(parquet, (chunk) => fs.writeSync(fd, chunk));
-      } else {
-        w.stream = fs.createWriteStream(`${final}.partial`);
-        if (columns) w.stream.write(csvLine(columns));
-      }
+    for (const name of splitNames) {
+      const final = pathOf(name);
+      writers.set(name, { path: final, rows: 0, stream: fs.createWriteStream(`${final}.partial`), encoder: encoderFor(options.format, ext, options.conversational) });
     }
-    for (const { split, row } of exportRows(prep, counts, "dir" in target)) {
-      const w = writers.get(split)!;
+    for (const { split: name, row } of exportRows({ ...prep, decide: { ...prep.decide, withAgreement: "dir" in target } }, counts)) {
+      const w = writers.get(name)!;
       w.rows++;
-      if (w.parquet) w.parquet.append(row);
-      else if (!w.stream!.write(columns ? csvRow(columns, row) : JSON.stringify(row) + "\n")) {
-        await new Promise<void>((r) => w.stream!.once("drain", () => r()));
-      }
+      await put(w, w.encoder.push(row));
     }
     for (const w of writers.values()) {
-      if (w.parquet) {
-        w.parquet.close();
-        fs.closeSync(w.fd!);
-        w.fd = undefined;
-        continue;
-      }
+      await put(w, w.encoder.end());
       await new Promise<void>((resolve, reject) => {
-        w.stream!.on("error", reject);
-        w.stream!.end(() => resolve());
+        w.stream.on("error", reject);
+        w.stream.end(() => resolve());
       });
     }
   } catch (err) {
     for (const w of writers.values()) {
-      w.stream?.destroy();
-      if (w.fd !== undefined) fs.closeSync(w.fd);
+      w.stream.destroy();
       fs.rmSync(`${w.path}.partial`, { force: true });
     }
     throw err;
   }
   for (const w of writers.values()) fs.renameSync(`${w.path}.partial`, w.path);
-  const files = [...writers].map(([split, w]) => ({ split, path: w.path, rows: w.rows }));
+  const files = [...writers].map(([name, w]) => ({ split: name, path: w.path, rows: w.rows }));
   let card: string | undefined;
   if ("dir" in target) {
     card = datasetCard({
@@ -321,31 +206,22 @@ export async function writeExport({
   return { files, counts, card };
 }
 
-/** The aggregation settings as they go into a dataset card. */
-function settingsOf(o: ExportOptions): Record<string, string | number | boolean> {
-  const s: Record<string, string | number | boolean> = {
-    format: o.format,
-    policy: o.policy,
-    min_votes: o.minVotes,
-    ties: o.ties,
-    rating_pairs: o.ratingPairs,
-    ranking_pairs: o.rankingPairs,
-    include_gold: o.includeGold,
-    conversational: o.conversational,
-  };
-  if (o.minAgreement !== undefined) s.min_agreement = o.minAgreement;
-  if (o.format === "trl-kto") s.both_bad = o.bothBad;
-  if (o.format === "sft") s.sft_winners = o.sftWinners;
-  if (o.split) {
-    s.split = o.split;
-    s.seed = o.seed;
+/** Reads, decides and counts: the rows of every item in item order. */
+function* exportRows(prep: Prepared, counts: ExportCounts): Generator<ExportRow, void, undefined> {
+  for (const item of readItems(prep)) {
+    const outcome = decideItem(item, prep.decide);
+    count(counts, outcome);
+    yield* outcome.rows;
   }
-  return s;
 }
 
 // ---------------------------------------------------------------------------------------------
-// The row generator shared by every output
+// Read: SQL rows → ExportItem
 
+const JUDGMENTS_SQL = `select item_id, id, user_id, type, choice, winner_candidate_id, slot_order, payload, gold, source, duration_ms, rationale, created_at
+  from judgments where project_id = ? order by item_id, id`;
+
+/** A row of JUDGMENTS_SQL, read raw (as an array) for speed; judgmentOf is the one place that reads it. */
 type JudgmentRow = [
   itemId: number,
   id: number,
@@ -362,250 +238,80 @@ type JudgmentRow = [
   createdAt: number,
 ];
 
+function judgmentOf(r: JudgmentRow, annotator: (userId: number) => string): ExportJudgment {
+  const [, id, userId, type, choice, winnerId, slotOrder, payload, gold, source, durationMs, rationale, createdAt] = r;
+  return {
+    id,
+    annotatorId: userId,
+    annotator: annotator(userId),
+    type: type as JudgmentType,
+    choice: choice as Choice | null,
+    winnerId,
+    slotOrder: JSON.parse(slotOrder) as number[],
+    payload: payload ? (JSON.parse(payload) as StoredJudgment) : null,
+    gold: gold === 1,
+    imported: source === "import",
+    durationMs,
+    rationale,
+    createdAt,
+  };
+}
+
 interface ItemRow {
   external_id: string;
   prompt: string;
   gold: string | null;
 }
 
-interface CandidateRow {
-  id: number;
-  content: string;
-  model: string | null;
-}
-
-const RAW_COLUMN_NAMES = RAW_COLUMNS.map((c) => c.name);
-
-function voteOf(type: string, winner: number | null, choice: string | null, slotOrder: string, payload: StoredJudgment | null): Vote<number> {
-  if (type === "ranking" && payload?.ranking) return { kind: "ranking", ranking: payload.ranking };
-  if (type === "rating" && payload?.ratings) return { kind: "rating", scores: meanRatings(payload.ratings) };
-  if (type === "pairwise" || (type !== "demonstration" && choice)) {
-    if (!choice && payload?.ratings) return { kind: "rating", scores: meanRatings(payload.ratings) };
-    const order = JSON.parse(slotOrder) as number[];
-    const vote: Vote<number> = { kind: "pairwise", winner, pair: [order[0], order[1]], bothBad: choice === "both_bad" };
-    if (payload?.strength !== undefined) vote.strength = Math.abs(payload.strength);
-    return vote;
-  }
-  return { kind: "none" };
-}
-
-function meanRatings(ratings: Record<string, Record<string, number>>): Map<number, number> {
-  const scores = new Map<number, number>();
-  for (const [candidate, byCriterion] of Object.entries(ratings)) {
-    const values = Object.values(byCriterion);
-    if (values.length) scores.set(Number(candidate), values.reduce((a, b) => a + b, 0) / values.length);
-  }
-  return scores;
-}
-
-function* exportRows(prep: Prepared, counts: ExportCounts, withAgreement = false): Generator<ExportRow, void, undefined> {
-  const { options, split, project } = prep;
+/** Every judged item of the project, in item order, with its candidates, judgments and adjudication. */
+function* readItems(prep: Prepared): Generator<ExportItem, void, undefined> {
+  const { options } = prep.decide;
   const conn = new Database(prep.file, { readonly: true, fileMustExist: true });
   try {
-    const judgmentsStmt = conn
-      .prepare(
-        `select item_id, id, user_id, type, choice, winner_candidate_id, slot_order, payload, gold, source, duration_ms, rationale, created_at
-         from judgments where project_id = ? order by item_id, id`,
-      )
-      .raw();
+    const judgmentsStmt = conn.prepare(JUDGMENTS_SQL).raw();
     const itemStmt = conn.prepare("select external_id, prompt, gold from items where id = ?");
     const candStmt = conn.prepare("select id, content, model from candidates where item_id = ? order by position");
-    const anyAdjudication = conn
-      .prepare("select 1 from adjudications a join items i on i.id = a.item_id where i.project_id = ? limit 1")
-      .pluck()
-      .get(project.id);
-    const adjStmt = conn.prepare("select choice, winner_candidate_id as winner from adjudications where item_id = ?");
+    const anyAdjudication = conn.prepare("select 1 from adjudications a join items i on i.id = a.item_id where i.project_id = ? limit 1").pluck().get(prep.project.id);
+    // adjudications.choice is in the item's order (a verdict).
+    const adjStmt = conn.prepare("select choice as verdict, winner_candidate_id as winnerId from adjudications where item_id = ?");
     const userStmt = conn.prepare("select email from users where id = ?").pluck();
     const salt = randomBytes(16);
-    const annotatorNames = new Map<number, string>();
-    const annotatorOf = (userId: number): string => {
-      let name = annotatorNames.get(userId);
+    const names = new Map<number, string>();
+    const annotator = (userId: number): string => {
+      let name = names.get(userId);
       if (!name) {
         name = options.revealAnnotators
           ? ((userStmt.get(userId) as string | undefined) ?? `user-${userId}`)
           : "annotator-" + createHash("sha256").update(salt).update(String(userId)).digest("hex").slice(0, 12);
-        annotatorNames.set(userId, name);
+        names.set(userId, name);
       }
       return name;
     };
-    const kind = options.format === "raw" ? "raw" : EXPORT_FORMATS[options.format].kind;
-
-    const decide = function* (itemId: number, rows: JudgmentRow[]): Generator<ExportRow, void, undefined> {
-      counts.items++;
-      const item = itemStmt.get(itemId) as ItemRow;
-      if (item.gold !== null && !options.includeGold) {
-        counts.gold_items_excluded++;
-        return;
-      }
-      if (!options.includeGold) {
-        const before = rows.length;
-        rows = rows.filter((r) => !r[8]);
-        counts.gold_judgments_excluded += before - rows.length;
-        if (rows.length === 0) {
-          counts.dropped.no_votes++;
-          return;
-        }
-      }
-      counts.judgments += rows.length;
-      const part = split ? splitOf(item.prompt, split) : "train";
-      const adj = anyAdjudication ? ((adjStmt.get(itemId) as Adjudication<number> | undefined) ?? null) : null;
-      if (adj) counts.adjudicated_items++;
-      const payloads = rows.map((r) => (r[7] ? (JSON.parse(r[7]) as StoredJudgment) : null));
-      if (withAgreement) addAgreement(counts, itemId, rows);
-      let written = 0;
-      const emit = (row: Record<string, unknown>): ExportRow => {
-        written++;
-        counts.rows++;
-        counts.splits[part] = (counts.splits[part] ?? 0) + 1;
-        return { split: part, row };
+    const itemOf = (id: number, rows: JudgmentRow[]): ExportItem => {
+      const item = itemStmt.get(id) as ItemRow;
+      return {
+        id,
+        externalId: item.external_id,
+        prompt: JSON.parse(item.prompt) as Prompt,
+        promptKey: item.prompt,
+        gold: item.gold !== null,
+        candidates: candStmt.all(id) as ExportItem["candidates"],
+        judgments: rows.map((r) => judgmentOf(r, annotator)),
+        adjudication: anyAdjudication ? ((adjStmt.get(id) as ExportItem["adjudication"] | undefined) ?? null) : null,
       };
-
-      if (kind === "raw") {
-        const cands = candStmt.all(itemId) as CandidateRow[];
-        const modelOf = new Map(cands.map((c) => [c.id, c.model]));
-        for (let i = 0; i < rows.length; i++) {
-          const r = rows[i];
-          yield emit({
-            judgment_id: r[1],
-            item_id: itemId,
-            item_external_id: item.external_id,
-            annotator: annotatorOf(r[2]),
-            type: r[3],
-            choice: r[4],
-            winner_candidate_id: r[5],
-            winner_model: r[5] !== null ? (modelOf.get(r[5]) ?? null) : null,
-            candidate_ids: cands.map((c) => c.id),
-            models: cands.map((c) => c.model),
-            display_order: JSON.parse(r[6]),
-            payload: payloads[i],
-            rationale: r[11],
-            duration_ms: r[10],
-            imported: r[9] === "import",
-            gold: r[8] === 1,
-            adjudicated: adj !== null,
-            adjudication: adj ? { choice: adj.choice, winner_candidate_id: adj.winner } : null,
-            created_at: new Date(r[12]).toISOString(),
-          });
-        }
-        if (written) counts.kept_items++;
-        return;
-      }
-
-      const cands = candStmt.all(itemId) as CandidateRow[];
-      const byId = new Map(cands.map((c) => [c.id, c]));
-      const prompt = JSON.parse(item.prompt) as Prompt;
-      const votes = rows.map((r, i) => voteOf(r[3], r[5], r[4], r[6], payloads[i]));
-      const decision = aggregateItem(
-        cands.map((c) => c.id),
-        votes,
-        {
-          policy: options.policy,
-          minVotes: options.minVotes,
-          minAgreement: options.minAgreement,
-          ties: options.ties,
-          ratingPairs: options.ratingPairs,
-          rankingPairs: options.rankingPairs,
-          random: options.ratingPairs === "best-vs-random" ? unitHash(String(itemId), options.seed) : undefined,
-        },
-        adj,
-      );
-
-      if (kind === "sft") {
-        for (const p of payloads) {
-          for (const text of [p?.demonstration, p?.rewrite]) {
-            if (text && text.trim()) yield emit(sftRow({ itemId: item.external_id, prompt, completion: text }, options) as Record<string, unknown>);
-          }
-        }
-        if (options.sftWinners && decision.outcome === "pairs" && decision.agreement === 1) {
-          const winner = byId.get(decision.pairs[0].chosen);
-          if (winner) yield emit(sftRow({ itemId: item.external_id, prompt, completion: winner.content, model: winner.model ?? undefined }, options) as Record<string, unknown>);
-        }
-        if (written) counts.kept_items++;
-        else if (decision.outcome === "dropped") counts.dropped[decision.reason]++;
-        return;
-      }
-
-      if (decision.outcome === "dropped") {
-        counts.dropped[decision.reason]++;
-        return;
-      }
-      if (decision.outcome === "both_bad") {
-        if (kind === "unpaired" && options.bothBad === "negatives") {
-          for (const id of decision.candidates) {
-            const c = byId.get(id)!;
-            yield emit(trlKtoRow({ itemId: item.external_id, prompt, completion: c.content, label: false }, options) as Record<string, unknown>);
-          }
-          counts.kept_items++;
-        } else counts.dropped.both_bad++;
-        return;
-      }
-      if (kind === "unpaired") {
-        const chosen = new Set(decision.pairs.map((p) => p.chosen));
-        const rejected = new Set(decision.pairs.map((p) => p.rejected).filter((id) => !chosen.has(id)));
-        for (const [ids, label] of [[chosen, true], [rejected, false]] as const) {
-          for (const id of ids) {
-            const c = byId.get(id)!;
-            yield emit(trlKtoRow({ itemId: item.external_id, prompt, completion: c.content, label }, options) as Record<string, unknown>);
-          }
-        }
-      } else {
-        for (const p of decision.pairs) {
-          const chosen = byId.get(p.chosen);
-          const rejected = byId.get(p.rejected);
-          if (!chosen || !rejected) continue;
-          yield emit(
-            formatPair(
-              options.format as PairFormatName,
-              {
-                itemId: item.external_id,
-                prompt,
-                chosen: chosen.content,
-                rejected: rejected.content,
-                chosenModel: chosen.model ?? undefined,
-                rejectedModel: rejected.model ?? undefined,
-                margin: p.margin,
-              },
-              { conversational: options.conversational },
-            ) as Record<string, unknown>,
-          );
-        }
-      }
-      if (written) counts.kept_items++;
     };
-
     let current = -1;
     let bucket: JudgmentRow[] = [];
-    for (const row of judgmentsStmt.iterate(project.id) as IterableIterator<JudgmentRow>) {
+    for (const row of judgmentsStmt.iterate(prep.project.id) as IterableIterator<JudgmentRow>) {
       if (row[0] !== current) {
-        if (current !== -1) yield* decide(current, bucket);
+        if (current !== -1) yield itemOf(current, bucket);
         current = row[0];
         bucket = [];
       }
       bucket.push(row);
     }
-    if (current !== -1) yield* decide(current, bucket);
+    if (current !== -1) yield itemOf(current, bucket);
   } finally {
     conn.close();
   }
-}
-
-/** Pooled pairwise percent agreement, accumulated item by item (lib/stats/agreement.ts). */
-function addAgreement(counts: ExportCounts, itemId: number, rows: JudgmentRow[]): void {
-  const pairwise = rows
-    .filter((r) => r[4] !== null)
-    .map((r) => ({ item: String(itemId), annotator: String(r[2]), outcome: outcomeOf(r) }));
-  if (pairwise.length < 2) return;
-  const a = percentAgreement(pairwise);
-  const agreeing = (counts.agreement.percent ?? 0) * counts.agreement.n_pairs + (a.percent ?? 0) * a.n_pairs;
-  counts.agreement.n_pairs += a.n_pairs;
-  counts.agreement.n_items += a.n_items;
-  counts.agreement.percent = counts.agreement.n_pairs ? agreeing / counts.agreement.n_pairs : null;
-}
-
-/** A pairwise judgment in candidate-position terms (A = the item's first candidate by slot order). */
-function outcomeOf(r: JudgmentRow): "A" | "B" | "tie" | "both_bad" {
-  const choice = r[4] as "A" | "B" | "tie" | "both_bad";
-  if (choice === "tie" || choice === "both_bad" || r[5] === null) return choice === "both_bad" ? "both_bad" : "tie";
-  const order = JSON.parse(r[6]) as number[];
-  return r[5] === Math.min(order[0], order[1]) ? "A" : "B";
 }

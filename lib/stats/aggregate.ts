@@ -18,7 +18,7 @@ export type Vote<K> =
       strength?: number;
     }
   | { kind: "ranking"; ranking: readonly (readonly K[])[] }
-  /** candidate → mean of its criterion scores */
+  /** candidate → its score over the criteria (ratingScore: each criterion on [0, 1], then averaged) */
   | { kind: "rating"; scores: ReadonlyMap<K, number> }
   | { kind: "none" };
 
@@ -114,7 +114,9 @@ function bestOf<K>(scores: ReadonlyMap<K, number>): K[] {
  * Decides one item. The votes' verdicts (each judgment's winner, tie or both-bad) go through the
  * keep/drop rule (policy, minimum votes, minimum agreement, ties); a kept item becomes pairs that
  * depend on the judgment type: the pairwise winner against its loser, the best-rated against the
- * worst or a random lower-rated candidate, rankings as all ordered pairs or best against the rest.
+ * worst or a random lower-rated candidate, rankings best against the rest. Rankings with
+ * `all-pairs` apply the rule to each pair of candidates instead (see rankingDecision), so an item
+ * whose rankings agree on some pairs but have no common first place still gives those pairs.
  * An adjudication decides the item on its own.
  */
 export function aggregateItem<K>(
@@ -123,7 +125,8 @@ export function aggregateItem<K>(
   options: AggregateOptions = {},
   adjudication?: Adjudication<K> | null,
 ): ItemDecision<K> {
-  if (adjudication) return adjudicated(candidates, votes, adjudication);
+  if (adjudication) return adjudicated(candidates, votes, adjudication, options);
+  if (options.rankingPairs !== "best-vs-rest" && votes.some((v) => v.kind === "ranking")) return rankingDecision(candidates, votes, options);
   let verdicts = votes.map(verdictOf).filter((v): v is Verdict<K> => v !== null);
   const n = verdicts.length;
   if (n === 0) return { outcome: "dropped", reason: "no_votes", votes: 0, adjudicated: false };
@@ -141,38 +144,96 @@ export function aggregateItem<K>(
   for (const [k, c] of counts) if (c > top) [winner, top] = [k, c];
   const total = verdicts.length;
   if (winner === undefined) return { outcome: "dropped", reason: "tie", votes: n, adjudicated: false };
-  if (options.policy === "unanimous" ? top !== total : top * 2 <= total) {
-    return { outcome: "dropped", reason: options.policy === "unanimous" ? "not_unanimous" : "no_majority", votes: n, adjudicated: false };
-  }
-  if (top < (options.minVotes ?? 1)) return { outcome: "dropped", reason: "below_min_votes", votes: n, adjudicated: false };
-  const agreement = top / total;
-  if (options.minAgreement !== undefined && agreement < options.minAgreement) {
-    return { outcome: "dropped", reason: "below_min_agreement", votes: n, adjudicated: false };
-  }
+  const failed = ruleFails(top, total, options);
+  if (failed) return { outcome: "dropped", reason: failed, votes: n, adjudicated: false };
   const pairs = pairsFor(candidates, votes, winner, options);
   if (pairs.length === 0) return { outcome: "dropped", reason: "tie", votes: n, adjudicated: false };
+  return { outcome: "pairs", pairs, votes: n, agreement: top / total, adjudicated: false };
+}
+
+/** The keep/drop rule for `top` votes out of `total` counted ones; null when they pass. */
+function ruleFails(top: number, total: number, options: AggregateOptions): DropReason | null {
+  if (options.policy === "unanimous" ? top !== total : top * 2 <= total) return options.policy === "unanimous" ? "not_unanimous" : "no_majority";
+  if (top < (options.minVotes ?? 1)) return "below_min_votes";
+  if (options.minAgreement !== undefined && top / total < options.minAgreement) return "below_min_agreement";
+  return null;
+}
+
+/** How far a pair got through the rule, to report the last rule that stopped the closest pair. */
+const RULE_ORDER: DropReason[] = ["tie", "no_majority", "not_unanimous", "below_min_votes", "below_min_agreement"];
+
+/**
+ * Rankings, all pairs: for each two candidates a and b, the rankings that hold both vote a ahead,
+ * b ahead, or tie (the same place). Ties count in the total unless `ties: "exclude"`. The pair
+ * (a over b) is written when a's votes pass the rule (policy, minimum votes, minimum agreement)
+ * against that total. The item is dropped only when no pair passes, with the reason that stopped
+ * the pair that came closest.
+ */
+function rankingDecision<K>(candidates: readonly K[], votes: readonly Vote<K>[], options: AggregateOptions): ItemDecision<K> {
+  const rankings = votes.filter((v): v is Extract<Vote<K>, { kind: "ranking" }> => v.kind === "ranking" && v.ranking.length > 0);
+  const n = rankings.length;
+  if (n === 0) return { outcome: "dropped", reason: "no_votes", votes: 0, adjudicated: false };
+  const position = rankings.map((r) => {
+    const m = new Map<K, number>();
+    r.ranking.forEach((group, i) => group.forEach((k) => m.set(k, i)));
+    return m;
+  });
+  const pairs: AggregatePair<K>[] = [];
+  let agreement = 1;
+  let closest: DropReason = "tie";
+  for (const a of candidates) {
+    for (const b of candidates) {
+      if (a === b) continue;
+      let ahead = 0;
+      let tied = 0;
+      let behind = 0;
+      for (const m of position) {
+        const pa = m.get(a);
+        const pb = m.get(b);
+        if (pa === undefined || pb === undefined) continue;
+        if (pa < pb) ahead++;
+        else if (pa === pb) tied++;
+        else behind++;
+      }
+      if (ahead === 0) continue;
+      const total = ahead + behind + (options.ties === "exclude" ? 0 : tied);
+      const failed = ruleFails(ahead, total, options);
+      if (failed) {
+        if (RULE_ORDER.indexOf(failed) > RULE_ORDER.indexOf(closest)) closest = failed;
+        continue;
+      }
+      pairs.push({ chosen: a, rejected: b });
+      agreement = Math.min(agreement, ahead / total);
+    }
+  }
+  if (pairs.length === 0) return { outcome: "dropped", reason: closest, votes: n, adjudicated: false };
   return { outcome: "pairs", pairs, votes: n, agreement, adjudicated: false };
 }
 
-function adjudicated<K>(candidates: readonly K[], votes: readonly Vote<K>[], adj: Adjudication<K>): ItemDecision<K> {
+function adjudicated<K>(candidates: readonly K[], votes: readonly Vote<K>[], adj: Adjudication<K>, options: AggregateOptions): ItemDecision<K> {
   const n = votes.length;
   if (adj.choice === "both_bad") return { outcome: "both_bad", candidates: [...candidates], votes: n, adjudicated: true };
   if (adj.winner === null || !candidates.includes(adj.winner)) return { outcome: "dropped", reason: "tie", votes: n, adjudicated: true };
   const winner = adj.winner;
   const pairs =
     candidates.length === 2
-      ? [{ chosen: winner, rejected: candidates.find((c) => c !== winner)!, ...marginOf(votes, winner) }]
+      ? [{ chosen: winner, rejected: candidates.find((c) => c !== winner)!, ...marginOf(votes, winner, options) }]
       : candidates.filter((c) => c !== winner).map((rejected) => ({ chosen: winner, rejected }));
   return { outcome: "pairs", pairs, votes: n, agreement: 1, adjudicated: true };
 }
 
-/** Pairwise: the mean strength toward the chosen side (votes for the other side count negative). */
-function marginOf<K>(votes: readonly Vote<K>[], chosen: K): { margin?: number } {
+/**
+ * Pairwise: the mean strength toward the chosen side (votes for the other side count negative).
+ * Tie and both-bad votes count as 0 in the mean, unless `ties: "exclude"` leaves them out of the
+ * margin as it leaves them out of the vote count.
+ */
+function marginOf<K>(votes: readonly Vote<K>[], chosen: K, options: AggregateOptions): { margin?: number } {
   let sum = 0;
   let counted = 0;
   let any = false;
   for (const v of votes) {
     if (v.kind !== "pairwise") continue;
+    if (v.winner === null && options.ties === "exclude") continue;
     if (v.strength !== undefined) any = true;
     const s = Math.abs(v.strength ?? 0);
     counted++;
@@ -188,16 +249,16 @@ function round(x: number): number {
 
 function pairsFor<K>(candidates: readonly K[], votes: readonly Vote<K>[], winner: K, options: AggregateOptions): AggregatePair<K>[] {
   const kinds = new Set(votes.map((v) => v.kind));
-  if (kinds.has("ranking")) return rankingPairs(candidates, votes, winner, options);
+  if (kinds.has("ranking")) return candidates.filter((c) => c !== winner).map((rejected) => ({ chosen: winner, rejected }));
   if (kinds.has("rating") && !kinds.has("pairwise")) return ratingPairs(votes, options);
   const loser = votes.find((v): v is Extract<Vote<K>, { kind: "pairwise" }> => v.kind === "pairwise" && v.winner === winner);
   const rejected = loser ? (loser.pair[0] === winner ? loser.pair[1] : loser.pair[0]) : candidates.find((c) => c !== winner);
   if (rejected === undefined) return [];
-  return [{ chosen: winner, rejected, ...marginOf(votes, winner) }];
+  return [{ chosen: winner, rejected, ...marginOf(votes, winner, options) }];
 }
 
 /** Mean score per candidate over the rating votes. */
-export function meanScores<K>(votes: readonly Vote<K>[]): Map<K, number> {
+function meanScores<K>(votes: readonly Vote<K>[]): Map<K, number> {
   const sums = new Map<K, [number, number]>();
   for (const v of votes) {
     if (v.kind !== "rating") continue;
@@ -210,6 +271,25 @@ export function meanScores<K>(votes: readonly Vote<K>[]): Map<K, number> {
   }
   return new Map([...sums].map(([k, [s, c]]) => [k, s / c]));
 }
+
+/**
+ * One score for a candidate from its criterion ratings: each value is first put on [0, 1] by its
+ * criterion's scale ((value − min) / (max − min)), then the criteria are averaged with equal
+ * weight, so a 1–7 criterion weighs no more than a 1–5 one. A criterion without a known scale is
+ * taken on the default 1–5 scale.
+ */
+export function ratingScore(byCriterion: Readonly<Record<string, number>>, scales: Readonly<Record<string, { min: number; max: number }>> = {}): number | null {
+  let sum = 0;
+  let n = 0;
+  for (const [criterion, value] of Object.entries(byCriterion)) {
+    const { min, max } = scales[criterion] ?? DEFAULT_SCALE;
+    sum += (value - min) / (max - min);
+    n++;
+  }
+  return n ? sum / n : null;
+}
+
+const DEFAULT_SCALE = { min: 1, max: 5 };
 
 function ratingPairs<K>(votes: readonly Vote<K>[], options: AggregateOptions): AggregatePair<K>[] {
   // UltraFeedback style: the best mean score against the worst or a random lower-scored response.
@@ -229,35 +309,6 @@ function ratingPairs<K>(votes: readonly Vote<K>[], options: AggregateOptions): A
   return [{ chosen, rejected: pick[0], margin: round(top - pick[1]) }];
 }
 
-function rankingPairs<K>(candidates: readonly K[], votes: readonly Vote<K>[], winner: K, options: AggregateOptions): AggregatePair<K>[] {
-  const rankings = votes.filter((v): v is Extract<Vote<K>, { kind: "ranking" }> => v.kind === "ranking");
-  const position = rankings.map((r) => {
-    const m = new Map<K, number>();
-    r.ranking.forEach((group, i) => group.forEach((k) => m.set(k, i)));
-    return m;
-  });
-  /** True when a strict majority of the rankings that hold both put a ahead of b. */
-  const beats = (a: K, b: K): boolean => {
-    let ahead = 0;
-    let counted = 0;
-    for (const m of position) {
-      const pa = m.get(a);
-      const pb = m.get(b);
-      if (pa === undefined || pb === undefined) continue;
-      counted++;
-      if (pa < pb) ahead++;
-    }
-    return counted > 0 && ahead * 2 > counted;
-  };
-  const pairs: AggregatePair<K>[] = [];
-  if (options.rankingPairs === "best-vs-rest") {
-    for (const c of candidates) if (c !== winner) pairs.push({ chosen: winner, rejected: c });
-    return pairs;
-  }
-  for (const a of candidates) for (const b of candidates) if (a !== b && beats(a, b)) pairs.push({ chosen: a, rejected: b });
-  return pairs;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Deterministic splits
 
@@ -267,19 +318,19 @@ export interface SplitSpec {
   seed: number;
 }
 
-/** Parses `test=0.1` or `test=0.1,validation=0.05`; throws a RangeError naming the problem. */
+/** Parses `test=0.1` or `test=0.1,validation=0.05`; throws a RangeError naming the problem (not the option). */
 export function parseSplit(spec: string, seed = 0): SplitSpec {
   const parts: SplitSpec["parts"] = [];
   for (const piece of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
     const m = /^([a-z][a-z0-9_-]{0,30})=(0(?:\.\d+)?|1(?:\.0+)?|\.\d+)$/.exec(piece);
-    if (!m) throw new RangeError(`split "${piece}": expected NAME=SHARE with a share between 0 and 1, e.g. test=0.1`);
-    if (m[1] === "train") throw new RangeError(`split "${piece}": train gets what the other splits leave; name only the others`);
-    if (parts.some((p) => p.name === m[1])) throw new RangeError(`split "${m[1]}" is named twice`);
+    if (!m) throw new RangeError(`"${piece}": expected NAME=SHARE with a share between 0 and 1, e.g. test=0.1`);
+    if (m[1] === "train") throw new RangeError(`"${piece}": train gets what the other splits leave; name only the others`);
+    if (parts.some((p) => p.name === m[1])) throw new RangeError(`"${m[1]}" is named twice`);
     parts.push({ name: m[1], share: Number(m[2]) });
   }
-  if (parts.length === 0) throw new RangeError("split: name at least one part, e.g. test=0.1");
+  if (parts.length === 0) throw new RangeError("name at least one part, e.g. test=0.1");
   const sum = parts.reduce((s, p) => s + p.share, 0);
-  if (sum > 1 + 1e-9) throw new RangeError(`split: the shares add up to ${sum}, more than 1`);
+  if (sum > 1 + 1e-9) throw new RangeError(`the shares add up to ${sum}, more than 1`);
   return { parts, seed };
 }
 

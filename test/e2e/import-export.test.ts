@@ -61,7 +61,7 @@ describe("import and export over HTTP", () => {
 
     const bad = await api(`/api/v1/projects/${slug}/export?format=trl-dpo&min_agreement=3`, { token: admin.token });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toMatch(/minAgreement/);
+    expect((await bad.json()).error.message).toBe("min_agreement: must be between 0 and 1");
   });
 });
 
@@ -104,6 +104,14 @@ describe.skipIf(!executable)("import progress and export counts in the admin scr
     await page.getByTestId("export-format").selectOption("trl-kto");
     await page.getByTestId("export-dry-run").click();
     await expect.poll(() => page.getByTestId("export-kept").textContent()).toBe("30000 item(s) → 60000 row(s)");
+
+    // A refused option is shown beside its control and named by its label.
+    await page.getByText("More options").click();
+    await page.getByTestId("export-split").fill("test=2");
+    await page.getByTestId("export-dry-run").click();
+    await expect.poll(() => page.getByTestId("export-split-error").textContent()).toMatch(/^"test=2": expected NAME=SHARE/);
+    expect(await page.getByTestId("export-error").textContent()).toMatch(/^Test share \(split by prompt\): "test=2": expected NAME=SHARE/);
+    expect(await page.getByTestId("export-split").getAttribute("aria-invalid")).toBe("true");
   });
 
   it("downloads Parquet, showing bytes received, with JavaScript and without", async () => {

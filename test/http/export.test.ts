@@ -68,9 +68,20 @@ describe("Parquet exports over HTTP", () => {
     const { admin, annotator } = serverInfo().users;
     const openai = await api(`/api/v1/projects/${SLUG}/export?format=openai-dpo&file_format=parquet`, { token: admin.token });
     expect(openai.status).toBe(400);
-    expect((await openai.json()).error).toEqual({ code: "bad_request", message: expect.stringMatching(/^fileFormat: openai-dpo has no Parquet form/) });
+    expect((await openai.json()).error).toMatchObject({ code: "bad_request", message: expect.stringMatching(/^file_format: openai-dpo has no Parquet form/) });
     const forbidden = await api(`/api/v1/projects/${SLUG}/export?format=trl-dpo&file_format=parquet`, { token: annotator.token });
     expect(forbidden.status).toBe(403);
     expect((await forbidden.json()).error.code).toBe("forbidden");
+  });
+
+  it("names a bad option by its query parameter, with the problem per parameter in details.fields", async () => {
+    const { admin } = serverInfo().users;
+    const res = await api(`/api/v1/projects/${SLUG}/export?format=trl-dpo&min_votes=abc&file_format=xml`, { token: admin.token });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toEqual({
+      code: "bad_request",
+      message: "file_format: must be one of jsonl, csv, parquet; min_votes: must be a whole number from 1 to 1000",
+      details: { fields: { file_format: "must be one of jsonl, csv, parquet", min_votes: "must be a whole number from 1 to 1000" } },
+    });
   });
 });

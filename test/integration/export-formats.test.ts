@@ -157,6 +157,7 @@ describe("export formats round trip", () => {
       item_external_id: "won-by-b",
       type: "pairwise",
       choice: "B",
+      verdict: "B",
       winner_model: "m-large",
       models: ["m-small", "m-large"],
       imported: true,
@@ -165,7 +166,8 @@ describe("export formats round trip", () => {
       adjudication: null,
     });
     expect(first.display_order).toEqual(first.candidate_ids);
-    expect(first.payload).toMatchObject({ type: "pairwise", choice: "B", strength: 3, winner: (first.candidate_ids as number[])[1] });
+    expect(first.payload).toMatchObject({ type: "pairwise", verdict: "B", strength: 3, winner: (first.candidate_ids as number[])[1] });
+    expect(first.payload).not.toHaveProperty("choice");
     expect(first.annotator).toMatch(/^annotator-[0-9a-f]{12}$/);
     // The same annotator has one pseudonym within an export, a new one in the next export.
     const byAnn = new Set(out.map((r) => r.annotator));
@@ -174,7 +176,7 @@ describe("export formats round trip", () => {
     expect(again[0].annotator).not.toBe(first.annotator);
     expect(rows({ slug: p.slug, format: "raw", revealAnnotators: true })[0].annotator).toBe("ann1@external.invalid");
     const tied = out.filter((r) => r.item_external_id === "tied");
-    expect(tied.every((r) => r.adjudicated === true && (r.adjudication as { choice: string }).choice === "B")).toBe(true);
+    expect(tied.every((r) => r.adjudicated === true && (r.adjudication as { verdict: string }).verdict === "B")).toBe(true);
     expect(out.find((r) => r.rationale === "shorter")).toMatchObject({ choice: "A" });
     // The adjudicated label wins in every aggregated format.
     expect(rows({ slug: p.slug, format: "trl-dpo" }).map((r) => r.chosen)).toContain("hello");
@@ -192,6 +194,62 @@ describe("export formats round trip", () => {
     expect(row).toMatchObject({ imported: false, duration_ms: 1234, choice: "A" });
     expect((row.display_order as number[])[0]).toBe(ids[shownFirst === "first" ? 0 : 1]);
     expect(rows({ slug: p.slug, format: "trl-dpo" })).toEqual([{ prompt: "q", chosen: shownFirst, rejected: shownFirst === "first" ? "second" : "first" }]);
+  });
+
+  it("writes a raw payload in the item's order: strength flipped where the annotator saw the candidates reversed", async () => {
+    const p = makeProject(t, { overlap: 1, judgmentSchema: { type: "pairwise", strength: true } });
+    await importText(t, p.slug, jsonl([{ id: "one", prompt: "q", responses: ["first", "second"] }]));
+    const ids = t.db.all<{ id: number }>(sql`select id from candidates order by position`).map((c) => c.id);
+    const a = makeUser(t, "annotator");
+    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    // The annotator sees the item's second candidate as slot A, and prefers it strongly.
+    t.db.run(sql`update assignments set slot_order = ${JSON.stringify([ids[1], ids[0]])} where id = ${task.assignment.id}`);
+    submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A", strength: -3 } });
+    const stored = t.db.get<{ payload: string }>(sql`select payload from judgments`);
+    expect(JSON.parse(stored.payload)).toMatchObject({ choice: "A", strength: -3 }); // stored as seen
+    const [row] = rows({ slug: p.slug, format: "raw" });
+    expect(row).toMatchObject({ choice: "A", verdict: "B", display_order: [ids[1], ids[0]], winner_candidate_id: ids[1] });
+    // Item order: B (the second candidate) is much better, +3.
+    expect(row.payload).toEqual({ type: "pairwise", verdict: "B", strength: 3, winner: ids[1] });
+    expect(rows({ slug: p.slug, format: "trl-reward" })).toEqual([{ chosen: "q\n\nsecond", rejected: "q\n\nfirst", margin: 3 }]);
+  });
+
+  it("puts ratings on different scales on [0, 1] before averaging them into one score", async () => {
+    const criteria = [
+      { key: "help", label: "Helpfulness", min: 1, max: 5 },
+      { key: "style", label: "Style", min: 1, max: 7 },
+    ];
+    const p = makeProject(t, { judgmentSchema: { type: "rating", criteria } });
+    // Raw means: x (5 + 2) / 2 = 3.5, y (1 + 7) / 2 = 4: y would win.
+    // On [0, 1]: x (1 + 1/6) / 2 = 7/12, y (0 + 1) / 2 = 1/2: x wins, by 1/12.
+    await importText(
+      t,
+      p.slug,
+      jsonl([{ id: "r", prompt: "q", responses: ["x", "y"], annotations: [ann("r1", { ratings: { A: { help: 5, style: 2 }, B: { help: 1, style: 7 } } })] }]),
+    );
+    expect(rows({ slug: p.slug, format: "trl-reward" })).toEqual([{ chosen: "q\n\nx", rejected: "q\n\ny", margin: Math.round((7 / 12 - 1 / 2) * 1e6) / 1e6 }]);
+  });
+
+  it("exports every majority-ordered pair of rankings that have no common first place", async () => {
+    const p = makeProject(t, { judgmentSchema: { type: "ranking" } });
+    await importText(
+      t,
+      p.slug,
+      jsonl([
+        {
+          id: "no-common-first",
+          prompt: "q",
+          responses: ["P", "Q", "R"],
+          annotations: [ann("r1", { ranking: [["A", "B"], ["C"]] }), ann("r2", { ranking: [["B"], ["A"], ["C"]] }), ann("r3", { ranking: [["A"], ["C"], ["B"]] })],
+        },
+      ]),
+    );
+    // P>R in 3 of 3 rankings, Q>R in 2 of 3; P vs Q: 1 ahead, 1 behind, 1 tie: no majority.
+    expect(rows({ slug: p.slug, format: "trl-dpo" })).toEqual([
+      { prompt: "q", chosen: "P", rejected: "R" },
+      { prompt: "q", chosen: "Q", rejected: "R" },
+    ]);
+    expect(dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } })).toMatchObject({ kept_items: 1, rows: 2 });
   });
 
   it("ratings and rankings imported as annotations become pairs", async () => {
@@ -219,7 +277,8 @@ describe("export formats round trip", () => {
     expect(stored.map((s) => s.type)).toEqual(["rating", "rating", "ranking", "ranking"]);
     const out = rows({ slug: p.slug, format: "trl-reward" });
     expect(out).toEqual([
-      { chosen: "q1\n\ngood", rejected: "q1\n\nbad", margin: 3.5 },
+      // scores on [0, 1] (the default 1–5 scale): good (1 + 0.75) / 2, bad 0
+      { chosen: "q1\n\ngood", rejected: "q1\n\nbad", margin: 0.875 },
       { chosen: "q2\n\ngood", rejected: "q2\n\nfine" },
       { chosen: "q2\n\ngood", rejected: "q2\n\nbad" },
       // fine vs bad: one ranking puts fine ahead, the other ties them: no majority, no pair
@@ -238,7 +297,7 @@ describe("export formats round trip", () => {
     expect(parsed[1]).toEqual({ prompt: "Capital of France?", chosen: "Paris.", rejected: "Lyon." });
     const raw = parseCsv([...openExport({ ctx: t.system, input: { slug: p.slug, format: "raw", fileFormat: "csv" } }).lines].join(""), { columns: true }) as Record<string, string>[];
     expect(raw).toHaveLength(12);
-    expect(JSON.parse(raw[0].payload)).toMatchObject({ type: "pairwise", choice: "B", strength: 3 });
+    expect(JSON.parse(raw[0].payload)).toMatchObject({ type: "pairwise", verdict: "B", strength: 3 });
     expect(raw[0].imported).toBe("true");
   });
 
@@ -403,7 +462,7 @@ describe("Parquet as a stream (HTTP, stdout)", () => {
     await expect(parquetExport({ ...input, part: "dev" })).rejects.toThrow(/part: "dev" is not one of the splits/);
   });
 
-  it("writes a row group per 5,000 rows and hands it out a column at a time", async () => {
+  it("writes a row group per 5,000 rows and hands it out a row group at a time", async () => {
     const p = makeProject(t);
     const n = 11_000;
     await importText(t, p.slug, jsonl(Array.from({ length: n }, (_, i) => ({ id: `i${i}`, prompt: `prompt ${i}`, responses: [`a${i}`, `b${i}`], annotations: [ann("x", { choice: "A" })] }))));
@@ -415,9 +474,10 @@ describe("Parquet as a stream (HTTP, stdout)", () => {
     const ab = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
     const groups = parquetMetadata(ab).row_groups;
     expect(groups.map((g) => Number(g.num_rows))).toEqual([5000, 5000, 1000]);
-    // No chunk is more than one column of one row group.
-    const largestColumn = Math.max(...groups.flatMap((g) => g.columns.map((c) => Number(c.meta_data!.total_compressed_size))));
-    expect(Math.max(...chunks.map((c) => c.byteLength))).toBeLessThanOrEqual(largestColumn);
+    // "PAR1", one chunk per row group, the footer: no chunk is more than one row group.
+    expect(chunks).toHaveLength(groups.length + 2);
+    const largestGroup = Math.max(...groups.map((g) => Number(g.total_compressed_size)));
+    expect(Math.max(...chunks.map((c) => c.byteLength))).toBeLessThanOrEqual(largestGroup);
     const read = (await parquetReadObjects({ file: ab })) as Record<string, unknown>[];
     expect(read).toHaveLength(n);
     expect(read[n - 1]).toEqual({ prompt: `prompt ${n - 1}`, chosen: `a${n - 1}`, rejected: `b${n - 1}` });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aggregateItem, parseSplit, splitOf, type Vote } from "@/lib/stats/aggregate";
+import { aggregateItem, parseSplit, ratingScore, splitOf, type Vote } from "@/lib/stats/aggregate";
 
 const pw = (winner: number | null, extra: Partial<Extract<Vote<number>, { kind: "pairwise" }>> = {}): Vote<number> => ({
   kind: "pairwise",
@@ -70,6 +70,60 @@ describe("aggregateItem", () => {
       { chosen: 1, rejected: 2 },
       { chosen: 1, rejected: 3 },
     ]);
+  });
+});
+
+describe("aggregateItem: rankings, ties and rating scales", () => {
+  const rk = (...groups: number[][]): Vote<number> => ({ kind: "ranking", ranking: groups });
+
+  it("keeps every majority-ordered pair of rankings that have no common first place", () => {
+    // P=1, Q=2, R=3: [[P,Q],[R]], [[Q],[P],[R]], [[P],[R],[Q]] give P>R (3 of 3) and Q>R (2 of 3)
+    const votes = [rk([1, 2], [3]), rk([2], [1], [3]), rk([1], [3], [2])];
+    expect(aggregateItem([1, 2, 3], votes)).toEqual({
+      outcome: "pairs",
+      pairs: [
+        { chosen: 1, rejected: 3 },
+        { chosen: 2, rejected: 3 },
+      ],
+      votes: 3,
+      agreement: 2 / 3,
+      adjudicated: false,
+    });
+    // The rule applies to each pair: unanimous keeps P>R only, two votes keep both, 0.9 agreement only P>R.
+    expect(aggregateItem([1, 2, 3], votes, { policy: "unanimous" })).toMatchObject({ pairs: [{ chosen: 1, rejected: 3 }] });
+    expect(aggregateItem([1, 2, 3], votes, { minAgreement: 0.9 })).toMatchObject({ pairs: [{ chosen: 1, rejected: 3 }] });
+    expect(aggregateItem([1, 2, 3], votes, { minVotes: 3 })).toMatchObject({ pairs: [{ chosen: 1, rejected: 3 }] });
+    expect(aggregateItem([1, 2, 3], votes, { minVotes: 4 })).toMatchObject({ outcome: "dropped", reason: "below_min_votes" });
+  });
+
+  it("drops a ranking item with the reason that stopped its closest pair", () => {
+    expect(aggregateItem([1, 2], [rk([1], [2]), rk([2], [1])])).toMatchObject({ outcome: "dropped", reason: "no_majority" });
+    expect(aggregateItem([1, 2], [rk([1, 2])])).toMatchObject({ outcome: "dropped", reason: "tie" });
+    expect(aggregateItem([1, 2], [])).toMatchObject({ outcome: "dropped", reason: "no_votes" });
+  });
+
+  it("counts a tie within a ranking against a pair unless ties are excluded", () => {
+    const votes = [rk([1], [2], [3]), rk([1], [2, 3])];
+    expect(aggregateItem([1, 2, 3], votes)).toMatchObject({ pairs: [{ chosen: 1, rejected: 2 }, { chosen: 1, rejected: 3 }] });
+    expect(aggregateItem([1, 2, 3], votes, { ties: "exclude" })).toMatchObject({
+      pairs: [{ chosen: 1, rejected: 2 }, { chosen: 1, rejected: 3 }, { chosen: 2, rejected: 3 }],
+    });
+  });
+
+  it("leaves tie votes out of the margin when ties are excluded, and counts them as 0 otherwise", () => {
+    const votes = [pw(2, { strength: 3 }), pw(2, { strength: 1 }), pw(null, { strength: 0 })];
+    expect(aggregateItem([1, 2], votes)).toMatchObject({ pairs: [{ chosen: 2, rejected: 1, margin: 1.333333 }] });
+    expect(aggregateItem([1, 2], votes, { ties: "exclude" })).toMatchObject({ pairs: [{ chosen: 2, rejected: 1, margin: 2 }] });
+  });
+
+  it("scores ratings on [0, 1] per criterion scale, then averages the criteria", () => {
+    const scales = { help: { min: 1, max: 5 }, style: { min: 1, max: 7 } };
+    expect(ratingScore({ help: 5, style: 1 }, scales)).toBe(0.5);
+    expect(ratingScore({ help: 3, style: 7 }, scales)).toBe(0.75);
+    // raw means would rank these the other way round: (5 + 2) / 2 = 3.5 < (1 + 7) / 2 = 4
+    expect(ratingScore({ help: 5, style: 2 }, scales)!).toBeGreaterThan(ratingScore({ help: 1, style: 7 }, scales)!);
+    expect(ratingScore({ other: 3 })).toBe(0.5); // no known scale: the default 1–5
+    expect(ratingScore({})).toBeNull();
   });
 });
 

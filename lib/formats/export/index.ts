@@ -55,8 +55,6 @@ export const EXPORT_FORMATS = {
 export type ExportFormatName = keyof typeof EXPORT_FORMATS;
 export type PairFormatName = { [K in ExportFormatName]: (typeof EXPORT_FORMATS)[K]["kind"] extends "pair" ? K : never }[ExportFormatName];
 
-export const EXPORT_FORMAT_NAMES = Object.keys(EXPORT_FORMATS) as ExportFormatName[];
-
 export type PairOptions = TrlOptions & TrlRewardOptions;
 
 /** The row of a pair format for one preference pair. */
@@ -71,9 +69,4 @@ export function formatPair(format: PairFormatName, pair: PreferencePair, options
     case "hh-rlhf":
       return hhRlhfRow(pair);
   }
-}
-
-/** One JSONL line, newline included. */
-export function toJsonLine(row: unknown): string {
-  return `${JSON.stringify(row)}\n`;
 }

@@ -1,18 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
   EXPORT_FORMATS,
-  EXPORT_FORMAT_NAMES,
   checkTrlRow,
   formatPair,
   hhRlhfRow,
   openaiDpoRow,
   sftRow,
-  toJsonLine,
   trlDpoRow,
   trlKtoRow,
   trlRewardRow,
+  type ExportFormatName,
   type PairFormatName,
 } from "@/lib/formats/export";
+import { lineEncoder } from "@/lib/formats/export/encode";
 import { toRecord } from "@/lib/formats/import/normalize";
 import type { Message, PreferencePair, UnpairedExample } from "@/lib/formats/record";
 import { hhRows } from "./data";
@@ -106,11 +106,12 @@ describe("openai-dpo, hh-rlhf and sft", () => {
 
 describe("registry and lines", () => {
   it("describes every format and writes each pair format", () => {
-    for (const name of EXPORT_FORMAT_NAMES) {
+    const names = Object.keys(EXPORT_FORMATS) as ExportFormatName[];
+    for (const name of names) {
       expect(EXPORT_FORMATS[name].description.length).toBeGreaterThan(10);
       expect(["pair", "unpaired", "sft", "raw"]).toContain(EXPORT_FORMATS[name].kind);
     }
-    const pairFormats = EXPORT_FORMAT_NAMES.filter((n) => EXPORT_FORMATS[n].kind === "pair") as PairFormatName[];
+    const pairFormats = names.filter((n) => EXPORT_FORMATS[n].kind === "pair") as PairFormatName[];
     expect(pairFormats.sort()).toEqual(["hh-rlhf", "openai-dpo", "trl-dpo", "trl-reward"]);
     expect(formatPair("trl-dpo", single)).toEqual(trlDpoRow(single));
     expect(formatPair("trl-reward", multi)).toEqual(trlRewardRow(multi));
@@ -119,7 +120,7 @@ describe("registry and lines", () => {
   });
 
   it("writes one JSON object per line", () => {
-    const line = toJsonLine(trlDpoRow({ ...single, chosen: "line\nbreak \u2028 é" }));
+    const [line] = lineEncoder("trl-dpo", "jsonl").push(trlDpoRow({ ...single, chosen: "line\nbreak \u2028 é" }));
     expect(line.endsWith("\n")).toBe(true);
     expect(line.slice(0, -1)).not.toContain("\n");
     expect(JSON.parse(line).chosen).toBe("line\nbreak \u2028 é");

@@ -4,12 +4,12 @@
 // against the dry run's total when "Count rows" ran first), then saved under the server's file name;
 // without it the browser downloads directly.
 // "Count rows" asks the same route for a dry run and shows what each rule keeps and drops.
+// The controls are built from the export options table (lib/formats/export/options.ts); a refused
+// option comes back as `details.fields` keyed by its query name and is shown beside its control.
 import { useRef, useState } from "react";
-import { EXPORT_FORMATS } from "@/lib/formats/export";
+import { EXPORT_OPTION_KEYS, EXPORT_OPTIONS, appliesTo, formErrors, type ExportFormat, type ExportOptionKey } from "@/lib/formats/export/options";
 import type { ExportCounts } from "@/lib/services/exporter";
 import { Field, controlProps } from "../../../_components/Field";
-
-const FORMATS = [...Object.entries(EXPORT_FORMATS).map(([name, f]) => [name, f.description] as const), ["raw", "Every judgment with ids, display order, duration, annotator (pseudonymised) and flags"] as const];
 
 /** Lines are counted for JSONL and CSV; a Parquet file has none (`lines` is undefined). */
 interface Progress {
@@ -18,11 +18,18 @@ interface Progress {
   done: boolean;
 }
 
+const idOf = (key: ExportOptionKey) => `export-${EXPORT_OPTIONS[key].flag}`;
 export function ExportForm({ slug }: { slug: string }) {
   const form = useRef<HTMLFormElement>(null);
-  const [format, setFormat] = useState("trl-dpo");
+  const [format, setFormat] = useState<ExportFormat>(EXPORT_OPTIONS.format.default);
   const [counts, setCounts] = useState<ExportCounts | null>(null);
   const [error, setError] = useState<string>();
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<ExportOptionKey, string>>>({});
+  const refused = (body: unknown, fallback: string) => {
+    const { fields, message } = formErrors((body as { error?: Parameters<typeof formErrors>[0] } | null)?.error);
+    setFieldErrors(fields);
+    setError(message ?? fallback);
+  };
   const [counting, setCounting] = useState(false);
   const [progress, setProgress] = useState<Progress | null>(null);
   const action = `/api/v1/projects/${encodeURIComponent(slug)}/export`;
@@ -37,6 +44,7 @@ export function ExportForm({ slug }: { slug: string }) {
     event.preventDefault();
     if (progress && !progress.done) return;
     setError(undefined);
+    setFieldErrors({});
     const query = queryOf(event.currentTarget);
     const countLines = query.get("file_format") !== "parquet";
     setProgress({ lines: countLines ? 0 : undefined, bytes: 0, done: false });
@@ -45,7 +53,7 @@ export function ExportForm({ slug }: { slug: string }) {
       if (!response.ok || !response.body) {
         const body = await response.json().catch(() => null);
         setProgress(null);
-        return setError(body?.error?.message ?? `Export failed (${response.status}).`);
+        return refused(body, `Export failed (${response.status}).`);
       }
       const reader = response.body.getReader();
       const chunks: Uint8Array[] = [];
@@ -83,12 +91,13 @@ export function ExportForm({ slug }: { slug: string }) {
     query.set("dry_run", "1");
     setCounting(true);
     setError(undefined);
+    setFieldErrors({});
     try {
       const response = await fetch(`${action}?${query}`);
       const body = await response.json();
       if (!response.ok) {
         setCounts(null);
-        setError(body?.error?.message ?? `Counting failed (${response.status}).`);
+        refused(body, `Counting failed (${response.status}).`);
       } else setCounts(body);
     } catch (e) {
       setError(`Counting failed: ${(e as Error).message}`);
@@ -97,84 +106,68 @@ export function ExportForm({ slug }: { slug: string }) {
     }
   }
 
+  const moreKeys = EXPORT_OPTION_KEYS.filter((k) => EXPORT_OPTIONS[k].form === "more" && appliesTo(k, format));
+
+  /** One option's control, as its kind in the table says. */
+  function control(key: ExportOptionKey) {
+    const spec = EXPORT_OPTIONS[key] as (typeof EXPORT_OPTIONS)[ExportOptionKey];
+    const id = idOf(key);
+    const err = fieldErrors[key];
+    if (spec.kind === "boolean") {
+      return (
+        <label key={key}>
+          <input type="checkbox" name={spec.query} value="1" data-testid={id} aria-invalid={err ? true : undefined} /> {spec.label}
+        </label>
+      );
+    }
+    let input: React.ReactNode;
+    if (spec.kind === "choice") {
+      const isFormat = key === "format";
+      input = (
+        <select
+          name={spec.query}
+          {...(isFormat ? { value: format, onChange: (e: React.ChangeEvent<HTMLSelectElement>) => setFormat(e.target.value as ExportFormat) } : { defaultValue: spec.default })}
+          {...controlProps(id, err)}
+        >
+          {spec.values.map((v) => (
+            <option key={v.value} value={v.value} title={v.help}>
+              {v.label}
+            </option>
+          ))}
+        </select>
+      );
+    } else if (spec.kind === "text") {
+      input = <input name={spec.query} type="text" placeholder={spec.placeholder} pattern={"pattern" in spec ? spec.pattern : undefined} {...controlProps(id, err)} />;
+    } else {
+      const dflt = "default" in spec ? spec.default : undefined;
+      input = (
+        <input
+          name={spec.query}
+          type="number"
+          min={spec.min}
+          max={spec.max}
+          step={"step" in spec ? spec.step : undefined}
+          defaultValue={dflt}
+          required={dflt !== undefined && spec.form === "main"}
+          {...controlProps(id, err)}
+        />
+      );
+    }
+    return (
+      <Field key={key} label={spec.label} id={id} error={err}>
+        {input}
+      </Field>
+    );
+  }
+
   return (
     <form ref={form} method="get" action={action} aria-label="Export" onSubmit={download}>
-      <div className="row">
-        <Field label="Format" id="export-format">
-          <select name="format" value={format} onChange={(e) => setFormat(e.target.value)} {...controlProps("export-format")}>
-            {FORMATS.map(([name, description]) => (
-              <option key={name} value={name} title={description}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="File" id="export-file-format">
-          <select name="file_format" defaultValue="jsonl" {...controlProps("export-file-format")}>
-            <option value="jsonl">JSONL</option>
-            <option value="csv">CSV</option>
-            <option value="parquet">Parquet</option>
-          </select>
-        </Field>
-        <Field label="Aggregation" id="export-policy">
-          <select name="policy" defaultValue="majority" {...controlProps("export-policy")}>
-            <option value="majority">majority</option>
-            <option value="unanimous">unanimous</option>
-          </select>
-        </Field>
-        <Field label="Minimum votes for the winner" id="export-min-votes">
-          <input name="min_votes" type="number" min={1} max={1000} defaultValue={1} required {...controlProps("export-min-votes")} />
-        </Field>
-        <Field label="Minimum agreement (0–1)" id="export-min-agreement">
-          <input name="min_agreement" type="number" min={0} max={1} step={0.05} {...controlProps("export-min-agreement")} />
-        </Field>
-      </div>
-      <p className="muted" data-testid="export-format-description">{FORMATS.find(([name]) => name === format)?.[1]}</p>
-      <details>
+      <div className="row">{EXPORT_OPTION_KEYS.filter((k) => EXPORT_OPTIONS[k].form === "main").map((k) => control(k))}</div>
+      <p className="muted" data-testid="export-format-description">{EXPORT_OPTIONS.format.values.find((v) => v.value === format)?.help}</p>
+      <details open={EXPORT_OPTION_KEYS.some((k) => EXPORT_OPTIONS[k].form === "more" && fieldErrors[k]) || undefined}>
         <summary>More options</summary>
-        <div className="row">
-          <Field label="Tie votes" id="export-ties">
-            <select name="ties" defaultValue="include" {...controlProps("export-ties")}>
-              <option value="include">count against a majority</option>
-              <option value="exclude">leave out</option>
-            </select>
-          </Field>
-          <Field label="Test share (split by prompt)" id="export-split">
-            <input name="split" type="text" placeholder="test=0.1" pattern="[a-z][a-z0-9_\-]*=[0-9.]+(,[a-z][a-z0-9_\-]*=[0-9.]+)*" {...controlProps("export-split")} />
-          </Field>
-          <Field label="Seed" id="export-seed">
-            <input name="seed" type="number" min={0} defaultValue={42} {...controlProps("export-seed")} />
-          </Field>
-          <Field label="Download split" id="export-part">
-            <input name="part" type="text" placeholder="train" {...controlProps("export-part")} />
-          </Field>
-          {format === "trl-kto" && (
-            <Field label="Both bad" id="export-both-bad">
-              <select name="both_bad" defaultValue="negatives" {...controlProps("export-both-bad")}>
-                <option value="negatives">negative examples</option>
-                <option value="drop">leave out</option>
-              </select>
-            </Field>
-          )}
-          <Field label="Ratings" id="export-rating-pairs">
-            <select name="rating_pairs" defaultValue="best-vs-worst" {...controlProps("export-rating-pairs")}>
-              <option value="best-vs-worst">best vs worst</option>
-              <option value="best-vs-random">best vs a random lower one</option>
-            </select>
-          </Field>
-          <Field label="Rankings" id="export-ranking-pairs">
-            <select name="ranking_pairs" defaultValue="all-pairs" {...controlProps("export-ranking-pairs")}>
-              <option value="all-pairs">all ordered pairs</option>
-              <option value="best-vs-rest">best vs the rest</option>
-            </select>
-          </Field>
-        </div>
-        <div className="row">
-          <label><input type="checkbox" name="conversational" value="1" data-testid="export-conversational" /> Conversational (message lists)</label>
-          <label><input type="checkbox" name="include_gold" value="1" data-testid="export-include-gold" /> Include gold items</label>
-          {format === "sft" && <label><input type="checkbox" name="sft_winners" value="1" data-testid="export-sft-winners" /> Add unanimous winners</label>}
-          {format === "raw" && <label><input type="checkbox" name="reveal_annotators" value="1" data-testid="export-reveal-annotators" /> Show annotator emails</label>}
-        </div>
+        <div className="row">{moreKeys.filter((k) => EXPORT_OPTIONS[k].kind !== "boolean").map((k) => control(k))}</div>
+        <div className="row">{moreKeys.filter((k) => EXPORT_OPTIONS[k].kind === "boolean").map((k) => control(k))}</div>
       </details>
       <div className="row">
         <button type="button" onClick={dryRun} disabled={counting} data-testid="export-dry-run">

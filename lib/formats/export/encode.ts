@@ -1,0 +1,58 @@
+// The last step of an export: rows → the bytes of a file, as JSONL lines, CSV lines (a header
+// first) or Parquet row groups. One encoder per file, shared by the HTTP stream, stdout and files.
+import { CSV_COLUMNS, csvLine, csvRow } from "./csv";
+import type { ExportFormat } from "./options";
+import { ParquetWriter, parquetColumns, RAW_COLUMNS } from "./parquet";
+
+export const FILE_FORMATS = ["jsonl", "csv", "parquet"] as const;
+export type FileFormat = (typeof FILE_FORMATS)[number];
+
+export const CONTENT_TYPES: Record<FileFormat, string> = {
+  jsonl: "application/x-ndjson; charset=utf-8",
+  csv: "text/csv; charset=utf-8",
+  parquet: "application/vnd.apache.parquet",
+};
+
+/**
+ * Turns rows into the pieces of one file: text lines for JSONL and CSV, byte chunks for Parquet
+ * (nothing until a row group fills). `push` and `end` return what is ready to be written, in order.
+ */
+export interface RowEncoder<Chunk extends string | Uint8Array = string | Uint8Array> {
+  push(row: Record<string, unknown>): Chunk[];
+  end(): Chunk[];
+}
+
+const NONE: never[] = [];
+
+/** JSONL or CSV: one line per row (CSV: the header comes with the first push, or at the end of an empty file). */
+export function lineEncoder(format: ExportFormat, fileFormat: "jsonl" | "csv"): RowEncoder<string> {
+  if (fileFormat === "jsonl") return { push: (row) => [JSON.stringify(row) + "\n"], end: () => NONE };
+  const columns = format === "raw" ? RAW_COLUMNS.map((c) => c.name) : CSV_COLUMNS[format];
+  let header = false;
+  const start = (): string[] => (header ? NONE : ((header = true), [csvLine(columns)]));
+  return {
+    push: (row) => [...start(), csvRow(columns, row)],
+    end: start,
+  };
+}
+
+/** Parquet: "PAR1" with the first push, a row group per 5,000 rows, the footer at the end. */
+export function parquetEncoder(format: ExportFormat, conversational: boolean): RowEncoder<Uint8Array> {
+  const columns = parquetColumns(format, conversational);
+  if (!columns) throw new TypeError(`${format} has no Parquet form`);
+  let pending: Uint8Array[] = [];
+  const writer = new ParquetWriter(columns, (chunk) => pending.push(chunk));
+  const take = () => {
+    const out = pending;
+    pending = [];
+    return out;
+  };
+  return {
+    push: (row) => (writer.append(row), take()),
+    end: () => (writer.close(), take()),
+  };
+}
+
+export function encoderFor(format: ExportFormat, fileFormat: FileFormat, conversational: boolean): RowEncoder {
+  return fileFormat === "parquet" ? parquetEncoder(format, conversational) : lineEncoder(format, fileFormat);
+}
