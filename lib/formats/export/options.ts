@@ -42,6 +42,8 @@ export interface ChoiceOption<V extends string = string> extends Common {
 }
 export interface NumberOption extends Common {
   kind: "integer" | "number";
+  /** The value's name in CLI help (`--min-votes N`). */
+  value: string;
   min: number;
   max: number;
   step?: number;
@@ -52,6 +54,8 @@ export interface BooleanOption extends Common {
 }
 export interface TextOption extends Common {
   kind: "text";
+  /** The value's name in CLI help (`--split SPEC`). */
+  value: string;
   max: number;
   placeholder: string;
   /** An HTML pattern for the form's input. */
@@ -105,6 +109,7 @@ export const EXPORT_OPTIONS = {
     flag: "min-votes",
     query: "min_votes",
     label: "Minimum votes for the winner",
+    value: "N",
     help: "the winner needs at least N votes",
     form: "main",
     min: 1,
@@ -116,6 +121,7 @@ export const EXPORT_OPTIONS = {
     flag: "min-agreement",
     query: "min_agreement",
     label: "Minimum agreement (0–1)",
+    value: "R",
     help: "the winner's share of the counted votes must be at least R",
     form: "main",
     min: 0,
@@ -139,6 +145,7 @@ export const EXPORT_OPTIONS = {
     flag: "split",
     query: "split",
     label: "Test share (split by prompt)",
+    value: "SPEC",
     help: "NAME=SHARE[,NAME=SHARE]: split by a hash of the prompt; train gets the rest",
     form: "more",
     max: 200,
@@ -150,6 +157,7 @@ export const EXPORT_OPTIONS = {
     flag: "seed",
     query: "seed",
     label: "Seed",
+    value: "N",
     help: "seeds the split and best-vs-random",
     form: "more",
     min: 0,
@@ -161,6 +169,7 @@ export const EXPORT_OPTIONS = {
     flag: "part",
     query: "part",
     label: "Download split",
+    value: "NAME",
     help: "with a split, the one part a stream (stdout, HTTP) carries (default train)",
     form: "more",
     max: 40,
@@ -262,10 +271,28 @@ export function exportOptionsFromQuery(query: URLSearchParams): RawOptions {
   return raw;
 }
 
-/** The parseArgs options of the export options (`--min-votes` takes a string, `--include-gold` is a switch). */
+/** The value's name in CLI help: the choices (`majority|unanimous`), or N, R, SPEC, NAME. */
+function valueName(spec: ExportOptionSpec): string | undefined {
+  return spec.kind === "choice" ? spec.values.map((v) => v.value).join("|") : spec.kind === "boolean" ? undefined : spec.value;
+}
+
+type CliFlags = {
+  [K in ExportOptionKey as (typeof EXPORT_OPTIONS)[K]["flag"]]: (typeof EXPORT_OPTIONS)[K]["kind"] extends "boolean"
+    ? { type: "boolean"; help: string }
+    : { type: "string"; value: string; help: string };
+};
+
+/**
+ * The export options as CLI flags, keyed by flag: a parseArgs options object (`--min-votes` takes a
+ * string, `--include-gold` is a switch) that also carries each flag's value name and help line.
+ */
 export const EXPORT_CLI_OPTIONS = Object.fromEntries(
-  EXPORT_OPTION_KEYS.map((k) => [specs[k].flag, specs[k].kind === "boolean" ? { type: "boolean" as const } : { type: "string" as const }]),
-) as Record<string, { type: "string" } | { type: "boolean" }>;
+  EXPORT_OPTION_KEYS.map((k) => {
+    const s = specs[k];
+    const help = s.help + (s.kind === "choice" || ((s.kind === "integer" || s.kind === "number") && s.default !== undefined) ? ` (default ${String(s.default)})` : "");
+    return [s.flag, s.kind === "boolean" ? { type: "boolean", help } : { type: "string", value: valueName(s), help }];
+  }),
+) as CliFlags;
 
 /** The options in parseArgs values, keyed by flag; an absent flag counts as absent. */
 export function exportOptionsFromCli(values: Record<string, string | boolean | (string | boolean)[] | undefined>): RawOptions {
@@ -277,13 +304,11 @@ export function exportOptionsFromCli(values: Record<string, string | boolean | (
   return raw;
 }
 
-/** The CLI help lines for the export options, one per option. */
+/** The CLI help lines for the export options, one per option: `--policy majority|unanimous   help (default majority)`. */
 export function exportOptionHelp(): string[] {
   return EXPORT_OPTION_KEYS.map((k) => {
-    const s = specs[k];
-    const arg = s.kind === "choice" ? ` ${s.values.map((v) => v.value).join("|")}` : s.kind === "boolean" ? "" : s.kind === "text" ? ` ${s.placeholder.toUpperCase().replace(/=.*/, "=SHARE")}` : " N";
-    const dflt = s.kind === "choice" || ((s.kind === "integer" || s.kind === "number") && s.default !== undefined) ? ` (default ${String(s.default)})` : "";
-    return `--${s.flag}${arg}   ${s.help}${dflt}`;
+    const flag = (EXPORT_CLI_OPTIONS as Record<string, { value?: string; help: string }>)[specs[k].flag];
+    return `--${specs[k].flag}${flag.value ? ` ${flag.value}` : ""}   ${flag.help}`;
   });
 }
 
