@@ -201,7 +201,8 @@ export function decideItem(item: ExportItem, ctx: DecideContext): ItemOutcome {
   const emit = (row: object) => outcome.rows.push({ split, row: row as Record<string, unknown> });
 
   if (options.format === "raw") {
-    for (const j of judgments) emit(rawRow(item, j, ids));
+    const modelOf = new Map(item.candidates.map((c) => [c.id, c.model]));
+    for (const j of judgments) emit(rawRow(item, j, ids, modelOf));
     return outcome;
   }
 
@@ -260,8 +261,7 @@ export function decideItem(item: ExportItem, ctx: DecideContext): ItemOutcome {
 }
 
 /** One row of the raw format: a judgment with its ids, models, display order and item-order payload. */
-function rawRow(item: ExportItem, j: ExportJudgment, ids: readonly number[]): Record<string, unknown> {
-  const modelOf = new Map(item.candidates.map((c) => [c.id, c.model]));
+function rawRow(item: ExportItem, j: ExportJudgment, ids: readonly number[], modelOf: ReadonlyMap<number, string | null>): Record<string, unknown> {
   const verdict = judgmentVerdict(j, ids);
   return {
     judgment_id: j.id,
