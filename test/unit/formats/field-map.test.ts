@@ -4,6 +4,7 @@ import { FIELD_MAP_HELP, FieldMapError, parseFieldMap } from "@/lib/formats/impo
 import { RecordFieldError, toRecord } from "@/lib/formats/import/normalize";
 import { readRecords } from "@/lib/formats/import/read";
 import type { Choice, ImportRecord } from "@/lib/formats/record";
+import { needsSharedData, PANDALM_TEST } from "../../helpers/shared-data";
 import { PANDALM_FILE, chunked } from "./data";
 
 const PANDALM_MAP =
@@ -103,7 +104,7 @@ describe("records through a field map", () => {
   });
 });
 
-describe("PandaLM test set through the field map", () => {
+needsSharedData(PANDALM_TEST).describe("PandaLM test set through the field map", () => {
   it("maps all 999 items with models, metadata and three labelled annotations each", async () => {
     const map = parseFieldMap(PANDALM_MAP);
     const source = JSON.parse(readFileSync(PANDALM_FILE, "utf8")) as Record<string, unknown>[];
