@@ -5,7 +5,7 @@ import { ROLES, users } from "@/db/schema";
 import { generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { audit } from "./audit";
 import { requireScope, type Caller, type Ctx, countRows } from "./context";
-import { conflict, notFound, parseInput } from "./errors";
+import { conflict, fieldError, notFound, parseInput } from "./errors";
 
 export const userInput = z.object({
   email: z.string().trim().toLowerCase().email("must be an email address"),
@@ -55,7 +55,7 @@ export function createUser({ ctx, input }: { ctx: Ctx; input: UserInput }): { us
 export function setPassword({ ctx, input }: { ctx: Ctx; input: { email: string; password?: string } }): { password?: string } {
   requireScope(ctx, "user:manage");
   const generated = input.password ? undefined : generatePassword();
-  if (input.password && input.password.length < 8) throw conflict("password: must be at least 8 characters");
+  if (input.password && input.password.length < 8) throw fieldError("password", "must be at least 8 characters", "conflict");
   return ctx.db.transaction((tx) => {
     const user = tx.select({ id: users.id, external: users.external }).from(users).where(eq(users.email, input.email.toLowerCase())).get();
     if (!user || user.external) throw notFound(`User ${input.email}`);
