@@ -90,6 +90,16 @@ export function verifyCredentials(ctx: Ctx, email: string, password: string): Ca
 
 const DUMMY_HASH = hashPassword("not-a-real-password");
 
+/**
+ * The caller a signed-in session stands for, with the role as stored now (so a changed role takes
+ * effect at once), or null when the user is gone or is an external annotator who cannot sign in.
+ */
+export function sessionCallerOf(ctx: Ctx, userId: number): Caller | null {
+  const user = ctx.db.select({ id: users.id, email: users.email, role: users.role, external: users.external }).from(users).where(eq(users.id, userId)).get();
+  if (!user || user.external) return null;
+  return { userId: user.id, email: user.email, role: user.role };
+}
+
 export function findUserByEmail(ctx: Ctx, email: string): UserView | undefined {
   return ctx.db.select(userColumns).from(users).where(eq(users.email, email.trim().toLowerCase())).get();
 }
