@@ -7,6 +7,8 @@
 //   lib/auth/, db/                        permissions, passwords, secret; schema, connection, queries
 //   lib/stats/, lib/formats/              pure code: each other's modules and npm packages only
 //
+// Routes in app/ also never open the database or write SQL themselves: they call services.
+//
 // lib/auth/session.ts and lib/auth/options.ts are next-auth adapters that call the users and tokens
 // services to learn who is calling; they are checked as part of the adapter layer (lib/http), not
 // with the rest of lib/auth. Type-only imports count: a type from a higher layer couples the same way.
@@ -48,6 +50,12 @@ module.exports = {
       `${APP}|${ADAPTERS}|${SERVICES}`,
       "^lib/auth/(session|options)\\.ts$",
     ),
+    forbid(
+      "routes-call-services",
+      "Routes, pages and actions reach the database through the services: no connection, query module or SQL driver in app/.",
+      APP,
+      "^db/(client|migrate|queries/)|node_modules/(drizzle-orm|better-sqlite3)/",
+    ),
     {
       name: "pure-stays-pure",
       comment: "lib/stats and lib/formats are pure: they import each other and npm packages, nothing else of Arbiter's.",
@@ -65,7 +73,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "^(node_modules|\\.next|test/|db/migrations/)" },
+    exclude: { path: "^(\\.next|test/|db/migrations/)" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     combinedDependencies: false,
