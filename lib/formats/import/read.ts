@@ -69,7 +69,7 @@ export async function* readRecords(input: AsyncIterable<Chunk>, options: ReadOpt
     for await (const row of rows) yield toResult(row, options);
   } catch (error) {
     // A broken gzip stream ends the file; it is reported like a row so the caller sees where.
-    if (error instanceof FormatError) yield failure(error.line ?? cursor.line, error.message, error.field);
+    if (error instanceof FormatError) yield failure(cursor.line, error.message, error.field);
     else throw error;
   }
 }
