@@ -1,5 +1,7 @@
 // Opens the embedded SQLite database (WAL, foreign keys, busy timeout) and wraps it in drizzle.
-// All SQL lives behind db/ and lib/services/ so another backend can be added without touching routes.
+// SQL is written only in db/ and lib/services/ (lib/auth reads settings through db/queries), so
+// another backend can be added without touching routes; the import-boundary check
+// (.dependency-cruiser.cjs) keeps app/ from reaching past the services.
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import fs from "node:fs";
@@ -23,6 +25,11 @@ export function openDatabase(file: string): Db {
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
   return drizzle(sqlite, { schema }) as Db;
+}
+
+/** True once the migrations (db/migrate.ts) have created Arbiter's tables in this database. */
+export function isMigrated(db: Db): boolean {
+  return db.$client.prepare("select 1 from sqlite_master where type = 'table' and name = 'projects'").get() !== undefined;
 }
 
 // One connection per process and file. Kept on globalThis so Next's module reloading in dev

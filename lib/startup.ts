@@ -1,5 +1,5 @@
 // Start-up checks for the server process: environment, database schema, auth secret.
-import { getDb, resolveDbPath } from "@/db/client";
+import { getDb, isMigrated, resolveDbPath } from "@/db/client";
 import { resolveAuthSecret } from "@/lib/auth/secret";
 import { readEnv } from "@/lib/env";
 
@@ -7,8 +7,7 @@ export function checkStartup(): void {
   try {
     readEnv();
     const db = getDb();
-    const migrated = db.$client.prepare("select 1 from sqlite_master where type = 'table' and name = 'projects'").get();
-    if (!migrated) {
+    if (!isMigrated(db)) {
       throw new Error(`The database ${resolveDbPath()} has no Arbiter tables: run \`npx arbiter migrate\` (or start with \`npx arbiter start\`).`);
     }
     resolveAuthSecret(db);

@@ -1,15 +1,14 @@
 // The next-auth signing secret: from NEXTAUTH_SECRET, else the one the start command generated and
 // stored in the database. A production server with neither refuses to start rather than use a weak one.
-import { eq } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/db/client";
-import { settings } from "@/db/schema";
+import { insertSettingIfAbsent, readSetting } from "@/db/queries/settings";
 import { readEnv } from "@/lib/env";
 
 const KEY = "auth_secret";
 
 export function storedSecret(db: Db): string | undefined {
-  return db.select({ value: settings.value }).from(settings).where(eq(settings.key, KEY)).get()?.value;
+  return readSetting(db, KEY);
 }
 
 /** Generates and stores a secret when none is stored yet; returns the one in force. */
@@ -17,7 +16,7 @@ export function ensureStoredSecret(db: Db): { secret: string; created: boolean }
   const existing = storedSecret(db);
   if (existing) return { secret: existing, created: false };
   const secret = randomBytes(32).toString("base64url");
-  db.insert(settings).values({ key: KEY, value: secret }).onConflictDoNothing().run();
+  insertSettingIfAbsent(db, KEY, secret);
   return { secret: storedSecret(db)!, created: true };
 }
 

@@ -1,14 +1,15 @@
 // Who is calling, for pages, server actions and route handlers: a session cookie or a bearer token.
-// The role is read from the database on every call, so a changed role takes effect at once.
+// The role is read from the database on every call, so a changed role takes effect at once. This
+// is the request side of auth (next/auth adapters calling the users and tokens services): the
+// import-boundary check counts it with lib/http, above the services.
 import "server-only";
-import { eq } from "drizzle-orm";
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { getDb } from "@/db/client";
-import { users } from "@/db/schema";
 import type { Caller, Ctx } from "@/lib/services/context";
 import { resolveToken } from "@/lib/services/tokens";
+import { sessionCallerOf } from "@/lib/services/users";
 import { can, type Scope } from "./permissions";
 import { getAuthOptions } from "./options";
 
@@ -17,9 +18,7 @@ export async function sessionCaller(): Promise<Caller | null> {
   const session = await getServerSession(getAuthOptions());
   const id = session?.user?.id;
   if (!id) return null;
-  const user = getDb().select({ id: users.id, email: users.email, role: users.role, external: users.external }).from(users).where(eq(users.id, id)).get();
-  if (!user || user.external) return null;
-  return { userId: user.id, email: user.email, role: user.role };
+  return sessionCallerOf(contextFor(null), id);
 }
 
 /** The caller of an API request: `Authorization: Bearer <token>` first, else the session cookie. */

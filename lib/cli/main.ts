@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { getDb, resolveDbPath } from "@/db/client";
 import { projects } from "@/db/schema";
 import { runMigrations } from "@/db/migrate";
-import { ensureAccounts, seedDemo } from "@/db/seed";
+import { ensureAccounts, seedDemo } from "@/lib/services/seed";
 import type { Ctx } from "@/lib/services/context";
 import { AppError } from "@/lib/services/errors";
 import { importItems } from "@/lib/services/importer";

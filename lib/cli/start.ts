@@ -7,7 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { getDb, resolveDbPath } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { ADMIN_EMAIL, ensureAccounts, seedDemo } from "@/db/seed";
+import { ADMIN_EMAIL, ensureAccounts, seedDemo } from "@/lib/services/seed";
 import { ensureStoredSecret } from "@/lib/auth/secret";
 import { readEnv } from "@/lib/env";
 

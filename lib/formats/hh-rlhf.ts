@@ -1,6 +1,7 @@
 // Anthropic HH-RLHF transcripts ("\n\nHuman: …\n\nAssistant: …"): splitting a chosen/rejected pair
 // into one shared prompt plus two answers, and rendering messages back into a transcript.
 
+import { FormatError } from "./errors";
 import type { Message } from "./record";
 
 export const HUMAN_MARKER = "\n\nHuman: ";
@@ -9,16 +10,6 @@ export const ASSISTANT_MARKER = "\n\nAssistant: ";
 /** True for a string that looks like an HH-RLHF transcript (used to detect the format). */
 export function isHhTranscript(value: unknown): value is string {
   return typeof value === "string" && value.startsWith("\n\nHuman:");
-}
-
-export class HhTranscriptError extends Error {
-  constructor(
-    readonly side: "chosen" | "rejected",
-    message: string,
-  ) {
-    super(message);
-    this.name = "HhTranscriptError";
-  }
 }
 
 export interface HhPair {
@@ -45,17 +36,14 @@ export interface HhPair {
 export function parseHhPair(chosen: string, rejected: string): HhPair {
   for (const [side, text] of [["chosen", chosen], ["rejected", rejected]] as const) {
     if (!text.startsWith(HUMAN_MARKER)) {
-      throw new HhTranscriptError(side, `expected a transcript starting with ${JSON.stringify(HUMAN_MARKER)}`);
+      throw new FormatError(`expected a transcript starting with ${JSON.stringify(HUMAN_MARKER)}`, { field: side });
     }
   }
   const shared = commonPrefixLength(chosen, rejected);
   let cut = -1;
   for (const boundary of turnBoundaries(chosen, shared)) if (boundary.role === "assistant") cut = boundary.at;
   if (cut < 0) {
-    throw new HhTranscriptError(
-      "rejected",
-      `chosen and rejected do not share a prompt ending in ${JSON.stringify(ASSISTANT_MARKER)}`,
-    );
+    throw new FormatError(`chosen and rejected do not share a prompt ending in ${JSON.stringify(ASSISTANT_MARKER)}`, { field: "rejected" });
   }
   const answerStart = cut + ASSISTANT_MARKER.length;
   return {
@@ -68,7 +56,7 @@ export function parseHhPair(chosen: string, rejected: string): HhPair {
 /** Splits a transcript (starting with "\n\nHuman: ") into alternating turns. */
 export function parseHhTurns(text: string): Message[] {
   if (!text.startsWith(HUMAN_MARKER)) {
-    throw new Error(`expected a transcript starting with ${JSON.stringify(HUMAN_MARKER)}`);
+    throw new FormatError(`expected a transcript starting with ${JSON.stringify(HUMAN_MARKER)}`);
   }
   const messages: Message[] = [];
   let role: Message["role"] = "user";

@@ -1,4 +1,5 @@
-// The one place typed errors become HTTP responses: {"error": {"code", "message"}}, never a stack.
+// The one place typed errors become HTTP responses: {"error": {"code", "message", "fields"?, "details"?}},
+// never a stack.
 import "server-only";
 import { AppError } from "@/lib/services/errors";
 import type { Caller } from "@/lib/services/context";
@@ -8,12 +9,22 @@ export function json(body: unknown, status = 200, headers?: HeadersInit): Respon
   return Response.json(body, { status, headers });
 }
 
-export function errorResponse(err: unknown): Response {
+/** The `error` object of a response: a typed error as it is, anything else logged and reported as internal. */
+export function errorBody(err: unknown, internalMessage = "Something went wrong on the server; the error was logged."): {
+  code: string;
+  message: string;
+  fields?: Record<string, string>;
+  details?: unknown;
+} {
   if (err instanceof AppError) {
-    return json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, err.status);
+    return { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}), ...(err.details ? { details: err.details } : {}) };
   }
   console.error("Unexpected error in API route:", err);
-  return json({ error: { code: "internal", message: "Something went wrong on the server; the error was logged." } }, 500);
+  return { code: "internal", message: internalMessage };
+}
+
+export function errorResponse(err: unknown): Response {
+  return json({ error: errorBody(err) }, err instanceof AppError ? err.status : 500);
 }
 
 type RouteContext<P> = { params: Promise<P> };

@@ -3,11 +3,13 @@
 // A failure during the second pass removes what this import inserted, so a file lands whole or not at all.
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
+import { FormatError } from "@/lib/formats/errors";
 import { storedAnnotation } from "@/lib/formats/import/annotation";
-import { readRecords, type ReadOptions } from "@/lib/formats/import/read";
+import { parseFieldMap, type FieldMap } from "@/lib/formats/import/field-map";
+import { IMPORT_FORMATS, readRecords, type ReadOptions } from "@/lib/formats/import/read";
 import type { ImportRecord, RecordError } from "@/lib/formats/record";
 import { audit } from "./audit";
-import { AppError } from "./errors";
+import { AppError, fieldError } from "./errors";
 import { nowOf, requireScope, type Ctx } from "./context";
 import { getProject } from "./projects";
 
@@ -56,6 +58,32 @@ export interface ImportSummary {
 
 const BATCH = 1000;
 const PROGRESS_EVERY = 2000;
+
+/**
+ * The one place a format reader's FormatError becomes an AppError: a bad_request naming the
+ * caller's parameter (`map`), its message as the reader wrote it.
+ */
+function refusedFormat(parameter: string, error: FormatError): AppError {
+  return fieldError(parameter, error.message);
+}
+
+/** A field-map spec as a caller sends it (`map=` in the API, `--map` in the CLI), checked. */
+export function importMapOf(spec: string | undefined): FieldMap | undefined {
+  if (spec === undefined) return undefined;
+  try {
+    return parseFieldMap(spec);
+  } catch (error) {
+    if (error instanceof FormatError) throw refusedFormat("map", error);
+    throw error;
+  }
+}
+
+/** An import format name as a caller sends it, checked against IMPORT_FORMATS. */
+export function importFormatOf(name: string | undefined): ReadOptions["format"] {
+  if (name === undefined) return undefined;
+  if (!(IMPORT_FORMATS as readonly string[]).includes(name)) throw fieldError("format", `must be one of ${IMPORT_FORMATS.join(", ")}`);
+  return name as ReadOptions["format"];
+}
 
 /** A record's identity inside its project: its own id, or a hash of its content when it has none. */
 export function externalIdOf(record: ImportRecord): string {

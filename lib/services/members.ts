@@ -5,7 +5,7 @@ import { z } from "zod";
 import { projectMembers, projects, users } from "@/db/schema";
 import { audit } from "./audit";
 import { requireScope, type Ctx } from "./context";
-import { badRequest, notFound, parseInput } from "./errors";
+import { fieldError, notFound, parseInput } from "./errors";
 
 const memberInput = z.object({
   slug: z.string().trim().min(1, "must not be empty"),
@@ -37,8 +37,8 @@ export function addMember({ ctx, input }: { ctx: Ctx; input: MemberInput }): { a
   return ctx.db.transaction(
     (tx) => {
       const { project, user } = load(tx, data.slug, data.email);
-      if (user.external) throw badRequest(`email: ${data.email} is an external annotator (imported judgments only) and cannot sign in to work.`);
-      if (user.role !== "annotator") throw badRequest(`email: ${data.email} is a ${user.role}; only annotators are project members.`);
+      if (user.external) throw fieldError("email", `${data.email} is an external annotator (imported judgments only) and cannot sign in to work.`);
+      if (user.role !== "annotator") throw fieldError("email", `${data.email} is a ${user.role}; only annotators are project members.`);
       const res = tx.insert(projectMembers).values({ projectId: project.id, userId: user.id }).onConflictDoNothing().run();
       if (res.changes) audit(tx, ctx, { action: "member.add", targetType: "project", targetId: project.id, detail: { user: user.id, email: data.email } });
       return { added: res.changes > 0 };

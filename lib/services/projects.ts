@@ -38,7 +38,11 @@ export function createProject({ ctx, input }: { ctx: Ctx; input: ProjectInput })
   });
 }
 
-/** Loads a project by slug for anyone who may see it. */
+/**
+ * Loads a project by slug, or throws not_found. It checks no permission: every caller authorizes
+ * first (the services with requireScope, pages with requirePageCaller); membership is checked where
+ * work is handed out (claimNext), not here.
+ */
 export function getProject({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Project {
   const project = ctx.db.select().from(projects).where(eq(projects.slug, input.slug)).get();
   if (!project) throw notFound(`Project "${input.slug}"`);

@@ -5,7 +5,7 @@ import { ROLES, users } from "@/db/schema";
 import { generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { audit } from "./audit";
 import { requireScope, type Caller, type Ctx, countRows } from "./context";
-import { conflict, notFound, parseInput } from "./errors";
+import { conflict, fieldError, notFound, parseInput } from "./errors";
 
 export const userInput = z.object({
   email: z.string().trim().toLowerCase().email("must be an email address"),
@@ -55,7 +55,7 @@ export function createUser({ ctx, input }: { ctx: Ctx; input: UserInput }): { us
 export function setPassword({ ctx, input }: { ctx: Ctx; input: { email: string; password?: string } }): { password?: string } {
   requireScope(ctx, "user:manage");
   const generated = input.password ? undefined : generatePassword();
-  if (input.password && input.password.length < 8) throw conflict("password: must be at least 8 characters");
+  if (input.password && input.password.length < 8) throw fieldError("password", "must be at least 8 characters", "conflict");
   return ctx.db.transaction((tx) => {
     const user = tx.select({ id: users.id, external: users.external }).from(users).where(eq(users.email, input.email.toLowerCase())).get();
     if (!user || user.external) throw notFound(`User ${input.email}`);
@@ -89,6 +89,16 @@ export function verifyCredentials(ctx: Ctx, email: string, password: string): Ca
 }
 
 const DUMMY_HASH = hashPassword("not-a-real-password");
+
+/**
+ * The caller a signed-in session stands for, with the role as stored now (so a changed role takes
+ * effect at once), or null when the user is gone or is an external annotator who cannot sign in.
+ */
+export function sessionCallerOf(ctx: Ctx, userId: number): Caller | null {
+  const user = ctx.db.select({ id: users.id, email: users.email, role: users.role, external: users.external }).from(users).where(eq(users.id, userId)).get();
+  if (!user || user.external) return null;
+  return { userId: user.id, email: user.email, role: user.role };
+}
 
 export function findUserByEmail(ctx: Ctx, email: string): UserView | undefined {
   return ctx.db.select(userColumns).from(users).where(eq(users.email, email.trim().toLowerCase())).get();

@@ -12,11 +12,13 @@ import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
 import { api, serverInfo, signIn, systemCtx } from "../helpers/server";
+import { needsSharedData, PANDALM_TEST } from "../helpers/shared-data";
 
-const PANDALM = path.resolve(__dirname, "../../../shared/data/pandalm-testset-v1.json");
+const pandalm = needsSharedData(PANDALM_TEST);
+const [PANDALM] = pandalm.files;
 const PANDALM_MAP = "prompt=instruction+input,responses=response1|response2,models=cmp_key,id=idx,annotations=annotator1|annotator2|annotator3,labels=0:tie|1:A|2:B";
 
-describe("import and export over HTTP", () => {
+pandalm.describe("import and export over HTTP", () => {
   const slug = "http-io";
   beforeAll(() => {
     createProject({ ctx: systemCtx(), input: { slug, name: "HTTP import/export" } });

@@ -90,6 +90,18 @@ describe("PATCH /api/v1/items/{id}", () => {
     expect((await list("?filter=gold")).total).toBe(0);
   });
 
+  it("returns the refused fields as data in error.fields", async () => {
+    const res = await patch(ids["ih-alpha"], { priority: "abc", gold: "C" });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toEqual({
+      code: "bad_request",
+      message: expect.stringMatching(/^priority: must be a whole number; gold: must be one of/),
+      fields: { priority: "must be a whole number", gold: expect.stringMatching(/^must be one of A, B, tie, both_bad/) },
+    });
+    const whole = await (await patch(ids["ih-alpha"], {})).json();
+    expect(whole.error.fields).toBeUndefined();
+  });
+
   it("answers 400 naming the field on bad input and writes nothing", async () => {
     const id = ids["ih-alpha"];
     await expectError(await patch(id, { priority: "abc" }), 400, /^priority: must be a whole number/);

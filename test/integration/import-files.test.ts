@@ -14,10 +14,10 @@ import { main } from "@/lib/cli/main";
 import { dryRunExport, openExport } from "@/lib/services/exporter";
 import { importItems, type ImportProgress } from "@/lib/services/importer";
 import { importText, jsonl, makeProject, pairRecord, tempDb, type TempDb, countRows } from "../helpers/db";
+import { HH_RLHF_TEST, needsSharedData, PANDALM_TEST } from "../helpers/shared-data";
 
-const DATA = path.resolve(__dirname, "../../../shared/data");
-const HH = path.join(DATA, "hh-rlhf-harmless-base-test.jsonl.gz");
-const PANDALM = path.join(DATA, "pandalm-testset-v1.json");
+const shared = needsSharedData(HH_RLHF_TEST, PANDALM_TEST);
+const [HH, PANDALM] = shared.files;
 const PANDALM_MAP = "prompt=instruction+input,responses=response1|response2,models=cmp_key,id=idx,annotations=annotator1|annotator2|annotator3,labels=0:tie|1:A|2:B";
 
 let t: TempDb;
@@ -27,7 +27,7 @@ beforeEach(() => {
 afterEach(() => t.close());
 
 
-describe("real files", () => {
+shared.describe("real files", () => {
   it("imports every row of the HH-RLHF harmless test set, once", async () => {
     const p = makeProject(t);
     const progress: ImportProgress[] = [];
@@ -164,7 +164,7 @@ describe("the import and export commands", () => {
     expect(r.err).toMatch(/field map/i);
   });
 
-  it("imports PandaLM with --map and prints the dry-run counts as JSON", async () => {
+  shared.it("imports PandaLM with --map and prints the dry-run counts as JSON", async () => {
     const p = makeProject(t);
     const imp = await run(["import", "--db", t.file, "--project", p.slug, "--map", PANDALM_MAP, "--json", PANDALM]);
     expect(imp.code).toBe(0);
@@ -181,7 +181,7 @@ describe("the import and export commands", () => {
     expect(bad.err).toMatch(/minAgreement: must be between 0 and 1/);
   });
 
-  it("writes one file per split with --out", async () => {
+  shared.it("writes one file per split with --out", async () => {
     const p = makeProject(t);
     await importItems({ ctx: t.system, input: { slug: p.slug, source: () => fs.createReadStream(PANDALM), map: parseFieldMap(PANDALM_MAP) } });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-out-"));

@@ -132,6 +132,22 @@ describe("updateItem", () => {
     expect(listItems({ ctx: admin.ctx, input: { slug, filter: "gold" } }).items.map((i) => i.external_id)).toEqual(["item-201"]);
   });
 
+  it("carries the refused fields as data next to the message", async () => {
+    const { ids } = await project();
+    const refusal = (input: Record<string, unknown>) => {
+      try {
+        updateItem({ ctx: t.system, input: { itemId: ids["item-1"], ...input } as never });
+      } catch (e) {
+        if (e instanceof AppError) return { message: e.message, fields: e.fields };
+        throw e;
+      }
+      throw new Error("expected a refusal");
+    };
+    expect(refusal({ priority: "abc" })).toEqual({ message: "priority: must be a whole number", fields: { priority: "must be a whole number" } });
+    expect(refusal({ priority: 1e9, gold: "C" }).fields).toEqual({ priority: "must be at most 1000000", gold: expect.stringMatching(/^must be one of A, B, tie, both_bad/) });
+    expect(refusal({})).toEqual({ message: "Nothing to change: give priority and/or gold.", fields: undefined });
+  });
+
   it("refuses bad input naming the field and writes nothing, not even the valid half", async () => {
     const { ids } = await project();
     const itemId = ids["item-1"];

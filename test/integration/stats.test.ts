@@ -27,8 +27,10 @@ import { clearStatsCache, projectStats, type ProjectStats } from "@/lib/services
 import { AppError } from "@/lib/services/errors";
 import { main } from "@/lib/cli/main";
 import { importText, jsonl, makeProject, makeUser, tempDb, type TempDb } from "../helpers/db";
+import { needsSharedData, PANDALM_TEST } from "../helpers/shared-data";
 
-const PANDALM = path.resolve(__dirname, "../../../shared/data/pandalm-testset-v1.json");
+const pandalm = needsSharedData(PANDALM_TEST);
+const [PANDALM] = pandalm.files;
 const PANDALM_MAP =
   "id=idx,prompt=instruction+input,responses=response1|response2,models=cmp_key,metadata=motivation_app,annotations=annotator1|annotator2|annotator3,labels=0:tie,1:A,2:B";
 
@@ -100,9 +102,8 @@ function expectMatchesLibrary(stats: ProjectStats, db: TempDb["db"], projectId: 
   expect(stats.win_rates).toEqual(board.win_rates);
 }
 
-describe("projectStats on the PandaLM test set", () => {
+pandalm.describe("projectStats on the PandaLM test set", () => {
   it("reproduces the published kappas, the majority distribution and a five-model leaderboard", async () => {
-    expect(fs.existsSync(PANDALM), `${PANDALM} is needed for this test`).toBe(true);
     t = tempDb();
     const project = makeProject(t, { slug: "pandalm" });
     const summary = await importItems({

@@ -9,7 +9,7 @@ import { zodMessage } from "@/lib/services/errors";
 import { createProject, projectInput } from "@/lib/services/projects";
 import { createToken, revokeToken } from "@/lib/services/tokens";
 import { createUser, userInput } from "@/lib/services/users";
-import { formValues, issueErrors, refusal, withoutBlanks, type ActionState } from "./form-state";
+import { formValues, issueErrors, refusal, withoutBlanks, type ActionState } from "@/lib/http/form-state";
 
 const PROJECT_FIELDS = ["slug", "name", "overlap", "leaseMinutes", "guidelines", "judgmentSchema"] as const;
 
@@ -32,7 +32,7 @@ export async function createProjectAction(_prev: ActionState, formData: FormData
   const schema = judgmentSchemaField(values.judgmentSchema);
   const parsed = projectInput.safeParse({ ...withoutBlanks(values, ["overlap", "leaseMinutes", "guidelines", "judgmentSchema"]), judgmentSchema: schema.value });
   if (!parsed.success || schema.error) {
-    const errors = parsed.success ? {} : issueErrors(parsed.error.issues);
+    const errors = parsed.success ? {} : issueErrors(parsed.error);
     if (schema.error) errors.judgmentSchema = schema.error;
     return { ok: false, errors, values };
   }
@@ -56,7 +56,7 @@ export async function createUserAction(
   const caller = await requirePageCaller("user:manage");
   const { password, ...values } = formValues(formData, USER_FIELDS);
   const parsed = userInput.safeParse(withoutBlanks({ ...values, password }, ["name", "password"]));
-  if (!parsed.success) return { ok: false, errors: issueErrors(parsed.error.issues), values };
+  if (!parsed.success) return { ok: false, errors: issueErrors(parsed.error), values };
   let result: ReturnType<typeof createUser>;
   try {
     result = createUser({ ctx: contextFor(caller), input: parsed.data });

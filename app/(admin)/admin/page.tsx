@@ -1,7 +1,7 @@
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { listProjects } from "@/lib/services/projects";
 import { NewProjectForm } from "./_components/NewProjectForm";
-import { ProjectProgressTable } from "./_components/ProjectProgressTable";
+import { ProjectProgressTable } from "@/app/_components/ProjectProgressTable";
 
 export default async function AdminProjectsPage() {
   const caller = await requirePageCaller("project:write");

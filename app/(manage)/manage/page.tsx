@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { listProjects } from "@/lib/services/projects";
-import { ProjectProgressTable } from "@/app/(admin)/admin/_components/ProjectProgressTable";
+import { ProjectProgressTable } from "@/app/_components/ProjectProgressTable";
 
 export default async function ManagePage() {
   const caller = await requirePageCaller("project:read");

@@ -1,7 +1,7 @@
-import { getDb } from "@/db/client";
+import { contextFor } from "@/lib/auth/session";
+import { checkDatabase } from "@/lib/services/health";
 
 // Liveness and database check, used by the start command to know when to print the login details.
 export function GET() {
-  getDb().$client.prepare("select 1").get();
-  return Response.json({ ok: true });
+  return Response.json(checkDatabase({ ctx: contextFor(null) }));
 }

@@ -1,17 +1,13 @@
 // Judgments made elsewhere, carried by import records: checked against the judgment API's payload
 // (lib/formats/judgment.ts) with A, B, C … naming the record's responses in its own order, then
 // turned into the stored form in candidate terms.
+import { FormatError } from "../errors";
 import { choiceOfStrength, judgmentPayloadSchema, SLOT_LABELS, toStored, type JudgmentPayload, type JudgmentType, type StoredJudgment } from "../judgment";
 import type { Choice, ImportAnnotation } from "../record";
 
-/** Thrown with the path of the offending field inside the annotation (e.g. `ranking[0][1]`). */
-export class AnnotationError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
+/** Throws a FormatError at `field`, the path inside the annotation (e.g. `ranking[0][1]`; "" = the annotation). */
+function fail(field: string, detail: string): never {
+  throw new FormatError(detail, { field });
 }
 
 const PAYLOAD_KEYS = ["choice", "strength", "ranking", "ratings", "flags", "rewrite", "demonstration", "rationale"] as const;
@@ -27,32 +23,32 @@ export function readAnnotation(a: Record<string, unknown> & { annotator: string 
   const parsed = judgmentPayloadSchema.safeParse(payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AnnotationError(issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, ""), issue.message);
+    fail(issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, ""), issue.message);
   }
   const p = parsed.data;
   const slots = SLOT_LABELS.slice(0, responseCount) as readonly string[];
   const checkSlot = (slot: string, field: string) => {
-    if (!slots.includes(slot)) throw new AnnotationError(field, `slot ${slot} does not exist: the record has ${responseCount} responses (${slots.join(", ")})`);
+    if (!slots.includes(slot)) fail(field, `slot ${slot} does not exist: the record has ${responseCount} responses (${slots.join(", ")})`);
   };
   if (p.choice && (p.choice === "A" || p.choice === "B")) checkSlot(p.choice, "choice");
   p.ranking?.forEach((group, i) => group.forEach((slot, j) => checkSlot(slot, `ranking[${i}][${j}]`)));
   if (p.ranking) {
     const seen = p.ranking.flat();
-    if (new Set(seen).size !== seen.length) throw new AnnotationError("ranking", "a response appears twice in the ranking");
+    if (new Set(seen).size !== seen.length) fail("ranking", "a response appears twice in the ranking");
   }
   for (const slot of Object.keys(p.ratings ?? {})) checkSlot(slot, `ratings.${slot}`);
   for (const slot of Object.keys(p.flags ?? {})) checkSlot(slot, `flags.${slot}`);
   if (p.strength !== undefined && p.choice) {
     const agrees = p.choice === "A" ? p.strength < 0 : p.choice === "B" ? p.strength > 0 : p.choice === "both_bad" || p.strength === 0;
     if (!agrees) {
-      throw new AnnotationError("strength", `${p.strength} disagrees with choice ${p.choice} (negative: A is better, positive: B is better, 0: tie)`);
+      fail("strength", `${p.strength} disagrees with choice ${p.choice} (negative: A is better, positive: B is better, 0: tie)`);
     }
   }
   if (p.choice === undefined && p.strength === undefined && !p.ranking && !p.ratings && !p.demonstration) {
-    throw new AnnotationError("", "carries no judgment: give a choice, strength, ranking, ratings or demonstration");
+    fail("", "carries no judgment: give a choice, strength, ranking, ratings or demonstration");
   }
   if (a.duration_ms !== undefined && (typeof a.duration_ms !== "number" || !Number.isInteger(a.duration_ms) || a.duration_ms < 0)) {
-    throw new AnnotationError("duration_ms", "expected a whole number of milliseconds");
+    fail("duration_ms", "expected a whole number of milliseconds");
   }
   return { ...a, ...p } as ImportAnnotation;
 }

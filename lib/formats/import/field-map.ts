@@ -17,6 +17,7 @@
 // A part without "=" continues the entry before it, which is what lets `labels=0:tie,1:A,2:B` sit
 // inside a comma-separated spec. Only labels takes continuations.
 
+import { FormatError } from "../errors";
 import { CHOICES, type Choice } from "../record";
 
 export interface FieldMap {
@@ -31,14 +32,6 @@ export interface FieldMap {
   labels?: Record<string, Choice>;
   gold?: string;
   priority?: string;
-}
-
-export class FieldMapError extends Error {
-  readonly code = "bad_request:field_map";
-  constructor(message: string) {
-    super(message);
-    this.name = "FieldMapError";
-  }
 }
 
 export const FIELD_MAP_HELP = `A field map says which source fields make up each part of an item:
@@ -85,7 +78,7 @@ const KEYS = [
 ] as const;
 type Key = (typeof KEYS)[number];
 
-/** Parses a field-map spec; throws FieldMapError naming the offending entry. */
+/** Parses a field-map spec; throws FormatError naming the offending entry. */
 export function parseFieldMap(spec: string): FieldMap {
   const entries = new Map<Key, string>();
   let last: Key | undefined;
@@ -95,7 +88,7 @@ export function parseFieldMap(spec: string): FieldMap {
     const eq = part.indexOf("=");
     if (eq < 0) {
       if (last !== "labels") {
-        throw new FieldMapError(`"${part}": expected KEY=VALUE (keys: ${KEYS.join(", ")})`);
+        throw new FormatError(`"${part}": expected KEY=VALUE (keys: ${KEYS.join(", ")})`);
       }
       entries.set("labels", `${entries.get("labels")},${part}`);
       continue;
@@ -103,25 +96,25 @@ export function parseFieldMap(spec: string): FieldMap {
     const key = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
     if (!(KEYS as readonly string[]).includes(key)) {
-      throw new FieldMapError(`"${key}": unknown key (keys: ${KEYS.join(", ")})`);
+      throw new FormatError(`"${key}": unknown key (keys: ${KEYS.join(", ")})`);
     }
-    if (entries.has(key as Key)) throw new FieldMapError(`${key}: given twice`);
-    if (value === "") throw new FieldMapError(`${key}: missing a value`);
+    if (entries.has(key as Key)) throw new FormatError("given twice", { field: key });
+    if (value === "") throw new FormatError("missing a value", { field: key });
     entries.set(key as Key, value);
     last = key as Key;
   }
 
   const promptSpec = entries.get("prompt");
   const responsesSpec = entries.get("responses");
-  if (!promptSpec) throw new FieldMapError("prompt: required (e.g. prompt=instruction)");
-  if (!responsesSpec) throw new FieldMapError("responses: required (e.g. responses=response1|response2)");
+  if (!promptSpec) throw new FormatError("required (e.g. prompt=instruction)", { field: "prompt" });
+  if (!responsesSpec) throw new FormatError("required (e.g. responses=response1|response2)", { field: "responses" });
 
   const map: FieldMap = {
     prompt: fieldList("prompt", promptSpec, "+"),
     responses: fieldList("responses", responsesSpec, "|"),
   };
   if (map.responses.length < 2 || map.responses.length > 8) {
-    throw new FieldMapError(`responses: expected 2 to 8 fields, got ${map.responses.length}`);
+    throw new FormatError(`expected 2 to 8 fields, got ${map.responses.length}`, { field: "responses" });
   }
 
   const id = entries.get("id");
@@ -138,16 +131,14 @@ export function parseFieldMap(spec: string): FieldMap {
     if (fields.length === 1) {
       map.models = { field: fields[0], separator: separator ?? "_" };
     } else {
-      if (separator) throw new FieldMapError("models_sep: only applies to a single models field");
+      if (separator) throw new FormatError("only applies to a single models field", { field: "models_sep" });
       if (fields.length !== map.responses.length) {
-        throw new FieldMapError(
-          `models: expected one field per response (${map.responses.length}), got ${fields.length}`,
-        );
+        throw new FormatError(`expected one field per response (${map.responses.length}), got ${fields.length}`, { field: "models" });
       }
       map.models = { fields };
     }
   } else if (separator) {
-    throw new FieldMapError("models_sep: given without models");
+    throw new FormatError("given without models", { field: "models_sep" });
   }
 
   const metadata = entries.get("metadata");
@@ -157,7 +148,7 @@ export function parseFieldMap(spec: string): FieldMap {
 
   const labels = entries.get("labels");
   if (labels) {
-    if (!map.annotations && !map.gold) throw new FieldMapError("labels: given without annotations or gold");
+    if (!map.annotations && !map.gold) throw new FormatError("given without annotations or gold", { field: "labels" });
     map.labels = parseLabels(labels);
   }
   return map;
@@ -169,16 +160,16 @@ function parseLabels(spec: string): Record<string, Choice> {
     const pair = rawPair.trim();
     if (pair === "") continue;
     const colon = pair.lastIndexOf(":");
-    if (colon <= 0) throw new FieldMapError(`labels: "${pair}" should be VALUE:CHOICE (e.g. 1:A)`);
+    if (colon <= 0) throw new FormatError(`"${pair}" should be VALUE:CHOICE (e.g. 1:A)`, { field: "labels" });
     const value = pair.slice(0, colon).trim();
     const choice = pair.slice(colon + 1).trim();
     if (!(CHOICES as readonly string[]).includes(choice)) {
-      throw new FieldMapError(`labels: "${choice}" is not a choice (${CHOICES.join(", ")})`);
+      throw new FormatError(`"${choice}" is not a choice (${CHOICES.join(", ")})`, { field: "labels" });
     }
-    if (value in labels) throw new FieldMapError(`labels: value "${value}" given twice`);
+    if (value in labels) throw new FormatError(`value "${value}" given twice`, { field: "labels" });
     labels[value] = choice as Choice;
   }
-  if (Object.keys(labels).length === 0) throw new FieldMapError("labels: no VALUE:CHOICE pairs");
+  if (Object.keys(labels).length === 0) throw new FormatError("no VALUE:CHOICE pairs", { field: "labels" });
   return labels;
 }
 
@@ -194,6 +185,6 @@ function singleField(key: string, value: string): string {
 }
 
 function checkFieldName(key: string, field: string): void {
-  if (field === "") throw new FieldMapError(`${key}: empty field name`);
-  if (/[|+=:]/.test(field)) throw new FieldMapError(`${key}: "${field}" is not a field name`);
+  if (field === "") throw new FormatError("empty field name", { field: key });
+  if (/[|+=:]/.test(field)) throw new FormatError(`"${field}" is not a field name`, { field: key });
 }

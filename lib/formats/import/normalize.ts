@@ -1,7 +1,8 @@
 // Turns one parsed source row (canonical, shorthand, TRL preference pair, HH-RLHF transcripts, or
 // anything else through a field map) into the canonical ImportRecord, or says which field is wrong.
 
-import { HhTranscriptError, isHhTranscript, parseHhPair } from "../hh-rlhf";
+import { FormatError } from "../errors";
+import { isHhTranscript, parseHhPair } from "../hh-rlhf";
 import {
   CHOICES,
   type Choice,
@@ -13,25 +14,18 @@ import {
   type Prompt,
   type Role,
 } from "../record";
-import { AnnotationError, readAnnotation } from "./annotation";
+import { readAnnotation } from "./annotation";
 import type { FieldMap } from "./field-map";
 
-export { FIELD_MAP_HELP, FieldMapError, parseFieldMap, type FieldMap } from "./field-map";
+export { FIELD_MAP_HELP, parseFieldMap, type FieldMap } from "./field-map";
+/**
+ * @deprecated The readers throw one FormatError (lib/formats/errors.ts). This alias keeps lib/cli
+ * compiling until its owner imports FormatError; remove it then.
+ */
+export { FormatError as FieldMapError } from "../errors";
 
 export const MIN_RESPONSES = 2;
 export const MAX_RESPONSES = 8;
-
-/** A row that cannot become a record. `field` is a path such as `responses[1].content` ("" = the row). */
-export class RecordFieldError extends Error {
-  readonly code = "bad_request:record";
-  constructor(
-    readonly field: string,
-    readonly detail: string,
-  ) {
-    super(field ? `${field}: ${detail}` : detail);
-    this.name = "RecordFieldError";
-  }
-}
 
 export type RecordShape = "canonical" | "shorthand" | "hh-rlhf" | "trl-preference";
 
@@ -119,7 +113,7 @@ function fromHhRlhf(raw: Record<string, unknown>): ImportRecord {
   try {
     pair = parseHhPair(chosen, raw.rejected);
   } catch (error) {
-    if (error instanceof HhTranscriptError) fail(error.side, error.message);
+    if (error instanceof FormatError) fail(error.field ?? "", error.detail);
     throw error;
   }
   return withCommonFields(raw, PAIR_KEYS, {
@@ -338,12 +332,12 @@ function mappedChoice(value: unknown, field: string, labels: Record<string, Choi
 }
 
 // ---------------------------------------------------------------------------------------------
-// Field readers: each returns the canonical value or throws RecordFieldError at `field`.
+// Field readers: each returns the canonical value or throws a FormatError at `field` ("" = the row).
 
 const ROLES: readonly Role[] = ["system", "user", "assistant"];
 
 function fail(field: string, detail: string): never {
-  throw new RecordFieldError(field, detail);
+  throw new FormatError(detail, { field });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -477,7 +471,7 @@ function readAnnotations(value: unknown, field: string, responseCount: number): 
     try {
       return readAnnotation({ ...a, annotator: a.annotator }, responseCount);
     } catch (error) {
-      if (error instanceof AnnotationError) fail(error.field ? `${path}.${error.field}` : path, error.message);
+      if (error instanceof FormatError) fail(error.field ? `${path}.${error.field}` : path, error.detail);
       throw error;
     }
   });

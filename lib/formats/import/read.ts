@@ -8,9 +8,10 @@
 import { createGunzip } from "node:zlib";
 import { Readable, pipeline } from "node:stream";
 import { parse as parseCsv } from "csv-parse/sync";
+import { FormatError } from "../errors";
 import type { ReadResult, RecordError } from "../record";
 import type { FieldMap } from "./field-map";
-import { RecordFieldError, toRecord } from "./normalize";
+import { toRecord } from "./normalize";
 
 /** The formats an import may name; "auto" decides from the first non-blank byte. */
 export const IMPORT_FORMATS = ["auto", "jsonl", "json", "csv"] as const;
@@ -68,7 +69,7 @@ export async function* readRecords(input: AsyncIterable<Chunk>, options: ReadOpt
     for await (const row of rows) yield toResult(row, options);
   } catch (error) {
     // A broken gzip stream ends the file; it is reported like a row so the caller sees where.
-    if (error instanceof GzipError) yield { line: cursor.line, error: { line: cursor.line, message: error.message } };
+    if (error instanceof FormatError) yield failure(cursor.line, error.message, error.field);
     else throw error;
   }
 }
@@ -81,7 +82,7 @@ function toResult(row: RawRow, options: ReadOptions): ReadResult {
   try {
     return { line: row.line, record: toRecord(row.value, { map: options.map }) };
   } catch (error) {
-    if (error instanceof RecordFieldError) return failure(row.line, error.message, error.field);
+    if (error instanceof FormatError) return failure(row.line, error.message, error.field);
     throw error;
   }
 }
@@ -359,13 +360,6 @@ function trimFinalCr(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // Bytes, lines, gzip
 
-class GzipError extends Error {
-  constructor(cause: Error) {
-    super(`invalid gzip data: ${cause.message}`);
-    this.name = "GzipError";
-  }
-}
-
 async function* bytesOf(input: AsyncIterable<Chunk>): AsyncGenerator<Buffer> {
   for await (const chunk of input) {
     if (typeof chunk === "string") {
@@ -424,7 +418,7 @@ async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     for await (const chunk of unzip) yield chunk as Buffer;
   } catch (error) {
     // Errors raised by zlib itself mean damaged data; a failing source is not ours to rename.
-    if (error === zlibError && (error as NodeJS.ErrnoException).code?.startsWith("Z_")) throw new GzipError(error as Error);
+    if (error === zlibError && (error as NodeJS.ErrnoException).code?.startsWith("Z_")) throw new FormatError(`invalid gzip data: ${(error as Error).message}`);
     throw error;
   }
 }

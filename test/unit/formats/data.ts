@@ -1,14 +1,13 @@
-// Where the shared public data sets live (../shared/data from the repository root), and small
+// The shared public data sets these tests read (see test/helpers/shared-data.ts), and small
 // helpers to feed bytes to the readers the way a file stream would.
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { readRecords, type ReadOptions } from "@/lib/formats/import/read";
 import type { ReadResult } from "@/lib/formats/record";
+import { HH_RLHF_TEST, PANDALM_TEST, sharedDataFile } from "../../helpers/shared-data";
 
-export const SHARED_DATA = fileURLToPath(new URL("../../../../shared/data/", import.meta.url));
-export const HH_FILE = `${SHARED_DATA}hh-rlhf-harmless-base-test.jsonl.gz`;
-export const PANDALM_FILE = `${SHARED_DATA}pandalm-testset-v1.json`;
+export const HH_FILE = sharedDataFile(HH_RLHF_TEST);
+export const PANDALM_FILE = sharedDataFile(PANDALM_TEST);
 
 /** The HH-RLHF rows as parsed JSON, read independently of our reader. */
 export function hhRows(): { chosen: string; rejected: string }[] {

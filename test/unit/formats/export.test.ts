@@ -15,6 +15,7 @@ import {
 import { lineEncoder } from "@/lib/formats/export/encode";
 import { toRecord } from "@/lib/formats/import/normalize";
 import type { Message, PreferencePair, UnpairedExample } from "@/lib/formats/record";
+import { HH_RLHF_TEST, needsSharedData } from "../../helpers/shared-data";
 import { hhRows } from "./data";
 
 const single: PreferencePair = { itemId: "1", prompt: "What color is the sky?", chosen: "Blue.", rejected: "Green." };
@@ -140,7 +141,7 @@ describe("checkTrlRow accepts what the writers produce", () => {
     }
   });
 
-  it("accepts every HH-RLHF pair, imported and exported again, in both DPO forms and as transcripts", () => {
+  needsSharedData(HH_RLHF_TEST).it("accepts every HH-RLHF pair, imported and exported again, in both DPO forms and as transcripts", () => {
     for (const row of hhRows()) {
       const record = toRecord(row);
       const pair: PreferencePair = { itemId: "x", prompt: record.prompt, chosen: record.responses[0].content, rejected: record.responses[1].content };

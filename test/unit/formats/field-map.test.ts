@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { FIELD_MAP_HELP, FieldMapError, parseFieldMap } from "@/lib/formats/import/field-map";
-import { RecordFieldError, toRecord } from "@/lib/formats/import/normalize";
+import { FormatError } from "@/lib/formats/errors";
+import { FIELD_MAP_HELP, parseFieldMap } from "@/lib/formats/import/field-map";
+import { toRecord } from "@/lib/formats/import/normalize";
 import { readRecords } from "@/lib/formats/import/read";
 import type { Choice, ImportRecord } from "@/lib/formats/record";
+import { needsSharedData, PANDALM_TEST } from "../../helpers/shared-data";
 import { PANDALM_FILE, chunked } from "./data";
 
 const PANDALM_MAP =
@@ -50,7 +52,8 @@ describe("parseFieldMap", () => {
     ["prompt=q|r,responses=a|b", 'prompt: "q|r" is not a field name'],
     ["prompt=,responses=a|b", "prompt: missing a value"],
   ])("rejects %s", (spec, message) => {
-    expect(() => parseFieldMap(spec)).toThrow(new FieldMapError(message));
+    expect(() => parseFieldMap(spec)).toThrow(FormatError);
+    expect(() => parseFieldMap(spec)).toThrow(expect.objectContaining({ message }));
   });
 
   it("documents the grammar it implements", () => {
@@ -77,7 +80,7 @@ describe("records through a field map", () => {
 
   it("refuses to guess when a model name contains the separator", () => {
     const raw = { idx: 1, instruction: "q", response1: "a", response2: "b", cmp_key: "my_model_llama-7b" };
-    expect(() => toRecord(raw, { map })).toThrow(RecordFieldError);
+    expect(() => toRecord(raw, { map })).toThrow(FormatError);
     expect(() => toRecord(raw, { map })).toThrow(/^cmp_key: cannot split "my_model_llama-7b" on "_" into 2 model names/);
     const bySlash = parseFieldMap("prompt=instruction,responses=response1|response2,models=cmp_key,models_sep=/");
     expect(toRecord({ ...raw, cmp_key: "my_model/llama-7b" }, { map: bySlash }).responses.map((r) => r.model)).toEqual(["my_model", "llama-7b"]);
@@ -103,7 +106,7 @@ describe("records through a field map", () => {
   });
 });
 
-describe("PandaLM test set through the field map", () => {
+needsSharedData(PANDALM_TEST).describe("PandaLM test set through the field map", () => {
   it("maps all 999 items with models, metadata and three labelled annotations each", async () => {
     const map = parseFieldMap(PANDALM_MAP);
     const source = JSON.parse(readFileSync(PANDALM_FILE, "utf8")) as Record<string, unknown>[];

@@ -4,14 +4,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ASSISTANT_MARKER, parseHhPair, parseHhTurns, renderHhTranscript } from "@/lib/formats/hh-rlhf";
 import { readRecords } from "@/lib/formats/import/read";
 import type { ImportRecord, Message, ReadResult } from "@/lib/formats/record";
+import { needsSharedData, HH_RLHF_TEST } from "../../helpers/shared-data";
 import { HH_FILE, hhRows } from "./data";
 
-const rows = hhRows();
+const shared = needsSharedData(HH_RLHF_TEST);
+let rows: { chosen: string; rejected: string }[] = [];
 const results: ReadResult[] = [];
-
-beforeAll(async () => {
-  for await (const result of readRecords(createReadStream(HH_FILE))) results.push(result);
-});
 
 function records(): ImportRecord[] {
   return results.map((r) => ("record" in r ? r.record : expect.fail(`line ${r.line}: ${r.error.message}`)));
@@ -21,7 +19,12 @@ function answerOf(transcript: string, prompt: Message[]): string {
   return transcript.slice(renderHhTranscript(prompt).length + ASSISTANT_MARKER.length);
 }
 
-describe("HH-RLHF harmless-base test file", () => {
+shared.describe("HH-RLHF harmless-base test file", () => {
+  beforeAll(async () => {
+    rows = hhRows();
+    for await (const result of readRecords(createReadStream(HH_FILE))) results.push(result);
+  });
+
   it("reads every row of the gzipped JSONL, one record per line", () => {
     expect(rows).toHaveLength(2312);
     expect(results).toHaveLength(2312);

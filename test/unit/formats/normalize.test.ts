@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { RecordFieldError, detectShape, toRecord } from "@/lib/formats/import/normalize";
+import { FormatError } from "@/lib/formats/errors";
+import { detectShape, toRecord } from "@/lib/formats/import/normalize";
 
 function errorOf(raw: unknown): { field: string; message: string } {
   try {
     toRecord(raw);
   } catch (error) {
-    expect(error).toBeInstanceOf(RecordFieldError);
-    const e = error as RecordFieldError;
-    return { field: e.field, message: e.message };
+    expect(error).toBeInstanceOf(FormatError);
+    const e = error as FormatError;
+    return { field: e.field ?? "", message: e.message };
   }
   throw new Error("expected toRecord to throw");
 }

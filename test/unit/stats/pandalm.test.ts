@@ -2,8 +2,7 @@
 // Cohen's kappa between the annotator pairs (0.85, 0.88, 0.86) and the majority label
 // distribution (105 ties / 422 response1 / 472 response2).
 import fs from "node:fs";
-import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
   cohenKappaPairs,
   fleissKappa,
@@ -12,10 +11,10 @@ import {
   type PairwiseJudgment,
   type PairwiseOutcome,
 } from "@/lib/stats";
+import { needsSharedData, PANDALM_TEST } from "../../helpers/shared-data";
 
-const FILE = path.resolve(__dirname, "../../..", "../shared/data/pandalm-testset-v1.json");
-const present = fs.existsSync(FILE);
-if (!present) console.warn(`PandaLM check skipped: ${FILE} is absent`);
+const shared = needsSharedData(PANDALM_TEST);
+const [FILE] = shared.files;
 
 interface PandaItem {
   idx: number;
@@ -26,8 +25,8 @@ interface PandaItem {
 
 const LABELS: Record<number, PairwiseOutcome> = { 0: "tie", 1: "A", 2: "B" };
 
-describe.skipIf(!present)("PandaLM test set (../shared/data/pandalm-testset-v1.json)", () => {
-  const items = present ? (JSON.parse(fs.readFileSync(FILE, "utf8")) as PandaItem[]) : [];
+shared.describe("PandaLM test set (../shared/data/pandalm-testset-v1.json)", () => {
+  const items = shared.missing ? [] : (JSON.parse(fs.readFileSync(FILE, "utf8")) as PandaItem[]);
   const judgments: PairwiseJudgment[] = items.flatMap((item) =>
     (["annotator1", "annotator2", "annotator3"] as const).map((annotator) => ({
       item: String(item.idx),

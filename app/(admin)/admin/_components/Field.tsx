@@ -1,5 +1,6 @@
-// Form building blocks shared by the admin forms: a labelled control with its error beside it,
-// and the form-level message. The control keeps its own element so inputs, selects and textareas fit.
+// Form building blocks of the admin forms: a labelled control with its error beside it (the
+// form-level message is app/_components/FormMessage.tsx). The control keeps its own element so
+// inputs, selects and textareas fit.
 
 /** Props that tie a control to its label (by id), its test id and its error message. */
 export function controlProps(id: string, error?: string) {
@@ -22,14 +23,5 @@ export function Field({ label, id, error, children }: { label: string; id: strin
         </p>
       )}
     </div>
-  );
-}
-
-export function FormMessage({ state, testId }: { state: { ok: boolean; message?: string }; testId: string }) {
-  if (!state.message) return null;
-  return (
-    <p className={state.ok ? "ok" : "error"} role={state.ok ? "status" : "alert"} data-testid={testId}>
-      {state.message}
-    </p>
   );
 }

@@ -2,8 +2,9 @@
 import { useActionState } from "react";
 import { PROJECT_DEFAULTS } from "@/db/schema/constants";
 import { createProjectAction } from "../actions";
-import type { ActionState } from "../form-state";
-import { Field, FormMessage, controlProps } from "./Field";
+import type { ActionState } from "@/lib/http/form-state";
+import { FormMessage } from "@/app/_components/FormMessage";
+import { Field, controlProps } from "./Field";
 
 const SCHEMA_EXAMPLE = `{
   "type": "pairwise",

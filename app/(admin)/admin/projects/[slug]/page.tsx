@@ -1,7 +1,7 @@
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/http/page";
 import { getProject, projectProgress } from "@/lib/services/projects";
-import { CompleteBar } from "../../_components/ProjectProgressTable";
+import { CompleteBar } from "@/app/_components/ProjectProgressTable";
 import { ExportForm } from "./_components/ExportForm";
 import { ImportForm } from "./_components/ImportForm";
 import Link from "next/link";

@@ -6,7 +6,7 @@ import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { setBatchPriority, updateItem } from "@/lib/services/items";
 import { addMember, removeMember } from "@/lib/services/members";
 import { updateProject } from "@/lib/services/projects";
-import { formValues, refusal, withoutBlanks, type ActionState } from "../../form-state";
+import { formValues, refusal, withoutBlanks, type ActionState } from "@/lib/http/form-state";
 
 /** The form message when every error sits next to its field. */
 const SEE_FIELDS = "Please fix the fields marked below.";

@@ -2,8 +2,9 @@
 import { useActionState } from "react";
 import { ROLES } from "@/db/schema/constants";
 import { createUserAction } from "../../actions";
-import type { ActionState } from "../../form-state";
-import { Field, FormMessage, controlProps } from "../../_components/Field";
+import type { ActionState } from "@/lib/http/form-state";
+import { Field, controlProps } from "../../_components/Field";
+import { FormMessage } from "@/app/_components/FormMessage";
 
 export function AddUserForm() {
   const [state, formAction, pending] = useActionState(createUserAction, { ok: false } as ActionState<{ email: string; password?: string }>);

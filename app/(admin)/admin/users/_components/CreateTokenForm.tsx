@@ -1,8 +1,9 @@
 "use client";
 import { useActionState } from "react";
 import { createTokenAction } from "../../actions";
-import type { ActionState } from "../../form-state";
-import { Field, FormMessage, controlProps } from "../../_components/Field";
+import type { ActionState } from "@/lib/http/form-state";
+import { Field, controlProps } from "../../_components/Field";
+import { FormMessage } from "@/app/_components/FormMessage";
 
 export function CreateTokenForm({ emails }: { emails: string[] }) {
   const [state, formAction, pending] = useActionState(createTokenAction, { ok: false } as ActionState<{ token: string; name: string; email: string }>);

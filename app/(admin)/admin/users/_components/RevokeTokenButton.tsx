@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { revokeTokenAction } from "../../actions";
-import type { ActionState } from "../../form-state";
+import type { ActionState } from "@/lib/http/form-state";
 
 export function RevokeTokenButton({ id, prefix, name }: { id: number; prefix: string; name: string }) {
   const [state, formAction, pending] = useActionState(revokeTokenAction, { ok: false } as ActionState);

@@ -2,7 +2,7 @@
 // Server actions behind the adjudication page: record a final label, send an item back for more
 // judgments. Each re-reads the caller; the services decide who may act.
 import { revalidatePath } from "next/cache";
-import { refusal } from "@/app/(admin)/admin/form-state";
+import { refusal } from "@/lib/http/form-state";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { recordAdjudication, requeueItem } from "@/lib/services/adjudication";
 

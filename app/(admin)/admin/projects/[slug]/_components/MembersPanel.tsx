@@ -3,8 +3,9 @@
 import { useActionState } from "react";
 import type { MemberView } from "@/lib/services/members";
 import { addMemberAction, removeMemberAction } from "../settings-actions";
-import type { ActionState } from "../../../form-state";
-import { Field, FormMessage, controlProps } from "../../../_components/Field";
+import type { ActionState } from "@/lib/http/form-state";
+import { Field, controlProps } from "../../../_components/Field";
+import { FormMessage } from "@/app/_components/FormMessage";
 
 export function MembersPanel({ slug, members }: { slug: string; members: MemberView[] }) {
   const [state, add, pending] = useActionState(addMemberAction, { ok: false } as ActionState);

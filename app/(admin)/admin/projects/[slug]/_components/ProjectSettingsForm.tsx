@@ -3,8 +3,9 @@
 import { useActionState } from "react";
 import type { Project } from "@/lib/services/projects";
 import { updateSettingsAction } from "../settings-actions";
-import type { ActionState } from "../../../form-state";
-import { Field, FormMessage, controlProps } from "../../../_components/Field";
+import type { ActionState } from "@/lib/http/form-state";
+import { Field, controlProps } from "../../../_components/Field";
+import { FormMessage } from "@/app/_components/FormMessage";
 
 type Settings = Pick<Project, "slug" | "status" | "orderPolicy" | "overlap" | "leaseMinutes" | "quota" | "goldRate" | "minGoldAccuracy" | "minGoldAfter" | "agreementThreshold">;
 

@@ -1,7 +1,7 @@
 "use client";
 // The manager's decision on one disputed item: a final label with a note, or "needs more judgments".
 import { useActionState } from "react";
-import { FormMessage } from "@/app/(admin)/admin/_components/Field";
+import { FormMessage } from "@/app/_components/FormMessage";
 import { recordAdjudicationAction, requeueAction, type AdjudicationState } from "../actions";
 
 const LABELS = [

@@ -1,12 +1,9 @@
 import { contextFor } from "@/lib/auth/session";
-import { FieldMapError, parseFieldMap, type FieldMap } from "@/lib/formats/import/normalize";
-import { IMPORT_FORMATS } from "@/lib/formats/import/read";
-import { apiRoute, json } from "@/lib/http/respond";
+import { apiRoute, errorBody, json } from "@/lib/http/respond";
 import { spoolBody } from "@/lib/http/upload";
-import { importItems, type ImportInput, type ImportProgress } from "@/lib/services/importer";
+import { importFormatOf, importItems, importMapOf, type ImportInput, type ImportProgress } from "@/lib/services/importer";
 import { listItems } from "@/lib/services/items";
 import { requireScope } from "@/lib/services/context";
-import { AppError, badRequest } from "@/lib/services/errors";
 
 // The project's items with their models, progress, priority and gold answer (admins), in import
 // order: `?q=` (external id, prompt text or item id), `?filter=all|gold|priority`, `?page=`, `?page_size=`.
@@ -26,21 +23,14 @@ export const POST = apiRoute<{ slug: string }>(async ({ request, params, caller 
   const ctx = contextFor(caller);
   requireScope(ctx, "item:import");
   const q = new URL(request.url).searchParams;
-  const format = q.get("format") || undefined;
-  if (format && !(IMPORT_FORMATS as readonly string[]).includes(format)) throw badRequest(`format: must be one of ${IMPORT_FORMATS.join(", ")}`);
-  let map: FieldMap | undefined;
-  try {
-    map = q.get("map") ? parseFieldMap(q.get("map")!) : undefined;
-  } catch (e) {
-    if (e instanceof FieldMapError) throw badRequest(`map: ${e.message}`);
-    throw e;
-  }
+  const format = importFormatOf(q.get("format") || undefined);
+  const map = importMapOf(q.get("map") || undefined);
   const upload = await spoolBody(request);
   const input: ImportInput = {
     slug: params.slug,
     source: upload.open,
     skipInvalid: ["1", "true", "on"].includes(q.get("skip_invalid") ?? ""),
-    format: format as ImportInput["format"],
+    format,
     map,
     sourceName: q.get("source")?.slice(0, 200) || undefined,
   };
@@ -61,9 +51,7 @@ export const POST = apiRoute<{ slug: string }>(async ({ request, params, caller 
           send({ progress: { phase: "validating", rows: 0, bytes: 0, size: upload.size } });
           send({ summary: await importItems({ ctx, input: { ...input, onProgress } }) });
         } catch (err) {
-          const e = err instanceof AppError ? err : new AppError("internal", "The import failed; nothing was imported.");
-          if (!(err instanceof AppError)) console.error(err);
-          send({ error: { code: e.code, message: e.message } });
+          send({ error: errorBody(err, "The import failed; nothing was imported.") });
         } finally {
           await upload.remove();
           controller.close();

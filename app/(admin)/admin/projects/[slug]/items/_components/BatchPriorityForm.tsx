@@ -2,8 +2,9 @@
 // Sets one priority on every item of an import batch.
 import { useActionState } from "react";
 import { setBatchPriorityAction } from "../../settings-actions";
-import type { ActionState } from "../../../../form-state";
-import { Field, FormMessage, controlProps } from "../../../../_components/Field";
+import type { ActionState } from "@/lib/http/form-state";
+import { Field, controlProps } from "../../../../_components/Field";
+import { FormMessage } from "@/app/_components/FormMessage";
 
 export function BatchPriorityForm({ slug, batchId, priority }: { slug: string; batchId: number; priority: number }) {
   const [state, action, pending] = useActionState(setBatchPriorityAction, { ok: false } as ActionState);

@@ -2,8 +2,9 @@
 // One item's priority and gold answer, saved together; the row it sits in shows what is stored.
 import { useActionState } from "react";
 import { updateItemAction } from "../../settings-actions";
-import type { ActionState } from "../../../../form-state";
-import { Field, FormMessage, controlProps } from "../../../../_components/Field";
+import type { ActionState } from "@/lib/http/form-state";
+import { Field, controlProps } from "../../../../_components/Field";
+import { FormMessage } from "@/app/_components/FormMessage";
 
 const GOLD_OPTIONS = [
   ["none", "none (ordinary item)"],

@@ -1,12 +1,13 @@
-// First-start data: the demo project with its items, and the accounts a new user logs in with.
-// Called by the start command and `arbiter seed --demo`, never by the server process.
+// First-start data: the demo project with its items, and the accounts a new user logs in with,
+// made through the services like any other caller's. Called by the start command and
+// `arbiter seed --demo`, never by the server process.
 import { Readable } from "node:stream";
-import type { Ctx } from "@/lib/services/context";
-import { importItems, type ImportSummary } from "@/lib/services/importer";
-import { createProject } from "@/lib/services/projects";
-import { countUsers, createUser, findUserByEmail } from "@/lib/services/users";
-import { projects } from "@/db/schema";
 import { eq } from "drizzle-orm";
+import { projects } from "@/db/schema";
+import type { Ctx } from "../context";
+import { importItems, type ImportSummary } from "../importer";
+import { createProject } from "../projects";
+import { countUsers, createUser, findUserByEmail } from "../users";
 import { demoItems } from "./demo-items";
 
 export const DEMO_SLUG = "demo";
