@@ -11,15 +11,15 @@ import path from "node:path";
 import { datasetCard } from "@/lib/formats/export/dataset-card";
 import { count, decideItem, emptyCounts, type DecideContext, type ExportCounts, type ExportItem, type ExportJudgment, type ExportRow } from "@/lib/formats/export/decide";
 import { CONTENT_TYPES, encoderFor, type RowEncoder } from "@/lib/formats/export/encode";
-import { settingsOf, type OptionNaming } from "@/lib/formats/export/options";
-import { checkExportOptions, exportOptionsSchema, type ExportOptions, type ExportOptionsInput } from "@/lib/formats/export/options-schema";
+import type { OptionNaming } from "@/lib/formats/export/options";
+import { checkExportOptions, exportOptionsSchema, settingsOf, type ExportOptions, type ExportOptionsInput } from "@/lib/formats/export/options-schema";
 import { effectiveSchema, type JudgmentType, type StoredJudgment } from "@/lib/formats/judgment";
 import type { Choice, Prompt } from "@/lib/formats/record";
 import { parseSplit } from "@/lib/stats/aggregate";
 import { z } from "zod";
 import { audit } from "./audit";
 import { requireScope, type Ctx } from "./context";
-import { badRequest } from "./errors";
+import { AppError } from "./errors";
 import { getProject } from "./projects";
 
 export type { ExportCounts } from "@/lib/formats/export/decide";
@@ -34,11 +34,11 @@ export type ExportInput = { slug: string } & ExportOptionsInput;
 
 /**
  * Checks export options as a surface names them (CLI flags, query parameters): a bad one is a 400
- * whose message and `details.fields` name the option that way (`--min-votes`, `min_votes`).
+ * whose message and `fields` name the option that way (`--min-votes`, `min_votes`).
  */
 export function readExportOptions(raw: unknown, naming: OptionNaming): ExportOptions {
   const check = checkExportOptions(raw, naming);
-  if (!check.ok) throw badRequest(check.message, { fields: check.fields });
+  if (!check.ok) throw new AppError("bad_request", check.message, undefined, check.fields);
   return check.options;
 }
 

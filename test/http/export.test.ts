@@ -74,14 +74,14 @@ describe("Parquet exports over HTTP", () => {
     expect((await forbidden.json()).error.code).toBe("forbidden");
   });
 
-  it("names a bad option by its query parameter, with the problem per parameter in details.fields", async () => {
+  it("names a bad option by its query parameter, with the problem per parameter in fields", async () => {
     const { admin } = serverInfo().users;
     const res = await api(`/api/v1/projects/${SLUG}/export?format=trl-dpo&min_votes=abc&file_format=xml`, { token: admin.token });
     expect(res.status).toBe(400);
     expect((await res.json()).error).toEqual({
       code: "bad_request",
       message: "file_format: must be one of jsonl, csv, parquet; min_votes: must be a whole number from 1 to 1000",
-      details: { fields: { file_format: "must be one of jsonl, csv, parquet", min_votes: "must be a whole number from 1 to 1000" } },
+      fields: { file_format: "must be one of jsonl, csv, parquet", min_votes: "must be a whole number from 1 to 1000" },
     });
   });
 });

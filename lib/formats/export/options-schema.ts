@@ -2,7 +2,7 @@
 // span options; and checkExportOptions, which names each problem as the caller named the option.
 import { z } from "zod";
 import { parseSplit } from "@/lib/stats/aggregate";
-import { EXPORT_OPTION_KEYS, EXPORT_OPTIONS, optionName, specs, type BooleanOption, type ChoiceOption, type ExportOptionKey, type ExportOptionSpec, type NumberOption, type OptionNaming } from "./options";
+import { EXPORT_OPTION_KEYS, EXPORT_OPTIONS, appliesTo, optionName, specs, type BooleanOption, type ChoiceOption, type ExportOptionKey, type ExportOptionSpec, type NumberOption, type OptionNaming } from "./options";
 import { parquetColumns } from "./parquet";
 
 type ChoiceValues<S> = S extends ChoiceOption<infer V> ? V : never;
@@ -90,3 +90,14 @@ export function checkExportOptions(raw: unknown, naming: OptionNaming): OptionsC
   return { ok: false, fields, message: Object.entries(fields).map(([name, m]) => (name ? `${name}: ${m}` : m)).join("; ") };
 }
 
+/** The settings as they go into a dataset card: query names, the options that apply, set values only. */
+export function settingsOf(options: ExportOptions): Record<string, string | number | boolean> {
+  const settings: Record<string, string | number | boolean> = {};
+  for (const key of EXPORT_OPTION_KEYS) {
+    if (key === "fileFormat" || key === "part" || key === "revealAnnotators" || !appliesTo(key, options.format)) continue;
+    if (key === "seed" && !options.split) continue;
+    const value = options[key];
+    if (value !== undefined && value !== "") settings[specs[key].query] = value;
+  }
+  return settings;
+}

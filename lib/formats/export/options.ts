@@ -6,7 +6,6 @@
 // This module is plain data and small functions, so the admin form (a client component) can import
 // it; the zod schema built from it is in options-schema.ts.
 import { EXPORT_FORMATS, type ExportFormatName } from "./index";
-import type { ExportOptions } from "./options-schema";
 
 /** Every format an export can be written in: the aggregated formats and `raw`. */
 export const EXPORT_FORMAT_NAMES = [...(Object.keys(EXPORT_FORMATS) as ExportFormatName[]), "raw"] as const;
@@ -315,16 +314,16 @@ export function exportOptionHelp(): string[] {
 const byQuery = new Map(EXPORT_OPTION_KEYS.map((k) => [specs[k].query, k]));
 
 /**
- * For the form: an HTTP refusal's `details.fields` (keyed by query name) as problems keyed by
- * option, to show beside each control, and a message that names each option by its label.
+ * For the form: an HTTP refusal's `fields` (keyed by query name) as problems keyed by option, to
+ * show beside each control, and a message that names each option by its label.
  */
-export function formErrors(error: { message?: string; details?: { fields?: Record<string, string> } } | undefined): {
+export function formErrors(error: { message?: string; fields?: Record<string, string> } | undefined): {
   fields: Partial<Record<ExportOptionKey, string>>;
   message?: string;
 } {
   const fields: Partial<Record<ExportOptionKey, string>> = {};
   const named: string[] = [];
-  for (const [query, problem] of Object.entries(error?.details?.fields ?? {})) {
+  for (const [query, problem] of Object.entries(error?.fields ?? {})) {
     const key = byQuery.get(query);
     if (key) fields[key] = problem;
     named.push(key ? `${specs[key].label}: ${problem}` : problem);
@@ -336,16 +335,4 @@ export function formErrors(error: { message?: string; details?: { fields?: Recor
 export function appliesTo(key: ExportOptionKey, format: ExportFormat): boolean {
   const formats = specs[key].formats;
   return !formats || formats.includes(format);
-}
-
-/** The settings as they go into a dataset card: query names, the options that apply, set values only. */
-export function settingsOf(options: ExportOptions): Record<string, string | number | boolean> {
-  const settings: Record<string, string | number | boolean> = {};
-  for (const key of EXPORT_OPTION_KEYS) {
-    if (key === "fileFormat" || key === "part" || key === "revealAnnotators" || !appliesTo(key, options.format)) continue;
-    if (key === "seed" && !options.split) continue;
-    const value = options[key];
-    if (value !== undefined && value !== "") settings[specs[key].query] = value;
-  }
-  return settings;
 }

@@ -11,9 +11,8 @@ import {
   exportOptionsFromCli,
   exportOptionsFromQuery,
   formErrors,
-  settingsOf,
 } from "@/lib/formats/export/options";
-import { checkExportOptions, exportOptionsSchema } from "@/lib/formats/export/options-schema";
+import { checkExportOptions, exportOptionsSchema, settingsOf } from "@/lib/formats/export/options-schema";
 
 const cli = (...args: string[]) => exportOptionsFromCli(parseArgs({ args, options: EXPORT_CLI_OPTIONS, strict: true }).values);
 
@@ -68,7 +67,7 @@ describe("export options", () => {
     const refusal = checkExportOptions(query, "query");
     expect(refusal.ok).toBe(false);
     if (!refusal.ok) {
-      expect(formErrors({ message: refusal.message, details: { fields: refusal.fields } })).toEqual({
+      expect(formErrors({ message: refusal.message, fields: refusal.fields })).toEqual({
         fields: { minVotes: "must be a whole number from 1 to 1000", ties: "must be include or exclude" },
         message: "Minimum votes for the winner: must be a whole number from 1 to 1000; Tie votes: must be include or exclude",
       });

@@ -5,7 +5,7 @@
 // without it the browser downloads directly.
 // "Count rows" asks the same route for a dry run and shows what each rule keeps and drops.
 // The controls are built from the export options table (lib/formats/export/options.ts); a refused
-// option comes back as `details.fields` keyed by its query name and is shown beside its control.
+// option comes back in the error's `fields`, keyed by its query name, and is shown beside its control.
 import { useRef, useState } from "react";
 import { EXPORT_OPTION_KEYS, EXPORT_OPTIONS, appliesTo, formErrors, type ExportFormat, type ExportOptionKey } from "@/lib/formats/export/options";
 import type { ExportCounts } from "@/lib/services/exporter";
