@@ -132,7 +132,7 @@ export function count(counts: ExportCounts, outcome: ItemOutcome): void {
 }
 
 /** The verdict of a pairwise judgment (item order), or null for other types. */
-export function judgmentVerdict(j: ExportJudgment, candidateIds: readonly number[]): Verdict | null {
+function judgmentVerdict(j: ExportJudgment, candidateIds: readonly number[]): Verdict | null {
   return j.choice ? verdictOfChoice(j.choice, j.slotOrder, candidateIds) : null;
 }
 
@@ -141,7 +141,7 @@ export function judgmentVerdict(j: ExportJudgment, candidateIds: readonly number
  * `verdict`, and `strength` takes the item's sign (negative: the item's first candidate is better),
  * flipped where the annotator saw the two candidates in the other order. Stored data is unchanged.
  */
-export function payloadInItemOrder(payload: StoredJudgment | null, verdict: Verdict | null): Record<string, unknown> | null {
+function payloadInItemOrder(payload: StoredJudgment | null, verdict: Verdict | null): Record<string, unknown> | null {
   if (!payload) return null;
   const { choice, strength, ...rest } = payload;
   const out: Record<string, unknown> = { ...rest };
@@ -154,7 +154,7 @@ export function payloadInItemOrder(payload: StoredJudgment | null, verdict: Verd
 }
 
 /** A judgment reduced to what aggregation needs. */
-export function voteOf(j: ExportJudgment, scales: DecideContext["scales"]): Vote<number> {
+function voteOf(j: ExportJudgment, scales: DecideContext["scales"]): Vote<number> {
   const p = j.payload;
   if (j.type === "ranking" && p?.ranking) return { kind: "ranking", ranking: p.ranking };
   if (j.type === "rating" && p?.ratings) return { kind: "rating", scores: scoresOf(p.ratings, scales) };

@@ -4,8 +4,7 @@ import { CSV_COLUMNS, csvLine, csvRow } from "./csv";
 import type { ExportFormat } from "./options";
 import { ParquetWriter, parquetColumns, RAW_COLUMNS } from "./parquet";
 
-export const FILE_FORMATS = ["jsonl", "csv", "parquet"] as const;
-export type FileFormat = (typeof FILE_FORMATS)[number];
+export type FileFormat = "jsonl" | "csv" | "parquet";
 
 export const CONTENT_TYPES: Record<FileFormat, string> = {
   jsonl: "application/x-ndjson; charset=utf-8",
@@ -37,7 +36,7 @@ export function lineEncoder(format: ExportFormat, fileFormat: "jsonl" | "csv"): 
 }
 
 /** Parquet: "PAR1" with the first push, a row group per 5,000 rows, the footer at the end. */
-export function parquetEncoder(format: ExportFormat, conversational: boolean): RowEncoder<Uint8Array> {
+function parquetEncoder(format: ExportFormat, conversational: boolean): RowEncoder<Uint8Array> {
   const columns = parquetColumns(format, conversational);
   if (!columns) throw new TypeError(`${format} has no Parquet form`);
   let pending: Uint8Array[] = [];

@@ -303,14 +303,6 @@ export function exportOptionsFromCli(values: Record<string, string | boolean | (
   return raw;
 }
 
-/** The CLI help lines for the export options, one per option: `--policy majority|unanimous   help (default majority)`. */
-export function exportOptionHelp(): string[] {
-  return EXPORT_OPTION_KEYS.map((k) => {
-    const flag = (EXPORT_CLI_OPTIONS as Record<string, { value?: string; help: string }>)[specs[k].flag];
-    return `--${specs[k].flag}${flag.value ? ` ${flag.value}` : ""}   ${flag.help}`;
-  });
-}
-
 const byQuery = new Map(EXPORT_OPTION_KEYS.map((k) => [specs[k].query, k]));
 
 /**

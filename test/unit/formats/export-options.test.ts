@@ -7,7 +7,6 @@ import {
   EXPORT_OPTION_KEYS,
   EXPORT_OPTIONS,
   appliesTo,
-  exportOptionHelp,
   exportOptionsFromCli,
   exportOptionsFromQuery,
   formErrors,
@@ -84,11 +83,15 @@ describe("export options", () => {
     expect(checkExportOptions({ split: "test=0.1", part: "test" }, "query")).toMatchObject({ ok: true });
   });
 
-  it("gives the CLI a help line per option, with its values and default", () => {
-    const help = exportOptionHelp();
-    expect(help).toHaveLength(EXPORT_OPTION_KEYS.length);
-    expect(help).toContain("--policy majority|unanimous   majority: the winner has more than half of the counted votes; unanimous: all of them (default majority)");
-    for (const key of EXPORT_OPTION_KEYS) expect(help.some((l) => l.startsWith(`--${EXPORT_OPTIONS[key].flag}`))).toBe(true);
+  it("gives the CLI each flag's value name and help, with the default", () => {
+    expect(Object.keys(EXPORT_CLI_OPTIONS)).toEqual(EXPORT_OPTION_KEYS.map((k) => EXPORT_OPTIONS[k].flag));
+    expect(EXPORT_CLI_OPTIONS.policy).toEqual({
+      type: "string",
+      value: "majority|unanimous",
+      help: "majority: the winner has more than half of the counted votes; unanimous: all of them (default majority)",
+    });
+    expect(EXPORT_CLI_OPTIONS["min-votes"]).toEqual({ type: "string", value: "N", help: "the winner needs at least N votes (default 1)" });
+    expect(EXPORT_CLI_OPTIONS["include-gold"]).toEqual({ type: "boolean", help: "keep gold items and gold judgments" });
   });
 
   it("writes the settings that apply to the format into the dataset card, by query name", () => {
