@@ -40,9 +40,9 @@ export interface AggregateOptions {
   random?: number;
 }
 
-/** A manager's label; it decides the item whatever the votes say. */
+/** A manager's label, a verdict (the item's own order); it decides the item whatever the votes say. */
 export interface Adjudication<K> {
-  choice: "A" | "B" | "tie" | "both_bad";
+  verdict: "A" | "B" | "tie" | "both_bad";
   winner: K | null;
 }
 
@@ -212,7 +212,7 @@ function rankingDecision<K>(candidates: readonly K[], votes: readonly Vote<K>[],
 
 function adjudicated<K>(candidates: readonly K[], votes: readonly Vote<K>[], adj: Adjudication<K>, options: AggregateOptions): ItemDecision<K> {
   const n = votes.length;
-  if (adj.choice === "both_bad") return { outcome: "both_bad", candidates: [...candidates], votes: n, adjudicated: true };
+  if (adj.verdict === "both_bad") return { outcome: "both_bad", candidates: [...candidates], votes: n, adjudicated: true };
   if (adj.winner === null || !candidates.includes(adj.winner)) return { outcome: "dropped", reason: "tie", votes: n, adjudicated: true };
   const winner = adj.winner;
   const pairs =

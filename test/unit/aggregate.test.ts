@@ -41,12 +41,12 @@ describe("aggregateItem", () => {
     expect(d).toMatchObject({ outcome: "pairs", pairs: [{ chosen: 2, rejected: 1, margin: 1 }] });
   });
   it("lets an adjudication win over the votes", () => {
-    expect(aggregateItem([1, 2], [pw(2), pw(2)], {}, { choice: "A", winner: 1 })).toMatchObject({
+    expect(aggregateItem([1, 2], [pw(2), pw(2)], {}, { verdict: "A", winner: 1 })).toMatchObject({
       outcome: "pairs",
       pairs: [{ chosen: 1, rejected: 2 }],
       adjudicated: true,
     });
-    expect(aggregateItem([1, 2], [pw(2)], {}, { choice: "tie", winner: null })).toMatchObject({ outcome: "dropped", reason: "tie", adjudicated: true });
+    expect(aggregateItem([1, 2], [pw(2)], {}, { verdict: "tie", winner: null })).toMatchObject({ outcome: "dropped", reason: "tie", adjudicated: true });
   });
   it("pairs the best mean rating with the worst, or a seeded random lower one", () => {
     const r = (a: number, b: number, c: number): Vote<number> => ({ kind: "rating", scores: new Map([[1, a], [2, b], [3, c]]) });

@@ -220,7 +220,7 @@ export function decideItem(item: ExportItem, ctx: DecideContext): ItemOutcome {
       rankingPairs: options.rankingPairs,
       random: options.ratingPairs === "best-vs-random" ? unitHash(String(item.id), options.seed) : undefined,
     },
-    adj ? { choice: adj.verdict, winner: adj.winnerId } : null,
+    adj ? { verdict: adj.verdict, winner: adj.winnerId } : null,
   );
   const { prompt, externalId: itemId } = item;
   const kind = EXPORT_FORMATS[options.format].kind;
