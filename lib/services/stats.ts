@@ -514,7 +514,7 @@ function computeStats(
     if (outcome === OUTCOME_BOTH_BAD) tBothBad[a]++;
     if (itemGold[i] >= 0) {
       tGoldN[a]++;
-      if (CATEGORY[itemGold[i]] === category) tGoldCorrect[a]++;
+      if (itemGold[i] === outcome) tGoldCorrect[a]++; // exact verdict match (matchesGold)
     }
     // Display order is random only for judgments made in the app; imports show canonical order.
     if (category !== 1 && source === "app" && firstShown !== null) {

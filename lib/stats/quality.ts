@@ -2,6 +2,7 @@
 // accuracy, tie habits and position bias, with a robust outlier rule to point at who to review.
 
 import { latestByItem, pairwiseCategory } from "./agreement";
+import { matchesGold } from "@/lib/formats/verdict";
 import { median } from "./bootstrap";
 import type {
   AnnotatorOutlier,
@@ -17,8 +18,9 @@ const MAD_SCALE = 0.6745;
 const MEAN_AD_SCALE = 1.253314;
 
 /**
- * Quality figures per annotator, sorted by annotator. Categories follow agreement.ts (both_bad
- * counts as a tie when comparing with others or with gold).
+ * Quality figures per annotator, sorted by annotator. Agreement with the others follows
+ * agreement.ts (both_bad counts as a tie); gold accuracy is an exact verdict match (matchesGold),
+ * so a both_bad judgment on a gold tie is wrong.
  *
  * - majority_agreement: over the items the annotator judged, the other annotators' judgments
  *   (their last one per item) are tallied; where one category has a strict majority of them
@@ -84,7 +86,7 @@ export function annotatorQuality(
     }
     if (judgment.gold !== undefined) {
       tally.goldN++;
-      if (pairwiseCategory(judgment.gold) === category) tally.goldCorrect++;
+      if (matchesGold(judgment.outcome, judgment.gold)) tally.goldCorrect++;
     }
     if (category === "tie") tally.ties++;
     if (judgment.outcome === "both_bad") tally.bothBad++;
