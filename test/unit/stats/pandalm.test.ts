@@ -4,14 +4,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  cohenKappaPairs,
-  fleissKappa,
-  pairwiseAlpha,
-  percentAgreement,
-  type PairwiseJudgment,
-  type PairwiseOutcome,
-} from "@/lib/stats";
+import { fleissKappa, percentAgreement, type PairwiseJudgment, type Verdict } from "@/lib/stats";
+import { cohenKappaPairs, pairwiseAlpha, pairwiseFleissKappa } from "@/lib/stats/reference";
 
 const FILE = path.resolve(__dirname, "../../..", "../shared/data/pandalm-testset-v1.json");
 const present = fs.existsSync(FILE);
@@ -24,7 +18,7 @@ interface PandaItem {
   annotator3: number;
 }
 
-const LABELS: Record<number, PairwiseOutcome> = { 0: "tie", 1: "A", 2: "B" };
+const LABELS: Record<number, Verdict> = { 0: "tie", 1: "A", 2: "B" };
 
 describe.skipIf(!present)("PandaLM test set (../shared/data/pandalm-testset-v1.json)", () => {
   const items = present ? (JSON.parse(fs.readFileSync(FILE, "utf8")) as PandaItem[]) : [];
@@ -73,7 +67,7 @@ describe.skipIf(!present)("PandaLM test set (../shared/data/pandalm-testset-v1.j
     expect(agreement.n_pairs).toBe(999 * 3);
     // Mean of the three pairwise observed agreements (912, 928 and 917 of 999).
     expect(agreement.percent).toBeCloseTo((912 + 928 + 917) / (3 * 999), 12);
-    const fleiss = fleissKappa(judgments).kappa!;
+    const fleiss = pairwiseFleissKappa(judgments).kappa!;
     const alpha = pairwiseAlpha(judgments, "nominal").alpha!;
     expect(fleiss).toBeGreaterThan(0.85);
     expect(fleiss).toBeLessThan(0.88);

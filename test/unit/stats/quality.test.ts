@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { annotatorQuality, type PairwiseJudgment } from "@/lib/stats";
+import type { PairwiseJudgment } from "@/lib/stats";
+import { annotatorQuality } from "@/lib/stats/reference";
 
 describe("annotatorQuality", () => {
   const data: PairwiseJudgment[] = [
