@@ -59,7 +59,7 @@ export interface TallyJudgment {
   type: string;
   /** The slot chosen (pairwise), for position bias. */
   choice: Choice | null;
-  /** The outcome in the item's own order (pairwise); null when it has none. */
+  /** The verdict (pairwise; lib/formats/verdict.ts); null when it has none. */
   verdict: Verdict | null;
   durationMs: number | null;
   /** Made in the app, where the slot order is random (imports show the item's order). */

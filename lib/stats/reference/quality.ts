@@ -15,7 +15,7 @@ import type { AnnotatorQuality, PairwiseCategory, PairwiseJudgment, QualityOptio
  *
  * - majority_agreement: over the items the annotator judged, the other annotators' judgments
  *   (their last one per item) are tallied; where one category has a strict majority of them
- *   (more than half — with a single other annotator, that annotator's label), the judgment
+ *   (more than half — with a single other annotator, that annotator's verdict), the judgment
  *   agrees if it has that category. majority_n counts the items where such a majority existed.
  * - position_bias: among judgments that are not ties and carry displayFirst, the share that
  *   chose the candidate shown in slot A; 0.5 is unbiased.
