@@ -98,6 +98,17 @@ export function listProjects({ ctx }: { ctx: Ctx }): ProjectSummary[] {
   }));
 }
 
+/** Every project with its progress, oldest first, for whoever may read every project (the CLI, admins, managers). */
+export function listAllProjects({ ctx }: { ctx: Ctx }): { project: Project; progress: ProjectProgress }[] {
+  requireScope(ctx, "project:read");
+  return ctx.db
+    .select()
+    .from(projects)
+    .orderBy(asc(projects.id))
+    .all()
+    .map((project) => ({ project, progress: projectProgress(ctx, project) }));
+}
+
 /** Whether a user may work on a project: it has no members (open to all) or lists the user. */
 export function isMember(ctx: Pick<Ctx, "db">, projectId: number, userId: number): boolean {
   const row = prepared(

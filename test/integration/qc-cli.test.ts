@@ -34,13 +34,13 @@ describe("arbiter project set", () => {
     const p = makeProject(t);
     const order = await run("project", "set", "--project", p.slug, "--order", "newest");
     expect(order.code).toBe(1);
-    expect(order.err).toMatch(/orderPolicy: must be finish-first, random or import/);
+    expect(order.err).toMatch(/--order: must be finish-first, random or import/);
     const half = await run("project", "set", "--project", p.slug, "--min-gold-accuracy", "0.8");
     expect(half.code).toBe(2);
     expect(half.err).toMatch(/--after N/);
     const status = await run("project", "set", "--project", p.slug, "--status", "closed");
     expect(status.code).toBe(1);
-    expect(status.err).toMatch(/status: must be one of draft, active, paused, archived/);
+    expect(status.err).toMatch(/--status: must be one of draft, active, paused, archived/);
     expect((await run("project", "set", "--project", "nope", "--overlap", "2")).err).toMatch(/Project "nope" not found/);
   });
 
@@ -54,7 +54,7 @@ describe("arbiter project set", () => {
     fs.writeFileSync(good, JSON.stringify({ type: "poll" }));
     const bad = await run("project", "set", "--project", p.slug, "--schema", good);
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/judgmentSchema/);
+    expect(bad.err).toMatch(/--schema type: /);
   });
 });
 
