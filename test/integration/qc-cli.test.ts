@@ -27,7 +27,7 @@ describe("arbiter project set", () => {
     const row = t.db.get<Record<string, unknown>>(sql`select overlap, lease_minutes, order_policy, quota, gold_rate, min_gold_accuracy, min_gold_after, status, agreement_threshold from projects where slug = ${p.slug}`);
     expect(row).toEqual({ overlap: 5, lease_minutes: 10, order_policy: "random", quota: 40, gold_rate: 0.1, min_gold_accuracy: 0.7, min_gold_after: 5, status: "paused", agreement_threshold: 0.6 });
     const cleared = await run("project", "set", "--project", p.slug, "--quota", "none", "--min-gold-accuracy", "none", "--json");
-    expect(JSON.parse(cleared.out).project).toMatchObject({ quota: null, minGoldAccuracy: null, minGoldAfter: null });
+    expect(JSON.parse(cleared.out).project).toMatchObject({ quota: null, min_gold_accuracy: null, min_gold_after: null });
   });
 
   it("explains bad values and half a gold cut-off", async () => {

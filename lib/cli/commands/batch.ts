@@ -30,7 +30,7 @@ export const batch: Command = {
         const batchId = wholeNumber("id", need(values, "id"), 1)!;
         const priority = wholeNumber("priority", need(values, "priority"))!;
         const r = setBatchPriority({ ctx: systemCtx(values.db), input: { batchId, priority } });
-        print(`Set priority ${r.priority} on ${r.items} item(s) of batch ${r.batchId}`, r);
+        print(`Set priority ${r.priority} on ${r.items} item(s) of batch ${r.batchId}`, { batch_id: r.batchId, priority: r.priority, items: r.items });
         return 0;
       },
     }),

@@ -2,6 +2,7 @@
 import { createProject, listAllProjects, projectInput, projectSettingsInput, updateProject } from "@/lib/services/projects";
 import { systemCtx, usageError, verb, type Command } from "../command";
 import { checked, need, readJsonFile, readTextFile } from "../flags";
+import { progressJson, projectJson } from "../views";
 
 const guidelines = { type: "string", value: "FILE", help: "a markdown file annotators see" } as const;
 const schema = { type: "string", value: "FILE", help: "a judgment schema (JSON; README \"Judgment types\")" } as const;
@@ -38,7 +39,7 @@ export const project: Command = {
           { leaseMinutes: "lease-minutes", judgmentSchema: "schema" },
         );
         const project = createProject({ ctx: systemCtx(values.db), input });
-        print(`Created project ${project.slug} (overlap ${project.overlap}, lease ${project.leaseMinutes} min)`, { project });
+        print(`Created project ${project.slug} (overlap ${project.overlap}, lease ${project.leaseMinutes} min)`, { project: projectJson(project) });
         return 0;
       },
     }),
@@ -48,10 +49,10 @@ export const project: Command = {
       summary: "list the projects with their progress",
       flags: {},
       run({ values, print }) {
-        const rows = listAllProjects({ ctx: systemCtx(values.db) }).map(({ project: p, progress }) => ({ slug: p.slug, name: p.name, overlap: p.overlap, progress }));
+        const rows = listAllProjects({ ctx: systemCtx(values.db) });
         print(
-          rows.map((p) => `${p.slug}\t${p.name}\titems ${p.progress.items}\tjudgments ${p.progress.judgments}\tcomplete ${p.progress.completeItems}`).join("\n"),
-          { projects: rows },
+          rows.map(({ project: p, progress }) => `${p.slug}\t${p.name}\titems ${progress.items}\tjudgments ${progress.judgments}\tcomplete ${progress.completeItems}`).join("\n"),
+          { projects: rows.map(({ project: p, progress }) => ({ slug: p.slug, name: p.name, status: p.status, overlap: p.overlap, progress: progressJson(progress) })) },
         );
         return 0;
       },
@@ -125,7 +126,7 @@ export const project: Command = {
           p.minGoldAccuracy != null ? `min gold accuracy ${p.minGoldAccuracy} after ${p.minGoldAfter}` : "no gold cut-off",
           `agreement threshold ${p.agreementThreshold ?? "none"}`,
         ];
-        print(`Updated project ${p.slug}: ${policy.join(", ")}`, { project: p });
+        print(`Updated project ${p.slug}: ${policy.join(", ")}`, { project: projectJson(p) });
         return 0;
       },
     }),

@@ -2,6 +2,7 @@
 import { createUser, listUsers, setPassword, userInput } from "@/lib/services/users";
 import { systemCtx, verb, type Command } from "../command";
 import { checked, need } from "../flags";
+import { userJson } from "../views";
 
 const email = { type: "string", value: "E", help: "the user's email address" } as const;
 const password = { type: "string", value: "P", help: "the password (at least 8 characters); without it one is generated and printed" } as const;
@@ -23,7 +24,7 @@ export const user: Command = {
       run({ values, print }) {
         const input = checked(userInput, { email: need(values, "email"), role: need(values, "role"), name: values.name, password: values.password });
         const { user, password } = createUser({ ctx: systemCtx(values.db), input });
-        print(`Created ${user.role} ${user.email}` + (password ? `\nPassword: ${password}` : ""), { user, ...(password ? { password } : {}) });
+        print(`Created ${user.role} ${user.email}` + (password ? `\nPassword: ${password}` : ""), { user: userJson(user), ...(password ? { password } : {}) });
         return 0;
       },
     }),
@@ -45,7 +46,7 @@ export const user: Command = {
       flags: {},
       run({ values, print }) {
         const users = listUsers({ ctx: systemCtx(values.db) });
-        print(users.map((u) => `${u.id}\t${u.role}\t${u.email}${u.external ? "\t(external)" : ""}`).join("\n"), { users });
+        print(users.map((u) => `${u.id}\t${u.role}\t${u.email}${u.external ? "\t(external)" : ""}`).join("\n"), { users: users.map(userJson) });
         return 0;
       },
     }),
