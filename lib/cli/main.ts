@@ -23,9 +23,21 @@ const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.std
 const USAGE_WIDTH = 40;
 
 /** One verb's lines in a help text: its usage (continued lines indented) and, where it fits, its summary. */
+const LINE_WIDTH = 96;
+
+/** Breaks a long usage line between options (a bracketed group stays whole). */
+function wrap(line: string): string[] {
+  const lines: string[] = [];
+  for (const token of line.match(/\[[^\]]*\]|\S+/g) ?? []) {
+    if (lines.length && lines[lines.length - 1].length + 1 + token.length <= LINE_WIDTH) lines[lines.length - 1] += " " + token;
+    else lines.push(token);
+  }
+  return lines.length ? lines : [""];
+}
+
 function usageLines(command: Command, v: Verb): string[] {
-  const [first, ...more] = v.usage.split("\n");
-  const head = [command.name, v.name, first].filter(Boolean).join(" ");
+  const [first, ...more] = v.usage.split("\n").flatMap((l, i) => (i === 0 ? wrap([command.name, v.name, l].filter(Boolean).join(" ")) : [l]));
+  const head = first;
   const lines = head.length < USAGE_WIDTH && more.length === 0 ? [`  ${head.padEnd(USAGE_WIDTH)}${v.summary}`] : [`  ${head}`, ...more.map((l) => `      ${l}`), `      ${v.summary}`];
   return lines;
 }

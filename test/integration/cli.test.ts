@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { projectSettingRows } from "@/lib/services/project-settings";
 import { importText, jsonl, makeProject, pairRecord, tempDb, type TempDb } from "../helpers/db";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -35,7 +36,9 @@ describe("arbiter help", () => {
     const project = arbiter("project", "--help");
     expect(project.code).toBe(0);
     expect(project.out).toMatch(/--lease-minutes M\s+how long an annotator holds an item/);
-    expect(project.out).toMatch(/--min-gold-accuracy A\s+stop annotators below this gold accuracy/);
+    expect(project.out).toMatch(/--min-gold-accuracy A\s+serve nothing more to annotators below this gold accuracy/);
+    // project set's flags come from the settings table, one per setting.
+    for (const s of projectSettingRows()) expect(project.out).toMatch(new RegExp(`--${s.flag} ${s.value}\\s+${s.help.replace(/[()…|]/g, ".")}`));
     expect(arbiter("help", "project").out).toBe(project.out);
     expect(arbiter("user", "add", "--help").out).toMatch(/--role R\s+admin, manager or annotator/);
   });

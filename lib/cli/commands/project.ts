@@ -1,13 +1,36 @@
 // `arbiter project create|list|set`: labeling campaigns and their settings.
 import { createProject, listAllProjects, projectInput, projectSettingsInput, updateProject } from "@/lib/services/projects";
-import { systemCtx, usageError, verb, type Command } from "../command";
+import { cliSpelling, projectSettingRows, type ProjectSetting } from "@/lib/services/project-settings";
+import { systemCtx, usageError, verb, type Command, type Flag, type Flags } from "../command";
 import { checked, need, readJsonFile, readTextFile } from "../flags";
 import { progressJson, projectJson } from "../views";
 
 const guidelines = { type: "string", value: "FILE", help: "a markdown file annotators see" } as const;
 const schema = { type: "string", value: "FILE", help: "a judgment schema (JSON; README \"Judgment types\")" } as const;
-const overlap = { type: "string", value: "K", help: "judgments wanted per item (1–100)" } as const;
-const leaseMinutes = { type: "string", value: "M", help: "how long an annotator holds an item (1–1440 minutes)" } as const;
+const SETTINGS = projectSettingRows();
+const settingFlag = (key: "overlap" | "leaseMinutes"): Flag => {
+  const s = SETTINGS.find((x) => x.key === key)!;
+  return { type: "string", value: s.value, help: s.help };
+};
+const overlap = settingFlag("overlap");
+const leaseMinutes = settingFlag("leaseMinutes");
+
+/** `project set`'s flags: the settings table's, then the project's name and texts. */
+const SET_FLAGS: Flags = {
+  project: { type: "string", value: "S", help: "the project's slug" },
+  ...Object.fromEntries(SETTINGS.map((s): [string, Flag] => [s.flag, { type: "string", value: s.value, help: s.help }])),
+  name: { type: "string", value: "N", help: "the project's title" },
+  guidelines,
+  schema,
+};
+
+/** A setting in the usage line; the gold cut-off's two halves are given together. */
+function settingUsage(s: ProjectSetting & { key: string }): string[] {
+  if (s.key === "minGoldAfter") return [];
+  if (s.key === "minGoldAccuracy") return ["[--min-gold-accuracy A --after N | --min-gold-accuracy none]"];
+  const value = s.kind === "choice" ? s.options.map((o) => cliSpelling(o.value)).join("|") : s.nullable ? `${s.value}|none` : s.value;
+  return [`[--${s.flag} ${value}]`];
+}
 
 export const project: Command = {
   name: "project",
@@ -59,31 +82,11 @@ export const project: Command = {
     }),
     verb({
       name: "set",
-      usage:
-        "--project S [--overlap K] [--lease-minutes M] [--order finish-first|random|import]\n" +
-        "[--quota N|none] [--gold-rate R] [--min-gold-accuracy A --after N | --min-gold-accuracy none]\n" +
-        "[--agreement-threshold R|none] [--status draft|active|paused|archived] [--name N]\n" +
-        "[--guidelines FILE] [--schema FILE]",
+      usage: ["--project S", ...SETTINGS.flatMap(settingUsage), "[--name N]", "[--guidelines FILE]", "[--schema FILE]"].join(" "),
       summary: "change a project's settings (none clears a limit)",
-      flags: {
-        project: { type: "string", value: "S", help: "the project's slug" },
-        overlap,
-        "lease-minutes": leaseMinutes,
-        order: { type: "string", value: "O", help: "finish-first, random or import" },
-        quota: { type: "string", value: "N", help: "most judgments per annotator, or none" },
-        "gold-rate": { type: "string", value: "R", help: "share of served items that are gold (0–1)" },
-        "min-gold-accuracy": { type: "string", value: "A", help: "stop annotators below this gold accuracy (0–1), or none" },
-        after: { type: "string", value: "N", help: "…once they have judged N gold items" },
-        "agreement-threshold": { type: "string", value: "R", help: "send items below this agreement to adjudication (0–1), or none" },
-        status: { type: "string", value: "S", help: "draft, active, paused or archived" },
-        name: { type: "string", value: "N", help: "the project's title" },
-        guidelines,
-        schema,
-      },
+      flags: SET_FLAGS,
       run({ values, print }) {
         const slug = need(values, "project");
-        // "none" clears an optional limit.
-        const orNull = (v: string | undefined) => (v === undefined ? undefined : v === "none" ? null : v);
         const clearsGold = values["min-gold-accuracy"] === "none";
         if (values.after !== undefined && values["min-gold-accuracy"] === undefined) throw usageError("--after goes with --min-gold-accuracy A");
         if (values["min-gold-accuracy"] !== undefined && !clearsGold && values.after === undefined) throw usageError("--min-gold-accuracy needs --after N (gold judgments before it applies)");
@@ -91,36 +94,22 @@ export const project: Command = {
           projectSettingsInput,
           {
             slug,
-            overlap: values.overlap,
-            leaseMinutes: values["lease-minutes"],
-            orderPolicy: values.order,
-            quota: orNull(values.quota),
-            goldRate: values["gold-rate"],
-            minGoldAccuracy: orNull(values["min-gold-accuracy"]),
+            // "none" clears a limit (the settings' schema reads it as null).
+            ...Object.fromEntries(SETTINGS.map((s) => [s.key, values[s.flag]])),
+            // Clearing the gold cut-off clears both of its halves.
             minGoldAfter: clearsGold ? null : values.after,
-            agreementThreshold: orNull(values["agreement-threshold"]),
-            status: values.status,
             name: values.name,
             guidelines: values.guidelines ? readTextFile(values.guidelines) : undefined,
             judgmentSchema: values.schema ? readJsonFile(values.schema) : undefined,
           },
-          {
-            slug: "project",
-            leaseMinutes: "lease-minutes",
-            orderPolicy: "order",
-            goldRate: "gold-rate",
-            minGoldAccuracy: "min-gold-accuracy",
-            minGoldAfter: "after",
-            agreementThreshold: "agreement-threshold",
-            judgmentSchema: "schema",
-          },
+          { slug: "project", judgmentSchema: "schema", ...Object.fromEntries(SETTINGS.map((s) => [s.key, s.flag])) },
         );
         const p = updateProject({ ctx: systemCtx(values.db), input });
         const policy = [
           `status ${p.status}`,
           `overlap ${p.overlap}`,
           `lease ${p.leaseMinutes} min`,
-          `order ${p.orderPolicy.replace("_", "-")}`,
+          `order ${cliSpelling(p.orderPolicy)}`,
           `quota ${p.quota ?? "none"}`,
           `gold rate ${p.goldRate}`,
           p.minGoldAccuracy != null ? `min gold accuracy ${p.minGoldAccuracy} after ${p.minGoldAfter}` : "no gold cut-off",
