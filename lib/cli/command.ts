@@ -38,6 +38,8 @@ export interface Run<F extends Flags> {
   /** True with --json: print prints `data` as one JSON line instead of `human`. */
   json: boolean;
   print(human: string, data: unknown): void;
+  /** Says stdout now carries the data itself (an export's rows): a later error is not printed there as JSON. */
+  streaming(): void;
 }
 
 /** One runnable form of a command: `user add`, or `stats` itself for a command without subcommands. */

@@ -76,6 +76,7 @@ const orList = (names: string[]): string => (names.length > 1 ? `${names.slice(0
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const [name, ...rest] = argv;
   const json = rest.includes("--json");
+  let jsonErrors = json;
   try {
     if (name === undefined || name === "help" || name === "--help" || name === "-h") {
       const topic = name === "help" ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
@@ -95,7 +96,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     if (!v) throw usageError(`${command.name} needs a subcommand: ${orList(command.verbs.map((x) => x.name ?? ""))}`);
     const { values, positionals } = parseFlags(named ? rest.slice(1) : rest, v.flags, v.positionals?.length ?? 0);
     const print = (human: string, data: unknown) => io.out(json ? JSON.stringify(data) + "\n" : human + "\n");
-    return await v.run({ values, positionals, io, json, print });
+    return await v.run({ values, positionals, io, json, print, streaming: () => (jsonErrors = false) });
   } catch (err) {
     if (isUsageError(err)) {
       io.err(`arbiter: ${err.message}\nRun "arbiter help" for usage.\n`);
@@ -103,7 +104,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     }
     if (err instanceof AppError) {
       io.err(`arbiter: ${err.message}\n`);
-      if (json) io.out(JSON.stringify({ error: { code: err.code, message: err.message } }) + "\n");
+      if (jsonErrors) io.out(JSON.stringify({ error: { code: err.code, message: err.message } }) + "\n");
       return 1;
     }
     throw err;

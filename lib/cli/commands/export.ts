@@ -56,7 +56,7 @@ export const exportCommand: Command = {
         licence: { type: "string", value: "SPDX", help: "the licence named in the dataset card" },
         "dry-run": { type: "boolean", help: "print what each rule keeps and drops instead" },
       },
-      async run({ values, io, print }) {
+      async run({ values, io, print, streaming }) {
         const slug = need(values, "project");
         const format = need(values, "format");
         if (values.out && values["hf-dataset"]) throw usageError("give --out or --hf-dataset, not both");
@@ -112,6 +112,7 @@ export const exportCommand: Command = {
         if (input.fileFormat === "parquet" && process.stdout.isTTY) throw usageError("Parquet is binary: give --out FILE or redirect stdout");
         // The rows themselves are the output (--json changes nothing); counts go to stderr.
         const exp = openExport({ ctx, input });
+        streaming();
         const drain = () => new Promise<void>((r) => process.stdout.once("drain", () => r()));
         if ("chunks" in exp) {
           let bytes = 0;
