@@ -6,7 +6,8 @@ import type { ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import type { HistoryEntry } from "@/lib/services/judgments";
 import { post, type RequestError } from "../../_components/api";
 import { checkDraft, draftOf, STRENGTH_LABELS, type Draft } from "../../_components/draft";
-import { isTyping, judgmentKey, JudgmentForm } from "../../_components/JudgmentForm";
+import { JudgmentForm } from "../../_components/JudgmentForm";
+import { isTyping, judgmentKey } from "../../_components/keymap";
 import { Prompt } from "../../_components/Prompt";
 
 function summary(entry: HistoryEntry): string {
@@ -99,7 +100,7 @@ function Reviser({ schema, entry, onClose }: { schema: ProjectJudgmentSchema; en
     function onKey(e: KeyboardEvent) {
       if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
       if (e.key === "Escape") return onClose();
-      if (judgmentKey(e, schema, draft, setDraft, n)) return;
+      if (judgmentKey(e, { schema, slotCount: n, draft }, setDraft)) return;
       if (e.key === "Enter" && (e.target as HTMLElement).tagName !== "BUTTON") {
         e.preventDefault();
         void save();
