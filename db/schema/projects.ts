@@ -40,7 +40,7 @@ export const items = sqliteTable(
     metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>(),
     /** Higher is served first. */
     priority: integer("priority").notNull().default(0),
-    /** The known answer of a gold item, in candidate-position terms (A = the record's first response). */
+    /** The known answer of a gold item: `choice` holds its verdict (lib/formats/verdict.ts: A = the record's first response). */
     gold: text("gold", { mode: "json" }).$type<{ choice: string } & Record<string, unknown>>(),
     batchId: integer("batch_id").references(() => importBatches.id, { onDelete: "set null" }),
     /** Extra judgments wanted on top of the project's overlap (sent back by a manager). */
@@ -95,12 +95,12 @@ export const projectMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.projectId, t.userId] })],
 );
 
-/** A manager's final label on a disputed item; exports prefer it over the majority. */
+/** A manager's final verdict on a disputed item; exports prefer it over the majority. */
 export const adjudications = sqliteTable("adjudications", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   itemId: integer("item_id").notNull().unique().references(() => items.id, { onDelete: "cascade" }),
   userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
-  /** In candidate-position terms: A = the record's first response. */
+  /** The manager's verdict (lib/formats/verdict.ts: A = the record's first response), not a slot choice. */
   choice: text("choice").notNull(),
   winnerCandidateId: integer("winner_candidate_id"),
   payload: text("payload", { mode: "json" }).$type<StoredJudgment>(),

@@ -1,5 +1,5 @@
 // The human-readable form of `arbiter stats`: the headline figures of projectStats as plain text.
-import type { Interval, ProjectStats } from "@/lib/services/stats";
+import type { Interval, ProjectStats } from "@/lib/stats/types";
 
 const fixed = (x: number | null, digits = 3): string => (x === null ? "n/a" : x.toFixed(digits));
 const pct = (x: number | null): string => (x === null ? "n/a" : `${(100 * x).toFixed(1)}%`);

@@ -147,9 +147,11 @@ export function validatePayload(schemaInput: z.input<typeof projectJudgmentSchem
   if (schema.type === "pairwise") {
     if (p.strength !== undefined) {
       if (!schema.strength) return fail("strength: this project does not use a preference strength");
+      // A strength says which response is better and by how much: "both bad" has none to give.
+      if (p.choice === "both_bad") return fail("strength: a both_bad judgment has no strength (leave strength out)");
       const implied = choiceOfStrength(p.strength);
       if (p.choice === undefined) p.choice = implied;
-      else if (p.choice !== implied && p.choice !== "both_bad") {
+      else if (p.choice !== implied) {
         return fail(`strength: ${p.strength} does not agree with choice ${p.choice}`);
       }
     }

@@ -1,5 +1,5 @@
 // The dashboard tables of a project's statistics as CSV, one table per file, for spreadsheets.
-import type { ProjectStats } from "@/lib/services/stats";
+import type { ProjectStats } from "@/lib/stats/types";
 import { csvLine } from "./export/csv";
 
 export const STATS_CSV_TABLES = ["annotators", "leaderboard", "kappa", "breakdown", "progress"] as const;

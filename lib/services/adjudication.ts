@@ -1,28 +1,26 @@
-// Adjudication: the queue of items whose judgments disagree, a manager's final label on one, and
-// sending an item back for more judgments. Labels here are in candidate-position terms: A is the
-// item's first candidate (the import record's first response), B its second, whatever slots the
-// annotators saw. Exports prefer an adjudication over the majority.
+// Adjudication: the queue of items whose judgments disagree, a manager's final verdict on one, and
+// sending an item back for more judgments. Everything here is a verdict (lib/formats/verdict.ts):
+// A is the item's first candidate (the import record's first response), B its second, whatever
+// slots the annotators saw. Exports prefer an adjudication over the majority.
 import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { adjudications, candidates, CHOICES, items, projects, users } from "@/db/schema";
 import type { StoredJudgment } from "@/lib/formats/judgment";
-import type { Choice, Prompt } from "@/lib/formats/record";
+import type { Prompt } from "@/lib/formats/record";
+import type { Verdict } from "@/lib/formats/verdict";
 import { audit } from "./audit";
 import { nowOf, requireScope, type Ctx } from "./context";
 import { badRequest, notFound, parseInput } from "./errors";
 import { getProject } from "./projects";
+import { VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
 
 const POSITION_LABELS = ["A", "B"] as const;
-
-// A pairwise judgment's choice in candidate-position terms: the winner's position, or tie/both_bad.
-const LABEL_SQL = `case when j.winner_candidate_id is null then j.choice
-  when c.position = 0 then 'A' when c.position = 1 then 'B' else null end`;
 
 export interface QueueJudgment {
   id: number;
   annotator: { id: number; email: string; name: string; external: boolean };
-  /** In candidate-position terms (A = the item's first candidate). */
-  choice: Choice | null;
+  /** The judgment's verdict (A = the item's first candidate); the JSON key stays `choice`. */
+  choice: Verdict | null;
   rationale: string | null;
   source: string;
   created_at: string;
@@ -35,9 +33,9 @@ export interface QueueItem {
   /** In position order, with model names: managers only. */
   candidates: { label: string; position: number; content: string; model: string | null }[];
   judgments: QueueJudgment[];
-  /** Votes per label, e.g. {"A": 1, "B": 1, "tie": 1}. */
-  votes: Partial<Record<Choice, number>>;
-  /** Share of judgments on the most common label. */
+  /** Judgments per verdict, e.g. {"A": 1, "B": 1, "tie": 1}. */
+  votes: Partial<Record<Verdict, number>>;
+  /** Share of judgments on the most common verdict. */
   agreement: number;
   /** Why the item is in the queue. */
   reason: "no_majority" | "below_threshold";
@@ -47,7 +45,8 @@ export interface QueueItem {
 
 export interface AdjudicationView {
   item_id: number;
-  choice: Choice;
+  /** The manager's verdict (stored in `adjudications.choice`). */
+  choice: Verdict;
   winner_candidate_id: number | null;
   note: string | null;
   by: string | null;
@@ -64,7 +63,7 @@ const queueInput = z.object({
 
 /**
  * Items with at least two pairwise judgments and no strict majority, or whose agreement (share of the
- * most common label) is below the project's agreement threshold. Gold items are left out: their
+ * most common verdict) is below the project's agreement threshold. Gold items are left out: their
  * answer is known.
  */
 export function adjudicationQueue({ ctx, input }: { ctx: Ctx; input: z.input<typeof queueInput> }): { total: number; items: QueueItem[] } {
@@ -74,12 +73,12 @@ export function adjudicationQueue({ ctx, input }: { ctx: Ctx; input: z.input<typ
   const client = ctx.db.$client;
   const disputed = client
     .prepare(
-      `with labels as (
-         select j.item_id, ${LABEL_SQL} as label from judgments j
+      `with verdicts as (
+         select j.item_id, ${VERDICT_SQL} as verdict from judgments j
          join items i on i.id = j.item_id and i.gold is null
-         left join candidates c on c.id = j.winner_candidate_id
+         ${VERDICT_JOIN_SQL}
          where j.project_id = @project and j.choice is not null),
-       counts as (select item_id, label, count(*) as n from labels where label is not null group by item_id, label),
+       counts as (select item_id, verdict, count(*) as n from verdicts where verdict is not null group by item_id, verdict),
        per_item as (select item_id, sum(n) as total, max(n) as top from counts group by item_id)
        select p.item_id as itemId, p.total, p.top from per_item p
        where p.total >= 2 and (p.top * 2 <= p.total or (@threshold is not null and 1.0 * p.top / p.total < @threshold))
@@ -104,14 +103,14 @@ function itemDetail(ctx: Ctx, itemId: number, overlap: number): Omit<QueueItem, 
   const cands = ctx.db.select().from(candidates).where(eq(candidates.itemId, itemId)).orderBy(asc(candidates.position)).all();
   const rows = client
     .prepare(
-      `select j.id, ${LABEL_SQL} as label, j.rationale, j.source, j.created_at as createdAt,
+      `select j.id, ${VERDICT_SQL} as verdict, j.rationale, j.source, j.created_at as createdAt,
               u.id as userId, u.email, u.name, u.external
-       from judgments j join users u on u.id = j.user_id left join candidates c on c.id = j.winner_candidate_id
+       from judgments j join users u on u.id = j.user_id ${VERDICT_JOIN_SQL}
        where j.item_id = ? order by j.created_at, j.id`,
     )
-    .all(itemId) as { id: number; label: Choice | null; rationale: string | null; source: string; createdAt: number; userId: number; email: string; name: string; external: number }[];
-  const votes: Partial<Record<Choice, number>> = {};
-  for (const r of rows) if (r.label) votes[r.label] = (votes[r.label] ?? 0) + 1;
+    .all(itemId) as { id: number; verdict: Verdict | null; rationale: string | null; source: string; createdAt: number; userId: number; email: string; name: string; external: number }[];
+  const votes: Partial<Record<Verdict, number>> = {};
+  for (const r of rows) if (r.verdict) votes[r.verdict] = (votes[r.verdict] ?? 0) + 1;
   return {
     id: item.id,
     external_id: item.externalId,
@@ -120,7 +119,7 @@ function itemDetail(ctx: Ctx, itemId: number, overlap: number): Omit<QueueItem, 
     judgments: rows.map((r) => ({
       id: r.id,
       annotator: { id: r.userId, email: r.email, name: r.name, external: !!r.external },
-      choice: r.label,
+      choice: r.verdict,
       rationale: r.rationale,
       source: r.source,
       created_at: new Date(r.createdAt).toISOString(),
@@ -141,7 +140,7 @@ function adjudicationOf(ctx: Ctx, itemId: number): AdjudicationView | null {
   if (!row) return null;
   return {
     item_id: row.a.itemId,
-    choice: row.a.choice as Choice,
+    choice: row.a.choice as Verdict,
     winner_candidate_id: row.a.winnerCandidateId,
     note: row.a.note,
     by: row.email,
@@ -156,8 +155,8 @@ const adjudicationInput = z.object({
 });
 
 /**
- * Records (or replaces) the final label of an item. `choice` is in display terms where A is the
- * item's first candidate; it is stored in those candidate-position terms with the winning candidate's id.
+ * Records (or replaces) the final verdict on an item. The input's `choice` is that verdict (A is the
+ * item's first candidate); it is stored as `adjudications.choice` with the winning candidate's id.
  */
 export function recordAdjudication({ ctx, input }: { ctx: Ctx; input: z.input<typeof adjudicationInput> }): AdjudicationView {
   requireScope(ctx, "judgment:read_all");
@@ -168,7 +167,7 @@ export function recordAdjudication({ ctx, input }: { ctx: Ctx; input: z.input<ty
       const item = tx.select({ id: items.id }).from(items).where(eq(items.id, data.itemId)).get();
       if (!item) throw notFound(`Item ${data.itemId}`);
       const cands = tx.select({ id: candidates.id, position: candidates.position }).from(candidates).where(eq(candidates.itemId, item.id)).orderBy(asc(candidates.position)).all();
-      if (cands.length !== 2) throw badRequest(`Item ${item.id} has ${cands.length} candidates; a pairwise label needs exactly two.`);
+      if (cands.length !== 2) throw badRequest(`Item ${item.id} has ${cands.length} candidates; a verdict needs exactly two.`);
       const winner = data.choice === "A" ? cands[0].id : data.choice === "B" ? cands[1].id : null;
       const payload: StoredJudgment = { type: "pairwise", choice: data.choice, winner };
       const previous = tx.select().from(adjudications).where(eq(adjudications.itemId, item.id)).get();

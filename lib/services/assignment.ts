@@ -17,6 +17,7 @@ import { connectionOf, findRow, immediate, prepared } from "./statements";
 import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
 import { AppError, conflict, notFound, parseInput } from "./errors";
 import { isMember, type Project } from "./projects";
+import { GOLD_VERDICT_SQL, VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
 
 
 export interface Task {
@@ -142,7 +143,7 @@ function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: n
   }
   if (project.minGoldAccuracy != null && project.minGoldAfter != null) {
     const gold = goldScore(db, project.id, userId);
-    if (gold.judged >= project.minGoldAfter && gold.correct / gold.judged < project.minGoldAccuracy) {
+    if (belowGoldMinimum(project, gold)) {
       throw new AppError(
         "forbidden",
         `Your accuracy on check items is ${pct(gold.correct / gold.judged)} over ${gold.judged}, below this project's minimum of ${pct(project.minGoldAccuracy)}; ` +
@@ -210,25 +211,35 @@ function pickRegular(db: Database.Database, project: ProjectRow, userId: number,
   return null;
 }
 
-// A judgment agrees with a gold answer when its choice, turned into candidate-position terms
-// (A = the record's first response), is the gold choice.
+// A judgment on a gold item is correct when its verdict equals the gold verdict exactly (the rule of
+// matchesGold in lib/formats/verdict.ts: tie and both_bad are different answers). Every judgment on a
+// gold item counts as judged.
 const GOLD_SCORE_SQL = `
   select j.user_id as userId, count(*) as judged,
-    coalesce(sum(case when json_extract(i.gold, '$.choice') =
-      case when j.winner_candidate_id is null then j.choice
-           when c.position = 0 then 'A' when c.position = 1 then 'B' else null end
-      then 1 else 0 end), 0) as correct
+    coalesce(sum(${VERDICT_SQL} = ${GOLD_VERDICT_SQL}), 0) as correct
   from judgments j
   join items i on i.id = j.item_id
-  left join candidates c on c.id = j.winner_candidate_id
+  ${VERDICT_JOIN_SQL}
   where j.project_id = @project and i.gold is not null`;
 
-function goldScore(db: Database.Database, projectId: number, userId: number): { judged: number; correct: number } {
-  const row = stmt(db, `${GOLD_SCORE_SQL} and j.user_id = @user`).get({ project: projectId, user: userId }) as { judged: number; correct: number };
+interface GoldScore {
+  judged: number;
+  correct: number;
+}
+
+function goldScore(db: Database.Database, projectId: number, userId: number): GoldScore {
+  const row = stmt(db, `${GOLD_SCORE_SQL} and j.user_id = @user`).get({ project: projectId, user: userId }) as GoldScore;
   return { judged: row.judged, correct: row.correct };
 }
 
-export interface AnnotatorQuality {
+/** The cut-off: at least `minGoldAfter` gold judgments with an accuracy below `minGoldAccuracy`. */
+function belowGoldMinimum(project: Pick<ProjectRow, "minGoldAccuracy" | "minGoldAfter">, gold: GoldScore): boolean {
+  if (project.minGoldAccuracy == null || project.minGoldAfter == null || gold.judged === 0) return false;
+  return gold.judged >= project.minGoldAfter && gold.correct / gold.judged < project.minGoldAccuracy;
+}
+
+/** An annotator's standing in a project: judgments, gold score, and whether a limit stopped them. */
+export interface GoldStanding {
   user_id: number;
   email: string;
   judged: number;
@@ -240,8 +251,8 @@ export interface AnnotatorQuality {
   blocked: ClaimRefusal | null;
 }
 
-/** Each annotator's judgments and gold accuracy in a project, with whether the cut-off stopped them (managers). */
-export function annotatorQuality({ ctx, input }: { ctx: Ctx; input: { slug: string } }): AnnotatorQuality[] {
+/** Each annotator's judgments and gold accuracy in a project, with whether the quota or the gold cut-off stopped them (managers). */
+export function goldStandings({ ctx, input }: { ctx: Ctx; input: { slug: string } }): GoldStanding[] {
   requireScope(ctx, "project:read");
   const db = ctx.db.$client;
   const project = stmt(db, PROJECT_SQL).get(input.slug) as ProjectRow | undefined;
@@ -252,27 +263,19 @@ export function annotatorQuality({ ctx, input }: { ctx: Ctx; input: { slug: stri
        where j.project_id = ? group by u.id order by u.email`,
     )
     .all(project.id) as { userId: number; email: string; judged: number }[];
-  const gold = new Map(
-    (db.prepare(`${GOLD_SCORE_SQL} group by j.user_id`).all({ project: project.id }) as { userId: number; judged: number; correct: number }[]).map((g) => [
-      g.userId,
-      g,
-    ]),
-  );
+  const gold = new Map((db.prepare(`${GOLD_SCORE_SQL} group by j.user_id`).all({ project: project.id }) as (GoldScore & { userId: number })[]).map((g) => [g.userId, g]));
   return totals.map((t) => {
-    const g = gold.get(t.userId);
-    const accuracy = g && g.judged ? g.correct / g.judged : null;
+    const g = gold.get(t.userId) ?? { judged: 0, correct: 0 };
     let blocked: ClaimRefusal | null = null;
     if (project.quota != null && t.judged >= project.quota) blocked = "quota_reached";
-    if (project.minGoldAccuracy != null && project.minGoldAfter != null && g && g.judged >= project.minGoldAfter && accuracy! < project.minGoldAccuracy) {
-      blocked = "gold_accuracy";
-    }
+    if (belowGoldMinimum(project, g)) blocked = "gold_accuracy";
     return {
       user_id: t.userId,
       email: t.email,
       judged: t.judged,
-      gold_judged: g?.judged ?? 0,
-      gold_correct: g?.correct ?? 0,
-      gold_accuracy: accuracy,
+      gold_judged: g.judged,
+      gold_correct: g.correct,
+      gold_accuracy: g.judged ? g.correct / g.judged : null,
       blocked,
     };
   });

@@ -2,12 +2,13 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { items, judgments, projects } from "@/db/schema";
-import { ORDER_POLICIES, PROJECT_DEFAULTS, PROJECT_STATUSES } from "@/db/schema/constants";
+import { PROJECT_DEFAULTS } from "@/db/schema/constants";
 import { projectJudgmentSchema } from "@/lib/formats/judgment";
 import { can } from "@/lib/auth/permissions";
 import { audit } from "./audit";
 import { requireCaller, requireScope, type Ctx, countRows } from "./context";
 import { badRequest, conflict, notFound, parseInput } from "./errors";
+import { PROJECT_SETTINGS, projectSettingsShape } from "./project-settings";
 import { prepared } from "./statements";
 
 export const projectInput = z.object({
@@ -16,8 +17,8 @@ export const projectInput = z.object({
     .trim()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit"),
   name: z.string().trim().min(1, "must not be empty").max(200),
-  overlap: z.coerce.number().int().min(1).max(100).default(PROJECT_DEFAULTS.overlap),
-  leaseMinutes: z.coerce.number().int().min(1).max(24 * 60).default(PROJECT_DEFAULTS.leaseMinutes),
+  overlap: PROJECT_SETTINGS.overlap.schema.default(PROJECT_DEFAULTS.overlap),
+  leaseMinutes: PROJECT_SETTINGS.leaseMinutes.schema.default(PROJECT_DEFAULTS.leaseMinutes),
   guidelines: z.string().max(100_000).default(""),
   /** What annotators record (lib/formats/judgment.ts); omitted or null means plain pairwise defaults. */
   judgmentSchema: projectJudgmentSchema.nullable().optional(),
@@ -102,6 +103,17 @@ export function listProjects({ ctx }: { ctx: Ctx }): ProjectSummary[] {
   }));
 }
 
+/** Every project with its progress, oldest first, for whoever may read every project (the CLI, admins, managers). */
+export function listAllProjects({ ctx }: { ctx: Ctx }): { project: Project; progress: ProjectProgress }[] {
+  requireScope(ctx, "project:read");
+  return ctx.db
+    .select()
+    .from(projects)
+    .orderBy(asc(projects.id))
+    .all()
+    .map((project) => ({ project, progress: projectProgress(ctx, project) }));
+}
+
 /** Whether a user may work on a project: it has no members (open to all) or lists the user. */
 export function isMember(ctx: Pick<Ctx, "db">, projectId: number, userId: number): boolean {
   const row = prepared(
@@ -112,27 +124,16 @@ export function isMember(ctx: Pick<Ctx, "db">, projectId: number, userId: number
   return !row.closed || !!row.member;
 }
 
-const nullableRatio = z.union([z.null(), z.coerce.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1")]);
-const nullableCount = z.union([z.null(), z.coerce.number().int("must be a whole number").min(1, "must be at least 1")]);
-
-/** What an admin may change on a project; every field is optional, null clears a limit. */
+/**
+ * What an admin may change on a project: the settings of PROJECT_SETTINGS (project-settings.ts),
+ * the name, guidelines and judgment schema. Every field is optional; null clears a limit.
+ */
 export const projectSettingsInput = z
   .object({
     slug: z.string().trim().min(1),
     name: z.string().trim().min(1, "must not be empty").max(200).optional(),
     guidelines: z.string().max(100_000).optional(),
-    overlap: z.coerce.number().int("must be a whole number").min(1).max(100).optional(),
-    leaseMinutes: z.coerce.number().int("must be a whole number").min(1).max(24 * 60).optional(),
-    // The CLI spells policies with dashes (finish-first), the database with underscores.
-    orderPolicy: z
-      .preprocess((v) => (typeof v === "string" ? v.replace(/-/g, "_") : v), z.enum(ORDER_POLICIES, { message: "must be finish-first, random or import" }))
-      .optional(),
-    quota: nullableCount.optional(),
-    goldRate: z.coerce.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").optional(),
-    minGoldAccuracy: nullableRatio.optional(),
-    minGoldAfter: nullableCount.optional(),
-    agreementThreshold: nullableRatio.optional(),
-    status: z.enum(PROJECT_STATUSES, { message: `must be one of ${PROJECT_STATUSES.join(", ")}` }).optional(),
+    ...projectSettingsShape(),
     judgmentSchema: projectJudgmentSchema.nullable().optional(),
   })
   .strict();

@@ -1,9 +1,12 @@
-// Inter-annotator agreement: percent agreement, Cohen's and Fleiss' kappa, Krippendorff's alpha
-// and Kendall's tau, checked against the published worked examples in test/unit/stats.
+// Inter-annotator agreement: percent agreement, Cohen's and Fleiss' kappa, Krippendorff's alpha and
+// Kendall's tau, checked against the published worked examples in test/unit/stats. A project's
+// pairwise agreement is tallied from per-item counts (counts.ts, tally.ts); the object-based
+// versions the tests compare them with are in reference/agreement.ts (percentAgreement is here:
+// the export uses it on each item's verdicts).
 //
 // Conventions shared by every function here:
-// - Pairwise outcomes fall into three categories, A-better < tie < B-better; both_bad counts as a
-//   tie (as Chatbot Arena does) and is reported separately where the result has room for it.
+// - Verdicts fall into three categories, A-better < tie < B-better; both_bad counts as a tie (as
+//   Chatbot Arena does) and is reported separately where the result has room for it.
 // - An annotator is expected to judge an item once; if there are several judgments by one
 //   annotator on one item, the last one in the input is used.
 // - A statistic is null when it is undefined for the data — nothing pairable, or no variation at
@@ -12,16 +15,12 @@
 import type {
   AlphaDistance,
   AlphaMetric,
-  AnnotatorPairKappa,
   AnnotatorPairTau,
   CriterionAlpha,
   FleissKappa,
   MeanPairwiseTau,
-  PairwiseAlpha,
   PairwiseCategory,
-  PairwiseFleissKappa,
   PairwiseJudgment,
-  PairwiseOutcome,
   PercentAgreement,
   Ranking,
   RankingAlpha,
@@ -30,13 +29,15 @@ import type {
   RatingJudgment,
   RatingValue,
   ReliabilityValue,
+  Verdict,
 } from "./types";
 
 /** Guards against 1 − pe landing a rounding error away from zero. */
 const EPSILON = 1e-12;
 
-export function pairwiseCategory(outcome: PairwiseOutcome): PairwiseCategory {
-  switch (outcome) {
+/** The agreement category of a verdict: both_bad counts as a tie. */
+export function verdictCategory(verdict: Verdict): PairwiseCategory {
+  switch (verdict) {
     case "A":
       return "A";
     case "B":
@@ -45,13 +46,13 @@ export function pairwiseCategory(outcome: PairwiseOutcome): PairwiseCategory {
     case "both_bad":
       return "tie";
     default:
-      throw new RangeError(`unknown pairwise outcome: ${String(outcome)}`);
+      throw new RangeError(`unknown verdict: ${String(verdict)}`);
   }
 }
 
 /** Category index in ordinal order A < tie < B. */
-function categoryIndex(outcome: PairwiseOutcome): 0 | 1 | 2 {
-  const category = pairwiseCategory(outcome);
+export function verdictCategoryIndex(verdict: Verdict): 0 | 1 | 2 {
+  const category = verdictCategory(verdict);
   return category === "A" ? 0 : category === "tie" ? 1 : 2;
 }
 
@@ -71,7 +72,7 @@ export function latestByItem<T extends { item: string; annotator: string }>(
   return byItem;
 }
 
-function compareStrings(x: string, y: string): number {
+export function compareStrings(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -93,7 +94,7 @@ export function percentAgreement(judgments: readonly PairwiseJudgment[]): Percen
     if (byAnnotator.size < 2) continue;
     const counts = [0, 0, 0];
     for (const judgment of byAnnotator.values()) {
-      counts[categoryIndex(judgment.outcome)]++;
+      counts[verdictCategoryIndex(judgment.outcome)]++;
       if (judgment.outcome === "both_bad") bothBad++;
     }
     const m = byAnnotator.size;
@@ -189,51 +190,11 @@ function kappaFromMatrix(matrix: readonly (readonly number[])[]): number | null 
   return (observed - expected) / (1 - expected);
 }
 
-/**
- * Cohen's kappa (categories A / tie / B) for every pair of annotators that judged at least one
- * item in common, over the items they share. Pairs with nothing in common are left out, since a
- * project with many annotators would otherwise list mostly empty pairs. Sorted by a, then b,
- * with a < b.
- */
-export function cohenKappaPairs(judgments: readonly PairwiseJudgment[]): AnnotatorPairKappa[] {
-  const tables = new Map<string, { a: string; b: string; matrix: number[][]; n: number }>();
-  for (const byAnnotator of latestByItem(judgments).values()) {
-    const labelled = [...byAnnotator.values()]
-      .map((j) => ({ annotator: j.annotator, category: categoryIndex(j.outcome) }))
-      .sort((x, y) => compareStrings(x.annotator, y.annotator));
-    for (let i = 0; i < labelled.length; i++) {
-      for (let j = i + 1; j < labelled.length; j++) {
-        const key = `${labelled[i].annotator}\u0000${labelled[j].annotator}`;
-        let table = tables.get(key);
-        if (!table) {
-          table = {
-            a: labelled[i].annotator,
-            b: labelled[j].annotator,
-            matrix: [
-              [0, 0, 0],
-              [0, 0, 0],
-              [0, 0, 0],
-            ],
-            n: 0,
-          };
-          tables.set(key, table);
-        }
-        table.matrix[labelled[i].category][labelled[j].category]++;
-        table.n++;
-      }
-    }
-  }
-  return [...tables.values()]
-    .sort((x, y) => compareStrings(x.a, y.a) || compareStrings(x.b, y.b))
-    .map(({ a, b, matrix, n }) => ({ a, b, kappa: kappaFromMatrix(matrix), n }));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Fleiss' kappa
 
 /**
- * Fleiss' kappa from an items × categories count matrix, or from pairwise judgments (categories
- * A / tie / B).
+ * Fleiss' kappa from an items × categories count matrix.
  *
  * Items may have different numbers of ratings. Items with fewer than two ratings are dropped;
  * for the rest, per-item agreement P_i = Σ n_ij(n_ij − 1) / (n_i(n_i − 1)) is averaged without
@@ -242,29 +203,7 @@ export function cohenKappaPairs(judgments: readonly PairwiseJudgment[]): Annotat
  * strongly unequal numbers of ratings, Krippendorff's nominal alpha is the principled choice.)
  * Kappa is null when no item has two ratings or when every rating is in one category.
  */
-export function fleissKappa(counts: readonly (readonly number[])[]): FleissKappa;
-export function fleissKappa(judgments: readonly PairwiseJudgment[]): PairwiseFleissKappa;
-export function fleissKappa(
-  input: readonly (readonly number[])[] | readonly PairwiseJudgment[],
-): FleissKappa | PairwiseFleissKappa {
-  if (input.length > 0 && Array.isArray(input[0])) {
-    return fleissFromCounts(input as readonly (readonly number[])[]);
-  }
-  const counts: number[][] = [];
-  let bothBad = 0;
-  for (const byAnnotator of latestByItem(input as readonly PairwiseJudgment[]).values()) {
-    if (byAnnotator.size < 2) continue;
-    const row = [0, 0, 0];
-    for (const judgment of byAnnotator.values()) {
-      row[categoryIndex(judgment.outcome)]++;
-      if (judgment.outcome === "both_bad") bothBad++;
-    }
-    counts.push(row);
-  }
-  return { ...fleissFromCounts(counts), both_bad: bothBad };
-}
-
-function fleissFromCounts(counts: readonly (readonly number[])[]): FleissKappa {
+export function fleissKappa(counts: readonly (readonly number[])[]): FleissKappa {
   const categories = counts.reduce((k, row) => Math.max(k, row.length), 0);
   const totals = new Array<number>(categories).fill(0);
   let agreementSum = 0;
@@ -456,35 +395,6 @@ function ordinalRanks(
   const rank = new Array<number>(values.length);
   sorted.forEach((valueIndex, r) => (rank[valueIndex] = r));
   return rank;
-}
-
-/**
- * Alpha on pairwise judgments, one unit per item, values A = 0, tie = 1, B = 2 (both_bad is a
- * tie), so "ordinal" and "interval" treat A-better < tie < B-better.
- */
-export function pairwiseAlpha(
-  judgments: readonly PairwiseJudgment[],
-  metric: AlphaMetric = "nominal",
-): PairwiseAlpha {
-  const units: number[][] = [];
-  let nJudgments = 0;
-  let bothBad = 0;
-  for (const byAnnotator of latestByItem(judgments).values()) {
-    if (byAnnotator.size < 2) continue;
-    const unit: number[] = [];
-    for (const judgment of byAnnotator.values()) {
-      unit.push(categoryIndex(judgment.outcome));
-      if (judgment.outcome === "both_bad") bothBad++;
-    }
-    units.push(unit);
-    nJudgments += unit.length;
-  }
-  return {
-    alpha: krippendorffAlpha(units, { metric }),
-    n_items: units.length,
-    n_judgments: nJudgments,
-    both_bad: bothBad,
-  };
 }
 
 /** Alpha on one numeric rating per (item, annotator); interval metric by default. */

@@ -1,19 +1,15 @@
 // Percentile bootstrap intervals that resample items, not judgments: judgments on one item are
-// correlated, so resampling them one by one would give intervals that are too narrow.
+// correlated, so resampling them one by one would give intervals that are too narrow. The pairwise
+// agreement intervals come from per-item counts (counts.ts); reference/bootstrap.ts has their
+// object-based definitions.
 
-import {
-  fleissKappa,
-  pairwiseAlpha,
-  percentAgreement,
-  ratingAlpha,
-} from "./agreement";
+import { ratingAlpha } from "./agreement";
 import { mulberry32, randomInt } from "./random";
 import type {
   AlphaDistance,
   AlphaMetric,
   BootstrapInterval,
   BootstrapOptions,
-  PairwiseJudgment,
   RatingValue,
 } from "./types";
 
@@ -79,29 +75,6 @@ export function bootstrapItems<T extends { item: string }>(
   }
   const { low, high } = percentileInterval(values, level);
   return { estimate, ci_low: low, ci_high: high, rounds: values.length };
-}
-
-export function percentAgreementCI(
-  judgments: readonly PairwiseJudgment[],
-  options: BootstrapOptions & { noTies?: boolean } = {},
-): BootstrapInterval {
-  const field = options.noTies ? "percent_no_ties" : "percent";
-  return bootstrapItems(judgments, (sample) => percentAgreement(sample)[field], options);
-}
-
-export function fleissKappaCI(
-  judgments: readonly PairwiseJudgment[],
-  options: BootstrapOptions = {},
-): BootstrapInterval {
-  return bootstrapItems(judgments, (sample) => fleissKappa(sample).kappa, options);
-}
-
-export function pairwiseAlphaCI(
-  judgments: readonly PairwiseJudgment[],
-  metric: AlphaMetric = "nominal",
-  options: BootstrapOptions = {},
-): BootstrapInterval {
-  return bootstrapItems(judgments, (sample) => pairwiseAlpha(sample, metric).alpha, options);
 }
 
 export function ratingAlphaCI(

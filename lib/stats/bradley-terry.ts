@@ -14,7 +14,6 @@ import type {
   BradleyTerryOptions,
   Leaderboard,
   LeaderboardRow,
-  ModelComparison,
   WinRateMatrix,
 } from "./types";
 
@@ -24,7 +23,7 @@ const MAX_ITERATIONS = 200;
 const DEFAULT_PRIOR = 0.1;
 
 /** Cells per model pair (i < j): i won, j won, tie, both_bad. */
-const CELLS = 4;
+export const CELLS = 4;
 
 export interface PairCounts {
   models: string[];
@@ -35,76 +34,6 @@ export interface PairCounts {
   cells: Float64Array;
   n_comparisons: number;
   n_self_ignored: number;
-}
-
-/**
- * One pass over the comparisons into a model-pair count table. Models are indexed in order of
- * first appearance; comparisons of a model against itself carry no information and are skipped.
- */
-export function countPairs(comparisons: readonly ModelComparison[]): PairCounts {
-  const modelIndex = new Map<string, number>();
-  const models: string[] = [];
-  const pairIndex = new Map<number, number>();
-  const first: number[] = [];
-  const second: number[] = [];
-  const cells: number[] = [];
-  let nSelf = 0;
-  const indexOf = (model: string): number => {
-    let i = modelIndex.get(model);
-    if (i === undefined) {
-      i = models.length;
-      modelIndex.set(model, i);
-      models.push(model);
-    }
-    return i;
-  };
-  for (let c = 0; c < comparisons.length; c++) {
-    const comparison = comparisons[c];
-    const a = indexOf(comparison.modelA);
-    const b = indexOf(comparison.modelB);
-    if (a === b) {
-      nSelf++;
-      continue;
-    }
-    let cell: number;
-    switch (comparison.outcome) {
-      case "A":
-        cell = a < b ? 0 : 1;
-        break;
-      case "B":
-        cell = a < b ? 1 : 0;
-        break;
-      case "tie":
-        cell = 2;
-        break;
-      case "both_bad":
-        cell = 3;
-        break;
-      default:
-        throw new RangeError(`unknown outcome: ${String(comparison.outcome)}`);
-    }
-    const i = a < b ? a : b;
-    const j = a < b ? b : a;
-    // 2^21 models is far beyond what the dense Newton solve below can handle anyway.
-    const key = i * 2097152 + j;
-    let p = pairIndex.get(key);
-    if (p === undefined) {
-      p = first.length;
-      pairIndex.set(key, p);
-      first.push(i);
-      second.push(j);
-      cells.push(0, 0, 0, 0);
-    }
-    cells[p * CELLS + cell]++;
-  }
-  return {
-    models,
-    first: Int32Array.from(first),
-    second: Int32Array.from(second),
-    cells: Float64Array.from(cells),
-    n_comparisons: comparisons.length - nSelf,
-    n_self_ignored: nSelf,
-  };
 }
 
 /** Win weight of the first model of each pair (ties half each way) and games per pair. */
@@ -389,22 +318,12 @@ function toRating(theta: number): number {
 }
 
 /**
- * Leaderboard from pairwise model comparisons: Bradley–Terry ratings on the Elo scale (ties,
+ * Leaderboard from a model-pair count table: Bradley–Terry ratings on the Elo scale (ties,
  * including both_bad, count as half a win each way), percentile bootstrap intervals (Poisson
  * bootstrap over the pair counts, options.rounds default 100, options.seed default 1; rounds = 0
- * gives ci_low = ci_high = rating), Chatbot Arena ranks, and the pairwise win-rate matrix.
- */
-export function bradleyTerry(
-  comparisons: readonly ModelComparison[],
-  options: BradleyTerryOptions = {},
-): Leaderboard {
-  return bradleyTerryFromCounts(countPairs(comparisons), options);
-}
-
-/**
- * bradleyTerry on a pair count table built by the caller (for example straight from database
- * rows, without one object per comparison). The table's model and pair order fix the bootstrap
- * draws, so countPairs' order (first appearance) gives the same intervals as bradleyTerry.
+ * gives ci_low = ci_high = rating), Chatbot Arena ranks, and the pairwise win-rate matrix. The
+ * table's model and pair order fix the bootstrap draws: the project tally (tally.ts) and the
+ * reference countPairs both list them in order of first appearance, so they give the same intervals.
  */
 export function bradleyTerryFromCounts(
   counts: PairCounts,

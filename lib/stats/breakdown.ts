@@ -8,7 +8,7 @@ import type {
   BreakdownRow,
   MetadataValue,
   NumericSummary,
-  PairwiseOutcome,
+  Verdict,
 } from "./types";
 
 const Z_95 = 1.959963984540054;
@@ -83,10 +83,10 @@ export function breakdownBy(
       else group.numbers.set(field, [x]);
     }
   };
-  const score = (group: Group, outcome: PairwiseOutcome, side: "A" | "B"): void => {
-    if (outcome === "tie") group.ties++;
-    else if (outcome === "both_bad") group.bothBad++;
-    else if (outcome === side) group.wins++;
+  const score = (group: Group, verdict: Verdict, side: "A" | "B"): void => {
+    if (verdict === "tie") group.ties++;
+    else if (verdict === "both_bad") group.bothBad++;
+    else if (verdict === side) group.wins++;
     else group.losses++;
   };
 
@@ -99,8 +99,8 @@ export function breakdownBy(
       a.same++;
       continue;
     }
-    score(a, comparison.outcome, "A");
-    score(b, comparison.outcome, "B");
+    score(a, comparison.verdict, "A");
+    score(b, comparison.verdict, "B");
   }
 
   const rows = [...groups.values()].map((group): BreakdownRow => {

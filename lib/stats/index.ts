@@ -1,4 +1,5 @@
-// The statistics library's public surface: pure functions over plain arrays, no DB or React.
+// The statistics library's public surface: pure functions over plain arrays and rows, no DB or React.
+// The reference implementations the tests compare the fast paths with are in ./reference.
 
 export * from "./types";
 export * from "./random";
@@ -9,3 +10,4 @@ export * from "./quality";
 export * from "./breakdown";
 export * from "./aggregate";
 export * from "./counts";
+export * from "./tally";

@@ -1,8 +1,9 @@
 // Plain input and output shapes shared by the statistics modules, so callers (services, CLI, API,
-// dashboards) can build inputs without importing any of the math.
+// dashboards) can build inputs and read results without importing any of the math.
+import type { Verdict } from "@/lib/formats/verdict";
 
-/** A/B = first/second candidate of the item in canonical (import) order, never display order. */
-export type PairwiseOutcome = "A" | "B" | "tie" | "both_bad";
+/** A pairwise outcome in the item's own order (A/B = its first/second candidate, never a slot). */
+export type { Verdict };
 
 /** Agreement categories: both_bad counts as a tie (as Chatbot Arena does). */
 export type PairwiseCategory = "A" | "tie" | "B";
@@ -10,13 +11,14 @@ export type PairwiseCategory = "A" | "tie" | "B";
 export interface PairwiseJudgment {
   item: string;
   annotator: string;
-  outcome: PairwiseOutcome;
+  /** The judgment's verdict. (Named `outcome` until the export, which builds these too, is renamed with it.) */
+  outcome: Verdict;
   /** Time spent on the judgment, for annotator quality. */
   durationMs?: number;
-  /** Which canonical candidate was shown in slot A, for position bias. */
+  /** Which of the item's candidates (in its own order) was shown in slot A, for position bias. */
   displayFirst?: "A" | "B";
-  /** Expected outcome when the item is a gold item. */
-  gold?: PairwiseOutcome;
+  /** The gold verdict when the item is a gold item. */
+  gold?: Verdict;
   flags?: readonly string[];
 }
 
@@ -154,7 +156,7 @@ export interface BootstrapInterval {
 export interface ModelComparison {
   modelA: string;
   modelB: string;
-  outcome: PairwiseOutcome;
+  verdict: Verdict;
 }
 
 export interface BradleyTerryOptions extends BootstrapOptions {
@@ -175,7 +177,7 @@ export interface LeaderboardRow {
   rank: number;
   wins: number;
   losses: number;
-  /** Outcome "tie" only; both_bad is counted separately (both score as half a win). */
+  /** Verdict "tie" only; both_bad is counted separately (both score as half a win). */
   ties: number;
   both_bad: number;
   n: number;
@@ -219,6 +221,7 @@ export interface AnnotatorQuality {
   /** Share of judgments matching the strict majority of the other annotators on the item. */
   majority_agreement: number | null;
   majority_n: number;
+  /** Share of judgments on gold items whose verdict equals the gold verdict exactly (matchesGold). */
   gold_accuracy: number | null;
   gold_n: number;
   /** Share of judgments that are tie or both_bad. */
@@ -235,7 +238,7 @@ export interface AnnotatorQuality {
 // Breakdown
 
 export interface BreakdownComparison {
-  outcome: PairwiseOutcome;
+  verdict: Verdict;
   metadataA: Readonly<Record<string, unknown>>;
   metadataB: Readonly<Record<string, unknown>>;
 }
@@ -269,4 +272,96 @@ export interface BreakdownRow {
 export interface BreakdownOptions {
   /** Numeric metadata fields to summarise; default: every field holding a finite number. */
   numericFields?: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Project statistics: what the dashboard, `arbiter stats --json` and the stats API show
+// (README "Project statistics"). lib/stats/tally.ts computes ProjectFigures; the stats service adds
+// the project, the time and the options.
+
+export interface Interval {
+  low: number | null;
+  high: number | null;
+  /** Bootstrap rounds where the figure was defined. */
+  rounds: number;
+}
+
+export interface AnnotatorStats extends AnnotatorQuality {
+  user_id: number;
+  email: string;
+  name: string;
+  /** Whose judgments were imported (cannot sign in). */
+  external: boolean;
+}
+
+export interface ProgressDay {
+  /** UTC day, YYYY-MM-DD. */
+  date: string;
+  judgments: number;
+  /** Items whose last wanted judgment (overlap plus any sent back) arrived that day. */
+  completed: number;
+  cumulative_judgments: number;
+  cumulative_completed: number;
+}
+
+export interface ProjectFigures {
+  items: number;
+  judgments: number;
+  complete_items: number;
+  judgment_types: Record<string, number>;
+  agreement: {
+    /** Items with at least two pairwise judgments, and the judgments on them. */
+    n_items: number;
+    n_judgments: number;
+    n_pairs: number;
+    n_pairs_no_ties: number;
+    both_bad: number;
+    /** Items with pairwise judgments by the strict majority of their verdicts (both_bad counts as tie); none: no majority. */
+    majority: { A: number; tie: number; B: number; none: number };
+    percent: number | null;
+    percent_ci: Interval;
+    percent_no_ties: number | null;
+    percent_no_ties_ci: Interval;
+    cohen_kappa: { a: string; b: string; kappa: number | null; n: number }[];
+    fleiss_kappa: number | null;
+    fleiss_kappa_ci: Interval;
+    krippendorff_alpha_nominal: number | null;
+    krippendorff_alpha_nominal_ci: Interval;
+    krippendorff_alpha_ordinal: number | null;
+    krippendorff_alpha_ordinal_ci: Interval;
+  };
+  ratings: { criterion: string; alpha: number | null; n_items: number; n_values: number; ci: Interval }[];
+  rankings: {
+    tau_mean: number | null;
+    n_pairs: number;
+    by_annotator_pair: { a: string; b: string; tau: number | null; n: number }[];
+    alpha: number | null;
+    n_items: number;
+    n_judgments: number;
+  } | null;
+  annotators: AnnotatorStats[];
+  leaderboard: LeaderboardRow[];
+  win_rates: WinRateMatrix;
+  leaderboard_info: { n_comparisons: number; n_self_ignored: number; prior_used: boolean; rounds: number };
+  breakdown: { key: string; rows: BreakdownRow[] } | null;
+  progress: {
+    per_day: ProgressDay[];
+    per_annotator_day: { date: string; annotator: string; judgments: number }[];
+    projection: {
+      remaining_items: number;
+      /** Items completed per day over the last `window_days` days up to now. */
+      recent_rate_per_day: number;
+      window_days: number;
+      /** Projected completion day at that rate; null when done or when nothing was completed recently. */
+      date: string | null;
+    };
+  };
+}
+
+export interface ProjectStats extends ProjectFigures {
+  project: { slug: string; name: string; overlap: number };
+  generated_at: string;
+  options: { by: string | null; rounds: number; seed: number };
+  /** Candidate metadata keys seen in the project's first 1000 candidates (for picking `by`). */
+  metadata_keys: string[];
 }

@@ -69,6 +69,14 @@ describe.skipIf(!executable)("quality-control screens", () => {
     const page = await (await browser.newContext()).newPage();
     await signIn(page, admin.email, admin.password);
     await page.goto(`${serverInfo().baseUrl}/admin/projects/${SLUG}`);
+    // The form's limits come from the settings table; past the browser's check, the server refuses
+    // a value out of range next to its field.
+    expect(await page.getByTestId("settings-overlap").getAttribute("max")).toBe("100");
+    await page.getByRole("form", { name: "Project settings" }).evaluate((f) => ((f as HTMLFormElement).noValidate = true));
+    await page.getByTestId("settings-overlap").fill("0");
+    await page.getByTestId("settings-submit").click();
+    await expect.poll(() => page.getByTestId("settings-overlap-error").textContent()).toBe("must be between 1 and 100");
+    await page.getByTestId("settings-overlap").fill("2");
     // Half a gold cut-off is refused with the reason, and nothing is saved.
     await page.getByTestId("settings-min-gold").fill("0.8");
     await page.getByTestId("settings-submit").click();

@@ -61,6 +61,7 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
       },
     ]);
     await seed(ctx, "ws-prefetch", {}, [1, 2, 3].map((i) => ({ prompt: `Prefetch prompt ${i}`, responses: [`p${i}a`, `p${i}b`] })));
+    await seed(ctx, "ws-diff", {}, [{ prompt: "Diff prompt", responses: ["The quick brown fox jumps.", "The quick red fox jumps."] }]);
     browser = await launchChromium(executable!);
   });
 
@@ -291,6 +292,22 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     await page.keyboard.press("Enter");
     await expect.poll(() => page.getByTestId("task").getAttribute("data-assignment")).not.toBe(first);
     await expect.poll(() => (ctx.db.$client.prepare(`select count(*) as n from judgments j join projects p on p.id = j.project_id where p.slug = 'ws-prefetch'`).get() as { n: number }).n).toBe(1);
+    await context.close();
+  });
+
+  it("shows the word differences between the two responses with D, and hides them with D again", async () => {
+    const { page, context } = await annotator("ws-diff");
+    await page.keyboard.press("d");
+    const body = page.getByTestId("diff").locator(".diff-body");
+    await body.waitFor();
+    const removed = await body.locator("del").allInnerTexts();
+    const added = await body.locator("ins").allInnerTexts();
+    // The responses' order is random: one of them is A.
+    const text = await contents(page, ["A", "B"]);
+    expect(text.A.includes("brown") ? [removed, added] : [added, removed]).toEqual([["brown"], ["red"]]);
+    expect((await body.innerText()).replace(/\s+/g, " ")).toBe(text.A.includes("brown") ? "The quick brownred fox jumps." : "The quick redbrown fox jumps.");
+    await page.keyboard.press("d");
+    await expect.poll(() => page.getByTestId("diff").count()).toBe(0);
     await context.close();
   });
 

@@ -7,12 +7,16 @@ import { createProject } from "@/lib/services/projects";
 import { api, serverInfo, systemCtx } from "../helpers/server";
 
 const SLUG = "http-ranking";
+const STRENGTH = "http-strength";
 
 beforeAll(async () => {
   const ctx = systemCtx();
   createProject({ ctx, input: { slug: SLUG, name: "Ranking over HTTP", overlap: 2, judgmentSchema: { type: "ranking", flags: [{ key: "unsafe", label: "Unsafe" }] } as never } });
   const lines = [1, 2].map((i) => JSON.stringify({ id: `r${i}`, prompt: `Rank ${i}`, responses: ["one", "two", "three"].map((c) => ({ content: `${c} ${i}`, model: `secret-model-${c}` })) }) + "\n");
   await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from(lines) } });
+  createProject({ ctx, input: { slug: STRENGTH, name: "Strength over HTTP", overlap: 1, judgmentSchema: { strength: true } as never } });
+  const pair = JSON.stringify({ id: "s1", prompt: "Which?", responses: [{ content: "left" }, { content: "right" }] }) + "\n";
+  await importItems({ ctx, input: { slug: STRENGTH, source: () => Readable.from([pair]) } });
   ctx.db.$client.close();
 });
 
@@ -75,5 +79,23 @@ describe("judgment routes", () => {
     const again = await (await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", token })).json();
     expect(again.assignment.id).toBe(task.assignment.id);
     expect((await api(`/api/v1/assignments/${task.assignment.id}/undo`, { method: "POST", token })).status).toBe(409);
+  });
+
+  it("refuses a strength on both_bad and a non-zero one on a tie, naming strength, and stores both_bad without one", async () => {
+    const token = serverInfo().users.annotator.token;
+    const task = await (await api(`/api/v1/projects/${STRENGTH}/tasks/next`, { method: "POST", token })).json();
+    const submit = (body: object) => api("/api/v1/judgments", { method: "POST", token, ...json({ assignment_id: task.assignment.id, ...body }) });
+    for (const [body, message] of [
+      [{ choice: "both_bad", strength: 2 }, "strength: a both_bad judgment has no strength (leave strength out)"],
+      [{ choice: "both_bad", strength: 0 }, "strength: a both_bad judgment has no strength (leave strength out)"],
+      [{ choice: "tie", strength: 2 }, "strength: 2 does not agree with choice tie"],
+    ] as const) {
+      const res = await submit(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect((await res.json()).error).toEqual({ code: "bad_request", message });
+    }
+    const stored = await submit({ choice: "both_bad" });
+    expect(stored.status).toBe(201);
+    expect((await stored.json()).judgment.payload).toEqual({ choice: "both_bad" });
   });
 });

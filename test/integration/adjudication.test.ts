@@ -90,7 +90,7 @@ describe("adjudication queue", () => {
 });
 
 describe("recording an adjudication", () => {
-  it("stores the label in candidate-position terms with the winner, a note and an audit row, and leaves the queue", async () => {
+  it("stores the verdict (item order) with the winner, a note and an audit row, and leaves the queue", async () => {
     const { p, manager, itemId } = await judged();
     const result = recordAdjudication({ ctx: manager.ctx, input: { itemId: itemId(1), choice: "B", note: "B cites the source" } });
     expect(result).toMatchObject({ choice: "B", note: "B cites the source", by: manager.caller.email });

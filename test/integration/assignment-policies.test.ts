@@ -2,7 +2,7 @@
 // membership, project status, gold items and the gold-accuracy cut-off.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { annotatorQuality, claimNext, skipAssignment, type Task } from "@/lib/services/assignment";
+import { claimNext, goldStandings, skipAssignment, type Task } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { addMember, listMembers, removeMember } from "@/lib/services/members";
 import { listBatches, setBatchPriority, setItemGold, setItemPriority } from "@/lib/services/items";
@@ -142,7 +142,7 @@ describe("quota", () => {
     expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "quota_reached" });
     const b = makeUser(t, "annotator");
     expect(claimNext({ ctx: b.ctx, input: { slug: p.slug } })).not.toBeNull();
-    expect(annotatorQuality({ ctx: t.system, input: { slug: p.slug } }).find((q) => q.user_id === a.caller.userId)?.blocked).toBe("quota_reached");
+    expect(goldStandings({ ctx: t.system, input: { slug: p.slug } }).find((q) => q.user_id === a.caller.userId)?.blocked).toBe("quota_reached");
   });
 });
 
@@ -224,7 +224,7 @@ describe("gold items", () => {
     // Binomial(100, 0.25): mean 25, sd 4.3; these bounds are more than 3 sd away.
     expect(gold).toBeGreaterThanOrEqual(11);
     expect(gold).toBeLessThanOrEqual(39);
-    const [q] = annotatorQuality({ ctx: t.system, input: { slug: p.slug } });
+    const [q] = goldStandings({ ctx: t.system, input: { slug: p.slug } });
     expect(q).toMatchObject({ judged: 100, gold_judged: gold, gold_correct: right, blocked: null });
     expect(q.gold_accuracy).toBeCloseTo(right / gold, 6);
     // Judgments of gold items carry the flag (exports leave them out).
@@ -263,7 +263,7 @@ describe("gold items", () => {
     expect(refused).toMatchObject({ code: "forbidden", reason: "gold_accuracy" });
     expect(refused!.message).toMatch(/33\.3%.*80%/);
     expect(claimNext({ ctx: careful.ctx, input: { slug: p.slug } })).not.toBeNull();
-    const quality = annotatorQuality({ ctx: makeUser(t, "manager").ctx, input: { slug: p.slug } });
+    const quality = goldStandings({ ctx: makeUser(t, "manager").ctx, input: { slug: p.slug } });
     expect(quality.find((q) => q.user_id === careless.caller.userId)).toMatchObject({ gold_judged: 3, gold_correct: 1, blocked: "gold_accuracy" });
     expect(quality.find((q) => q.user_id === careful.caller.userId)).toMatchObject({ gold_judged: 3, gold_correct: 3, blocked: null });
     // Correcting the gold answers (say the admin had them backwards) re-scores everyone at once.

@@ -178,7 +178,7 @@ describe("the import and export commands", () => {
     expect(human.out).toContain("Kept: 894 item(s) → 894 row(s)");
     const bad = await run(["export", "--db", t.file, "--project", p.slug, "--format", "trl-dpo", "--min-agreement", "2"]);
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/minAgreement: must be between 0 and 1/);
+    expect(bad.err).toMatch(/--min-agreement: must be between 0 and 1/);
   });
 
   shared.it("writes one file per split with --out", async () => {

@@ -251,7 +251,7 @@ describe("setting a project's judgment schema", () => {
     expect(row()).toMatchObject({ type: "pairwise", strength: true });
     const bad = await cli("project", "create", "--slug", "bad", "--name", "Bad", "--schema", schemaFile('{"type": "pairwise", "rationale": "sometimes"}'));
     expect(bad.code).not.toBe(0);
-    expect(bad.err).toMatch(/judgmentSchema\.rationale/);
+    expect(bad.err).toMatch(/--schema rationale: /);
     const notJson = await cli("project", "create", "--slug", "bad2", "--name", "Bad", "--schema", schemaFile("{type: pairwise}"));
     expect(notJson.code).not.toBe(0);
     expect(notJson.err).toMatch(/not valid JSON/);

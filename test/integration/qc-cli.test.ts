@@ -27,20 +27,20 @@ describe("arbiter project set", () => {
     const row = t.db.get<Record<string, unknown>>(sql`select overlap, lease_minutes, order_policy, quota, gold_rate, min_gold_accuracy, min_gold_after, status, agreement_threshold from projects where slug = ${p.slug}`);
     expect(row).toEqual({ overlap: 5, lease_minutes: 10, order_policy: "random", quota: 40, gold_rate: 0.1, min_gold_accuracy: 0.7, min_gold_after: 5, status: "paused", agreement_threshold: 0.6 });
     const cleared = await run("project", "set", "--project", p.slug, "--quota", "none", "--min-gold-accuracy", "none", "--json");
-    expect(JSON.parse(cleared.out).project).toMatchObject({ quota: null, minGoldAccuracy: null, minGoldAfter: null });
+    expect(JSON.parse(cleared.out).project).toMatchObject({ quota: null, min_gold_accuracy: null, min_gold_after: null });
   });
 
   it("explains bad values and half a gold cut-off", async () => {
     const p = makeProject(t);
     const order = await run("project", "set", "--project", p.slug, "--order", "newest");
     expect(order.code).toBe(1);
-    expect(order.err).toMatch(/orderPolicy: must be finish-first, random or import/);
+    expect(order.err).toMatch(/--order: must be finish-first, random or import/);
     const half = await run("project", "set", "--project", p.slug, "--min-gold-accuracy", "0.8");
     expect(half.code).toBe(2);
     expect(half.err).toMatch(/--after N/);
     const status = await run("project", "set", "--project", p.slug, "--status", "closed");
     expect(status.code).toBe(1);
-    expect(status.err).toMatch(/status: must be one of draft, active, paused, archived/);
+    expect(status.err).toMatch(/--status: must be one of draft, active, paused, archived/);
     expect((await run("project", "set", "--project", "nope", "--overlap", "2")).err).toMatch(/Project "nope" not found/);
   });
 
@@ -54,7 +54,7 @@ describe("arbiter project set", () => {
     fs.writeFileSync(good, JSON.stringify({ type: "poll" }));
     const bad = await run("project", "set", "--project", p.slug, "--schema", good);
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/judgmentSchema/);
+    expect(bad.err).toMatch(/--schema type: /);
   });
 });
 

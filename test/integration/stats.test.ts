@@ -1,29 +1,16 @@
 // projectStats on real SQLite files: the PandaLM test set imported with its three annotators, a
 // small hand-built project whose figures are worked out by hand, and a cross-check of every figure
-// against the lib/stats functions fed one object per judgment.
+// against the reference implementations (lib/stats/reference) fed one object per judgment.
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
 import { candidates, items, judgments, users } from "@/db/schema";
-import {
-  annotatorQuality,
-  bradleyTerry,
-  cohenKappaPairs,
-  fleissKappaCI,
-  pairwiseAlphaCI,
-  meanPairwiseTau,
-  percentAgreementCI,
-  rankingAlpha,
-  ratingAlphaByCriterion,
-  wilsonInterval,
-  type ModelComparison,
-  type PairwiseJudgment,
-  type PairwiseOutcome,
-} from "@/lib/stats";
+import { meanPairwiseTau, rankingAlpha, ratingAlphaByCriterion, wilsonInterval, type ModelComparison, type PairwiseJudgment, type ProjectStats, type Verdict } from "@/lib/stats";
+import { annotatorQuality, bradleyTerry, cohenKappaPairs, fleissKappaCI, pairwiseAlphaCI, percentAgreementCI } from "@/lib/stats/reference";
 import { parseFieldMap } from "@/lib/formats/import/normalize";
 import { importItems } from "@/lib/services/importer";
-import { clearStatsCache, projectStats, type ProjectStats } from "@/lib/services/stats";
+import { clearStatsCache, projectStats } from "@/lib/services/stats";
 import { AppError } from "@/lib/services/errors";
 import { main } from "@/lib/cli/main";
 import { importText, jsonl, makeProject, makeUser, tempDb, type TempDb } from "../helpers/db";
@@ -59,25 +46,25 @@ function libraryInputs(db: TempDb["db"], projectId: number) {
   const pj: PairwiseJudgment[] = [];
   const comparisons: ModelComparison[] = [];
   for (const { j, email, gold } of rows) {
-    const outcome: PairwiseOutcome =
+    const verdict: Verdict =
       j.choice === "tie" || j.choice === "both_bad" ? j.choice : byId.get(j.winnerCandidateId!)!.position === 0 ? "A" : "B";
     const flags = Object.values(j.payload?.flags ?? {}).flat();
     pj.push({
       item: String(j.itemId),
       annotator: email,
-      outcome,
+      outcome: verdict,
       durationMs: j.durationMs ?? undefined,
       displayFirst: j.source === "app" ? (byId.get(j.slotOrder[0])!.position === 0 ? "A" : "B") : undefined,
-      gold: gold ? (gold.choice as PairwiseOutcome) : undefined,
+      gold: gold ? (gold.choice as Verdict) : undefined,
       flags,
     });
     const [first, second] = cands.filter((c) => c.itemId === j.itemId).sort((x, y) => x.position - y.position);
-    if (first.model && second.model) comparisons.push({ modelA: first.model, modelB: second.model, outcome });
+    if (first.model && second.model) comparisons.push({ modelA: first.model, modelB: second.model, verdict });
   }
   return { pj, comparisons };
 }
 
-/** Every figure the service computes on its own, against the library on one object per judgment. */
+/** Every figure the service computes through the tally, against the reference implementations on one object per judgment. */
 function expectMatchesLibrary(stats: ProjectStats, db: TempDb["db"], projectId: number) {
   const { pj, comparisons } = libraryInputs(db, projectId);
   const options = { rounds: stats.options.rounds, seed: stats.options.seed };

@@ -18,11 +18,6 @@ import { readAnnotation } from "./annotation";
 import type { FieldMap } from "./field-map";
 
 export { FIELD_MAP_HELP, parseFieldMap, type FieldMap } from "./field-map";
-/**
- * @deprecated The readers throw one FormatError (lib/formats/errors.ts). This alias keeps lib/cli
- * compiling until its owner imports FormatError; remove it then.
- */
-export { FormatError as FieldMapError } from "../errors";
 
 export const MIN_RESPONSES = 2;
 export const MAX_RESPONSES = 8;

@@ -49,6 +49,13 @@ describe("pairwise", () => {
     expect(error({ strength: true }, { choice: "A" })).toBe("strength: required (−3 … +3)");
     expect(error({}, { strength: 1 })).toBe("strength: this project does not use a preference strength");
   });
+  it("refuses a strength on both_bad, and a non-zero one on a tie", () => {
+    expect(ok({ strength: true }, { choice: "both_bad" })).toEqual({ choice: "both_bad" });
+    expect(error({ strength: true }, { choice: "both_bad", strength: 2 })).toBe("strength: a both_bad judgment has no strength (leave strength out)");
+    expect(error({ strength: true }, { choice: "both_bad", strength: 0 })).toBe("strength: a both_bad judgment has no strength (leave strength out)");
+    expect(error({ strength: true }, { choice: "tie", strength: 2 })).toBe("strength: 2 does not agree with choice tie");
+    expect(ok({ strength: true }, { choice: "tie", strength: 0 })).toEqual({ choice: "tie", strength: 0 });
+  });
   it("takes a rewrite only as the policy allows", () => {
     expect(ok({}, { choice: "both_bad", rewrite: " Better. " }).rewrite).toBe("Better.");
     expect(error({}, { choice: "A", rewrite: "Better." })).toBe("rewrite: only allowed when both responses are bad");

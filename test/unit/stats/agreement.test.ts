@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   cohenKappa,
-  cohenKappaPairs,
   fleissKappa,
   kendallTau,
   krippendorffAlpha,
   meanPairwiseTau,
-  pairwiseAlpha,
   percentAgreement,
   rankingAlpha,
   rankingTau,
@@ -14,12 +12,13 @@ import {
   ratingAlpha,
   ratingAlphaByCriterion,
   type PairwiseJudgment,
-  type PairwiseOutcome,
   type RankingJudgment,
   type RatingJudgment,
+  type Verdict,
 } from "@/lib/stats";
+import { cohenKappaPairs, pairwiseAlpha, pairwiseFleissKappa } from "@/lib/stats/reference";
 
-function judgments(rows: [item: string, annotator: string, outcome: PairwiseOutcome][]): PairwiseJudgment[] {
+function judgments(rows: [item: string, annotator: string, outcome: Verdict][]): PairwiseJudgment[] {
   return rows.map(([item, annotator, outcome]) => ({ item, annotator, outcome }));
 }
 
@@ -231,7 +230,7 @@ describe("fleissKappa", () => {
       ["i3", "z", "B"],
       ["i4", "x", "B"],
     ]);
-    const result = fleissKappa(data);
+    const result = pairwiseFleissKappa(data);
     const fromCounts = fleissKappa([
       [2, 0, 0],
       [1, 1, 0],
@@ -243,9 +242,9 @@ describe("fleissKappa", () => {
   });
 
   it("is null for empty input, a single annotator, and all identical labels", () => {
-    expect(fleissKappa([] as PairwiseJudgment[]).kappa).toBeNull();
-    expect(fleissKappa(judgments([["i1", "x", "A"], ["i2", "x", "B"]])).kappa).toBeNull();
-    const same = fleissKappa(
+    expect(pairwiseFleissKappa([] as PairwiseJudgment[]).kappa).toBeNull();
+    expect(pairwiseFleissKappa(judgments([["i1", "x", "A"], ["i2", "x", "B"]])).kappa).toBeNull();
+    const same = pairwiseFleissKappa(
       judgments([
         ["i1", "x", "B"],
         ["i1", "y", "B"],

@@ -2,20 +2,23 @@ import { describe, expect, it } from "vitest";
 import {
   bootstrapItems,
   fleissKappa,
-  fleissKappaCI,
   median,
   mulberry32,
-  pairwiseAlpha,
-  pairwiseAlphaCI,
   percentAgreement,
-  percentAgreementCI,
   percentileInterval,
   quantile,
   ratingAlpha,
   ratingAlphaCI,
   type PairwiseJudgment,
-  type PairwiseOutcome,
+  type Verdict,
 } from "@/lib/stats";
+import {
+  fleissKappaCI,
+  pairwiseAlpha,
+  pairwiseAlphaCI,
+  pairwiseFleissKappa,
+  percentAgreementCI,
+} from "@/lib/stats/reference";
 
 describe("quantile", () => {
   it("interpolates linearly like numpy's default", () => {
@@ -33,7 +36,7 @@ describe("quantile", () => {
 /** Three annotators on n items who agree with probability about p. */
 function simulated(nItems: number, p: number, seed = 9): PairwiseJudgment[] {
   const rng = mulberry32(seed);
-  const outcomes: PairwiseOutcome[] = ["A", "B", "tie"];
+  const outcomes: Verdict[] = ["A", "B", "tie"];
   const result: PairwiseJudgment[] = [];
   for (let i = 0; i < nItems; i++) {
     const truth = outcomes[Math.floor(rng() * 3)];
@@ -115,7 +118,7 @@ describe("agreement intervals", () => {
 
   it("cover Fleiss' kappa and alpha", () => {
     const fleiss = fleissKappaCI(data);
-    expect(fleiss.estimate).toBe(fleissKappa(data).kappa);
+    expect(fleiss.estimate).toBe(pairwiseFleissKappa(data).kappa);
     expect(fleiss.ci_low!).toBeLessThan(fleiss.estimate!);
     expect(fleiss.ci_high!).toBeGreaterThan(fleiss.estimate!);
     const alpha = pairwiseAlphaCI(data, "ordinal");

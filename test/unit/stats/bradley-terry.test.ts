@@ -1,15 +1,9 @@
 import { describe, expect, it } from "vitest";
-import {
-  bradleyTerry,
-  bradleyTerryStrengths,
-  countPairs,
-  mulberry32,
-  type ModelComparison,
-  type PairwiseOutcome,
-} from "@/lib/stats";
+import { bradleyTerryStrengths, mulberry32, type ModelComparison, type Verdict } from "@/lib/stats";
+import { bradleyTerry, countPairs } from "@/lib/stats/reference";
 
-function games(modelA: string, modelB: string, outcome: PairwiseOutcome, times = 1): ModelComparison[] {
-  return Array.from({ length: times }, () => ({ modelA, modelB, outcome }));
+function games(modelA: string, modelB: string, verdict: Verdict, times = 1): ModelComparison[] {
+  return Array.from({ length: times }, () => ({ modelA, modelB, verdict }));
 }
 
 function strength(rating: number): number {
@@ -32,9 +26,9 @@ function simulated(
     if (b >= a) b++;
     const pa = 1 / (1 + Math.exp(strengths[models[b]] - strengths[models[a]]));
     const u = rng();
-    const outcome: PairwiseOutcome =
+    const verdict: Verdict =
       u < tieRate * 0.7 ? "tie" : u < tieRate ? "both_bad" : rng() < pa ? "A" : "B";
-    result.push({ modelA: models[a], modelB: models[b], outcome });
+    result.push({ modelA: models[a], modelB: models[b], verdict });
   }
   return result;
 }
@@ -150,8 +144,8 @@ describe("bradleyTerry ratings", () => {
     ]);
   });
 
-  it("rejects an unknown outcome", () => {
-    const bad = { modelA: "x", modelB: "y", outcome: "C" as PairwiseOutcome };
+  it("rejects an unknown verdict", () => {
+    const bad = { modelA: "x", modelB: "y", verdict: "C" as Verdict };
     expect(() => bradleyTerry([bad])).toThrow(RangeError);
   });
 });

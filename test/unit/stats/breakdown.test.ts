@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breakdownBy, wilsonInterval, type BreakdownComparison, type PairwiseOutcome } from "@/lib/stats";
+import { breakdownBy, wilsonInterval, type BreakdownComparison, type Verdict } from "@/lib/stats";
 
 describe("wilsonInterval", () => {
   it("reproduces Newcombe (1998) examples", () => {
@@ -17,11 +17,11 @@ describe("wilsonInterval", () => {
 });
 
 function comparison(
-  outcome: PairwiseOutcome,
+  verdict: Verdict,
   metadataA: Record<string, unknown>,
   metadataB: Record<string, unknown>,
 ): BreakdownComparison {
-  return { outcome, metadataA, metadataB };
+  return { verdict, metadataA, metadataB };
 }
 
 describe("breakdownBy", () => {

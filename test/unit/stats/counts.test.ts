@@ -3,20 +3,23 @@
 import { describe, expect, it } from "vitest";
 import {
   fleissKappa,
-  fleissKappaCI,
   mulberry32,
   pairwiseAgreementFromCounts,
   pairwiseAgreementIntervals,
+  percentAgreement,
+  type PairwiseJudgment,
+  type Verdict,
+} from "@/lib/stats";
+import {
+  fleissKappaCI,
   pairwiseAlpha,
   pairwiseAlphaCI,
-  percentAgreement,
+  pairwiseFleissKappa,
   percentAgreementCI,
-  type PairwiseJudgment,
-  type PairwiseOutcome,
-} from "@/lib/stats";
+} from "@/lib/stats/reference";
 
-const OUTCOMES: PairwiseOutcome[] = ["A", "B", "tie", "both_bad"];
-const CATEGORY: Record<PairwiseOutcome, number> = { A: 0, tie: 1, both_bad: 1, B: 2 };
+const OUTCOMES: Verdict[] = ["A", "B", "tie", "both_bad"];
+const CATEGORY: Record<Verdict, number> = { A: 0, tie: 1, both_bad: 1, B: 2 };
 
 function randomProject(seed: number, nItems: number) {
   const rng = mulberry32(seed);
@@ -45,7 +48,7 @@ describe("pairwise agreement from counts", () => {
     expect(summary.percent.both_bad).toBe(percent.both_bad);
     expect(summary.percent.percent).toBeCloseTo(percent.percent!, 12);
     expect(summary.percent.percent_no_ties).toBeCloseTo(percent.percent_no_ties!, 12);
-    const fleiss = fleissKappa(judgments);
+    const fleiss = pairwiseFleissKappa(judgments);
     expect(summary.fleiss.n_items).toBe(fleiss.n_items);
     expect(summary.fleiss.kappa).toBeCloseTo(fleiss.kappa!, 12);
     expect(summary.alpha_nominal.alpha).toBeCloseTo(pairwiseAlpha(judgments, "nominal").alpha!, 12);

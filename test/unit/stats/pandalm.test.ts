@@ -3,14 +3,8 @@
 // distribution (105 ties / 422 response1 / 472 response2).
 import fs from "node:fs";
 import { expect, it } from "vitest";
-import {
-  cohenKappaPairs,
-  fleissKappa,
-  pairwiseAlpha,
-  percentAgreement,
-  type PairwiseJudgment,
-  type PairwiseOutcome,
-} from "@/lib/stats";
+import { fleissKappa, percentAgreement, type PairwiseJudgment, type Verdict } from "@/lib/stats";
+import { cohenKappaPairs, pairwiseAlpha, pairwiseFleissKappa } from "@/lib/stats/reference";
 import { needsSharedData, PANDALM_TEST } from "../../helpers/shared-data";
 
 const shared = needsSharedData(PANDALM_TEST);
@@ -23,7 +17,7 @@ interface PandaItem {
   annotator3: number;
 }
 
-const LABELS: Record<number, PairwiseOutcome> = { 0: "tie", 1: "A", 2: "B" };
+const LABELS: Record<number, Verdict> = { 0: "tie", 1: "A", 2: "B" };
 
 shared.describe("PandaLM test set (../shared/data/pandalm-testset-v1.json)", () => {
   const items = shared.missing ? [] : (JSON.parse(fs.readFileSync(FILE, "utf8")) as PandaItem[]);
@@ -72,7 +66,7 @@ shared.describe("PandaLM test set (../shared/data/pandalm-testset-v1.json)", () 
     expect(agreement.n_pairs).toBe(999 * 3);
     // Mean of the three pairwise observed agreements (912, 928 and 917 of 999).
     expect(agreement.percent).toBeCloseTo((912 + 928 + 917) / (3 * 999), 12);
-    const fleiss = fleissKappa(judgments).kappa!;
+    const fleiss = pairwiseFleissKappa(judgments).kappa!;
     const alpha = pairwiseAlpha(judgments, "nominal").alpha!;
     expect(fleiss).toBeGreaterThan(0.85);
     expect(fleiss).toBeLessThan(0.88);

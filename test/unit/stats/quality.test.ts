@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { annotatorQuality, type PairwiseJudgment } from "@/lib/stats";
+import type { PairwiseJudgment } from "@/lib/stats";
+import { annotatorQuality } from "@/lib/stats/reference";
 
 describe("annotatorQuality", () => {
   const data: PairwiseJudgment[] = [
@@ -46,7 +47,8 @@ describe("annotatorQuality", () => {
       median_seconds: 20,
       majority_agreement: 0.5,
       majority_n: 2,
-      gold_accuracy: 1,
+      // Gold tie, judged both_bad: a different verdict, so not correct (gold accuracy is an exact match).
+      gold_accuracy: 0,
       gold_n: 1,
       tie_rate: 1 / 3,
       both_bad_rate: 1 / 3,

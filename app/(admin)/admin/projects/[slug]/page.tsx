@@ -1,6 +1,7 @@
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/http/page";
 import { getProject, projectProgress } from "@/lib/services/projects";
+import { projectSettingRows } from "@/lib/services/project-settings";
 import { CompleteBar } from "@/app/_components/ProjectProgressTable";
 import { ExportForm } from "./_components/ExportForm";
 import { ImportForm } from "./_components/ImportForm";
@@ -36,7 +37,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
       </section>
       <section className="panel" aria-labelledby="settings-heading">
         <h2 id="settings-heading">Assignment and quality control</h2>
-        <ProjectSettingsForm project={project} />
+        <ProjectSettingsForm project={project} settings={projectSettingRows()} />
         <p>
           <Link href={`/manage/${project.slug}/adjudication`} data-testid="adjudication-link">Adjudication queue and annotators&apos; gold accuracy</Link>
         </p>

@@ -5,26 +5,25 @@ import { revalidatePath } from "next/cache";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { setBatchPriority, updateItem } from "@/lib/services/items";
 import { addMember, removeMember } from "@/lib/services/members";
+import { CHOICES } from "@/lib/formats/record";
 import { updateProject } from "@/lib/services/projects";
+import { PROJECT_SETTINGS, PROJECT_SETTING_KEYS } from "@/lib/services/project-settings";
 import { formValues, refusal, withoutBlanks, type ActionState } from "@/lib/http/form-state";
 
 /** The form message when every error sits next to its field. */
 const SEE_FIELDS = "Please fix the fields marked below.";
 
-const PLAIN = ["status", "orderPolicy", "overlap", "leaseMinutes", "goldRate"] as const;
-const NULLABLE = ["quota", "minGoldAccuracy", "minGoldAfter", "agreementThreshold"] as const;
-const SETTINGS_FIELDS = [...PLAIN, ...NULLABLE];
+/** Settings a blank field leaves as stored; a blank limit (a nullable setting) clears it instead. */
+const KEEP_WHEN_BLANK = PROJECT_SETTING_KEYS.filter((k) => !PROJECT_SETTINGS[k].nullable);
 
 export async function updateSettingsAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const caller = await requirePageCaller("project:write");
-  const { slug, ...values } = formValues(formData, ["slug", ...SETTINGS_FIELDS]);
-  // A blank setting keeps its stored value; a blank limit means "none".
-  const input: Record<string, unknown> = { slug, ...withoutBlanks(values, PLAIN) };
-  for (const f of NULLABLE) input[f] = values[f].trim() || null;
+  const { slug, ...values } = formValues(formData, ["slug", ...PROJECT_SETTING_KEYS]);
+  // The settings' schema reads a blank limit as null: "none".
   try {
-    updateProject({ ctx: contextFor(caller), input: input as never });
+    updateProject({ ctx: contextFor(caller), input: { slug, ...withoutBlanks(values, KEEP_WHEN_BLANK) } });
   } catch (err) {
-    return refusal(err, SETTINGS_FIELDS, SEE_FIELDS);
+    return refusal(err, PROJECT_SETTING_KEYS, SEE_FIELDS);
   }
   revalidatePath(`/admin/projects/${slug}`);
   return { ok: true, message: "Settings saved." };
@@ -58,9 +57,12 @@ export async function removeMemberAction(_prev: ActionState, formData: FormData)
 export async function updateItemAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const caller = await requirePageCaller("project:write");
   const { slug, itemId, priority, gold } = formValues(formData, ["slug", "itemId", "priority", "gold"]);
+  // The select offers only the gold choices and "none"; anything else is refused here.
+  const choice = gold === "none" ? null : CHOICES.find((c) => c === gold);
+  if (choice === undefined) return { ok: false, message: SEE_FIELDS, errors: { gold: `must be one of ${CHOICES.join(", ")} or none` } };
   let saved: { id: number; priority: number; gold: string | null };
   try {
-    saved = updateItem({ ctx: contextFor(caller), input: { itemId, priority, gold: gold === "none" ? null : (gold as never) } });
+    saved = updateItem({ ctx: contextFor(caller), input: { itemId, priority, gold: choice } });
   } catch (err) {
     return refusal(err, ["priority", "gold"], SEE_FIELDS);
   }

@@ -1,18 +1,16 @@
 "use client";
 // The judgment controls for every type (pairwise with strength, ranking, ratings, flags, rewrite,
 // demonstration, rationale) around the responses. Controlled: the caller owns the draft, so the
-// workspace and the history page's revise form share it. Keyboard handling is `judgmentKey`.
+// workspace and the history page's revise form share it. Its keys are JUDGMENT_KEYS in keymap.ts.
 import { memo, useEffect, useRef, useState, type Dispatch, type ReactNode, type SetStateAction } from "react";
-import { choiceOfStrength, type Choice, type ProjectJudgmentSchema } from "@/lib/formats/judgment";
+import { choiceOfStrength, type ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import {
   currentScale,
-  digitValue,
-  moveScale,
   moveSlot,
+  pairwiseChoices,
   placeSlot,
   rewriteOpen,
   setRating,
-  slotsOf,
   STRENGTH_LABELS,
   toggleFlag,
   toggleTie,
@@ -27,118 +25,8 @@ export interface Candidate {
 
 type SetDraft = Dispatch<SetStateAction<Draft>>;
 
-export const PAIRWISE_CHOICES: { value: Choice; label: string; keys: string[] }[] = [
-  { value: "A", label: "A is better", keys: ["1", "a"] },
-  { value: "B", label: "B is better", keys: ["2", "b"] },
-  { value: "tie", label: "Tie", keys: ["3", "t"] },
-  { value: "both_bad", label: "Both bad", keys: ["4", "x"] },
-];
-
-function choicesFor(schema: ProjectJudgmentSchema) {
-  return PAIRWISE_CHOICES.filter((c) => (c.value !== "tie" || schema.allow_tie) && (c.value !== "both_bad" || schema.allow_both_bad));
-}
-
 /** Long responses start collapsed to this many characters' worth of height. */
 const LONG = 1800;
-
-export function isTyping(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  return !!el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
-}
-
-/**
- * Applies a judgment shortcut to the draft; true when the key was one. The caller has already
- * ignored keys typed into text fields and with modifiers.
- */
-export function judgmentKey(e: KeyboardEvent, schema: ProjectJudgmentSchema, draft: Draft, setDraft: SetDraft, slotCount: number): boolean {
-  const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-  const focus = (testid: string) => {
-    const el = document.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
-    if (!el) return false;
-    e.preventDefault();
-    el.focus();
-    return true;
-  };
-  if (key === "r" && schema.rationale !== "hidden") return focus("rationale");
-  if (key === "w") return focus(schema.type === "demonstration" ? "demonstration" : "rewrite");
-  if (schema.type === "pairwise") {
-    if (schema.strength && /^[1-7]$/.test(key)) {
-      const strength = Number(key) - 4;
-      if (strength === 0 && !schema.allow_tie) return false;
-      e.preventDefault();
-      setDraft((d) => ({ ...d, strength, choice: choiceOfStrength(strength) }));
-      return true;
-    }
-    const picked = choicesFor(schema).find((c) => (schema.strength ? c.value === "both_bad" && c.keys.includes(key) && key === "x" : c.keys.includes(key)));
-    if (picked) {
-      e.preventDefault();
-      setDraft((d) => ({ ...d, choice: picked.value, ...(picked.value === "both_bad" ? { strength: undefined } : {}) }));
-      return true;
-    }
-  }
-  if (schema.type === "rating") {
-    // Digits rate the outlined scale, which then moves on to the next unrated one; [ and ] move it.
-    const scale = currentScale(schema, draft, slotCount);
-    const value = scale ? digitValue(key, scale.criterion) : undefined;
-    if (scale && value !== undefined) {
-      e.preventDefault();
-      setDraft((d) => ({ ...d, ratings: setRating(d.ratings, scale.slot, scale.criterion.key, value), scale: undefined }));
-      return true;
-    }
-    if (key === "[" || key === "]") {
-      e.preventDefault();
-      setDraft((d) => ({ ...d, scale: moveScale(schema, d, slotCount, key === "[" ? -1 : 1) }));
-      return true;
-    }
-  }
-  if (schema.type === "ranking") {
-    if (/^[1-8]$/.test(key) && Number(key) <= slotCount) {
-      e.preventDefault();
-      const slot = slotsOf(slotCount)[Number(key) - 1];
-      setDraft((d) => ({ ...d, selected: d.selected === slot ? undefined : slot, ranked: true }));
-      return true;
-    }
-    if (draft.selected && (key === "ArrowUp" || key === "ArrowDown" || key === "k" || key === "j")) {
-      e.preventDefault();
-      const dir = key === "ArrowUp" || key === "k" ? -1 : 1;
-      setDraft((d) => (d.selected ? { ...d, ranking: moveSlot(d.ranking, d.selected, dir), ranked: true } : d));
-      return true;
-    }
-    if (draft.selected && key === "=" && schema.allow_tie) {
-      e.preventDefault();
-      setDraft((d) => (d.selected ? { ...d, ranking: toggleTie(d.ranking, d.selected), ranked: true } : d));
-      return true;
-    }
-  }
-  return false;
-}
-
-/** The shortcuts of a schema, for the help overlay. */
-export function judgmentShortcuts(schema: ProjectJudgmentSchema, slotCount: number): [string, string][] {
-  const rows: [string, string][] = [];
-  if (schema.type === "pairwise" && !schema.strength) {
-    for (const c of choicesFor(schema)) rows.push([`${c.keys[0]} or ${c.keys[1].toUpperCase()}`, c.label]);
-  }
-  if (schema.type === "pairwise" && schema.strength) {
-    rows.push(["1 … 7", `Preference: 1 = ${STRENGTH_LABELS[-3]}, 4 = ${STRENGTH_LABELS[0]}, 7 = ${STRENGTH_LABELS[3]}`]);
-    if (schema.allow_both_bad) rows.push(["X", "Both bad"]);
-  }
-  if (schema.type === "rating" && schema.criteria.length) {
-    rows.push(["0 … 9", "Rate the outlined scale (0 is 10 on a scale up to 10); the outline moves to the next unrated scale"]);
-    rows.push(["[ ]", "Outline the previous or next scale"]);
-  }
-  if (schema.type === "ranking") {
-    rows.push([`1 … ${slotCount}`, "Select response A, B, … (again to unselect)"]);
-    rows.push(["↑ ↓ (or K J)", "Move the selected response up or down"]);
-    if (schema.allow_tie) rows.push(["=", "Tie the selected response with the one above (again to untie)"]);
-  }
-  if (schema.type === "pairwise" && schema.rewrite !== "never") rows.push(["W", "Write a better response"]);
-  if (schema.type === "demonstration") rows.push(["W", "Write the ideal response"]);
-  if (schema.rationale !== "hidden") rows.push(["R", "Write the rationale"]);
-  rows.push(["Esc", "Leave a text field (shortcuts work again)"]);
-  rows.push(["Ctrl+Enter", "Submit from inside a text field"]);
-  return rows;
-}
 
 export function JudgmentForm({
   schema,
@@ -340,7 +228,7 @@ function PairwiseControls({ schema, draft, setDraft }: { schema: ProjectJudgment
           )}
         </div>
       ) : (
-        choicesFor(schema)
+        pairwiseChoices(schema)
           .filter((c) => c.value !== "both_bad")
           .map((c) => (
             <button

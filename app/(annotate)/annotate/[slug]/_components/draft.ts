@@ -27,6 +27,19 @@ export interface Draft {
   demonstration: string;
 }
 
+/** The pairwise choices, their button labels and their keys (number, then letter). */
+export const PAIRWISE_CHOICES: { value: Choice; label: string; keys: [string, string] }[] = [
+  { value: "A", label: "A is better", keys: ["1", "a"] },
+  { value: "B", label: "B is better", keys: ["2", "b"] },
+  { value: "tie", label: "Tie", keys: ["3", "t"] },
+  { value: "both_bad", label: "Both bad", keys: ["4", "x"] },
+];
+
+/** The pairwise choices a project allows. */
+export function pairwiseChoices(schema: ProjectJudgmentSchema): typeof PAIRWISE_CHOICES {
+  return PAIRWISE_CHOICES.filter((c) => (c.value !== "tie" || schema.allow_tie) && (c.value !== "both_bad" || schema.allow_both_bad));
+}
+
 export function slotsOf(count: number): string[] {
   return SLOT_LABELS.slice(0, count) as unknown as string[];
 }

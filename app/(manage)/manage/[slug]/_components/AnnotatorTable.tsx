@@ -2,7 +2,7 @@
 // The annotator quality table: sortable by any column, filterable by name or e-mail and to
 // outliers only; outliers are highlighted with the rule that flagged them.
 import { useMemo, useState } from "react";
-import type { AnnotatorStats } from "@/lib/services/stats";
+import type { AnnotatorStats } from "@/lib/stats/types";
 import { fixed, pct } from "./format";
 
 type Key = "email" | "judgments" | "median_seconds" | "majority_agreement" | "gold_accuracy" | "tie_rate" | "position_bias";

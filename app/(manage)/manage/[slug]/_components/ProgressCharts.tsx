@@ -2,7 +2,7 @@
 // Progress over time: judgments per day (bars) with items complete (cumulative line), and
 // judgments per annotator per day (stacked bars).
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { ProgressDay } from "@/lib/services/stats";
+import type { ProgressDay } from "@/lib/stats/types";
 
 type AnnotatorDay = { date: string; annotator: string; judgments: number };
 

@@ -3,12 +3,12 @@
 import Link from "next/link";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { adjudicationQueue, type QueueItem } from "@/lib/services/adjudication";
-import { annotatorQuality, type AnnotatorQuality } from "@/lib/services/assignment";
+import { goldStandings, type GoldStanding } from "@/lib/services/assignment";
 import { orNotFound } from "@/lib/http/page";
 import type { Prompt } from "@/lib/formats/record";
 import { AdjudicateForm } from "./_components/AdjudicateForm";
 
-const BLOCKED: Record<NonNullable<AnnotatorQuality["blocked"]>, string> = {
+const BLOCKED: Record<NonNullable<GoldStanding["blocked"]>, string> = {
   gold_accuracy: "stopped: gold accuracy below the project's minimum",
   quota_reached: "quota reached",
   not_member: "not a member",
@@ -22,7 +22,7 @@ export default async function AdjudicationPage({ params, searchParams }: { param
   const ctx = contextFor(caller);
   const { queue, quality } = orNotFound(() => ({
     queue: adjudicationQueue({ ctx, input: { slug, resolved, limit: 100 } }),
-    quality: annotatorQuality({ ctx, input: { slug } }),
+    quality: goldStandings({ ctx, input: { slug } }),
   }));
   return (
     <>

@@ -1,61 +1,52 @@
 "use client";
 // Assignment and quality-control settings of a project: status, order, overlap, lease, quota, gold.
+// One control per row of the settings table (lib/services/project-settings.ts), passed in by the page.
 import { useActionState } from "react";
 import type { Project } from "@/lib/services/projects";
+import type { ProjectSettingKey, ProjectSettingRow } from "@/lib/services/project-settings";
 import { updateSettingsAction } from "../settings-actions";
 import type { ActionState } from "@/lib/http/form-state";
 import { Field, controlProps } from "../../../_components/Field";
 import { FormMessage } from "@/app/_components/FormMessage";
 
-type Settings = Pick<Project, "slug" | "status" | "orderPolicy" | "overlap" | "leaseMinutes" | "quota" | "goldRate" | "minGoldAccuracy" | "minGoldAfter" | "agreementThreshold">;
+type Settings = Pick<Project, "slug" | ProjectSettingKey>;
 
-export function ProjectSettingsForm({ project }: { project: Settings }) {
+function Control({ setting, value, error }: { setting: ProjectSettingRow; value: string | number | null; error?: string }) {
+  const props = controlProps(setting.field, error);
+  if (setting.kind === "choice") {
+    // A select's default is read once, so it is keyed by the stored value to show what was saved.
+    return (
+      <select name={setting.key} key={String(value)} defaultValue={String(value)} {...props}>
+        {setting.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    );
+  }
+  return <input name={setting.key} type="number" min={setting.min} max={setting.max} step={setting.whole ? undefined : "any"} defaultValue={value ?? ""} {...props} />;
+}
+
+export function ProjectSettingsForm({ project, settings }: { project: Settings; settings: ProjectSettingRow[] }) {
   const [state, action, pending] = useActionState(updateSettingsAction, { ok: false } as ActionState);
   const e = state.errors ?? {};
-  const num = (v: number | null) => (v == null ? "" : String(v));
+  const row = (group: ProjectSettingRow["group"]) => (
+    <div className="row">
+      {settings
+        .filter((s) => s.group === group)
+        .map((s) => (
+          <Field key={s.key} label={s.label} id={s.field} error={e[s.key]}>
+            <Control setting={s} value={project[s.key]} error={e[s.key]} />
+          </Field>
+        ))}
+    </div>
+  );
   return (
     <form action={action} aria-label="Project settings">
       <input type="hidden" name="slug" value={project.slug} />
-      <div className="row">
-        <Field label="Status" id="settings-status" error={e.status}>
-          <select name="status" key={project.status} defaultValue={project.status} {...controlProps("settings-status", e.status)}>
-            <option value="draft">draft (hidden from annotators)</option>
-            <option value="active">active</option>
-            <option value="paused">paused (serves nothing)</option>
-            <option value="archived">archived</option>
-          </select>
-        </Field>
-        <Field label="Order" id="settings-order" error={e.orderPolicy}>
-          <select name="orderPolicy" key={project.orderPolicy} defaultValue={project.orderPolicy} {...controlProps("settings-order", e.orderPolicy)}>
-            <option value="finish_first">finish started items first</option>
-            <option value="random">random</option>
-            <option value="import">import order</option>
-          </select>
-        </Field>
-        <Field label="Overlap (judgments per item)" id="settings-overlap" error={e.overlap}>
-          <input name="overlap" type="number" min={1} max={100} defaultValue={project.overlap} {...controlProps("settings-overlap", e.overlap)} />
-        </Field>
-        <Field label="Lease (minutes)" id="settings-lease" error={e.leaseMinutes}>
-          <input name="leaseMinutes" type="number" min={1} max={1440} defaultValue={project.leaseMinutes} {...controlProps("settings-lease", e.leaseMinutes)} />
-        </Field>
-        <Field label="Quota per annotator (blank: none)" id="settings-quota" error={e.quota}>
-          <input name="quota" type="number" min={1} defaultValue={num(project.quota)} {...controlProps("settings-quota", e.quota)} />
-        </Field>
-      </div>
-      <div className="row">
-        <Field label="Gold rate (0–1)" id="settings-gold-rate" error={e.goldRate}>
-          <input name="goldRate" type="number" min={0} max={1} step="any" defaultValue={project.goldRate} {...controlProps("settings-gold-rate", e.goldRate)} />
-        </Field>
-        <Field label="Min gold accuracy (0–1, blank: none)" id="settings-min-gold" error={e.minGoldAccuracy}>
-          <input name="minGoldAccuracy" type="number" min={0} max={1} step="any" defaultValue={num(project.minGoldAccuracy)} {...controlProps("settings-min-gold", e.minGoldAccuracy)} />
-        </Field>
-        <Field label="…after N gold judgments" id="settings-min-gold-after" error={e.minGoldAfter}>
-          <input name="minGoldAfter" type="number" min={1} defaultValue={num(project.minGoldAfter)} {...controlProps("settings-min-gold-after", e.minGoldAfter)} />
-        </Field>
-        <Field label="Agreement threshold (0–1, blank: majority only)" id="settings-agreement" error={e.agreementThreshold}>
-          <input name="agreementThreshold" type="number" min={0} max={1} step="any" defaultValue={num(project.agreementThreshold)} {...controlProps("settings-agreement", e.agreementThreshold)} />
-        </Field>
-      </div>
+      {row("assignment")}
+      {row("quality")}
       <button className="primary" type="submit" disabled={pending} data-testid="settings-submit">
         {pending ? "Saving…" : "Save settings"}
       </button>

@@ -1,12 +1,13 @@
 "use client";
 // My judgments, newest first: each can be reopened in the same form as the workspace and revised.
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import type { ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import type { HistoryEntry } from "@/lib/services/judgments";
 import { post, type RequestError } from "../../_components/api";
 import { checkDraft, draftOf, STRENGTH_LABELS, type Draft } from "../../_components/draft";
-import { isTyping, judgmentKey, JudgmentForm } from "../../_components/JudgmentForm";
+import { JudgmentForm } from "../../_components/JudgmentForm";
+import { isTyping, judgmentKey } from "../../_components/keymap";
 import { Prompt } from "../../_components/Prompt";
 
 function summary(entry: HistoryEntry): string {
@@ -22,8 +23,19 @@ function summary(entry: HistoryEntry): string {
   return parts.join(" · ") || "—";
 }
 
+const noSubscription = () => () => {};
+
+/**
+ * False in the server's HTML and until the page is hydrated, then true: the buttons stay disabled
+ * until they work, so a click made while the script still loads is not lost.
+ */
+function useHydrated(): boolean {
+  return useSyncExternalStore(noSubscription, () => true, () => false);
+}
+
 export function History({ schema, entries }: { schema: ProjectJudgmentSchema; entries: HistoryEntry[] }) {
   const [open, setOpen] = useState<number | null>(null);
+  const hydrated = useHydrated();
   if (entries.length === 0) return <p>You have not judged anything in this project yet.</p>;
   return (
     <ol className="plain" data-testid="history">
@@ -37,11 +49,11 @@ export function History({ schema, entries }: { schema: ProjectJudgmentSchema; en
               {e.judgment.revision > 1 ? ` · revision ${e.judgment.revision}` : ""}
             </span>
             {open !== e.judgment.id && (
-              <button type="button" onClick={() => setOpen(e.judgment.id)} data-testid={`revise-${e.judgment.id}`}>
+              <button type="button" onClick={() => setOpen(e.judgment.id)} disabled={!hydrated} data-testid={`revise-${e.judgment.id}`}>
                 Reopen and revise
               </button>
             )}
-            {e.undoable && e.judgment.assignment_id != null && <UndoButton assignmentId={e.judgment.assignment_id} />}
+            {e.undoable && e.judgment.assignment_id != null && <UndoButton assignmentId={e.judgment.assignment_id} hydrated={hydrated} />}
           </div>
           {open === e.judgment.id && <Reviser schema={schema} entry={e} onClose={() => setOpen(null)} />}
         </li>
@@ -51,7 +63,7 @@ export function History({ schema, entries }: { schema: ProjectJudgmentSchema; en
 }
 
 /** Takes the judgment back (its lease is still live) and returns to the workspace, where the item waits. */
-function UndoButton({ assignmentId }: { assignmentId: number }) {
+function UndoButton({ assignmentId, hydrated }: { assignmentId: number; hydrated: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const undo = async () => {
     try {
@@ -63,7 +75,7 @@ function UndoButton({ assignmentId }: { assignmentId: number }) {
   };
   return (
     <>
-      <button type="button" onClick={() => void undo()} data-testid={`undo-${assignmentId}`}>
+      <button type="button" onClick={() => void undo()} disabled={!hydrated} data-testid={`undo-${assignmentId}`}>
         Undo (take it back)
       </button>
       {error && <span className="error" role="alert">{error}</span>}
@@ -99,7 +111,7 @@ function Reviser({ schema, entry, onClose }: { schema: ProjectJudgmentSchema; en
     function onKey(e: KeyboardEvent) {
       if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
       if (e.key === "Escape") return onClose();
-      if (judgmentKey(e, schema, draft, setDraft, n)) return;
+      if (judgmentKey(e, { schema, slotCount: n, draft }, setDraft)) return;
       if (e.key === "Enter" && (e.target as HTMLElement).tagName !== "BUTTON") {
         e.preventDefault();
         void save();

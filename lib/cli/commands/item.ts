@@ -1,0 +1,36 @@
+// `arbiter item set`: an item's priority and gold answer.
+import { CHOICES } from "@/db/schema/constants";
+import { updateItem } from "@/lib/services/items";
+import { systemCtx, usageError, verb, type Command } from "../command";
+import { need, oneOf, wholeNumber } from "../flags";
+
+export const item: Command = {
+  name: "item",
+  summary: "set an item's priority or gold answer",
+  verbs: [
+    verb({
+      name: "set",
+      usage: `--id N [--priority P] [--gold ${CHOICES.join("|")}|none]`,
+      summary: "set an item's priority and/or gold answer",
+      flags: {
+        id: { type: "string", value: "N", help: "the item's id" },
+        priority: { type: "string", value: "P", help: "higher is served first" },
+        gold: { type: "string", value: "G", help: `the gold answer in the item's own order (A = its first response): ${CHOICES.join(", ")}, or none` },
+      },
+      run({ values, print }) {
+        const id = need(values, "id");
+        if (values.priority === undefined && values.gold === undefined) throw usageError("item set needs --priority P and/or --gold CHOICE");
+        const itemId = wholeNumber("id", id, 1)!;
+        const goldFlag = oneOf("gold", values.gold, [...CHOICES, "none"]);
+        const gold = goldFlag === undefined ? undefined : goldFlag === "none" ? null : goldFlag;
+        // One call, so a bad --gold does not leave a new --priority behind.
+        const item = updateItem({ ctx: systemCtx(values.db), input: { itemId, priority: wholeNumber("priority", values.priority), gold } });
+        const out: Record<string, unknown> = { item: item.id };
+        if (values.priority !== undefined) out.priority = item.priority;
+        if (values.gold !== undefined) out.gold = item.gold ? { choice: item.gold } : null;
+        print(`Updated item ${itemId}: ${Object.entries(out).slice(1).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(", ")}`, out);
+        return 0;
+      },
+    }),
+  ],
+};

@@ -1,0 +1,50 @@
+// `arbiter member add|remove|list`: who works on a project (none: every annotator).
+import { addMember, listMembers, removeMember } from "@/lib/services/members";
+import { systemCtx, verb, type Command } from "../command";
+import { need } from "../flags";
+
+const project = { type: "string", value: "S", help: "the project's slug" } as const;
+const email = { type: "string", value: "E", help: "the annotator's email address" } as const;
+
+export const member: Command = {
+  name: "member",
+  summary: "choose who works on a project (none: every annotator)",
+  verbs: [
+    verb({
+      name: "add",
+      usage: "--project S --email E",
+      summary: "let an annotator work on a project",
+      flags: { project, email },
+      run({ values, print }) {
+        const input = { slug: need(values, "project"), email: need(values, "email") };
+        const { added } = addMember({ ctx: systemCtx(values.db), input });
+        print(added ? `Added ${values.email} to ${values.project}` : `${values.email} was already a member of ${values.project}`, { added });
+        return 0;
+      },
+    }),
+    verb({
+      name: "remove",
+      usage: "--project S --email E",
+      summary: "take an annotator off a project",
+      flags: { project, email },
+      run({ values, print }) {
+        const input = { slug: need(values, "project"), email: need(values, "email") };
+        removeMember({ ctx: systemCtx(values.db), input });
+        print(`Removed ${values.email} from ${values.project}`, { removed: true });
+        return 0;
+      },
+    }),
+    verb({
+      name: "list",
+      usage: "--project S",
+      summary: "list a project's members",
+      flags: { project },
+      run({ values, print }) {
+        const slug = need(values, "project");
+        const members = listMembers({ ctx: systemCtx(values.db), input: { slug } });
+        print(members.length ? members.map((m) => `${m.email}\t${m.name}`).join("\n") : `No members: every annotator may work on ${slug}.`, { members });
+        return 0;
+      },
+    }),
+  ],
+};

@@ -1,0 +1,126 @@
+// A project's assignment and quality-control settings as one table of data: each setting's key,
+// CLI flag, form field, allowed values and help. The service's zod schema (projects.ts), the flags
+// and help of `arbiter project set`, and the admin settings form are all built from it.
+// Pure (zod and constants only), so the client-side form can import it.
+import { z } from "zod";
+import { ORDER_POLICIES, PROJECT_STATUSES } from "@/db/schema/constants";
+
+interface SettingText {
+  /** The flag of `arbiter project set`, without the dashes. */
+  flag: string;
+  /** The value's name in the CLI's usage line (`--overlap K`). */
+  value: string;
+  /** The id (and test id) of the form control. */
+  field: string;
+  /** The form's label. */
+  label: string;
+  /** What the CLI's help says about the flag. */
+  help: string;
+  /** Which row of the form it sits in. */
+  group: "assignment" | "quality";
+}
+
+export interface ChoiceSetting<V extends string = string> extends SettingText {
+  kind: "choice";
+  /** Stored values with the form's label for each; the CLI spells `_` as `-` (finish-first). */
+  options: readonly { value: V; label: string }[];
+  nullable: false;
+}
+
+export interface NumberSetting extends SettingText {
+  kind: "number";
+  min: number;
+  max?: number;
+  whole: boolean;
+  /** A limit that can be cleared: `none` on the CLI, a blank field in the form, null when stored. */
+  nullable: boolean;
+}
+
+export type ProjectSetting = ChoiceSetting | NumberSetting;
+
+/** How a choice's stored value is spelled on the command line. */
+export const cliSpelling = (value: string): string => value.replaceAll("_", "-");
+
+function choice<const V extends readonly [string, ...string[]]>(values: V, labels: { [K in V[number]]: string }, text: SettingText, refusal: string) {
+  const setting: ChoiceSetting<V[number]> = { kind: "choice", ...text, options: values.map((value: V[number]) => ({ value, label: labels[value] })), nullable: false };
+  // The CLI's dashed spelling and the stored one are both accepted.
+  const schema = z.preprocess((v) => (typeof v === "string" ? v.replaceAll("-", "_") : v), z.enum(values, { message: refusal }));
+  return { ...setting, schema };
+}
+
+function numberSchema(s: Pick<NumberSetting, "min" | "max" | "whole">) {
+  const message = s.whole ? "must be a whole number" : "must be a number";
+  const range = s.max === undefined ? `must be at least ${s.min}` : `must be between ${s.min} and ${s.max}`;
+  let n = z.number({ message }).min(s.min, range);
+  if (s.max !== undefined) n = n.max(s.max, range);
+  if (s.whole) n = n.int(message);
+  // Numbers and numeric strings (form fields, CLI flags) only: plain coercion would read "" as 0.
+  return z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), n);
+}
+
+function number(text: SettingText, limits: Pick<NumberSetting, "min" | "max" | "whole">) {
+  const setting: NumberSetting = { kind: "number", ...text, ...limits, nullable: false };
+  return { ...setting, schema: numberSchema(limits) };
+}
+
+/** A limit that can be cleared: "none" (CLI), a blank field (form) and null all clear it. */
+function limit(text: SettingText, limits: Pick<NumberSetting, "min" | "max" | "whole">) {
+  const setting: NumberSetting = { kind: "number", ...text, ...limits, nullable: true };
+  const cleared = (v: unknown) => v === null || v === "none" || (typeof v === "string" && v.trim() === "");
+  return { ...setting, schema: z.preprocess((v) => (cleared(v) ? null : v), z.union([z.null(), numberSchema(limits)])) };
+}
+
+const ratio = { min: 0, max: 1, whole: false } as const;
+
+/** The settings, keyed by their name in the service and the database row, in the form's order. */
+export const PROJECT_SETTINGS = {
+  status: choice(
+    PROJECT_STATUSES,
+    { draft: "draft (hidden from annotators)", active: "active", paused: "paused (serves nothing)", archived: "archived" },
+    { flag: "status", value: "S", field: "settings-status", label: "Status", help: "draft (hidden from annotators), active, paused (serves nothing) or archived", group: "assignment" },
+    `must be one of ${PROJECT_STATUSES.join(", ")}`,
+  ),
+  orderPolicy: choice(
+    ORDER_POLICIES,
+    { finish_first: "finish started items first", random: "random", import: "import order" },
+    { flag: "order", value: "O", field: "settings-order", label: "Order", help: "finish-first (items with the most judgments first), random or import", group: "assignment" },
+    "must be finish-first, random or import",
+  ),
+  overlap: number({ flag: "overlap", value: "K", field: "settings-overlap", label: "Overlap (judgments per item)", help: "judgments wanted per item (1–100)", group: "assignment" }, { min: 1, max: 100, whole: true }),
+  leaseMinutes: number(
+    { flag: "lease-minutes", value: "M", field: "settings-lease", label: "Lease (minutes)", help: "how long an annotator holds an item (1–1440 minutes)", group: "assignment" },
+    { min: 1, max: 24 * 60, whole: true },
+  ),
+  quota: limit({ flag: "quota", value: "N", field: "settings-quota", label: "Quota per annotator (blank: none)", help: "most judgments one annotator may make, or none", group: "assignment" }, { min: 1, whole: true }),
+  goldRate: number({ flag: "gold-rate", value: "R", field: "settings-gold-rate", label: "Gold rate (0–1)", help: "share of served items that are gold items (0–1)", group: "quality" }, ratio),
+  minGoldAccuracy: limit(
+    { flag: "min-gold-accuracy", value: "A", field: "settings-min-gold", label: "Min gold accuracy (0–1, blank: none)", help: "serve nothing more to annotators below this gold accuracy (0–1), or none", group: "quality" },
+    ratio,
+  ),
+  minGoldAfter: limit({ flag: "after", value: "N", field: "settings-min-gold-after", label: "…after N gold judgments", help: "…once they have judged N gold items (goes with --min-gold-accuracy)", group: "quality" }, { min: 1, whole: true }),
+  agreementThreshold: limit(
+    { flag: "agreement-threshold", value: "R", field: "settings-agreement", label: "Agreement threshold (0–1, blank: majority only)", help: "send items whose agreement is below this to adjudication (0–1), or none", group: "quality" },
+    ratio,
+  ),
+};
+
+export type ProjectSettingKey = keyof typeof PROJECT_SETTINGS;
+export const PROJECT_SETTING_KEYS = Object.keys(PROJECT_SETTINGS) as ProjectSettingKey[];
+
+/** The settings' zod shape, every setting optional (a partial update). */
+export function projectSettingsShape(): { [K in ProjectSettingKey]: z.ZodOptional<(typeof PROJECT_SETTINGS)[K]["schema"]> } {
+  const shape = Object.fromEntries(PROJECT_SETTING_KEYS.map((k) => [k, PROJECT_SETTINGS[k].schema.optional()]));
+  // Object.fromEntries loses the per-key types that the mapped return type restores.
+  return shape as { [K in ProjectSettingKey]: z.ZodOptional<(typeof PROJECT_SETTINGS)[K]["schema"]> };
+}
+
+/** One setting without its schema: plain data, so a server component can hand it to the client-side form. */
+export type ProjectSettingRow = ProjectSetting & { key: ProjectSettingKey };
+
+/** The table without its schemas: what the settings form and the CLI's flags and help read. */
+export function projectSettingRows(): ProjectSettingRow[] {
+  return PROJECT_SETTING_KEYS.map((key) => {
+    const { schema: _schema, ...row } = PROJECT_SETTINGS[key];
+    return { key, ...row };
+  });
+}

@@ -1,0 +1,129 @@
+// The `arbiter` command end to end: run as a subprocess through lib/cli/bin.mjs, as users run it.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { projectSettingRows } from "@/lib/services/project-settings";
+import { importText, jsonl, makeProject, pairRecord, tempDb, type TempDb } from "../helpers/db";
+
+const ROOT = path.resolve(__dirname, "../..");
+let t: TempDb;
+beforeEach(() => {
+  t = tempDb();
+});
+afterEach(() => t.close());
+
+function arbiter(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "lib/cli/bin.mjs"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ARBITER_DB: t.file } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Every key of a JSON value, at any depth. */
+function keysOf(v: unknown): string[] {
+  if (Array.isArray(v)) return v.flatMap(keysOf);
+  if (v && typeof v === "object") return Object.entries(v).flatMap(([k, x]) => [k, ...keysOf(x)]);
+  return [];
+}
+
+describe("arbiter help", () => {
+  it("lists every command's usage, and each command's --help explains its flags", () => {
+    const help = arbiter("help");
+    expect(help.code).toBe(0);
+    for (const usage of ["start [--demo]", "migrate", "seed --demo", "user add --email E", "user password", "user list", "token create", "project create --slug S", "project list", "project set --project S", "member add", "member remove", "member list", "item set --id N", "batch list", "batch set", "import --project S FILE", "export --project S --format F", "stats --project S"]) {
+      expect(help.out).toContain(`  ${usage}`);
+    }
+    expect(arbiter().out).toBe(help.out);
+    const project = arbiter("project", "--help");
+    expect(project.code).toBe(0);
+    expect(project.out).toMatch(/--lease-minutes M\s+how long an annotator holds an item/);
+    expect(project.out).toMatch(/--min-gold-accuracy A\s+serve nothing more to annotators below this gold accuracy/);
+    // project set's flags come from the settings table, one per setting.
+    for (const s of projectSettingRows()) expect(project.out).toMatch(new RegExp(`--${s.flag} ${s.value}\\s+${s.help.replace(/[()…|]/g, ".")}`));
+    expect(arbiter("help", "project").out).toBe(project.out);
+    expect(arbiter("user", "add", "--help").out).toMatch(/--role R\s+admin, manager or annotator/);
+  });
+});
+
+describe("exit codes and messages", () => {
+  it("answers 2 for a command line it cannot run, naming what is wrong", () => {
+    for (const [args, message] of [
+      [["frobnicate"], /unknown command "frobnicate"/],
+      [["project"], /project needs a subcommand: create, list or set/],
+      [["project", "set", "--overlap", "2"], /missing --project/],
+      [["project", "list", "--colour"], /Unknown option '--colour'/],
+      [["item", "set", "--id", "1"], /item set needs --priority P and\/or --gold CHOICE/],
+      [["import", "--project", "p"], /import needs a FILE/],
+    ] as const) {
+      const r = arbiter(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err).toContain('Run "arbiter help" for usage.');
+    }
+  });
+
+  it("answers 1 for a value it refuses, naming the flag as typed, and prints the error as JSON with --json", () => {
+    const p = makeProject(t);
+    const lease = arbiter("project", "set", "--project", p.slug, "--lease-minutes", "0");
+    expect(lease.code).toBe(1);
+    expect(lease.err).toMatch(/^arbiter: --lease-minutes: /);
+    expect(lease.err).not.toMatch(/leaseMinutes/);
+    const rounds = arbiter("stats", "--project", p.slug, "--rounds", "many", "--json");
+    expect(rounds.code).toBe(1);
+    expect(rounds.err).toMatch(/--rounds: /);
+    expect(JSON.parse(rounds.out)).toEqual({ error: { code: "bad_request", message: expect.stringMatching(/^--rounds: /) } });
+    const votes = arbiter("export", "--project", p.slug, "--format", "trl-dpo", "--min-votes", "abc");
+    expect(votes.code).toBe(1);
+    expect(votes.err).toMatch(/--min-votes: /);
+    expect(votes.err).not.toMatch(/minVotes/);
+    const missing = arbiter("member", "list", "--project", "nope");
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/Project "nope" not found/);
+  });
+});
+
+describe("--json output", () => {
+  it("uses snake_case keys in every command's JSON", async () => {
+    const schema = `${t.file}.schema.json`;
+    fs.writeFileSync(schema, JSON.stringify({ type: "pairwise", strength: true }));
+    const outputs = [
+      arbiter("user", "add", "--email", "ann@example.com", "--role", "annotator", "--json"),
+      arbiter("user", "list", "--json"),
+      arbiter("token", "create", "--email", "ann@example.com", "--json"),
+      arbiter("project", "create", "--slug", "demo", "--name", "Demo", "--schema", schema, "--json"),
+      arbiter("project", "set", "--project", "demo", "--min-gold-accuracy", "0.7", "--after", "3", "--order", "random", "--json"),
+      arbiter("member", "add", "--project", "demo", "--email", "ann@example.com", "--json"),
+      arbiter("member", "list", "--project", "demo", "--json"),
+    ];
+    await importText(t, "demo", jsonl([pairRecord(1), pairRecord(2)]));
+    const batchId = String(JSON.parse(arbiter("batch", "list", "--project", "demo", "--json").out).batches[0].id);
+    outputs.push(
+      arbiter("batch", "list", "--project", "demo", "--json"),
+      arbiter("batch", "set", "--id", batchId, "--priority", "4", "--json"),
+      arbiter("project", "list", "--json"),
+      arbiter("stats", "--project", "demo", "--rounds", "0", "--json"),
+      arbiter("migrate", "--json"),
+    );
+    for (const r of outputs) {
+      expect(r.err).toBe("");
+      expect(r.code).toBe(0);
+      const bad = keysOf(JSON.parse(r.out)).filter((k) => !/^[a-z0-9]+(_[a-z0-9]+)*$|^[A-Z]$/.test(k));
+      expect(bad, r.out).toEqual([]);
+    }
+    const [user, , , created, updated] = outputs.map((r) => JSON.parse(r.out));
+    expect(user.user).toMatchObject({ email: "ann@example.com", role: "annotator", external: false, created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(created.project).toMatchObject({ slug: "demo", lease_minutes: 30, order_policy: "finish_first", judgment_schema: { type: "pairwise", strength: true } });
+    expect(updated.project).toMatchObject({ order_policy: "random", min_gold_accuracy: 0.7, min_gold_after: 3 });
+    expect(JSON.parse(arbiter("project", "list", "--json").out)).toEqual({
+      projects: [{ slug: "demo", name: "Demo", status: "active", overlap: 3, progress: { items: 2, judgments: 0, complete_items: 0 } }],
+    });
+    expect(JSON.parse(outputs[8].out)).toEqual({ batch_id: Number(batchId), priority: 4, items: 2 });
+  });
+
+  it("project list reads other projects than the ones it made (through the projects service)", () => {
+    makeProject(t, { slug: "first", name: "First" });
+    makeProject(t, { slug: "second", name: "Second" });
+    const r = arbiter("project", "list");
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split("\n")).toEqual(["first\tFirst\titems 0\tjudgments 0\tcomplete 0", "second\tSecond\titems 0\tjudgments 0\tcomplete 0"]);
+  });
+});

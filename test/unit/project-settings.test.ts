@@ -1,0 +1,50 @@
+// The project settings table and the schema built from it: one row per setting drives the service's
+// validation, the CLI's flags and the admin form.
+import { describe, expect, it } from "vitest";
+import { PROJECT_SETTINGS, projectSettingRows } from "@/lib/services/project-settings";
+import { projectSettingsInput } from "@/lib/services/projects";
+
+const parse = (input: Record<string, unknown>) => projectSettingsInput.safeParse({ slug: "p", ...input });
+const refusal = (input: Record<string, unknown>) => {
+  const r = parse(input);
+  return r.success ? undefined : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+};
+
+describe("project settings", () => {
+  it("reads numbers from form and CLI strings, and 'none' or a blank as a cleared limit", () => {
+    expect(parse({ overlap: "5", leaseMinutes: 10, goldRate: "0.25", quota: "none", minGoldAccuracy: "", agreementThreshold: null, minGoldAfter: "3" }).data).toEqual({
+      slug: "p",
+      overlap: 5,
+      leaseMinutes: 10,
+      goldRate: 0.25,
+      quota: null,
+      minGoldAccuracy: null,
+      agreementThreshold: null,
+      minGoldAfter: 3,
+    });
+    expect(parse({ orderPolicy: "finish-first" }).data?.orderPolicy).toBe("finish_first");
+    expect(parse({ orderPolicy: "finish_first" }).data?.orderPolicy).toBe("finish_first");
+  });
+
+  it("refuses what is out of range, not a number, or not a choice, in words a user reads", () => {
+    expect(refusal({ overlap: "0" })).toBe("overlap: must be between 1 and 100");
+    expect(refusal({ overlap: "2.5" })).toBe("overlap: must be a whole number");
+    expect(refusal({ leaseMinutes: "abc" })).toBe("leaseMinutes: must be a whole number");
+    expect(refusal({ overlap: "" })).toBe("overlap: must be a whole number");
+    expect(refusal({ goldRate: "1.5" })).toBe("goldRate: must be between 0 and 1");
+    expect(refusal({ goldRate: "none" })).toBe("goldRate: must be a number");
+    expect(refusal({ quota: "0" })).toBe("quota: must be at least 1");
+    expect(refusal({ orderPolicy: "newest" })).toBe("orderPolicy: must be finish-first, random or import");
+    expect(refusal({ status: "closed" })).toBe("status: must be one of draft, active, paused, archived");
+    expect(refusal({ colour: "red" })).toMatch(/colour/);
+  });
+
+  it("gives every setting a distinct CLI flag and form field, and only limits can be cleared", () => {
+    const rows = projectSettingRows();
+    expect(rows.map((r) => r.key)).toEqual(Object.keys(PROJECT_SETTINGS));
+    expect(new Set(rows.map((r) => r.flag)).size).toBe(rows.length);
+    expect(new Set(rows.map((r) => r.field)).size).toBe(rows.length);
+    expect(rows.filter((r) => r.nullable).map((r) => r.key)).toEqual(["quota", "minGoldAccuracy", "minGoldAfter", "agreementThreshold"]);
+    expect(JSON.parse(JSON.stringify(rows))).toEqual(rows);
+  });
+});
