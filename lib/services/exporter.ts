@@ -12,11 +12,10 @@ import { datasetCard } from "@/lib/formats/export/dataset-card";
 import { count, decideItem, emptyCounts, type DecideContext, type ExportCounts, type ExportItem, type ExportJudgment, type ExportRow } from "@/lib/formats/export/decide";
 import { CONTENT_TYPES, encoderFor, type RowEncoder } from "@/lib/formats/export/encode";
 import type { OptionNaming } from "@/lib/formats/export/options";
-import { checkExportOptions, exportOptionsSchema, settingsOf, type ExportOptions, type ExportOptionsInput } from "@/lib/formats/export/options-schema";
+import { checkExportOptions, settingsOf, type ExportOptions, type ExportOptionsInput } from "@/lib/formats/export/options-schema";
 import { effectiveSchema, type JudgmentType, type StoredJudgment } from "@/lib/formats/judgment";
 import type { Choice, Prompt } from "@/lib/formats/record";
 import { parseSplit } from "@/lib/stats/aggregate";
-import { z } from "zod";
 import { audit } from "./audit";
 import { requireScope, type Ctx } from "./context";
 import { AppError } from "./errors";
@@ -24,10 +23,6 @@ import { getProject } from "./projects";
 
 export type { ExportCounts } from "@/lib/formats/export/decide";
 export type { ExportOptions } from "@/lib/formats/export/options-schema";
-export { EXPORT_FORMAT_NAMES } from "@/lib/formats/export/options";
-
-/** The whole input (slug and options) as one schema, for a caller that checks before it calls. */
-export const exportInput = z.object({ slug: z.string().min(1) }).and(exportOptionsSchema);
 
 /** What a caller asks for: the project and the options (named by their keys; see readExportOptions for CLI and HTTP names). */
 export type ExportInput = { slug: string } & ExportOptionsInput;

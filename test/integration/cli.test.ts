@@ -75,6 +75,11 @@ describe("exit codes and messages", () => {
     expect(votes.code).toBe(1);
     expect(votes.err).toMatch(/--min-votes: /);
     expect(votes.err).not.toMatch(/minVotes/);
+    // Export options come from one table: every problem is named by its flag, the checks across options too.
+    const options = arbiter("export", "--project", p.slug, "--format", "openai-dpo", "--file-format", "parquet", "--out", "x.parquet");
+    expect(options.err).toBe("arbiter: --file-format: openai-dpo has no Parquet form (OpenAI takes JSONL); use jsonl\n");
+    const split = arbiter("export", "--project", p.slug, "--format", "trl-dpo", "--split", "test=0.1", "--part", "dev", "--min-votes", "0");
+    expect(split.err).toBe('arbiter: --min-votes: must be a whole number from 1 to 1000; --part: "dev" is not one of the splits (train, test)\n');
     const missing = arbiter("member", "list", "--project", "nope");
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/Project "nope" not found/);

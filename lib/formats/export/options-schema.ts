@@ -53,10 +53,12 @@ const shape = Object.fromEntries(EXPORT_OPTION_KEYS.map((k) => [k, schemaOf(spec
  * a format with Parquet columns, a split must parse, and `part` must name one of its parts.
  */
 export const exportOptionsSchema = z.object(shape).superRefine((o, ctx) => {
-  if (o.fileFormat === "parquet" && !parquetColumns(o.format, false)) {
+  // zod runs this even when a field failed: check only what parsed (a bad format is named once).
+  const knownFormat = EXPORT_OPTIONS.format.values.some((v) => v.value === o.format);
+  if (o.fileFormat === "parquet" && knownFormat && !parquetColumns(o.format, false)) {
     ctx.addIssue({ code: "custom", path: ["fileFormat"], message: `${o.format} has no Parquet form (OpenAI takes JSONL); use jsonl` });
   }
-  if (o.split === undefined || o.split === "") return;
+  if (typeof o.split !== "string" || o.split === "" || o.split.length > EXPORT_OPTIONS.split.max) return;
   let parts: string[];
   try {
     parts = parseSplit(o.split, o.seed).parts.map((p) => p.name);

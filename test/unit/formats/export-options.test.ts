@@ -81,6 +81,9 @@ describe("export options", () => {
     expect(checkExportOptions(cli("--split", "test=2"), "flag")).toMatchObject({ message: expect.stringMatching(/^--split: "test=2": expected NAME=SHARE/) });
     expect(checkExportOptions({ split: "test=0.1", part: "dev" }, "query")).toMatchObject({ message: 'part: "dev" is not one of the splits (train, test)' });
     expect(checkExportOptions({ split: "test=0.1", part: "test" }, "query")).toMatchObject({ ok: true });
+    // A bad format is named once, not again by the Parquet check.
+    expect(checkExportOptions({ format: "xml", fileFormat: "parquet" }, "query")).toMatchObject({ message: expect.stringMatching(/^format: must be one of trl-dpo, /) });
+    expect(checkExportOptions({ format: "xml", fileFormat: "parquet" }, "query")).not.toMatchObject({ fields: { file_format: expect.anything() } });
   });
 
   it("gives the CLI each flag's value name and help, with the default", () => {
