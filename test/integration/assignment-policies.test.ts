@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { claimNext, goldStandings, skipAssignment, type Claim } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { addMember, listMembers, removeMember } from "@/lib/services/members";
-import { listBatches, setBatchPriority, setItemGold, setItemPriority } from "@/lib/services/items";
+import { listBatches, setBatchPriority, updateItem } from "@/lib/services/items";
 import { listProjects, updateProject } from "@/lib/services/projects";
 import { AppError } from "@/lib/services/errors";
 import type { Ctx } from "@/lib/services/context";
@@ -117,12 +117,12 @@ describe("priority", () => {
     const batches = listBatches({ ctx: t.system, input: { slug: p.slug } });
     expect(batches.map((b) => b.inserted)).toEqual([2, 5]);
     const itemOf = (i: number) => t.db.get<{ id: number }>(sql`select id from items where external_id = ${"item-" + i}`).id;
-    setItemPriority({ ctx: t.system, input: { itemId: itemOf(3), priority: 10 } });
+    updateItem({ ctx: t.system, input: { itemId: itemOf(3), priority: 10 } });
     setBatchPriority({ ctx: t.system, input: { batchId: batches[0].id, priority: 5 } });
     const a = makeUser(t, "annotator");
     const served = [0, 1, 2, 3].map(() => indexOf(claimAndJudge(a.ctx, p.slug)!));
     expect(served).toEqual([3, 100, 101, 0]);
-    expect(refusal(() => setItemPriority({ ctx: a.ctx, input: { itemId: itemOf(0), priority: 99 } }))?.code).toBe("forbidden");
+    expect(refusal(() => updateItem({ ctx: a.ctx, input: { itemId: itemOf(0), priority: 99 } }))?.code).toBe("forbidden");
   });
 
   it("takes priority from the import record", async () => {
@@ -268,7 +268,7 @@ describe("gold items", () => {
     expect(quality.find((q) => q.user_id === careful.caller.userId)).toMatchObject({ gold_judged: 3, gold_correct: 3, blocked: null });
     // Correcting the gold answers (say the admin had them backwards) re-scores everyone at once.
     const goldIds = t.db.all<{ id: number }>(sql`select id from items where gold is not null`).map((r) => r.id);
-    for (const id of goldIds) setItemGold({ ctx: t.system, input: { itemId: id, choice: "B" } });
+    for (const id of goldIds) updateItem({ ctx: t.system, input: { itemId: id, gold: "B" } });
     updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.5 } });
     expect(claimNext({ ctx: careless.ctx, input: { slug: p.slug } })).not.toBeNull(); // 2 of 3 now
     expect(refusal(() => claimNext({ ctx: careful.ctx, input: { slug: p.slug } }))).toMatchObject({ reason: "gold_accuracy" }); // 0 of 3
