@@ -16,7 +16,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <header className="top">
             <Link href="/" className="brand">Arbiter</Link>
             <nav aria-label="Main">
-              {can(caller.role, "task:work") && <Link href="/annotate">Annotate</Link>}
+              {can(caller.role, "assignment:work") && <Link href="/annotate">Annotate</Link>}
               {can(caller.role, "project:read") && <Link href="/manage">Progress</Link>}
               {can(caller.role, "project:write") && <Link href="/admin">Projects</Link>}
               {can(caller.role, "user:manage") && <Link href="/admin/users">Users &amp; tokens</Link>}

@@ -10,7 +10,7 @@ import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-export const DEFAULT_DB_PATH = "./data/arbiter.db";
+const DEFAULT_DB_PATH = "./data/arbiter.db";
 
 /** The database file this process uses: `ARBITER_DB`, else ./data/arbiter.db under the working directory. */
 export function resolveDbPath(explicit?: string): string {
@@ -45,13 +45,4 @@ export function getDb(file?: string): Db {
     globalForDb.__arbiterDb.set(resolved, db);
   }
   return db;
-}
-
-export function closeDb(file?: string): void {
-  const resolved = resolveDbPath(file);
-  const db = globalForDb.__arbiterDb?.get(resolved);
-  if (db) {
-    db.$client.close();
-    globalForDb.__arbiterDb!.delete(resolved);
-  }
 }

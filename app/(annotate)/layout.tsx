@@ -1,6 +1,6 @@
 import { requirePageCaller } from "@/lib/auth/session";
 
 export default async function AnnotateLayout({ children }: { children: React.ReactNode }) {
-  await requirePageCaller("task:work");
+  await requirePageCaller("assignment:work");
   return children;
 }

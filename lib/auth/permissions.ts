@@ -9,7 +9,7 @@ export const SCOPES = [
   "export:read",
   "user:manage",
   "token:manage",
-  "task:work", // claim items and record judgments
+  "assignment:work", // claim items and record judgments
   "judgment:read_all", // read other people's judgments
 ] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -17,7 +17,7 @@ export type Scope = (typeof SCOPES)[number];
 export const ROLE_SCOPES: Record<RoleName, readonly Scope[]> = {
   admin: SCOPES,
   manager: ["project:read", "judgment:read_all"],
-  annotator: ["task:work"],
+  annotator: ["assignment:work"],
 };
 
 export function can(role: RoleName, scope: Scope): boolean {

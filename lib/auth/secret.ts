@@ -7,7 +7,7 @@ import { readEnv } from "@/lib/env";
 
 const KEY = "auth_secret";
 
-export function storedSecret(db: Db): string | undefined {
+function storedSecret(db: Db): string | undefined {
   return readSetting(db, KEY);
 }
 

@@ -6,7 +6,7 @@ import { AppError, badRequest } from "@/lib/services/errors";
 import { usageError } from "./command";
 
 /** `--name` as the user typed it. */
-export const flagName = (name: string): string => `--${name}`;
+const flagName = (name: string): string => `--${name}`;
 
 /** The value of a flag the command cannot run without (a usage error when absent). */
 export function need(values: Record<string, unknown>, name: string): string {

@@ -4,7 +4,7 @@
 import { FormatError } from "./errors";
 import type { Message } from "./record";
 
-export const HUMAN_MARKER = "\n\nHuman: ";
+const HUMAN_MARKER = "\n\nHuman: ";
 export const ASSISTANT_MARKER = "\n\nAssistant: ";
 
 /** True for a string that looks like an HH-RLHF transcript (used to detect the format). */

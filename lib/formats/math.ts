@@ -1,6 +1,6 @@
 // LaTeX math as models write it — `\( … \)` inline, `\[ … \]` display — rewritten into the dollar
 // syntax remark-math parses, so the workspace renders it with KaTeX. Pure, no KaTeX import (the
-// workspace calls `hasMath` on every response to decide whether to load KaTeX), linear in the text.
+// workspace calls `hasDollarMath` on every normalized response to decide whether to load KaTeX), linear in the text.
 //
 // In markdown `\(` is an escaped paren, so without this `\(x^2\)` shows as "(x^2)". The rewrite:
 // - `\( x \)` → `$$ x $$`, inline math text (single dollars stay text: responses are full of prices).
@@ -19,11 +19,6 @@ const DOLLAR_MATH = /\$\$[\s\S]+?\$\$/;
 /** True when text already passed through normalizeMath has math (every rewrite yields `$$…$$`). */
 export function hasDollarMath(normalized: string): boolean {
   return DOLLAR_MATH.test(normalized);
-}
-
-/** True when the text has math that remark-math would render, in either syntax. */
-export function hasMath(text: string): boolean {
-  return hasDollarMath(normalizeMath(text));
 }
 
 interface Line {

@@ -24,7 +24,7 @@ export interface ImportResponse {
 }
 
 /** A judgment made outside Arbiter, carried by an import record. `A`/`B` name responses[0]/[1]. */
-export interface ImportAnnotation {
+export interface ImportedJudgment {
   annotator: string;
   choice?: Choice;
   [key: string]: unknown;
@@ -37,7 +37,7 @@ export interface ImportRecord {
   metadata?: Metadata;
   gold?: { choice: Choice };
   priority?: number;
-  annotations?: ImportAnnotation[];
+  annotations?: ImportedJudgment[];
 }
 
 /** One row of an import source: either a record or the reason the row was rejected. */

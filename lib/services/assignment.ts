@@ -19,16 +19,16 @@ import { AppError, conflict, notFound, parseInput } from "./errors";
 import { isMember, type Project } from "./projects";
 import { GOLD_VERDICT_SQL, VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
 
-
-export interface Task {
+/** What claiming answers: the caller's assignment, its item as shown (slots, no model names), their progress and the schema. */
+export interface Claim {
   assignment: { id: number; expires_at: string };
   item: { id: number; prompt: Prompt; candidates: { slot: string; content: string }[] };
-  progress: TaskProgress;
+  progress: ClaimProgress;
   /** What the annotator records on this item (the project's judgment schema, defaults filled in). */
   schema: ProjectJudgmentSchema;
 }
 
-export interface TaskProgress {
+export interface ClaimProgress {
   /** Judgments this annotator has recorded in the project. */
   judged: number;
   /** Items in the project and how many have all the judgments they need. */
@@ -110,12 +110,12 @@ const PICK_SQL = {
 const excludeInput = z.array(z.number().int().positive()).max(5, "at most 5 assignments").default([]);
 
 /** Leases the next item for the caller, or returns the lease they already hold; null when nothing is left. */
-export function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: string; exclude?: number[] } }): Task | null {
+export function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: string; exclude?: number[] } }): Claim | null {
   const caller = requireCaller(ctx);
-  requireScope(ctx, "task:work");
+  requireScope(ctx, "assignment:work");
   const exclude = parseInput(excludeInput, input.exclude);
   const claim = immediate(ctx.db, claimIn, ctx, input.slug, caller.userId, nowOf(ctx), exclude);
-  return claim && loadTask(ctx.db.$client, claim.project, claim.assignmentId, claim.judged);
+  return claim && loadClaim(ctx.db.$client, claim.project, claim.assignmentId, claim.judged);
 }
 
 /** The claim itself, in one immediate transaction: the checks that may refuse, then the lease. */
@@ -293,7 +293,7 @@ function schemaOf(text: string | null): ProjectJudgmentSchema {
   return s;
 }
 
-function loadTask(db: Database.Database, project: ProjectRow, assignmentId: number, judged: number): Task {
+function loadClaim(db: Database.Database, project: ProjectRow, assignmentId: number, judged: number): Claim {
   const a = stmt(
     db,
     `select a.id, a.item_id as itemId, a.user_id as userId, a.slot_order as slotOrder, a.expires_at as expiresAt, i.prompt
@@ -316,7 +316,7 @@ function loadTask(db: Database.Database, project: ProjectRow, assignmentId: numb
   };
 }
 
-// Project-wide counts shown beside each task are display figures: recomputing them (a scan of the
+// Project-wide counts shown beside each assignment are display figures: recomputing them (a scan of the
 // project's items) on every claim would cost more than the claim itself, so they are kept for a second.
 const countsCache = new Map<string, { at: number; items: number; complete_items: number }>();
 const COUNTS_TTL_MS = 1000;
@@ -407,7 +407,7 @@ export function assertAcceptingJudgments(project: Pick<Project, "slug" | "status
 
 export function skipAssignment({ ctx, input }: { ctx: Ctx; input: { id: number; reason?: string } }): { skipped: true } {
   const caller = requireCaller(ctx);
-  requireScope(ctx, "task:work");
+  requireScope(ctx, "assignment:work");
   const now = nowOf(ctx);
   ctx.db.transaction(
     (tx) => {

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { FormatError } from "@/lib/formats/errors";
-import { storedAnnotation } from "@/lib/formats/import/annotation";
+import { storedImportedJudgment } from "@/lib/formats/import/imported-judgment";
 import { parseFieldMap, type FieldMap } from "@/lib/formats/import/field-map";
 import { IMPORT_FORMATS, readRecords, type ReadOptions } from "@/lib/formats/import/read";
 import type { ImportRecord, RecordError } from "@/lib/formats/record";
@@ -86,7 +86,7 @@ export function importFormatOf(name: string | undefined): ReadOptions["format"] 
 }
 
 /** A record's identity inside its project: its own id, or a hash of its content when it has none. */
-export function externalIdOf(record: ImportRecord): string {
+function externalIdOf(record: ImportRecord): string {
   if (record.id != null && record.id !== "") return String(record.id);
   const h = createHash("sha256");
   h.update(JSON.stringify(record.prompt));
@@ -190,7 +190,7 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
       );
       let stored = 0;
       for (const a of record.annotations ?? []) {
-        const j = storedAnnotation(a, candidateIds);
+        const j = storedImportedJudgment(a, candidateIds);
         const userId = externalUser(a.annotator);
         const result = insertJudgment.run(
           project.id,

@@ -168,18 +168,6 @@ export function updateItem({ ctx, input }: { ctx: Ctx; input: z.input<typeof ite
   return itemView(ctx, data.itemId);
 }
 
-/** Sets an item's priority: higher is served first, whatever the project's order policy. */
-export function setItemPriority({ ctx, input }: { ctx: Ctx; input: { itemId: number | string; priority: number | string } }): { itemId: number; priority: number } {
-  const item = updateItem({ ctx, input: { itemId: input.itemId, priority: input.priority } });
-  return { itemId: item.id, priority: item.priority };
-}
-
-/** Marks an item as a gold item with a known answer, or (choice null) makes it an ordinary item again. */
-export function setItemGold({ ctx, input }: { ctx: Ctx; input: { itemId: number | string; choice: Choice | null } }): { itemId: number; gold: { choice: string } | null } {
-  const item = updateItem({ ctx, input: { itemId: input.itemId, gold: input.choice } });
-  return { itemId: item.id, gold: item.gold ? { choice: item.gold } : null };
-}
-
 /** Sets the priority of every item of one import batch. */
 export function setBatchPriority({ ctx, input }: { ctx: Ctx; input: z.input<typeof batchPriorityInput> }): { batchId: number; priority: number; items: number } {
   requireScope(ctx, "project:write");

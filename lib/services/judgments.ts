@@ -93,7 +93,7 @@ function splitInput(input: unknown): { meta: z.output<typeof envelope>; payload:
 /** Stores a judgment; `created` is false when the same client_id was already recorded (a retry). */
 export function submitJudgment({ ctx, input }: { ctx: Ctx; input: JudgmentInput }): { judgment: JudgmentView; created: boolean } {
   const caller = requireCaller(ctx);
-  requireScope(ctx, "task:work");
+  requireScope(ctx, "assignment:work");
   const { meta, payload } = splitInput(input);
   const { assignment_id } = parseInput(assignmentRef, { assignment_id: input.assignment_id });
   return immediate(ctx.db, recordJudgment, ctx, caller.userId, assignment_id, meta, payload);
@@ -142,7 +142,7 @@ function recordJudgment(ctx: Ctx, userId: number, assignmentId: number, meta: z.
  */
 export function undoJudgment({ ctx, input }: { ctx: Ctx; input: { assignmentId: number | string } }): { undone: true; assignment_id: number } {
   const caller = requireCaller(ctx);
-  requireScope(ctx, "task:work");
+  requireScope(ctx, "assignment:work");
   const { assignmentId } = parseInput(z.object({ assignmentId: z.coerce.number().int().positive() }), input);
   const now = nowOf(ctx);
   return ctx.db.transaction(
@@ -178,7 +178,7 @@ export const reviseInput = z.object({ id: z.coerce.number().int().positive() }).
 /** Replaces one of the caller's judgments; the earlier version is kept in judgment_revisions. */
 export function reviseJudgment({ ctx, input }: { ctx: Ctx; input: { id: number | string } & JudgmentPayload & { duration_ms?: number } }): JudgmentView {
   const caller = requireCaller(ctx);
-  requireScope(ctx, "task:work");
+  requireScope(ctx, "assignment:work");
   const { id } = parseInput(reviseInput, input);
   const { id: _id, ...rest } = input as Record<string, unknown>;
   const { meta, payload } = splitInput(rest);
@@ -231,7 +231,7 @@ export function myJudgments({ ctx, input }: { ctx: Ctx; input: z.input<typeof hi
   judgments: HistoryEntry[];
 } {
   const caller = requireCaller(ctx);
-  requireScope(ctx, "task:work");
+  requireScope(ctx, "assignment:work");
   const data = parseInput(historyInput, input);
   const project = getProject({ ctx, input: { slug: data.slug } });
   const mine = and(eq(judgments.projectId, project.id), eq(judgments.userId, caller.userId));

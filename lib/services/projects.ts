@@ -87,7 +87,7 @@ export interface ProjectSummary {
  */
 export function listProjects({ ctx }: { ctx: Ctx }): ProjectSummary[] {
   const caller = requireCaller(ctx);
-  if (!can(caller.role, "project:read") && !can(caller.role, "task:work")) return [];
+  if (!can(caller.role, "project:read") && !can(caller.role, "assignment:work")) return [];
   let rows = ctx.db.select().from(projects).orderBy(asc(projects.id)).all();
   if (!can(caller.role, "project:read")) {
     rows = rows.filter((p) => (p.status === "active" || p.status === "paused") && isMember(ctx, p.id, caller.userId));

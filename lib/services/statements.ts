@@ -42,7 +42,7 @@ export function immediate<A extends unknown[], R>(db: unknown, fn: (...args: A) 
 }
 
 /** A raw SQLite row (snake_case columns) as drizzle would return it. */
-export function rowOf<T extends Table>(table: T, raw: Record<string, unknown>): T["$inferSelect"] {
+function rowOf<T extends Table>(table: T, raw: Record<string, unknown>): T["$inferSelect"] {
   const out: Record<string, unknown> = {};
   for (const [key, column] of Object.entries(getTableColumns(table))) {
     const value = raw[column.name];

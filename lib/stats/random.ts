@@ -38,17 +38,11 @@ export function logGamma(x: number): number {
 }
 
 /**
- * Poisson(lambda) variate. Means below 10 invert the cumulative distribution; larger means use
- * Hörmann's transformed rejection (PTRS, 1993), so a draw costs O(1) even for counts of a
- * million — that is what makes the Poisson bootstrap over aggregated counts cheap.
- */
-export function poisson(rng: Rng, lambda: number): number {
-  return poissonSampler(lambda)(rng);
-}
-
-/**
  * A Poisson(lambda) sampler with its constants worked out once, for drawing the same mean many
- * times (every bootstrap round redraws every count).
+ * times (every bootstrap round redraws every count). Means below 10 invert the cumulative
+ * distribution; larger means use Hörmann's transformed rejection (PTRS, 1993), so a draw costs
+ * O(1) even for counts of a million — that is what makes the Poisson bootstrap over aggregated
+ * counts cheap.
  */
 export function poissonSampler(lambda: number): (rng: Rng) => number {
   if (!(lambda > 0)) return () => 0;

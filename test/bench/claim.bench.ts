@@ -11,7 +11,7 @@
 // with ARBITER_BENCH=1, and at 16 and 32 concurrent keep-alive connections runs, in rounds of one
 // request per annotator that take turns, a bounded number of requests of each kind:
 //   bare    POST /api/bench/insert
-//   claim   POST /api/v1/projects/{slug}/tasks/next  (between rounds this process judges the open
+//   claim   POST /api/v1/projects/{slug}/assignments/next  (between rounds this process judges the open
 //           leases straight in the database, untimed, so every claim does a fresh pick)
 //   submit  POST /api/v1/judgments                   (the leases are made by this process in the
 //           database before each round, untimed; only the submits are timed)
@@ -230,7 +230,7 @@ async function main() {
   let turn = 0;
   const claim = async () => {
     const a = annotators[turn++ % annotators.length];
-    const r = await post(baseUrl, `/api/v1/projects/${SLUG}/tasks/next`, a.token, "");
+    const r = await post(baseUrl, `/api/v1/projects/${SLUG}/assignments/next`, a.token, "");
     if (r.status !== 200) fail(`claim ${r.status}: ${r.body.slice(0, 120)}`);
     return r.ms;
   };

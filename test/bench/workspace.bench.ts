@@ -11,7 +11,7 @@
 //     (framework + root layout).
 //  2. Submit-to-next latency over N consecutive judgments: from the Enter keydown (timestamped in the
 //     page) to the first animation frame after the next item's prompt is in the DOM. Baseline in the
-//     same run: the server floor, the same two requests (POST judgment, POST tasks/next) timed from
+//     same run: the server floor, the same two requests (POST judgment, POST assignments/next) timed from
 //     Node for another annotator on the same project.
 import { spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -109,10 +109,10 @@ async function latencies(page: Page, baseUrl: string): Promise<number[]> {
   // A background tab gets no animation frames: make this one the visible tab.
   await page.bringToFront();
   await page.goto(`${baseUrl}/annotate/${SLUG}`);
-  await page.getByTestId("task").waitFor();
+  await page.getByTestId("assignment").waitFor();
   const out: number[] = [];
   for (let i = 0; i < N; i++) {
-    const prev = await page.getByTestId("task").getAttribute("data-assignment");
+    const prev = await page.getByTestId("assignment").getAttribute("data-assignment");
     await page.keyboard.press("1");
     await page.waitForFunction(() => document.querySelector('[data-testid="choice-A"]')?.getAttribute("aria-pressed") === "true");
     // Arm the measurement in the page, then press Enter from outside.
@@ -124,9 +124,9 @@ async function latencies(page: Page, baseUrl: string): Promise<number[]> {
       const onKey = (e) => { if (e.key === "Enter" && !t0) t0 = performance.now(); };
       window.addEventListener("keydown", onKey, { capture: true });
       const observer = new MutationObserver(() => {
-        const task = document.querySelector('[data-testid="task"]');
-        const prompt = task && task.querySelector('[data-testid="prompt"]');
-        if (t0 && task && task.getAttribute("data-assignment") !== previous && prompt && prompt.textContent) {
+        const claimed = document.querySelector('[data-testid="assignment"]');
+        const prompt = claimed && claimed.querySelector('[data-testid="prompt"]');
+        if (t0 && claimed && claimed.getAttribute("data-assignment") !== previous && prompt && prompt.textContent) {
           observer.disconnect();
           window.removeEventListener("keydown", onKey, { capture: true });
           requestAnimationFrame(() => resolve(performance.now() - t0));
@@ -149,14 +149,14 @@ async function latencies(page: Page, baseUrl: string): Promise<number[]> {
 
 async function serverFloor(baseUrl: string, token: string): Promise<number[]> {
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  const next = async () => (await (await fetch(`${baseUrl}/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", headers, body: "{}" })).json()) as { assignment: { id: number } };
-  let task = await next();
+  const next = async () => (await (await fetch(`${baseUrl}/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", headers, body: "{}" })).json()) as { assignment: { id: number } };
+  let claimed = await next();
   const out: number[] = [];
   for (let i = 0; i < N; i++) {
     const t0 = performance.now();
-    const res = await fetch(`${baseUrl}/api/v1/judgments`, { method: "POST", headers, body: JSON.stringify({ assignment_id: task.assignment.id, choice: "A", client_id: `floor-${i}` }) });
+    const res = await fetch(`${baseUrl}/api/v1/judgments`, { method: "POST", headers, body: JSON.stringify({ assignment_id: claimed.assignment.id, choice: "A", client_id: `floor-${i}` }) });
     if (!res.ok) throw new Error(`floor submit: ${res.status} ${await res.text()}`);
-    task = await next();
+    claimed = await next();
     out.push(performance.now() - t0);
   }
   return out;
@@ -213,7 +213,7 @@ async function main() {
     const floor = (await serverFloor(baseUrl, floorToken)).sort((a, b) => a - b);
     const lat = (await latencies(page, baseUrl)).sort((a, b) => a - b);
     console.log(`Submit key → next item's text visible, ${N} consecutive judgments in Chromium`);
-    console.log(`  server floor (POST judgment + POST tasks/next from Node)  median ${quantile(floor, 0.5).toFixed(1)} ms  p95 ${quantile(floor, 0.95).toFixed(1)} ms`);
+    console.log(`  server floor (POST judgment + POST assignments/next from Node)  median ${quantile(floor, 0.5).toFixed(1)} ms  p95 ${quantile(floor, 0.95).toFixed(1)} ms`);
     console.log(`  workspace (keydown → frame after the next prompt renders) median ${quantile(lat, 0.5).toFixed(1)} ms  p95 ${quantile(lat, 0.95).toFixed(1)} ms  max ${lat[lat.length - 1].toFixed(1)} ms`);
     await ctx.close();
   } finally {

@@ -70,7 +70,7 @@ describe.skipIf(!executable)("admin screens", () => {
     await page.getByTestId("token-email").fill("newbie@test.local");
     await page.getByTestId("token-create").click();
     const token = (await page.getByTestId("new-token").textContent())!.trim();
-    const res = await api("/api/v1/projects/admin-e2e/tasks/next", { method: "POST", token });
+    const res = await api("/api/v1/projects/admin-e2e/assignments/next", { method: "POST", token });
     expect(res.status).toBe(200);
 
     const other = await (await browser.newContext()).newPage();

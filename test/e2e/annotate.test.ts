@@ -45,9 +45,9 @@ describe.skipIf(!executable)("annotation in the browser", () => {
     const expected: { prompt: string; chosen: string; rejected: string }[] = [];
     const keys = ["1", "b", "t"]; // A better, B better, tie (no majority, not exported)
     for (const key of keys) {
-      const task = page.getByTestId("task");
-      await task.waitFor();
-      const assignment = await task.getAttribute("data-assignment");
+      const claimed = page.getByTestId("assignment");
+      await claimed.waitFor();
+      const assignment = await claimed.getAttribute("data-assignment");
       const prompt = (await page.getByTestId("prompt").innerText()).trim();
       const a = (await page.getByTestId("candidate-A").locator(".md").innerText()).trim();
       const b = (await page.getByTestId("candidate-B").locator(".md").innerText()).trim();
@@ -56,7 +56,7 @@ describe.skipIf(!executable)("annotation in the browser", () => {
       await page.keyboard.press("Enter");
       await page.waitForFunction(
         (prev) => {
-          const el = document.querySelector('[data-testid="task"]');
+          const el = document.querySelector('[data-testid="assignment"]');
           return !el || el.getAttribute("data-assignment") !== prev;
         },
         assignment,

@@ -45,13 +45,13 @@ describe.skipIf(!executable)("ratings and flags by keyboard", () => {
     ctx?.db.$client.close();
   });
 
-  /** A fresh browser context signed in as the annotator, on the project's task page. */
+  /** A fresh browser context signed in as the annotator, on the project's annotation page. */
   async function openTask(slug: string): Promise<Page> {
     const page = await (await browser.newContext()).newPage();
     const { users, baseUrl } = serverInfo();
     await signIn(page, users.annotator.email, users.annotator.password);
     await page.goto(`${baseUrl}/annotate/${slug}`);
-    await page.getByTestId("task").waitFor();
+    await page.getByTestId("assignment").waitFor();
     return page;
   }
 

@@ -29,9 +29,9 @@ describe.skipIf(!executable)("quality-control screens", () => {
     const { annotator, annotator2 } = serverInfo().users;
     for (const [u, first] of [[annotator, true], [annotator2, false]] as const) {
       const actx: Ctx = { db: ctx.db, caller: { userId: u.id, email: u.email, role: "annotator" } };
-      for (let task; (task = claimNext({ ctx: actx, input: { slug: SLUG } })); ) {
-        const slot = task.item.candidates.find((c) => c.content.startsWith(first ? "first" : "second"))!.slot;
-        submitJudgment({ ctx: actx, input: { assignment_id: task.assignment.id, choice: slot as "A", rationale: `${u.email} reasons` } });
+      for (let claimed; (claimed = claimNext({ ctx: actx, input: { slug: SLUG } })); ) {
+        const slot = claimed.item.candidates.find((c) => c.content.startsWith(first ? "first" : "second"))!.slot;
+        submitJudgment({ ctx: actx, input: { assignment_id: claimed.assignment.id, choice: slot as "A", rationale: `${u.email} reasons` } });
       }
     }
     ids.push(...ctx.db.all<{ id: number }>(sql`select i.id from items i join projects p on p.id = i.project_id where p.slug = ${SLUG} order by i.id`).map((r) => r.id));

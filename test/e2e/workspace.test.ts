@@ -76,7 +76,7 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     const { users, baseUrl } = serverInfo();
     await signIn(page, users.annotator.email, users.annotator.password);
     await page.goto(`${baseUrl}/annotate/${slug}`);
-    await page.getByTestId("task").waitFor();
+    await page.getByTestId("assignment").waitFor();
     return { page, context };
   }
 
@@ -167,13 +167,13 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
   it("never serves a skipped item again, even after a reload", async () => {
     const { page, context } = await annotator("ws-skip");
     const skippedPrompt = (await page.getByTestId("prompt").innerText()).trim();
-    const first = await page.getByTestId("task").getAttribute("data-assignment");
+    const first = await page.getByTestId("assignment").getAttribute("data-assignment");
     await page.keyboard.press("s");
     await page.getByTestId("skip-dialog").waitFor();
     await page.keyboard.press("2");
-    await page.waitForFunction((prev) => document.querySelector('[data-testid="task"]')?.getAttribute("data-assignment") !== prev, first);
+    await page.waitForFunction((prev) => document.querySelector('[data-testid="assignment"]')?.getAttribute("data-assignment") !== prev, first);
     await page.reload();
-    await page.getByTestId("task").waitFor();
+    await page.getByTestId("assignment").waitFor();
     const other = (await page.getByTestId("prompt").innerText()).trim();
     expect(other).not.toBe(skippedPrompt);
     await page.keyboard.press("1");
@@ -188,13 +188,13 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
 
   it("keeps a half-filled judgment across a reload", async () => {
     const { page, context } = await annotator("ws-draft");
-    const assignment = await page.getByTestId("task").getAttribute("data-assignment");
+    const assignment = await page.getByTestId("assignment").getAttribute("data-assignment");
     await page.keyboard.press("b");
     await page.getByTestId("flag-A-unsafe").click();
     await page.getByTestId("rationale").fill("half-done thought");
     await page.reload();
-    await page.getByTestId("task").waitFor();
-    expect(await page.getByTestId("task").getAttribute("data-assignment")).toBe(assignment);
+    await page.getByTestId("assignment").waitFor();
+    expect(await page.getByTestId("assignment").getAttribute("data-assignment")).toBe(assignment);
     expect(await page.getByTestId("choice-B").getAttribute("aria-pressed")).toBe("true");
     expect(await page.getByTestId("flag-A-unsafe").getAttribute("aria-pressed")).toBe("true");
     expect(await page.getByTestId("rationale").inputValue()).toBe("half-done thought");
@@ -225,7 +225,7 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     for (let i = 0; i < links; i++) {
       await page.getByTestId(`candidate-${slot}`).locator("a").nth(i).click({ timeout: 5000 });
       await page.waitForLoadState("networkidle");
-      await page.getByTestId("task").waitFor();
+      await page.getByTestId("assignment").waitFor();
     }
     const dom = await page.evaluate(() => ({
       pwned: (window as unknown as { __pwned?: number }).__pwned ?? null,
@@ -287,10 +287,10 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     await expect
       .poll(() => (ctx.db.$client.prepare(`select count(*) as n from assignments a join projects p on p.id = a.project_id where p.slug = 'ws-prefetch' and a.status = 'leased'`).get() as { n: number }).n)
       .toBe(2);
-    const first = await page.getByTestId("task").getAttribute("data-assignment");
+    const first = await page.getByTestId("assignment").getAttribute("data-assignment");
     await page.keyboard.press("1");
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.getByTestId("task").getAttribute("data-assignment")).not.toBe(first);
+    await expect.poll(() => page.getByTestId("assignment").getAttribute("data-assignment")).not.toBe(first);
     await expect.poll(() => (ctx.db.$client.prepare(`select count(*) as n from judgments j join projects p on p.id = j.project_id where p.slug = 'ws-prefetch'`).get() as { n: number }).n).toBe(1);
     await context.close();
   });
@@ -355,21 +355,21 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
 
   it("undoes the last judgment: the item comes back with its choice, and can be judged again", async () => {
     const { page, context } = await annotator("ws-undo");
-    const first = await page.getByTestId("task").getAttribute("data-assignment");
+    const first = await page.getByTestId("assignment").getAttribute("data-assignment");
     await page.keyboard.press("1");
     await page.keyboard.press("Enter");
     await page.waitForFunction((prev) => {
-      const a = document.querySelector('[data-testid="task"]')?.getAttribute("data-assignment");
+      const a = document.querySelector('[data-testid="assignment"]')?.getAttribute("data-assignment");
       return a != null && a !== prev;
     }, first);
     await page.keyboard.press("u");
-    await page.waitForFunction((prev) => document.querySelector('[data-testid="task"]')?.getAttribute("data-assignment") === prev, first);
+    await page.waitForFunction((prev) => document.querySelector('[data-testid="assignment"]')?.getAttribute("data-assignment") === prev, first);
     expect(await page.getByTestId("choice-A").getAttribute("aria-pressed")).toBe("true");
     const count = () => (ctx.db.$client.prepare("select count(*) as n from judgments where assignment_id = ?").get(Number(first)) as { n: number }).n;
     expect(count()).toBe(0);
     await page.keyboard.press("2");
     await page.keyboard.press("Enter");
-    await page.waitForFunction((prev) => document.querySelector('[data-testid="task"]')?.getAttribute("data-assignment") !== prev, first);
+    await page.waitForFunction((prev) => document.querySelector('[data-testid="assignment"]')?.getAttribute("data-assignment") !== prev, first);
     // The submit is optimistic (the prefetched item shows at once): wait for the save to land.
     await expect.poll(count).toBe(1);
     expect((ctx.db.$client.prepare("select choice from judgments where assignment_id = ?").get(Number(first)) as { choice: string }).choice).toBe("B");

@@ -30,8 +30,8 @@ export async function run([file, userId, email, slug, skipEvery]: string[]) {
        where p.slug = ? and a.status = 'leased' and a.expires_at > ? and a.user_id <> ?) as busy`,
   );
   for (let n = 0; ; ) {
-    const task = retry(() => claimNext({ ctx, input: { slug } }));
-    if (!task) {
+    const claimed = retry(() => claimNext({ ctx, input: { slug } }));
+    if (!claimed) {
       if (!(retry(() => othersLeasing.get(slug, Date.now(), Number(userId))) as { busy: number }).busy) break;
       await new Promise((r) => setTimeout(r, 20));
       continue;
@@ -39,11 +39,11 @@ export async function run([file, userId, email, slug, skipEvery]: string[]) {
     n++;
     const choice = (["A", "B", "tie"] as const)[n % 3];
     if (every && n % every === 0) {
-      retry(() => skipAssignment({ ctx, input: { id: task.assignment.id, reason: "test" } }));
+      retry(() => skipAssignment({ ctx, input: { id: claimed.assignment.id, reason: "test" } }));
       skipped++;
       continue;
     }
-    retry(() => submitJudgment({ ctx, input: { assignment_id: task.assignment.id, choice, client_id: `${userId}-${task.assignment.id}` } }));
+    retry(() => submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice, client_id: `${userId}-${claimed.assignment.id}` } }));
     judged++;
   }
   db.$client.close();

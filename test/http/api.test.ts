@@ -35,7 +35,7 @@ const notForAnnotators: [string, string][] = [
 
 // Every /api/v1 route: a new route must be added here (the test below checks the list is complete).
 const routes: [string, string][] = [
-  ["POST", `/api/v1/projects/${SLUG}/tasks/next`],
+  ["POST", `/api/v1/projects/${SLUG}/assignments/next`],
   ["POST", "/api/v1/judgments"],
   ["POST", "/api/v1/assignments/1/skip"],
   ["POST", "/api/v1/assignments/1/undo"],
@@ -94,13 +94,13 @@ describe("roles", () => {
     await expectError(await api(`/api/v1/projects/${SLUG}/export?format=trl-dpo`, { token: annotator.token }), 403);
   });
 
-  it("a manager cannot import, export, curate items or take tasks", async () => {
+  it("a manager cannot import, export, curate items or claim assignments", async () => {
     const { manager } = serverInfo().users;
     await expectError(await api(`/api/v1/projects/${SLUG}/items`, { method: "POST", token: manager.token, body }), 403);
     await expectError(await api(`/api/v1/projects/${SLUG}/items`, { token: manager.token }), 403);
     await expectError(await api("/api/v1/items/1", { method: "PATCH", token: manager.token, body: JSON.stringify({ priority: 1 }) }), 403);
     await expectError(await api(`/api/v1/projects/${SLUG}/export?format=trl-dpo`, { token: manager.token }), 403);
-    await expectError(await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", token: manager.token }), 403);
+    await expectError(await api(`/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", token: manager.token }), 403);
   });
 });
 
@@ -123,63 +123,63 @@ describe("the judging flow over HTTP", () => {
 
     // The annotator signs in with a session cookie, like the browser does.
     const cookie = await login(annotator.email, annotator.password);
-    const next = await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", cookie });
+    const next = await api(`/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", cookie });
     expect(next.status).toBe(200);
-    const task = await next.json();
-    expect(task).toMatchObject({
+    const claimed = await next.json();
+    expect(claimed).toMatchObject({
       assignment: { id: expect.any(Number), expires_at: expect.any(String) },
       item: { id: expect.any(Number), prompt: expect.stringMatching(/^Prompt \d$/), candidates: [{ slot: "A" }, { slot: "B" }] },
       progress: expect.any(Object),
     });
-    expect(JSON.stringify(task)).not.toContain("secret-model");
-    const same = await (await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", cookie })).json();
-    expect(same.assignment.id).toBe(task.assignment.id);
+    expect(JSON.stringify(claimed)).not.toContain("secret-model");
+    const same = await (await api(`/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", cookie })).json();
+    expect(same.assignment.id).toBe(claimed.assignment.id);
 
     // Someone else cannot judge it.
     const foreign = await api("/api/v1/judgments", {
       method: "POST",
       token: annotator2.token,
-      body: JSON.stringify({ assignment_id: task.assignment.id, choice: "A" }),
+      body: JSON.stringify({ assignment_id: claimed.assignment.id, choice: "A" }),
     });
     expect([403, 404]).toContain(foreign.status);
 
     // A bad payload is a 400 naming the field.
-    const invalid = await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: task.assignment.id, choice: "C" }) });
+    const invalid = await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: claimed.assignment.id, choice: "C" }) });
     await expectError(invalid, 400);
 
     const judgment = { choice: "A", rationale: "clearer", duration_ms: 1234, client_id: "http-1" };
-    const first = await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: task.assignment.id, ...judgment }) });
+    const first = await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: claimed.assignment.id, ...judgment }) });
     expect(first.status).toBe(201);
-    const retry = await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: task.assignment.id, ...judgment }) });
+    const retry = await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: claimed.assignment.id, ...judgment }) });
     expect(retry.status).toBe(200);
     expect((await retry.json()).judgment.id).toBe((await first.json()).judgment.id);
 
     // Skip the next one; it never comes back to this annotator.
-    const second = await (await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", cookie })).json();
+    const second = await (await api(`/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", cookie })).json();
     const skip = await api(`/api/v1/assignments/${second.assignment.id}/skip`, { method: "POST", cookie, body: JSON.stringify({ reason: "unsure" }) });
     expect(skip.status).toBe(200);
-    const third = await (await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", cookie })).json();
+    const third = await (await api(`/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", cookie })).json();
     expect(third.item.id).not.toBe(second.item.id);
-    expect(third.item.id).not.toBe(task.item.id);
+    expect(third.item.id).not.toBe(claimed.item.id);
     expect((await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: third.assignment.id, choice: "B" }) })).status).toBe(201);
-    expect((await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", cookie })).status).toBe(204);
+    expect((await api(`/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", cookie })).status).toBe(204);
 
     // A second annotator agrees on the first item: it reaches a majority and is exported.
     for (;;) {
-      const res = await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", token: annotator2.token });
+      const res = await api(`/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", token: annotator2.token });
       if (res.status === 204) break;
       const t = await res.json();
-      const choice = t.item.id === task.item.id ? t.item.candidates.find((c: { content: string }) => c.content === task.item.candidates[0].content).slot : "tie";
+      const choice = t.item.id === claimed.item.id ? t.item.candidates.find((c: { content: string }) => c.content === claimed.item.candidates[0].content).slot : "tie";
       await api("/api/v1/judgments", { method: "POST", token: annotator2.token, body: JSON.stringify({ assignment_id: t.assignment.id, choice }) });
     }
     const exp = await api(`/api/v1/projects/${SLUG}/export?format=trl-dpo`, { token: admin.token });
     expect(exp.status).toBe(200);
     expect(exp.headers.get("content-type")).toContain("ndjson");
     const lines = (await exp.text()).trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines).toEqual([{ prompt: task.item.prompt, chosen: task.item.candidates[0].content, rejected: task.item.candidates[1].content }]);
+    expect(lines).toEqual([{ prompt: claimed.item.prompt, chosen: claimed.item.candidates[0].content, rejected: claimed.item.candidates[1].content }]);
 
     const unknown = await api(`/api/v1/projects/${SLUG}/export?format=nope`, { token: admin.token });
     await expectError(unknown, 400);
-    await expectError(await api(`/api/v1/projects/missing/tasks/next`, { method: "POST", cookie }), 404);
+    await expectError(await api(`/api/v1/projects/missing/assignments/next`, { method: "POST", cookie }), 404);
   });
 });

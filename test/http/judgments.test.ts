@@ -37,11 +37,11 @@ describe("judgment routes", () => {
   it("stores a ranking, shows it in my history, revises and undoes it", async () => {
     const { annotator, annotator2 } = serverInfo().users;
     const token = annotator.token;
-    const task = await (await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", token })).json();
-    expect(task.schema).toMatchObject({ type: "ranking", flags: [{ key: "unsafe" }] });
-    expect(task.item.candidates).toHaveLength(3);
+    const claimed = await (await api(`/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", token })).json();
+    expect(claimed.schema).toMatchObject({ type: "ranking", flags: [{ key: "unsafe" }] });
+    expect(claimed.item.candidates).toHaveLength(3);
     const url = "/api/v1/judgments";
-    const submission = (body: object) => json({ assignment_id: task.assignment.id, ...body });
+    const submission = (body: object) => json({ assignment_id: claimed.assignment.id, ...body });
 
     const missing = await api(url, { method: "POST", token, ...submission({ ranking: [["A"], ["B"]] }) });
     expect(missing.status).toBe(400);
@@ -73,18 +73,18 @@ describe("judgment routes", () => {
     expect(revised.status).toBe(200);
     expect((await revised.json()).judgment).toMatchObject({ revision: 2, payload: { ranking: [["A"], ["B"], ["C"]] } });
 
-    expect((await api(`/api/v1/assignments/${task.assignment.id}/undo`, { method: "POST", token: annotator2.token })).status).toBe(404);
-    const undo = await api(`/api/v1/assignments/${task.assignment.id}/undo`, { method: "POST", token });
-    expect(await undo.json()).toEqual({ undone: true, assignment_id: task.assignment.id });
-    const again = await (await api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", token })).json();
-    expect(again.assignment.id).toBe(task.assignment.id);
-    expect((await api(`/api/v1/assignments/${task.assignment.id}/undo`, { method: "POST", token })).status).toBe(409);
+    expect((await api(`/api/v1/assignments/${claimed.assignment.id}/undo`, { method: "POST", token: annotator2.token })).status).toBe(404);
+    const undo = await api(`/api/v1/assignments/${claimed.assignment.id}/undo`, { method: "POST", token });
+    expect(await undo.json()).toEqual({ undone: true, assignment_id: claimed.assignment.id });
+    const again = await (await api(`/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", token })).json();
+    expect(again.assignment.id).toBe(claimed.assignment.id);
+    expect((await api(`/api/v1/assignments/${claimed.assignment.id}/undo`, { method: "POST", token })).status).toBe(409);
   });
 
   it("refuses a strength on both_bad and a non-zero one on a tie, naming strength, and stores both_bad without one", async () => {
     const token = serverInfo().users.annotator.token;
-    const task = await (await api(`/api/v1/projects/${STRENGTH}/tasks/next`, { method: "POST", token })).json();
-    const submit = (body: object) => api("/api/v1/judgments", { method: "POST", token, ...json({ assignment_id: task.assignment.id, ...body }) });
+    const claimed = await (await api(`/api/v1/projects/${STRENGTH}/assignments/next`, { method: "POST", token })).json();
+    const submit = (body: object) => api("/api/v1/judgments", { method: "POST", token, ...json({ assignment_id: claimed.assignment.id, ...body }) });
     for (const [body, message] of [
       [{ choice: "both_bad", strength: 2 }, "strength: a both_bad judgment has no strength (leave strength out)"],
       [{ choice: "both_bad", strength: 0 }, "strength: a both_bad judgment has no strength (leave strength out)"],

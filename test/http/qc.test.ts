@@ -30,10 +30,10 @@ beforeAll(async () => {
   const { annotator, annotator2 } = serverInfo().users;
   for (const [u, label] of [[annotator, "A"], [annotator2, "B"]] as const) {
     const actx: Ctx = { db: ctx.db, caller: { userId: u.id, email: u.email, role: "annotator" } };
-    const task = claimNext({ ctx: actx, input: { slug: SLUG } })!;
-    itemId = task.item.id;
-    const slot = task.item.candidates.find((c) => c.content === (label === "A" ? "left answer" : "right answer"))!.slot;
-    submitJudgment({ ctx: actx, input: { assignment_id: task.assignment.id, choice: slot as "A", rationale: `${u.email} thinks ${label}` } });
+    const claimed = claimNext({ ctx: actx, input: { slug: SLUG } })!;
+    itemId = claimed.item.id;
+    const slot = claimed.item.candidates.find((c) => c.content === (label === "A" ? "left answer" : "right answer"))!.slot;
+    submitJudgment({ ctx: actx, input: { assignment_id: claimed.assignment.id, choice: slot as "A", rationale: `${u.email} thinks ${label}` } });
   }
   ctx.db.$client.close();
 });
@@ -104,11 +104,11 @@ describe("claim-next refusals", () => {
     createProject({ ctx, input: { slug: "qc-members", name: "Members only" } });
     addMember({ ctx, input: { slug: "qc-members", email: annotator2.email } });
     ctx.db.$client.close();
-    const paused = await expectError(await api(`/api/v1/projects/qc-paused/tasks/next`, { method: "POST", token: annotator.token }), 409, /paused/);
+    const paused = await expectError(await api(`/api/v1/projects/qc-paused/assignments/next`, { method: "POST", token: annotator.token }), 409, /paused/);
     expect(paused.error.details).toMatchObject({ reason: "project_not_active" });
-    const closed = await expectError(await api(`/api/v1/projects/qc-members/tasks/next`, { method: "POST", token: annotator.token }), 403, /not a member/);
+    const closed = await expectError(await api(`/api/v1/projects/qc-members/assignments/next`, { method: "POST", token: annotator.token }), 403, /not a member/);
     expect(closed.error.details).toMatchObject({ reason: "not_member" });
-    expect((await api(`/api/v1/projects/qc-members/tasks/next`, { method: "POST", token: annotator2.token })).status).toBe(204);
+    expect((await api(`/api/v1/projects/qc-members/assignments/next`, { method: "POST", token: annotator2.token })).status).toBe(204);
   });
 });
 

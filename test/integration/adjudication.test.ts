@@ -1,7 +1,7 @@
 // The adjudication queue, recording a final label, and sending an item back for more judgments.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { claimNext, type Task } from "@/lib/services/assignment";
+import { claimNext, type Claim } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { adjudicationQueue, recordAdjudication, requeueItem } from "@/lib/services/adjudication";
 import { getProject, projectProgress, updateProject } from "@/lib/services/projects";
@@ -16,15 +16,15 @@ beforeEach(() => {
 afterEach(() => t.close());
 
 
-function indexOf(task: Task): number {
-  return Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${task.item.id}`).e.split("-")[1]);
+function indexOf(claimed: Claim): number {
+  return Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${claimed.item.id}`).e.split("-")[1]);
 }
 
-/** Turns a label in position terms (A = first response) into the slot this task shows it in. */
-function slotFor(task: Task, label: string): string {
+/** Turns a label in position terms (A = first response) into the slot this assignment shows it in. */
+function slotFor(claimed: Claim, label: string): string {
   if (label !== "A" && label !== "B") return label;
-  const content = t.db.get<{ c: string }>(sql`select content as c from candidates where item_id = ${task.item.id} and position = ${label === "A" ? 0 : 1}`).c;
-  return task.item.candidates.find((c) => c.content === content)!.slot;
+  const content = t.db.get<{ c: string }>(sql`select content as c from candidates where item_id = ${claimed.item.id} and position = ${label === "A" ? 0 : 1}`).c;
+  return claimed.item.candidates.find((c) => c.content === content)!.slot;
 }
 
 const VOTES = [
@@ -39,9 +39,9 @@ async function judged() {
   await importText(t, p.slug, jsonl(VOTES.map((_, i) => pairRecord(i))));
   const annotators = [0, 1, 2].map(() => makeUser(t, "annotator"));
   for (const [k, a] of annotators.entries()) {
-    for (let task; (task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })); ) {
-      const label = VOTES[indexOf(task)][k];
-      submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: slotFor(task, label) as "A", rationale: `because ${label} (${k})` } });
+    for (let claimed; (claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })); ) {
+      const label = VOTES[indexOf(claimed)][k];
+      submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: slotFor(claimed, label) as "A", rationale: `because ${label} (${k})` } });
     }
   }
   const itemId = (i: number) => t.db.get<{ id: number }>(sql`select id from items where external_id = ${"item-" + i}`).id;
@@ -136,9 +136,9 @@ describe("sending an item back", () => {
     expect(complete()).toEqual({ admin: all, stats: all });
     expect(requeueItem({ ctx: manager.ctx, input: { itemId: itemId(1), extra: 1 } })).toMatchObject({ extra_overlap: 1, effective_overlap: 4 });
     expect(complete()).toEqual({ admin: all - 1, stats: all - 1 });
-    const task = claimNext({ ctx: fourth.ctx, input: { slug: p.slug } })!;
-    expect(indexOf(task)).toBe(1);
-    submitJudgment({ ctx: fourth.ctx, input: { assignment_id: task.assignment.id, choice: slotFor(task, "A") as "A" } });
+    const claimed = claimNext({ ctx: fourth.ctx, input: { slug: p.slug } })!;
+    expect(indexOf(claimed)).toBe(1);
+    submitJudgment({ ctx: fourth.ctx, input: { assignment_id: claimed.assignment.id, choice: slotFor(claimed, "A") as "A" } });
     expect(claimNext({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } })).toBeNull();
     expect(t.db.get<{ n: number }>(sql`select judgment_count as n from items where id = ${itemId(1)}`).n).toBe(4);
     expect(complete()).toEqual({ admin: all, stats: all });

@@ -2,10 +2,10 @@
 // membership, project status, gold items and the gold-accuracy cut-off.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { claimNext, goldStandings, skipAssignment, type Task } from "@/lib/services/assignment";
+import { claimNext, goldStandings, skipAssignment, type Claim } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { addMember, listMembers, removeMember } from "@/lib/services/members";
-import { listBatches, setBatchPriority, setItemGold, setItemPriority } from "@/lib/services/items";
+import { listBatches, setBatchPriority, updateItem } from "@/lib/services/items";
 import { listProjects, updateProject } from "@/lib/services/projects";
 import { AppError } from "@/lib/services/errors";
 import type { Ctx } from "@/lib/services/context";
@@ -27,21 +27,21 @@ function refusal(fn: () => unknown): { code: string; reason?: string; message: s
   return undefined;
 }
 
-/** The item's external id ("item-7" → 7) of a task. */
-function indexOf(task: Task): number {
-  return Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${task.item.id}`).e.split("-")[1]);
+/** The item's external id ("item-7" → 7) of a claimed assignment. */
+function indexOf(claimed: Claim): number {
+  return Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${claimed.item.id}`).e.split("-")[1]);
 }
 
 /** The slot showing the item's first candidate (the record's first response). */
-function slotOfFirst(task: Task): "A" | "B" {
-  const first = t.db.get<{ c: string }>(sql`select content as c from candidates where item_id = ${task.item.id} and position = 0`).c;
-  return task.item.candidates.find((c) => c.content === first)!.slot as "A" | "B";
+function slotOfFirst(claimed: Claim): "A" | "B" {
+  const first = t.db.get<{ c: string }>(sql`select content as c from candidates where item_id = ${claimed.item.id} and position = 0`).c;
+  return claimed.item.candidates.find((c) => c.content === first)!.slot as "A" | "B";
 }
 
-function claimAndJudge(ctx: Ctx, slug: string, choice: "A" | "B" | "tie" = "A"): Task | null {
-  const task = claimNext({ ctx, input: { slug } });
-  if (task) submitJudgment({ ctx, input: { assignment_id: task.assignment.id, choice } });
-  return task;
+function claimAndJudge(ctx: Ctx, slug: string, choice: "A" | "B" | "tie" = "A"): Claim | null {
+  const claimed = claimNext({ ctx, input: { slug } });
+  if (claimed) submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice } });
+  return claimed;
 }
 
 async function project(n: number, settings: Record<string, unknown> = {}, records = Array.from({ length: n }, (_, i) => pairRecord(i))) {
@@ -92,7 +92,7 @@ describe("order policies", () => {
     const p = await project(60, { orderPolicy: "random", overlap: 1 });
     const a = makeUser(t, "annotator");
     const order: number[] = [];
-    for (let task; (task = claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(task));
+    for (let claimed; (claimed = claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(claimed));
     expect(new Set(order).size).toBe(60);
     expect(order).not.toEqual([...order].sort((x, y) => x - y));
   });
@@ -102,7 +102,7 @@ describe("order policies", () => {
     await project(600, { orderPolicy: "random" });
     const a = makeUser(t, "annotator");
     const order: number[] = [];
-    for (let task; (task = claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(task));
+    for (let claimed; (claimed = claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(claimed));
     expect(new Set(order).size).toBe(60);
     // In import order nearly every step goes to the next item; in a random order few do.
     const nextInLine = order.slice(1).filter((v, i) => v === order[i] + 1).length;
@@ -117,12 +117,12 @@ describe("priority", () => {
     const batches = listBatches({ ctx: t.system, input: { slug: p.slug } });
     expect(batches.map((b) => b.inserted)).toEqual([2, 5]);
     const itemOf = (i: number) => t.db.get<{ id: number }>(sql`select id from items where external_id = ${"item-" + i}`).id;
-    setItemPriority({ ctx: t.system, input: { itemId: itemOf(3), priority: 10 } });
+    updateItem({ ctx: t.system, input: { itemId: itemOf(3), priority: 10 } });
     setBatchPriority({ ctx: t.system, input: { batchId: batches[0].id, priority: 5 } });
     const a = makeUser(t, "annotator");
     const served = [0, 1, 2, 3].map(() => indexOf(claimAndJudge(a.ctx, p.slug)!));
     expect(served).toEqual([3, 100, 101, 0]);
-    expect(refusal(() => setItemPriority({ ctx: a.ctx, input: { itemId: itemOf(0), priority: 99 } }))?.code).toBe("forbidden");
+    expect(refusal(() => updateItem({ ctx: a.ctx, input: { itemId: itemOf(0), priority: 99 } }))?.code).toBe("forbidden");
   });
 
   it("takes priority from the import record", async () => {
@@ -183,21 +183,21 @@ describe("project status", () => {
   it("a paused project serves nothing and refuses judgments on open leases with 409; resuming restores both", async () => {
     const p = await project(3);
     const a = makeUser(t, "annotator");
-    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused" } });
-    const refused = refusal(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } }));
+    const refused = refusal(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }));
     expect(refused).toMatchObject({ code: "conflict" });
     expect(refused!.message).toMatch(/paused/);
     expect(refusal(() => claimNext({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "project_not_active" });
     expect(countRows(t, "judgments")).toBe(0);
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } });
-    expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } }).created).toBe(true);
+    expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }).created).toBe(true);
   });
 });
 
 describe("gold items", () => {
   const goldRecords = (n: number, from = 1000) => Array.from({ length: n }, (_, i) => pairRecord(from + i, { gold: { choice: "A" } }));
-  const isGold = (task: Task) => indexOf(task) >= 1000;
+  const isGold = (claimed: Claim) => indexOf(claimed) >= 1000;
 
   it("mixes gold items into the stream at the rate, looking like any other item, and tracks accuracy", async () => {
     const p = await project(0, {}, []);
@@ -208,17 +208,17 @@ describe("gold items", () => {
     let right = 0;
     const shapes = new Set<string>();
     for (let n = 0; n < 100; n++) {
-      const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-      shapes.add(JSON.stringify(Object.keys(task).sort()) + JSON.stringify(Object.keys(task.item).sort()) + JSON.stringify(Object.keys(task.item.candidates[0]).sort()));
+      const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+      shapes.add(JSON.stringify(Object.keys(claimed).sort()) + JSON.stringify(Object.keys(claimed.item).sort()) + JSON.stringify(Object.keys(claimed.item.candidates[0]).sort()));
       let choice: "A" | "B" = "A";
-      if (isGold(task)) {
+      if (isGold(claimed)) {
         gold++;
         // Answer two gold items in three correctly (gold = the record's first response).
         const correct = gold % 3 !== 0;
         if (correct) right++;
-        choice = correct ? slotOfFirst(task) : slotOfFirst(task) === "A" ? "B" : "A";
+        choice = correct ? slotOfFirst(claimed) : slotOfFirst(claimed) === "A" ? "B" : "A";
       }
-      submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice } });
+      submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice } });
     }
     expect(shapes.size).toBe(1);
     // Binomial(100, 0.25): mean 25, sd 4.3; these bounds are more than 3 sd away.
@@ -251,11 +251,11 @@ describe("gold items", () => {
     const careless = makeUser(t, "annotator");
     const careful = makeUser(t, "annotator");
     for (let n = 0; n < 3; n++) {
-      const task = claimNext({ ctx: careless.ctx, input: { slug: p.slug } })!;
-      expect(isGold(task)).toBe(true);
+      const claimed = claimNext({ ctx: careless.ctx, input: { slug: p.slug } })!;
+      expect(isGold(claimed)).toBe(true);
       // Two wrong answers of three: 33%, below 80%.
-      const choice = n === 0 ? slotOfFirst(task) : slotOfFirst(task) === "A" ? "B" : "A";
-      submitJudgment({ ctx: careless.ctx, input: { assignment_id: task.assignment.id, choice } });
+      const choice = n === 0 ? slotOfFirst(claimed) : slotOfFirst(claimed) === "A" ? "B" : "A";
+      submitJudgment({ ctx: careless.ctx, input: { assignment_id: claimed.assignment.id, choice } });
       const good = claimNext({ ctx: careful.ctx, input: { slug: p.slug } })!;
       submitJudgment({ ctx: careful.ctx, input: { assignment_id: good.assignment.id, choice: slotOfFirst(good) } });
     }
@@ -268,7 +268,7 @@ describe("gold items", () => {
     expect(quality.find((q) => q.user_id === careful.caller.userId)).toMatchObject({ gold_judged: 3, gold_correct: 3, blocked: null });
     // Correcting the gold answers (say the admin had them backwards) re-scores everyone at once.
     const goldIds = t.db.all<{ id: number }>(sql`select id from items where gold is not null`).map((r) => r.id);
-    for (const id of goldIds) setItemGold({ ctx: t.system, input: { itemId: id, choice: "B" } });
+    for (const id of goldIds) updateItem({ ctx: t.system, input: { itemId: id, gold: "B" } });
     updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.5 } });
     expect(claimNext({ ctx: careless.ctx, input: { slug: p.slug } })).not.toBeNull(); // 2 of 3 now
     expect(refusal(() => claimNext({ ctx: careful.ctx, input: { slug: p.slug } }))).toMatchObject({ reason: "gold_accuracy" }); // 0 of 3

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { requeueItem } from "@/lib/services/adjudication";
-import { setItemPriority } from "@/lib/services/items";
+import { updateItem } from "@/lib/services/items";
 import { updateProject } from "@/lib/services/projects";
 import { countRows, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
 
@@ -48,7 +48,7 @@ describe("exactness under concurrency", () => {
     const ids = t.db.all<{ id: number }>(sql`select id from items where gold is null order by id`).map((r) => r.id);
     // Some items want more judgments (sent back by a manager), some are served first.
     for (const id of ids.slice(0, 10)) requeueItem({ ctx: t.system, input: { itemId: id, extra: 2 } });
-    for (const id of ids.slice(50, 60)) setItemPriority({ ctx: t.system, input: { itemId: id, priority: 5 } });
+    for (const id of ids.slice(50, 60)) updateItem({ ctx: t.system, input: { itemId: id, priority: 5 } });
     const users = Array.from({ length: ANNOTATORS }, () => makeUser(t, "annotator"));
 
     const results = await Promise.all(

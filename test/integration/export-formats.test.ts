@@ -186,10 +186,10 @@ describe("export formats round trip", () => {
     const p = makeProject(t, { overlap: 1 });
     await importText(t, p.slug, jsonl([{ id: "one", prompt: "q", responses: ["first", "second"] }]));
     const a = makeUser(t, "annotator");
-    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A", duration_ms: 1234 } });
+    const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A", duration_ms: 1234 } });
     const [row] = rows({ slug: p.slug, format: "raw" });
-    const shownFirst = task.item.candidates[0].content;
+    const shownFirst = claimed.item.candidates[0].content;
     const ids = row.candidate_ids as number[];
     expect(row).toMatchObject({ imported: false, duration_ms: 1234, choice: "A" });
     expect((row.display_order as number[])[0]).toBe(ids[shownFirst === "first" ? 0 : 1]);

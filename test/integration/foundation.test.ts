@@ -21,32 +21,32 @@ describe("leasing and judging", () => {
     const p = makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     const a = makeUser(t, "annotator");
-    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    expect(task.item.candidates.map((c) => c.slot)).toEqual(["A", "B"]);
-    expect(new Set(task.item.candidates.map((c) => c.content))).toEqual(new Set(["First answer to 1", "Second answer to 1"]));
-    expect(JSON.stringify(task)).not.toMatch(/model-x|model-y/);
+    const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    expect(claimed.item.candidates.map((c) => c.slot)).toEqual(["A", "B"]);
+    expect(new Set(claimed.item.candidates.map((c) => c.content))).toEqual(new Set(["First answer to 1", "Second answer to 1"]));
+    expect(JSON.stringify(claimed)).not.toMatch(/model-x|model-y/);
     // Asking again while holding the lease returns the same assignment.
-    expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!.assignment.id).toBe(task.assignment.id);
+    expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!.assignment.id).toBe(claimed.assignment.id);
   });
 
   it("stores the winner through the slot order and refuses a second judgment", async () => {
     const p = makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     const a = makeUser(t, "annotator");
-    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    const { created } = submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "B" } });
+    const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const { created } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "B" } });
     expect(created).toBe(true);
     const row = t.db.get<{ winner: string }>(sql`select c.content as winner from judgments j join candidates c on c.id = j.winner_candidate_id`);
-    expect(row.winner).toBe(task.item.candidates[1].content);
-    expect(errorCode(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } }))).toBe("conflict");
+    expect(row.winner).toBe(claimed.item.candidates[1].content);
+    expect(errorCode(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }))).toBe("conflict");
   });
 
   it("treats a retry with the same client_id as the first judgment", async () => {
     const p = makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     const a = makeUser(t, "annotator");
-    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    const input = { assignment_id: task.assignment.id, choice: "A" as const, client_id: "c-1" };
+    const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const input = { assignment_id: claimed.assignment.id, choice: "A" as const, client_id: "c-1" };
     const first = submitJudgment({ ctx: a.ctx, input });
     const retry = submitJudgment({ ctx: a.ctx, input });
     expect(retry.created).toBe(false);
@@ -59,9 +59,9 @@ describe("leasing and judging", () => {
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     const a = makeUser(t, "annotator");
     const b = makeUser(t, "annotator");
-    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    expect(errorCode(() => submitJudgment({ ctx: b.ctx, input: { assignment_id: task.assignment.id, choice: "A" } }))).toBe("not_found");
-    expect(errorCode(() => skipAssignment({ ctx: b.ctx, input: { id: task.assignment.id } }))).toBe("not_found");
+    const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    expect(errorCode(() => submitJudgment({ ctx: b.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }))).toBe("not_found");
+    expect(errorCode(() => skipAssignment({ ctx: b.ctx, input: { id: claimed.assignment.id } }))).toBe("not_found");
     expect(countRows(t, "judgments")).toBe(0);
   });
 
@@ -100,9 +100,9 @@ describe("leasing and judging", () => {
     const b = makeUser(t, "annotator");
     const ids = new Set<number>();
     for (let i = 0; i < 2; i++) {
-      const task = claimNext({ ctx: b.ctx, input: { slug: p.slug } })!;
-      ids.add(task.item.id);
-      submitJudgment({ ctx: b.ctx, input: { assignment_id: task.assignment.id, choice: "A" } });
+      const claimed = claimNext({ ctx: b.ctx, input: { slug: p.slug } })!;
+      ids.add(claimed.item.id);
+      submitJudgment({ ctx: b.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } });
     }
     expect(ids.has(first.item.id)).toBe(true);
   });
@@ -120,7 +120,7 @@ describe("leasing and judging", () => {
     expect(errorCode(() => claimNext({ ctx: a.ctx, input: { slug: p.slug, exclude: ["x" as unknown as number] } }))).toBe("bad_request");
   });
 
-  it("refuses work to roles without the task scope", async () => {
+  it("refuses work to roles without the claimed scope", async () => {
     const p = makeProject(t);
     const m = makeUser(t, "manager");
     expect(errorCode(() => claimNext({ ctx: m.ctx, input: { slug: p.slug } }))).toBe("forbidden");
@@ -222,15 +222,15 @@ describe("trl-dpo export", () => {
     // Each annotator judges every item; choices are given in terms of the record's own order.
     for (const a of annotators) {
       for (;;) {
-        const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } });
-        if (!task) break;
-        const itemIndex = Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${task.item.id}`).e.split("-")[1]);
+        const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } });
+        if (!claimed) break;
+        const itemIndex = Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${claimed.item.id}`).e.split("-")[1]);
         const k = annotators.indexOf(a);
         const want = votes[itemIndex][k];
-        const first = t.db.get<{ c: string }>(sql`select content as c from candidates where item_id = ${task.item.id} and position = 0`).c;
-        const firstSlot = task.item.candidates.find((c) => c.content === first)!.slot;
+        const first = t.db.get<{ c: string }>(sql`select content as c from candidates where item_id = ${claimed.item.id} and position = 0`).c;
+        const firstSlot = claimed.item.candidates.find((c) => c.content === first)!.slot;
         const choice = want === "A" ? firstSlot : want === "B" ? (firstSlot === "A" ? "B" : "A") : want;
-        submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: choice as "A" } });
+        submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: choice as "A" } });
       }
     }
     return p;

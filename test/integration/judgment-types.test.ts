@@ -38,9 +38,9 @@ async function setup(schema: Partial<ProjectJudgmentSchema>, k = 2, n = 2) {
   }));
   await importText(t, p.slug, jsonl(records));
   const a = makeUser(t, "annotator");
-  const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-  const slotOrder = t.db.select().from(assignments).where(eq(assignments.id, task.assignment.id)).get()!.slotOrder;
-  return { p, a, task, slotOrder };
+  const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+  const slotOrder = t.db.select().from(assignments).where(eq(assignments.id, claimed.assignment.id)).get()!.slotOrder;
+  return { p, a, claimed, slotOrder };
 }
 
 function row(id: number) {
@@ -48,16 +48,16 @@ function row(id: number) {
 }
 
 describe("storing each type", () => {
-  it("sends the project's schema with the task", async () => {
-    const { task } = await setup({ type: "ranking" }, 4);
-    expect(task.schema).toMatchObject({ type: "ranking", allow_tie: true });
-    expect(task.item.candidates.map((c) => c.slot)).toEqual(["A", "B", "C", "D"]);
+  it("sends the project's schema with the claimed", async () => {
+    const { claimed } = await setup({ type: "ranking" }, 4);
+    expect(claimed.schema).toMatchObject({ type: "ranking", allow_tie: true });
+    expect(claimed.item.candidates.map((c) => c.slot)).toEqual(["A", "B", "C", "D"]);
   });
 
   it("stores a pairwise strength with its derived choice, winner, ratings and flags", async () => {
-    const { a, task, slotOrder } = await setup({ strength: true, criteria, flags });
+    const { a, claimed, slotOrder } = await setup({ strength: true, criteria, flags });
     const input: JudgmentInput = {
-      assignment_id: task.assignment.id,
+      assignment_id: claimed.assignment.id,
       strength: 2,
       ratings: { A: { helpfulness: 2 }, B: { helpfulness: 5 } },
       flags: { A: ["unsafe"] },
@@ -79,54 +79,54 @@ describe("storing each type", () => {
   });
 
   it("stores a ranking of four in candidate terms, with no pairwise choice", async () => {
-    const { a, task, slotOrder } = await setup({ type: "ranking" }, 4);
-    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ranking: [["D"], ["B", "A"], ["C"]] } });
+    const { a, claimed, slotOrder } = await setup({ type: "ranking" }, 4);
+    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ranking: [["D"], ["B", "A"], ["C"]] } });
     const r = row(judgment.id);
     expect(r).toMatchObject({ type: "ranking", choice: null, winnerCandidateId: null });
     expect(r.payload!.ranking).toEqual([[slotOrder[3]], [slotOrder[1], slotOrder[0]], [slotOrder[2]]]);
   });
 
   it("refuses a ranking that omits or repeats a response with a 400 naming the slot, and writes nothing", async () => {
-    const { a, task } = await setup({ type: "ranking" }, 4);
-    expect(failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ranking: [["A"], ["B"], ["C"]] } }))).toEqual({
+    const { a, claimed } = await setup({ type: "ranking" }, 4);
+    expect(failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ranking: [["A"], ["B"], ["C"]] } }))).toEqual({
       code: "bad_request",
       message: "ranking: slot D is missing",
     });
-    expect(failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ranking: [["A"], ["B"], ["C"], ["B"]] } })).message).toBe(
+    expect(failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ranking: [["A"], ["B"], ["C"], ["B"]] } })).message).toBe(
       "ranking: slot B appears twice",
     );
     expect(countRows(t, "judgments")).toBe(0);
-    expect(t.db.select().from(assignments).where(eq(assignments.id, task.assignment.id)).get()!.status).toBe("leased");
+    expect(t.db.select().from(assignments).where(eq(assignments.id, claimed.assignment.id)).get()!.status).toBe("leased");
   });
 
   it("stores ratings of every response", async () => {
-    const { a, task, slotOrder } = await setup({ type: "rating", criteria, rationale: "hidden" }, 3);
+    const { a, claimed, slotOrder } = await setup({ type: "rating", criteria, rationale: "hidden" }, 3);
     const ratings = { A: { helpfulness: 1 }, B: { helpfulness: 5 }, C: { helpfulness: 3 } };
     expect(
-      failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ratings, rationale: "why" } })).message,
+      failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ratings, rationale: "why" } })).message,
     ).toBe("rationale: this project does not collect a rationale");
-    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ratings } });
+    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ratings } });
     expect(row(judgment.id).payload!.ratings).toEqual({ [slotOrder[0]]: { helpfulness: 1 }, [slotOrder[1]]: { helpfulness: 5 }, [slotOrder[2]]: { helpfulness: 3 } });
   });
 
   it("stores a rewrite and a demonstration", async () => {
     const pw = await setup({});
-    const { judgment } = submitJudgment({ ctx: pw.a.ctx, input: { assignment_id: pw.task.assignment.id, choice: "both_bad", rewrite: "A better answer." } });
+    const { judgment } = submitJudgment({ ctx: pw.a.ctx, input: { assignment_id: pw.claimed.assignment.id, choice: "both_bad", rewrite: "A better answer." } });
     expect(row(judgment.id).payload).toMatchObject({ type: "pairwise", choice: "both_bad", winner: null, rewrite: "A better answer." });
 
     const demo = await setup({ type: "demonstration", rationale: "required" });
-    expect(failure(() => submitJudgment({ ctx: demo.a.ctx, input: { assignment_id: demo.task.assignment.id, demonstration: "Ideal." } })).message).toBe(
+    expect(failure(() => submitJudgment({ ctx: demo.a.ctx, input: { assignment_id: demo.claimed.assignment.id, demonstration: "Ideal." } })).message).toBe(
       "rationale: required in this project",
     );
-    const d = submitJudgment({ ctx: demo.a.ctx, input: { assignment_id: demo.task.assignment.id, demonstration: "Ideal.", rationale: "edited A" } });
+    const d = submitJudgment({ ctx: demo.a.ctx, input: { assignment_id: demo.claimed.assignment.id, demonstration: "Ideal.", rationale: "edited A" } });
     expect(row(d.judgment.id)).toMatchObject({ type: "demonstration", choice: null, rationale: "edited A", payload: { type: "demonstration", demonstration: "Ideal." } });
   });
 });
 
 describe("revising", () => {
   it("keeps the earlier version of each type and moves the winner", async () => {
-    const { a, task, slotOrder } = await setup({ strength: true });
-    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, strength: -3, rationale: "A" } });
+    const { a, claimed, slotOrder } = await setup({ strength: true });
+    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, strength: -3, rationale: "A" } });
     const revised = reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, strength: 1, rationale: "on reflection B" } });
     expect(revised).toMatchObject({ revision: 2, choice: "B", payload: { strength: 1, choice: "B", rationale: "on reflection B" } });
     expect(revised.updated_at).not.toBeNull();
@@ -135,7 +135,7 @@ describe("revising", () => {
     expect(trail).toHaveLength(1);
     expect(trail[0]).toMatchObject({ revision: 1, choice: "A", rationale: "A", payload: { strength: -3, winner: slotOrder[0] } });
     // Still exactly one judgment counted on the item.
-    expect(t.db.select().from(items).where(eq(items.id, task.item.id)).get()!.judgmentCount).toBe(1);
+    expect(t.db.select().from(items).where(eq(items.id, claimed.item.id)).get()!.judgmentCount).toBe(1);
   });
 
   it("revises a ranking, a rating and a demonstration, refusing a bad payload without changing anything", async () => {
@@ -144,8 +144,8 @@ describe("revising", () => {
       [{ type: "rating", criteria }, { ratings: { A: { helpfulness: 1 }, B: { helpfulness: 2 } } }, { ratings: { A: { helpfulness: 5 }, B: { helpfulness: 2 } } }, 2],
       [{ type: "demonstration" }, { demonstration: "one" }, { demonstration: "two" }, 2],
     ] as const) {
-      const { a, task } = await setup(schema as never, k);
-      const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ...(first as object) } });
+      const { a, claimed } = await setup(schema as never, k);
+      const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ...(first as object) } });
       expect(failure(() => reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, ranking: [["A"]], ratings: {}, demonstration: "" } as never })).code).toBe("bad_request");
       expect(row(judgment.id).revision).toBe(1);
       const revised = reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, ...(second as object) } });
@@ -156,8 +156,8 @@ describe("revising", () => {
   });
 
   it("lets only the owner revise", async () => {
-    const { a, task } = await setup({});
-    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } });
+    const { a, claimed } = await setup({});
+    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } });
     const other = makeUser(t, "annotator");
     expect(failure(() => reviseJudgment({ ctx: other.ctx, input: { id: judgment.id, choice: "B" } })).code).toBe("not_found");
   });
@@ -171,26 +171,26 @@ describe("undoing", () => {
       [{ type: "rating", criteria }, { ratings: { A: { helpfulness: 1 }, B: { helpfulness: 2 } } }, 2],
       [{ type: "demonstration" }, { demonstration: "ideal" }, 2],
     ] as const) {
-      const { a, p, task } = await setup(schema as never, k);
-      const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ...(payload as object) } });
-      expect(undoJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id } })).toEqual({ undone: true, assignment_id: task.assignment.id });
+      const { a, p, claimed } = await setup(schema as never, k);
+      const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ...(payload as object) } });
+      expect(undoJudgment({ ctx: a.ctx, input: { assignmentId: claimed.assignment.id } })).toEqual({ undone: true, assignment_id: claimed.assignment.id });
       expect(t.db.select().from(judgments).where(eq(judgments.id, judgment.id)).get()).toBeUndefined();
-      expect(t.db.select().from(items).where(eq(items.id, task.item.id)).get()!.judgmentCount).toBe(0);
-      expect(t.db.select().from(assignments).where(eq(assignments.id, task.assignment.id)).get()).toMatchObject({ status: "leased", closedAt: null });
+      expect(t.db.select().from(items).where(eq(items.id, claimed.item.id)).get()!.judgmentCount).toBe(0);
+      expect(t.db.select().from(assignments).where(eq(assignments.id, claimed.assignment.id)).get()).toMatchObject({ status: "leased", closedAt: null });
       const audit = t.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'judgment.undo' and target_id = ${String(judgment.id)}`);
       expect(audit.n).toBe(1);
       // The same item comes back to the annotator, and can be judged again.
-      expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!.assignment.id).toBe(task.assignment.id);
-      expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ...(payload as object) } }).created).toBe(true);
+      expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!.assignment.id).toBe(claimed.assignment.id);
+      expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ...(payload as object) } }).created).toBe(true);
     }
   });
 
   it("refuses to undo an older judgment, after the lease ran out, or someone else's", async () => {
-    const { a, p, task } = await setup({}, 2, 3);
-    submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } });
+    const { a, p, claimed } = await setup({}, 2, 3);
+    submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } });
     const second = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, choice: "B" } });
-    expect(failure(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: task.assignment.id } })).message).toMatch(/Only your last judgment/);
+    expect(failure(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: claimed.assignment.id } })).message).toMatch(/Only your last judgment/);
     const other = makeUser(t, "annotator");
     expect(failure(() => undoJudgment({ ctx: other.ctx, input: { assignmentId: second.assignment.id } })).code).toBe("not_found");
     const later = { ...a.ctx, now: () => Date.now() + 24 * 3600_000 };
@@ -201,8 +201,8 @@ describe("undoing", () => {
 
 describe("history", () => {
   it("lists only my judgments, newest first, in the slot terms I saw", async () => {
-    const { a, p, task } = await setup({ type: "ranking" }, 3, 3);
-    submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, ranking: [["C"], ["B"], ["A"]] } });
+    const { a, p, claimed } = await setup({ type: "ranking" }, 3, 3);
+    submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ranking: [["C"], ["B"], ["A"]] } });
     const second = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, ranking: [["A", "B"], ["C"]] } });
     const other = makeUser(t, "annotator");

@@ -31,10 +31,10 @@ async function judgeEverything() {
   const annotators = Array.from({ length: N_ANNOTATORS }, () => makeUser(t, "annotator"));
   annotators.forEach((annotator, k) => {
     for (let n = 0; ; n++) {
-      const task = claimNext({ ctx: annotator.ctx, input: { slug: project.slug } });
-      if (!task) break;
+      const claimed = claimNext({ ctx: annotator.ctx, input: { slug: project.slug } });
+      if (!claimed) break;
       const choice = CHOICES[(n + k) % CHOICES.length];
-      submitJudgment({ ctx: annotator.ctx, input: { assignment_id: task.assignment.id, choice } });
+      submitJudgment({ ctx: annotator.ctx, input: { assignment_id: claimed.assignment.id, choice } });
     }
   });
   return project;

@@ -3,7 +3,7 @@ import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { listProjects } from "@/lib/services/projects";
 
 export default async function AnnotateHome() {
-  const caller = await requirePageCaller("task:work");
+  const caller = await requirePageCaller("assignment:work");
   const projects = listProjects({ ctx: contextFor(caller) });
   return (
     <>

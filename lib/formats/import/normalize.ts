@@ -6,7 +6,7 @@ import { isHhTranscript, parseHhPair } from "../hh-rlhf";
 import {
   CHOICES,
   type Choice,
-  type ImportAnnotation,
+  type ImportedJudgment,
   type ImportRecord,
   type ImportResponse,
   type Message,
@@ -14,13 +14,13 @@ import {
   type Prompt,
   type Role,
 } from "../record";
-import { readAnnotation } from "./annotation";
+import { readImportedJudgment } from "./imported-judgment";
 import type { FieldMap } from "./field-map";
 
 export { FIELD_MAP_HELP, parseFieldMap, type FieldMap } from "./field-map";
 
-export const MIN_RESPONSES = 2;
-export const MAX_RESPONSES = 8;
+const MIN_RESPONSES = 2;
+const MAX_RESPONSES = 8;
 
 export type RecordShape = "canonical" | "shorthand" | "hh-rlhf" | "trl-preference";
 
@@ -212,7 +212,7 @@ function withCommonFields(
   const priority = readPriority(raw.priority, "priority");
   if (priority !== undefined) record.priority = priority;
   if (raw.annotations !== undefined && raw.annotations !== null) {
-    record.annotations = readAnnotations(raw.annotations, "annotations", core.responses.length);
+    record.annotations = readImportedJudgments(raw.annotations, "annotations", core.responses.length);
   }
   return record;
 }
@@ -260,7 +260,7 @@ function fromFieldMap(raw: Record<string, unknown>, map: FieldMap): ImportRecord
     if (priority !== undefined) record.priority = priority;
   }
   if (map.annotations) {
-    const annotations: ImportAnnotation[] = [];
+    const annotations: ImportedJudgment[] = [];
     for (const field of map.annotations) {
       const choice = mappedChoice(get(field), field, map.labels);
       if (choice) annotations.push({ annotator: field, choice });
@@ -454,7 +454,7 @@ function readPriority(value: unknown, field: string): number | undefined {
   return number;
 }
 
-function readAnnotations(value: unknown, field: string, responseCount: number): ImportAnnotation[] {
+function readImportedJudgments(value: unknown, field: string, responseCount: number): ImportedJudgment[] {
   if (!Array.isArray(value)) fail(field, `expected a list of annotations, got ${describe(value)}`);
   return value.map((a, i) => {
     const path = `${field}[${i}]`;
@@ -464,7 +464,7 @@ function readAnnotations(value: unknown, field: string, responseCount: number): 
     }
     if (a.choice !== undefined && a.choice !== null) readChoice(a.choice, `${path}.choice`);
     try {
-      return readAnnotation({ ...a, annotator: a.annotator }, responseCount);
+      return readImportedJudgment({ ...a, annotator: a.annotator }, responseCount);
     } catch (error) {
       if (error instanceof FormatError) fail(error.field ? `${path}.${error.field}` : path, error.detail);
       throw error;

@@ -10,9 +10,9 @@ import { createProject } from "../projects";
 import { countUsers, createUser, findUserByEmail } from "../users";
 import { demoItems } from "./demo-items";
 
-export const DEMO_SLUG = "demo";
+const DEMO_SLUG = "demo";
 export const ADMIN_EMAIL = "admin@arbiter.local";
-export const DEMO_ANNOTATORS = ["annotator1@arbiter.local", "annotator2@arbiter.local"];
+const DEMO_ANNOTATORS = ["annotator1@arbiter.local", "annotator2@arbiter.local"];
 
 const DEMO_GUIDELINES = `# How to judge
 

@@ -5,7 +5,10 @@ import rehypeKatex from "rehype-katex";
 import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
 import { describe, expect, it } from "vitest";
-import { hasMath, normalizeMath } from "@/lib/formats/math";
+import { hasDollarMath, normalizeMath } from "@/lib/formats/math";
+
+/** Whether raw text has math remark-math would render, as the workspace decides it. */
+const hasMath = (text: string) => hasDollarMath(normalizeMath(text));
 
 /** Renders like the workspace's Markdown component once KaTeX is loaded (same plugins, same options). */
 function render(markdown: string): string {

@@ -13,7 +13,7 @@ import {
 } from "../../../app/(annotate)/annotate/[slug]/_components/keymap";
 
 const schema = (s: object) => projectJudgmentSchema.parse(s);
-const onTask: WorkspaceKeyContext = { hasTask: true, slotCount: 2, hasFlags: true, hasGuidelines: true, help: false };
+const onItem: WorkspaceKeyContext = { hasItem: true, slotCount: 2, hasFlags: true, hasGuidelines: true, help: false };
 
 /** Presses a judgment key against a draft: the draft after it, or null when the key is not one. */
 function press(key: string, c: Omit<JudgmentKeyContext, "draft"> & { draft?: Draft }): Draft | null {
@@ -27,24 +27,24 @@ function press(key: string, c: Omit<JudgmentKeyContext, "draft"> & { draft?: Dra
 
 describe("workspace keys", () => {
   it("gives each key its command on an item", () => {
-    const got = Object.fromEntries(["Enter", "s", "f", "u", "d", "g", "h", "?", "Escape", "q"].map((k) => [k, workspaceCommand(k, onTask)]));
+    const got = Object.fromEntries(["Enter", "s", "f", "u", "d", "g", "h", "?", "Escape", "q"].map((k) => [k, workspaceCommand(k, onItem)]));
     expect(got).toEqual({ Enter: "submit", s: "skip", f: "flag", u: "undo", d: "diff", g: "guidelines", h: "history", "?": "help", Escape: "close", q: null });
   });
   it("leaves out what does not apply: flags, guidelines, the item's commands without an item", () => {
-    expect(workspaceCommand("f", { ...onTask, hasFlags: false })).toBeNull();
-    expect(workspaceCommand("g", { ...onTask, hasGuidelines: false })).toBeNull();
-    const done = { ...onTask, hasTask: false, slotCount: 0 };
+    expect(workspaceCommand("f", { ...onItem, hasFlags: false })).toBeNull();
+    expect(workspaceCommand("g", { ...onItem, hasGuidelines: false })).toBeNull();
+    const done = { ...onItem, hasItem: false, slotCount: 0 };
     expect(["Enter", "s", "f", "d"].map((k) => workspaceCommand(k, done))).toEqual([null, null, null, null]);
     expect(workspaceCommand("u", done)).toBe("undo");
   });
   it("takes only ? and Esc while the help is open", () => {
-    const help = { ...onTask, help: true };
+    const help = { ...onItem, help: true };
     expect(["Enter", "s", "u", "h", "g"].map((k) => workspaceCommand(k, help))).toEqual([null, null, null, null, null]);
     expect(workspaceCommand("?", help)).toBe("help");
     expect(workspaceCommand("Escape", help)).toBe("close");
   });
   it("lists the workspace keys in the overlay in one order", () => {
-    expect(helpRows(WORKSPACE_KEYS, onTask).map(([k]) => k)).toEqual(["Enter", "S", "F", "U", "D", "G", "H", "?", "Esc"]);
+    expect(helpRows(WORKSPACE_KEYS, onItem).map(([k]) => k)).toEqual(["Enter", "S", "F", "U", "D", "G", "H", "?", "Esc"]);
   });
 });
 

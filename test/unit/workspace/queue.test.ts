@@ -3,7 +3,7 @@
 // and the interleavings of late answers that once made a submit show the item just judged.
 import { describe, expect, it } from "vitest";
 import { projectJudgmentSchema } from "@/lib/formats/judgment";
-import type { Task } from "@/lib/services/assignment";
+import type { Claim } from "@/lib/services/assignment";
 import { emptyDraft } from "../../../app/(annotate)/annotate/[slug]/_components/draft";
 import {
   canUndo,
@@ -20,23 +20,23 @@ import {
 
 const schema = projectJudgmentSchema.parse({});
 
-function task(id: number, judged = 0): Task {
+function claimed(id: number, judged = 0): Claim {
   return {
     assignment: { id, expires_at: "2030-01-01T00:00:00Z" },
-    item: { id: 100 + id, prompt: `prompt ${id}`, candidates: [{ slot: "A", content: `a${id}` }, { slot: "B", content: `b${id}` }] } as Task["item"],
+    item: { id: 100 + id, prompt: `prompt ${id}`, candidates: [{ slot: "A", content: `a${id}` }, { slot: "B", content: `b${id}` }] } as Claim["item"],
     progress: { judged, items: 10, complete_items: 0 },
     schema,
   };
 }
 
-const entry = (id: number, judged = 0): Entry => ({ task: task(id, judged), draft: emptyDraft(2), clientId: `client-${id}`, spentBefore: 0 });
+const entry = (id: number, judged = 0): Entry => ({ claimed: claimed(id, judged), draft: emptyDraft(2), clientId: `client-${id}`, spentBefore: 0 });
 
 function run(state: QueueState, ...actions: QueueAction[]): QueueState {
   return actions.reduce(queueReducer, state);
 }
 
-const shownId = (s: QueueState) => s.shown?.task.assignment.id ?? null;
-const aheadIds = (s: QueueState) => s.ahead.map((e) => e.task.assignment.id);
+const shownId = (s: QueueState) => s.shown?.claimed.assignment.id ?? null;
+const aheadIds = (s: QueueState) => s.ahead.map((e) => e.claimed.assignment.id);
 const pick = (choice: "A" | "B"): QueueAction => ({ type: "edit", update: (d) => ({ ...d, choice }) });
 
 /** Sends the wanted claim and answers it. */
@@ -57,7 +57,7 @@ describe("claiming", () => {
     s = run(s, { type: "claimSent", id: s.claim!.id });
     expect(s.claim!.sent).toBe(true);
     s = run(s, { type: "claimed", id: 1, entry: entry(1, 4), now: 50 });
-    expect(s).toMatchObject({ status: "task", judged: 4, shown: { shownAt: 50, clientId: "client-1" } });
+    expect(s).toMatchObject({ status: "showing", judged: 4, shown: { shownAt: 50, clientId: "client-1" } });
   });
 
   it("prefetches the next item once the first is on screen, excluding it", () => {
@@ -88,7 +88,7 @@ describe("claiming", () => {
     expect(failedFirst).toMatchObject({ status: "error", error: "quota reached" });
     let s = answer(initialQueue(), entry(1));
     s = run(s, { type: "claimSent", id: s.claim!.id }, { type: "claimFailed", id: s.claim!.id, message: "network" });
-    expect(s).toMatchObject({ status: "task", error: null, claim: null });
+    expect(s).toMatchObject({ status: "showing", error: null, claim: null });
   });
 });
 
@@ -105,7 +105,7 @@ describe("submitting", () => {
     expect(shownId(s)).toBe(2);
     expect(s.saves).toMatchObject([{ assignmentId: 1, foreground: false, status: "queued", body: { choice: "A", client_id: "client-1", duration_ms: 1500 } }]);
     expect(isSaving(s)).toBe(false);
-    expect(s.last?.task.assignment.id).toBe(1);
+    expect(s.last?.claimed.assignment.id).toBe(1);
     // The next prefetch leaves out the item being saved as well as the one on screen.
     expect(s.claim).toMatchObject({ purpose: "ahead", exclude: [2, 1] });
   });
@@ -118,7 +118,7 @@ describe("submitting", () => {
     expect(run(s, pick("A"), { type: "submit", now: 6 }).saves).toHaveLength(1); // a second Enter does not send twice
     s = run(s, { type: "saveSent", assignmentId: 1 }, { type: "saved", assignmentId: 1, now: 9 });
     expect(s).toMatchObject({ status: "loading", shown: null, judged: 1, settled: [1], claim: { purpose: "show" } });
-    expect(answer(s, entry(3))).toMatchObject({ status: "task", shown: { task: { assignment: { id: 3 } } } });
+    expect(answer(s, entry(3))).toMatchObject({ status: "showing", shown: { claimed: { assignment: { id: 3 } } } });
   });
 
   it("turns a prefetch under way into the claim to show when a waiting submit lands first", () => {
@@ -243,7 +243,7 @@ describe("undo", () => {
     s = answer(s, null);
     expect(s.status).toBe("done");
     s = run(s, { type: "undo", now: 3 }, { type: "undoSent" }, { type: "undone", now: 4 });
-    expect(s).toMatchObject({ status: "task", ahead: [] });
+    expect(s).toMatchObject({ status: "showing", ahead: [] });
     expect(s.shown!.draft.choice).toBe("B");
   });
 
@@ -279,7 +279,7 @@ describe("late answers (the flaky 'undoes the last judgment' test)", () => {
     s = run(s, { type: "claimSent", id: prefetch }, { type: "saveSent", assignmentId: 1 }, { type: "saved", assignmentId: 1, now: 2 });
     s = run(s, { type: "undo", now: 3 }, { type: "undoSent" }, { type: "undone", now: 4 });
     expect(aheadIds(s)).toEqual([2]);
-    expect(run(s, { type: "claimed", id: prefetch, entry: entry(3), now: 5 }).ahead.map((e) => e.task.assignment.id)).toEqual([2, 3]);
+    expect(run(s, { type: "claimed", id: prefetch, entry: entry(3), now: 5 }).ahead.map((e) => e.claimed.assignment.id)).toEqual([2, 3]);
     for (const known of [1, 2]) {
       expect(aheadIds(run(s, { type: "claimed", id: prefetch, entry: entry(known), now: 5 }))).toEqual([2]);
     }

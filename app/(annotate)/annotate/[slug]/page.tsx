@@ -6,7 +6,7 @@ import "./workspace.css";
 
 export default async function AnnotatePage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const caller = await requirePageCaller("task:work");
+  const caller = await requirePageCaller("assignment:work");
   const project = orNotFound(() => getProject({ ctx: contextFor(caller), input: { slug } }));
   return <Workspace slug={project.slug} name={project.name} guidelines={project.guidelines} quota={project.quota} />;
 }

@@ -2,10 +2,10 @@
 // The workspace header's progress line (the annotator's count against a quota, the project's
 // completion) and the timer of the item on screen.
 import { useEffect, useState } from "react";
-import type { Task } from "@/lib/services/assignment";
+import type { Claim } from "@/lib/services/assignment";
 
-export function ProgressLine({ task, judged, quota }: { task: Task; judged: number; quota: number | null }) {
-  const { items, complete_items } = task.progress;
+export function ProgressLine({ claimed, judged, quota }: { claimed: Claim; judged: number; quota: number | null }) {
+  const { items, complete_items } = claimed.progress;
   const pct = items ? Math.round((100 * complete_items) / items) : 0;
   const mine = quota ? Math.min(100, Math.round((100 * judged) / quota)) : null;
   return (

@@ -31,19 +31,19 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
   const [diffFor, setDiffFor] = useState<number | null>(null);
   const [guidelinesOpen, setGuidelinesOpen] = useState(false);
 
-  const shown = state.status === "task" ? state.shown : null;
-  const task = shown?.task ?? null;
-  const slotCount = task?.item.candidates.length ?? 0;
-  const diff = task !== null && diffFor === task.assignment.id;
+  const shown = state.status === "showing" ? state.shown : null;
+  const claimed = shown?.claimed ?? null;
+  const slotCount = claimed?.item.candidates.length ?? 0;
+  const diff = claimed !== null && diffFor === claimed.assignment.id;
   const historyUrl = `/annotate/${encodeURIComponent(slug)}/history`;
-  const keys: WorkspaceKeyContext = { hasTask: !!task, slotCount, hasFlags: !!task?.schema.flags.length, hasGuidelines: !!guidelines, help };
-  const judgmentKeys = shown ? { schema: shown.task.schema, slotCount, draft: shown.draft } : null;
+  const keys: WorkspaceKeyContext = { hasItem: !!claimed, slotCount, hasFlags: !!claimed?.schema.flags.length, hasGuidelines: !!guidelines, help };
+  const judgmentKeys = shown ? { schema: shown.claimed.schema, slotCount, draft: shown.draft } : null;
 
   const skip = (reason?: string) => {
     setSkipping(false);
     queue.skip(reason);
   };
-  const toggleDiff = () => setDiffFor((d) => (task && d !== task.assignment.id ? task.assignment.id : null));
+  const toggleDiff = () => setDiffFor((d) => (claimed && d !== claimed.assignment.id ? claimed.assignment.id : null));
 
   const commands: Record<WorkspaceCommand, () => void> = {
     help: () => setHelp((h) => !h),
@@ -77,7 +77,7 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
       }
       if (flagging) {
         e.preventDefault();
-        return setFlagging(shown ? flagKey(key, flagging, shown.task.schema, slotCount, setDraft) : null);
+        return setFlagging(shown ? flagKey(key, flagging, shown.claimed.schema, slotCount, setDraft) : null);
       }
       const el = e.target as HTMLElement;
       if (key === "Enter" && el.tagName === "BUTTON" && !el.closest(JUDGMENT_CONTROLS)) return;
@@ -99,8 +99,8 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
     <div className="ws">
       <div className="ws-head">
         <h1>{name}</h1>
-        {task && <ProgressLine task={task} judged={state.judged} quota={quota} />}
-        {shown && <Timer key={shown.task.assignment.id} since={shown.shownAt} before={shown.spentBefore} />}
+        {claimed && <ProgressLine claimed={claimed} judged={state.judged} quota={quota} />}
+        {shown && <Timer key={shown.claimed.assignment.id} since={shown.shownAt} before={shown.spentBefore} />}
         <a className="button" href={historyUrl} data-testid="history-link">
           History <kbd>H</kbd>
         </a>
@@ -154,15 +154,15 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
         </div>
       )}
 
-      {shown && task && (
-        <div data-testid="task" data-assignment={task.assignment.id} data-type={task.schema.type}>
-          <Prompt prompt={task.item.prompt} />
+      {shown && claimed && (
+        <div data-testid="assignment" data-assignment={claimed.assignment.id} data-type={claimed.schema.type}>
+          <Prompt prompt={claimed.item.prompt} />
           {diff && slotCount >= 2 && (
             <Suspense fallback={<p className="muted">Loading the differences…</p>}>
-              <DiffView candidates={task.item.candidates} onClose={() => setDiffFor(null)} />
+              <DiffView candidates={claimed.item.candidates} onClose={() => setDiffFor(null)} />
             </Suspense>
           )}
-          <JudgmentForm schema={task.schema} candidates={task.item.candidates} draft={shown.draft} setDraft={setDraft} onSubmitKey={queue.submit} />
+          <JudgmentForm schema={claimed.schema} candidates={claimed.item.candidates} draft={shown.draft} setDraft={setDraft} onSubmitKey={queue.submit} />
           <div className="ws-actions" role="group" aria-label="Actions">
             <button type="button" className="primary" disabled={saving} onClick={queue.submit} data-testid="submit">
               {saving ? "Saving…" : "Submit"} <kbd>Enter</kbd>
@@ -191,7 +191,7 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
 
       {flagging && shown && (
         <FlagDialog
-          schema={shown.task.schema}
+          schema={shown.claimed.schema}
           slotCount={slotCount}
           slot={flagging}
           flags={shown.draft.flags}

@@ -11,7 +11,7 @@ export class RequestError extends Error {
 }
 
 /** The message of an API error response, `{ error: { message } }`, or a generic one. */
-export async function apiError(res: Response): Promise<string> {
+async function apiError(res: Response): Promise<string> {
   try {
     const body = await res.json();
     return body?.error?.message ?? `Request failed (${res.status})`;

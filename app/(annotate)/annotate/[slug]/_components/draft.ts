@@ -70,7 +70,7 @@ export function rewriteOpen(schema: ProjectJudgmentSchema, draft: Draft): boolea
 }
 
 /** The payload the API takes, with only the fields this project's type uses. */
-export function toPayload(schema: ProjectJudgmentSchema, d: Draft): JudgmentPayload {
+function toPayload(schema: ProjectJudgmentSchema, d: Draft): JudgmentPayload {
   const p: JudgmentPayload = {};
   if (schema.type === "pairwise") {
     if (d.choice) p.choice = d.choice;

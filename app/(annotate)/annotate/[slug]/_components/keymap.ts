@@ -191,7 +191,7 @@ export type WorkspaceCommand = "help" | "close" | "history" | "guidelines" | "su
 
 export interface WorkspaceKeyContext {
   /** An item is on screen (not loading, not the end of the work). */
-  hasTask: boolean;
+  hasItem: boolean;
   slotCount: number;
   hasFlags: boolean;
   hasGuidelines: boolean;
@@ -204,15 +204,15 @@ export interface WorkspaceBinding extends KeyBinding<WorkspaceKeyContext> {
 }
 
 const key = (...keys: string[]) => (k: string) => keys.includes(k);
-const onTask = (c: WorkspaceKeyContext) => !c.help && c.hasTask;
+const onItem = (c: WorkspaceKeyContext) => !c.help && c.hasItem;
 
 /** In the overlay's order, after the judgment keys. */
 export const WORKSPACE_KEYS: WorkspaceBinding[] = [
-  { command: "submit", label: "Enter", description: "Submit the judgment", when: onTask, match: key("Enter") },
-  { command: "skip", label: "S", description: "Skip this item (then 1–4 for a reason)", when: onTask, match: key("s") },
-  { command: "flag", label: "F", description: "Flag a response (then its letter and the flag's number)", when: (c) => onTask(c) && c.hasFlags, match: key("f") },
+  { command: "submit", label: "Enter", description: "Submit the judgment", when: onItem, match: key("Enter") },
+  { command: "skip", label: "S", description: "Skip this item (then 1–4 for a reason)", when: onItem, match: key("s") },
+  { command: "flag", label: "F", description: "Flag a response (then its letter and the flag's number)", when: (c) => onItem(c) && c.hasFlags, match: key("f") },
   { command: "undo", label: "U", description: "Undo your last judgment", when: (c) => !c.help, match: key("u") },
-  { command: "diff", label: "D", description: "Show the word differences between two responses", when: (c) => onTask(c) && c.slotCount >= 2, match: key("d") },
+  { command: "diff", label: "D", description: "Show the word differences between two responses", when: (c) => onItem(c) && c.slotCount >= 2, match: key("d") },
   { command: "guidelines", label: "G", description: "Show or hide the guidelines", when: (c) => !c.help && c.hasGuidelines, match: key("g") },
   { command: "history", label: "H", description: "Your history (review and revise)", when: (c) => !c.help, match: key("h") },
   { command: "help", label: "?", description: "Show or hide this help", when: () => true, match: key("?") },

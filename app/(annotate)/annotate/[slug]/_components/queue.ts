@@ -3,12 +3,12 @@
 // and undo. Requests are state too: the reducer says which claim, save, skip or undo is wanted, the
 // hook (useQueue.ts) sends it and dispatches the answer. Every answer is checked against what the
 // queue holds now, so a late one cannot bring back an item that is judged, on screen or being saved.
-import type { Task } from "@/lib/services/assignment";
+import type { Claim } from "@/lib/services/assignment";
 import { checkDraft, type Draft } from "./draft";
 
-/** An item ready to show: its task and the draft to show it with (restored, or empty). */
+/** An item ready to show: its claimed assignment and the draft to show it with (restored, or empty). */
 export interface Entry {
-  task: Task;
+  claimed: Claim;
   draft: Draft;
   /** Sent with the judgment; a retry reuses it, so the server never records the judgment twice. */
   clientId: string;
@@ -35,8 +35,8 @@ export interface Save {
   retryable?: boolean;
 }
 
-/** A `POST …/tasks/next`: to show its answer (nothing on screen), or to lease the item after the one on screen. */
-export interface Claim {
+/** A `POST …/assignments/next`: to show its answer (nothing on screen), or to lease the item after the one on screen. */
+export interface ClaimRequest {
   id: number;
   purpose: "show" | "ahead";
   exclude: number[];
@@ -44,11 +44,11 @@ export interface Claim {
 }
 
 export interface QueueState {
-  status: "loading" | "task" | "done" | "error";
+  status: "loading" | "showing" | "done" | "error";
   shown: Shown | null;
   /** Items leased to us, shown next in this order (the prefetched item; the one undo pushed back). */
   ahead: Entry[];
-  claim: Claim | null;
+  claim: ClaimRequest | null;
   /** The item on screen the last claim for an item ahead was made for: one prefetch per item shown. */
   prefetchedFor: number | null;
   saves: Save[];
@@ -116,7 +116,7 @@ export function initialQueue(): QueueState {
   };
 }
 
-const idOf = (e: Entry) => e.task.assignment.id;
+const idOf = (e: Entry) => e.claimed.assignment.id;
 
 /** Assignments the client holds one way or another: a claim must not hand any of them back. */
 function held(s: QueueState): number[] {
@@ -151,13 +151,13 @@ export function failedSaves(s: QueueState): Save[] {
   return s.saves.filter((x) => !x.foreground && x.status === "failed");
 }
 
-function wantClaim(s: QueueState, purpose: Claim["purpose"]): QueueState {
+function wantClaim(s: QueueState, purpose: ClaimRequest["purpose"]): QueueState {
   if (s.claim) return purpose === "show" ? { ...s, claim: { ...s.claim, purpose: "show" } } : s;
   return { ...s, claim: { id: s.nextClaimId, purpose, exclude: held(s).slice(0, MAX_EXCLUDE), sent: false }, nextClaimId: s.nextClaimId + 1 };
 }
 
 function show(s: QueueState, entry: Entry, now: number): QueueState {
-  return { ...s, status: "task", shown: { ...entry, shownAt: now }, formError: null, error: null };
+  return { ...s, status: "showing", shown: { ...entry, shownAt: now }, formError: null, error: null };
 }
 
 /** The next item: the first one ahead, else a claim whose answer shows (a prefetch under way becomes it). */
@@ -169,12 +169,12 @@ function showNext(s: QueueState, now: number): QueueState {
 
 /** The item on screen as an entry again, its draft and time kept. */
 function entryOfShown(shown: Shown, now: number): Entry {
-  return { task: shown.task, draft: shown.draft, clientId: shown.clientId, spentBefore: shown.spentBefore + (now - shown.shownAt) };
+  return { claimed: shown.claimed, draft: shown.draft, clientId: shown.clientId, spentBefore: shown.spentBefore + (now - shown.shownAt) };
 }
 
 /** After every step: lease the item after the one on screen, once per item shown, when nothing is ahead. */
 function prefetch(s: QueueState): QueueState {
-  if (s.status !== "task" || !s.shown || s.ahead.length || s.claim) return s;
+  if (s.status !== "showing" || !s.shown || s.ahead.length || s.claim) return s;
   const on = idOf(s.shown);
   if (s.prefetchedFor === on || held(s).length > MAX_EXCLUDE) return s;
   return wantClaim({ ...s, prefetchedFor: on }, "ahead");
@@ -190,7 +190,7 @@ function step(s: QueueState, a: QueueAction): QueueState {
       return s.claim?.id === a.id ? { ...s, claim: { ...s.claim, sent: true } } : s;
 
     case "claimed": {
-      const judged = a.entry ? Math.max(s.judged, a.entry.task.progress.judged) : s.judged;
+      const judged = a.entry ? Math.max(s.judged, a.entry.claimed.progress.judged) : s.judged;
       const entry = a.entry && isNew(s, a.entry) ? a.entry : null;
       const mine = s.claim?.id === a.id ? s.claim : null;
       const base = { ...s, judged, claim: mine ? null : s.claim };
@@ -218,8 +218,8 @@ function step(s: QueueState, a: QueueAction): QueueState {
     case "submit": {
       const shown = s.shown;
       // One step at a time: not while a save holds the item on screen, a skip or an undo is under way.
-      if (!shown || s.status !== "task" || isSaving(s) || s.skip || s.undo) return s;
-      const check = checkDraft(shown.task.schema, shown.draft, shown.task.item.candidates.length);
+      if (!shown || s.status !== "showing" || isSaving(s) || s.skip || s.undo) return s;
+      const check = checkDraft(shown.claimed.schema, shown.draft, shown.claimed.item.candidates.length);
       if (!check.ok) return { ...s, formError: check.error };
       const body = { ...check.payload, duration_ms: Math.round(shown.spentBefore + a.now - shown.shownAt), client_id: shown.clientId };
       const entry = entryOfShown(shown, a.now);
@@ -273,7 +273,7 @@ function step(s: QueueState, a: QueueAction): QueueState {
       return { ...s, saves: s.saves.filter((x) => !(x.assignmentId === a.assignmentId && x.status === "failed")) };
 
     case "skip":
-      if (!s.shown || s.status !== "task" || s.skip || s.undo || isSaving(s)) return s;
+      if (!s.shown || s.status !== "showing" || s.skip || s.undo || isSaving(s)) return s;
       return { ...s, skip: { assignmentId: idOf(s.shown), reason: a.reason, sent: false } };
 
     case "skipSent":
@@ -314,7 +314,7 @@ function step(s: QueueState, a: QueueAction): QueueState {
 
     case "moveOn":
       if (!s.moveOn) return s;
-      return s.shown && s.status === "task" && !isSaving(s) ? showNext({ ...s, moveOn: false }, a.now) : { ...s, moveOn: false };
+      return s.shown && s.status === "showing" && !isSaving(s) ? showNext({ ...s, moveOn: false }, a.now) : { ...s, moveOn: false };
   }
 }
 

@@ -3,25 +3,25 @@
 // their answers, runs its two timers (the quiet retry, the pause after a lost lease), and keeps the
 // draft on screen in localStorage per assignment so it survives a reload.
 import { useCallback, useEffect, useReducer, useRef, type Dispatch, type SetStateAction } from "react";
-import type { Task } from "@/lib/services/assignment";
+import type { Claim } from "@/lib/services/assignment";
 import { post, type RequestError } from "./api";
 import { emptyDraft, type Draft } from "./draft";
 import { initialQueue, queueReducer, type Entry, type QueueState } from "./queue";
 
 const draftKey = (assignmentId: number) => `arbiter:draft:${assignmentId}`;
 
-/** A task as an entry, with the draft, client_id and time saved for it before a reload, if any. */
-function entryOf(task: Task): Entry {
+/** A claimed assignment as an entry, with the draft, client_id and time saved for it before a reload, if any. */
+function entryOf(claimed: Claim): Entry {
   let saved: { draft: Draft; clientId: string; spent: number } | null = null;
   try {
-    const raw = localStorage.getItem(draftKey(task.assignment.id));
+    const raw = localStorage.getItem(draftKey(claimed.assignment.id));
     saved = raw ? JSON.parse(raw) : null;
   } catch {
     saved = null;
   }
   return {
-    task,
-    draft: saved?.draft ?? emptyDraft(task.item.candidates.length),
+    claimed,
+    draft: saved?.draft ?? emptyDraft(claimed.item.candidates.length),
     clientId: saved?.clientId ?? crypto.randomUUID(),
     spentBefore: saved?.spent ?? 0,
   };
@@ -50,7 +50,7 @@ export function useQueue(slug: string): Queue {
   // Each wanted request is sent once, even when an effect runs twice for the same state.
   const sent = useRef(new WeakSet<object>());
   const once = (request: object) => !sent.current.has(request) && !!sent.current.add(request);
-  const tasksUrl = `/api/v1/projects/${encodeURIComponent(slug)}/tasks/next`;
+  const tasksUrl = `/api/v1/projects/${encodeURIComponent(slug)}/assignments/next`;
 
   const { claim, saves, skip, undo, moveOn, shown } = state;
 
@@ -58,9 +58,9 @@ export function useQueue(slug: string): Queue {
     if (!claim || claim.sent || !once(claim)) return;
     dispatch({ type: "claimSent", id: claim.id });
     post(tasksUrl, claim.exclude.length ? { exclude: claim.exclude } : {})
-      .then(async (res) => (res.status === 204 ? null : ((await res.json()) as Task)))
+      .then(async (res) => (res.status === 204 ? null : ((await res.json()) as Claim)))
       .then(
-        (task) => dispatch({ type: "claimed", id: claim.id, entry: task && entryOf(task), now: performance.now() }),
+        (claimed) => dispatch({ type: "claimed", id: claim.id, entry: claimed && entryOf(claimed), now: performance.now() }),
         (e: Error) => dispatch({ type: "claimFailed", id: claim.id, message: e.message }),
       );
   }, [claim, tasksUrl]);
@@ -116,7 +116,7 @@ export function useQueue(slug: string): Queue {
     if (!shown) return;
     try {
       localStorage.setItem(
-        draftKey(shown.task.assignment.id),
+        draftKey(shown.claimed.assignment.id),
         JSON.stringify({ draft: shown.draft, clientId: shown.clientId, spent: shown.spentBefore + (performance.now() - shown.shownAt) }),
       );
     } catch {

@@ -11,7 +11,7 @@ const PAGE = 25;
 export default async function HistoryPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ page?: string }> }) {
   const { slug } = await params;
   const page = Math.max(1, Number((await searchParams).page) || 1);
-  const caller = await requirePageCaller("task:work");
+  const caller = await requirePageCaller("assignment:work");
   const ctx = contextFor(caller);
   const project = orNotFound(() => getProject({ ctx, input: { slug } }));
   const history = myJudgments({ ctx, input: { slug, limit: PAGE, offset: (page - 1) * PAGE } });

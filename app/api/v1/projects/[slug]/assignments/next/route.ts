@@ -6,6 +6,6 @@ import { claimNext } from "@/lib/services/assignment";
 // the workspace can prefetch the next item while the current one is on screen.
 export const POST = apiRoute<{ slug: string }>(async ({ request, params, caller }) => {
   const body = (await readJson(request)) as { exclude?: unknown };
-  const task = claimNext({ ctx: contextFor(caller), input: { slug: params.slug, exclude: body.exclude as number[] | undefined } });
-  return task ? json(task) : new Response(null, { status: 204 });
+  const claimed = claimNext({ ctx: contextFor(caller), input: { slug: params.slug, exclude: body.exclude as number[] | undefined } });
+  return claimed ? json(claimed) : new Response(null, { status: 204 });
 });

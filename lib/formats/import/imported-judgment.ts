@@ -3,7 +3,7 @@
 // turned into the stored form in candidate terms.
 import { FormatError } from "../errors";
 import { choiceOfStrength, judgmentPayloadSchema, SLOT_LABELS, toStored, type JudgmentPayload, type JudgmentType, type StoredJudgment } from "../judgment";
-import type { Choice, ImportAnnotation } from "../record";
+import type { Choice, ImportedJudgment } from "../record";
 
 /** Throws a FormatError at `field`, the path inside the annotation (e.g. `ranking[0][1]`; "" = the annotation). */
 function fail(field: string, detail: string): never {
@@ -17,7 +17,7 @@ const PAYLOAD_KEYS = ["choice", "strength", "ranking", "ratings", "flags", "rewr
  * responses, a strength that agrees with the choice, and at least one judgment in it. Returns the
  * annotation with its payload parsed; unknown keys stay (they are kept in nothing but the file).
  */
-export function readAnnotation(a: Record<string, unknown> & { annotator: string }, responseCount: number): ImportAnnotation {
+export function readImportedJudgment(a: Record<string, unknown> & { annotator: string }, responseCount: number): ImportedJudgment {
   const payload: Record<string, unknown> = {};
   for (const key of PAYLOAD_KEYS) if (a[key] !== undefined && a[key] !== null) payload[key] = a[key];
   const parsed = judgmentPayloadSchema.safeParse(payload);
@@ -50,10 +50,10 @@ export function readAnnotation(a: Record<string, unknown> & { annotator: string 
   if (a.duration_ms !== undefined && (typeof a.duration_ms !== "number" || !Number.isInteger(a.duration_ms) || a.duration_ms < 0)) {
     fail("duration_ms", "expected a whole number of milliseconds");
   }
-  return { ...a, ...p } as ImportAnnotation;
+  return { ...a, ...p } as ImportedJudgment;
 }
 
-export interface StoredAnnotation {
+export interface StoredImportedJudgment {
   type: JudgmentType;
   /** The pairwise choice in the record's terms (A = its first response), or null. */
   choice: Choice | null;
@@ -64,8 +64,8 @@ export interface StoredAnnotation {
 }
 
 /** An annotation in stored form; `candidateIds` are the record's responses in order (= the slot order). */
-export function storedAnnotation(a: ImportAnnotation, candidateIds: readonly number[]): StoredAnnotation {
-  const p = a as ImportAnnotation & JudgmentPayload & { duration_ms?: number };
+export function storedImportedJudgment(a: ImportedJudgment, candidateIds: readonly number[]): StoredImportedJudgment {
+  const p = a as ImportedJudgment & JudgmentPayload & { duration_ms?: number };
   let choice: Choice | null = p.choice ?? null;
   if (!choice && p.strength !== undefined) choice = choiceOfStrength(p.strength);
   const type: JudgmentType = p.ranking ? "ranking" : choice ? "pairwise" : p.ratings ? "rating" : "demonstration";
