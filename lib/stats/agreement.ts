@@ -94,8 +94,8 @@ export function percentAgreement(judgments: readonly PairwiseJudgment[]): Percen
     if (byAnnotator.size < 2) continue;
     const counts = [0, 0, 0];
     for (const judgment of byAnnotator.values()) {
-      counts[verdictCategoryIndex(judgment.outcome)]++;
-      if (judgment.outcome === "both_bad") bothBad++;
+      counts[verdictCategoryIndex(judgment.verdict)]++;
+      if (judgment.verdict === "both_bad") bothBad++;
     }
     const m = byAnnotator.size;
     const decided = counts[0] + counts[2];

@@ -11,8 +11,8 @@ export type PairwiseCategory = "A" | "tie" | "B";
 export interface PairwiseJudgment {
   item: string;
   annotator: string;
-  /** The judgment's verdict. (Named `outcome` until the export, which builds these too, is renamed with it.) */
-  outcome: Verdict;
+  /** The judgment's verdict (item order). */
+  verdict: Verdict;
   /** Time spent on the judgment, for annotator quality. */
   durationMs?: number;
   /** Which of the item's candidates (in its own order) was shown in slot A, for position bias. */

@@ -52,7 +52,7 @@ function libraryInputs(db: TempDb["db"], projectId: number) {
     pj.push({
       item: String(j.itemId),
       annotator: email,
-      outcome: verdict,
+      verdict,
       durationMs: j.durationMs ?? undefined,
       displayFirst: j.source === "app" ? (byId.get(j.slotOrder[0])!.position === 0 ? "A" : "B") : undefined,
       gold: gold ? (gold.choice as Verdict) : undefined,

@@ -180,7 +180,7 @@ function scoresOf(ratings: Record<string, Record<string, number>>, scales: Decid
 function agreementOf(item: ExportItem, judgments: readonly ExportJudgment[], ids: readonly number[]): ItemOutcome["agreement"] {
   const pairwise = judgments
     .filter((j) => j.choice !== null)
-    .map((j) => ({ item: String(item.id), annotator: String(j.annotatorId), outcome: judgmentVerdict(j, ids) ?? "tie" }));
+    .map((j) => ({ item: String(item.id), annotator: String(j.annotatorId), verdict: judgmentVerdict(j, ids) ?? "tie" }));
   if (pairwise.length < 2) return undefined;
   return percentAgreement(pairwise);
 }

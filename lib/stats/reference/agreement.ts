@@ -28,7 +28,7 @@ export function cohenKappaPairs(judgments: readonly PairwiseJudgment[]): Annotat
   const tables = new Map<string, { a: string; b: string; matrix: number[][]; n: number }>();
   for (const byAnnotator of latestByItem(judgments).values()) {
     const labelled = [...byAnnotator.values()]
-      .map((j) => ({ annotator: j.annotator, category: verdictCategoryIndex(j.outcome) }))
+      .map((j) => ({ annotator: j.annotator, category: verdictCategoryIndex(j.verdict) }))
       .sort((x, y) => compareStrings(x.annotator, y.annotator));
     for (let i = 0; i < labelled.length; i++) {
       for (let j = i + 1; j < labelled.length; j++) {
@@ -68,8 +68,8 @@ export function pairwiseFleissKappa(judgments: readonly PairwiseJudgment[]): Pai
     if (byAnnotator.size < 2) continue;
     const row = [0, 0, 0];
     for (const judgment of byAnnotator.values()) {
-      row[verdictCategoryIndex(judgment.outcome)]++;
-      if (judgment.outcome === "both_bad") bothBad++;
+      row[verdictCategoryIndex(judgment.verdict)]++;
+      if (judgment.verdict === "both_bad") bothBad++;
     }
     counts.push(row);
   }
@@ -91,8 +91,8 @@ export function pairwiseAlpha(
     if (byAnnotator.size < 2) continue;
     const unit: number[] = [];
     for (const judgment of byAnnotator.values()) {
-      unit.push(verdictCategoryIndex(judgment.outcome));
-      if (judgment.outcome === "both_bad") bothBad++;
+      unit.push(verdictCategoryIndex(judgment.verdict));
+      if (judgment.verdict === "both_bad") bothBad++;
     }
     units.push(unit);
     nJudgments += unit.length;

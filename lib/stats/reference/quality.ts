@@ -62,7 +62,7 @@ export function annotatorQuality(
 
   for (const judgment of judgments) {
     const tally = tallyOf(judgment.annotator);
-    const category = verdictCategory(judgment.outcome);
+    const category = verdictCategory(judgment.verdict);
     tally.judgments++;
     const duration = judgment.durationMs;
     if (duration !== undefined && Number.isFinite(duration) && duration >= 0) {
@@ -70,13 +70,13 @@ export function annotatorQuality(
     }
     if (judgment.gold !== undefined) {
       tally.goldN++;
-      if (matchesGold(judgment.outcome, judgment.gold)) tally.goldCorrect++;
+      if (matchesGold(judgment.verdict, judgment.gold)) tally.goldCorrect++;
     }
     if (category === "tie") tally.ties++;
-    if (judgment.outcome === "both_bad") tally.bothBad++;
+    if (judgment.verdict === "both_bad") tally.bothBad++;
     if (category !== "tie" && judgment.displayFirst !== undefined) {
       tally.positionN++;
-      if (judgment.outcome === judgment.displayFirst) tally.slotA++;
+      if (judgment.verdict === judgment.displayFirst) tally.slotA++;
     }
     for (const flag of judgment.flags ?? []) tally.flags[flag] = (tally.flags[flag] ?? 0) + 1;
   }
@@ -84,10 +84,10 @@ export function annotatorQuality(
   for (const byAnnotator of latestByItem(judgments).values()) {
     if (byAnnotator.size < 2) continue;
     const counts = { A: 0, tie: 0, B: 0 } satisfies Record<PairwiseCategory, number>;
-    for (const judgment of byAnnotator.values()) counts[verdictCategory(judgment.outcome)]++;
+    for (const judgment of byAnnotator.values()) counts[verdictCategory(judgment.verdict)]++;
     const others = byAnnotator.size - 1;
     for (const judgment of byAnnotator.values()) {
-      const own = verdictCategory(judgment.outcome);
+      const own = verdictCategory(judgment.verdict);
       let majority: PairwiseCategory | null = null;
       for (const category of ["A", "tie", "B"] as const) {
         const count = counts[category] - (category === own ? 1 : 0);

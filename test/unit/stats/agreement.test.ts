@@ -18,8 +18,8 @@ import {
 } from "@/lib/stats";
 import { cohenKappaPairs, pairwiseAlpha, pairwiseFleissKappa } from "@/lib/stats/reference";
 
-function judgments(rows: [item: string, annotator: string, outcome: Verdict][]): PairwiseJudgment[] {
-  return rows.map(([item, annotator, outcome]) => ({ item, annotator, outcome }));
+function judgments(rows: [item: string, annotator: string, verdict: Verdict][]): PairwiseJudgment[] {
+  return rows.map(([item, annotator, verdict]) => ({ item, annotator, verdict }));
 }
 
 // Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: 4 observers,

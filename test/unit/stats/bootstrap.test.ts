@@ -42,7 +42,7 @@ function simulated(nItems: number, p: number, seed = 9): PairwiseJudgment[] {
     const truth = outcomes[Math.floor(rng() * 3)];
     for (const annotator of ["x", "y", "z"]) {
       const outcome = rng() < p ? truth : outcomes[Math.floor(rng() * 3)];
-      result.push({ item: `i${i}`, annotator, outcome });
+      result.push({ item: `i${i}`, annotator, verdict: outcome });
     }
   }
   return result;
@@ -124,7 +124,7 @@ describe("agreement intervals", () => {
     const alpha = pairwiseAlphaCI(data, "ordinal");
     expect(alpha.estimate).toBe(pairwiseAlpha(data, "ordinal").alpha);
     expect(alpha.ci_low!).toBeLessThan(alpha.ci_high!);
-    const ratings = data.map((j) => ({ ...j, value: j.outcome === "A" ? 1 : j.outcome === "B" ? 3 : 2 }));
+    const ratings = data.map((j) => ({ ...j, value: j.verdict === "A" ? 1 : j.verdict === "B" ? 3 : 2 }));
     const rating = ratingAlphaCI(ratings);
     expect(rating.estimate).toBe(ratingAlpha(ratings).alpha);
     expect(rating.ci_low!).toBeLessThan(rating.ci_high!);

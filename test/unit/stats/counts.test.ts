@@ -31,7 +31,7 @@ function randomProject(seed: number, nItems: number) {
     // Skewed towards A so that agreement is above chance.
     for (let k = 0; k < m; k++) {
       const outcome = rng() < 0.5 ? "A" : OUTCOMES[Math.floor(rng() * 4)];
-      judgments.push({ item: `item-${i}`, annotator: `ann-${k}`, outcome });
+      judgments.push({ item: `item-${i}`, annotator: `ann-${k}`, verdict: outcome });
       counts[3 * i + CATEGORY[outcome]]++;
       if (outcome === "both_bad") bothBad[i]++;
     }

@@ -25,13 +25,13 @@ shared.describe("PandaLM test set (../shared/data/pandalm-testset-v1.json)", () 
     (["annotator1", "annotator2", "annotator3"] as const).map((annotator) => ({
       item: String(item.idx),
       annotator,
-      outcome: LABELS[item[annotator]],
+      verdict: LABELS[item[annotator]],
     })),
   );
 
   it("has 999 items with three labels each", () => {
     expect(items).toHaveLength(999);
-    expect(judgments.every((j) => j.outcome !== undefined)).toBe(true);
+    expect(judgments.every((j) => j.verdict !== undefined)).toBe(true);
   });
 
   it("reproduces the published pairwise Cohen's kappas 0.85 / 0.88 / 0.86", () => {

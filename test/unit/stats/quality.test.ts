@@ -6,18 +6,18 @@ describe("annotatorQuality", () => {
   const data: PairwiseJudgment[] = [
     // i1: x and y say A, z says B. For z the others agree on A; for x (others A, B) there is no
     // strict majority, same for y.
-    { item: "i1", annotator: "x", outcome: "A", durationMs: 10_000, displayFirst: "A" },
-    { item: "i1", annotator: "y", outcome: "A", durationMs: 20_000, displayFirst: "B" },
-    { item: "i1", annotator: "z", outcome: "B", durationMs: 4_000, displayFirst: "B", flags: ["unsafe"] },
+    { item: "i1", annotator: "x", verdict: "A", durationMs: 10_000, displayFirst: "A" },
+    { item: "i1", annotator: "y", verdict: "A", durationMs: 20_000, displayFirst: "B" },
+    { item: "i1", annotator: "z", verdict: "B", durationMs: 4_000, displayFirst: "B", flags: ["unsafe"] },
     // i2: all tie-like; both_bad counts as tie.
-    { item: "i2", annotator: "x", outcome: "tie", durationMs: 30_000, gold: "tie" },
-    { item: "i2", annotator: "y", outcome: "both_bad", gold: "tie" },
-    { item: "i2", annotator: "z", outcome: "tie", durationMs: 6_000, flags: ["unsafe", "unclear"] },
+    { item: "i2", annotator: "x", verdict: "tie", durationMs: 30_000, gold: "tie" },
+    { item: "i2", annotator: "y", verdict: "both_bad", gold: "tie" },
+    { item: "i2", annotator: "z", verdict: "tie", durationMs: 6_000, flags: ["unsafe", "unclear"] },
     // i3: only x and y; with one other annotator, that annotator's label is the majority.
-    { item: "i3", annotator: "x", outcome: "B", durationMs: 20_000, displayFirst: "B", gold: "A" },
-    { item: "i3", annotator: "y", outcome: "A", displayFirst: "A" },
+    { item: "i3", annotator: "x", verdict: "B", durationMs: 20_000, displayFirst: "B", gold: "A" },
+    { item: "i3", annotator: "y", verdict: "A", displayFirst: "A" },
     // i4: x alone.
-    { item: "i4", annotator: "x", outcome: "A", displayFirst: "B", gold: "A" },
+    { item: "i4", annotator: "x", verdict: "A", displayFirst: "B", gold: "A" },
   ];
 
   it("reports per-annotator figures", () => {
@@ -75,8 +75,8 @@ describe("annotatorQuality", () => {
   it("is empty for no judgments and has no agreement for a single annotator", () => {
     expect(annotatorQuality([])).toEqual([]);
     const [only] = annotatorQuality([
-      { item: "i1", annotator: "x", outcome: "A" },
-      { item: "i2", annotator: "x", outcome: "tie" },
+      { item: "i1", annotator: "x", verdict: "A" },
+      { item: "i2", annotator: "x", verdict: "tie" },
     ]);
     expect(only).toMatchObject({
       judgments: 2,
@@ -100,13 +100,13 @@ describe("annotatorQuality", () => {
         judgments.push({
           item: `i${item}`,
           annotator,
-          outcome: strays ? "B" : "A",
+          verdict: strays ? "B" : "A",
           durationMs: 20_000 + 1_000 * i + 100 * item,
         });
       });
       const contrary = item % 3 === 0 ? "A" : "B";
-      judgments.push({ item: `i${item}`, annotator: "contrarian", outcome: contrary, durationMs: 25_000 });
-      judgments.push({ item: `i${item}`, annotator: "speedy", outcome: "A", durationMs: 1_500 });
+      judgments.push({ item: `i${item}`, annotator: "contrarian", verdict: contrary, durationMs: 25_000 });
+      judgments.push({ item: `i${item}`, annotator: "speedy", verdict: "A", durationMs: 1_500 });
     }
     const rows = annotatorQuality(judgments);
     const outliers = Object.fromEntries(rows.map((r) => [r.annotator, r.outliers]));
@@ -122,9 +122,9 @@ describe("annotatorQuality", () => {
     const judgments: PairwiseJudgment[] = [];
     for (let item = 0; item < 12; item++) {
       for (let i = 0; i < 6; i++) {
-        judgments.push({ item: `i${item}`, annotator: `a${i}`, outcome: "A", durationMs: 10_000 });
+        judgments.push({ item: `i${item}`, annotator: `a${i}`, verdict: "A", durationMs: 10_000 });
       }
-      judgments.push({ item: `i${item}`, annotator: "odd", outcome: "B", durationMs: 10_000 });
+      judgments.push({ item: `i${item}`, annotator: "odd", verdict: "B", durationMs: 10_000 });
     }
     const rows = annotatorQuality(judgments);
     expect(rows.find((r) => r.annotator === "odd")!.outliers).toEqual(["low_agreement"]);

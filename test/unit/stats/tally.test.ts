@@ -60,7 +60,7 @@ class Builder {
     this.c.pairwise.push({
       item: String(item),
       annotator: email,
-      outcome: verdict,
+      verdict,
       durationMs: durationMs ?? undefined,
       displayFirst: fromApp ? (swapped ? "B" : "A") : undefined,
       gold,
@@ -112,7 +112,7 @@ function expectSameAsReference(c: Case, options: { rounds: number; seed: number 
 /** Items by the strict majority of their verdicts (both_bad counts as tie), by hand. */
 function majorityByHand(judgments: readonly PairwiseJudgment[]): ProjectFigures["agreement"]["majority"] {
   const byItem = new Map<string, Verdict[]>();
-  for (const j of judgments) byItem.set(j.item, [...(byItem.get(j.item) ?? []), j.outcome === "both_bad" ? "tie" : j.outcome]);
+  for (const j of judgments) byItem.set(j.item, [...(byItem.get(j.item) ?? []), j.verdict === "both_bad" ? "tie" : j.verdict]);
   const result = { A: 0, tie: 0, B: 0, none: 0 };
   for (const verdicts of byItem.values()) {
     const winner = (["A", "tie", "B"] as const).find((v) => verdicts.filter((x) => x === v).length * 2 > verdicts.length);
