@@ -33,7 +33,8 @@ const listInput = z.object({
   slug: z.string().trim().min(1),
   /** Part of the external id or of the prompt text; a whole number also matches the item id. */
   q: z.string().trim().max(200, "must be at most 200 characters").optional(),
-  filter: z.enum(ITEM_FILTERS, { message: `must be one of ${ITEM_FILTERS.join(", ")}` }).default("all"),
+  // Taken as any text (a query string's value) and checked here, so callers need no cast.
+  filter: z.string().pipe(z.enum(ITEM_FILTERS, { message: `must be one of ${ITEM_FILTERS.join(", ")}` })).default("all"),
   page: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000").default(1),
   page_size: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(50),
 });

@@ -219,7 +219,7 @@ function load(ctx: Ctx, slug: string, query: Query): Loaded {
   const project = getProject({ ctx, input: { slug } });
   const batches = listBatches({ ctx, input: { slug } });
   try {
-    return { project, batches, list: listItems({ ctx, input: { slug, q: query.q, filter: query.filter as never, page: query.page, page_size: PAGE_SIZE } }) };
+    return { project, batches, list: listItems({ ctx, input: { slug, q: query.q, filter: query.filter, page: query.page, page_size: PAGE_SIZE } }) };
   } catch (err) {
     if (err instanceof AppError && err.code === "bad_request") return { project, batches, list: { error: err.message } };
     throw err;
