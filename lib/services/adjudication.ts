@@ -190,7 +190,8 @@ export function recordAdjudication({ ctx, input }: { ctx: Ctx; input: z.input<ty
 
 const requeueInput = z.object({
   itemId: z.coerce.number().int().positive(),
-  extra: z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(20, "must be at most 20").default(1),
+  // Required: a requeue says how much it adds, so a repeated or empty request cannot raise the overlap unasked.
+  extra: z.coerce.number({ message: "required: how many more judgments (1–20)" }).int("must be a whole number").min(1, "must be at least 1").max(20, "must be at most 20"),
 });
 
 /** Sends an item back for more judgments: its effective overlap grows by `extra`. */
