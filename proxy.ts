@@ -7,7 +7,11 @@ import { HSTS, newNonce, pageCsp } from "@/lib/http/headers";
 import { BODY_LIMITS, formatBytes } from "@/lib/http/limits";
 
 export function proxy(request: NextRequest): NextResponse {
-  if (request.nextUrl.pathname.startsWith("/api/auth/")) return limitSignIn(request);
+  const { pathname } = request.nextUrl;
+  // Next.js would fail to decode such a path and answer a plain-text 500; no slug or id has one.
+  if (!decodable(pathname)) return NextResponse.json({ error: { code: "bad_request", message: "The URL path is not valid percent-encoded UTF-8." } }, { status: 400 });
+  if (pathname.startsWith("/api/auth/")) return limitSignIn(request);
+  if (pathname.startsWith("/api/")) return NextResponse.next();
   const nonce = newNonce();
   const https = request.nextUrl.protocol === "https:";
   const csp = pageCsp({ nonce, dev: process.env.NODE_ENV === "development", https });
@@ -17,6 +21,15 @@ export function proxy(request: NextRequest): NextResponse {
   response.headers.set("content-security-policy", csp);
   if (https) response.headers.set("strict-transport-security", HSTS);
   return response;
+}
+
+function decodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -37,6 +50,10 @@ function limitSignIn(request: NextRequest): NextResponse {
 export const config = {
   matcher: [
     "/api/auth/:path*",
+    // An API path with a non-ASCII or broken percent-escape: slugs and ids are ASCII, so such a
+    // path names nothing, and only the proxy sees it before Next.js fails to decode it.
+    "/api/:rest(.*%[89a-fA-F][0-9a-fA-F].*)",
+    "/api/:rest(.*%(?![0-9a-fA-F]{2}).*)",
     {
       // Pages, read without a body. A request with a body (a server action, a form post) is left
       // alone: this proxy would copy its body, and the copy is capped at the sign-in limit.
