@@ -5,6 +5,7 @@ import { AppError } from "@/lib/services/errors";
 import type { Caller } from "@/lib/services/context";
 import { requestCaller } from "@/lib/auth/session";
 import { checkCookieWrite, checkDeclaredLength, isWrite, JSON_TYPES, readJsonBody } from "./guard";
+import { HSTS } from "./headers";
 import { BODY_LIMITS } from "./limits";
 
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
@@ -64,7 +65,10 @@ export function apiRoute<P = Record<string, never>>(handler: (args: HandlerArgs<
       if (write && !bearer) checkCookieWrite(request, typeof body === "string" ? JSON_TYPES : body.contentTypes);
       // A route without dynamic segments gets no params object.
       const params = ((await context?.params) ?? {}) as P;
-      return await handler({ request, params, caller, readJson: () => readJsonBody(request, limit) });
+      const response = await handler({ request, params, caller, readJson: () => readJsonBody(request, limit) });
+      // Behind a TLS-terminating proxy next.config.ts adds HSTS from X-Forwarded-Proto; this covers TLS served directly.
+      if (request.url.startsWith("https:")) response.headers.set("strict-transport-security", HSTS);
+      return response;
     } catch (err) {
       return errorResponse(err);
     }

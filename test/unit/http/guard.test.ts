@@ -68,7 +68,7 @@ describe("reading a JSON body", () => {
   it("answers 400 for broken JSON or UTF-8 and names a field with a lone surrogate", async () => {
     expect(await asyncCodeOf(readJsonBody(request({}, "{"), 100))).toBe("bad_request");
     expect(await asyncCodeOf(readJsonBody(request({}, new Uint8Array([0x22, 0xff, 0x22])), 100))).toBe("bad_request");
-    const err = await readJsonBody(request({}, '{"a": [{"note": "ok \\ud83d\\ude00"}, {"note": "\\ud800"}]}'), 100).catch((e) => e);
+    const err = (await readJsonBody(request({}, '{"a": [{"note": "ok \\ud83d\\ude00"}, {"note": "\\ud800"}]}'), 100).catch((e: unknown) => e)) as AppError;
     expect(err).toBeInstanceOf(AppError);
     expect(err.fields).toEqual({ "a.1.note": expect.stringMatching(/surrogate/) });
   });
