@@ -42,7 +42,7 @@ function limitSignIn(request: NextRequest): NextResponse {
   const declared = request.headers.get("content-length");
   if (declared === null ? request.headers.has("transfer-encoding") : Number(declared) > BODY_LIMITS.login) {
     const message = `The sign-in request body must declare its length and be at most ${formatBytes(BODY_LIMITS.login)}.`;
-    return NextResponse.json({ error: { code: "payload_too_large", message } }, { status: 413 });
+    return NextResponse.json({ error: { code: "payload_too_large", message } }, { status: 413, headers: { connection: "close" } });
   }
   return NextResponse.next();
 }

@@ -27,7 +27,10 @@ export function errorBody(err: unknown, internalMessage = "Something went wrong 
 }
 
 export function errorResponse(err: unknown): Response {
-  return json({ error: errorBody(err) }, err instanceof AppError ? err.status : 500);
+  const status = err instanceof AppError ? err.status : 500;
+  // A refused body may still be arriving: the connection closes after the answer instead of
+  // being reused with unread bytes on it (which a client would see as a reset).
+  return json({ error: errorBody(err) }, status, status === 413 ? { connection: "close" } : undefined);
 }
 
 type RouteContext<P> = { params: Promise<P> };

@@ -65,7 +65,8 @@ describe.skipIf(!executable)("content security policy in Chromium", () => {
 
   beforeAll(async () => {
     const ctx = systemCtx();
-    createProject({ ctx, input: { slug: SLUG, name: "CSP E2E", overlap: 3 } });
+    // Overlap 4 over three imported raters: every item still wants a judgment from the annotator.
+    createProject({ ctx, input: { slug: SLUG, name: "CSP E2E", overlap: 4 } });
     const records = Array.from({ length: 6 }, (_, i) => ({
       id: `c${i}`,
       prompt: `Question ${i}: ${RICH}`,
