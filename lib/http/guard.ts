@@ -80,6 +80,9 @@ export function checkCookieWrite(request: Request, contentTypes: readonly string
 export async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
   checkDeclaredLength(request, limit);
   if (!request.body) return new Uint8Array(0);
+  // A declared length within the limit bounds the body (the HTTP parser reads no more than it
+  // declares), so it is read in one go; only a chunked body needs counting.
+  if (request.headers.has("content-length")) return new Uint8Array(await request.arrayBuffer());
   const reader = request.body.getReader();
   const parts: Uint8Array[] = [];
   let size = 0;
