@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { can } from "@/lib/auth/permissions";
 import { sessionCaller } from "@/lib/auth/session";
+import { ClientConfig } from "./_components/ClientConfig";
 import { SignOutButton } from "./_components/SignOutButton";
 import "./globals.css";
 
@@ -12,6 +13,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang="en">
       <body>
+        <ClientConfig />
         {caller && (
           <header className="top">
             <Link href="/" className="brand">Arbiter</Link>

@@ -1,9 +1,12 @@
-// The one place typed errors become HTTP responses: {"error": {"code", "message", "fields"?, "details"?}},
+// The one place typed errors become HTTP responses, and the adapter every /api/v1 route goes through: {"error": {"code", "message", "fields"?, "details"?}},
 // never a stack.
 import "server-only";
 import { AppError } from "@/lib/services/errors";
 import type { Caller } from "@/lib/services/context";
 import { requestCaller } from "@/lib/auth/session";
+import { checkCookieWrite, checkDeclaredLength, isWrite, JSON_TYPES, readJsonBody } from "./guard";
+import { HSTS } from "./headers";
+import { BODY_LIMITS } from "./limits";
 
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
   return Response.json(body, { status, headers });
@@ -24,38 +27,53 @@ export function errorBody(err: unknown, internalMessage = "Something went wrong 
 }
 
 export function errorResponse(err: unknown): Response {
-  return json({ error: errorBody(err) }, err instanceof AppError ? err.status : 500);
+  const status = err instanceof AppError ? err.status : 500;
+  // A refused body may still be arriving: the connection closes after the answer instead of
+  // being reused with unread bytes on it (which a client would see as a reset).
+  return json({ error: errorBody(err) }, status, status === 413 ? { connection: "close" } : undefined);
 }
 
 type RouteContext<P> = { params: Promise<P> };
 
+export interface RouteOptions {
+  /** `json` (the default) or `judgment`: a JSON body within that BODY_LIMITS entry; or a streamed upload's limit and content types. */
+  body?: "json" | "judgment" | { maxBytes: () => number; contentTypes: readonly string[] };
+}
+
+interface HandlerArgs<P> {
+  request: Request;
+  params: P;
+  caller: Caller;
+  /** The JSON body within the route's limit; `{}` when there is none. */
+  readJson: () => Promise<unknown>;
+}
+
 /**
- * Wraps an /api/v1 handler: authenticates (401 for anonymous callers), awaits the route params and
- * maps any thrown error. The handler itself parses, loads, authorizes (in the service) and acts.
+ * Wraps an /api/v1 handler: refuses a body declared over the route's limit (413), authenticates
+ * (401 for anonymous callers), holds cookie-authenticated writes to the same-origin rule (403),
+ * awaits the route params and maps any thrown error. The handler itself parses, loads, authorizes
+ * (in the service) and acts.
  */
-export function apiRoute<P = Record<string, never>>(
-  handler: (args: { request: Request; params: P; caller: Caller }) => Promise<Response> | Response,
-) {
+export function apiRoute<P = Record<string, never>>(handler: (args: HandlerArgs<P>) => Promise<Response> | Response, options: RouteOptions = {}) {
+  const body = options.body ?? "json";
+  const jsonLimit = typeof body === "string" ? BODY_LIMITS[body] : undefined;
   return async (request: Request, context: RouteContext<P>): Promise<Response> => {
     try {
+      const write = isWrite(request);
+      const limit = jsonLimit ?? (body as { maxBytes: () => number }).maxBytes();
+      if (write) checkDeclaredLength(request, limit);
+      const bearer = /^bearer /i.test(request.headers.get("authorization") ?? "");
       const caller = await requestCaller(request);
       if (!caller) throw new AppError("unauthorized", "Sign in or send an API token (Authorization: Bearer <token>).");
-      return await handler({ request, params: await context.params, caller });
+      if (write && !bearer) checkCookieWrite(request, typeof body === "string" ? JSON_TYPES : body.contentTypes);
+      // A route without dynamic segments gets no params object.
+      const params = ((await context?.params) ?? {}) as P;
+      const response = await handler({ request, params, caller, readJson: () => readJsonBody(request, limit) });
+      // Behind a TLS-terminating proxy next.config.ts adds HSTS from X-Forwarded-Proto; this covers TLS served directly.
+      if (request.url.startsWith("https:")) response.headers.set("strict-transport-security", HSTS);
+      return response;
     } catch (err) {
       return errorResponse(err);
     }
   };
-}
-
-/** Reads a JSON body; an empty body is `{}`, a malformed one a 400. */
-export async function readJson(request: Request): Promise<unknown> {
-  // No body at all (e.g. a bare claim): skip reading the empty stream.
-  if (request.headers.get("content-length") === "0") return {};
-  const text = await request.text();
-  if (!text.trim()) return {};
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new AppError("bad_request", `Request body is not valid JSON: ${(e as Error).message}`);
-  }
 }

@@ -1,27 +1,43 @@
 // Uploads are spooled to a temporary file so the importer can read them twice (validate, then insert)
-// without holding the whole body in memory.
+// without holding the whole body in memory; the byte count stops the upload at its limit.
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { AppError } from "@/lib/services/errors";
+import { tooLarge } from "./guard";
+import { uploadLimit } from "./limits";
 
-export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+/**
+ * The media types a signed-in browser may upload an import as (README "Security"): the admin
+ * page's import form sends `application/octet-stream`; each of these needs a CORS preflight
+ * from another origin, so no other site can send one with the admin's cookie.
+ */
+export const UPLOAD_TYPES = [
+  "application/octet-stream",
+  "application/json",
+  "application/x-ndjson",
+  "application/jsonl",
+  "application/gzip",
+  "application/x-gzip",
+  "text/csv",
+] as const;
 
-export async function spoolBody(request: Request | { body: ReadableStream<Uint8Array> | null }) {
-  if (!request.body) throw new AppError("bad_request", "The request has no body: send JSONL or a JSON array.");
+export async function spoolBody(request: Request | { body: ReadableStream<Uint8Array> | null }, limit = uploadLimit()) {
+  if (!request.body) throw new AppError("bad_request", "The request has no body: send JSONL or a JSON array.", undefined, { body: "is empty" });
   const file = path.join(os.tmpdir(), `arbiter-upload-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
   let size = 0;
   const counter = async function* (source: AsyncIterable<Uint8Array>) {
     for await (const chunk of source) {
       size += chunk.byteLength;
-      if (size > MAX_UPLOAD_BYTES) throw new AppError("payload_too_large", `Upload is larger than ${MAX_UPLOAD_BYTES} bytes.`);
+      if (size > limit) throw tooLarge(limit);
       yield chunk;
     }
   };
   try {
-    await pipeline(Readable.fromWeb(request.body as never), counter, fs.createWriteStream(file));
+    await pipeline(Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>), counter, fs.createWriteStream(file));
   } catch (err) {
     await fs.promises.rm(file, { force: true });
     throw err;

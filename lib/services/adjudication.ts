@@ -9,7 +9,7 @@ import type { StoredJudgment } from "@/lib/formats/judgment";
 import type { Prompt } from "@/lib/formats/record";
 import type { Verdict } from "@/lib/formats/verdict";
 import { audit } from "./audit";
-import { nowOf, requireScope, type Ctx } from "./context";
+import { nowOf, requireScope, type Ctx, type Untrusted } from "./context";
 import { badRequest, notFound, parseInput } from "./errors";
 import { getProject } from "./projects";
 import { VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
@@ -158,7 +158,7 @@ const adjudicationInput = z.object({
  * Records (or replaces) the final verdict on an item. The input's `choice` is that verdict (A is the
  * item's first candidate); it is stored as `adjudications.choice` with the winning candidate's id.
  */
-export function recordAdjudication({ ctx, input }: { ctx: Ctx; input: z.input<typeof adjudicationInput> }): AdjudicationView {
+export function recordAdjudication({ ctx, input }: { ctx: Ctx; input: Untrusted<z.input<typeof adjudicationInput>> }): AdjudicationView {
   requireScope(ctx, "judgment:read_all");
   const data = parseInput(adjudicationInput, input);
   const now = nowOf(ctx);
@@ -190,7 +190,8 @@ export function recordAdjudication({ ctx, input }: { ctx: Ctx; input: z.input<ty
 
 const requeueInput = z.object({
   itemId: z.coerce.number().int().positive(),
-  extra: z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(20, "must be at most 20").default(1),
+  // Required: a requeue says how much it adds, so a repeated or empty request cannot raise the overlap unasked.
+  extra: z.coerce.number({ message: "required: how many more judgments (1–20)" }).int("must be a whole number").min(1, "must be at least 1").max(20, "must be at most 20"),
 });
 
 /** Sends an item back for more judgments: its effective overlap grows by `extra`. */

@@ -19,6 +19,13 @@ export interface Ctx {
   now?: () => number;
 }
 
+/**
+ * A service input as it arrives from outside (a JSON body, a query string): any values, checked by
+ * the service's own zod schema. Verbs that callers reach with raw requests take this, so routes pass
+ * what they read without casts.
+ */
+export type Untrusted<T> = { [K in keyof T]?: unknown };
+
 export function nowOf(ctx: Ctx): number {
   return ctx.now ? ctx.now() : Date.now();
 }

@@ -7,7 +7,8 @@ import { FormatError } from "@/lib/formats/errors";
 import { storedImportedJudgment } from "@/lib/formats/import/imported-judgment";
 import { parseFieldMap, type FieldMap } from "@/lib/formats/import/field-map";
 import { IMPORT_FORMATS, readRecords, type ReadOptions } from "@/lib/formats/import/read";
-import type { ImportRecord, RecordError } from "@/lib/formats/record";
+import type { ImportRecord, ReadResult, RecordError } from "@/lib/formats/record";
+import { ILL_FORMED_TEXT, illFormedTextPath } from "@/lib/formats/unicode";
 import { audit } from "./audit";
 import { AppError, fieldError } from "./errors";
 import { nowOf, requireScope, type Ctx } from "./context";
@@ -105,6 +106,14 @@ function counted(source: ReturnType<ImportSource>, onBytes: (n: number) => void)
   })();
 }
 
+/** A record with a lone surrogate in any text becomes that row's error, in both passes, so it is never stored. */
+async function* wellFormed(results: AsyncIterable<ReadResult>): AsyncGenerator<ReadResult> {
+  for await (const result of results) {
+    const field = "record" in result ? illFormedTextPath(result.record) : undefined;
+    yield field === undefined ? result : { line: result.line, error: { line: result.line, field, message: `${field}: ${ILL_FORMED_TEXT}` } };
+  }
+}
+
 export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput }): Promise<ImportSummary> {
   requireScope(ctx, "item:import");
   const project = getProject({ ctx, input: { slug: input.slug } });
@@ -115,7 +124,7 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
   let errorCount = 0;
   let rows = 0;
   let bytes = 0;
-  for await (const result of readRecords(counted(input.source(), (n) => (bytes += n)), readOptions)) {
+  for await (const result of wellFormed(readRecords(counted(input.source(), (n) => (bytes += n)), readOptions))) {
     rows++;
     if ("error" in result) {
       errorCount++;
@@ -125,6 +134,12 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
   }
   const total = rows;
   input.onProgress?.({ phase: "validating", rows, bytes, total });
+  // A body such as `"x"`, `null` or `42` reads as a CSV header with no rows: nothing to import is a mistake, not a success.
+  if (rows === 0) {
+    throw new AppError("bad_request", "The file holds no records: send JSONL, a JSON array of records, or CSV with a header and at least one row.", undefined, {
+      body: "holds no records",
+    });
+  }
   const summary: ImportSummary = { inserted: 0, duplicates: 0, annotations: 0, errors, error_count: errorCount, rejected: false };
   if (errorCount > 0 && !input.skipInvalid) {
     summary.rejected = true;
@@ -218,7 +233,7 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
     let batch: ImportRecord[] = [];
     let read = 0;
     bytes = 0;
-    for await (const result of readRecords(counted(input.source(), (n) => (bytes += n)), readOptions)) {
+    for await (const result of wellFormed(readRecords(counted(input.source(), (n) => (bytes += n)), readOptions))) {
       read++;
       if ("record" in result) batch.push(result.record);
       if (batch.length >= BATCH) {

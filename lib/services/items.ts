@@ -5,7 +5,7 @@ import { z } from "zod";
 import { candidates, CHOICES, importBatches, items, projects } from "@/db/schema";
 import type { Choice, Prompt } from "@/lib/formats/record";
 import { audit } from "./audit";
-import { countRows, requireScope, type Ctx } from "./context";
+import { countRows, requireScope, type Ctx, type Untrusted } from "./context";
 import { notFound, parseInput } from "./errors";
 
 // Numbers and numeric strings (forms, query strings, CLI flags) only: plain coercion would turn
@@ -152,7 +152,7 @@ function viewsOf(ctx: Ctx, rows: ItemRow[], overlap: number): ItemView[] {
  * anything is written. Higher priority is served first, whatever the project's order policy; a gold
  * answer (null clears it) makes the item a gold item, served at the project's gold rate.
  */
-export function updateItem({ ctx, input }: { ctx: Ctx; input: z.input<typeof itemInput> }): ItemView {
+export function updateItem({ ctx, input }: { ctx: Ctx; input: Untrusted<z.input<typeof itemInput>> }): ItemView {
   requireScope(ctx, "project:write");
   const data = parseInput(itemInput, input);
   const gold = data.gold === undefined ? undefined : data.gold === null ? null : { choice: data.gold };

@@ -16,6 +16,7 @@ const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 
 
 let server: ChildProcess | undefined;
+const MAX_UPLOAD_MB = 16;
 
 export default async function setup(project: TestProject) {
   if (buildIsStale(ROOT)) {
@@ -34,11 +35,11 @@ export default async function setup(project: TestProject) {
   const running = await startNextServer({
     dir: ROOT,
     dbFile: t.file,
-    env: { NEXTAUTH_SECRET: "test-secret-test-secret-test-secret-0123" },
+    env: { NEXTAUTH_SECRET: "test-secret-test-secret-test-secret-0123", ARBITER_MAX_UPLOAD_MB: String(MAX_UPLOAD_MB) },
   });
   server = running.server;
   const { baseUrl, logFile } = running;
-  const info: ServerInfo = { baseUrl, dbFile: t.file, users, logFile };
+  const info: ServerInfo = { baseUrl, dbFile: t.file, users, logFile, pid: running.server.pid!, maxUploadMb: MAX_UPLOAD_MB };
   project.provide("server", info);
 
   return async () => {

@@ -15,6 +15,10 @@ export interface ServerInfo {
   baseUrl: string;
   dbFile: string;
   logFile: string;
+  /** The server process, whose memory the limit tests read from /proc. */
+  pid: number;
+  /** ARBITER_MAX_UPLOAD_MB the server runs with: small, so the upload limit is tested without sending a gigabyte. */
+  maxUploadMb: number;
   users: Record<"admin" | "manager" | "annotator" | "annotator2", Account>;
 }
 
@@ -57,6 +61,9 @@ export async function login(email: string, password: string): Promise<string> {
   if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`login failed for ${email} (${res.status})`);
   return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
 }
+
+/** The content type a signed-in browser's API writes must carry (README "Security"). */
+export const JSON_TYPE = { "content-type": "application/json" };
 
 export function api(path: string, init: RequestInit & { token?: string; cookie?: string } = {}): Promise<Response> {
   const headers = new Headers(init.headers);

@@ -1,7 +1,8 @@
 // /api/v1 against the running production server: authentication, roles, and the judging flow.
 import { beforeAll, describe, expect, it } from "vitest";
 import { createProject } from "@/lib/services/projects";
-import { api, login, serverInfo, systemCtx } from "../helpers/server";
+import { api, JSON_TYPE, login, serverInfo, systemCtx } from "../helpers/server";
+import { apiRoutes, notForAnnotators as notForAnnotatorsOf } from "./routes";
 
 const SLUG = "http-suite";
 const records = [1, 2, 3].map((i) => ({
@@ -20,29 +21,9 @@ beforeAll(() => {
   ctx.db.$client.close();
 });
 
-/** Routes an annotator's role may not call at all (manager- or admin-only). */
-const notForAnnotators: [string, string][] = [
-  ["POST", `/api/v1/projects/${SLUG}/items`],
-  ["GET", `/api/v1/projects/${SLUG}/items`],
-  ["PATCH", "/api/v1/items/1"],
-  ["GET", `/api/v1/projects/${SLUG}/export?format=trl-dpo`],
-  ["GET", `/api/v1/projects/${SLUG}/adjudication`],
-  ["POST", "/api/v1/items/1/adjudication"],
-  ["POST", "/api/v1/items/1/requeue"],
-  ["GET", `/api/v1/projects/${SLUG}/stats`],
-  ["GET", `/api/v1/projects/${SLUG}/stats.csv?table=annotators`],
-];
-
-// Every /api/v1 route: a new route must be added here (the test below checks the list is complete).
-const routes: [string, string][] = [
-  ["POST", `/api/v1/projects/${SLUG}/assignments/next`],
-  ["POST", "/api/v1/judgments"],
-  ["POST", "/api/v1/assignments/1/skip"],
-  ["POST", "/api/v1/assignments/1/undo"],
-  ["PUT", "/api/v1/judgments/1"],
-  ["GET", `/api/v1/projects/${SLUG}/judgments/mine`],
-  ...notForAnnotators,
-];
+const notForAnnotators = notForAnnotatorsOf(SLUG);
+// Every /api/v1 route: a new route must be added to routes.ts (the test below checks the list is complete).
+const routes = apiRoutes(SLUG);
 
 async function expectError(res: Response, status: number) {
   expect(res.status).toBe(status);
@@ -94,7 +75,7 @@ describe("roles", () => {
     await expectError(await api(`/api/v1/projects/${SLUG}/export?format=trl-dpo`, { token: annotator.token }), 403);
   });
 
-  it("a manager cannot import, export, curate items or claim assignments", async () => {
+  it("a manager cannot import, export, curate items or take tasks", async () => {
     const { manager } = serverInfo().users;
     await expectError(await api(`/api/v1/projects/${SLUG}/items`, { method: "POST", token: manager.token, body }), 403);
     await expectError(await api(`/api/v1/projects/${SLUG}/items`, { token: manager.token }), 403);
@@ -144,24 +125,24 @@ describe("the judging flow over HTTP", () => {
     expect([403, 404]).toContain(foreign.status);
 
     // A bad payload is a 400 naming the field.
-    const invalid = await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: claimed.assignment.id, choice: "C" }) });
+    const invalid = await api("/api/v1/judgments", { method: "POST", cookie, headers: JSON_TYPE, body: JSON.stringify({ assignment_id: claimed.assignment.id, choice: "C" }) });
     await expectError(invalid, 400);
 
     const judgment = { choice: "A", rationale: "clearer", duration_ms: 1234, client_id: "http-1" };
-    const first = await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: claimed.assignment.id, ...judgment }) });
+    const first = await api("/api/v1/judgments", { method: "POST", cookie, headers: JSON_TYPE, body: JSON.stringify({ assignment_id: claimed.assignment.id, ...judgment }) });
     expect(first.status).toBe(201);
-    const retry = await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: claimed.assignment.id, ...judgment }) });
+    const retry = await api("/api/v1/judgments", { method: "POST", cookie, headers: JSON_TYPE, body: JSON.stringify({ assignment_id: claimed.assignment.id, ...judgment }) });
     expect(retry.status).toBe(200);
     expect((await retry.json()).judgment.id).toBe((await first.json()).judgment.id);
 
     // Skip the next one; it never comes back to this annotator.
     const second = await (await api(`/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", cookie })).json();
-    const skip = await api(`/api/v1/assignments/${second.assignment.id}/skip`, { method: "POST", cookie, body: JSON.stringify({ reason: "unsure" }) });
+    const skip = await api(`/api/v1/assignments/${second.assignment.id}/skip`, { method: "POST", cookie, headers: JSON_TYPE, body: JSON.stringify({ reason: "unsure" }) });
     expect(skip.status).toBe(200);
     const third = await (await api(`/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", cookie })).json();
     expect(third.item.id).not.toBe(second.item.id);
     expect(third.item.id).not.toBe(claimed.item.id);
-    expect((await api("/api/v1/judgments", { method: "POST", cookie, body: JSON.stringify({ assignment_id: third.assignment.id, choice: "B" }) })).status).toBe(201);
+    expect((await api("/api/v1/judgments", { method: "POST", cookie, headers: JSON_TYPE, body: JSON.stringify({ assignment_id: third.assignment.id, choice: "B" }) })).status).toBe(201);
     expect((await api(`/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", cookie })).status).toBe(204);
 
     // A second annotator agrees on the first item: it reaches a majority and is exported.

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
-import { api, login, serverInfo, systemCtx } from "../helpers/server";
+import { api, JSON_TYPE, login, serverInfo, systemCtx } from "../helpers/server";
 
 const SLUG = "items-http";
 const ids: Record<string, number> = {};
@@ -18,7 +18,7 @@ async function expectError(res: Response, status: number, message?: RegExp) {
 }
 
 const patch = (id: number | string, body: unknown, auth: { token?: string; cookie?: string } = { token: serverInfo().users.admin.token }) =>
-  api(`/api/v1/items/${id}`, { method: "PATCH", ...auth, body: typeof body === "string" ? body : JSON.stringify(body) });
+  api(`/api/v1/items/${id}`, { method: "PATCH", ...auth, headers: JSON_TYPE, body: typeof body === "string" ? body : JSON.stringify(body) });
 const list = async (query = "") => {
   const res = await api(`/api/v1/projects/${SLUG}/items${query}`, { token: serverInfo().users.admin.token });
   expect(res.status).toBe(200);

@@ -8,7 +8,7 @@ import { importItems } from "@/lib/services/importer";
 import { addMember } from "@/lib/services/members";
 import { createProject, updateProject } from "@/lib/services/projects";
 import type { Ctx } from "@/lib/services/context";
-import { api, login, serverInfo, systemCtx } from "../helpers/server";
+import { api, JSON_TYPE, login, serverInfo, systemCtx } from "../helpers/server";
 
 const SLUG = "qc-suite";
 let itemId = 0;
@@ -81,7 +81,7 @@ describe("adjudication routes", () => {
       /choice/,
     );
     const cookie = await login(manager.email, manager.password);
-    const recorded = await api(`/api/v1/items/${itemId}/adjudication`, { method: "POST", cookie, body: JSON.stringify({ choice: "B", note: "B is correct" }) });
+    const recorded = await api(`/api/v1/items/${itemId}/adjudication`, { method: "POST", cookie, headers: JSON_TYPE, body: JSON.stringify({ choice: "B", note: "B is correct" }) });
     expect(recorded.status).toBe(201);
     expect((await recorded.json()).adjudication).toMatchObject({ item_id: itemId, choice: "B", note: "B is correct", by: manager.email });
     expect((await (await api(`/api/v1/projects/${SLUG}/adjudication`, { token: manager.token })).json()).total).toBe(0);

@@ -1,11 +1,15 @@
 import { contextFor } from "@/lib/auth/session";
-import { apiRoute, json, readJson } from "@/lib/http/respond";
+import { apiRoute, json } from "@/lib/http/respond";
+import { jsonObject } from "@/lib/http/guard";
 import { submitJudgment, type JudgmentInput } from "@/lib/services/judgments";
 
 // Records a judgment on one of the caller's assignments: {"assignment_id", …payload}. The service
 // checks the body's shape and the assignment_id.
-export const POST = apiRoute(async ({ request, caller }) => {
-  const body = await readJson(request);
-  const { judgment, created } = submitJudgment({ ctx: contextFor(caller), input: body as JudgmentInput });
-  return json({ judgment }, created ? 201 : 200);
-});
+export const POST = apiRoute(
+  async ({ caller, readJson }) => {
+    const body = jsonObject(await readJson());
+    const { judgment, created } = submitJudgment({ ctx: contextFor(caller), input: body as JudgmentInput });
+    return json({ judgment }, created ? 201 : 200);
+  },
+  { body: "judgment" },
+);

@@ -36,7 +36,12 @@ export function ImportForm({ slug }: { slug: string }) {
     if (map) query.set("map", map);
     setStatus({ state: "running", progress: { phase: "validating", rows: 0, bytes: 0, size: file.size } });
     try {
-      const response = await fetch(`/api/v1/projects/${encodeURIComponent(slug)}/items?${query}`, { method: "POST", body: file });
+      const response = await fetch(`/api/v1/projects/${encodeURIComponent(slug)}/items?${query}`, {
+        method: "POST",
+        // The format comes from the query or the file's first bytes; the type only has to be one a signed-in browser may upload (README "Security").
+        headers: { "content-type": "application/octet-stream" },
+        body: file,
+      });
       if (!response.ok || !response.body) {
         const body = await response.json().catch(() => null);
         setStatus({ state: "failed", message: body?.error?.message ?? `The import failed (${response.status}).` });

@@ -1,16 +1,17 @@
 import { contextFor } from "@/lib/auth/session";
 import { apiRoute, errorBody, json } from "@/lib/http/respond";
-import { spoolBody } from "@/lib/http/upload";
+import { spoolBody, UPLOAD_TYPES } from "@/lib/http/upload";
+import { uploadLimit } from "@/lib/http/limits";
 import { importFormatOf, importItems, importMapOf, type ImportInput, type ImportProgress } from "@/lib/services/importer";
 import { listItems } from "@/lib/services/items";
-import { requireScope } from "@/lib/services/context";
+import { requireScope, type Caller } from "@/lib/services/context";
 
 // The project's items with their models, progress, priority and gold answer (admins), in import
 // order: `?q=` (external id, prompt text or item id), `?filter=all|gold|priority`, `?page=`, `?page_size=`.
 export const GET = apiRoute<{ slug: string }>(({ request, params, caller }) => {
   const q = new URL(request.url).searchParams;
   const get = (name: string) => q.get(name) || undefined;
-  const input = { slug: params.slug, q: get("q"), filter: get("filter") as never, page: get("page"), page_size: get("page_size") };
+  const input = { slug: params.slug, q: get("q"), filter: get("filter"), page: get("page"), page_size: get("page_size") };
   return json(listItems({ ctx: contextFor(caller), input }));
 });
 
@@ -19,7 +20,9 @@ export const GET = apiRoute<{ slug: string }>(({ request, params, caller }) => {
 // 400 with the line-numbered errors); `format=` and `map=` as in the CLI; `progress=1` answers with
 // NDJSON: `{"progress": …}` lines while the import runs, then one `{"summary": …}` or `{"error": …}`;
 // `source=` names the file on the import batch.
-export const POST = apiRoute<{ slug: string }>(async ({ request, params, caller }) => {
+export const POST = apiRoute<{ slug: string }>(importRoute, { body: { maxBytes: uploadLimit, contentTypes: UPLOAD_TYPES } });
+
+async function importRoute({ request, params, caller }: { request: Request; params: { slug: string }; caller: Caller }): Promise<Response> {
   const ctx = contextFor(caller);
   requireScope(ctx, "item:import");
   const q = new URL(request.url).searchParams;
@@ -71,4 +74,5 @@ export const POST = apiRoute<{ slug: string }>(async ({ request, params, caller 
   } finally {
     await upload.remove();
   }
-});
+}
+
