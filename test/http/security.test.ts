@@ -153,22 +153,41 @@ describe("security headers", () => {
   });
 });
 
-/** A body streamed in 64 KiB chunks without a Content-Length (chunked), never held whole by the test. */
-function streamOf(bytes: number): ReadableStream<Uint8Array> {
-  const chunk = new Uint8Array(64 * 1024).fill(0x20);
-  let sent = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (sent >= bytes) return controller.close();
-      const n = Math.min(chunk.length, bytes - sent);
-      controller.enqueue(chunk.subarray(0, n));
-      sent += n;
-    },
+/**
+ * Posts `bytes` chunked and answers the server's response. The server may answer 413 and close the
+ * connection while the body is still being written: fetch then fails with EPIPE instead of returning
+ * the response it already has (a race on every run), so this writes through node:http, stops writing
+ * once the response arrives, and ignores the write errors that follow it.
+ */
+function streamed(path: string, bytes: number, headers: Record<string, string> = {}): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = http.request(serverInfo().baseUrl + path, { method: "POST", headers }, (res) => {
+      answered = true;
+      const parts: Buffer[] = [];
+      res.on("data", (b: Buffer) => parts.push(b));
+      res.on("end", () => {
+        req.destroy();
+        resolve(new Response(Buffer.concat(parts), { status: res.statusCode, headers: res.headers as Record<string, string> }));
+      });
+      res.on("error", reject);
+    });
+    req.on("error", (err) => {
+      if (!answered) reject(err);
+    });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let sent = 0;
+    const write = () => {
+      while (!answered && sent < bytes) {
+        const n = Math.min(chunk.length, bytes - sent);
+        sent += n;
+        if (!req.write(chunk.subarray(0, n))) return void req.once("drain", write);
+      }
+      if (!answered) req.end();
+    };
+    write();
   });
 }
-
-const streamed = (path: string, bytes: number, headers: Record<string, string> = {}) =>
-  fetch(serverInfo().baseUrl + path, { method: "POST", headers, body: streamOf(bytes), duplex: "half" } as RequestInit);
 
 describe("body limits", () => {
   const token = () => ({ authorization: `Bearer ${admin().token}` });

@@ -46,7 +46,7 @@ function claimAndJudge(ctx: Ctx, slug: string, choice: "A" | "B" | "tie" = "A"):
 
 async function project(n: number, settings: Record<string, unknown> = {}, records = Array.from({ length: n }, (_, i) => pairRecord(i))) {
   const p = makeProject(t, { overlap: (settings.overlap as number) ?? 2 });
-  await importText(t, p.slug, jsonl(records));
+  if (records.length) await importText(t, p.slug, jsonl(records)); // an empty file is refused (no records)
   if (Object.keys(settings).length) updateProject({ ctx: t.system, input: { slug: p.slug, ...settings } });
   return p;
 }
