@@ -120,7 +120,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         if (!values.demo) throw new UsageError("seed needs --demo (the only seed there is)");
         const ctx = systemCtx(values.db);
         const seeded = await seedDemo(ctx);
-        const accounts = ensureAccounts(ctx, { demo: true });
+        const accounts = await ensureAccounts(ctx, { demo: true });
         const lines = [
           seeded.project ? `Created project "${seeded.project.slug}" with ${seeded.project.import.inserted} items.` : "The demo project already exists; nothing added.",
           ...accounts.map((a) => `Created ${a.role} ${a.email} with password ${a.password}`),
@@ -134,7 +134,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
           const { values } = parse(rest.slice(1), { email: { type: "string" }, role: { type: "string" }, name: { type: "string" }, password: { type: "string" } });
           required(values, "email", "role");
           const ctx = systemCtx(values.db);
-          const { user, password } = createUser({ ctx, input: { email: values.email!, role: values.role as never, name: values.name, password: values.password } });
+          const { user, password } = await createUser({ ctx, input: { email: values.email!, role: values.role as never, name: values.name, password: values.password } });
           print(
             `Created ${user.role} ${user.email}` + (password ? `\nPassword: ${password}` : ""),
             { user, ...(password ? { password } : {}) },
@@ -144,7 +144,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         if (sub === "password") {
           const { values } = parse(rest.slice(1), { email: { type: "string" }, password: { type: "string" } });
           required(values, "email");
-          const { password } = setPassword({ ctx: systemCtx(values.db), input: { email: values.email!, password: values.password } });
+          const { password } = await setPassword({ ctx: systemCtx(values.db), input: { email: values.email!, password: values.password } });
           print(`Password set for ${values.email}` + (password ? `\nPassword: ${password}` : ""), { ok: true, ...(password ? { password } : {}) });
           return 0;
         }

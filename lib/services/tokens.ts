@@ -36,8 +36,10 @@ export function createToken({ ctx, input }: { ctx: Ctx; input: z.input<typeof to
   });
 }
 
-export function listTokens({ ctx }: { ctx: Ctx }) {
+/** Every API token, newest first, or one user's (`email`); never the token itself. */
+export function listTokens({ ctx, input = {} }: { ctx: Ctx; input?: { email?: string } }) {
   requireScope(ctx, "token:manage");
+  const email = input.email?.trim().toLowerCase();
   return ctx.db
     .select({
       id: apiTokens.id,
@@ -50,27 +52,33 @@ export function listTokens({ ctx }: { ctx: Ctx }) {
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(email ? eq(users.email, email) : undefined)
     .orderBy(desc(apiTokens.id))
     .all();
 }
 
-export function revokeToken({ ctx, input }: { ctx: Ctx; input: { id: number } }): void {
+/** Revokes a token by id: refused from its next request on. */
+export function revokeToken({ ctx, input }: { ctx: Ctx; input: { id: number | string } }): void {
   requireScope(ctx, "token:manage");
-  ctx.db.transaction((tx) => {
-    const res = tx.update(apiTokens).set({ revokedAt: nowOf(ctx) }).where(and(eq(apiTokens.id, input.id), isNull(apiTokens.revokedAt))).run();
-    if (res.changes === 0) throw notFound(`Token ${input.id}`);
-    audit(tx, ctx, { action: "token.revoke", targetType: "token", targetId: input.id });
-  });
+  const { id } = parseInput(z.object({ id: z.coerce.number().int("must be a whole number").positive("must be a token id") }), input);
+  ctx.db.transaction(
+    (tx) => {
+      const res = tx.update(apiTokens).set({ revokedAt: nowOf(ctx) }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run();
+      if (res.changes === 0) throw notFound(`Token ${id} (or it is already revoked)`);
+      audit(tx, ctx, { action: "token.revoke", targetType: "token", targetId: id });
+    },
+    { behavior: "immediate" },
+  );
 }
 
-/** The caller a bearer token acts as, or null for an unknown or revoked token. */
+/** The caller a bearer token acts as, or null for an unknown or revoked token or a deactivated user. */
 export function resolveToken(ctx: Ctx, token: string): Caller | null {
   // Every API request runs this: a statement prepared once per connection (no caching of the answer,
   // so a revoked token is refused on its very next request).
   const lookup = prepared(
     ctx.db,
     `select t.id, u.id as userId, u.email, u.role, t.last_used_at as lastUsedAt from api_tokens t
-     join users u on u.id = t.user_id where t.token_hash = ? and t.revoked_at is null`,
+     join users u on u.id = t.user_id where t.token_hash = ? and t.revoked_at is null and u.status = 'active'`,
   );
   const row = lookup.get(hashToken(token)) as { id: number; userId: number; email: string; role: Caller["role"]; lastUsedAt: number | null } | undefined;
   if (!row) return null;
