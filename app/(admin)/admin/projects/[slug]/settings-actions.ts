@@ -11,7 +11,7 @@ import { formValues, refusal, withoutBlanks, type ActionState } from "@/lib/http
 /** The form message when every error sits next to its field. */
 const SEE_FIELDS = "Please fix the fields marked below.";
 
-const PLAIN = ["status", "orderPolicy", "overlap", "leaseMinutes", "goldRate"] as const;
+const PLAIN = ["status", "visibility", "orderPolicy", "overlap", "leaseMinutes", "goldRate"] as const;
 const NULLABLE = ["quota", "minGoldAccuracy", "minGoldAfter", "agreementThreshold"] as const;
 const SETTINGS_FIELDS = [...PLAIN, ...NULLABLE];
 

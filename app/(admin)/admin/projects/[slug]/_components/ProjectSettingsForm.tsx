@@ -7,7 +7,7 @@ import type { ActionState } from "@/lib/http/form-state";
 import { Field, controlProps } from "../../../_components/Field";
 import { FormMessage } from "@/app/_components/FormMessage";
 
-type Settings = Pick<Project, "slug" | "status" | "orderPolicy" | "overlap" | "leaseMinutes" | "quota" | "goldRate" | "minGoldAccuracy" | "minGoldAfter" | "agreementThreshold">;
+type Settings = Pick<Project, "slug" | "status" | "visibility" | "orderPolicy" | "overlap" | "leaseMinutes" | "quota" | "goldRate" | "minGoldAccuracy" | "minGoldAfter" | "agreementThreshold">;
 
 export function ProjectSettingsForm({ project }: { project: Settings }) {
   const [state, action, pending] = useActionState(updateSettingsAction, { ok: false } as ActionState);
@@ -23,6 +23,12 @@ export function ProjectSettingsForm({ project }: { project: Settings }) {
             <option value="active">active</option>
             <option value="paused">paused (serves nothing)</option>
             <option value="archived">archived</option>
+          </select>
+        </Field>
+        <Field label="Who may work on it" id="settings-visibility" error={e.visibility}>
+          <select name="visibility" key={project.visibility} defaultValue={project.visibility} {...controlProps("settings-visibility", e.visibility)}>
+            <option value="members">members only</option>
+            <option value="everyone">every annotator</option>
           </select>
         </Field>
         <Field label="Order" id="settings-order" error={e.orderPolicy}>
