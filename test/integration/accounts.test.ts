@@ -218,3 +218,33 @@ describe("visibility and membership", () => {
     expect(code(() => getWorkProject({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } }))).toBe("not_found");
   });
 });
+
+describe("audit log reading", () => {
+  it("filters by user, action family, project and time, pages, and is for admins only", async () => {
+    const { listAudit, auditEntries, AUDIT_PAGE_SIZE } = await import("@/lib/services/audit");
+    const admin = makeUser(t, "admin");
+    const p = makeProject(t);
+    for (let i = 0; i < AUDIT_PAGE_SIZE + 5; i++) updateProject({ ctx: admin.ctx, input: { slug: p.slug, overlap: (i % 5) + 1 } });
+    const a = makeUser(t, "annotator");
+    await verifyCredentials(t.system, a.caller.email, "wrong-password");
+    setUserRole({ ctx: admin.ctx, input: { email: a.caller.email, role: "manager" } });
+
+    const first = listAudit({ ctx: admin.ctx, input: { user: admin.caller.email } });
+    expect(first.entries).toHaveLength(AUDIT_PAGE_SIZE);
+    expect(first.hasMore).toBe(true);
+    expect(first.entries[0].action).toBe("user.role");
+    const second = listAudit({ ctx: admin.ctx, input: { user: admin.caller.email, page: 2 } });
+    expect(second.hasMore).toBe(false);
+    expect(first.entries.length + second.entries.length).toBeGreaterThanOrEqual(AUDIT_PAGE_SIZE + 6);
+
+    const auth = listAudit({ ctx: admin.ctx, input: { action: "auth." } }).entries;
+    expect(auth.map((e) => [e.action, e.detail?.email, e.detail?.reason])).toEqual([["auth.sign_in_failed", a.caller.email, "wrong_password"]]);
+    expect(listAudit({ ctx: admin.ctx, input: { project: p.slug, action: "project.update" } }).entries.every((e) => e.project === p.slug)).toBe(true);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(listAudit({ ctx: admin.ctx, input: { from: today, to: today, action: "user.role" } }).entries).toHaveLength(1);
+    expect(listAudit({ ctx: admin.ctx, input: { to: "2000-01-01" } }).entries).toHaveLength(0);
+    expect(code(() => listAudit({ ctx: admin.ctx, input: { from: "yesterday" } }))).toBe("bad_request");
+    expect(code(() => listAudit({ ctx: makeUser(t, "manager").ctx, input: {} }))).toBe("forbidden");
+    expect([...auditEntries({ ctx: admin.ctx, input: { user: admin.caller.email } })]).toHaveLength(first.entries.length + second.entries.length);
+  });
+});
