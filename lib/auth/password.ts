@@ -2,6 +2,8 @@
 // thread pool (async scrypt), never on the request thread, at OWASP's current scrypt parameters
 // (N=2^17, r=8, p=1). Hashes made with weaker parameters are re-made at the next successful sign-in.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import os from "node:os";
+import pLimit from "p-limit";
 
 const LOG_N = 17;
 const R = 8;
@@ -17,11 +19,16 @@ export function targetLogN(): number {
   return Number.isInteger(override) && override >= 10 && override <= LOG_N ? override : LOG_N;
 }
 
+// At most (cores − 1) hashes run at once and the rest wait their turn without using the CPU, so a
+// flood of sign-ins (each a 128 MiB, ~0.2 s scrypt) leaves a core to the request thread and caps
+// the memory hashing takes; annotators' requests stay fast while sign-ins queue.
+const hashing = pLimit(Math.max(1, os.availableParallelism() - 1));
+
 function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
   // scrypt needs 128·N·r bytes; node refuses above 32 MiB unless maxmem allows it.
   const maxmem = 256 * (options.N ?? 0) * (options.r ?? R) + 1024 * 1024;
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, keylen, { ...options, maxmem }, (err, key) => (err ? reject(err) : resolve(key))),
+  return hashing(
+    () => new Promise<Buffer>((resolve, reject) => scrypt(password, salt, keylen, { ...options, maxmem }, (err, key) => (err ? reject(err) : resolve(key)))),
   );
 }
 

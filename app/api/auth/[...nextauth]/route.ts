@@ -6,6 +6,8 @@ import { admitSignIn } from "@/lib/services/sign-in-throttle";
 
 type Ctx = { params: Promise<{ nextauth: string[] }> };
 
+const REFUSAL_PAUSE_MS = 1000;
+
 // Options are built on the first request, so the build never needs the auth secret or the database.
 async function handler(request: Request, context: Ctx) {
   return NextAuth(request as never, context as never, getAuthOptions());
@@ -24,6 +26,9 @@ async function post(request: Request, context: Ctx) {
     if (typeof email === "string" && email.trim()) {
       const admission = await admitSignIn(getDb(), { email, address: clientAddress(request.headers) });
       if (!admission.ok) {
+        // Answered after a pause that costs no CPU: a client guessing in a loop slows to one guess
+        // per pause instead of keeping the server busy with refusals (README, "Accounts").
+        await new Promise((r) => setTimeout(r, REFUSAL_PAUSE_MS));
         const seconds = Math.ceil(admission.retryAfterMs / 1000);
         const message = `Too many sign-in attempts${admission.limit === "account" ? " for this account" : " from your address"}: try again in ${formatWait(seconds)}.`;
         return Response.json(
