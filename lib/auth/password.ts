@@ -10,13 +10,9 @@ const R = 8;
 const P = 1;
 const KEYLEN = 32;
 
-/**
- * log2 of scrypt's N for new hashes. Tests (NODE_ENV=test) may lower it with ARBITER_SCRYPT_LOG_N so
- * that making hundreds of accounts stays fast; a server never honours it.
- */
+/** log2 of scrypt's N for new hashes; a stored hash below it is outdated. */
 export function targetLogN(): number {
-  const override = process.env.NODE_ENV === "test" ? Number(process.env.ARBITER_SCRYPT_LOG_N) : NaN;
-  return Number.isInteger(override) && override >= 10 && override <= LOG_N ? override : LOG_N;
+  return LOG_N;
 }
 
 // At most (cores − 1) hashes run at once and the rest wait their turn without using the CPU, so a
