@@ -32,7 +32,7 @@ export function getAuthOptions(): NextAuthOptions {
           const ctx = { db: getDb(), caller: null };
           const signedIn = await verifyCredentials(ctx, credentials.email, credentials.password, { ip: address });
           if (!signedIn) return null;
-          await signInSucceeded(ctx.db, { email: credentials.email, address });
+          await signInSucceeded({ ctx, input: { email: credentials.email, address } });
           return { id: String(signedIn.userId), email: signedIn.email, role: signedIn.role, sessionVersion: signedIn.sessionVersion };
         },
       }),

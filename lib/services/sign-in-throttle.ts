@@ -6,6 +6,7 @@
 import { RateLimiterDrizzle, RateLimiterRes } from "rate-limiter-flexible";
 import type { Db } from "@/db/client";
 import { signInLimits } from "@/db/schema";
+import type { Ctx } from "./context";
 
 /** Attempts allowed in each window; the window restarts when it has passed since its first attempt. */
 export const SIGN_IN_LIMITS = {
@@ -50,8 +51,8 @@ function accountKey(email: string): string {
  * An address already refused does not spend the account's attempts, so a flood from one address
  * does not lock its target out for everyone else.
  */
-export async function admitSignIn(db: Db, attempt: SignInAttempt): Promise<Admission> {
-  const limiters = limitersFor(db);
+export async function admitSignIn({ ctx, input: attempt }: { ctx: Pick<Ctx, "db">; input: SignInAttempt }): Promise<Admission> {
+  const limiters = limitersFor(ctx.db);
   const checks: [keyof Limiters, string][] = [];
   if (attempt.address) checks.push(["address", attempt.address]);
   checks.push(["account", accountKey(attempt.email)]);
@@ -67,8 +68,8 @@ export async function admitSignIn(db: Db, attempt: SignInAttempt): Promise<Admis
 }
 
 /** A successful sign-in clears the account's count and gives the address its attempt back. */
-export async function signInSucceeded(db: Db, attempt: SignInAttempt): Promise<void> {
-  const limiters = limitersFor(db);
+export async function signInSucceeded({ ctx, input: attempt }: { ctx: Pick<Ctx, "db">; input: SignInAttempt }): Promise<void> {
+  const limiters = limitersFor(ctx.db);
   await limiters.account.delete(accountKey(attempt.email));
   if (attempt.address) await limiters.address.reward(attempt.address);
 }

@@ -169,7 +169,7 @@ describe("password hashing", () => {
 
 describe("sign-in throttle store", () => {
   it("counts attempts per account and per address in the database, atomically, and forgives a success", async () => {
-    const attempts = Array.from({ length: SIGN_IN_LIMITS.account.points + 5 }, (_, i) => admitSignIn(t.db, { email: "Victim@test.local", address: `10.0.0.${i}` }));
+    const attempts = Array.from({ length: SIGN_IN_LIMITS.account.points + 5 }, (_, i) => admitSignIn({ ctx: t.system, input: { email: "Victim@test.local", address: `10.0.0.${i}` } }));
     const results = await Promise.all(attempts);
     expect(results.filter((r) => r.ok)).toHaveLength(SIGN_IN_LIMITS.account.points);
     const refused = results.find((r) => !r.ok)!;
@@ -179,12 +179,12 @@ describe("sign-in throttle store", () => {
     expect(row.points).toBe(SIGN_IN_LIMITS.account.points + 5);
 
     // Another account from a fresh address is unaffected; one address is limited across accounts.
-    expect(await admitSignIn(t.db, { email: "other@test.local", address: "10.0.1.1" })).toEqual({ ok: true });
-    for (let i = 0; i < SIGN_IN_LIMITS.address.points - 1; i++) await admitSignIn(t.db, { email: `u${i}@test.local`, address: "10.0.1.1" });
-    expect(await admitSignIn(t.db, { email: "fresh@test.local", address: "10.0.1.1" })).toMatchObject({ ok: false, limit: "address" });
+    expect(await admitSignIn({ ctx: t.system, input: { email: "other@test.local", address: "10.0.1.1" } })).toEqual({ ok: true });
+    for (let i = 0; i < SIGN_IN_LIMITS.address.points - 1; i++) await admitSignIn({ ctx: t.system, input: { email: `u${i}@test.local`, address: "10.0.1.1" } });
+    expect(await admitSignIn({ ctx: t.system, input: { email: "fresh@test.local", address: "10.0.1.1" } })).toMatchObject({ ok: false, limit: "address" });
 
-    await signInSucceeded(t.db, { email: "victim@test.local" });
-    expect(await admitSignIn(t.db, { email: "victim@test.local", address: "10.0.2.1" })).toEqual({ ok: true });
+    await signInSucceeded({ ctx: t.system, input: { email: "victim@test.local" } });
+    expect(await admitSignIn({ ctx: t.system, input: { email: "victim@test.local", address: "10.0.2.1" } })).toEqual({ ok: true });
   });
 });
 

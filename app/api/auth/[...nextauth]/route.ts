@@ -1,6 +1,6 @@
 import NextAuth from "next-auth";
-import { getDb } from "@/db/client";
 import { getAuthOptions } from "@/lib/auth/options";
+import { contextFor } from "@/lib/auth/session";
 import { clientAddress } from "@/lib/http/client-address";
 import { admitSignIn } from "@/lib/services/sign-in-throttle";
 
@@ -24,7 +24,7 @@ async function post(request: Request, context: Ctx) {
     const form = await request.clone().formData().catch(() => null);
     const email = form?.get("email");
     if (typeof email === "string" && email.trim()) {
-      const admission = await admitSignIn(getDb(), { email, address: clientAddress(request.headers) });
+      const admission = await admitSignIn({ ctx: contextFor(null), input: { email, address: clientAddress(request.headers) } });
       if (!admission.ok) {
         // Answered after a pause that costs no CPU: a client guessing in a loop slows to one guess
         // per pause instead of keeping the server busy with refusals (README, "Accounts").
