@@ -248,3 +248,33 @@ describe("audit log reading", () => {
     expect([...auditEntries({ ctx: admin.ctx, input: { user: admin.caller.email } })]).toHaveLength(first.entries.length + second.entries.length);
   });
 });
+
+describe("migration 0006", () => {
+  it("makes projects that had members members-only and leaves the others open to everyone", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { migrate } = await import("drizzle-orm/better-sqlite3/migrator");
+    const { openDatabase } = await import("@/db/client");
+    const { MIGRATIONS_DIR } = await import("@/db/migrate");
+    // The migrations as they were before 0006, applied to a database that has a project with members.
+    const before = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-mig-"));
+    fs.cpSync(MIGRATIONS_DIR, before, { recursive: true });
+    const journal = JSON.parse(fs.readFileSync(path.join(before, "meta/_journal.json"), "utf8"));
+    journal.entries = journal.entries.filter((e: { tag: string }) => !e.tag.startsWith("0006"));
+    fs.writeFileSync(path.join(before, "meta/_journal.json"), JSON.stringify(journal));
+    const db = openDatabase(path.join(before, "old.db"));
+    migrate(db, { migrationsFolder: before });
+    db.run(sql`insert into users (email, name, role, password_hash) values ('m@test.local', 'm', 'annotator', 'x')`);
+    db.run(sql`insert into projects (slug, name) values ('closed', 'Closed'), ('open', 'Open')`);
+    db.run(sql`insert into project_members (project_id, user_id) select p.id, u.id from projects p, users u where p.slug = 'closed'`);
+    migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+    expect(db.all(sql`select slug, visibility from projects order by slug`)).toEqual([
+      { slug: "closed", visibility: "members" },
+      { slug: "open", visibility: "everyone" },
+    ]);
+    expect(db.get(sql`select status, session_version from users`)).toEqual({ status: "active", session_version: 0 });
+    db.$client.close();
+    fs.rmSync(before, { recursive: true, force: true });
+  });
+});
