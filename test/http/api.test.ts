@@ -31,6 +31,7 @@ const notForAnnotators: [string, string][] = [
   ["POST", "/api/v1/items/1/requeue"],
   ["GET", `/api/v1/projects/${SLUG}/stats`],
   ["GET", `/api/v1/projects/${SLUG}/stats.csv?table=annotators`],
+  ["GET", "/api/v1/audit.csv"],
 ];
 
 // Every /api/v1 route: a new route must be added here (the test below checks the list is complete).
