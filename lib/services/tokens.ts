@@ -5,7 +5,7 @@ import { z } from "zod";
 import { apiTokens, users } from "@/db/schema";
 import { audit } from "./audit";
 import { nowOf, requireScope, type Caller, type Ctx } from "./context";
-import { notFound, parseInput } from "./errors";
+import { fieldError, notFound, parseInput } from "./errors";
 import { prepared } from "./statements";
 
 const TOKEN_PREFIX = "arb_";
@@ -24,8 +24,9 @@ export function createToken({ ctx, input }: { ctx: Ctx; input: z.input<typeof to
   const data = parseInput(tokenInput, input);
   const token = TOKEN_PREFIX + randomBytes(24).toString("base64url");
   return ctx.db.transaction((tx) => {
-    const user = tx.select({ id: users.id, external: users.external }).from(users).where(eq(users.email, data.email)).get();
+    const user = tx.select({ id: users.id, external: users.external, status: users.status }).from(users).where(eq(users.email, data.email)).get();
     if (!user || user.external) throw notFound(`User ${data.email}`);
+    if (user.status !== "active") throw fieldError("email", `${data.email} is deactivated: reactivate them first`, "conflict");
     const row = tx
       .insert(apiTokens)
       .values({ userId: user.id, name: data.name ?? "api", tokenHash: hashToken(token), prefix: token.slice(0, 10), createdAt: nowOf(ctx) })

@@ -113,6 +113,7 @@ describe("deactivation", () => {
 
     setUserStatus({ ctx: t.system, input: { email: a.caller.email, status: "deactivated" } });
     expect(resolveToken(t.system, token)).toBeNull();
+    expect(code(() => createToken({ ctx: t.system, input: { email: a.caller.email } }))).toBe("conflict");
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from judgments where user_id = ${a.caller.userId}`).n).toBe(1);
     expect(t.db.get<{ n: number }>(sql`select judgment_count as n from items where id = ${task.item.id}`).n).toBe(1);
     expect(listUsers({ ctx: t.system }).find((u) => u.id === a.caller.userId)).toMatchObject({ status: "deactivated" });
