@@ -1,6 +1,6 @@
 // The audit log: rows written inside the caller's transaction (so an action and its record commit
 // together), and read back, filtered and paged, by admins.
-import { and, desc, eq, gte, like, lt, lte, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, like, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { auditLog, projects, users } from "@/db/schema";
@@ -33,7 +33,7 @@ export function audit(
 // Reading the log: the admin audit page and its CSV download.
 
 export const auditQuery = z.object({
-  /** The acting user's email. */
+  /** A user's email: what they did, and what was done to their account (failed sign-ins included). */
   user: z.string().trim().toLowerCase().max(320).optional(),
   /** An action (`user.role`) or a family of them (`auth.` matches every sign-in action). */
   action: z.string().trim().max(100).optional(),
@@ -69,7 +69,10 @@ export const AUDIT_PAGE_SIZE = 50;
 
 function conditions(q: z.output<typeof auditQuery>) {
   const where: SQL[] = [];
-  if (q.user) where.push(eq(users.email, q.user));
+  if (q.user) {
+    const account = sql`(select cast(${users.id} as text) from ${users} where ${users.email} = ${q.user})`;
+    where.push(or(eq(users.email, q.user), and(eq(auditLog.targetType, "user"), eq(auditLog.targetId, account)))!);
+  }
   if (q.action) where.push(q.action.endsWith(".") ? like(auditLog.action, `${q.action.replace(/[%_]/g, "")}%`) : eq(auditLog.action, q.action));
   if (q.project) where.push(eq(projects.slug, q.project));
   if (q.from) where.push(gte(auditLog.createdAt, Date.parse(q.from)));

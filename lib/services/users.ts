@@ -258,7 +258,9 @@ export function endSessions(ctx: Ctx, userId: number, sessionVersion: number): v
         .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
         .where(and(eq(users.id, userId), eq(users.sessionVersion, sessionVersion)))
         .run();
-      if (res.changes) audit(tx, { ...ctx, caller: null }, { action: "auth.sign_out", targetType: "user", targetId: userId });
+      if (!res.changes) return;
+      const user = tx.select({ email: users.email, role: users.role }).from(users).where(eq(users.id, userId)).get()!;
+      audit(tx, { ...ctx, caller: { userId, ...user } }, { action: "auth.sign_out", targetType: "user", targetId: userId });
     },
     { behavior: "immediate" },
   );

@@ -247,6 +247,8 @@ describe("audit log reading", () => {
     expect(code(() => listAudit({ ctx: admin.ctx, input: { from: "yesterday" } }))).toBe("bad_request");
     expect(code(() => listAudit({ ctx: makeUser(t, "manager").ctx, input: {} }))).toBe("forbidden");
     expect([...auditEntries({ ctx: admin.ctx, input: { user: admin.caller.email } })]).toHaveLength(first.entries.length + second.entries.length);
+    // A user filter also finds what was done to the account: the failed sign-in and the role change.
+    expect(listAudit({ ctx: admin.ctx, input: { user: a.caller.email } }).entries.map((e) => e.action)).toEqual(["user.role", "auth.sign_in_failed"]);
   });
 });
 
