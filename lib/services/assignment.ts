@@ -133,7 +133,8 @@ function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: n
       status: project.status,
     });
   }
-  if (!isMember(ctx, project.id, userId)) {
+  // (An annotator's membership was checked above; an admin, who sees every project, may still not be a member.)
+  if (readsAll && !isMember(ctx, project.id, userId)) {
     throw new AppError("forbidden", `You are not a member of project "${project.slug}"; an admin chooses who works on it.`, {
       reason: "not_member" satisfies ClaimRefusal,
     });
