@@ -7,7 +7,8 @@ import { API_CSP, FIXED_PAGE_CSP, HSTS, PERMISSIONS_POLICY } from "./lib/http/he
 const PAGES = "/((?!api/|_next/static|_next/image|favicon.ico).*)";
 
 const config: NextConfig = {
-  serverExternalPackages: ["better-sqlite3"],
+  // rate-limiter-flexible loads drizzle-orm with a computed dynamic import, which only Node resolves.
+  serverExternalPackages: ["better-sqlite3", "rate-limiter-flexible"],
   poweredByHeader: false,
   experimental: {
     // The largest server-action form is a project's settings (guidelines up to 100,000 characters

@@ -22,8 +22,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               {can(caller.role, "project:read") && <Link href="/manage">Progress</Link>}
               {can(caller.role, "project:write") && <Link href="/admin">Projects</Link>}
               {can(caller.role, "user:manage") && <Link href="/admin/users">Users &amp; tokens</Link>}
+              {can(caller.role, "user:manage") && <Link href="/admin/audit">Audit log</Link>}
             </nav>
-            <span className="who" data-testid="who">{caller.email} · {caller.role}</span>
+            <Link href="/account" className="who" data-testid="who">{caller.email} · {caller.role}</Link>
             <SignOutButton />
           </header>
         )}

@@ -5,9 +5,11 @@ import "next-auth/jwt";
 declare module "next-auth" {
   interface User {
     role: RoleName;
+    /** The user's session version when they signed in (lib/services/users.ts). */
+    sessionVersion: number;
   }
   interface Session {
-    user: { id: number; role: RoleName; email?: string | null; name?: string | null };
+    user: { id: number; role: RoleName; sv: number; email?: string | null; name?: string | null };
   }
 }
 
@@ -15,5 +17,7 @@ declare module "next-auth/jwt" {
   interface JWT {
     uid: number;
     role: RoleName;
+    /** Session version: a session whose version differs from the user's row is refused. */
+    sv: number;
   }
 }

@@ -11,6 +11,8 @@ export const auditLog = sqliteTable(
     action: text("action").notNull(),
     targetType: text("target_type").notNull(),
     targetId: text("target_id"),
+    /** The project the action concerns, when it concerns one (the audit page filters by it); no foreign key, so the record outlives it. */
+    projectId: integer("project_id"),
     detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: integer("created_at").notNull(),
   },

@@ -3,6 +3,10 @@
 export const ROLES = ["admin", "manager", "annotator"] as const;
 export type RoleName = (typeof ROLES)[number];
 
+/** A deactivated user keeps their judgments but cannot sign in, and their sessions and tokens stop working. */
+export const USER_STATUSES = ["active", "deactivated"] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
 export { CHOICES, type Choice } from "../../lib/formats/record";
 export { JUDGMENT_TYPES, type JudgmentType } from "../../lib/formats/judgment";
 
@@ -16,6 +20,10 @@ export const PROJECT_DEFAULTS = { overlap: 3, leaseMinutes: 30 } as const;
 
 export const PROJECT_STATUSES = ["draft", "active", "paused", "archived"] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
+/** Who may work on a project: its members only, or every annotator. */
+export const PROJECT_VISIBILITIES = ["members", "everyone"] as const;
+export type ProjectVisibility = (typeof PROJECT_VISIBILITIES)[number];
 
 /** How the next item is picked: finish started items first, at random, or in import order. */
 export const ORDER_POLICIES = ["finish_first", "random", "import"] as const;

@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { ProjectJudgmentSchema, StoredJudgment } from "../../lib/formats/judgment";
-import { ORDER_POLICIES, PROJECT_DEFAULTS, PROJECT_STATUSES } from "./constants";
+import { ORDER_POLICIES, PROJECT_DEFAULTS, PROJECT_STATUSES, PROJECT_VISIBILITIES } from "./constants";
 import { users } from "./users";
 
 export const projects = sqliteTable("projects", {
@@ -15,6 +15,8 @@ export const projects = sqliteTable("projects", {
   /** What annotators record (lib/formats/judgment.ts); null means plain pairwise defaults. */
   judgmentSchema: text("judgment_schema", { mode: "json" }).$type<ProjectJudgmentSchema>(),
   status: text("status", { enum: PROJECT_STATUSES }).notNull().default("active"),
+  /** `members`: only the project's members work on it (none: nobody); `everyone`: every annotator. */
+  visibility: text("visibility", { enum: PROJECT_VISIBILITIES }).notNull().default("everyone"),
   orderPolicy: text("order_policy", { enum: ORDER_POLICIES }).notNull().default("finish_first"),
   /** Most judgments one annotator may make in the project; null for no limit. */
   quota: integer("quota"),
@@ -85,7 +87,7 @@ export const importBatches = sqliteTable("import_batches", {
   createdAt: integer("created_at").notNull(),
 });
 
-/** Who works on a project. A project without members is open to every annotator. */
+/** Who works on a members-only project (visibility `members`). */
 export const projectMembers = sqliteTable(
   "project_members",
   {

@@ -1,7 +1,7 @@
 // People and the credentials they act with: accounts (with a role) and API tokens.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { ROLES } from "./constants";
+import { ROLES, USER_STATUSES } from "./constants";
 
 export const users = sqliteTable("users", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -11,6 +11,13 @@ export const users = sqliteTable("users", {
   /** scrypt hash; null for external annotators, whose judgments were imported and who cannot log in. */
   passwordHash: text("password_hash"),
   external: integer("external", { mode: "boolean" }).notNull().default(false),
+  status: text("status", { enum: USER_STATUSES }).notNull().default("active"),
+  /**
+   * Carried in the session's JWT and compared on every request: bumped by sign-out, a password
+   * change, deactivation and a role change, so every session issued before stops working at once.
+   */
+  sessionVersion: integer("session_version").notNull().default(0),
+  lastSignInAt: integer("last_sign_in_at"),
   createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
 });
 
@@ -34,4 +41,14 @@ export const apiTokens = sqliteTable(
 export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
+});
+
+/**
+ * Failed sign-in counters of rate-limiter-flexible's Drizzle store (lib/auth/throttle.ts), one row
+ * per throttled key (an account or a client address), shared by every server on the database.
+ */
+export const signInLimits = sqliteTable("sign_in_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: integer("expire", { mode: "timestamp_ms" }),
 });

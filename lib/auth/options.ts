@@ -1,8 +1,11 @@
-// next-auth configuration: email + password credentials, JWT sessions carrying the user id and role.
+// next-auth configuration: email + password credentials, JWT sessions carrying the user id, role and
+// session version (compared with the user's row on every request by lib/auth/session.ts).
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
-import { verifyCredentials } from "@/lib/services/users";
+import { clientAddress } from "@/lib/http/client-address";
+import { signInSucceeded } from "@/lib/services/sign-in-throttle";
+import { endSessions, verifyCredentials } from "@/lib/services/users";
 import { resolveAuthSecret } from "./secret";
 
 let cached: NextAuthOptions | undefined;
@@ -21,11 +24,16 @@ export function getAuthOptions(): NextAuthOptions {
           email: { label: "Email", type: "email" },
           password: { label: "Password", type: "password" },
         },
-        async authorize(credentials) {
+        // The route (app/api/auth/[...nextauth]/route.ts) has already counted this attempt against
+        // the throttle; a success gives it back.
+        async authorize(credentials, req) {
           if (!credentials?.email || !credentials.password) return null;
-          const caller = verifyCredentials({ db: getDb(), caller: null }, credentials.email, credentials.password);
-          if (!caller) return null;
-          return { id: String(caller.userId), email: caller.email, role: caller.role };
+          const address = clientAddress(req?.headers);
+          const ctx = { db: getDb(), caller: null };
+          const signedIn = await verifyCredentials(ctx, credentials.email, credentials.password, { ip: address });
+          if (!signedIn) return null;
+          await signInSucceeded({ ctx, input: { email: credentials.email, address } });
+          return { id: String(signedIn.userId), email: signedIn.email, role: signedIn.role, sessionVersion: signedIn.sessionVersion };
         },
       }),
     ],
@@ -34,6 +42,7 @@ export function getAuthOptions(): NextAuthOptions {
         if (user) {
           token.uid = Number(user.id);
           token.role = user.role;
+          token.sv = user.sessionVersion;
         }
         return token;
       },
@@ -41,8 +50,15 @@ export function getAuthOptions(): NextAuthOptions {
         if (session.user) {
           session.user.id = token.uid;
           session.user.role = token.role;
+          session.user.sv = token.sv;
         }
         return session;
+      },
+    },
+    events: {
+      // Signing out ends every session of the user, not only this cookie (which the browser drops).
+      signOut({ token }) {
+        if (token?.uid != null) endSessions({ db: getDb(), caller: null }, token.uid, token.sv ?? 0);
       },
     },
   };

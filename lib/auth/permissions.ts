@@ -11,6 +11,7 @@ export const SCOPES = [
   "token:manage",
   "assignment:work", // claim items and record judgments
   "judgment:read_all", // read other people's judgments
+  "audit:read", // read the audit log
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

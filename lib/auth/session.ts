@@ -1,5 +1,6 @@
 // Who is calling, for pages, server actions and route handlers: a session cookie or a bearer token.
-// The role is read from the database on every call, so a changed role takes effect at once. This
+// The user's row is read on every call (one primary-key read): a session whose version is behind
+// the user's (sign-out, password change, deactivation, role change) is refused at once. This
 // is the request side of auth (next/auth adapters calling the users and tokens services): the
 // import-boundary check counts it with lib/http, above the services.
 import "server-only";
@@ -18,7 +19,7 @@ export async function sessionCaller(): Promise<Caller | null> {
   const session = await getServerSession(getAuthOptions());
   const id = session?.user?.id;
   if (!id) return null;
-  return sessionCallerOf(contextFor(null), id);
+  return sessionCallerOf(contextFor(null), id, session.user.sv ?? 0);
 }
 
 /** The caller of an API request: `Authorization: Bearer <token>` first, else the session cookie. */

@@ -54,7 +54,7 @@ export async function startServer(options: StartOptions): Promise<number> {
     const seeded = await seedDemo(ctx);
     if (seeded.project) io.out(`Seeded the demo project "${seeded.project.slug}" with ${seeded.project.import.inserted} items.\n`);
   }
-  const accounts = ensureAccounts(ctx, { demo: options.demo });
+  const accounts = await ensureAccounts(ctx, { demo: options.demo });
   if (!env.NEXTAUTH_SECRET) {
     const { created } = ensureStoredSecret(db);
     if (created) io.out("Generated an auth secret and stored it in the database (set NEXTAUTH_SECRET to use your own).\n");

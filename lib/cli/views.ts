@@ -11,6 +11,7 @@ export function projectJson(p: Project) {
     slug: p.slug,
     name: p.name,
     status: p.status,
+    visibility: p.visibility,
     overlap: p.overlap,
     lease_minutes: p.leaseMinutes,
     order_policy: p.orderPolicy,
@@ -30,5 +31,27 @@ export function progressJson(p: ProjectProgress) {
 }
 
 export function userJson(u: UserView) {
-  return { id: u.id, email: u.email, name: u.name, role: u.role, external: u.external, created_at: iso(u.createdAt) };
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    external: u.external,
+    status: u.status,
+    last_sign_in_at: u.lastSignInAt == null ? null : iso(u.lastSignInAt),
+    created_at: iso(u.createdAt),
+  };
+}
+
+/** An API token as `token list` shows it: never the token itself. */
+export function tokenJson(t: { id: number; name: string; prefix: string; email: string; createdAt: number; lastUsedAt: number | null; revokedAt: number | null }) {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    email: t.email,
+    created_at: iso(t.createdAt),
+    last_used_at: t.lastUsedAt == null ? null : iso(t.lastUsedAt),
+    revoked_at: t.revokedAt == null ? null : iso(t.revokedAt),
+  };
 }

@@ -164,7 +164,7 @@ export function recordAdjudication({ ctx, input }: { ctx: Ctx; input: Untrusted<
   const now = nowOf(ctx);
   ctx.db.transaction(
     (tx) => {
-      const item = tx.select({ id: items.id }).from(items).where(eq(items.id, data.itemId)).get();
+      const item = tx.select({ id: items.id, projectId: items.projectId }).from(items).where(eq(items.id, data.itemId)).get();
       if (!item) throw notFound(`Item ${data.itemId}`);
       const cands = tx.select({ id: candidates.id, position: candidates.position }).from(candidates).where(eq(candidates.itemId, item.id)).orderBy(asc(candidates.position)).all();
       if (cands.length !== 2) throw badRequest(`Item ${item.id} has ${cands.length} candidates; a verdict needs exactly two.`);
@@ -180,6 +180,7 @@ export function recordAdjudication({ ctx, input }: { ctx: Ctx; input: Untrusted<
         action: "adjudication.record",
         targetType: "item",
         targetId: item.id,
+        projectId: item.projectId,
         detail: { choice: data.choice, note: data.note || null, previous: previous ? { choice: previous.choice, note: previous.note, by: previous.userId } : null },
       });
     },

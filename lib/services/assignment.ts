@@ -15,8 +15,9 @@ import { effectiveSchema, SLOT_LABELS, type ProjectJudgmentSchema } from "@/lib/
 import { audit } from "./audit";
 import { connectionOf, findRow, immediate, prepared } from "./statements";
 import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
-import { AppError, conflict, notFound, parseInput } from "./errors";
-import { isMember, type Project } from "./projects";
+import { AppError, conflict, forbidden, notFound, parseInput } from "./errors";
+import { can } from "@/lib/auth/permissions";
+import { isMember, isWorkable, type Project } from "./projects";
 import { GOLD_VERDICT_SQL, VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
 
 /** What claiming answers: the caller's assignment, its item as shown (slots, no model names), their progress and the schema. */
@@ -123,13 +124,17 @@ function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: n
   const db = ctx.db.$client;
   const project = stmt(db, PROJECT_SQL).get(slug) as ProjectRow | undefined;
   if (!project) throw notFound(`Project "${slug}"`);
+  // An annotator learns nothing of a project they may not work on, not even that it exists.
+  const readsAll = can(ctx.caller!.role, "project:read");
+  if (!readsAll && !(isWorkable(project.status) && isMember(ctx, project.id, userId))) throw notFound(`Project "${slug}"`);
   if (project.status !== "active") {
     throw new AppError("conflict", `Project "${project.slug}" is ${project.status}: it serves no items${project.status === "paused" ? " until an admin resumes it" : ""}.`, {
       reason: "project_not_active" satisfies ClaimRefusal,
       status: project.status,
     });
   }
-  if (!isMember(ctx, project.id, userId)) {
+  // (An annotator's membership was checked above; an admin, who sees every project, may still not be a member.)
+  if (readsAll && !isMember(ctx, project.id, userId)) {
     throw new AppError("forbidden", `You are not a member of project "${project.slug}"; an admin chooses who works on it.`, {
       reason: "not_member" satisfies ClaimRefusal,
     });
@@ -370,14 +375,17 @@ export interface LeaseToJudge {
 
 const LEASE_TO_JUDGE_SQL = `select a.id, a.project_id as projectId, a.item_id as itemId, a.user_id as userId, a.status, a.slot_order as slotOrder,
   a.leased_at as leasedAt, a.expires_at as expiresAt, a.skip_reason as skipReason, a.closed_at as closedAt,
-  p.slug, p.status as projectStatus, p.overlap, p.judgment_schema as judgmentSchema, i.gold is not null as gold
+  p.slug, p.status as projectStatus, p.overlap, p.judgment_schema as judgmentSchema, i.gold is not null as gold,
+  p.visibility = 'everyone' or exists(select 1 from project_members m where m.project_id = a.project_id and m.user_id = a.user_id) as member
   from assignments a join projects p on p.id = a.project_id join items i on i.id = a.item_id where a.id = ?`;
 
 /** The caller's assignment with its project's status, overlap and schema, and whether its item is gold; anyone else's is not found. */
 export function leaseToJudge(db: unknown, userId: number, id: number): LeaseToJudge {
   const row = stmt(connectionOf(db), LEASE_TO_JUDGE_SQL).get(id) as Record<string, unknown> | undefined;
   if (!row || row.userId !== userId) throw notFound(`Assignment ${id}`);
-  const { slug, projectStatus, overlap, judgmentSchema, gold, ...a } = row;
+  const { slug, projectStatus, overlap, judgmentSchema, gold, member, ...a } = row;
+  // Removed from a members-only project (or it was closed to them) after taking the lease.
+  if (member !== 1) throw forbidden(`You are no longer a member of project "${slug as string}": your lease on this item has ended.`);
   return {
     assignment: { ...(a as Omit<typeof assignments.$inferSelect, "slotOrder">), slotOrder: JSON.parse(a.slotOrder as string) as number[] },
     project: {

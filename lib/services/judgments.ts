@@ -22,7 +22,7 @@ import { assertAcceptingJudgments, closeLease, freeSeats, leaseToJudge, ownAssig
 import { findRow, immediate, insertRow } from "./statements";
 import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
 import { badRequest, conflict, notFound, parseInput } from "./errors";
-import { getProject } from "./projects";
+import { getWorkProject } from "./projects";
 
 /** What the API takes besides the payload itself (whose fields sit beside these, flat). */
 const envelope = z.object({
@@ -233,7 +233,7 @@ export function myJudgments({ ctx, input }: { ctx: Ctx; input: z.input<typeof hi
   const caller = requireCaller(ctx);
   requireScope(ctx, "assignment:work");
   const data = parseInput(historyInput, input);
-  const project = getProject({ ctx, input: { slug: data.slug } });
+  const project = getWorkProject({ ctx, input: { slug: data.slug } });
   const mine = and(eq(judgments.projectId, project.id), eq(judgments.userId, caller.userId));
   const total = ctx.db.select({ n: sql<number>`count(*)` }).from(judgments).where(mine).get()!.n;
   const rows = ctx.db

@@ -3,7 +3,7 @@
 // and help of `arbiter project set`, and the admin settings form are all built from it.
 // Pure (zod and constants only), so the client-side form can import it.
 import { z } from "zod";
-import { ORDER_POLICIES, PROJECT_STATUSES } from "@/db/schema/constants";
+import { ORDER_POLICIES, PROJECT_STATUSES, PROJECT_VISIBILITIES } from "@/db/schema/constants";
 
 interface SettingText {
   /** The flag of `arbiter project set`, without the dashes. */
@@ -79,6 +79,19 @@ export const PROJECT_SETTINGS = {
     { draft: "draft (hidden from annotators)", active: "active", paused: "paused (serves nothing)", archived: "archived" },
     { flag: "status", value: "S", field: "settings-status", label: "Status", help: "draft (hidden from annotators), active, paused (serves nothing) or archived", group: "assignment" },
     `must be one of ${PROJECT_STATUSES.join(", ")}`,
+  ),
+  visibility: choice(
+    PROJECT_VISIBILITIES,
+    { members: "members only", everyone: "every annotator" },
+    {
+      flag: "visibility",
+      value: "V",
+      field: "settings-visibility",
+      label: "Who may work on it",
+      help: "members (only the project's members; with none, nobody) or everyone (every annotator)",
+      group: "assignment",
+    },
+    `must be one of ${PROJECT_VISIBILITIES.join(", ")}`,
   ),
   orderPolicy: choice(
     ORDER_POLICIES,

@@ -41,13 +41,32 @@ export function createProject({ ctx, input }: { ctx: Ctx; input: ProjectInput })
 
 /**
  * Loads a project by slug, or throws not_found. It checks no permission: every caller authorizes
- * first (the services with requireScope, pages with requirePageCaller); membership is checked where
- * work is handed out (claimNext), not here.
+ * first (the services with requireScope, pages with requirePageCaller); annotators reach projects
+ * through getWorkProject, which hides the ones they may not work on.
  */
 export function getProject({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Project {
   const project = ctx.db.select().from(projects).where(eq(projects.slug, input.slug)).get();
   if (!project) throw notFound(`Project "${input.slug}"`);
   return project;
+}
+
+/**
+ * A project as an annotator may see it: a caller who cannot read every project (an annotator) gets
+ * not_found, as for a project that does not exist, unless the project is active or paused and open
+ * to them (visibility `everyone`, or they are a member).
+ */
+export function getWorkProject({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Project {
+  const project = getProject({ ctx, input });
+  const caller = ctx.caller;
+  if (caller && !can(caller.role, "project:read") && !(isWorkable(project.status) && isMember(ctx, project.id, caller.userId))) {
+    throw notFound(`Project "${input.slug}"`);
+  }
+  return project;
+}
+
+/** Statuses in which annotators see a project (a paused one tells them it is paused). */
+export function isWorkable(status: Project["status"]): boolean {
+  return status === "active" || status === "paused";
 }
 
 export interface ProjectProgress {
@@ -90,7 +109,7 @@ export function listProjects({ ctx }: { ctx: Ctx }): ProjectSummary[] {
   if (!can(caller.role, "project:read") && !can(caller.role, "assignment:work")) return [];
   let rows = ctx.db.select().from(projects).orderBy(asc(projects.id)).all();
   if (!can(caller.role, "project:read")) {
-    rows = rows.filter((p) => (p.status === "active" || p.status === "paused") && isMember(ctx, p.id, caller.userId));
+    rows = rows.filter((p) => isWorkable(p.status) && isMember(ctx, p.id, caller.userId));
   }
   return rows.map((p) => ({
     slug: p.slug,
@@ -114,14 +133,14 @@ export function listAllProjects({ ctx }: { ctx: Ctx }): { project: Project; prog
     .map((project) => ({ project, progress: projectProgress(ctx, project) }));
 }
 
-/** Whether a user may work on a project: it has no members (open to all) or lists the user. */
+/** Whether a user may work on a project: it is open to everyone, or lists the user as a member. */
 export function isMember(ctx: Pick<Ctx, "db">, projectId: number, userId: number): boolean {
   const row = prepared(
     ctx.db,
-    `select exists(select 1 from project_members where project_id = ?) as closed,
-            exists(select 1 from project_members where project_id = ? and user_id = ?) as member`,
-  ).get(projectId, projectId, userId) as { closed: number; member: number };
-  return !row.closed || !!row.member;
+    `select visibility = 'everyone' or exists(select 1 from project_members where project_id = projects.id and user_id = ?) as open
+       from projects where id = ?`,
+  ).get(userId, projectId) as { open: number } | undefined;
+  return !!row?.open;
 }
 
 /**
@@ -155,7 +174,7 @@ export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettings
       }
       if (Object.keys(set).length === 0) return project;
       const updated = tx.update(projects).set(set).where(eq(projects.id, project.id)).returning().get();
-      audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, detail: { slug, changes: set } });
+      audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, projectId: project.id, detail: { slug, changes: set } });
       return updated;
     },
     { behavior: "immediate" },

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { apiTokens, users } from "@/db/schema";
 import { audit } from "./audit";
 import { nowOf, requireScope, type Caller, type Ctx } from "./context";
-import { notFound, parseInput } from "./errors";
+import { fieldError, notFound, parseInput } from "./errors";
 import { prepared } from "./statements";
 
 const TOKEN_PREFIX = "arb_";
@@ -24,8 +24,9 @@ export function createToken({ ctx, input }: { ctx: Ctx; input: z.input<typeof to
   const data = parseInput(tokenInput, input);
   const token = TOKEN_PREFIX + randomBytes(24).toString("base64url");
   return ctx.db.transaction((tx) => {
-    const user = tx.select({ id: users.id, external: users.external }).from(users).where(eq(users.email, data.email)).get();
+    const user = tx.select({ id: users.id, external: users.external, status: users.status }).from(users).where(eq(users.email, data.email)).get();
     if (!user || user.external) throw notFound(`User ${data.email}`);
+    if (user.status !== "active") throw fieldError("email", `${data.email} is deactivated: reactivate them first`, "conflict");
     const row = tx
       .insert(apiTokens)
       .values({ userId: user.id, name: data.name ?? "api", tokenHash: hashToken(token), prefix: token.slice(0, 10), createdAt: nowOf(ctx) })
@@ -36,8 +37,10 @@ export function createToken({ ctx, input }: { ctx: Ctx; input: z.input<typeof to
   });
 }
 
-export function listTokens({ ctx }: { ctx: Ctx }) {
+/** Every API token, newest first, or one user's (`email`); never the token itself. */
+export function listTokens({ ctx, input = {} }: { ctx: Ctx; input?: { email?: string } }) {
   requireScope(ctx, "token:manage");
+  const email = input.email?.trim().toLowerCase();
   return ctx.db
     .select({
       id: apiTokens.id,
@@ -50,27 +53,33 @@ export function listTokens({ ctx }: { ctx: Ctx }) {
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(email ? eq(users.email, email) : undefined)
     .orderBy(desc(apiTokens.id))
     .all();
 }
 
-export function revokeToken({ ctx, input }: { ctx: Ctx; input: { id: number } }): void {
+/** Revokes a token by id: refused from its next request on. */
+export function revokeToken({ ctx, input }: { ctx: Ctx; input: { id: number | string } }): void {
   requireScope(ctx, "token:manage");
-  ctx.db.transaction((tx) => {
-    const res = tx.update(apiTokens).set({ revokedAt: nowOf(ctx) }).where(and(eq(apiTokens.id, input.id), isNull(apiTokens.revokedAt))).run();
-    if (res.changes === 0) throw notFound(`Token ${input.id}`);
-    audit(tx, ctx, { action: "token.revoke", targetType: "token", targetId: input.id });
-  });
+  const { id } = parseInput(z.object({ id: z.coerce.number().int("must be a whole number").positive("must be a token id") }), input);
+  ctx.db.transaction(
+    (tx) => {
+      const res = tx.update(apiTokens).set({ revokedAt: nowOf(ctx) }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run();
+      if (res.changes === 0) throw notFound(`Token ${id} (or it is already revoked)`);
+      audit(tx, ctx, { action: "token.revoke", targetType: "token", targetId: id });
+    },
+    { behavior: "immediate" },
+  );
 }
 
-/** The caller a bearer token acts as, or null for an unknown or revoked token. */
+/** The caller a bearer token acts as, or null for an unknown or revoked token or a deactivated user. */
 export function resolveToken(ctx: Ctx, token: string): Caller | null {
   // Every API request runs this: a statement prepared once per connection (no caching of the answer,
   // so a revoked token is refused on its very next request).
   const lookup = prepared(
     ctx.db,
     `select t.id, u.id as userId, u.email, u.role, t.last_used_at as lastUsedAt from api_tokens t
-     join users u on u.id = t.user_id where t.token_hash = ? and t.revoked_at is null`,
+     join users u on u.id = t.user_id where t.token_hash = ? and t.revoked_at is null and u.status = 'active'`,
   );
   const row = lookup.get(hashToken(token)) as { id: number; userId: number; email: string; role: Caller["role"]; lastUsedAt: number | null } | undefined;
   if (!row) return null;

@@ -1,17 +1,22 @@
-// Accounts: creating users with a role, checking credentials, listing and resetting passwords.
-import { asc, eq } from "drizzle-orm";
+// Accounts: creating users with a role, signing in, changing passwords, roles and status, and the
+// per-user session version that ends every session of a user on their next request.
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
-import { ROLES, users } from "@/db/schema";
+import { ROLES, USER_STATUSES, users } from "@/db/schema";
 import { generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { audit } from "./audit";
-import { requireScope, type Caller, type Ctx, countRows } from "./context";
+import { nowOf, requireCaller, requireScope, type Caller, type Ctx, countRows } from "./context";
 import { conflict, fieldError, notFound, parseInput } from "./errors";
+import { prepared } from "./statements";
+
+const email = z.string().trim().toLowerCase().email("must be an email address");
+const password = z.string().min(8, "must be at least 8 characters").max(200, "must be at most 200 characters");
 
 export const userInput = z.object({
-  email: z.string().trim().toLowerCase().email("must be an email address"),
+  email,
   role: z.enum(ROLES, { message: `must be one of ${ROLES.join(", ")}` }),
   name: z.string().trim().min(1).max(200).optional(),
-  password: z.string().min(8, "must be at least 8 characters").max(200).optional(),
+  password: password.optional(),
 });
 export type UserInput = z.input<typeof userInput>;
 
@@ -21,6 +26,8 @@ export interface UserView {
   name: string;
   role: (typeof ROLES)[number];
   external: boolean;
+  status: (typeof USER_STATUSES)[number];
+  lastSignInAt: number | null;
   createdAt: number;
 }
 
@@ -30,41 +37,151 @@ const userColumns = {
   name: users.name,
   role: users.role,
   external: users.external,
+  status: users.status,
+  lastSignInAt: users.lastSignInAt,
   createdAt: users.createdAt,
 };
 
+type Tx = Parameters<Parameters<Ctx["db"]["transaction"]>[0]>[0];
+
 /** Creates an account; returns the generated password when none was given (shown once). */
-export function createUser({ ctx, input }: { ctx: Ctx; input: UserInput }): { user: UserView; password?: string } {
+export async function createUser({ ctx, input }: { ctx: Ctx; input: UserInput }): Promise<{ user: UserView; password?: string }> {
   requireScope(ctx, "user:manage");
   const data = parseInput(userInput, input);
   const generated = data.password ? undefined : generatePassword();
-  const passwordHash = hashPassword(data.password ?? generated!);
-  return ctx.db.transaction((tx) => {
-    const existing = tx.select({ id: users.id }).from(users).where(eq(users.email, data.email)).get();
-    if (existing) throw conflict(`A user with email ${data.email} already exists.`);
-    const user = tx
-      .insert(users)
-      .values({ email: data.email, name: data.name ?? data.email.split("@")[0], role: data.role, passwordHash })
-      .returning(userColumns)
-      .get();
-    audit(tx, ctx, { action: "user.create", targetType: "user", targetId: user.id, detail: { email: user.email, role: user.role } });
-    return { user, password: generated };
-  });
+  const passwordHash = await hashPassword(data.password ?? generated!); // off the request thread, outside the transaction
+  return ctx.db.transaction(
+    (tx) => {
+      const existing = tx.select({ id: users.id }).from(users).where(eq(users.email, data.email)).get();
+      if (existing) throw conflict(`A user with email ${data.email} already exists.`);
+      const user = tx
+        .insert(users)
+        .values({ email: data.email, name: data.name ?? data.email.split("@")[0], role: data.role, passwordHash })
+        .returning(userColumns)
+        .get();
+      audit(tx, ctx, { action: "user.create", targetType: "user", targetId: user.id, detail: { email: user.email, role: user.role } });
+      return { user, password: generated };
+    },
+    { behavior: "immediate" },
+  );
 }
 
-export function setPassword({ ctx, input }: { ctx: Ctx; input: { email: string; password?: string } }): { password?: string } {
+function loadUser(tx: Tx, address: string) {
+  const user = tx
+    .select({ id: users.id, email: users.email, role: users.role, status: users.status, external: users.external })
+    .from(users)
+    .where(eq(users.email, address.trim().toLowerCase()))
+    .get();
+  if (!user) throw notFound(`User ${address}`);
+  return user;
+}
+
+/** Ends every session of a user at their next request (tokens are checked against the status separately). */
+function bumpSessionVersion(tx: Pick<Tx, "update">, userId: number): void {
+  tx.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId)).run();
+}
+
+/**
+ * An admin sets (or generates, shown once) a user's password. The user's sessions end; their API
+ * tokens keep working (revoke those separately, or deactivate the user).
+ */
+export async function setPassword({ ctx, input }: { ctx: Ctx; input: { email: string; password?: string } }): Promise<{ password?: string }> {
   requireScope(ctx, "user:manage");
-  const generated = input.password ? undefined : generatePassword();
-  if (input.password && input.password.length < 8) throw fieldError("password", "must be at least 8 characters", "conflict");
-  return ctx.db.transaction((tx) => {
-    const user = tx.select({ id: users.id, external: users.external }).from(users).where(eq(users.email, input.email.toLowerCase())).get();
-    if (!user || user.external) throw notFound(`User ${input.email}`);
-    tx.update(users).set({ passwordHash: hashPassword(input.password ?? generated!) }).where(eq(users.id, user.id)).run();
-    audit(tx, ctx, { action: "user.password", targetType: "user", targetId: user.id });
-    return { password: generated };
-  });
+  const data = parseInput(z.object({ email, password: password.optional() }), input);
+  const generated = data.password ? undefined : generatePassword();
+  const passwordHash = await hashPassword(data.password ?? generated!);
+  return ctx.db.transaction(
+    (tx) => {
+      const user = loadUser(tx, data.email);
+      if (user.external) throw notFound(`User ${data.email}`);
+      tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
+      bumpSessionVersion(tx, user.id);
+      audit(tx, ctx, { action: "user.password", targetType: "user", targetId: user.id, detail: { email: user.email, generated: !!generated } });
+      return { password: generated };
+    },
+    { behavior: "immediate" },
+  );
 }
 
+export const ownPasswordInput = z.object({
+  current: z.string().min(1, "must not be empty").max(200),
+  password,
+});
+
+/** A signed-in user changes their own password; every session of theirs (this one included) ends. */
+export async function changeOwnPassword({ ctx, input }: { ctx: Ctx; input: z.input<typeof ownPasswordInput> }): Promise<void> {
+  const caller = requireCaller(ctx);
+  const data = parseInput(ownPasswordInput, input);
+  const row = ctx.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, caller.userId)).get();
+  if (!row?.passwordHash) throw notFound(`User ${caller.email}`);
+  if (!(await verifyPassword(data.current, row.passwordHash)).ok) throw fieldError("current", "is not your current password");
+  const passwordHash = await hashPassword(data.password);
+  ctx.db.transaction(
+    (tx) => {
+      tx.update(users).set({ passwordHash }).where(eq(users.id, caller.userId)).run();
+      bumpSessionVersion(tx, caller.userId);
+      audit(tx, ctx, { action: "user.password", targetType: "user", targetId: caller.userId, detail: { email: caller.email, own: true } });
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Refuses a change that would leave no active admin who can sign in. */
+function keepAnAdmin(tx: Tx, userId: number): void {
+  const others = tx
+    .select({ n: sql<number>`count(*)` })
+    .from(users)
+    .where(and(eq(users.role, "admin"), eq(users.status, "active"), eq(users.external, false), ne(users.id, userId)))
+    .get()!.n;
+  if (others === 0) throw conflict("This is the last active admin: make another user an admin first.");
+}
+
+export const statusInput = z.object({ email, status: z.enum(USER_STATUSES, { message: `must be one of ${USER_STATUSES.join(", ")}` }) });
+
+/**
+ * Deactivates or reactivates a user. A deactivated user's sessions and tokens stop working on their
+ * next request; their judgments stay and keep counting.
+ */
+export function setUserStatus({ ctx, input }: { ctx: Ctx; input: z.input<typeof statusInput> }): UserView {
+  requireScope(ctx, "user:manage");
+  const data = parseInput(statusInput, input);
+  return ctx.db.transaction(
+    (tx) => {
+      const user = loadUser(tx, data.email);
+      if (user.external) throw fieldError("email", `${user.email} is an external annotator and cannot sign in anyway`);
+      if (user.status === data.status) return tx.select(userColumns).from(users).where(eq(users.id, user.id)).get()!;
+      if (data.status === "deactivated" && user.role === "admin") keepAnAdmin(tx, user.id);
+      tx.update(users).set({ status: data.status }).where(eq(users.id, user.id)).run();
+      bumpSessionVersion(tx, user.id);
+      audit(tx, ctx, { action: data.status === "active" ? "user.activate" : "user.deactivate", targetType: "user", targetId: user.id, detail: { email: user.email } });
+      return tx.select(userColumns).from(users).where(eq(users.id, user.id)).get()!;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export const roleInput = z.object({ email, role: z.enum(ROLES, { message: `must be one of ${ROLES.join(", ")}` }) });
+
+/** Changes a user's role; their sessions end so they sign in again with the new one. */
+export function setUserRole({ ctx, input }: { ctx: Ctx; input: z.input<typeof roleInput> }): UserView {
+  requireScope(ctx, "user:manage");
+  const data = parseInput(roleInput, input);
+  return ctx.db.transaction(
+    (tx) => {
+      const user = loadUser(tx, data.email);
+      if (user.role !== data.role) {
+        if (user.role === "admin" && user.status === "active") keepAnAdmin(tx, user.id);
+        tx.update(users).set({ role: data.role }).where(eq(users.id, user.id)).run();
+        bumpSessionVersion(tx, user.id);
+        audit(tx, ctx, { action: "user.role", targetType: "user", targetId: user.id, detail: { email: user.email, from: user.role, to: data.role } });
+      }
+      return tx.select(userColumns).from(users).where(eq(users.id, user.id)).get()!;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Every account with its role, status and last sign-in. */
 export function listUsers({ ctx }: { ctx: Ctx }): UserView[] {
   requireScope(ctx, "user:manage");
   return ctx.db.select(userColumns).from(users).orderBy(asc(users.id)).all();
@@ -74,32 +191,81 @@ export function countUsers(ctx: Ctx): number {
   return countRows(ctx.db, users);
 }
 
-/** Checks an email and password; returns the caller it signs in as, or null. Constant-ish time. */
-export function verifyCredentials(ctx: Ctx, email: string, password: string): Caller | null {
-  const user = ctx.db
-    .select({ id: users.id, email: users.email, role: users.role, passwordHash: users.passwordHash })
-    .from(users)
-    .where(eq(users.email, email.trim().toLowerCase()))
-    .get();
-  if (!user?.passwordHash) {
-    verifyPassword(password, DUMMY_HASH); // spend the same time whether or not the user exists
-    return null;
-  }
-  return verifyPassword(password, user.passwordHash) ? { userId: user.id, email: user.email, role: user.role } : null;
+/** Who signed in: the caller and the session version their session carries. */
+export interface SignedIn extends Caller {
+  sessionVersion: number;
 }
 
-const DUMMY_HASH = hashPassword("not-a-real-password");
+/**
+ * Checks an email and password; returns who signs in, or null (a wrong password, an unknown or
+ * external user, or a deactivated one: all look the same). The scrypt work is spent whether or not
+ * the user exists. Records the last sign-in, upgrades an outdated hash, and audits both outcomes.
+ */
+export async function verifyCredentials(ctx: Ctx, address: string, secret: string, client?: { ip?: string }): Promise<SignedIn | null> {
+  const normalized = address.trim().toLowerCase();
+  const user = ctx.db
+    .select({ id: users.id, email: users.email, role: users.role, status: users.status, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
+    .from(users)
+    .where(eq(users.email, normalized))
+    .get();
+  const check = await verifyPassword(secret, user?.passwordHash ?? (await dummyHash()));
+  const ok = !!user?.passwordHash && check.ok && user.status === "active";
+  const upgraded = ok && check.outdated ? await hashPassword(secret) : undefined;
+  const now = nowOf(ctx);
+  ctx.db.transaction(
+    (tx) => {
+      if (ok) {
+        tx.update(users).set({ lastSignInAt: now, ...(upgraded ? { passwordHash: upgraded } : {}) }).where(eq(users.id, user.id)).run();
+      }
+      const reason = ok ? undefined : !user?.passwordHash ? "unknown_user" : !check.ok ? "wrong_password" : "deactivated";
+      audit(tx, { ...ctx, caller: ok ? { userId: user.id, email: user.email, role: user.role } : null }, {
+        action: ok ? "auth.sign_in" : "auth.sign_in_failed",
+        targetType: "user",
+        targetId: user?.id ?? null,
+        detail: { email: normalized, ...(client?.ip ? { ip: client.ip } : {}), ...(reason ? { reason } : {}), ...(upgraded ? { hash_upgraded: true } : {}) },
+      });
+    },
+    { behavior: "immediate" },
+  );
+  return ok ? { userId: user.id, email: user.email, role: user.role, sessionVersion: user.sessionVersion } : null;
+}
+
+let dummy: Promise<string> | undefined;
+function dummyHash(): Promise<string> {
+  return (dummy ??= hashPassword("not-a-real-password"));
+}
 
 /**
- * The caller a signed-in session stands for, with the role as stored now (so a changed role takes
- * effect at once), or null when the user is gone or is an external annotator who cannot sign in.
+ * The caller a signed-in session stands for, with the role as stored now, or null when the user is
+ * gone, external, deactivated, or the session was issued before their session version last moved
+ * (sign-out, password change, deactivation, role change). One primary-key read per request.
  */
-export function sessionCallerOf(ctx: Ctx, userId: number): Caller | null {
-  const user = ctx.db.select({ id: users.id, email: users.email, role: users.role, external: users.external }).from(users).where(eq(users.id, userId)).get();
-  if (!user || user.external) return null;
+export function sessionCallerOf(ctx: Ctx, userId: number, sessionVersion: number): Caller | null {
+  const user = prepared(ctx.db, `select id, email, role, external, status, session_version as sessionVersion from users where id = ?`).get(userId) as
+    | { id: number; email: string; role: Caller["role"]; external: number; status: string; sessionVersion: number }
+    | undefined;
+  if (!user || user.external || user.status !== "active" || user.sessionVersion !== sessionVersion) return null;
   return { userId: user.id, email: user.email, role: user.role };
 }
 
-export function findUserByEmail(ctx: Ctx, email: string): UserView | undefined {
-  return ctx.db.select(userColumns).from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+/** Signing out ends this session and every other one of the user's: the version moves on. */
+export function endSessions(ctx: Ctx, userId: number, sessionVersion: number): void {
+  ctx.db.transaction(
+    (tx) => {
+      // Only a session that is still current may end the others (an old cookie replayed at sign-out does nothing).
+      const res = tx
+        .update(users)
+        .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+        .where(and(eq(users.id, userId), eq(users.sessionVersion, sessionVersion)))
+        .run();
+      if (!res.changes) return;
+      const user = tx.select({ email: users.email, role: users.role }).from(users).where(eq(users.id, userId)).get()!;
+      audit(tx, { ...ctx, caller: { userId, ...user } }, { action: "auth.sign_out", targetType: "user", targetId: userId });
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export function findUserByEmail(ctx: Ctx, address: string): UserView | undefined {
+  return ctx.db.select(userColumns).from(users).where(eq(users.email, address.trim().toLowerCase())).get();
 }

@@ -56,8 +56,8 @@ async function generate(file: string) {
     JSON.stringify({ id: `w${i}`, prompt: `Benchmark prompt ${i}: how do I find the ten smallest numbers?`, responses: [{ content: body(i, "one") }, { content: body(i, "two") }] }) + "\n",
   );
   await importItems({ ctx: system, input: { slug: SLUG, source: () => Readable.from(lines) } });
-  createUser({ ctx: system, input: { email: "ann@bench.local", role: "annotator", password: PASSWORD } });
-  createUser({ ctx: system, input: { email: "floor@bench.local", role: "annotator", password: PASSWORD } });
+  await createUser({ ctx: system, input: { email: "ann@bench.local", role: "annotator", password: PASSWORD } });
+  await createUser({ ctx: system, input: { email: "floor@bench.local", role: "annotator", password: PASSWORD } });
   const { token } = createToken({ ctx: system, input: { email: "floor@bench.local" } });
   db.$client.close();
   return { floorToken: token };

@@ -9,7 +9,8 @@ import type { RoleName } from "@/db/schema/constants";
 import type { Caller, Ctx } from "@/lib/services/context";
 import { importItems } from "@/lib/services/importer";
 import { createProject, type ProjectInput } from "@/lib/services/projects";
-import { createUser } from "@/lib/services/users";
+import { users } from "@/db/schema";
+import { scryptSync } from "node:crypto";
 import type { ImportRecord } from "@/lib/formats/record";
 import { AppError } from "@/lib/services/errors";
 import { sql } from "drizzle-orm";
@@ -43,9 +44,21 @@ export function tempDb(): TempDb {
 
 let counter = 0;
 
+/**
+ * A stored password hash made synchronously with a small scrypt cost (N=2^10), so a factory can
+ * make hundreds of accounts fast; a real sign-in upgrades it to the current cost, as it would an old
+ * hash. `createUser` itself (async, full cost) is tested in test/integration/accounts.test.ts.
+ */
+export function quickHash(password: string, N = 1024): string {
+  const salt = Buffer.from(`salt-${password}`.padEnd(16, "x").slice(0, 16));
+  const hash = scryptSync(password, salt, 32, { N, r: 8, p: 1 });
+  return `scrypt$${N}$8$1$${salt.toString("base64")}$${hash.toString("base64")}`;
+}
+
 export function makeUser(t: TempDb, role: RoleName, email?: string): { caller: Caller; ctx: Ctx; password: string } {
   const password = "password-" + ++counter;
-  const { user } = createUser({ ctx: t.system, input: { email: email ?? `${role}${counter}@test.local`, role, password } });
+  const address = email ?? `${role}${counter}@test.local`;
+  const user = t.db.insert(users).values({ email: address, name: address.split("@")[0], role, passwordHash: quickHash(password) }).returning().get();
   const caller = { userId: user.id, email: user.email, role: user.role };
   return { caller, ctx: { db: t.db, caller }, password };
 }

@@ -1,5 +1,5 @@
 // Quality control over HTTP against the production server: the adjudication routes (managers only),
-// sending an item back, and the typed refusals of claim-next (paused project, non-member).
+// sending an item back, and the typed refusals of claim-next (paused project; a non-member's 404).
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { claimNext } from "@/lib/services/assignment";
@@ -96,7 +96,7 @@ describe("adjudication routes", () => {
 });
 
 describe("claim-next refusals", () => {
-  it("answers 409 on a paused project and 403 to a non-member, with messages", async () => {
+  it("answers 409 on a paused project and 404 to a non-member, with messages", async () => {
     const { annotator, annotator2 } = serverInfo().users;
     const ctx = systemCtx();
     createProject({ ctx, input: { slug: "qc-paused", name: "Paused" } });
@@ -106,9 +106,9 @@ describe("claim-next refusals", () => {
     ctx.db.$client.close();
     const paused = await expectError(await api(`/api/v1/projects/qc-paused/assignments/next`, { method: "POST", token: annotator.token }), 409, /paused/);
     expect(paused.error.details).toMatchObject({ reason: "project_not_active" });
-    const closed = await expectError(await api(`/api/v1/projects/qc-members/assignments/next`, { method: "POST", token: annotator.token }), 403, /not a member/);
-    expect(closed.error.details).toMatchObject({ reason: "not_member" });
-    expect((await api(`/api/v1/projects/qc-members/assignments/next`, { method: "POST", token: annotator2.token })).status).toBe(204);
+    // Issue 12: a project an annotator may not work on answers 404, as one that does not exist.
+    await expectError(await api(`/api/v1/projects/qc-members/tasks/next`, { method: "POST", token: annotator.token }), 404, /not found/);
+    expect((await api(`/api/v1/projects/qc-members/tasks/next`, { method: "POST", token: annotator2.token })).status).toBe(204);
   });
 });
 

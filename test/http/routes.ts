@@ -14,6 +14,7 @@ export function notForAnnotators(slug: string): [string, string][] {
     ["POST", "/api/v1/items/1/requeue"],
     ["GET", `/api/v1/projects/${slug}/stats`],
     ["GET", `/api/v1/projects/${slug}/stats.csv?table=annotators`],
+    ["GET", "/api/v1/audit.csv"],
   ];
 }
 

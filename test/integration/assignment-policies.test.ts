@@ -155,7 +155,8 @@ describe("membership", () => {
     expect(addMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } })).toEqual({ added: true });
     expect(addMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } })).toEqual({ added: false });
     expect(listMembers({ ctx: t.system, input: { slug: p.slug } }).map((m) => m.email)).toEqual([b.caller.email]);
-    expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "forbidden", reason: "not_member" });
+    // Issue 12: a project an annotator may not work on answers as one that does not exist.
+    expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
     expect(claimNext({ ctx: b.ctx, input: { slug: p.slug } })).not.toBeNull();
     expect(listProjects({ ctx: a.ctx }).map((x) => x.slug)).toEqual([other.slug]);
     expect(listProjects({ ctx: b.ctx }).map((x) => x.slug)).toEqual([p.slug, other.slug]);
@@ -165,7 +166,11 @@ describe("membership", () => {
     expect(refusal(() => addMember({ ctx: t.system, input: { slug: p.slug, email: m.caller.email } }))?.message).toMatch(/^email: .* is a manager/);
     expect(refusal(() => addMember({ ctx: t.system, input: { slug: p.slug, email: "nobody@test.local" } }))?.code).toBe("not_found");
     removeMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } });
-    expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })).not.toBeNull(); // no members: open again
+    // Issue 12: removing the last member leaves a members-only project closed, to b as well.
+    expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
+    expect(refusal(() => claimNext({ ctx: b.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
+    updateProject({ ctx: t.system, input: { slug: p.slug, visibility: "everyone" } });
+    expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })).not.toBeNull();
   });
 
   it("hides draft and archived projects from annotators but not from managers", async () => {
@@ -175,7 +180,9 @@ describe("membership", () => {
     const a = makeUser(t, "annotator");
     expect(listProjects({ ctx: a.ctx }).map((x) => x.slug)).toEqual([paused.slug]);
     expect(listProjects({ ctx: makeUser(t, "manager").ctx }).map((x) => x.slug)).toEqual([draft.slug, archived.slug, paused.slug]);
-    expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: draft.slug } }))).toMatchObject({ code: "conflict", reason: "project_not_active" });
+    // Issue 12: a draft project is hidden from annotators: not_found, as for one that does not exist.
+    expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: draft.slug } }))).toMatchObject({ code: "not_found" });
+    expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: archived.slug } }))).toMatchObject({ code: "not_found" });
   });
 });
 

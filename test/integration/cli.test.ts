@@ -132,3 +132,43 @@ describe("--json output", () => {
     expect(r.out.trim().split("\n")).toEqual(["first\tFirst\titems 0\tjudgments 0\tcomplete 0", "second\tSecond\titems 0\tjudgments 0\tcomplete 0"]);
   });
 });
+
+describe("accounts from the command line", () => {
+  it("deactivates, reactivates and changes roles; lists and revokes tokens; member list says who may work", async () => {
+    expect(arbiter("user", "add", "--email", "ann@example.test", "--role", "annotator", "--password", "password-123").code).toBe(0);
+    expect(arbiter("user", "add", "--email", "boss@example.test", "--role", "admin", "--password", "password-123").code).toBe(0);
+
+    const off = arbiter("user", "deactivate", "--email", "ann@example.test", "--json");
+    expect(off.code).toBe(0);
+    expect(JSON.parse(off.out).user).toMatchObject({ email: "ann@example.test", status: "deactivated" });
+    const listed = JSON.parse(arbiter("user", "list", "--json").out).users as { email: string; status: string; last_sign_in_at: string | null }[];
+    expect(listed.find((u) => u.email === "ann@example.test")).toMatchObject({ status: "deactivated", last_sign_in_at: null });
+    expect(arbiter("user", "list").out).toMatch(/annotator\tdeactivated\tann@example\.test\tnever signed in/);
+    expect(JSON.parse(arbiter("user", "activate", "--email", "ann@example.test", "--json").out).user.status).toBe("active");
+
+    expect(JSON.parse(arbiter("user", "role", "--email", "ann@example.test", "--role", "manager", "--json").out).user.role).toBe("manager");
+    const badRole = arbiter("user", "role", "--email", "ann@example.test", "--role", "king");
+    expect(badRole.code).toBe(1);
+    expect(badRole.err).toMatch(/--role: must be one of admin, manager, annotator/);
+    // The last active admin can be neither deactivated nor demoted.
+    expect(arbiter("user", "deactivate", "--email", "boss@example.test").code).toBe(1);
+    expect(arbiter("user", "role", "--email", "boss@example.test", "--role", "annotator").code).toBe(1);
+
+    const token = JSON.parse(arbiter("token", "create", "--email", "ann@example.test", "--name", "laptop", "--json").out).token as string;
+    const tokens = JSON.parse(arbiter("token", "list", "--email", "ann@example.test", "--json").out).tokens as { id: number; prefix: string; name: string; revoked_at: string | null }[];
+    expect(tokens).toHaveLength(1);
+    expect(tokens[0]).toMatchObject({ name: "laptop", revoked_at: null });
+    expect(token.startsWith(tokens[0].prefix)).toBe(true);
+    expect(arbiter("token", "list").out).not.toContain(token);
+    expect(arbiter("token", "revoke", "--id", String(tokens[0].id)).code).toBe(0);
+    expect(JSON.parse(arbiter("token", "list", "--json").out).tokens[0].revoked_at).not.toBeNull();
+    expect(arbiter("token", "revoke", "--id", "abc").err).toMatch(/--id: must be a whole number/);
+
+    const p = makeProject(t);
+    expect(arbiter("member", "list", "--project", p.slug).out).toMatch(/Every annotator may work/);
+    expect(arbiter("project", "set", "--project", p.slug, "--visibility", "members").code).toBe(0);
+    const members = JSON.parse(arbiter("member", "list", "--project", p.slug, "--json").out);
+    expect(members).toEqual({ visibility: "members", members: [] });
+    expect(arbiter("member", "list", "--project", p.slug).out).toMatch(/Only its members may work on .*nobody can/);
+  });
+});

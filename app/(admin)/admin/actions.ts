@@ -57,9 +57,9 @@ export async function createUserAction(
   const { password, ...values } = formValues(formData, USER_FIELDS);
   const parsed = userInput.safeParse(withoutBlanks({ ...values, password }, ["name", "password"]));
   if (!parsed.success) return { ok: false, errors: issueErrors(parsed.error), values };
-  let result: ReturnType<typeof createUser>;
+  let result: Awaited<ReturnType<typeof createUser>>;
   try {
-    result = createUser({ ctx: contextFor(caller), input: parsed.data });
+    result = await createUser({ ctx: contextFor(caller), input: parsed.data });
   } catch (err) {
     return { ...refusal(err, USER_FIELDS), values };
   }

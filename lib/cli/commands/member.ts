@@ -1,4 +1,5 @@
-// `arbiter member add|remove|list`: who works on a project (none: every annotator).
+// `arbiter member add|remove|list`: who works on a project (its members, or everyone when its visibility says so).
+import { getProject } from "@/lib/services/projects";
 import { addMember, listMembers, removeMember } from "@/lib/services/members";
 import { systemCtx, verb, type Command } from "../command";
 import { need } from "../flags";
@@ -41,8 +42,12 @@ export const member: Command = {
       flags: { project },
       run({ values, print }) {
         const slug = need(values, "project");
-        const members = listMembers({ ctx: systemCtx(values.db), input: { slug } });
-        print(members.length ? members.map((m) => `${m.email}\t${m.name}`).join("\n") : `No members: every annotator may work on ${slug}.`, { members });
+        const ctx = systemCtx(values.db);
+        const members = listMembers({ ctx, input: { slug } });
+        const { visibility } = getProject({ ctx, input: { slug } });
+        const who = visibility === "everyone" ? `Every annotator may work on ${slug}` : `Only its members may work on ${slug}`;
+        const list = members.map((m) => `${m.email}\t${m.name}`).join("\n");
+        print(`${who}.${members.length ? `\n${list}` : visibility === "members" ? " It has none: nobody can." : ""}`, { visibility, members });
         return 0;
       },
     }),

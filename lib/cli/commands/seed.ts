@@ -14,7 +14,7 @@ export const seed: Command = {
         if (!values.demo) throw usageError("seed needs --demo (the only seed there is)");
         const ctx = systemCtx(values.db);
         const seeded = await seedDemo(ctx);
-        const accounts = ensureAccounts(ctx, { demo: true });
+        const accounts = await ensureAccounts(ctx, { demo: true });
         const lines = [
           seeded.project ? `Created project "${seeded.project.slug}" with ${seeded.project.import.inserted} items.` : "The demo project already exists; nothing added.",
           ...accounts.map((a) => `Created ${a.role} ${a.email} with password ${a.password}`),

@@ -1,11 +1,12 @@
-// `arbiter token create`: an API token for a user, printed once (only its hash is stored).
-import { createToken, tokenInput } from "@/lib/services/tokens";
+// `arbiter token create|list|revoke`: API tokens; a new one is printed once (only its hash is stored).
+import { createToken, listTokens, revokeToken, tokenInput } from "@/lib/services/tokens";
 import { systemCtx, verb, type Command } from "../command";
-import { checked, need } from "../flags";
+import { checked, need, wholeNumber } from "../flags";
+import { tokenJson } from "../views";
 
 export const token: Command = {
   name: "token",
-  summary: "create API tokens",
+  summary: "create, list and revoke API tokens",
   verbs: [
     verb({
       name: "create",
@@ -19,6 +20,30 @@ export const token: Command = {
         const input = checked(tokenInput, { email: need(values, "email"), name: values.name });
         const { token } = createToken({ ctx: systemCtx(values.db), input });
         print(`${token}\n(shown once; store it now)`, { token });
+        return 0;
+      },
+    }),
+    verb({
+      name: "list",
+      usage: "[--email E]",
+      summary: "list API tokens (never the tokens themselves), newest first",
+      flags: { email: { type: "string", value: "E", help: "only this user's tokens" } },
+      run({ values, print }) {
+        const tokens = listTokens({ ctx: systemCtx(values.db), input: { email: values.email } });
+        const state = (t: (typeof tokens)[number]) => (t.revokedAt != null ? "revoked" : t.lastUsedAt != null ? `last used ${new Date(t.lastUsedAt).toISOString()}` : "never used");
+        print(tokens.map((t) => `${t.id}\t${t.prefix}…\t${t.email}\t${t.name}\t${state(t)}`).join("\n") || "No tokens.", { tokens: tokens.map(tokenJson) });
+        return 0;
+      },
+    }),
+    verb({
+      name: "revoke",
+      usage: "--id N",
+      summary: "revoke a token: it is refused from its next request",
+      flags: { id: { type: "string", value: "N", help: "the token's id (from token list)" } },
+      run({ values, print }) {
+        const id = wholeNumber("id", need(values, "id"), 1)!;
+        revokeToken({ ctx: systemCtx(values.db), input: { id } });
+        print(`Token ${id} revoked`, { revoked: id });
         return 0;
       },
     }),

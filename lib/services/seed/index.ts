@@ -55,18 +55,18 @@ export interface CreatedAccount {
  * On a database without users, creates the admin (and, for the demo, two annotators) with generated
  * passwords, returned once to be printed. A database that has users gets nothing new.
  */
-export function ensureAccounts(ctx: Ctx, options: { demo: boolean }): CreatedAccount[] {
+export async function ensureAccounts(ctx: Ctx, options: { demo: boolean }): Promise<CreatedAccount[]> {
   if (countUsers(ctx) > 0) {
     // Demo annotators are added to an existing install only if the admin already exists alone.
     return [];
   }
   const created: CreatedAccount[] = [];
-  const add = (email: string, role: "admin" | "annotator", name: string) => {
+  const add = async (email: string, role: "admin" | "annotator", name: string) => {
     if (findUserByEmail(ctx, email)) return;
-    const { password } = createUser({ ctx, input: { email, role, name } });
+    const { password } = await createUser({ ctx, input: { email, role, name } });
     created.push({ email, role, password: password! });
   };
-  add(ADMIN_EMAIL, "admin", "Admin");
-  if (options.demo) DEMO_ANNOTATORS.forEach((email, i) => add(email, "annotator", `Annotator ${i + 1}`));
+  await add(ADMIN_EMAIL, "admin", "Admin");
+  if (options.demo) for (const [i, email] of DEMO_ANNOTATORS.entries()) await add(email, "annotator", `Annotator ${i + 1}`);
   return created;
 }

@@ -5,6 +5,7 @@ import { listUsers } from "@/lib/services/users";
 import { AddUserForm } from "./_components/AddUserForm";
 import { CreateTokenForm } from "./_components/CreateTokenForm";
 import { RevokeTokenButton } from "./_components/RevokeTokenButton";
+import { UserActions } from "./_components/UserActions";
 
 export default async function UsersPage() {
   const caller = await requirePageCaller("user:manage");
@@ -23,7 +24,9 @@ export default async function UsersPage() {
               <th scope="col">Email</th>
               <th scope="col">Name</th>
               <th scope="col">Role</th>
-              <th scope="col">External</th>
+              <th scope="col">Status</th>
+              <th scope="col">Last sign-in</th>
+              <th scope="col"><span className="visually-hidden">Actions</span></th>
             </tr>
           </thead>
           <tbody>
@@ -32,7 +35,11 @@ export default async function UsersPage() {
                 <td>{u.email}</td>
                 <td>{u.name}</td>
                 <td>{u.role}</td>
-                <td>{u.external ? <span title="Judgments imported from elsewhere; cannot sign in">external</span> : ""}</td>
+                <td data-testid={`user-status-cell-${u.email}`}>
+                  {u.external ? <span title="Judgments imported from elsewhere; cannot sign in">external</span> : u.status}
+                </td>
+                <td>{u.lastSignInAt ? <Time ms={u.lastSignInAt} /> : <span className="muted">never</span>}</td>
+                <td>{!u.external && <UserActions email={u.email} role={u.role} status={u.status} />}</td>
               </tr>
             ))}
           </tbody>

@@ -1,12 +1,12 @@
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/http/page";
-import { getProject } from "@/lib/services/projects";
+import { getWorkProject } from "@/lib/services/projects";
 import { Workspace } from "./_components/Workspace";
 import "./workspace.css";
 
 export default async function AnnotatePage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const caller = await requirePageCaller("assignment:work");
-  const project = orNotFound(() => getProject({ ctx: contextFor(caller), input: { slug } }));
+  const project = orNotFound(() => getWorkProject({ ctx: contextFor(caller), input: { slug } }));
   return <Workspace slug={project.slug} name={project.name} guidelines={project.guidelines} quota={project.quota} />;
 }

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { myJudgments } from "@/lib/services/judgments";
 import { orNotFound } from "@/lib/http/page";
-import { getProject } from "@/lib/services/projects";
+import { getWorkProject } from "@/lib/services/projects";
 import { History } from "./_components/History";
 import "../workspace.css";
 
@@ -13,7 +13,7 @@ export default async function HistoryPage({ params, searchParams }: { params: Pr
   const page = Math.max(1, Number((await searchParams).page) || 1);
   const caller = await requirePageCaller("assignment:work");
   const ctx = contextFor(caller);
-  const project = orNotFound(() => getProject({ ctx, input: { slug } }));
+  const project = orNotFound(() => getWorkProject({ ctx, input: { slug } }));
   const history = myJudgments({ ctx, input: { slug, limit: PAGE, offset: (page - 1) * PAGE } });
   const pages = Math.max(1, Math.ceil(history.total / PAGE));
   return (

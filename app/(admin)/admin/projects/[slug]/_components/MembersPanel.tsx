@@ -1,5 +1,6 @@
 "use client";
-// Who works on the project: add an annotator by email, remove one. No members: every annotator.
+// Who works on a members-only project: add an annotator by email (which makes the project
+// members-only), remove one (their open leases end).
 import { useActionState } from "react";
 import type { MemberView } from "@/lib/services/members";
 import { addMemberAction, removeMemberAction } from "../settings-actions";
@@ -13,7 +14,7 @@ export function MembersPanel({ slug, members }: { slug: string; members: MemberV
   return (
     <>
       {members.length === 0 ? (
-        <p className="muted" data-testid="members-open">No members: every annotator may work on this project. Adding one closes it to the others.</p>
+        <p className="muted" data-testid="members-open">No members. Adding one makes the project members-only; removing members never opens it to everyone (that is the visibility setting).</p>
       ) : (
         <ul data-testid="members-list">
           {members.map((m) => (
