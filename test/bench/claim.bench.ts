@@ -17,6 +17,10 @@
 //           database before each round, untimed; only the submits are timed)
 // and prints req/s (requests over the time spent on that kind) with p50 and p99 latency. Finally it compares the 201
 // answers with the judgment rows to count lost or duplicated judgments.
+//
+// The server opens the database with the durability setting ARBITER_SQLITE_SYNCHRONOUS (NORMAL or
+// FULL, db/client.ts) taken from this process's environment; the table's heading names it. To
+// compare the two, alternate runs (NORMAL, FULL, NORMAL, FULL) and compare the medians.
 import { spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -24,7 +28,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Readable } from "node:stream";
-import { openDatabase, type Db } from "@/db/client";
+import { openDatabase, synchronousMode, type Db } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { buildIsStale } from "@/lib/cli/start";
 import type { Ctx } from "@/lib/services/context";
@@ -310,7 +314,7 @@ async function main() {
   await exited;
   agent.destroy();
 
-  console.log(`\n${rounds * ROUND} requests per row, in rounds of ${ROUND}; ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ""}; Node ${process.version}`);
+  console.log(`\n${rounds * ROUND} requests per row, in rounds of ${ROUND}; ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ""}; Node ${process.version}; synchronous = ${synchronousMode()}`);
   console.log("route              conc   req/s    p50 ms   p99 ms   vs bare");
   for (const r of results) {
     const base = results.find((b) => b.name === "bare insert" && b.concurrency === r.concurrency);
