@@ -22,7 +22,7 @@ export const DEFAULT_SYNCHRONOUS: SynchronousMode = "NORMAL";
  * power loss or OS crash may undo the last commits; FULL syncs the WAL on every commit. A value
  * other than NORMAL or FULL stops the process at the first open, naming the variable.
  */
-export function synchronousMode(source: NodeJS.ProcessEnv = process.env): SynchronousMode {
+export function synchronousMode(source: Record<string, string | undefined> = process.env): SynchronousMode {
   const raw = source.ARBITER_SQLITE_SYNCHRONOUS;
   if (raw === undefined || raw === "") return DEFAULT_SYNCHRONOUS;
   const mode = raw.toUpperCase();
