@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase } from "@/db/client";
+import { openDatabase, synchronousMode } from "@/db/client";
 import { backupDatabase, restoreDatabase } from "@/lib/services/backup";
 import { AppError } from "@/lib/services/errors";
 import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
@@ -250,5 +250,28 @@ describe("arbiter backup and restore", () => {
     expect(b.err).toMatch(/PostgreSQL .*pg_dump --format=custom --file=arbiter\.dump "\$ARBITER_DATABASE_URL"/);
     const r = arbiter(url, "restore", "--from", path.join(dir, "pg.dump"));
     expect(r.err).toMatch(/pg_restore --clean --if-exists --no-owner --dbname="\$ARBITER_DATABASE_URL" arbiter\.dump/);
+  });
+});
+
+describe("the durability setting", () => {
+  it("opens with synchronous = NORMAL unless ARBITER_SQLITE_SYNCHRONOUS says FULL, and refuses anything else", () => {
+    expect(synchronousMode({})).toBe("NORMAL");
+    expect(synchronousMode({ ARBITER_SQLITE_SYNCHRONOUS: "full" })).toBe("FULL");
+    expect(() => synchronousMode({ ARBITER_SQLITE_SYNCHRONOUS: "OFF" })).toThrow('ARBITER_SQLITE_SYNCHRONOUS: must be NORMAL or FULL (got "OFF")');
+    // SQLite reports the level as a number: 1 NORMAL, 2 FULL.
+    expect(t.db.$client.pragma("synchronous", { simple: true })).toBe(synchronousMode() === "FULL" ? 2 : 1);
+    const saved = process.env.ARBITER_SQLITE_SYNCHRONOUS;
+    process.env.ARBITER_SQLITE_SYNCHRONOUS = "FULL";
+    try {
+      const full = openDatabase(path.join(dir, "full.db"));
+      expect(full.$client.pragma("synchronous", { simple: true })).toBe(2);
+      full.$client.close();
+      process.env.ARBITER_SQLITE_SYNCHRONOUS = "EXTRA";
+      expect(() => openDatabase(path.join(dir, "extra.db"))).toThrow(/ARBITER_SQLITE_SYNCHRONOUS: must be NORMAL or FULL/);
+      expect(fs.existsSync(path.join(dir, "extra.db"))).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.ARBITER_SQLITE_SYNCHRONOUS;
+      else process.env.ARBITER_SQLITE_SYNCHRONOUS = saved;
+    }
   });
 });
