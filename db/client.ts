@@ -12,18 +12,39 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 const DEFAULT_DB_PATH = "./data/arbiter.db";
 
+/** The values `ARBITER_SQLITE_SYNCHRONOUS` may take; README "Durability" has the measurement behind the default. */
+export const SYNCHRONOUS_MODES = ["NORMAL", "FULL"] as const;
+export type SynchronousMode = (typeof SYNCHRONOUS_MODES)[number];
+export const DEFAULT_SYNCHRONOUS: SynchronousMode = "NORMAL";
+
+/**
+ * How hard SQLite waits for the disk on commit. In WAL mode NORMAL never corrupts the database but a
+ * power loss or OS crash may undo the last commits; FULL syncs the WAL on every commit. A value
+ * other than NORMAL or FULL stops the process at the first open, naming the variable.
+ */
+export function synchronousMode(source: Record<string, string | undefined> = process.env): SynchronousMode {
+  const raw = source.ARBITER_SQLITE_SYNCHRONOUS;
+  if (raw === undefined || raw === "") return DEFAULT_SYNCHRONOUS;
+  const mode = raw.toUpperCase();
+  if (!(SYNCHRONOUS_MODES as readonly string[]).includes(mode)) {
+    throw new Error(`ARBITER_SQLITE_SYNCHRONOUS: must be ${SYNCHRONOUS_MODES.join(" or ")} (got "${raw}")`);
+  }
+  return mode as SynchronousMode;
+}
+
 /** The database file this process uses: `ARBITER_DB`, else ./data/arbiter.db under the working directory. */
 export function resolveDbPath(explicit?: string): string {
   return path.resolve(/*turbopackIgnore: true*/ explicit ?? process.env.ARBITER_DB ?? DEFAULT_DB_PATH);
 }
 
 export function openDatabase(file: string): Db {
+  const synchronous = synchronousMode();
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma(`synchronous = ${synchronous}`);
   return drizzle(sqlite, { schema }) as Db;
 }
 

@@ -2,6 +2,7 @@
 // parses the flags, runs it, and turns errors into messages and exit codes (the one place that does).
 import { AppError } from "@/lib/services/errors";
 import { COMMON_FLAGS, isUsageError, parseFlags, usageError, type Command, type Flags, type Io, type Verb } from "./command";
+import { backup } from "./commands/backup";
 import { batch } from "./commands/batch";
 import { exportCommand } from "./commands/export";
 import { importCommand } from "./commands/import";
@@ -9,6 +10,7 @@ import { item } from "./commands/item";
 import { member } from "./commands/member";
 import { migrate } from "./commands/migrate";
 import { project } from "./commands/project";
+import { restore } from "./commands/restore";
 import { seed } from "./commands/seed";
 import { start } from "./commands/start";
 import { stats } from "./commands/stats";
@@ -16,7 +18,7 @@ import { token } from "./commands/token";
 import { user } from "./commands/user";
 
 /** Every command, in the order `arbiter help` lists them. */
-export const COMMANDS: readonly Command[] = [start, migrate, seed, user, token, project, member, item, batch, importCommand, exportCommand, stats];
+export const COMMANDS: readonly Command[] = [start, migrate, seed, user, token, project, member, item, batch, importCommand, exportCommand, stats, backup, restore];
 
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 

@@ -1,7 +1,7 @@
 // Benchmark: claim-next and submit-judgment over HTTP against the production server, compared with a
 // bare Next.js route handler that inserts one row into SQLite (app/api/bench/insert), in the same run.
 //
-//   npx tsx test/bench/claim.bench.ts [--items 20000] [--requests 2000] [--annotators 64] [--build-dir DIR] [--kinds K,…] [--profile DIR]
+//   npx tsx test/bench/claim.bench.ts [--items 20000] [--requests 2000] [--annotators 64] [--build-dir DIR] [--kinds K,…] [--profile DIR] [--synchronous NORMAL,FULL]
 //
 // By default it re-runs itself under the shared build lock (/tmp/arbiter-build.lock) for its whole
 // run and builds the shared .next if it is stale. With --build-dir DIR it copies the sources to DIR
@@ -17,6 +17,12 @@
 //           database before each round, untimed; only the submits are timed)
 // and prints req/s (requests over the time spent on that kind) with p50 and p99 latency. Finally it compares the 201
 // answers with the judgment rows to count lost or duplicated judgments.
+//
+// The server opens the database with the durability setting ARBITER_SQLITE_SYNCHRONOUS (NORMAL or
+// FULL, db/client.ts) from this process's environment; `--synchronous NORMAL,FULL` instead starts
+// one server per setting, each on its own copy of the generated database, and the settings take
+// turns round by round, so a noisy machine slows both alike; it ends with each setting's req/s
+// against the first's.
 import { spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -24,7 +30,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Readable } from "node:stream";
-import { openDatabase, type Db } from "@/db/client";
+import { openDatabase, synchronousMode, type Db, type SynchronousMode } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { buildIsStale } from "@/lib/cli/start";
 import type { Ctx } from "@/lib/services/context";
@@ -49,6 +55,9 @@ const { values: opts } = parseArgs({
     profile: { type: "string" },
     // Only these kinds (comma-separated: bare,claim,submit), e.g. to profile one of them alone.
     kinds: { type: "string", default: "bare,claim,submit" },
+    // Durability settings to compare (comma-separated: NORMAL,FULL): one server each, on its own copy
+    // of the database, taking turns round by round. Default: ARBITER_SQLITE_SYNCHRONOUS or NORMAL.
+    synchronous: { type: "string" },
   },
 });
 const ITEMS = Number(opts.items);
@@ -56,6 +65,9 @@ const REQUESTS = Number(opts.requests);
 const ANNOTATORS = Number(opts.annotators);
 const CONCURRENCY = [16, 32];
 const KINDS = new Set(opts.kinds.split(","));
+const MODES: SynchronousMode[] = opts.synchronous
+  ? opts.synchronous.split(",").map((m) => synchronousMode({ ARBITER_SQLITE_SYNCHRONOUS: m }))
+  : [synchronousMode()];
 
 interface Annotator {
   id: number;
@@ -119,11 +131,11 @@ async function generate(file: string): Promise<{ db: Db; annotators: Annotator[]
   return { db, annotators };
 }
 
-async function startServer(file: string, dir: string): Promise<{ baseUrl: string; server: ChildProcess; log: string }> {
+async function startServer(file: string, dir: string, synchronous: SynchronousMode): Promise<{ baseUrl: string; server: ChildProcess; log: string }> {
   const { baseUrl, server, logFile } = await startNextServer({
     dir,
     dbFile: file,
-    env: { ARBITER_BENCH: "1", NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0" },
+    env: { ARBITER_BENCH: "1", NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0", ARBITER_SQLITE_SYNCHRONOUS: synchronous },
     nodeArgs: opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts.profile)}`] : [],
   });
   return { baseUrl, server, log: logFile };
@@ -195,27 +207,26 @@ function summary(name: string, concurrency: number, sample: Sample): Result {
 }
 
 
-async function main() {
-  // Hold the shared build lock for the whole run: nobody may rebuild .next under the running server.
-  if (!process.env.ARBITER_BENCH_LOCKED && !opts["build-dir"]) {
-    const r = spawnSync("flock", ["/tmp/arbiter-build.lock", "npx", "tsx", __filename, ...process.argv.slice(2)], {
-      cwd: ROOT,
-      stdio: "inherit",
-      env: { ...process.env, ARBITER_BENCH_LOCKED: "1" },
-    });
-    process.exit(r.status ?? 1);
-  }
-  const serveDir = build();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-bench-"));
-  const file = path.join(dir, "bench.db");
-  const t0 = Date.now();
-  const { db, annotators } = await generate(file);
-  console.log(`Generated ${ITEMS} items, ${ANNOTATORS} annotators in ${((Date.now() - t0) / 1000).toFixed(1)} s (${file})`);
-  const { baseUrl, server, log } = await startServer(file, serveDir);
-  let created201 = 0;
-  let createdLocally = 0;
-  const failures = new Map<string, number>();
-  const fail = (what: string) => failures.set(what, (failures.get(what) ?? 0) + 1);
+/** One server under test: its durability setting, database, connection and tallies. */
+interface Target {
+  mode: SynchronousMode;
+  db: Db;
+  baseUrl: string;
+  server: ChildProcess;
+  log: string;
+  /** One round of each kind at `c` connections, into `into`. */
+  round(c: number, into: Samples): Promise<void>;
+  created201: number;
+  createdLocally: number;
+  failures: Map<string, number>;
+}
+
+type Samples = Record<"bare" | "claim" | "submit", Sample>;
+
+async function startTarget(mode: SynchronousMode, file: string, db: Db, serveDir: string, annotators: Annotator[]): Promise<Target> {
+  const { baseUrl, server, log } = await startServer(file, serveDir, mode);
+  const t: Target = { mode, db, baseUrl, server, log, round: async () => {}, created201: 0, createdLocally: 0, failures: new Map() };
+  const fail = (what: string) => t.failures.set(what, (t.failures.get(what) ?? 0) + 1);
   let choiceN = 0;
   const choice = () => (["A", "B", "tie"] as const)[choiceN++ % 3];
 
@@ -276,7 +287,7 @@ async function main() {
     const { id: assignmentId, a } = queue.shift()!;
     const body = JSON.stringify({ assignment_id: assignmentId, choice: choice(), client_id: `http-${a.id}-${assignmentId}` });
     const r = await post(baseUrl, "/api/v1/judgments", a.token, body);
-    if (r.status === 201) created201++;
+    if (r.status === 201) t.created201++;
     else fail(`submit ${r.status}: ${r.body.slice(0, 120)}`);
     return r.ms;
   };
@@ -285,32 +296,20 @@ async function main() {
   // a change in the machine's background load during the run hits all three alike. req/s is the
   // requests of a kind over the time spent running that kind's rounds.
   const ROUND = annotators.length;
-  const round = async (c: number, into: Record<"bare" | "claim" | "submit", Sample>) => {
+  t.round = async (c, into) => {
     if (KINDS.has("bare")) await run(c, ROUND, bare, into.bare);
     turn = 0;
     if (KINDS.has("claim")) await run(c, ROUND, claim, into.claim);
-    createdLocally += judgeOpenLeases.immediate(Date.now());
+    t.createdLocally += judgeOpenLeases.immediate(Date.now());
     if (KINDS.has("submit")) await run(c, ROUND, submit(leaseQueue(0, ROUND, ROUND)), into.submit);
   };
-  const fresh = () => ({ bare: { latencies: [], seconds: 0 } as Sample, claim: { latencies: [], seconds: 0 } as Sample, submit: { latencies: [], seconds: 0 } as Sample });
-  // Warm-up: the first requests compile and cache each route.
-  for (let r = 0; r < 4; r++) await round(4, fresh());
+  return t;
+}
 
-  const results: Result[] = [];
-  const rounds = Math.ceil(REQUESTS / ROUND);
-  for (const c of CONCURRENCY) {
-    const samples = fresh();
-    for (let r = 0; r < rounds; r++) await round(c, samples);
-    if (KINDS.has("bare")) results.push(summary("bare insert", c, samples.bare));
-    if (KINDS.has("claim")) results.push(summary("claim-next", c, samples.claim));
-    if (KINDS.has("submit")) results.push(summary("submit-judgment", c, samples.submit));
-  }
-  const exited = new Promise((r) => server.once("exit", r));
-  server.kill("SIGTERM");
-  await exited;
-  agent.destroy();
-
-  console.log(`\n${rounds * ROUND} requests per row, in rounds of ${ROUND}; ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ""}; Node ${process.version}`);
+/** Prints a target's table and checks its judgments; true when nothing was lost, duplicated or refused. */
+function report(t: Target, results: Result[]): boolean {
+  const { db } = t;
+  console.log(`\nsynchronous = ${t.mode}`);
   console.log("route              conc   req/s    p50 ms   p99 ms   vs bare");
   for (const r of results) {
     const base = results.find((b) => b.name === "bare insert" && b.concurrency === r.concurrency);
@@ -325,14 +324,84 @@ async function main() {
   const dupes = db.$client.prepare("select count(*) as n from (select item_id, user_id from judgments group by item_id, user_id having count(*) > 1)").get() as { n: number };
   const over = db.$client.prepare("select count(*) as n from items where judgment_count > 3 + extra_overlap").get() as { n: number };
   const drift = db.$client.prepare("select count(*) as n from items i where i.judgment_count <> (select count(*) from judgments j where j.item_id = i.id)").get() as { n: number };
+  const { created201, createdLocally, failures } = t;
   console.log(
-    `\nsubmit 201 answers: ${created201}; judgment rows from HTTP submits: ${httpRows.n} → lost ${created201 - httpRows.n > 0 ? created201 - httpRows.n : 0}, extra ${httpRows.n - created201 > 0 ? httpRows.n - created201 : 0}`,
+    `submit 201 answers: ${created201}; judgment rows from HTTP submits: ${httpRows.n} → lost ${created201 - httpRows.n > 0 ? created201 - httpRows.n : 0}, extra ${httpRows.n - created201 > 0 ? httpRows.n - created201 : 0}`,
   );
   console.log(`all judgment rows: ${rows.n} (= ${created201} HTTP + ${createdLocally} local: ${rows.n === created201 + createdLocally ? "yes" : "NO"}); duplicated (item, annotator): ${dupes.n}; items past overlap: ${over.n}; counter drift: ${drift.n}`);
   if (failures.size) console.log("non-success answers:", Object.fromEntries(failures));
-  console.log(`server log: ${log}`);
-  db.$client.close();
-  process.exitCode = failures.size || created201 !== httpRows.n || dupes.n || over.n || drift.n ? 1 : 0;
+  console.log(`server log: ${t.log}`);
+  return !(failures.size || created201 !== httpRows.n || dupes.n || over.n || drift.n);
+}
+
+async function main() {
+  // Hold the shared build lock for the whole run: nobody may rebuild .next under the running server.
+  if (!process.env.ARBITER_BENCH_LOCKED && !opts["build-dir"]) {
+    const r = spawnSync("flock", ["/tmp/arbiter-build.lock", "npx", "tsx", __filename, ...process.argv.slice(2)], {
+      cwd: ROOT,
+      stdio: "inherit",
+      env: { ...process.env, ARBITER_BENCH_LOCKED: "1" },
+    });
+    process.exit(r.status ?? 1);
+  }
+  const modes = MODES;
+  const serveDir = build();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-bench-"));
+  const fileOf = (mode: SynchronousMode) => path.join(dir, mode.toLowerCase(), "bench.db");
+  const t0 = Date.now();
+  const { db, annotators } = await generate(fileOf(modes[0]));
+  // Every other setting gets its own server on its own copy of the same database.
+  const dbs = [db];
+  for (const mode of modes.slice(1)) {
+    fs.mkdirSync(path.dirname(fileOf(mode)), { recursive: true });
+    db.$client.prepare("vacuum into ?").run(fileOf(mode));
+    dbs.push(openDatabase(fileOf(mode)));
+  }
+  console.log(`Generated ${ITEMS} items, ${ANNOTATORS} annotators in ${((Date.now() - t0) / 1000).toFixed(1)} s (${dir})`);
+  const targets: Target[] = [];
+  for (const [i, mode] of modes.entries()) targets.push(await startTarget(mode, fileOf(mode), dbs[i], serveDir, annotators));
+
+  const fresh = (): Samples => ({ bare: { latencies: [], seconds: 0 }, claim: { latencies: [], seconds: 0 }, submit: { latencies: [], seconds: 0 } });
+  // Warm-up: the first requests compile and cache each route.
+  for (let r = 0; r < 4; r++) for (const t of targets) await t.round(4, fresh());
+
+  const ROUND = annotators.length;
+  const results = new Map<Target, Result[]>(targets.map((t) => [t, []]));
+  const rounds = Math.ceil(REQUESTS / ROUND);
+  for (const c of CONCURRENCY) {
+    const samples = new Map(targets.map((t) => [t, fresh()]));
+    // The settings take turns round by round, so the machine's background load hits each alike.
+    for (let r = 0; r < rounds; r++) for (const t of targets) await t.round(c, samples.get(t)!);
+    for (const t of targets) {
+      const s = samples.get(t)!;
+      if (KINDS.has("bare")) results.get(t)!.push(summary("bare insert", c, s.bare));
+      if (KINDS.has("claim")) results.get(t)!.push(summary("claim-next", c, s.claim));
+      if (KINDS.has("submit")) results.get(t)!.push(summary("submit-judgment", c, s.submit));
+    }
+  }
+  for (const t of targets) {
+    const exited = new Promise((r) => t.server.once("exit", r));
+    t.server.kill("SIGTERM");
+    await exited;
+  }
+  agent.destroy();
+
+  console.log(`\n${rounds * ROUND} requests per row, in rounds of ${ROUND}; ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ""}; Node ${process.version}`);
+  let ok = true;
+  for (const t of targets) ok = report(t, results.get(t)!) && ok;
+  if (targets.length > 1) {
+    // Each setting against the first, route by route: the cost of the stricter setting.
+    const [first, ...others] = targets;
+    for (const t of others) {
+      console.log(`\nreq/s with synchronous = ${t.mode} against ${first.mode}`);
+      for (const [i, r] of results.get(t)!.entries()) {
+        const base = results.get(first)![i];
+        console.log(`${r.name.padEnd(18)} ${String(r.concurrency).padStart(4)} ${((100 * (r.rps - base.rps)) / base.rps).toFixed(1).padStart(7)}%`);
+      }
+    }
+  }
+  for (const d of dbs) d.$client.close();
+  process.exitCode = ok ? 0 : 1;
 }
 
 main().catch((e) => {
