@@ -1,7 +1,8 @@
 // CSV cells that are safe to open in a spreadsheet (OWASP "CSV injection"): text beginning with
 // `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula, so it gets a leading `'`.
 // Numbers and booleans are written as they are (a negative number is data, not a formula); JSONL and
-// Parquet keep the exact text and never come here.
+// Parquet keep the exact text and never come here. Every CSV Arbiter writes (exports, statistics
+// tables, the audit log) goes through csvLine.
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -11,7 +12,7 @@ export function neutralizeFormula(text: string): string {
 }
 
 /** One RFC 4180 cell: null/undefined empty, objects as JSON, strings neutralised, then quoted when needed. */
-export function safeCsvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   if (value === undefined || value === null) return "";
   let text: string;
   if (typeof value === "string") text = neutralizeFormula(value);
@@ -21,6 +22,6 @@ export function safeCsvCell(value: unknown): string {
 }
 
 /** One CSV record ending in "\n". */
-export function safeCsvLine(values: readonly unknown[]): string {
-  return values.map(safeCsvCell).join(",") + "\n";
+export function csvLine(values: readonly unknown[]): string {
+  return values.map(csvCell).join(",") + "\n";
 }

@@ -1,6 +1,6 @@
 // The dashboard tables of a project's statistics as CSV, one table per file, for spreadsheets.
 import type { ProjectStats } from "@/lib/stats/types";
-import { csvLine } from "./export/csv";
+import { csvLine } from "./csv-cell";
 
 export const STATS_CSV_TABLES = ["annotators", "leaderboard", "kappa", "breakdown", "progress"] as const;
 export type StatsCsvTable = (typeof STATS_CSV_TABLES)[number];

@@ -1,6 +1,7 @@
 // The last step of an export: rows → the bytes of a file, as JSONL lines, CSV lines (a header
 // first) or Parquet row groups. One encoder per file, shared by the HTTP stream, stdout and files.
-import { CSV_COLUMNS, csvLine, csvRow } from "./csv";
+import { csvLine } from "../csv-cell";
+import { CSV_COLUMNS, csvRow } from "./csv";
 import type { ExportFormat } from "./options";
 import { ParquetWriter, parquetColumns, RAW_COLUMNS } from "./parquet";
 

@@ -1,5 +1,5 @@
 import { contextFor } from "@/lib/auth/session";
-import { safeCsvLine } from "@/lib/formats/csv-cell";
+import { csvLine } from "@/lib/formats/csv-cell";
 import { apiRoute } from "@/lib/http/respond";
 import { streamLines } from "@/lib/http/stream";
 import { AUDIT_CSV_COLUMNS, auditEntries } from "@/lib/services/audit";
@@ -9,8 +9,8 @@ export const GET = apiRoute(({ request, caller }) => {
   const query = Object.fromEntries(new URL(request.url).searchParams);
   const entries = auditEntries({ ctx: contextFor(caller), input: { ...query, page: undefined } });
   function* lines() {
-    yield safeCsvLine(AUDIT_CSV_COLUMNS);
-    for (const e of entries) yield safeCsvLine(AUDIT_CSV_COLUMNS.map((c) => e[c]));
+    yield csvLine(AUDIT_CSV_COLUMNS);
+    for (const e of entries) yield csvLine(AUDIT_CSV_COLUMNS.map((c) => e[c]));
   }
   return new Response(streamLines(lines()), {
     headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="arbiter-audit.csv"` },
