@@ -9,7 +9,7 @@ import type { StoredJudgment } from "@/lib/formats/judgment";
 import type { Prompt } from "@/lib/formats/record";
 import type { Verdict } from "@/lib/formats/verdict";
 import { audit } from "./audit";
-import { nowOf, requireScope, type Ctx, type Untrusted } from "./context";
+import { nowOf, requireScope, type Ctx, type Untrusted, writing } from "./context";
 import { badRequest, notFound, parseInput } from "./errors";
 import { getProject } from "./projects";
 import { VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
@@ -162,7 +162,7 @@ export function recordAdjudication({ ctx, input }: { ctx: Ctx; input: Untrusted<
   requireScope(ctx, "judgment:read_all");
   const data = parseInput(adjudicationInput, input);
   const now = nowOf(ctx);
-  ctx.db.transaction(
+  writing(ctx.db, 
     (tx) => {
       const item = tx.select({ id: items.id, projectId: items.projectId }).from(items).where(eq(items.id, data.itemId)).get();
       if (!item) throw notFound(`Item ${data.itemId}`);
@@ -184,7 +184,6 @@ export function recordAdjudication({ ctx, input }: { ctx: Ctx; input: Untrusted<
         detail: { choice: data.choice, note: data.note || null, previous: previous ? { choice: previous.choice, note: previous.note, by: previous.userId } : null },
       });
     },
-    { behavior: "immediate" },
   );
   return adjudicationOf(ctx, data.itemId)!;
 }
@@ -199,7 +198,7 @@ const requeueInput = z.object({
 export function requeueItem({ ctx, input }: { ctx: Ctx; input: z.input<typeof requeueInput> }): { item_id: number; extra_overlap: number; effective_overlap: number } {
   requireScope(ctx, "judgment:read_all");
   const data = parseInput(requeueInput, input);
-  return ctx.db.transaction(
+  return writing(ctx.db, 
     (tx) => {
       const row = tx
         .update(items)
@@ -212,6 +211,5 @@ export function requeueItem({ ctx, input }: { ctx: Ctx; input: z.input<typeof re
       audit(tx, ctx, { action: "item.requeue", targetType: "item", targetId: data.itemId, detail: { extra: data.extra, extra_overlap: row.extra } });
       return { item_id: data.itemId, extra_overlap: row.extra, effective_overlap: overlap + row.extra };
     },
-    { behavior: "immediate" },
   );
 }

@@ -14,7 +14,7 @@ import type { Prompt } from "@/lib/formats/record";
 import { effectiveSchema, SLOT_LABELS, type ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import { audit } from "./audit";
 import { connectionOf, findRow, immediate, prepared } from "./statements";
-import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
+import { nowOf, requireCaller, requireScope, type Ctx, writing } from "./context";
 import { AppError, conflict, forbidden, notFound, parseInput } from "./errors";
 import { can } from "@/lib/auth/permissions";
 import { isMember, isWorkable, type Project } from "./projects";
@@ -417,7 +417,7 @@ export function skipAssignment({ ctx, input }: { ctx: Ctx; input: { id: number; 
   const caller = requireCaller(ctx);
   requireScope(ctx, "assignment:work");
   const now = nowOf(ctx);
-  ctx.db.transaction(
+  writing(ctx.db, 
     (tx) => {
       const a = ownAssignment(tx, caller.userId, input.id);
       if (a.status === "skipped") return;
@@ -428,7 +428,6 @@ export function skipAssignment({ ctx, input }: { ctx: Ctx; input: { id: number; 
         .run();
       audit(tx, ctx, { action: "assignment.skip", targetType: "item", targetId: a.itemId, detail: { reason: input.reason ?? null } });
     },
-    { behavior: "immediate" },
   );
   return { skipped: true };
 }

@@ -17,7 +17,7 @@ import { effectiveSchema, type JudgmentType, type StoredJudgment } from "@/lib/f
 import type { Choice, Prompt } from "@/lib/formats/record";
 import { parseSplit } from "@/lib/stats/aggregate";
 import { audit } from "./audit";
-import { requireScope, type Ctx } from "./context";
+import { requireScope, type Ctx, writing } from "./context";
 import { AppError } from "./errors";
 import { getProject } from "./projects";
 
@@ -50,7 +50,7 @@ function prepare(ctx: Ctx, input: ExportInput, action: string): Prepared {
   const project = getProject({ ctx, input: { slug } });
   // One export is all text or all messages: a column that mixes them loads in no dataset library.
   if (!options.conversational && options.format !== "hh-rlhf" && hasMultiTurnPrompt(ctx, project.id)) options.conversational = true;
-  ctx.db.transaction((tx) =>
+  writing(ctx.db, (tx) =>
     audit(tx, ctx, {
       action,
       targetType: "project",

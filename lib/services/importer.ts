@@ -11,7 +11,7 @@ import type { ImportRecord, ReadResult, RecordError } from "@/lib/formats/record
 import { ILL_FORMED_TEXT, illFormedTextPath } from "@/lib/formats/unicode";
 import { audit } from "./audit";
 import { AppError, fieldError } from "./errors";
-import { nowOf, requireScope, type Ctx } from "./context";
+import { nowOf, requireScope, type Ctx, writing } from "./context";
 import { getProject } from "./projects";
 
 export type ImportSource = () => AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
@@ -253,7 +253,7 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
   else client.prepare("delete from import_batches where id = ?").run(batchId);
   summary.batch_id = summary.inserted ? batchId : null;
 
-  ctx.db.transaction((tx) =>
+  writing(ctx.db, (tx) =>
     audit(tx, ctx, {
       action: "items.import",
       targetType: "project",

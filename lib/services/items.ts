@@ -5,7 +5,7 @@ import { z } from "zod";
 import { candidates, CHOICES, importBatches, items, projects } from "@/db/schema";
 import type { Choice, Prompt } from "@/lib/formats/record";
 import { audit } from "./audit";
-import { countRows, requireScope, type Ctx, type Untrusted } from "./context";
+import { countRows, requireScope, type Ctx, type Untrusted, writing } from "./context";
 import { notFound, parseInput } from "./errors";
 
 // Numbers and numeric strings (forms, query strings, CLI flags) only: plain coercion would turn
@@ -156,7 +156,7 @@ export function updateItem({ ctx, input }: { ctx: Ctx; input: Untrusted<z.input<
   requireScope(ctx, "project:write");
   const data = parseInput(itemInput, input);
   const gold = data.gold === undefined ? undefined : data.gold === null ? null : { choice: data.gold };
-  ctx.db.transaction((tx) => {
+  writing(ctx.db, (tx) => {
     const res = tx.update(items).set({ priority: data.priority, gold }).where(eq(items.id, data.itemId)).run();
     if (!res.changes) throw notFound(`Item ${data.itemId}`);
     if (data.priority !== undefined) {
@@ -173,7 +173,7 @@ export function updateItem({ ctx, input }: { ctx: Ctx; input: Untrusted<z.input<
 export function setBatchPriority({ ctx, input }: { ctx: Ctx; input: z.input<typeof batchPriorityInput> }): { batchId: number; priority: number; items: number } {
   requireScope(ctx, "project:write");
   const data = parseInput(batchPriorityInput, input);
-  return ctx.db.transaction((tx) => {
+  return writing(ctx.db, (tx) => {
     const batch = tx.select({ id: importBatches.id }).from(importBatches).where(eq(importBatches.id, data.batchId)).get();
     if (!batch) throw notFound(`Import batch ${data.batchId}`);
     const res = tx.update(items).set({ priority: data.priority }).where(eq(items.batchId, data.batchId)).run();

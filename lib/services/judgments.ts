@@ -20,7 +20,7 @@ import type { Prompt } from "@/lib/formats/record";
 import { audit } from "./audit";
 import { assertAcceptingJudgments, closeLease, freeSeats, leaseToJudge, ownAssignment } from "./assignment";
 import { findRow, immediate, insertRow } from "./statements";
-import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
+import { nowOf, requireCaller, requireScope, type Ctx, writing } from "./context";
 import { badRequest, conflict, notFound, parseInput } from "./errors";
 import { getWorkProject } from "./projects";
 
@@ -145,7 +145,7 @@ export function undoJudgment({ ctx, input }: { ctx: Ctx; input: { assignmentId: 
   requireScope(ctx, "assignment:work");
   const { assignmentId } = parseInput(z.object({ assignmentId: z.coerce.number().int().positive() }), input);
   const now = nowOf(ctx);
-  return ctx.db.transaction(
+  return writing(ctx.db, 
     (tx) => {
       const a = ownAssignment(tx, caller.userId, assignmentId);
       const j = tx.select().from(judgments).where(and(eq(judgments.assignmentId, a.id), eq(judgments.userId, caller.userId))).get();
@@ -169,7 +169,6 @@ export function undoJudgment({ ctx, input }: { ctx: Ctx; input: { assignmentId: 
       });
       return { undone: true as const, assignment_id: a.id };
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -183,7 +182,7 @@ export function reviseJudgment({ ctx, input }: { ctx: Ctx; input: { id: number |
   const { id: _id, ...rest } = input as Record<string, unknown>;
   const { meta, payload } = splitInput(rest);
   const now = nowOf(ctx);
-  return ctx.db.transaction(
+  return writing(ctx.db, 
     (tx) => {
       const j = tx.select().from(judgments).where(eq(judgments.id, id)).get();
       if (!j || j.userId !== caller.userId) throw notFound(`Judgment ${id}`);
@@ -207,7 +206,6 @@ export function reviseJudgment({ ctx, input }: { ctx: Ctx; input: { id: number |
       audit(tx, ctx, { action: "judgment.revise", targetType: "judgment", targetId: j.id, detail: { item: j.itemId, revision: row.revision } });
       return view(row);
     },
-    { behavior: "immediate" },
   );
 }
 

@@ -5,7 +5,7 @@ import { and, asc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import { assignments, projectMembers, projects, users } from "@/db/schema";
 import { audit } from "./audit";
-import { nowOf, requireScope, type Ctx } from "./context";
+import { nowOf, requireScope, type Ctx, writing } from "./context";
 import { fieldError, notFound, parseInput } from "./errors";
 
 const memberInput = z.object({
@@ -35,7 +35,7 @@ function load(tx: Tx, slug: string, email: string) {
 export function addMember({ ctx, input }: { ctx: Ctx; input: MemberInput }): { added: boolean } {
   requireScope(ctx, "project:write");
   const data = parseInput(memberInput, input);
-  return ctx.db.transaction(
+  return writing(ctx.db, 
     (tx) => {
       const { project, user } = load(tx, data.slug, data.email);
       if (user.external) throw fieldError("email", `${data.email} is an external annotator (imported judgments only) and cannot sign in to work.`);
@@ -48,7 +48,6 @@ export function addMember({ ctx, input }: { ctx: Ctx; input: MemberInput }): { a
       }
       return { added: res.changes > 0 };
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -59,7 +58,7 @@ export function addMember({ ctx, input }: { ctx: Ctx; input: MemberInput }): { a
 export function removeMember({ ctx, input }: { ctx: Ctx; input: MemberInput }): { removed: boolean } {
   requireScope(ctx, "project:write");
   const data = parseInput(memberInput, input);
-  return ctx.db.transaction(
+  return writing(ctx.db, 
     (tx) => {
       const { project, user } = load(tx, data.slug, data.email);
       const res = tx.delete(projectMembers).where(and(eq(projectMembers.projectId, project.id), eq(projectMembers.userId, user.id))).run();
@@ -73,7 +72,6 @@ export function removeMember({ ctx, input }: { ctx: Ctx; input: MemberInput }): 
       audit(tx, ctx, { action: "member.remove", targetType: "project", targetId: project.id, detail: { user: user.id, email: data.email, leases_ended: ended } });
       return { removed: true };
     },
-    { behavior: "immediate" },
   );
 }
 

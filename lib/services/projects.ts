@@ -6,7 +6,7 @@ import { PROJECT_DEFAULTS } from "@/db/schema/constants";
 import { projectJudgmentSchema } from "@/lib/formats/judgment";
 import { can } from "@/lib/auth/permissions";
 import { audit } from "./audit";
-import { requireCaller, requireScope, type Ctx, countRows } from "./context";
+import { requireCaller, requireScope, type Ctx, countRows, writing } from "./context";
 import { badRequest, conflict, notFound, parseInput } from "./errors";
 import { PROJECT_SETTINGS, projectSettingsShape } from "./project-settings";
 import { prepared } from "./statements";
@@ -29,7 +29,7 @@ export type Project = typeof projects.$inferSelect;
 export function createProject({ ctx, input }: { ctx: Ctx; input: ProjectInput }): Project {
   requireScope(ctx, "project:write");
   const data = parseInput(projectInput, input);
-  return ctx.db.transaction((tx) => {
+  return writing(ctx.db, (tx) => {
     if (tx.select({ id: projects.id }).from(projects).where(eq(projects.slug, data.slug)).get()) {
       throw conflict(`A project with slug "${data.slug}" already exists.`);
     }
@@ -163,7 +163,7 @@ export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettings
   requireScope(ctx, "project:write");
   const { slug, ...changes } = parseInput(projectSettingsInput, input);
   const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<Project>;
-  return ctx.db.transaction(
+  return writing(ctx.db, 
     (tx) => {
       const project = tx.select().from(projects).where(eq(projects.slug, slug)).get();
       if (!project) throw notFound(`Project "${slug}"`);
@@ -177,6 +177,5 @@ export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettings
       audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, projectId: project.id, detail: { slug, changes: set } });
       return updated;
     },
-    { behavior: "immediate" },
   );
 }

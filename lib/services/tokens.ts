@@ -4,7 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { apiTokens, users } from "@/db/schema";
 import { audit } from "./audit";
-import { nowOf, requireScope, type Caller, type Ctx } from "./context";
+import { nowOf, requireScope, type Caller, type Ctx, writing } from "./context";
 import { fieldError, notFound, parseInput } from "./errors";
 import { prepared } from "./statements";
 
@@ -23,7 +23,7 @@ export function createToken({ ctx, input }: { ctx: Ctx; input: z.input<typeof to
   requireScope(ctx, "token:manage");
   const data = parseInput(tokenInput, input);
   const token = TOKEN_PREFIX + randomBytes(24).toString("base64url");
-  return ctx.db.transaction((tx) => {
+  return writing(ctx.db, (tx) => {
     const user = tx.select({ id: users.id, external: users.external, status: users.status }).from(users).where(eq(users.email, data.email)).get();
     if (!user || user.external) throw notFound(`User ${data.email}`);
     if (user.status !== "active") throw fieldError("email", `${data.email} is deactivated: reactivate them first`, "conflict");
@@ -62,13 +62,12 @@ export function listTokens({ ctx, input = {} }: { ctx: Ctx; input?: { email?: st
 export function revokeToken({ ctx, input }: { ctx: Ctx; input: { id: number | string } }): void {
   requireScope(ctx, "token:manage");
   const { id } = parseInput(z.object({ id: z.coerce.number().int("must be a whole number").positive("must be a token id") }), input);
-  ctx.db.transaction(
+  writing(ctx.db, 
     (tx) => {
       const res = tx.update(apiTokens).set({ revokedAt: nowOf(ctx) }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run();
       if (res.changes === 0) throw notFound(`Token ${id} (or it is already revoked)`);
       audit(tx, ctx, { action: "token.revoke", targetType: "token", targetId: id });
     },
-    { behavior: "immediate" },
   );
 }
 

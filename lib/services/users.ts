@@ -5,7 +5,7 @@ import { z } from "zod";
 import { ROLES, USER_STATUSES, users } from "@/db/schema";
 import { generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { audit } from "./audit";
-import { nowOf, requireCaller, requireScope, type Caller, type Ctx, countRows } from "./context";
+import { nowOf, requireCaller, requireScope, type Caller, type Ctx, countRows, writing } from "./context";
 import { conflict, fieldError, notFound, parseInput } from "./errors";
 import { prepared } from "./statements";
 
@@ -50,7 +50,7 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: UserInput })
   const data = parseInput(userInput, input);
   const generated = data.password ? undefined : generatePassword();
   const passwordHash = await hashPassword(data.password ?? generated!); // off the request thread, outside the transaction
-  return ctx.db.transaction(
+  return writing(ctx.db, 
     (tx) => {
       const existing = tx.select({ id: users.id }).from(users).where(eq(users.email, data.email)).get();
       if (existing) throw conflict(`A user with email ${data.email} already exists.`);
@@ -62,7 +62,6 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: UserInput })
       audit(tx, ctx, { action: "user.create", targetType: "user", targetId: user.id, detail: { email: user.email, role: user.role } });
       return { user, password: generated };
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -90,7 +89,7 @@ export async function setPassword({ ctx, input }: { ctx: Ctx; input: { email: st
   const data = parseInput(z.object({ email, password: password.optional() }), input);
   const generated = data.password ? undefined : generatePassword();
   const passwordHash = await hashPassword(data.password ?? generated!);
-  return ctx.db.transaction(
+  return writing(ctx.db, 
     (tx) => {
       const user = loadUser(tx, data.email);
       if (user.external) throw notFound(`User ${data.email}`);
@@ -99,7 +98,6 @@ export async function setPassword({ ctx, input }: { ctx: Ctx; input: { email: st
       audit(tx, ctx, { action: "user.password", targetType: "user", targetId: user.id, detail: { email: user.email, generated: !!generated } });
       return { password: generated };
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -116,13 +114,12 @@ export async function changeOwnPassword({ ctx, input }: { ctx: Ctx; input: z.inp
   if (!row?.passwordHash) throw notFound(`User ${caller.email}`);
   if (!(await verifyPassword(data.current, row.passwordHash)).ok) throw fieldError("current", "is not your current password");
   const passwordHash = await hashPassword(data.password);
-  ctx.db.transaction(
+  writing(ctx.db, 
     (tx) => {
       tx.update(users).set({ passwordHash }).where(eq(users.id, caller.userId)).run();
       bumpSessionVersion(tx, caller.userId);
       audit(tx, ctx, { action: "user.password", targetType: "user", targetId: caller.userId, detail: { email: caller.email, own: true } });
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -145,7 +142,7 @@ export const statusInput = z.object({ email, status: z.enum(USER_STATUSES, { mes
 export function setUserStatus({ ctx, input }: { ctx: Ctx; input: z.input<typeof statusInput> }): UserView {
   requireScope(ctx, "user:manage");
   const data = parseInput(statusInput, input);
-  return ctx.db.transaction(
+  return writing(ctx.db, 
     (tx) => {
       const user = loadUser(tx, data.email);
       if (user.external) throw fieldError("email", `${user.email} is an external annotator and cannot sign in anyway`);
@@ -156,7 +153,6 @@ export function setUserStatus({ ctx, input }: { ctx: Ctx; input: z.input<typeof 
       audit(tx, ctx, { action: data.status === "active" ? "user.activate" : "user.deactivate", targetType: "user", targetId: user.id, detail: { email: user.email } });
       return tx.select(userColumns).from(users).where(eq(users.id, user.id)).get()!;
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -166,7 +162,7 @@ export const roleInput = z.object({ email, role: z.enum(ROLES, { message: `must 
 export function setUserRole({ ctx, input }: { ctx: Ctx; input: z.input<typeof roleInput> }): UserView {
   requireScope(ctx, "user:manage");
   const data = parseInput(roleInput, input);
-  return ctx.db.transaction(
+  return writing(ctx.db, 
     (tx) => {
       const user = loadUser(tx, data.email);
       if (user.role !== data.role) {
@@ -177,7 +173,6 @@ export function setUserRole({ ctx, input }: { ctx: Ctx; input: z.input<typeof ro
       }
       return tx.select(userColumns).from(users).where(eq(users.id, user.id)).get()!;
     },
-    { behavior: "immediate" },
   );
 }
 
@@ -212,7 +207,7 @@ export async function verifyCredentials(ctx: Ctx, address: string, secret: strin
   const ok = !!user?.passwordHash && check.ok && user.status === "active";
   const upgraded = ok && check.outdated ? await hashPassword(secret) : undefined;
   const now = nowOf(ctx);
-  ctx.db.transaction(
+  writing(ctx.db, 
     (tx) => {
       if (ok) {
         tx.update(users).set({ lastSignInAt: now, ...(upgraded ? { passwordHash: upgraded } : {}) }).where(eq(users.id, user.id)).run();
@@ -225,7 +220,6 @@ export async function verifyCredentials(ctx: Ctx, address: string, secret: strin
         detail: { email: normalized, ...(client?.ip ? { ip: client.ip } : {}), ...(reason ? { reason } : {}), ...(upgraded ? { hash_upgraded: true } : {}) },
       });
     },
-    { behavior: "immediate" },
   );
   return ok ? { userId: user.id, email: user.email, role: user.role, sessionVersion: user.sessionVersion } : null;
 }
@@ -250,7 +244,7 @@ export function sessionCallerOf(ctx: Ctx, userId: number, sessionVersion: number
 
 /** Signing out ends this session and every other one of the user's: the version moves on. */
 export function endSessions(ctx: Ctx, userId: number, sessionVersion: number): void {
-  ctx.db.transaction(
+  writing(ctx.db, 
     (tx) => {
       // Only a session that is still current may end the others (an old cookie replayed at sign-out does nothing).
       const res = tx
@@ -262,7 +256,6 @@ export function endSessions(ctx: Ctx, userId: number, sessionVersion: number): v
       const user = tx.select({ email: users.email, role: users.role }).from(users).where(eq(users.id, userId)).get()!;
       audit(tx, { ...ctx, caller: { userId, ...user } }, { action: "auth.sign_out", targetType: "user", targetId: userId });
     },
-    { behavior: "immediate" },
   );
 }
 

@@ -1,5 +1,5 @@
 // The `arbiter` command end to end: run as a subprocess through lib/cli/bin.mjs, as users run it.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -171,4 +171,35 @@ describe("accounts from the command line", () => {
     expect(members).toEqual({ visibility: "members", members: [] });
     expect(arbiter("member", "list", "--project", p.slug).out).toMatch(/Only its members may work on .*nobody can/);
   });
+});
+
+describe("concurrent writers", () => {
+  /** Runs the CLI without waiting for it: the exit code, stdout and stderr once it ends. */
+  function arbiterAsync(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, "lib/cli/bin.mjs"), ...args], { cwd: ROOT, env: { ...process.env, ARBITER_DB: t.file } });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (b) => (out += b));
+      child.stderr.on("data", (b) => (err += b));
+      child.on("close", (code) => resolve({ code, out, err }));
+    });
+  }
+
+  it("16 CLI commands that write at once, during an import, all succeed", async () => {
+    const p = makeProject(t);
+    for (let i = 0; i < 8; i++) await arbiterAsync("user", "add", "--email", `owner${i}@example.test`, "--role", "annotator", "--password", "password-123");
+    const file = path.join(path.dirname(t.file), "big.jsonl");
+    fs.writeFileSync(file, jsonl(Array.from({ length: 3000 }, (_, i) => pairRecord(i))));
+    const runs = await Promise.all([
+      arbiterAsync("import", "--project", p.slug, file, "--json"),
+      ...Array.from({ length: 8 }, (_, i) => arbiterAsync("user", "add", "--email", `writer${i}@example.test`, "--role", "annotator", "--password", "password-123")),
+      ...Array.from({ length: 8 }, (_, i) => arbiterAsync("token", "create", "--email", `owner${i}@example.test`, "--name", `t${i}`)),
+    ]);
+    for (const r of runs) expect(r.err).not.toMatch(/locked/i);
+    expect(runs.map((r) => r.code)).toEqual(Array(17).fill(0));
+    expect(JSON.parse(runs[0].out).inserted).toBe(3000);
+    expect(JSON.parse(arbiter("user", "list", "--json").out).users).toHaveLength(16);
+    expect(JSON.parse(arbiter("token", "list", "--json").out).tokens).toHaveLength(8);
+  }, 180_000);
 });
