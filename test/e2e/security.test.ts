@@ -36,6 +36,8 @@ const PAGES: string[] = [
   `/admin/projects/${SLUG}`,
   `/admin/projects/${SLUG}/items`,
   "/admin/users",
+  "/admin/audit",
+  "/account",
 ];
 /** Pages that are not part of the product: the benchmark's empty page. */
 const NOT_PAGES = ["/bench/empty"];

@@ -1,5 +1,5 @@
 // Accounts over HTTP against the production server (issue 12): sign-in throttling (its 429 and the
-// p50 of an annotator's tasks/next under a flood of wrong passwords), sessions that end at sign-out,
+// p50 of an annotator's assignments/next under a flood of wrong passwords), sessions that end at sign-out,
 // deactivated users' tokens and sessions, and 404s for projects an annotator may not work on.
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -70,10 +70,10 @@ describe("sign-in throttling", () => {
     expect(refused.headers.getSetCookie().some((c) => c.includes("session-token"))).toBe(false);
   });
 
-  it("keeps an annotator's tasks/next p50 within 2x of its quiet value under a flood of wrong passwords from 16 clients", async () => {
+  it("keeps an annotator's assignments/next p50 within 2x of its quiet value under a flood of wrong passwords from 16 clients", async () => {
     const victim = await newUser("flooded@test.local");
     const { annotator } = serverInfo().users;
-    const claim = () => api(`/api/v1/projects/${SLUG}/tasks/next`, { method: "POST", token: annotator.token });
+    const claim = () => api(`/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", token: annotator.token });
     expect((await claim()).status).toBe(200); // takes the lease; the calls below get it back
     const sample = async (n: number, minMs = 0) => {
       const times: number[] = [];
@@ -106,7 +106,7 @@ describe("sign-in throttling", () => {
     stop = true;
     await Promise.all(flood);
 
-    console.log(`tasks/next p50: quiet ${quiet.toFixed(1)} ms, under the flood ${flooded.toFixed(1)} ms; flood answers ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.log(`assignments/next p50: quiet ${quiet.toFixed(1)} ms, under the flood ${flooded.toFixed(1)} ms; flood answers ${JSON.stringify(Object.fromEntries(statuses))}`);
     // At most the account's allowance was checked against the password; everything else was refused.
     expect(statuses.get(401) ?? 0).toBeLessThanOrEqual(SIGN_IN_LIMITS.account.points);
     expect(statuses.get(429) ?? 0).toBeGreaterThanOrEqual(16);
@@ -160,7 +160,7 @@ describe("projects an annotator may not work on", () => {
     const cookie = await login(annotator.email, annotator.password);
 
     for (const slug of ["accounts-closed", "accounts-draft", "no-such-project"]) {
-      for (const [path, method] of [[`/api/v1/projects/${slug}/tasks/next`, "POST"], [`/api/v1/projects/${slug}/judgments/mine`, "GET"]] as const) {
+      for (const [path, method] of [[`/api/v1/projects/${slug}/assignments/next`, "POST"], [`/api/v1/projects/${slug}/judgments/mine`, "GET"]] as const) {
         const res = await api(path, { method, token: annotator.token });
         expect(res.status, `${method} ${path}`).toBe(404);
         expect((await res.json()).error.code).toBe("not_found");

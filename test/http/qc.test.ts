@@ -107,8 +107,8 @@ describe("claim-next refusals", () => {
     const paused = await expectError(await api(`/api/v1/projects/qc-paused/assignments/next`, { method: "POST", token: annotator.token }), 409, /paused/);
     expect(paused.error.details).toMatchObject({ reason: "project_not_active" });
     // Issue 12: a project an annotator may not work on answers 404, as one that does not exist.
-    await expectError(await api(`/api/v1/projects/qc-members/tasks/next`, { method: "POST", token: annotator.token }), 404, /not found/);
-    expect((await api(`/api/v1/projects/qc-members/tasks/next`, { method: "POST", token: annotator2.token })).status).toBe(204);
+    await expectError(await api(`/api/v1/projects/qc-members/assignments/next`, { method: "POST", token: annotator.token }), 404, /not found/);
+    expect((await api(`/api/v1/projects/qc-members/assignments/next`, { method: "POST", token: annotator2.token })).status).toBe(204);
   });
 });
 

@@ -344,7 +344,8 @@ describe("malformed input", () => {
   // Ids and slugs in the path that name nothing, or cannot be decoded.
   const ids = ["abc", "-1", "1.5", "0", "99999999999999999999", "%ff", "%", "%00", "1%20OR%201=1"];
   const slugs = ["%ff", "%", "%E2%82%AC", "..%2F..", "x".repeat(300), "%00"];
-  it.each(routes)("%s %s answers a JSON 4xx to a bad id or slug", async (method, path) => {
+  const addressed = routes.filter(([, path]) => path.includes(SLUG) || /\/1(\/|$)/.test(path));
+  it.each(addressed)("%s %s answers a JSON 4xx to a bad id or slug", async (method, path) => {
     const variants = path.includes(SLUG) ? slugs.map((s) => path.replace(SLUG, s)) : ids.map((id) => path.replace("/1", `/${id}`));
     for (const variant of variants) {
       await expectError(await send(method, variant, method === "GET" ? undefined : "{}"), "4xx");

@@ -62,7 +62,7 @@ describe("arbiter member, item and batch", () => {
   it("adds, lists and removes members", async () => {
     const p = makeProject(t);
     const a = makeUser(t, "annotator");
-    expect((await run("member", "list", "--project", p.slug)).out).toMatch(/No members: every annotator/);
+    expect((await run("member", "list", "--project", p.slug)).out).toMatch(/Every annotator may work/);
     expect((await run("member", "add", "--project", p.slug, "--email", a.caller.email)).out).toMatch(/Added/);
     expect((await run("member", "list", "--project", p.slug)).out).toContain(a.caller.email);
     expect((await run("member", "remove", "--project", p.slug, "--email", a.caller.email)).code).toBe(0);
