@@ -1,32 +1,51 @@
-// Every /api/v1 route as data, shared by the suites that must cover them all (authentication and
-// roles in api.test.ts, the malformed-input corpus in security.test.ts). A new route must be added
-// here: api.test.ts checks the list against app/api/v1.
+// Every /api/v1 route as data, with the roles that may call it, shared by the suites that must
+// cover them all (authentication in api.test.ts, the role × route matrix in access.test.ts, the
+// malformed-input corpus in security.test.ts). A new route must be added here: api.test.ts checks
+// the list against app/api/v1.
+
+export type RoleName = "annotator" | "manager" | "admin";
+
+export interface RouteAccess {
+  method: string;
+  path: string;
+  /** The roles the route serves; every other role is refused with 403, a deactivated user with 401. */
+  roles: readonly RoleName[];
+}
+
+const WORK: readonly RoleName[] = ["annotator", "admin"];
+const READ_ALL: readonly RoleName[] = ["manager", "admin"];
+const ADMIN: readonly RoleName[] = ["admin"];
+
+/** Every /api/v1 route, with a URL that reaches it and who may call it. */
+export function routeAccess(slug: string): RouteAccess[] {
+  return [
+    { method: "POST", path: `/api/v1/projects/${slug}/assignments/next`, roles: WORK },
+    { method: "POST", path: "/api/v1/judgments", roles: WORK },
+    { method: "POST", path: "/api/v1/assignments/1/skip", roles: WORK },
+    { method: "POST", path: "/api/v1/assignments/1/undo", roles: WORK },
+    { method: "PUT", path: "/api/v1/judgments/1", roles: WORK },
+    { method: "GET", path: `/api/v1/projects/${slug}/judgments/mine`, roles: WORK },
+    { method: "POST", path: `/api/v1/projects/${slug}/items`, roles: ADMIN },
+    { method: "GET", path: `/api/v1/projects/${slug}/items`, roles: ADMIN },
+    { method: "PATCH", path: "/api/v1/items/1", roles: ADMIN },
+    { method: "GET", path: `/api/v1/projects/${slug}/export?format=trl-dpo`, roles: ADMIN },
+    { method: "GET", path: `/api/v1/projects/${slug}/adjudication`, roles: READ_ALL },
+    { method: "POST", path: "/api/v1/items/1/adjudication", roles: READ_ALL },
+    { method: "POST", path: "/api/v1/items/1/requeue", roles: READ_ALL },
+    { method: "GET", path: `/api/v1/projects/${slug}/stats`, roles: READ_ALL },
+    { method: "GET", path: `/api/v1/projects/${slug}/stats.csv?table=annotators`, roles: READ_ALL },
+    { method: "GET", path: "/api/v1/audit.csv", roles: ADMIN },
+  ];
+}
 
 /** Routes an annotator's role may not call at all (manager- or admin-only). */
 export function notForAnnotators(slug: string): [string, string][] {
-  return [
-    ["POST", `/api/v1/projects/${slug}/items`],
-    ["GET", `/api/v1/projects/${slug}/items`],
-    ["PATCH", "/api/v1/items/1"],
-    ["GET", `/api/v1/projects/${slug}/export?format=trl-dpo`],
-    ["GET", `/api/v1/projects/${slug}/adjudication`],
-    ["POST", "/api/v1/items/1/adjudication"],
-    ["POST", "/api/v1/items/1/requeue"],
-    ["GET", `/api/v1/projects/${slug}/stats`],
-    ["GET", `/api/v1/projects/${slug}/stats.csv?table=annotators`],
-    ["GET", "/api/v1/audit.csv"],
-  ];
+  return routeAccess(slug)
+    .filter((r) => !r.roles.includes("annotator"))
+    .map((r) => [r.method, r.path]);
 }
 
 /** Every /api/v1 route, with a URL that reaches it. */
 export function apiRoutes(slug: string): [string, string][] {
-  return [
-    ["POST", `/api/v1/projects/${slug}/assignments/next`],
-    ["POST", "/api/v1/judgments"],
-    ["POST", "/api/v1/assignments/1/skip"],
-    ["POST", "/api/v1/assignments/1/undo"],
-    ["PUT", "/api/v1/judgments/1"],
-    ["GET", `/api/v1/projects/${slug}/judgments/mine`],
-    ...notForAnnotators(slug),
-  ];
+  return routeAccess(slug).map((r) => [r.method, r.path]);
 }
