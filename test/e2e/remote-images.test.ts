@@ -6,7 +6,7 @@ import type { Browser } from "playwright-core";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importItems } from "@/lib/services/importer";
-import { createProject, updateProject } from "@/lib/services/projects";
+import { createProject, getProject, updateProject } from "@/lib/services/projects";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
 import { serverInfo, signIn, systemCtx } from "../helpers/server";
 
@@ -84,6 +84,23 @@ describe.skipIf(!executable)("remote images in the workspace", () => {
     expect(await img.getAttribute("loading")).toBe("lazy");
     await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1);
     await expect.poll(() => [...requested].sort()).toEqual(["/pixel.png", "/prompt.png"]);
+    await context.close();
+  });
+
+  it("shows the setting on the admin settings form, which turns it off again", async () => {
+    const { users, baseUrl } = serverInfo();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, users.admin.email, users.admin.password);
+    await page.goto(`${baseUrl}/admin/projects/${SLUG}`);
+    const select = page.getByTestId("settings-remote-images");
+    await expect.poll(() => select.inputValue()).toBe("yes");
+    await select.selectOption("no");
+    await page.getByTestId("settings-submit").click();
+    await expect.poll(() => page.getByTestId("settings-message").textContent()).toMatch(/Settings saved/);
+    const ctx = systemCtx();
+    expect(getProject({ ctx, input: { slug: SLUG } }).allowRemoteImages).toBe(false);
+    ctx.db.$client.close();
     await context.close();
   });
 });
