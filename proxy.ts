@@ -14,7 +14,9 @@ export function proxy(request: NextRequest): NextResponse {
   if (pathname.startsWith("/api/")) return NextResponse.next();
   const nonce = newNonce();
   const https = request.nextUrl.protocol === "https:";
-  const csp = pageCsp({ nonce, dev: process.env.NODE_ENV === "development", https });
+  // The workspace may show remote images when its project allows them; its renderer decides which.
+  const remoteImages = pathname.startsWith("/annotate/");
+  const csp = pageCsp({ nonce, dev: process.env.NODE_ENV === "development", https, remoteImages });
   const headers = new Headers(request.headers);
   headers.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers } });

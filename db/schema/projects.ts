@@ -27,6 +27,8 @@ export const projects = sqliteTable("projects", {
   minGoldAfter: integer("min_gold_after"),
   /** Items whose agreement falls below this ratio go to the adjudication queue (besides no-majority items). */
   agreementThreshold: real("agreement_threshold"),
+  /** Whether annotators' browsers load remote images in prompts and responses; off, they show a placeholder. */
+  allowRemoteImages: integer("allow_remote_images", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
 });
 

@@ -6,9 +6,11 @@
 /**
  * The policy of a page; without a nonce, no inline script or style element runs. Inline `style`
  * attributes (KaTeX layout, recharts) are allowed: nonces cannot cover attributes, and a style
- * attribute runs no code.
+ * attribute runs no code. `remoteImages` (the annotation pages) lets http(s) images load: there the
+ * Markdown renderer decides per project whether a remote image becomes an <img> or a placeholder.
+ * http: is there for plain-http deployments; on https ones upgrade-insecure-requests upgrades it.
  */
-export function pageCsp({ nonce, dev, https }: { nonce?: string; dev: boolean; https: boolean }): string {
+export function pageCsp({ nonce, dev, https, remoteImages = false }: { nonce?: string; dev: boolean; https: boolean; remoteImages?: boolean }): string {
   const nonced = nonce ? ` 'nonce-${nonce}'` : "";
   return [
     "default-src 'self'",
@@ -17,7 +19,7 @@ export function pageCsp({ nonce, dev, https }: { nonce?: string; dev: boolean; h
     `style-src 'self'${nonced}`,
     "style-src-attr 'unsafe-inline'",
     // Remote images in responses are not fetched (README "Security"); KaTeX and the charts draw locally.
-    "img-src 'self' data: blob:",
+    `img-src 'self' data: blob:${remoteImages ? " https: http:" : ""}`,
     "font-src 'self' data:",
     "connect-src 'self'",
     "object-src 'none'",

@@ -17,7 +17,7 @@ interface SettingText {
   /** What the CLI's help says about the flag. */
   help: string;
   /** Which row of the form it sits in. */
-  group: "assignment" | "quality";
+  group: "assignment" | "quality" | "display";
 }
 
 export interface ChoiceSetting<V extends string = string> extends SettingText {
@@ -70,6 +70,17 @@ function limit(text: SettingText, limits: Pick<NumberSetting, "min" | "max" | "w
   return { ...setting, schema: z.preprocess((v) => (cleared(v) ? null : v), z.union([z.null(), numberSchema(limits)])) };
 }
 
+/** A boolean shown as a `no|yes` choice: the schema takes either spelling (or a boolean) and stores a boolean. */
+function yesNo(text: SettingText) {
+  const setting: ChoiceSetting<"no" | "yes"> = { kind: "choice", ...text, options: [{ value: "no", label: "no" }, { value: "yes", label: "yes" }], nullable: false };
+  const spelled = (v: unknown) => (typeof v === "boolean" ? (v ? "yes" : "no") : v);
+  const schema = z.preprocess(spelled, z.enum(["no", "yes"], { message: "must be no or yes" })).transform((v) => v === "yes");
+  return { ...setting, schema };
+}
+
+/** How a stored setting is spelled as a choice's value: booleans as `yes`/`no`, the rest as they are. */
+export const choiceValue = (value: unknown): string => (typeof value === "boolean" ? (value ? "yes" : "no") : String(value));
+
 const ratio = { min: 0, max: 1, whole: false } as const;
 
 /** The settings, keyed by their name in the service and the database row, in the form's order. */
@@ -115,6 +126,14 @@ export const PROJECT_SETTINGS = {
     { flag: "agreement-threshold", value: "R", field: "settings-agreement", label: "Agreement threshold (0–1, blank: majority only)", help: "send items whose agreement is below this to adjudication (0–1), or none", group: "quality" },
     ratio,
   ),
+  allowRemoteImages: yesNo({
+    flag: "remote-images",
+    value: "Y",
+    field: "settings-remote-images",
+    label: "Load remote images in prompts and responses",
+    help: "no (default: a remote image shows as a placeholder naming its host, and nothing is fetched) or yes (annotators' browsers load it)",
+    group: "display",
+  }),
 };
 
 export type ProjectSettingKey = keyof typeof PROJECT_SETTINGS;

@@ -26,6 +26,17 @@ describe("project settings", () => {
     expect(parse({ orderPolicy: "finish_first" }).data?.orderPolicy).toBe("finish_first");
   });
 
+  it("reads the remote-images choice (no|yes, or a boolean) as a boolean", () => {
+    expect(parse({ allowRemoteImages: "yes" }).data?.allowRemoteImages).toBe(true);
+    expect(parse({ allowRemoteImages: "no" }).data?.allowRemoteImages).toBe(false);
+    expect(parse({ allowRemoteImages: true }).data?.allowRemoteImages).toBe(true);
+    expect(parse({ allowRemoteImages: false }).data?.allowRemoteImages).toBe(false);
+    expect(parse({}).data).toEqual({ slug: "p" });
+    expect(refusal({ allowRemoteImages: "maybe" })).toBe("allowRemoteImages: must be no or yes");
+    expect(PROJECT_SETTINGS.allowRemoteImages.flag).toBe("remote-images");
+    expect(PROJECT_SETTINGS.allowRemoteImages.options.map((o) => o.value)).toEqual(["no", "yes"]);
+  });
+
   it("refuses what is out of range, not a number, or not a choice, in words a user reads", () => {
     expect(refusal({ overlap: "0" })).toBe("overlap: must be between 1 and 100");
     expect(refusal({ overlap: "2.5" })).toBe("overlap: must be a whole number");

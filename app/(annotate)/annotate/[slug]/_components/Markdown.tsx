@@ -1,18 +1,21 @@
 "use client";
 // Renders untrusted model output as markdown. Raw HTML is turned into plain text before rendering,
 // so `<script>` or `<img onerror>` in a response is shown, never run; react-markdown's default
-// urlTransform strips javascript: and other unsafe link and image URLs. Code blocks are highlighted
+// urlTransform strips javascript: and other unsafe link and image URLs (a `data:image/` source is
+// kept: it fetches nothing). A remote image is not fetched unless the project allows remote images
+// (RemoteImages, lib/formats/remote-image.ts): it shows as a link-free placeholder naming its host. Code blocks are highlighted
 // by a small tokenizer (highlight.tsx) that only ever emits text nodes. Math is rendered by KaTeX
 // (`trust` off), loaded only when a text contains math so the page's first load stays small: `$$…$$`,
 // and the LaTeX delimiters models write, `\(…\)` inline and `\[…\]` display, which normalizeMath
 // rewrites to dollars outside code first. Single dollars are left alone: model output is full of prices.
-import { memo, useEffect, useMemo, useState, type ComponentProps } from "react";
+import { createContext, memo, useContext, useEffect, useMemo, useState, type ComponentProps, type ReactNode } from "react";
 
-import ReactMarkdown, { type Options } from "react-markdown";
+import ReactMarkdown, { defaultUrlTransform, type Options, type UrlTransform } from "react-markdown";
 
 type PluggableList = NonNullable<Options["remarkPlugins"]>;
 import remarkGfm from "remark-gfm";
 import { hasDollarMath, normalizeMath } from "@/lib/formats/math";
+import { imageDecision } from "@/lib/formats/remote-image";
 import { highlight } from "./highlight";
 
 type HastNode = { type: string; value?: string; children?: HastNode[] };
@@ -39,7 +42,32 @@ function Code({ className, children, node: _node, ...rest }: ComponentProps<"cod
   );
 }
 
-const components = { code: Code };
+/** Whether the project lets annotators' browsers load remote images (the project setting allowRemoteImages). */
+const RemoteImagesAllowed = createContext(false);
+
+export function RemoteImages({ allowed, children }: { allowed: boolean; children: ReactNode }) {
+  return <RemoteImagesAllowed value={allowed}>{children}</RemoteImagesAllowed>;
+}
+
+function Image({ src, alt, title }: ComponentProps<"img"> & { node?: unknown }) {
+  const decision = imageDecision(typeof src === "string" ? src : undefined, useContext(RemoteImagesAllowed));
+  if (decision.load) {
+    // A plain <img>, not next/image: the optimizer would fetch the remote image from the server.
+    // eslint-disable-next-line @next/next/no-img-element
+    return <img src={src} alt={alt ?? ""} title={title} referrerPolicy="no-referrer" loading="lazy" />;
+  }
+  return (
+    <span className="remote-image" data-testid="remote-image" role="img" aria-label={`Remote image from ${decision.host} (not loaded)`}>
+      [image from {decision.host}
+      {alt ? `: ${alt}` : ""}]
+    </span>
+  );
+}
+
+/** react-markdown's safe-URL rule, and `data:image/` sources for images, which fetch nothing. */
+const urlTransform: UrlTransform = (url, key, node) => (key === "src" && node.tagName === "img" && /^data:image\//i.test(url.trim()) ? url : defaultUrlTransform(url));
+
+const components = { code: Code, img: Image };
 
 interface MathPlugins {
   remark: PluggableList;
@@ -74,7 +102,7 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
   const rehypePlugins: PluggableList = math ? [...math.rehype, rawToText] : [rawToText];
   return (
     <div className="md">
-      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
+      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components} urlTransform={urlTransform}>
         {source}
       </ReactMarkdown>
     </div>

@@ -1,9 +1,9 @@
 "use client";
-// Assignment and quality-control settings of a project: status, order, overlap, lease, quota, gold.
+// Assignment, quality-control and display settings of a project: status, order, overlap, lease, quota, gold, remote images.
 // One control per row of the settings table (lib/services/project-settings.ts), passed in by the page.
 import { useActionState } from "react";
 import type { Project } from "@/lib/services/projects";
-import type { ProjectSettingKey, ProjectSettingRow } from "@/lib/services/project-settings";
+import { choiceValue, type ProjectSettingKey, type ProjectSettingRow } from "@/lib/services/project-settings";
 import { updateSettingsAction } from "../settings-actions";
 import type { ActionState } from "@/lib/http/form-state";
 import { Field, controlProps } from "../../../_components/Field";
@@ -11,12 +11,12 @@ import { FormMessage } from "@/app/_components/FormMessage";
 
 type Settings = Pick<Project, "slug" | ProjectSettingKey>;
 
-function Control({ setting, value, error }: { setting: ProjectSettingRow; value: string | number | null; error?: string }) {
+function Control({ setting, value, error }: { setting: ProjectSettingRow; value: string | number | boolean | null; error?: string }) {
   const props = controlProps(setting.field, error);
   if (setting.kind === "choice") {
     // A select's default is read once, so it is keyed by the stored value to show what was saved.
     return (
-      <select name={setting.key} key={String(value)} defaultValue={String(value)} {...props}>
+      <select name={setting.key} key={choiceValue(value)} defaultValue={choiceValue(value)} {...props}>
         {setting.options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -25,7 +25,7 @@ function Control({ setting, value, error }: { setting: ProjectSettingRow; value:
       </select>
     );
   }
-  return <input name={setting.key} type="number" min={setting.min} max={setting.max} step={setting.whole ? undefined : "any"} defaultValue={value ?? ""} {...props} />;
+  return <input name={setting.key} type="number" min={setting.min} max={setting.max} step={setting.whole ? undefined : "any"} defaultValue={typeof value === "number" ? value : ""} {...props} />;
 }
 
 export function ProjectSettingsForm({ project, settings }: { project: Settings; settings: ProjectSettingRow[] }) {
@@ -47,6 +47,7 @@ export function ProjectSettingsForm({ project, settings }: { project: Settings; 
       <input type="hidden" name="slug" value={project.slug} />
       {row("assignment")}
       {row("quality")}
+      {row("display")}
       <button className="primary" type="submit" disabled={pending} data-testid="settings-submit">
         {pending ? "Saving…" : "Save settings"}
       </button>

@@ -1,0 +1,1 @@
+ALTER TABLE `projects` ADD `allow_remote_images` integer DEFAULT false NOT NULL;
