@@ -12,6 +12,7 @@ export function projectJson(p: Project) {
     name: p.name,
     status: p.status,
     visibility: p.visibility,
+    allow_remote_images: p.allowRemoteImages,
     overlap: p.overlap,
     lease_minutes: p.leaseMinutes,
     order_policy: p.orderPolicy,
