@@ -2,7 +2,7 @@
 // per-user session version that ends every session of a user on their next request.
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
-import { ROLES, USER_STATUSES, users } from "@/db/schema";
+import { apiTokens, ROLES, USER_STATUSES, users } from "@/db/schema";
 import { generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { audit } from "./audit";
 import { nowOf, requireCaller, requireScope, type Caller, type Ctx, countRows, writing } from "./context";
@@ -81,8 +81,20 @@ function bumpSessionVersion(tx: Pick<Tx, "update">, userId: number): void {
 }
 
 /**
- * An admin sets (or generates, shown once) a user's password. The user's sessions end; their API
- * tokens keep working (revoke those separately, or deactivate the user).
+ * Revokes every API token of a user that is still live: a new password means the old credentials
+ * may be in someone else's hands, and a token is a credential too. Returns how many it revoked.
+ */
+function revokeTokensOf(tx: Pick<Tx, "update">, userId: number, now: number): number {
+  return tx
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.userId, userId), sql`${apiTokens.revokedAt} is null`))
+    .run().changes;
+}
+
+/**
+ * An admin sets (or generates, shown once) a user's password. The user's sessions end and their API
+ * tokens are revoked (a reset follows a lost or leaked credential).
  */
 export async function setPassword({ ctx, input }: { ctx: Ctx; input: { email: string; password?: string } }): Promise<{ password?: string }> {
   requireScope(ctx, "user:manage");
@@ -95,7 +107,8 @@ export async function setPassword({ ctx, input }: { ctx: Ctx; input: { email: st
       if (user.external) throw notFound(`User ${data.email}`);
       tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
       bumpSessionVersion(tx, user.id);
-      audit(tx, ctx, { action: "user.password", targetType: "user", targetId: user.id, detail: { email: user.email, generated: !!generated } });
+      const tokensRevoked = revokeTokensOf(tx, user.id, nowOf(ctx));
+      audit(tx, ctx, { action: "user.password", targetType: "user", targetId: user.id, detail: { email: user.email, generated: !!generated, tokens_revoked: tokensRevoked } });
       return { password: generated };
     },
   );
@@ -106,7 +119,7 @@ export const ownPasswordInput = z.object({
   password,
 });
 
-/** A signed-in user changes their own password; every session of theirs (this one included) ends. */
+/** A signed-in user changes their own password; every session of theirs (this one included) ends and their API tokens are revoked. */
 export async function changeOwnPassword({ ctx, input }: { ctx: Ctx; input: z.input<typeof ownPasswordInput> }): Promise<void> {
   const caller = requireCaller(ctx);
   const data = parseInput(ownPasswordInput, input);
@@ -118,7 +131,8 @@ export async function changeOwnPassword({ ctx, input }: { ctx: Ctx; input: z.inp
     (tx) => {
       tx.update(users).set({ passwordHash }).where(eq(users.id, caller.userId)).run();
       bumpSessionVersion(tx, caller.userId);
-      audit(tx, ctx, { action: "user.password", targetType: "user", targetId: caller.userId, detail: { email: caller.email, own: true } });
+      const tokensRevoked = revokeTokensOf(tx, caller.userId, nowOf(ctx));
+      audit(tx, ctx, { action: "user.password", targetType: "user", targetId: caller.userId, detail: { email: caller.email, own: true, tokens_revoked: tokensRevoked } });
     },
   );
 }

@@ -94,6 +94,21 @@ describe("sessions end on the next request", () => {
     expect(await verifyCredentials(t.system, a.caller.email, password!)).not.toBeNull();
   });
 
+  it("a password change, by the user or an admin's reset, revokes the user's API tokens", async () => {
+    const a = makeUser(t, "annotator");
+    const other = makeUser(t, "annotator");
+    const first = createToken({ ctx: t.system, input: { email: a.caller.email } }).token;
+    const kept = createToken({ ctx: t.system, input: { email: other.caller.email } }).token;
+    expect(resolveToken(t.system, first)).not.toBeNull();
+    await changeOwnPassword({ ctx: a.ctx, input: { current: a.password, password: "a-new-password" } });
+    expect(resolveToken(t.system, first)).toBeNull();
+    const second = createToken({ ctx: t.system, input: { email: a.caller.email } }).token;
+    await setPassword({ ctx: t.system, input: { email: a.caller.email } });
+    expect(resolveToken(t.system, second)).toBeNull();
+    expect(resolveToken(t.system, kept)).not.toBeNull();
+    expect(listTokens({ ctx: t.system, input: { email: a.caller.email } }).every((tk) => tk.revokedAt !== null)).toBe(true);
+  });
+
   it("refuses a wrong current password on the profile change", async () => {
     const a = makeUser(t, "annotator");
     expect(await codeOf(changeOwnPassword({ ctx: a.ctx, input: { current: "wrong-one", password: "a-new-password" } }))).toBe("bad_request");
@@ -260,11 +275,11 @@ describe("migration 0006", () => {
     const { migrate } = await import("drizzle-orm/better-sqlite3/migrator");
     const { openDatabase } = await import("@/db/client");
     const { MIGRATIONS_DIR } = await import("@/db/migrate");
-    // The migrations as they were before 0006, applied to a database that has a project with members.
+    // The migrations as they were before 0006 (everything from 0006 on left out), applied to a database that has a project with members.
     const before = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-mig-"));
     fs.cpSync(MIGRATIONS_DIR, before, { recursive: true });
     const journal = JSON.parse(fs.readFileSync(path.join(before, "meta/_journal.json"), "utf8"));
-    journal.entries = journal.entries.filter((e: { tag: string }) => !e.tag.startsWith("0006"));
+    journal.entries = journal.entries.filter((e: { tag: string }) => e.tag < "0006");
     fs.writeFileSync(path.join(before, "meta/_journal.json"), JSON.stringify(journal));
     const db = openDatabase(path.join(before, "old.db"));
     migrate(db, { migrationsFolder: before });
