@@ -15,13 +15,28 @@ export function connectionOf(db: unknown): Database.Database {
   return client;
 }
 
-/** A statement prepared once per connection. Never `.raw()`/`.pluck()` one: it is shared. */
-export function prepared(db: unknown, text: string): Database.Statement {
+/**
+ * How a cached statement returns rows: objects with named keys, tuples (`raw`, much cheaper to
+ * build when a scan reads millions of rows), or the first column alone (`pluck`).
+ */
+export type RowMode = "object" | "raw" | "pluck";
+
+/**
+ * A statement prepared once per connection and row mode. Never switch the mode of one it returns
+ * (`.raw()`/`.pluck()`): it is shared; ask for the mode instead.
+ */
+export function prepared(db: unknown, text: string, mode: RowMode = "object"): Database.Statement {
   const client = connectionOf(db);
   let stmts = cache.get(client);
   if (!stmts) cache.set(client, (stmts = new Map()));
-  let s = stmts.get(text);
-  if (!s) stmts.set(text, (s = client.prepare(text)));
+  const key = mode === "object" ? text : `${mode}\0${text}`;
+  let s = stmts.get(key);
+  if (!s) {
+    s = client.prepare(text);
+    if (mode === "raw") s.raw(true);
+    else if (mode === "pluck") s.pluck(true);
+    stmts.set(key, s);
+  }
   return s;
 }
 

@@ -8,6 +8,7 @@ import type { Choice } from "@/lib/formats/record";
 import type { Verdict } from "@/lib/formats/verdict";
 import { projectFigures, type ProjectStats, type TallyAnnotator, type TallyCandidate, type TallyItem, type TallyJudgment } from "@/lib/stats";
 import { nowOf, requireScope, type Ctx } from "./context";
+import { prepared } from "./statements";
 import { notFound, parseInput } from "./errors";
 import { GOLD_VERDICT_SQL, VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
 
@@ -28,15 +29,6 @@ export type StatsInput = z.input<typeof statsInput>;
 
 const CACHE_SIZE = 16;
 
-// Raw prepared statements (better-sqlite3 caches nothing by itself): one set per connection.
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-function stmt(client: Database.Database, text: string): Database.Statement {
-  let map = statements.get(client);
-  if (!map) statements.set(client, (map = new Map()));
-  let s = map.get(text);
-  if (!s) map.set(text, (s = client.prepare(text)));
-  return s;
-}
 
 interface ProjectRow {
   id: number;
@@ -63,7 +55,7 @@ const ITEMS_SQL = `select i.id, i.judgment_count, @overlap + i.extra_overlap, ${
   from items i where i.project_id = @p order by i.id`;
 type ItemTuple = [id: number, judgments: number, wanted: number, gold: Verdict | null];
 function* itemRows(db: Database.Database, project: ProjectRow): Generator<TallyItem> {
-  for (const r of stmt(db, ITEMS_SQL).raw(true).iterate({ p: project.id, overlap: project.overlap }) as IterableIterator<ItemTuple>) {
+  for (const r of prepared(db, ITEMS_SQL, "raw").iterate({ p: project.id, overlap: project.overlap }) as IterableIterator<ItemTuple>) {
     yield { id: r[0], judgments: r[1], wanted: r[2], gold: r[3] };
   }
 }
@@ -73,14 +65,14 @@ const CANDIDATES_SQL = `select c.item_id, c.position, c.model, null from candida
 const CANDIDATES_META_SQL = `select c.item_id, c.position, c.model, c.metadata from candidates c join items i on i.id = c.item_id where i.project_id = ?`;
 type CandidateTuple = [item: number, position: number, model: string | null, metadata: string | null];
 function* candidateRows(db: Database.Database, projectId: number, withMetadata: boolean): Generator<TallyCandidate> {
-  for (const r of stmt(db, withMetadata ? CANDIDATES_META_SQL : CANDIDATES_SQL).raw(true).iterate(projectId) as IterableIterator<CandidateTuple>) {
+  for (const r of prepared(db, withMetadata ? CANDIDATES_META_SQL : CANDIDATES_SQL, "raw").iterate(projectId) as IterableIterator<CandidateTuple>) {
     yield { item: r[0], position: r[1], model: r[2], metadata: r[3] === null ? null : (JSON.parse(r[3]) as Record<string, unknown>) };
   }
 }
 
 const ANNOTATORS_SQL = `select id, email, name, external from users where id in (select distinct user_id from judgments where project_id = ?)`;
 function annotatorRows(db: Database.Database, projectId: number): TallyAnnotator[] {
-  return (stmt(db, ANNOTATORS_SQL).all(projectId) as (Omit<TallyAnnotator, "external"> & { external: number })[]).map((u) => ({ ...u, external: Boolean(u.external) }));
+  return (prepared(db, ANNOTATORS_SQL).all(projectId) as (Omit<TallyAnnotator, "external"> & { external: number })[]).map((u) => ({ ...u, external: Boolean(u.external) }));
 }
 
 // Ordered by item (the (project_id, item_id) index gives this order without sorting), so the
@@ -101,7 +93,7 @@ type JudgmentTuple = [
   payload: string | null,
 ];
 function* judgmentRows(db: Database.Database, projectId: number): Generator<TallyJudgment> {
-  for (const r of stmt(db, JUDGMENTS_SQL).raw(true).iterate(projectId) as IterableIterator<JudgmentTuple>) {
+  for (const r of prepared(db, JUDGMENTS_SQL, "raw").iterate(projectId) as IterableIterator<JudgmentTuple>) {
     const payload = r[9] === null ? null : (JSON.parse(r[9]) as StoredJudgment);
     yield {
       item: r[0],
@@ -129,11 +121,11 @@ export function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput }): P
   requireScope(ctx, "project:read");
   const options = parseInput(statsInput, input);
   const db = ctx.db.$client;
-  const project = stmt(db, PROJECT_SQL).get(options.slug) as ProjectRow | undefined;
+  const project = prepared(db, PROJECT_SQL).get(options.slug) as ProjectRow | undefined;
   if (!project) throw notFound(`Project "${options.slug}"`);
   // One read transaction: every query sees the same snapshot, even while annotators keep judging.
   return db.transaction(() => {
-    const state = stmt(db, STATE_SQL).get({ p: project.id }) as Record<string, number | null>;
+    const state = prepared(db, STATE_SQL).get({ p: project.id }) as Record<string, number | null>;
     const key = JSON.stringify([db.name, project.id, project.overlap, state, options.by ?? null, options.rounds, options.seed]);
     const hit = cache.get(key);
     if (hit) {
@@ -153,7 +145,7 @@ export function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput }): P
       },
       { by, rounds: options.rounds, seed: options.seed, now },
     );
-    const keys = (stmt(db, KEYS_SQL).pluck(true).all(project.id) as string[]).filter((k) => k !== "model");
+    const keys = (prepared(db, KEYS_SQL, "pluck").all(project.id) as string[]).filter((k) => k !== "model");
     const { progress, ...rest } = figures;
     const result: ProjectStats = {
       project: { slug: project.slug, name: project.name, overlap: project.overlap },
