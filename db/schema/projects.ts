@@ -27,6 +27,14 @@ export const projects = sqliteTable("projects", {
   minGoldAfter: integer("min_gold_after"),
   /** Items whose agreement falls below this ratio go to the adjudication queue (besides no-majority items). */
   agreementThreshold: real("agreement_threshold"),
+  /**
+   * Adaptive overlap (README "Adaptive overlap"): with both set, an item gets at least `minJudgments`
+   * and at most `maxJudgments` judgments, stopping early when they agree; null for the fixed `overlap`.
+   */
+  minJudgments: integer("min_judgments"),
+  maxJudgments: integer("max_judgments"),
+  /** With adaptive overlap: an item also stops once the leading verdict's share reaches this (0.5 < R ≤ 1). */
+  stopAgreement: real("stop_agreement"),
   /** Whether annotators' browsers load remote images in prompts and responses; off, they show a placeholder. */
   allowRemoteImages: integer("allow_remote_images", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
@@ -51,6 +59,12 @@ export const items = sqliteTable(
     extraOverlap: integer("extra_overlap").notNull().default(0),
     /** Submitted judgments, kept in step by the judgment service so claiming needs no aggregate. */
     judgmentCount: integer("judgment_count").notNull().default(0),
+    /**
+     * Judgments this item needs under the project's adaptive overlap (lib/services/adaptive.ts): min at
+     * first, raised one at a time while its judgments do not meet the stopping rule, never above max.
+     * Null under a fixed overlap (and on items imported since the rule was set: the rule's min).
+     */
+    judgmentTarget: integer("judgment_target"),
     createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
   },
   (t) => [
@@ -58,7 +72,12 @@ export const items = sqliteTable(
     index("items_project_priority_idx").on(t.projectId, t.priority),
     // The claim query walks this in serving order (priority desc, judgment_count desc, id asc) and
     // stops at the first item with a free seat, so claiming costs the same on 100 or 100,000 items.
-    index("items_claim_idx").on(t.projectId, t.priority, t.judgmentCount, sql`${sql.identifier("id")} desc`),
+    // Items that reached their adaptive target are left out (OPEN_ITEM_SQL in lib/services/assignment.ts
+    // repeats this condition so the planner may use the index): under adaptive overlap a stopped item
+    // keeps a judgment_count below the bound, and the walk would otherwise pass over every one of them.
+    index("items_claim_idx")
+      .on(t.projectId, t.priority, t.judgmentCount, sql`${sql.identifier("id")} desc`)
+      .where(sql`${t.judgmentTarget} is null or ${t.judgmentCount} < ${t.judgmentTarget} + ${t.extraOverlap}`),
     index("items_project_extra_idx").on(t.projectId, t.extraOverlap),
     // An import batch's items (batch priority, the admin items page's batch list); no hot path writes batch_id or priority.
     index("items_batch_priority_idx").on(t.batchId, t.priority),

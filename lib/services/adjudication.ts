@@ -12,6 +12,7 @@ import { audit } from "./audit";
 import { nowOf, requireScope, type Ctx, type Untrusted, writing } from "./context";
 import { badRequest, notFound, parseInput } from "./errors";
 import { getProject } from "./projects";
+import { baseOverlap } from "./adaptive";
 import { VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
 
 const POSITION_LABELS = ["A", "B"] as const;
@@ -90,7 +91,7 @@ export function adjudicationQueue({ ctx, input }: { ctx: Ctx; input: z.input<typ
   return {
     total: disputed.length,
     items: page.map((d) => ({
-      ...itemDetail(ctx, d.itemId, project.overlap),
+      ...itemDetail(ctx, d.itemId, baseOverlap(project)),
       agreement: d.top / d.total,
       reason: d.top * 2 <= d.total ? "no_majority" : "below_threshold",
     })),
@@ -125,7 +126,7 @@ function itemDetail(ctx: Ctx, itemId: number, overlap: number): Omit<QueueItem, 
       created_at: new Date(r.createdAt).toISOString(),
     })),
     votes,
-    effective_overlap: overlap + item.extraOverlap,
+    effective_overlap: (item.judgmentTarget ?? overlap) + item.extraOverlap,
     adjudication: adjudicationOf(ctx, itemId),
   };
 }
@@ -207,7 +208,8 @@ export function requeueItem({ ctx, input }: { ctx: Ctx; input: z.input<typeof re
         .returning({ extra: items.extraOverlap, projectId: items.projectId })
         .get();
       if (!row) throw notFound(`Item ${data.itemId}`);
-      const overlap = tx.select({ overlap: projects.overlap }).from(projects).where(eq(projects.id, row.projectId)).get()!.overlap;
+      const project = tx.select().from(projects).where(eq(projects.id, row.projectId)).get()!;
+      const overlap = tx.select({ target: items.judgmentTarget }).from(items).where(eq(items.id, data.itemId)).get()!.target ?? baseOverlap(project);
       audit(tx, ctx, { action: "item.requeue", targetType: "item", targetId: data.itemId, detail: { extra: data.extra, extra_overlap: row.extra } });
       return { item_id: data.itemId, extra_overlap: row.extra, effective_overlap: overlap + row.extra };
     },

@@ -1,7 +1,8 @@
 // Hands out work: leases the next item an annotator may judge, exactly, under concurrent callers.
 // Capacity is counted as submitted judgments plus unexpired leases, so an item never collects more
-// judgments than its effective overlap (project overlap + the item's extra_overlap); expired leases
-// are ignored at claim time, no background job needed. Gold items are exempt from the overlap: every
+// judgments than it wants: the project's overlap, or under adaptive overlap the item's judgment_target
+// (lib/services/adaptive.ts), plus the item's extra_overlap; expired leases are ignored at claim
+// time, no background job needed. Gold items are exempt from the overlap: every
 // annotator may get each one once, mixed into their stream at the project's gold rate.
 // The claim path runs on prepared statements inside one immediate transaction: it is the hottest
 // path of the application (see test/bench/claim.bench.ts).
@@ -19,6 +20,7 @@ import { AppError, conflict, forbidden, notFound, parseInput } from "./errors";
 import { can } from "@/lib/auth/permissions";
 import { isMember, isWorkable, type Project } from "./projects";
 import { GOLD_VERDICT_SQL, VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
+import { baseOverlap, overlapBound, type OverlapSettings } from "./adaptive";
 
 /** What claiming answers: the caller's assignment, its item as shown (slots, no model names), their progress and the schema. */
 export interface Claim {
@@ -67,10 +69,14 @@ interface ProjectRow {
   minGoldAccuracy: number | null;
   minGoldAfter: number | null;
   judgmentSchema: string | null;
+  minJudgments: number | null;
+  maxJudgments: number | null;
+  stopAgreement: number | null;
 }
 
 const PROJECT_SQL = `select id, slug, overlap, lease_minutes as leaseMinutes, status, order_policy as orderPolicy, quota,
-  gold_rate as goldRate, min_gold_accuracy as minGoldAccuracy, min_gold_after as minGoldAfter, judgment_schema as judgmentSchema
+  gold_rate as goldRate, min_gold_accuracy as minGoldAccuracy, min_gold_after as minGoldAfter, judgment_schema as judgmentSchema,
+  min_judgments as minJudgments, max_judgments as maxJudgments, stop_agreement as stopAgreement
   from projects where slug = ?`;
 
 // Conditions every served item meets, for caller @user at time @now.
@@ -78,12 +84,17 @@ const NOT_MINE = `
   and not exists (select 1 from assignments a where a.item_id = i.id and a.user_id = @user
                     and (a.status <> 'leased' or a.expires_at > @now))
   and not exists (select 1 from judgments j where j.item_id = i.id and j.user_id = @user)`;
+// @overlap is the judgments an item wants when it has no adaptive target (baseOverlap): the fixed
+// overlap, or the adaptive rule's min. OPEN_ITEM repeats items_claim_idx's condition (db/schema/projects.ts),
+// which a statement must state to walk that partial index; it leaves out items that reached their target.
+const OPEN_ITEM = `(i.judgment_target is null or i.judgment_count < i.judgment_target + i.extra_overlap)`;
 const HAS_SEAT = `
   and i.gold is null
-  and i.judgment_count < @overlap + i.extra_overlap
+  and ${OPEN_ITEM}
+  and i.judgment_count < coalesce(i.judgment_target, @overlap) + i.extra_overlap
   and i.judgment_count + (select count(*) from assignments l
         where l.item_id = i.id and l.status = 'leased' and l.expires_at > @now and l.user_id <> @user)
-      < @overlap + i.extra_overlap`;
+      < coalesce(i.judgment_target, @overlap) + i.extra_overlap`;
 
 /**
  * The first free item of one priority level, in the project's order. Each statement walks an index
@@ -196,7 +207,8 @@ function pct(x: number): string {
 /** The next non-gold item with a free seat: highest priority first, then the project's order policy. */
 function pickRegular(db: Database.Database, project: ProjectRow, userId: number, now: number): number | null {
   const maxExtra = (stmt(db, `select max(extra_overlap) as m from items where project_id = ?`).get(project.id) as { m: number | null }).m ?? 0;
-  const params = { project: project.id, user: userId, now, overlap: project.overlap, bound: project.overlap + maxExtra, priority: 0, start: 0 };
+  // bound: no item wants more than the overlap (or the adaptive max) plus the largest extra_overlap.
+  const params = { project: project.id, user: userId, now, overlap: baseOverlap(project), bound: overlapBound(project) + maxExtra, priority: 0, start: 0 };
   const levelBelow = stmt(db, `select max(priority) as p from items where project_id = ? and priority < ?`);
   let level = (stmt(db, `select max(priority) as p from items where project_id = ?`).get(project.id) as { p: number | null }).p;
   while (level != null) {
@@ -326,15 +338,16 @@ function loadClaim(db: Database.Database, project: ProjectRow, assignmentId: num
 const countsCache = new Map<string, { at: number; items: number; complete_items: number }>();
 const COUNTS_TTL_MS = 1000;
 
-function projectCounts(db: Database.Database, project: Pick<ProjectRow, "id" | "overlap">): { items: number; complete_items: number } {
-  const key = `${db.name}\u0000${project.id}\u0000${project.overlap}`;
+function projectCounts(db: Database.Database, project: Pick<ProjectRow, "id"> & OverlapSettings): { items: number; complete_items: number } {
+  const base = baseOverlap(project);
+  const key = `${db.name}\u0000${project.id}\u0000${base}`;
   const now = Date.now();
   const hit = countsCache.get(key);
   if (hit && now - hit.at < COUNTS_TTL_MS) return { items: hit.items, complete_items: hit.complete_items };
   const row = stmt(
     db,
-    `select count(*) as items, coalesce(sum(judgment_count >= ? + extra_overlap), 0) as complete from items where project_id = ?`,
-  ).get(project.overlap, project.id) as { items: number; complete: number };
+    `select count(*) as items, coalesce(sum(judgment_count >= coalesce(judgment_target, ?) + extra_overlap), 0) as complete from items where project_id = ?`,
+  ).get(base, project.id) as { items: number; complete: number };
   if (countsCache.size > 1000) countsCache.clear();
   countsCache.set(key, { at: now, items: row.items, complete_items: row.complete });
   return { items: row.items, complete_items: row.complete };
@@ -351,13 +364,14 @@ export function ownAssignment(tx: unknown, userId: number, id: number): typeof a
 }
 
 /**
- * Seats still free on an item for a caller: its effective overlap (project overlap + extra_overlap)
- * minus judgments and other people's live leases. Gold items are exempt from the overlap.
+ * Seats still free on an item for a caller: the judgments it wants (its adaptive target, else
+ * `overlap`, the project's baseOverlap; plus extra_overlap) minus judgments and other people's live
+ * leases. Gold items are exempt from the overlap.
  */
 export function freeSeats(tx: unknown, itemId: number, overlap: number, userId: number, now: number): number {
   const row = stmt(
     connectionOf(tx),
-    `select gold is not null as gold, ? + extra_overlap - judgment_count -
+    `select gold is not null as gold, coalesce(judgment_target, ?) + extra_overlap - judgment_count -
        (select count(*) from assignments where item_id = items.id and status = 'leased' and expires_at > ? and user_id <> ?) as free
      from items where id = ?`,
   ).get(overlap, now, userId, itemId) as { gold: number; free: number } | undefined;
@@ -368,7 +382,7 @@ export function freeSeats(tx: unknown, itemId: number, overlap: number, userId: 
 /** What a judgment on an assignment needs, read in one statement. */
 export interface LeaseToJudge {
   assignment: typeof assignments.$inferSelect;
-  project: Pick<Project, "slug" | "status" | "overlap" | "judgmentSchema">;
+  project: Pick<Project, "slug" | "status" | "overlap" | "judgmentSchema" | "minJudgments" | "maxJudgments" | "stopAgreement">;
   /** Whether the item is a gold item (its judgments are marked gold). */
   gold: boolean;
 }
@@ -376,6 +390,7 @@ export interface LeaseToJudge {
 const LEASE_TO_JUDGE_SQL = `select a.id, a.project_id as projectId, a.item_id as itemId, a.user_id as userId, a.status, a.slot_order as slotOrder,
   a.leased_at as leasedAt, a.expires_at as expiresAt, a.skip_reason as skipReason, a.closed_at as closedAt,
   p.slug, p.status as projectStatus, p.overlap, p.judgment_schema as judgmentSchema, i.gold is not null as gold,
+  p.min_judgments as minJudgments, p.max_judgments as maxJudgments, p.stop_agreement as stopAgreement,
   p.visibility = 'everyone' or exists(select 1 from project_members m where m.project_id = a.project_id and m.user_id = a.user_id) as member
   from assignments a join projects p on p.id = a.project_id join items i on i.id = a.item_id where a.id = ?`;
 
@@ -383,7 +398,7 @@ const LEASE_TO_JUDGE_SQL = `select a.id, a.project_id as projectId, a.item_id as
 export function leaseToJudge(db: unknown, userId: number, id: number): LeaseToJudge {
   const row = stmt(connectionOf(db), LEASE_TO_JUDGE_SQL).get(id) as Record<string, unknown> | undefined;
   if (!row || row.userId !== userId) throw notFound(`Assignment ${id}`);
-  const { slug, projectStatus, overlap, judgmentSchema, gold, member, ...a } = row;
+  const { slug, projectStatus, overlap, judgmentSchema, gold, member, minJudgments, maxJudgments, stopAgreement, ...a } = row;
   // Removed from a members-only project (or it was closed to them) after taking the lease.
   if (member !== 1) throw forbidden(`You are no longer a member of project "${slug as string}": your lease on this item has ended.`);
   return {
@@ -392,6 +407,9 @@ export function leaseToJudge(db: unknown, userId: number, id: number): LeaseToJu
       slug: slug as string,
       status: projectStatus as Project["status"],
       overlap: overlap as number,
+      minJudgments: minJudgments as number | null,
+      maxJudgments: maxJudgments as number | null,
+      stopAgreement: stopAgreement as number | null,
       judgmentSchema: judgmentSchema == null ? null : (JSON.parse(judgmentSchema as string) as Project["judgmentSchema"]),
     },
     gold: gold === 1,

@@ -7,6 +7,7 @@ import type { Choice, Prompt } from "@/lib/formats/record";
 import { audit } from "./audit";
 import { countRows, requireScope, type Ctx, type Untrusted, writing } from "./context";
 import { notFound, parseInput } from "./errors";
+import { baseOverlap } from "./adaptive";
 
 // Numbers and numeric strings (forms, query strings, CLI flags) only: plain coercion would turn
 // "" and null into 0 and true into 1.
@@ -47,7 +48,7 @@ export interface ItemView {
   models: (string | null)[];
   /** Submitted judgments so far. */
   judgments: number;
-  /** Judgments wanted: the project's overlap plus the item's extra overlap (gold items: once per annotator). */
+  /** Judgments wanted: the project's overlap (under adaptive overlap, the item's current target) plus the item's extra overlap (gold items: once per annotator). */
   wanted: number;
   extra_overlap: number;
   priority: number;
@@ -65,6 +66,7 @@ const ITEM_COLUMNS = {
   batchId: items.batchId,
   extraOverlap: items.extraOverlap,
   judgmentCount: items.judgmentCount,
+  judgmentTarget: items.judgmentTarget,
 };
 type ItemRow = Pick<typeof items.$inferSelect, keyof typeof ITEM_COLUMNS>;
 
@@ -85,7 +87,7 @@ export interface ItemPage {
 export function listItems({ ctx, input }: { ctx: Ctx; input: z.input<typeof listInput> }): ItemPage {
   requireScope(ctx, "project:write");
   const data = parseInput(listInput, input);
-  const project = ctx.db.select({ id: projects.id, overlap: projects.overlap }).from(projects).where(eq(projects.slug, data.slug)).get();
+  const project = ctx.db.select().from(projects).where(eq(projects.slug, data.slug)).get();
   if (!project) throw notFound(`Project "${data.slug}"`);
   const conditions: (SQL | undefined)[] = [eq(items.projectId, project.id)];
   if (data.filter === "gold") conditions.push(isNotNull(items.gold));
@@ -109,16 +111,17 @@ export function listItems({ ctx, input }: { ctx: Ctx; input: z.input<typeof list
   const rows = ctx.db.select(ITEM_COLUMNS).from(items).where(inArray(items.id, pageIds)).orderBy(asc(items.id)).all();
   // A short page ends the list, so it gives the total without a second scan (a search reads every prompt).
   const total = rows.length > 0 && rows.length < data.page_size ? offset + rows.length : countRows(ctx.db, items, where);
-  return { total, page: data.page, page_size: data.page_size, items: viewsOf(ctx, rows, project.overlap) };
+  return { total, page: data.page, page_size: data.page_size, items: viewsOf(ctx, rows, baseOverlap(project)) };
 }
 
 /** One item as listItems shows it. */
 function itemView(ctx: Ctx, id: number): ItemView {
-  const row = ctx.db.select({ ...ITEM_COLUMNS, overlap: projects.overlap }).from(items).innerJoin(projects, eq(projects.id, items.projectId)).where(eq(items.id, id)).get();
+  const row = ctx.db.select({ ...ITEM_COLUMNS, overlap: projects.overlap, minJudgments: projects.minJudgments, maxJudgments: projects.maxJudgments, stopAgreement: projects.stopAgreement }).from(items).innerJoin(projects, eq(projects.id, items.projectId)).where(eq(items.id, id)).get();
   if (!row) throw notFound(`Item ${id}`);
-  return viewsOf(ctx, [row], row.overlap)[0];
+  return viewsOf(ctx, [row], baseOverlap(row))[0];
 }
 
+/** `overlap`: what an item without an adaptive target wants (baseOverlap). */
 function viewsOf(ctx: Ctx, rows: ItemRow[], overlap: number): ItemView[] {
   if (rows.length === 0) return [];
   const models = new Map<number, (string | null)[]>();
@@ -139,7 +142,7 @@ function viewsOf(ctx: Ctx, rows: ItemRow[], overlap: number): ItemView[] {
     prompt: r.prompt as Prompt,
     models: models.get(r.id) ?? [],
     judgments: r.judgmentCount,
-    wanted: overlap + r.extraOverlap,
+    wanted: (r.judgmentTarget ?? overlap) + r.extraOverlap,
     extra_overlap: r.extraOverlap,
     priority: r.priority,
     gold: (r.gold?.choice as Choice | undefined) ?? null,

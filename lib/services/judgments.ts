@@ -23,6 +23,7 @@ import { findRow, immediate, insertRow } from "./statements";
 import { nowOf, requireCaller, requireScope, type Ctx, writing } from "./context";
 import { badRequest, conflict, notFound, parseInput } from "./errors";
 import { getWorkProject } from "./projects";
+import { adaptiveRule, baseOverlap, retargetItem } from "./adaptive";
 
 /** What the API takes besides the payload itself (whose fields sit beside these, flat). */
 const envelope = z.object({
@@ -116,7 +117,7 @@ function recordJudgment(ctx: Ctx, userId: number, assignmentId: number, meta: z.
   if (a.status === "skipped") throw conflict("This assignment was skipped.");
   assertAcceptingJudgments(project);
   const columns = columnsFor(project.judgmentSchema, payload, a.slotOrder);
-  if (a.expiresAt <= now && freeSeats(ctx.db, a.itemId, project.overlap, userId, now) <= 0) {
+  if (a.expiresAt <= now && freeSeats(ctx.db, a.itemId, baseOverlap(project), userId, now) <= 0) {
     throw conflict("Your lease on this item expired and its place was taken by another annotator.");
   }
   const row = insertRow(ctx.db, judgments, {
@@ -133,6 +134,9 @@ function recordJudgment(ctx: Ctx, userId: number, assignmentId: number, meta: z.
     createdAt: now,
   });
   closeLease(ctx.db, a.id, a.itemId, now);
+  // Adaptive overlap: this judgment may stop the item or open one more seat (up to max).
+  const rule = adaptiveRule(project);
+  if (rule && !gold) retargetItem(ctx.db, rule, a.itemId);
   return { judgment: view(row), created: true };
 }
 
@@ -161,6 +165,8 @@ export function undoJudgment({ ctx, input }: { ctx: Ctx; input: { assignmentId: 
       tx.delete(judgments).where(eq(judgments.id, j.id)).run();
       tx.update(items).set({ judgmentCount: sql`max(${items.judgmentCount} - 1, 0)` }).where(eq(items.id, a.itemId)).run();
       tx.update(assignments).set({ status: "leased", closedAt: null }).where(eq(assignments.id, a.id)).run();
+      const rule = adaptiveRule(findRow(tx, projects, { id: a.projectId })!);
+      if (rule) retargetItem(tx, rule, a.itemId);
       audit(tx, ctx, {
         action: "judgment.undo",
         targetType: "judgment",
@@ -203,6 +209,9 @@ export function reviseJudgment({ ctx, input }: { ctx: Ctx; input: { id: number |
         .where(eq(judgments.id, j.id))
         .returning()
         .get();
+      // A changed verdict may stop the item or ask for more judgments under adaptive overlap.
+      const rule = adaptiveRule(project);
+      if (rule) retargetItem(tx, rule, j.itemId);
       audit(tx, ctx, { action: "judgment.revise", targetType: "judgment", targetId: j.id, detail: { item: j.itemId, revision: row.revision } });
       return view(row);
     },

@@ -30,6 +30,8 @@ export interface ChoiceSetting<V extends string = string> extends SettingText {
 export interface NumberSetting extends SettingText {
   kind: "number";
   min: number;
+  /** The value must be above `min` rather than at least `min`. */
+  exclusiveMin?: boolean;
   max?: number;
   whole: boolean;
   /** A limit that can be cleared: `none` on the CLI, a blank field in the form, null when stored. */
@@ -48,23 +50,27 @@ function choice<const V extends readonly [string, ...string[]]>(values: V, label
   return { ...setting, schema };
 }
 
-function numberSchema(s: Pick<NumberSetting, "min" | "max" | "whole">) {
+type Limits = Pick<NumberSetting, "min" | "exclusiveMin" | "max" | "whole">;
+
+function numberSchema(s: Limits) {
   const message = s.whole ? "must be a whole number" : "must be a number";
-  const range = s.max === undefined ? `must be at least ${s.min}` : `must be between ${s.min} and ${s.max}`;
-  let n = z.number({ message }).min(s.min, range);
+  const range = s.exclusiveMin
+    ? s.max === undefined ? `must be above ${s.min}` : `must be above ${s.min} and at most ${s.max}`
+    : s.max === undefined ? `must be at least ${s.min}` : `must be between ${s.min} and ${s.max}`;
+  let n = s.exclusiveMin ? z.number({ message }).gt(s.min, range) : z.number({ message }).min(s.min, range);
   if (s.max !== undefined) n = n.max(s.max, range);
   if (s.whole) n = n.int(message);
   // Numbers and numeric strings (form fields, CLI flags) only: plain coercion would read "" as 0.
   return z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), n);
 }
 
-function number(text: SettingText, limits: Pick<NumberSetting, "min" | "max" | "whole">) {
+function number(text: SettingText, limits: Limits) {
   const setting: NumberSetting = { kind: "number", ...text, ...limits, nullable: false };
   return { ...setting, schema: numberSchema(limits) };
 }
 
 /** A limit that can be cleared: "none" (CLI), a blank field (form) and null all clear it. */
-function limit(text: SettingText, limits: Pick<NumberSetting, "min" | "max" | "whole">) {
+function limit(text: SettingText, limits: Limits) {
   const setting: NumberSetting = { kind: "number", ...text, ...limits, nullable: true };
   const cleared = (v: unknown) => v === null || v === "none" || (typeof v === "string" && v.trim() === "");
   return { ...setting, schema: z.preprocess((v) => (cleared(v) ? null : v), z.union([z.null(), numberSchema(limits)])) };
@@ -111,6 +117,39 @@ export const PROJECT_SETTINGS = {
     "must be finish-first, random or import",
   ),
   overlap: number({ flag: "overlap", value: "K", field: "settings-overlap", label: "Overlap (judgments per item)", help: "judgments wanted per item (1–100)", group: "assignment" }, { min: 1, max: 100, whole: true }),
+  minJudgments: limit(
+    {
+      flag: "min-judgments",
+      value: "N",
+      field: "settings-min-judgments",
+      label: "Adaptive: min judgments (blank: fixed overlap)",
+      help: "adaptive overlap: ask at least N judgments per item (1–20; goes with --max-judgments; replaces --overlap), or none for the fixed overlap",
+      group: "assignment",
+    },
+    { min: 1, max: 20, whole: true },
+  ),
+  maxJudgments: limit(
+    {
+      flag: "max-judgments",
+      value: "N",
+      field: "settings-max-judgments",
+      label: "…max judgments",
+      help: "adaptive overlap: ask at most N judgments per item while they disagree (min–20)",
+      group: "assignment",
+    },
+    { min: 1, max: 20, whole: true },
+  ),
+  stopAgreement: limit(
+    {
+      flag: "stop-agreement",
+      value: "R",
+      field: "settings-stop-agreement",
+      label: "…also stop at agreement (0.5–1, blank: only when unanimous)",
+      help: "adaptive overlap: also stop an item once its leading verdict's share reaches R (above 0.5, at most 1), or none (only the first min agreeing stops early)",
+      group: "assignment",
+    },
+    { min: 0.5, exclusiveMin: true, max: 1, whole: false },
+  ),
   leaseMinutes: number(
     { flag: "lease-minutes", value: "M", field: "settings-lease", label: "Lease (minutes)", help: "how long an annotator holds an item (1–1440 minutes)", group: "assignment" },
     { min: 1, max: 24 * 60, whole: true },

@@ -7,9 +7,10 @@ import { projectJudgmentSchema } from "@/lib/formats/judgment";
 import { can } from "@/lib/auth/permissions";
 import { audit } from "./audit";
 import { requireCaller, requireScope, type Ctx, countRows, writing } from "./context";
-import { badRequest, conflict, notFound, parseInput } from "./errors";
+import { AppError, badRequest, conflict, notFound, parseInput, type FieldErrors } from "./errors";
 import { PROJECT_SETTINGS, projectSettingsShape } from "./project-settings";
 import { prepared } from "./statements";
+import { adaptiveRule, baseOverlap, retargetProject } from "./adaptive";
 
 export const projectInput = z.object({
   slug: z
@@ -75,13 +76,15 @@ export interface ProjectProgress {
   completeItems: number;
 }
 
-export function projectProgress(ctx: Ctx, project: Pick<Project, "id" | "overlap">): ProjectProgress {
+export function projectProgress(ctx: Ctx, project: Pick<Project, "id" | "overlap" | "minJudgments" | "maxJudgments" | "stopAgreement">): ProjectProgress {
+  const base = baseOverlap(project);
   const row = ctx.db
     .select({
       items: count(),
       judgments: sql<number>`coalesce(sum(${items.judgmentCount}), 0)`,
-      // Complete: as many judgments as wanted, the overlap plus any a manager sent back (extra_overlap).
-      completeItems: sql<number>`coalesce(sum(case when ${items.judgmentCount} >= ${project.overlap} + ${items.extraOverlap} then 1 else 0 end), 0)`,
+      // Complete: as many judgments as wanted, the overlap (under adaptive overlap the item's target)
+      // plus any a manager sent back (extra_overlap).
+      completeItems: sql<number>`coalesce(sum(case when ${items.judgmentCount} >= coalesce(${items.judgmentTarget}, ${base}) + ${items.extraOverlap} then 1 else 0 end), 0)`,
     })
     .from(items)
     .where(eq(items.projectId, project.id))
@@ -158,6 +161,24 @@ export const projectSettingsInput = z
   .strict();
 export type ProjectSettingsInput = z.input<typeof projectSettingsInput>;
 
+/**
+ * Adaptive overlap's settings go together: min and max both set (min ≤ max) or both cleared, and a
+ * stopping agreement only with them. Refused with each problem next to its field.
+ */
+function checkAdaptiveOverlap(next: Pick<Project, "minJudgments" | "maxJudgments" | "stopAgreement">): void {
+  const fields: FieldErrors = {};
+  if (next.minJudgments != null && next.maxJudgments == null) fields.maxJudgments = "required with min judgments (--max-judgments N): the most judgments an item may get";
+  if (next.minJudgments == null && next.maxJudgments != null) fields.minJudgments = "required with max judgments (--min-judgments N): the judgments every item gets";
+  if (next.minJudgments != null && next.maxJudgments != null && next.minJudgments > next.maxJudgments) {
+    fields.maxJudgments = `must be at least min judgments (${next.minJudgments})`;
+  }
+  if (next.stopAgreement != null && next.minJudgments == null && next.maxJudgments == null) {
+    fields.stopAgreement = "applies to adaptive overlap only: set min and max judgments too (--min-judgments N --max-judgments N)";
+  }
+  const entries = Object.entries(fields);
+  if (entries.length) throw new AppError("bad_request", entries.map(([k, m]) => `${k}: ${m}`).join("; "), undefined, fields);
+}
+
 /** Changes a project's settings (policies, status, judgment schema); writes the changed fields to the audit log. */
 export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettingsInput }): Project {
   requireScope(ctx, "project:write");
@@ -172,9 +193,16 @@ export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettings
       if ((next.minGoldAccuracy == null) !== (next.minGoldAfter == null)) {
         throw badRequest("minGoldAccuracy and minGoldAfter go together: set both (--min-gold-accuracy A --after N) or clear both.");
       }
+      checkAdaptiveOverlap(next);
       if (Object.keys(set).length === 0) return project;
       const updated = tx.update(projects).set(set).where(eq(projects.id, project.id)).returning().get();
-      audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, projectId: project.id, detail: { slug, changes: set } });
+      // A changed overlap rule applies to the items already there, in this transaction: each item's
+      // target is recomputed from its judgments (an item that meets the new rule stops at once).
+      const rule = adaptiveRule(updated);
+      const before = adaptiveRule(project);
+      let retargeted: number | undefined;
+      if (JSON.stringify(rule) !== JSON.stringify(before)) retargeted = retargetProject(tx, project.id, rule);
+      audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, projectId: project.id, detail: { slug, changes: set, ...(retargeted !== undefined ? { retargeted_items: retargeted } : {}) } });
       return updated;
     },
   );

@@ -11,6 +11,7 @@ import { nowOf, requireScope, type Ctx } from "./context";
 import { prepared } from "./statements";
 import { notFound, parseInput } from "./errors";
 import { GOLD_VERDICT_SQL, VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
+import { adaptiveFiguresOf, adaptiveRule, baseOverlap } from "./adaptive";
 
 export const statsInput = z.object({
   slug: z.string().min(1),
@@ -35,8 +36,12 @@ interface ProjectRow {
   slug: string;
   name: string;
   overlap: number;
+  minJudgments: number | null;
+  maxJudgments: number | null;
+  stopAgreement: number | null;
 }
-const PROJECT_SQL = `select id, slug, name, overlap from projects where slug = ?`;
+const PROJECT_SQL = `select id, slug, name, overlap, min_judgments as minJudgments, max_judgments as maxJudgments, stop_agreement as stopAgreement
+  from projects where slug = ?`;
 
 /** What the cache key watches: any judgment, revision, item or send-back changes it. */
 const STATE_SQL = `select
@@ -51,11 +56,12 @@ const STATE_SQL = `select
 // and decoded into the tally's row types right below each statement: no position is read elsewhere.
 
 /** TallyItem rows, in id order. */
-const ITEMS_SQL = `select i.id, i.judgment_count, @overlap + i.extra_overlap, ${GOLD_VERDICT_SQL}
+// @overlap: what an item without an adaptive target wants (baseOverlap).
+const ITEMS_SQL = `select i.id, i.judgment_count, coalesce(i.judgment_target, @overlap) + i.extra_overlap, ${GOLD_VERDICT_SQL}
   from items i where i.project_id = @p order by i.id`;
 type ItemTuple = [id: number, judgments: number, wanted: number, gold: Verdict | null];
 function* itemRows(db: Database.Database, project: ProjectRow): Generator<TallyItem> {
-  for (const r of prepared(db, ITEMS_SQL, "raw").iterate({ p: project.id, overlap: project.overlap }) as IterableIterator<ItemTuple>) {
+  for (const r of prepared(db, ITEMS_SQL, "raw").iterate({ p: project.id, overlap: baseOverlap(project) }) as IterableIterator<ItemTuple>) {
     yield { id: r[0], judgments: r[1], wanted: r[2], gold: r[3] };
   }
 }
@@ -126,7 +132,7 @@ export function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput }): P
   // One read transaction: every query sees the same snapshot, even while annotators keep judging.
   return db.transaction(() => {
     const state = prepared(db, STATE_SQL).get({ p: project.id }) as Record<string, number | null>;
-    const key = JSON.stringify([db.name, project.id, project.overlap, state, options.by ?? null, options.rounds, options.seed]);
+    const key = JSON.stringify([db.name, project.id, project.overlap, adaptiveRule(project), state, options.by ?? null, options.rounds, options.seed]);
     const hit = cache.get(key);
     if (hit) {
       // Refresh its place in the LRU order.
@@ -149,6 +155,7 @@ export function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput }): P
     const { progress, ...rest } = figures;
     const result: ProjectStats = {
       project: { slug: project.slug, name: project.name, overlap: project.overlap },
+      adaptive: adaptiveFiguresOf(db, project.id, project),
       generated_at: new Date(now).toISOString(),
       options: { by, rounds: options.rounds, seed: options.seed },
       ...rest,

@@ -11,3 +11,4 @@ export * from "./breakdown";
 export * from "./aggregate";
 export * from "./counts";
 export * from "./tally";
+export * from "./adaptive";

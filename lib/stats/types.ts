@@ -1,6 +1,7 @@
 // Plain input and output shapes shared by the statistics modules, so callers (services, CLI, API,
 // dashboards) can build inputs and read results without importing any of the math.
 import type { Verdict } from "@/lib/formats/verdict";
+import type { AdaptiveFigures } from "./adaptive";
 
 /** A pairwise outcome in the item's own order (A/B = its first/second candidate, never a slot). */
 export type { Verdict };
@@ -360,6 +361,8 @@ export interface ProjectFigures {
 
 export interface ProjectStats extends ProjectFigures {
   project: { slug: string; name: string; overlap: number };
+  /** Under adaptive overlap: judgments spent against a fixed overlap of max, and the labels' agreement; null under a fixed overlap. */
+  adaptive: AdaptiveFigures | null;
   generated_at: string;
   options: { by: string | null; rounds: number; seed: number };
   /** Candidate metadata keys seen in the project's first 1000 candidates (for picking `by`). */

@@ -88,6 +88,8 @@ export const project: Command = {
       run({ values, print }) {
         const slug = need(values, "project");
         const clearsGold = values["min-gold-accuracy"] === "none";
+        // Back to a fixed overlap: clearing min clears the rest of the adaptive rule unless given.
+        const clearsAdaptive = values["min-judgments"] === "none";
         if (values.after !== undefined && values["min-gold-accuracy"] === undefined) throw usageError("--after goes with --min-gold-accuracy A");
         if (values["min-gold-accuracy"] !== undefined && !clearsGold && values.after === undefined) throw usageError("--min-gold-accuracy needs --after N (gold judgments before it applies)");
         const input = checked(
@@ -98,6 +100,7 @@ export const project: Command = {
             ...Object.fromEntries(SETTINGS.map((s) => [s.key, values[s.flag]])),
             // Clearing the gold cut-off clears both of its halves.
             minGoldAfter: clearsGold ? null : values.after,
+            ...(clearsAdaptive ? { maxJudgments: values["max-judgments"] ?? null, stopAgreement: values["stop-agreement"] ?? null } : {}),
             name: values.name,
             guidelines: values.guidelines ? readTextFile(values.guidelines) : undefined,
             judgmentSchema: values.schema ? readJsonFile(values.schema) : undefined,
@@ -107,7 +110,9 @@ export const project: Command = {
         const p = updateProject({ ctx: systemCtx(values.db), input });
         const policy = [
           `status ${p.status}`,
-          `overlap ${p.overlap}`,
+          p.minJudgments != null
+            ? `adaptive overlap ${p.minJudgments}–${p.maxJudgments} (${p.stopAgreement != null ? `stops when the first ${p.minJudgments} agree or at agreement ${p.stopAgreement}` : `stops when the first ${p.minJudgments} agree`})`
+            : `overlap ${p.overlap}`,
           `lease ${p.leaseMinutes} min`,
           `order ${cliSpelling(p.orderPolicy)}`,
           `quota ${p.quota ?? "none"}`,
