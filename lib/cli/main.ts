@@ -12,13 +12,14 @@ import { migrate } from "./commands/migrate";
 import { project } from "./commands/project";
 import { restore } from "./commands/restore";
 import { seed } from "./commands/seed";
+import { simulate } from "./commands/simulate";
 import { start } from "./commands/start";
 import { stats } from "./commands/stats";
 import { token } from "./commands/token";
 import { user } from "./commands/user";
 
 /** Every command, in the order `arbiter help` lists them. */
-export const COMMANDS: readonly Command[] = [start, migrate, seed, user, token, project, member, item, batch, importCommand, exportCommand, stats, backup, restore];
+export const COMMANDS: readonly Command[] = [start, migrate, seed, user, token, project, member, item, batch, importCommand, exportCommand, stats, simulate, backup, restore];
 
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
