@@ -13,10 +13,21 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
+/** Under adaptive overlap: what it spent against a fixed overlap of max, and how the finished items' labels agree. */
+function adaptiveLines(s: ProjectStats): string[] {
+  const f = s.adaptive;
+  if (!f) return [];
+  return [
+    `Adaptive overlap ${f.min}–${f.max}: ${f.judgments} judgment(s) spent, ${pct(f.spent_share)} of the ${f.fixed_judgments} a fixed overlap of ${f.max} would spend on ${f.items} item(s)`,
+    `  finished: ${f.stopped_early} stopped early, ${f.reached_max} at max; labels: ${f.labeled} with a majority, ${f.no_majority} without (adjudication); mean agreement ${pct(f.label_agreement)}`,
+  ];
+}
+
 export function statsSummary(s: ProjectStats): string {
   const a = s.agreement;
   const out: string[] = [
-    `Project ${s.project.slug}: ${s.items} item(s), ${s.judgments} judgment(s), ${s.complete_items} complete (overlap ${s.project.overlap})`,
+    `Project ${s.project.slug}: ${s.items} item(s), ${s.judgments} judgment(s), ${s.complete_items} complete (${s.adaptive ? `adaptive overlap ${s.adaptive.min}–${s.adaptive.max}` : `overlap ${s.project.overlap}`})`,
+    ...adaptiveLines(s),
     "",
     `Agreement (${a.n_items} item(s) with 2+ judgments, ${a.n_judgments} judgment(s), ${a.both_bad} both-bad counted as ties; 95% bootstrap intervals):`,
     `  percent agreement       ${pct(a.percent)}${ci(a.percent_ci, pct)}   (${a.n_pairs} pairs)`,
