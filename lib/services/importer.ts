@@ -13,6 +13,7 @@ import { audit } from "./audit";
 import { AppError, fieldError } from "./errors";
 import { nowOf, requireScope, type Ctx, writing } from "./context";
 import { getProject } from "./projects";
+import { adaptiveRule, retargetItem } from "./adaptive";
 
 export type ImportSource = () => AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
@@ -117,6 +118,7 @@ async function* wellFormed(results: AsyncIterable<ReadResult>): AsyncGenerator<R
 export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput }): Promise<ImportSummary> {
   requireScope(ctx, "item:import");
   const project = getProject({ ctx, input: { slug: input.slug } });
+  const rule = adaptiveRule(project);
   const maxErrors = input.maxErrors ?? 100;
   const readOptions: ReadOptions = { format: input.format, map: input.map };
 
@@ -225,6 +227,8 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
       if (stored) {
         setCount.run(stored, itemId);
         summary.annotations += stored;
+        // Under adaptive overlap the imported judgments decide how many more the item needs.
+        if (rule && !record.gold) retargetItem(client, rule, itemId);
       }
     }
   });

@@ -240,6 +240,19 @@ describe("changing the rule", () => {
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from items where judgment_target is not null`).n).toBe(0);
   });
 
+  it("sets the target of items imported with judgments into an adaptive project", async () => {
+    const p = activeProject();
+    updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 3 } });
+    const record = (i: number, labels: string[]) => pairRecord(i, { annotations: labels.map((choice, k) => ({ annotator: `ext-${k}`, choice })) } as never);
+    await importText(t, p.slug, jsonl([record(1, ["A", "A"]), record(2, ["A", "B"]), pairRecord(3)]));
+    expect(listItems({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => [i.judgments, i.wanted])).toEqual([[2, 2], [2, 3], [0, 2]]);
+    const a = makeUser(t, "annotator");
+    const ids = listItems({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => i.id);
+    expect(judge(a, p.slug, "A")).toBe(ids[1]);
+    expect(judge(a, p.slug, "A")).toBe(ids[2]);
+    expect(judge(a, p.slug, "A")).toBeNull();
+  });
+
   it("refuses a rule that does not hold together, naming the fields", () => {
     const p = makeProject(t);
     const fieldsOf = (input: Record<string, unknown>) => {

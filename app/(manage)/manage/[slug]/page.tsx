@@ -50,6 +50,7 @@ export default async function ProjectDashboard({ params, searchParams }: { param
             </dd>
           </div>
         </dl>
+        {stats.adaptive && <AdaptiveFigures f={stats.adaptive} />}
         <ProgressCharts days={stats.progress.per_day} items={stats.items} perAnnotator={stats.progress.per_annotator_day} names={names} />
         <CsvLink slug={slug} table="progress" />
       </section>
@@ -225,6 +226,26 @@ function Breakdown({ slug, breakdown }: { slug: string; breakdown: NonNullable<P
         </tbody>
       </table>
       <CsvLink slug={slug} table="breakdown" by={breakdown.key} />
+    </>
+  );
+}
+
+/** Adaptive overlap: judgments spent against a fixed overlap of max, and the agreement of the labels it produced. */
+function AdaptiveFigures({ f }: { f: NonNullable<ProjectStats["adaptive"]> }) {
+  return (
+    <>
+      <h3>Adaptive overlap {f.min}–{f.max}</h3>
+      <dl className="figures" data-testid="adaptive-figures">
+        <div><dt>Judgments spent</dt><dd data-testid="adaptive-spent">{f.judgments} of {f.fixed_judgments} ({pct(f.spent_share)})</dd></div>
+        <div><dt>Finished items</dt><dd>{f.stopped_early} stopped early, {f.reached_max} at {f.max}</dd></div>
+        <div><dt>Labels</dt><dd data-testid="adaptive-labels">{f.labeled} with a majority, {f.no_majority} without</dd></div>
+        <div><dt>Mean label agreement</dt><dd>{pct(f.label_agreement)}</dd></div>
+      </dl>
+      <p className="muted">
+        Spent: judgments on {f.items} non-gold item(s) against the {f.fixed_judgments} a fixed overlap of {f.max} would ask for. An item stops when its first {f.min} judgments agree
+        {f.stop_agreement != null ? ` or when its leading verdict reaches ${pct(f.stop_agreement)}` : ""}; items without a majority go to adjudication. Agreement: the mean share of the
+        leading verdict over finished items with two or more judgments.
+      </p>
     </>
   );
 }
