@@ -17,7 +17,7 @@ interface SettingText {
   /** What the CLI's help says about the flag. */
   help: string;
   /** Which row of the form it sits in. */
-  group: "assignment" | "quality" | "display";
+  group: "assignment" | "overlap" | "quality" | "display";
 }
 
 export interface ChoiceSetting<V extends string = string> extends SettingText {
@@ -73,7 +73,8 @@ function number(text: SettingText, limits: Limits) {
 function limit(text: SettingText, limits: Limits) {
   const setting: NumberSetting = { kind: "number", ...text, ...limits, nullable: true };
   const cleared = (v: unknown) => v === null || v === "none" || (typeof v === "string" && v.trim() === "");
-  return { ...setting, schema: z.preprocess((v) => (cleared(v) ? null : v), z.union([z.null(), numberSchema(limits)])) };
+  // nullable() rather than a union with null, so a bad number gets the number's own message.
+  return { ...setting, schema: z.preprocess((v) => (cleared(v) ? null : v), numberSchema(limits).nullable()) };
 }
 
 /** A boolean shown as a `no|yes` choice: the schema takes either spelling (or a boolean) and stores a boolean. */
@@ -124,7 +125,7 @@ export const PROJECT_SETTINGS = {
       field: "settings-min-judgments",
       label: "Adaptive: min judgments (blank: fixed overlap)",
       help: "adaptive overlap: ask at least N judgments per item (1–20; goes with --max-judgments; replaces --overlap), or none for the fixed overlap",
-      group: "assignment",
+      group: "overlap",
     },
     { min: 1, max: 20, whole: true },
   ),
@@ -135,7 +136,7 @@ export const PROJECT_SETTINGS = {
       field: "settings-max-judgments",
       label: "…max judgments",
       help: "adaptive overlap: ask at most N judgments per item while they disagree (min–20)",
-      group: "assignment",
+      group: "overlap",
     },
     { min: 1, max: 20, whole: true },
   ),
@@ -146,7 +147,7 @@ export const PROJECT_SETTINGS = {
       field: "settings-stop-agreement",
       label: "…also stop at agreement (0.5–1, blank: only when unanimous)",
       help: "adaptive overlap: also stop an item once its leading verdict's share reaches R (above 0.5, at most 1), or none (only the first min agreeing stops early)",
-      group: "assignment",
+      group: "overlap",
     },
     { min: 0.5, exclusiveMin: true, max: 1, whole: false },
   ),

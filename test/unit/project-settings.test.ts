@@ -50,12 +50,23 @@ describe("project settings", () => {
     expect(refusal({ colour: "red" })).toMatch(/colour/);
   });
 
+  it("reads the adaptive-overlap settings: whole numbers 1–20, a stopping agreement above 0.5", () => {
+    expect(parse({ minJudgments: "2", maxJudgments: "5", stopAgreement: "0.8" }).data).toMatchObject({ minJudgments: 2, maxJudgments: 5, stopAgreement: 0.8 });
+    expect(parse({ minJudgments: "none", maxJudgments: "", stopAgreement: null }).data).toMatchObject({ minJudgments: null, maxJudgments: null, stopAgreement: null });
+    expect(refusal({ minJudgments: "0" })).toBe("minJudgments: must be between 1 and 20");
+    expect(refusal({ maxJudgments: "21" })).toBe("maxJudgments: must be between 1 and 20");
+    expect(refusal({ maxJudgments: "2.5" })).toBe("maxJudgments: must be a whole number");
+    expect(refusal({ stopAgreement: "0.5" })).toBe("stopAgreement: must be above 0.5 and at most 1");
+    expect(refusal({ stopAgreement: "1.01" })).toBe("stopAgreement: must be above 0.5 and at most 1");
+    expect(parse({ stopAgreement: "1" }).data?.stopAgreement).toBe(1);
+  });
+
   it("gives every setting a distinct CLI flag and form field, and only limits can be cleared", () => {
     const rows = projectSettingRows();
     expect(rows.map((r) => r.key)).toEqual(Object.keys(PROJECT_SETTINGS));
     expect(new Set(rows.map((r) => r.flag)).size).toBe(rows.length);
     expect(new Set(rows.map((r) => r.field)).size).toBe(rows.length);
-    expect(rows.filter((r) => r.nullable).map((r) => r.key)).toEqual(["quota", "minGoldAccuracy", "minGoldAfter", "agreementThreshold"]);
+    expect(rows.filter((r) => r.nullable).map((r) => r.key)).toEqual(["minJudgments", "maxJudgments", "stopAgreement", "quota", "minGoldAccuracy", "minGoldAfter", "agreementThreshold"]);
     expect(JSON.parse(JSON.stringify(rows))).toEqual(rows);
   });
 });

@@ -1,5 +1,5 @@
 "use client";
-// Assignment, quality-control and display settings of a project: status, order, overlap, lease, quota, gold, remote images.
+// Assignment, quality-control and display settings of a project: status, order, overlap (fixed or adaptive), lease, quota, gold, remote images.
 // One control per row of the settings table (lib/services/project-settings.ts), passed in by the page.
 import { useActionState } from "react";
 import type { Project } from "@/lib/services/projects";
@@ -46,6 +46,7 @@ export function ProjectSettingsForm({ project, settings }: { project: Settings; 
     <form action={action} aria-label="Project settings">
       <input type="hidden" name="slug" value={project.slug} />
       {row("assignment")}
+      {row("overlap")}
       {row("quality")}
       {row("display")}
       <button className="primary" type="submit" disabled={pending} data-testid="settings-submit">
