@@ -12,7 +12,7 @@ import { audit } from "./audit";
 import { nowOf, requireScope, type Ctx, type Untrusted, writing } from "./context";
 import { badRequest, notFound, parseInput } from "./errors";
 import { getProject } from "./projects";
-import { baseOverlap } from "./adaptive";
+import { adaptiveRule, baseOverlap } from "./adaptive";
 import { VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
 
 const POSITION_LABELS = ["A", "B"] as const;
@@ -65,7 +65,8 @@ const queueInput = z.object({
 /**
  * Items with at least two pairwise judgments and no strict majority, or whose agreement (share of the
  * most common verdict) is below the project's agreement threshold. Gold items are left out: their
- * answer is known.
+ * answer is known. Under adaptive overlap only items that ended (as many judgments as they need) are
+ * listed: an item whose first judgments disagree is still collecting more, and may settle by itself.
  */
 export function adjudicationQueue({ ctx, input }: { ctx: Ctx; input: z.input<typeof queueInput> }): { total: number; items: QueueItem[] } {
   requireScope(ctx, "judgment:read_all");
@@ -81,12 +82,13 @@ export function adjudicationQueue({ ctx, input }: { ctx: Ctx; input: z.input<typ
          where j.project_id = @project and j.choice is not null),
        counts as (select item_id, verdict, count(*) as n from verdicts where verdict is not null group by item_id, verdict),
        per_item as (select item_id, sum(n) as total, max(n) as top from counts group by item_id)
-       select p.item_id as itemId, p.total, p.top from per_item p
+       select p.item_id as itemId, p.total, p.top from per_item p join items i on i.id = p.item_id
        where p.total >= 2 and (p.top * 2 <= p.total or (@threshold is not null and 1.0 * p.top / p.total < @threshold))
+         and (not @adaptive or i.judgment_count >= coalesce(i.judgment_target, @base) + i.extra_overlap)
          and (@resolved or not exists (select 1 from adjudications a where a.item_id = p.item_id))
        order by p.item_id`,
     )
-    .all({ project: project.id, threshold: project.agreementThreshold, resolved: data.resolved ? 1 : 0 }) as { itemId: number; total: number; top: number }[];
+    .all({ project: project.id, threshold: project.agreementThreshold, resolved: data.resolved ? 1 : 0, adaptive: adaptiveRule(project) ? 1 : 0, base: baseOverlap(project) }) as { itemId: number; total: number; top: number }[];
   const page = disputed.slice(data.offset, data.offset + data.limit);
   return {
     total: disputed.length,

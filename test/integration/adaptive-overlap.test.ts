@@ -182,9 +182,15 @@ describe("the stopping rule, one judgment at a time", () => {
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 4 } });
     const u = Array.from({ length: 5 }, () => makeUser(t, "annotator"));
-    for (const [k, verdict] of (["A", "B", "A", "B"] as const).entries()) expect(judge(u[k], p.slug, verdict)).not.toBeNull();
+    const queued = () => adjudicationQueue({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => [i.reason, i.judgments.length, i.effective_overlap]);
+    expect(judge(u[0], p.slug, "A")).not.toBeNull();
+    expect(judge(u[1], p.slug, "B")).not.toBeNull();
+    // Still collecting judgments: not in the queue yet.
+    expect(queued()).toEqual([]);
+    expect(judge(u[2], p.slug, "A")).not.toBeNull();
+    expect(judge(u[3], p.slug, "B")).not.toBeNull();
     expect(claimNext({ ctx: u[4].ctx, input: { slug: p.slug } })).toBeNull();
-    expect(adjudicationQueue({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => [i.reason, i.judgments.length])).toEqual([["no_majority", 4]]);
+    expect(queued()).toEqual([["no_majority", 4, 4]]);
   });
 
   it("counts live leases against the target: min seats at first, no third lease before the second judgment", () => {

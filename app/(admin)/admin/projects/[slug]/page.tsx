@@ -26,7 +26,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
           <div><dt>Items</dt><dd data-testid="progress-items">{progress.items}</dd></div>
           <div><dt>Judgments</dt><dd data-testid="progress-judgments">{progress.judgments}</dd></div>
           <div><dt>Items complete</dt><dd data-testid="progress-complete">{progress.completeItems}</dd></div>
-          <div><dt>Overlap</dt><dd>{project.overlap}</dd></div>
+          <div><dt>Overlap</dt><dd data-testid="progress-overlap">{project.minJudgments != null ? `adaptive ${project.minJudgments}–${project.maxJudgments}` : project.overlap}</dd></div>
           <div><dt>Lease</dt><dd>{project.leaseMinutes} min</dd></div>
         </dl>
         <CompleteBar name={project.name} complete={progress.completeItems} total={progress.items} />
