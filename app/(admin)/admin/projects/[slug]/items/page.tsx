@@ -65,7 +65,7 @@ export default async function ItemsPage({ params, searchParams }: { params: Prom
             {list.error} <Link href={base}>Show all items</Link>
           </p>
         ) : (
-          <ItemList slug={project.slug} overlap={project.overlap} list={list} pager={(page) => pageHref(base, query, page)} />
+          <ItemList slug={project.slug} wants={project.minJudgments != null ? `${project.minJudgments}–${project.maxJudgments} judgment(s) (adaptive overlap: the figure beside each item is what it needs now)` : `${project.overlap} judgment(s)`} list={list} pager={(page) => pageHref(base, query, page)} />
         )}
       </section>
       <section className="panel" aria-labelledby="batches-heading">
@@ -80,13 +80,13 @@ export default async function ItemsPage({ params, searchParams }: { params: Prom
   );
 }
 
-function ItemList({ slug, overlap, list, pager }: { slug: string; overlap: number; list: ItemPage; pager: (page: number) => string }) {
+function ItemList({ slug, wants, list, pager }: { slug: string; wants: string; list: ItemPage; pager: (page: number) => string }) {
   const pages = Math.max(1, Math.ceil(list.total / list.page_size));
   const from = (list.page - 1) * list.page_size;
   return (
     <>
       <p data-testid="items-total">
-        {list.total} item(s){list.items.length ? `, ${from + 1}–${from + list.items.length} shown` : ""}. Each wants {overlap} judgment(s) plus any sent back by a manager.
+        {list.total} item(s){list.items.length ? `, ${from + 1}–${from + list.items.length} shown` : ""}. Each wants {wants} plus any sent back by a manager.
       </p>
       {list.items.length > 0 && (
         <table className="data" data-testid="items-table">
