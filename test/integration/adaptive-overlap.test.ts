@@ -13,7 +13,7 @@ import { adjudicationQueue, requeueItem } from "@/lib/services/adjudication";
 import { claimNext } from "@/lib/services/assignment";
 import { importItems } from "@/lib/services/importer";
 import { listItems } from "@/lib/services/items";
-import { submitJudgment } from "@/lib/services/judgments";
+import { reviseJudgment, submitJudgment, undoJudgment } from "@/lib/services/judgments";
 import { updateProject } from "@/lib/services/projects";
 import { clearStatsCache, projectStats } from "@/lib/services/stats";
 import { main } from "@/lib/cli/main";
@@ -211,6 +211,32 @@ describe("the stopping rule, one judgment at a time", () => {
       expect(claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })?.item.id).toBe(first.item.id);
       expect(claimNext({ ctx: u[3].ctx, input: { slug: p.slug } })).toBeNull();
     });
+  });
+});
+
+describe("undo and revision", () => {
+  it("recompute the item's target: a revised verdict can stop an item, an undone one reopens its seat", async () => {
+    const p = activeProject();
+    await importText(t, p.slug, jsonl([pairRecord(1)]));
+    updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 3 } });
+    const u = Array.from({ length: 4 }, () => makeUser(t, "annotator"));
+    const wanted = () => listItems({ ctx: t.system, input: { slug: p.slug } }).items[0].wanted;
+    judge(u[0], p.slug, "A");
+    judge(u[1], p.slug, "B");
+    expect(wanted()).toBe(3);
+    // The second annotator changes their mind to A: the first two agree, the item stops at 2.
+    const mine = t.db.get<{ id: number; slotOrder: string }>(sql`select id, slot_order as slotOrder from judgments where user_id = ${u[1].caller.userId}`);
+    const first = t.db.get<{ id: number }>(sql`select id from candidates where position = 0`).id;
+    reviseJudgment({ ctx: u[1].ctx, input: { id: mine.id, choice: JSON.parse(mine.slotOrder)[0] === first ? "A" : "B" } });
+    expect(wanted()).toBe(2);
+    expect(claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })).toBeNull();
+    // The first annotator takes theirs back: one judgment, the item wants 2 again and their lease is live.
+    const lease = t.db.get<{ id: number }>(sql`select id from assignments where user_id = ${u[0].caller.userId}`).id;
+    undoJudgment({ ctx: u[0].ctx, input: { assignmentId: lease } });
+    expect(wanted()).toBe(2);
+    expect(listItems({ ctx: t.system, input: { slug: p.slug } }).items[0].judgments).toBe(1);
+    expect(claimNext({ ctx: u[0].ctx, input: { slug: p.slug } })?.assignment.id).toBe(lease);
+    expect(claimNext({ ctx: u[3].ctx, input: { slug: p.slug } })).toBeNull();
   });
 });
 
