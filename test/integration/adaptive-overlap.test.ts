@@ -352,8 +352,13 @@ describe("arbiter project set, simulate and stats", () => {
     const p = makeProject(t);
     const record = (i: number, labels: string[]) => pairRecord(i, { annotations: labels.map((choice, k) => ({ annotator: `ext-${k}`, choice })) } as never);
     await importText(t, p.slug, jsonl([record(1, ["A", "A"]), record(2, ["A", "B", "A"]), record(3, ["A", "B", "B"]), pairRecord(4)]));
-    updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 3 } });
     let r = await cli("stats", "--project", p.slug, "--rounds", "0", "--json");
+    expect(JSON.parse(r.out).adaptive).toBeNull();
+    expect(JSON.parse(r.out).complete_items).toBe(2);
+    updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 3 } });
+    r = await cli("stats", "--project", p.slug, "--rounds", "0", "--json");
+    // Under 2–3: items 1 (stopped at 2), 2 and 3 (at max) are complete; item 4 is not.
+    expect(JSON.parse(r.out).complete_items).toBe(3);
     expect(JSON.parse(r.out).adaptive).toEqual({
       min: 2,
       max: 3,
