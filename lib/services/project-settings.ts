@@ -124,7 +124,7 @@ export const PROJECT_SETTINGS = {
       value: "N",
       field: "settings-min-judgments",
       label: "Adaptive: min judgments (blank: fixed overlap)",
-      help: "adaptive overlap: ask at least N judgments per item (1–20; goes with --max-judgments; replaces --overlap), or none for the fixed overlap",
+      help: "adaptive overlap: ask at least N judgments per item (1–20; goes with --max-judgments; replaces --overlap), or none for the fixed overlap (clearing max and stop agreement too)",
       group: "overlap",
     },
     { min: 1, max: 20, whole: true },

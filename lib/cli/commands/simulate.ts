@@ -11,12 +11,12 @@ export const simulate: Command = {
   summary: "replay a project's judgments under an adaptive-overlap rule",
   verbs: [
     verb({
-      usage: "--project S --min N --max N [--threshold R]",
+      usage: "--project S --min N --max M [--threshold R]",
       summary: "judgments saved and labels changed by an adaptive-overlap rule",
       flags: {
         project: { type: "string", value: "S", help: "the project's slug" },
         min: { type: "string", value: "N", help: "judgments every item gets (1–20)" },
-        max: { type: "string", value: "N", help: "most judgments an item gets while they disagree (min–20)" },
+        max: { type: "string", value: "M", help: "most judgments an item gets while they disagree (min–20)" },
         threshold: { type: "string", value: "R", help: "also stop once the leading verdict's share reaches R (above 0.5, at most 1)" },
       },
       run({ values, print }) {
