@@ -54,6 +54,10 @@ describe.skipIf(!executable)("adaptive overlap", () => {
     const ctx = systemCtx();
     expect(getProject({ ctx, input: { slug: SLUG } })).toMatchObject({ minJudgments: 2, maxJudgments: 3, stopAgreement: null });
     ctx.db.$client.close();
+    await page.reload();
+    expect(await page.getByTestId("progress-overlap").innerText()).toBe("adaptive 2–3");
+    // Both items have what they need under 2–3 (A A stops at 2, A B A goes to 3).
+    expect(await page.getByTestId("progress-complete").innerText()).toBe("2");
 
     await page.goto(`${baseUrl}/manage/${SLUG}`);
     // 5 judgments against 2 items × 3; both finished (one early, one at max), both with a majority.
