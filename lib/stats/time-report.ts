@@ -141,3 +141,27 @@ export function timeReport(judgments: Iterable<ReportJudgment>, options: ReportO
   }
   return { rows, annotators, totals: total.figures() };
 }
+
+export interface ReportAnnotator {
+  user_id: number;
+  email: string;
+  name: string;
+  /** Whose judgments were imported. */
+  external: boolean;
+}
+
+/** What the report page, `arbiter report --json` and the JSON route show (README "Time and pay report"; built by lib/services/reports.ts). */
+export interface TimeReport {
+  project: { slug: string; name: string; time_cap_seconds: number };
+  from: string;
+  to: string;
+  by: ReportPeriod;
+  tz: string;
+  week_start: "monday";
+  generated_at: string;
+  /** One row per annotator and day (or week, named by its Monday) with judgments, by e-mail then period. */
+  rows: (ReportAnnotator & { period: string } & ReportFigures)[];
+  /** Each annotator's sums over the range, by e-mail. */
+  annotators: (ReportAnnotator & ReportFigures)[];
+  totals: ReportFigures;
+}
