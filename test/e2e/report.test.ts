@@ -85,12 +85,13 @@ describe.skipIf(!executable)("time report page", () => {
     const rows = lines.slice(1).map((l) => l.split(","));
     // Each CSV row shows what the page shows: judgments, active time, rate and gold.
     const pick = (r: string[]) => [r[0], r[3], r[4], r[5], r[6], r[7], r[9], r[10], r[11]];
+    // By e-mail: "annotator2@…" sorts before "annotator@…".
     expect(rows.map(pick)).toEqual([
+      [annotator2.email, "2026-01-15", "1", "1", "0", "120", "30", "1", "0"],
       [a, "2026-01-14", "1", "1", "0", "30", "120", "1", "1"],
       [a, "2026-01-15", "2", "2", "1", "645", "11.16", "0", "0"],
-      [annotator2.email, "2026-01-15", "1", "1", "0", "120", "30", "1", "0"],
-      [a, "total", "3", "3", "1", "675", "16", "1", "1"],
       [annotator2.email, "total", "1", "1", "0", "120", "30", "1", "0"],
+      [a, "total", "3", "3", "1", "675", "16", "1", "1"],
       ["total", "total", "4", "4", "1", "795", "18.11", "2", "1"],
     ]);
     await context.close();
