@@ -94,6 +94,27 @@ describe.skipIf(!executable)("time report page", () => {
       [a, "total", "3", "3", "1", "675", "16", "1", "1"],
       ["total", "total", "4", "4", "1", "795", "18.11", "2", "1"],
     ]);
+    // REPORT_SCREENSHOT=FILE keeps a picture of the page.
+    if (process.env.REPORT_SCREENSHOT) await page.screenshot({ path: process.env.REPORT_SCREENSHOT, fullPage: true });
+    await context.close();
+  });
+
+  it("takes the cap from the settings form: an admin lowers it and the report counts less", async () => {
+    const context = await browser.newContext({ timezoneId: "America/Los_Angeles" });
+    const page = await context.newPage();
+    const { admin, annotator } = serverInfo().users;
+    await signIn(page, admin.email, admin.password);
+    await page.goto(`${serverInfo().baseUrl}/admin/projects/${SLUG}`);
+    const cap = page.getByTestId("settings-time-cap");
+    expect(await cap.inputValue()).toBe("600");
+    await cap.fill("60");
+    await page.getByTestId("settings-submit").click();
+    await expect.poll(() => page.getByTestId("settings-message").textContent()).toMatch(/Settings saved/);
+
+    await page.goto(`${serverInfo().baseUrl}/manage/${SLUG}/report?from=2026-01-15&to=2026-01-15&tz=America%2FLos_Angeles`);
+    // The 15-minute judgment now counts 60 s, the 45-second one in full.
+    const row = page.getByTestId(`report-row-${annotator.email}-2026-01-15`);
+    expect((await row.locator("td").allInnerTexts()).map((s) => s.trim()).slice(2, 6)).toEqual(["2", "2", "1", "0:01:45"]);
     await context.close();
   });
 });
