@@ -200,6 +200,13 @@ describe("arbiter report", () => {
     expect((await run("report")).code).toBe(2);
   });
 
+  it("is listed in the help, with what each flag does", async () => {
+    expect((await run("help")).out).toContain("  report --project S [--from D --to D] [--by day|week] [--tz ZONE]");
+    const help = (await run("report", "--help")).out;
+    expect(help).toMatch(/--from D\s+first day counted, YYYY-MM-DD/);
+    expect(help).toMatch(/--tz ZONE\s+IANA time zone the days are counted in/);
+  });
+
   it("counts days in the machine's zone when --tz is not given", async () => {
     const { p } = await fixture();
     const r = spawnSync(process.execPath, [path.join(ROOT, "lib/cli/bin.mjs"), "report", "--project", p.slug, "--from", "2026-01-14", "--to", "2026-01-16", "--json"], {

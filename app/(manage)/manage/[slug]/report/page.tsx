@@ -84,9 +84,14 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
         </p>
       </section>
       {!input.tz && (
-        <Suspense>
-          <BrowserZone />
-        </Suspense>
+        <>
+          <Suspense>
+            <BrowserZone />
+          </Suspense>
+          <noscript>
+            <p className="muted">Enter your time zone (such as Europe/Berlin) and press Show.</p>
+          </noscript>
+        </>
       )}
       {report && (
         <section className="panel" aria-labelledby="report-heading">
