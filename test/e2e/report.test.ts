@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProject } from "@/lib/services/projects";
 import { importItems } from "@/lib/services/importer";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
-import { serverInfo, systemCtx, signIn } from "../helpers/server";
+import { api, serverInfo, systemCtx, signIn } from "../helpers/server";
 
 const executable = chromiumOrSkip();
 const SLUG = "report-e2e";
@@ -97,6 +97,23 @@ describe.skipIf(!executable)("time report page", () => {
     // REPORT_SCREENSHOT=FILE keeps a picture of the page.
     if (process.env.REPORT_SCREENSHOT) await page.screenshot({ path: process.env.REPORT_SCREENSHOT, fullPage: true });
     await context.close();
+  });
+
+  it("answers the JSON route with the page's figures, and a bad value with 400 naming the parameter", async () => {
+    const { manager, annotator } = serverInfo().users;
+    const res = await api(`/api/v1/projects/${SLUG}/report?from=2026-01-14&to=2026-01-16&by=week&tz=America%2FLos_Angeles`, { token: manager.token });
+    expect(res.status).toBe(200);
+    const r = await res.json();
+    expect([r.by, r.tz, r.week_start, r.totals.judgments, r.totals.active_seconds]).toEqual(["week", "America/Los_Angeles", "monday", 4, 795]);
+    // January 14 (a Wednesday) and 15 are in the week of Monday January 12.
+    expect(r.rows.map((x: { email: string; period: string; judgments: number }) => [x.email, x.period, x.judgments])).toEqual([
+      ["annotator2@test.local", "2026-01-12", 1],
+      ["annotator@test.local", "2026-01-12", 3],
+    ]);
+    const bad = await api(`/api/v1/projects/${SLUG}/report.csv?tz=Not%2FAZone`, { token: manager.token });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatchObject({ code: "bad_request", fields: { tz: "must be an IANA time zone such as Europe/Berlin or UTC" } });
+    expect((await api(`/api/v1/projects/${SLUG}/report?tz=UTC`, { token: annotator.token })).status).toBe(403);
   });
 
   it("takes the cap from the settings form: an admin lowers it and the report counts less", async () => {
