@@ -16,7 +16,7 @@ export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
 export const JUDGMENT_SOURCES = ["app", "import"] as const;
 export type JudgmentSource = (typeof JUDGMENT_SOURCES)[number];
 
-export const PROJECT_DEFAULTS = { overlap: 3, leaseMinutes: 30 } as const;
+export const PROJECT_DEFAULTS = { overlap: 3, leaseMinutes: 30, timeCapSeconds: 600 } as const;
 
 export const PROJECT_STATUSES = ["draft", "active", "paused", "archived"] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];

@@ -37,6 +37,8 @@ export const projects = sqliteTable("projects", {
   stopAgreement: real("stop_agreement"),
   /** Whether annotators' browsers load remote images in prompts and responses; off, they show a placeholder. */
   allowRemoteImages: integer("allow_remote_images", { mode: "boolean" }).notNull().default(false),
+  /** The most seconds one judgment counts as active time in the time report (an abandoned tab is not hours worked). */
+  timeCapSeconds: integer("time_cap_seconds").notNull().default(PROJECT_DEFAULTS.timeCapSeconds),
   createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
 });
 

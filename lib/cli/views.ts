@@ -24,6 +24,7 @@ export function projectJson(p: Project) {
     min_gold_accuracy: p.minGoldAccuracy,
     min_gold_after: p.minGoldAfter,
     agreement_threshold: p.agreementThreshold,
+    time_cap_seconds: p.timeCapSeconds,
     judgment_schema: p.judgmentSchema,
     guidelines: p.guidelines,
     created_at: iso(p.createdAt),

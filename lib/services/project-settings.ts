@@ -17,7 +17,7 @@ interface SettingText {
   /** What the CLI's help says about the flag. */
   help: string;
   /** Which row of the form it sits in. */
-  group: "assignment" | "overlap" | "quality" | "display";
+  group: "assignment" | "overlap" | "quality" | "display" | "report";
 }
 
 export interface ChoiceSetting<V extends string = string> extends SettingText {
@@ -174,6 +174,17 @@ export const PROJECT_SETTINGS = {
     help: "no (default: a remote image shows as a placeholder naming its host, and nothing is fetched) or yes (annotators' browsers load it)",
     group: "display",
   }),
+  timeCapSeconds: number(
+    {
+      flag: "time-cap-seconds",
+      value: "S",
+      field: "settings-time-cap",
+      label: "Time cap per judgment (seconds)",
+      help: "the most seconds one judgment counts as active time in the time report (1–86400, default 600)",
+      group: "report",
+    },
+    { min: 1, max: 24 * 3600, whole: true },
+  ),
 };
 
 export type ProjectSettingKey = keyof typeof PROJECT_SETTINGS;

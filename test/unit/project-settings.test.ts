@@ -48,6 +48,8 @@ describe("project settings", () => {
     expect(refusal({ orderPolicy: "newest" })).toBe("orderPolicy: must be finish-first, random or import");
     expect(refusal({ status: "closed" })).toBe("status: must be one of draft, active, paused, archived");
     expect(refusal({ colour: "red" })).toMatch(/colour/);
+    expect(refusal({ timeCapSeconds: "0" })).toBe("timeCapSeconds: must be between 1 and 86400");
+    expect(refusal({ timeCapSeconds: "90.5" })).toBe("timeCapSeconds: must be a whole number");
   });
 
   it("reads the adaptive-overlap settings: whole numbers 1–20, a stopping agreement above 0.5", () => {

@@ -119,6 +119,7 @@ export const project: Command = {
           `gold rate ${p.goldRate}`,
           p.minGoldAccuracy != null ? `min gold accuracy ${p.minGoldAccuracy} after ${p.minGoldAfter}` : "no gold cut-off",
           `agreement threshold ${p.agreementThreshold ?? "none"}`,
+          `time cap ${p.timeCapSeconds} s`,
         ];
         print(`Updated project ${p.slug}: ${policy.join(", ")}`, { project: projectJson(p) });
         return 0;

@@ -1,5 +1,5 @@
 "use client";
-// Assignment, quality-control and display settings of a project: status, order, overlap (fixed or adaptive), lease, quota, gold, remote images.
+// Assignment, quality-control, display and report settings of a project: status, order, overlap (fixed or adaptive), lease, quota, gold, remote images, time cap.
 // One control per row of the settings table (lib/services/project-settings.ts), passed in by the page.
 import { useActionState } from "react";
 import type { Project } from "@/lib/services/projects";
@@ -49,6 +49,7 @@ export function ProjectSettingsForm({ project, settings }: { project: Settings; 
       {row("overlap")}
       {row("quality")}
       {row("display")}
+      {row("report")}
       <button className="primary" type="submit" disabled={pending} data-testid="settings-submit">
         {pending ? "Saving…" : "Save settings"}
       </button>

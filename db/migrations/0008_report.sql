@@ -1,0 +1,1 @@
+ALTER TABLE `projects` ADD `time_cap_seconds` integer DEFAULT 600 NOT NULL;
