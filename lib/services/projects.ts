@@ -1,5 +1,5 @@
 // Projects: creating and reading labeling campaigns, and their progress.
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { items, judgments, projects } from "@/db/schema";
 import { PROJECT_DEFAULTS } from "@/db/schema/constants";
@@ -7,7 +7,7 @@ import { projectJudgmentSchema } from "@/lib/formats/judgment";
 import { can } from "@/lib/auth/permissions";
 import { audit } from "./audit";
 import { requireCaller, requireScope, type Ctx, countRows, writing } from "./context";
-import { badRequest, conflict, notFound, parseInput } from "./errors";
+import { AppError, badRequest, conflict, notFound, parseInput } from "./errors";
 import { PROJECT_SETTINGS, projectSettingsShape } from "./project-settings";
 import { prepared } from "./statements";
 
@@ -171,6 +171,19 @@ export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettings
       // The cut-off needs both halves: a minimum accuracy and the number of gold judgments it applies after.
       if ((next.minGoldAccuracy == null) !== (next.minGoldAfter == null)) {
         throw badRequest("minGoldAccuracy and minGoldAfter go together: set both (--min-gold-accuracy A --after N) or clear both.");
+      }
+      // A qualification needs its gold items before anyone is served: checked when it is set on an
+      // active project or the project is activated (claims refuse with the same reason otherwise).
+      if (next.status === "active" && next.qualificationItems != null && (set.qualificationItems !== undefined || set.status !== undefined)) {
+        const gold = countRows(ctx.db, items, and(eq(items.projectId, project.id), isNotNull(items.gold)));
+        if (gold < next.qualificationItems) {
+          throw new AppError(
+            "bad_request",
+            `The qualification asks for ${next.qualificationItems} gold item(s) but project "${slug}" has ${gold}: add gold items, lower the number or leave the project inactive.`,
+            undefined,
+            { qualificationItems: `more than the project's ${gold} gold item(s)` },
+          );
+        }
       }
       if (Object.keys(set).length === 0) return project;
       const updated = tx.update(projects).set(set).where(eq(projects.id, project.id)).returning().get();

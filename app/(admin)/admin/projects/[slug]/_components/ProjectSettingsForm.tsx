@@ -1,5 +1,5 @@
 "use client";
-// Assignment, quality-control and display settings of a project: status, order, overlap, lease, quota, gold, remote images.
+// Assignment, quality-control and display settings of a project: status, order, overlap, lease, quota, gold, qualification, remote images.
 // One control per row of the settings table (lib/services/project-settings.ts), passed in by the page.
 import { useActionState } from "react";
 import type { Project } from "@/lib/services/projects";
@@ -47,6 +47,7 @@ export function ProjectSettingsForm({ project, settings }: { project: Settings; 
       <input type="hidden" name="slug" value={project.slug} />
       {row("assignment")}
       {row("quality")}
+      {row("qualification")}
       {row("display")}
       <button className="primary" type="submit" disabled={pending} data-testid="settings-submit">
         {pending ? "Saving…" : "Save settings"}
