@@ -15,7 +15,6 @@ import type Database from "better-sqlite3";
 import { z } from "zod";
 import { QUALIFICATION_STATUSES, type Choice, type QualificationStatus } from "@/db/schema/constants";
 import { choiceOfVerdict, matchesGold, verdictOfChoice, type Verdict } from "@/lib/formats/verdict";
-import type { ClaimRefusal } from "./assignment";
 import { audit } from "./audit";
 import { nowOf, requireCaller, requireScope, type Ctx, writing } from "./context";
 import { AppError, notFound, parseInput } from "./errors";
@@ -96,6 +95,7 @@ function decide(db: Database.Database, a: AttemptRow, s: Settings, now: number):
   return { ...a, status };
 }
 
+// The refusals' reasons are among CLAIM_REFUSALS (assignment.ts, which calls this module, so it is not imported here).
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
 /**
@@ -111,7 +111,7 @@ export function qualificationGate(db: Database.Database, projectId: number, user
       "forbidden",
       `You did not pass the qualification of project "${s.slug}": ${a.correct} of ${a.judged} check items right (${pct(a.correct / Math.max(a.judged, 1))}), ` +
         `${pct(s.accuracy)} needed. A manager can reset your attempt.`,
-      { reason: "qualification_failed" satisfies ClaimRefusal, attempt: a.attempt, judged: a.judged, correct: a.correct, accuracy_required: s.accuracy },
+      { reason: "qualification_failed", attempt: a.attempt, judged: a.judged, correct: a.correct, accuracy_required: s.accuracy },
     );
   }
   return viewOf(a, s);
@@ -135,7 +135,7 @@ export function pickQualificationItem(db: Database.Database, projectId: number, 
     "conflict",
     `Project "${slug}" asks you to judge ${q.required} gold item(s) to qualify, and no gold item is left for you after ${q.judged}. ` +
       `An admin must add gold items or lower the qualification's number.`,
-    { reason: "qualification_unavailable" satisfies ClaimRefusal, required: q.required, judged: q.judged },
+    { reason: "qualification_unavailable", required: q.required, judged: q.judged },
   );
 }
 

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { claimNext, type Claim } from "@/lib/services/assignment";
+import { CLAIM_REFUSALS, claimNext, type Claim } from "@/lib/services/assignment";
 import { submitJudgment, undoJudgment } from "@/lib/services/judgments";
 import { updateItem } from "@/lib/services/items";
 import { updateProject } from "@/lib/services/projects";
@@ -115,6 +115,7 @@ describe("qualification gating", () => {
     }
     const refused = refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }));
     expect(refused).toMatchObject({ code: "forbidden", reason: "qualification_failed" });
+    expect(CLAIM_REFUSALS).toContain(refused?.reason);
     expect(refused?.message).toMatch(/did not pass the qualification.*1 of 2 check items right \(50%\), 100% needed/);
     expect(listQualifications({ ctx: manager.ctx, input: { slug: p.slug } }).annotators).toEqual([
       expect.objectContaining({ email: "ann@test.local", status: "failed", judged: 2, correct: 1, accuracy: 0.5, attempt: 1, reset_at: null }),
@@ -150,6 +151,7 @@ describe("qualification gating", () => {
     updateItem({ ctx: t.system, input: { itemId: left, gold: null } });
     const refused = refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }));
     expect(refused).toMatchObject({ code: "conflict", reason: "qualification_unavailable" });
+    expect(CLAIM_REFUSALS).toContain(refused?.reason);
     expect(refused?.message).toMatch(/An admin must add gold items/);
   });
 });
