@@ -291,8 +291,8 @@ export function listQualifications({ ctx, input }: { ctx: Ctx; input: { slug: st
 }
 
 const resetInput = z.object({
-  slug: z.string().trim().min(1, "required, the project's slug"),
-  email: z.string().trim().min(1, "required, the annotator's email address"),
+  slug: z.string({ message: "required, the project's slug" }).trim().min(1, "required, the project's slug"),
+  email: z.string({ message: "required, the annotator's email address" }).trim().min(1, "required, the annotator's email address").max(320, "must be at most 320 characters"),
 });
 
 /**

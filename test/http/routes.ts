@@ -34,6 +34,8 @@ export function routeAccess(slug: string): RouteAccess[] {
     { method: "POST", path: "/api/v1/items/1/requeue", roles: READ_ALL },
     { method: "GET", path: `/api/v1/projects/${slug}/stats`, roles: READ_ALL },
     { method: "GET", path: `/api/v1/projects/${slug}/stats.csv?table=annotators`, roles: READ_ALL },
+    { method: "GET", path: `/api/v1/projects/${slug}/qualifications`, roles: READ_ALL },
+    { method: "POST", path: `/api/v1/projects/${slug}/qualifications/reset`, roles: READ_ALL },
     { method: "GET", path: "/api/v1/audit.csv", roles: ADMIN },
   ];
 }

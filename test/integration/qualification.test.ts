@@ -2,7 +2,7 @@
 // items, fail → refused; feedback only after a gold judgment is recorded and in the slots shown; a
 // reset serves the same gold items again; and the same annotator in four processes at once never
 // gets more than N qualification items before the decision.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
@@ -207,5 +207,32 @@ describe("qualification under concurrency", () => {
     expect(real).toHaveLength(20);
     expect(real[0].id).toBeGreaterThan(gold[N - 1].id);
     expect(tabs.reduce((s, r) => s + r.judged, 0)).toBe(N + 20);
+  });
+});
+
+describe("the qualification CLI", () => {
+  const ROOT = path.resolve(__dirname, "../..");
+  const arbiter = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "lib/cli/bin.mjs"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ARBITER_DB: t.file } });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  it("sets the qualification with project set, lists annotators and resets an attempt", async () => {
+    const p = await project(2, 2);
+    const set = arbiter("project", "set", "--project", p.slug, "--qualification-items", "2", "--qualification-accuracy", "1", "--training-mode", "yes");
+    expect(set.code, set.err).toBe(0);
+    expect(arbiter("project", "set", "--project", p.slug, "--qualification-items", "3").err).toMatch(/asks for 3 gold item\(s\) but project "p\d+" has 2/);
+    const a = makeUser(t, "annotator", "cli-ann@test.local");
+    for (const right of [true, false]) judge(a.ctx, claimNext({ ctx: a.ctx, input: { slug: p.slug } })!, right);
+    const listed = JSON.parse(arbiter("qualification", "list", "--project", p.slug, "--json").out);
+    expect(listed).toMatchObject({ required: 2, accuracy_required: 1, annotators: [{ email: "cli-ann@test.local", status: "failed", judged: 2, correct: 1, accuracy: 0.5 }] });
+    expect(arbiter("qualification", "list", "--project", p.slug).out).toMatch(/cli-ann@test.local\tfailed\tattempt 1\t2\/2 judged\t1 right\t50%/);
+    const reset = arbiter("qualification", "reset", "--project", p.slug, "--email", "cli-ann@test.local");
+    expect(reset.code, reset.err).toBe(0);
+    expect(reset.out).toMatch(/attempt 2 starts, pending/);
+    expect(JSON.parse(arbiter("qualification", "list", "--project", p.slug, "--json").out).annotators[0]).toMatchObject({ status: "pending", attempt: 2, judged: 0 });
+    const unknown = arbiter("qualification", "reset", "--project", p.slug, "--email", "nobody@test.local");
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.err).toMatch(/User "nobody@test.local" not found/);
   });
 });
