@@ -32,6 +32,7 @@ const PAGES: string[] = [
   "/manage",
   `/manage/${SLUG}`,
   `/manage/${SLUG}/adjudication`,
+  `/manage/${SLUG}/qualification`,
   "/admin",
   `/admin/projects/${SLUG}`,
   `/admin/projects/${SLUG}/items`,
