@@ -75,6 +75,19 @@ describe("qualification settings", () => {
   });
 });
 
+describe("gold explanations in the item editor", () => {
+  it("sets, keeps with a changed answer, clears with the answer, and refuses one for an ordinary item", async () => {
+    const p = await project(1, 1);
+    const [real, gold] = t.db.all<{ id: number }>(sql`select id from items where project_id = ${p.id} order by gold is not null`).map((r) => r.id);
+    expect(updateItem({ ctx: t.system, input: { itemId: gold, gold_explanation: "Because A is sourced." } })).toMatchObject({ gold: "A", gold_explanation: "Because A is sourced." });
+    expect(updateItem({ ctx: t.system, input: { itemId: gold, gold: "B" } })).toMatchObject({ gold: "B", gold_explanation: "Because A is sourced." });
+    expect(updateItem({ ctx: t.system, input: { itemId: gold, gold_explanation: " " } })).toMatchObject({ gold: "B", gold_explanation: null });
+    updateItem({ ctx: t.system, input: { itemId: gold, gold: "A", gold_explanation: "Again." } });
+    expect(updateItem({ ctx: t.system, input: { itemId: gold, gold: null } })).toMatchObject({ gold: null, gold_explanation: null });
+    expect(refusal(() => updateItem({ ctx: t.system, input: { itemId: real, gold_explanation: "Why?" } }))?.fields).toHaveProperty("gold_explanation");
+  });
+});
+
 describe("qualification gating", () => {
   it("serves only gold items until N are judged, shows each gold answer after recording it, then passes and serves real items", async () => {
     const p = await project(5, 4, { qualificationItems: 3, qualificationAccuracy: 0.6 });
