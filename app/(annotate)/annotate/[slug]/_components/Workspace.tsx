@@ -51,7 +51,7 @@ export function Workspace({
   const slotCount = claimed?.item.candidates.length ?? 0;
   const diff = claimed !== null && diffFor === claimed.assignment.id;
   const historyUrl = `/annotate/${encodeURIComponent(slug)}/history`;
-  const keys: WorkspaceKeyContext = { hasItem: !!claimed, slotCount, hasFlags: !!claimed?.schema.flags.length, hasGuidelines: !!guidelines, help };
+  const keys: WorkspaceKeyContext = { hasItem: !!claimed, slotCount, hasFlags: !!claimed?.schema.flags.length, hasGuidelines: !!guidelines, help, feedback: !!state.feedback };
   const judgmentKeys = shown ? { schema: shown.claimed.schema, slotCount, draft: shown.draft } : null;
 
   const skip = (reason?: string) => {
@@ -74,6 +74,7 @@ export function Workspace({
     flag: () => setFlagging("A"),
     undo: queue.undo,
     diff: toggleDiff,
+    continue: queue.continueAfterFeedback,
   };
 
   useEffect(() => {
@@ -82,9 +83,9 @@ export function Workspace({
       const key = keyName(e);
       // The gold answer of a check item stays up until the annotator continues (Enter or Escape).
       if (state.feedback) {
-        if (key === "Enter" || key === "Escape") {
+        if (workspaceCommand(key, keys) === "continue") {
           e.preventDefault();
-          queue.continueAfterFeedback();
+          commands.continue();
         }
         return;
       }
