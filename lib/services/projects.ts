@@ -3,7 +3,7 @@ import { and, asc, count, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { items, judgments, projects } from "@/db/schema";
 import { PROJECT_DEFAULTS } from "@/db/schema/constants";
-import { projectJudgmentSchema } from "@/lib/formats/judgment";
+import { effectiveSchema, projectJudgmentSchema } from "@/lib/formats/judgment";
 import { can } from "@/lib/auth/permissions";
 import { audit } from "./audit";
 import { requireCaller, requireScope, type Ctx, countRows, writing } from "./context";
@@ -171,6 +171,12 @@ export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettings
       // The cut-off needs both halves: a minimum accuracy and the number of gold judgments it applies after.
       if ((next.minGoldAccuracy == null) !== (next.minGoldAfter == null)) {
         throw badRequest("minGoldAccuracy and minGoldAfter go together: set both (--min-gold-accuracy A --after N) or clear both.");
+      }
+      // Gold answers are pairwise verdicts: on another judgment type nobody could ever answer one right.
+      if (next.qualificationItems != null && effectiveSchema(next.judgmentSchema).type !== "pairwise") {
+        throw new AppError("bad_request", `A qualification needs pairwise judgments (gold answers are pairwise verdicts); project "${slug}" records ${effectiveSchema(next.judgmentSchema).type} judgments.`, undefined, {
+          qualificationItems: "needs a pairwise judgment schema",
+        });
       }
       // A qualification needs its gold items before anyone is served: checked when it is set on an
       // active project or the project is activated (claims refuse with the same reason otherwise).

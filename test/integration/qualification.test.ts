@@ -72,6 +72,10 @@ describe("qualification settings", () => {
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused", qualificationItems: 3 } });
     expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } }))?.fields).toHaveProperty("qualificationItems");
     expect(updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: "none", status: "active" } as never }).qualificationItems).toBeNull();
+    // Gold answers are pairwise verdicts: a qualification on rankings could never be passed.
+    const ranked = refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: 1, judgmentSchema: { type: "ranking" } } as never }));
+    expect(ranked?.message).toMatch(/needs pairwise judgments/);
+    expect(ranked?.fields).toHaveProperty("qualificationItems");
   });
 });
 
