@@ -19,7 +19,7 @@ import { AppError, conflict, forbidden, notFound, parseInput } from "./errors";
 import { can } from "@/lib/auth/permissions";
 import { isMember, isWorkable, type Project } from "./projects";
 import { GOLD_VERDICT_SQL, VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
-import { pickQualificationItem, qualificationGate } from "./qualification";
+import { failedQualifications, pickQualificationItem, qualificationGate } from "./qualification";
 
 /** What claiming answers: the caller's assignment, its item as shown (slots, no model names), their progress and the schema. */
 export interface Claim {
@@ -277,11 +277,13 @@ export function goldStandings({ ctx, input }: { ctx: Ctx; input: { slug: string 
     )
     .all(project.id) as { userId: number; email: string; judged: number }[];
   const gold = new Map((db.prepare(`${GOLD_SCORE_SQL} group by j.user_id`).all({ project: project.id }) as (GoldScore & { userId: number })[]).map((g) => [g.userId, g]));
+  const failed = failedQualifications(db, project.id);
   return totals.map((t) => {
     const g = gold.get(t.userId) ?? { judged: 0, correct: 0 };
     let blocked: ClaimRefusal | null = null;
     if (project.quota != null && t.judged >= project.quota) blocked = "quota_reached";
     if (belowGoldMinimum(project, g)) blocked = "gold_accuracy";
+    if (failed.has(t.userId)) blocked = "qualification_failed";
     return {
       user_id: t.userId,
       email: t.email,

@@ -117,6 +117,16 @@ export function qualificationGate(db: Database.Database, projectId: number, user
   return viewOf(a, s);
 }
 
+/** The annotators whose current attempt in a project failed (the adjudication page says why they get nothing). */
+export function failedQualifications(db: Database.Database, projectId: number): Set<number> {
+  const rows = stmt(
+    db,
+    `select q.user_id as userId from qualification_attempts q where q.project_id = ? and q.status = 'failed'
+       and q.attempt = (select max(attempt) from qualification_attempts m where m.project_id = q.project_id and m.user_id = q.user_id)`,
+  ).all(projectId) as { userId: number }[];
+  return new Set(rows.map((r) => r.userId));
+}
+
 const LIVE_GOLD_LEASES_SQL = `select count(*) as n from assignments a join items i on i.id = a.item_id
   where a.user_id = ? and a.project_id = ? and a.status = 'leased' and a.expires_at > ? and i.gold is not null`;
 

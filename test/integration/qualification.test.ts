@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { CLAIM_REFUSALS, claimNext, type Claim } from "@/lib/services/assignment";
+import { CLAIM_REFUSALS, claimNext, goldStandings, type Claim } from "@/lib/services/assignment";
 import { submitJudgment, undoJudgment } from "@/lib/services/judgments";
 import { updateItem } from "@/lib/services/items";
 import { updateProject } from "@/lib/services/projects";
@@ -137,6 +137,8 @@ describe("qualification gating", () => {
     expect(listQualifications({ ctx: manager.ctx, input: { slug: p.slug } }).annotators).toEqual([
       expect.objectContaining({ email: "ann@test.local", status: "failed", judged: 2, correct: 1, accuracy: 0.5, attempt: 1, reset_at: null }),
     ]);
+    // The adjudication page's standings say why they get nothing.
+    expect(goldStandings({ ctx: manager.ctx, input: { slug: p.slug } })).toEqual([expect.objectContaining({ email: "ann@test.local", blocked: "qualification_failed" })]);
     // An annotator may not reset; a manager may, and it is audited.
     expect(refusal(() => resetQualification({ ctx: a.ctx, input: { slug: p.slug, email: "ann@test.local" } }))?.code).toBe("forbidden");
     expect(resetQualification({ ctx: manager.ctx, input: { slug: p.slug, email: "ANN@test.local" } })).toMatchObject({ status: "pending", attempt: 2, judged: 0 });
@@ -155,6 +157,7 @@ describe("qualification gating", () => {
     }
     expect(again.sort()).toEqual(first.sort());
     expect(isGold(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!)).toBe(false);
+    expect(goldStandings({ ctx: manager.ctx, input: { slug: p.slug } })[0].blocked).toBeNull();
     const listed = listQualifications({ ctx: manager.ctx, input: { slug: p.slug } }).annotators[0];
     expect(listed).toMatchObject({ status: "passed", attempt: 2, judged: 2, correct: 2, reset_by: manager.caller.email });
     expect(listed.reset_at).not.toBeNull();
