@@ -28,3 +28,10 @@ export type ProjectVisibility = (typeof PROJECT_VISIBILITIES)[number];
 /** How the next item is picked: finish started items first, at random, or in import order. */
 export const ORDER_POLICIES = ["finish_first", "random", "import"] as const;
 export type OrderPolicy = (typeof ORDER_POLICIES)[number];
+
+/** Where an annotator stands in a project's qualification: judging gold items, passed (real items flow) or failed (refused until a reset). */
+export const QUALIFICATION_STATUSES = ["pending", "passed", "failed"] as const;
+export type QualificationStatus = (typeof QUALIFICATION_STATUSES)[number];
+
+/** The pass mark of a qualification when none is set: the share of its gold items judged correctly. */
+export const QUALIFICATION_DEFAULTS = { accuracy: 0.8 } as const;

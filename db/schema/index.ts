@@ -3,3 +3,4 @@ export * from "./users";
 export * from "./projects";
 export * from "./judgments";
 export * from "./audit";
+export * from "./qualification";

@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { ProjectJudgmentSchema, StoredJudgment } from "../../lib/formats/judgment";
-import { ORDER_POLICIES, PROJECT_DEFAULTS, PROJECT_STATUSES, PROJECT_VISIBILITIES } from "./constants";
+import { ORDER_POLICIES, PROJECT_DEFAULTS, QUALIFICATION_DEFAULTS, PROJECT_STATUSES, PROJECT_VISIBILITIES } from "./constants";
 import { users } from "./users";
 
 export const projects = sqliteTable("projects", {
@@ -39,6 +39,12 @@ export const projects = sqliteTable("projects", {
   allowRemoteImages: integer("allow_remote_images", { mode: "boolean" }).notNull().default(false),
   /** The most seconds one judgment counts as active time in the time report (an abandoned tab is not hours worked). */
   timeCapSeconds: integer("time_cap_seconds").notNull().default(PROJECT_DEFAULTS.timeCapSeconds),
+  /** Gold items an annotator must judge before real items are served (the qualification); null for none. */
+  qualificationItems: integer("qualification_items"),
+  /** The accuracy on those gold items that passes the qualification, 0…1. */
+  qualificationAccuracy: real("qualification_accuracy").notNull().default(QUALIFICATION_DEFAULTS.accuracy),
+  /** Whether annotators see the gold answer after each gold item also after qualifying (during a qualification they always do). */
+  trainingMode: integer("training_mode", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
 });
 
@@ -54,8 +60,11 @@ export const items = sqliteTable(
     metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>(),
     /** Higher is served first. */
     priority: integer("priority").notNull().default(0),
-    /** The known answer of a gold item: `choice` holds its verdict (lib/formats/verdict.ts: A = the record's first response). */
-    gold: text("gold", { mode: "json" }).$type<{ choice: string } & Record<string, unknown>>(),
+    /**
+     * The known answer of a gold item: `choice` holds its verdict (lib/formats/verdict.ts: A = the record's first response),
+     * `explanation` (optional) why, shown to annotators after they judge it during a qualification or in training mode.
+     */
+    gold: text("gold", { mode: "json" }).$type<{ choice: string; explanation?: string } & Record<string, unknown>>(),
     batchId: integer("batch_id").references(() => importBatches.id, { onDelete: "set null" }),
     /** Extra judgments wanted on top of the project's overlap (sent back by a manager). */
     extraOverlap: integer("extra_overlap").notNull().default(0),

@@ -11,6 +11,7 @@ import { member } from "./commands/member";
 import { migrate } from "./commands/migrate";
 import { project } from "./commands/project";
 import { report } from "./commands/report";
+import { qualification } from "./commands/qualification";
 import { restore } from "./commands/restore";
 import { seed } from "./commands/seed";
 import { simulate } from "./commands/simulate";
@@ -20,7 +21,7 @@ import { token } from "./commands/token";
 import { user } from "./commands/user";
 
 /** Every command, in the order `arbiter help` lists them. */
-export const COMMANDS: readonly Command[] = [start, migrate, seed, user, token, project, member, item, batch, importCommand, exportCommand, stats, simulate, report, backup, restore];
+export const COMMANDS: readonly Command[] = [start, migrate, seed, user, token, project, member, qualification, item, batch, importCommand, exportCommand, stats, simulate, report, backup, restore];
 
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 

@@ -35,7 +35,8 @@ export interface ImportRecord {
   prompt: Prompt;
   responses: ImportResponse[];
   metadata?: Metadata;
-  gold?: { choice: Choice };
+  /** The known answer (a verdict: A = responses[0]) and, optionally, why: shown to annotators after they judge it. */
+  gold?: { choice: Choice; explanation?: string };
   priority?: number;
   annotations?: ImportedJudgment[];
 }

@@ -40,3 +40,13 @@ export function verdictOfChoice(choice: Choice, slotOrder: readonly number[], ca
 export function matchesGold(verdict: Verdict | null, gold: Verdict): boolean {
   return verdict === gold;
 }
+
+/**
+ * A verdict in the slots one assignment showed (the inverse of verdictOfChoice): which slot held the
+ * candidate the verdict names. Feedback on a gold item speaks to the annotator in these terms.
+ */
+export function choiceOfVerdict(verdict: Verdict, slotOrder: readonly number[], candidateIdsByPosition: readonly number[]): Choice | null {
+  if (verdict === "tie" || verdict === "both_bad") return verdict;
+  const slot = slotOrder.indexOf(candidateIdsByPosition[verdict === "A" ? 0 : 1]);
+  return slot === 0 ? "A" : slot === 1 ? "B" : null;
+}

@@ -21,6 +21,7 @@ import { can } from "@/lib/auth/permissions";
 import { isMember, isWorkable, type Project } from "./projects";
 import { GOLD_VERDICT_SQL, VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
 import { baseOverlap, overlapBound, type OverlapSettings } from "./adaptive";
+import { failedQualifications, pickQualificationItem, qualificationGate } from "./qualification";
 
 /** What claiming answers: the caller's assignment, its item as shown (slots, no model names), their progress and the schema. */
 export interface Claim {
@@ -43,7 +44,7 @@ export interface ClaimProgress {
  * Why an annotator gets no item although the project may have work left. Thrown as an AppError whose
  * `details.reason` is one of these, so the API answers 403/409 with a message the UI shows.
  */
-export const CLAIM_REFUSALS = ["project_not_active", "not_member", "quota_reached", "gold_accuracy"] as const;
+export const CLAIM_REFUSALS = ["project_not_active", "not_member", "quota_reached", "gold_accuracy", "qualification_failed", "qualification_unavailable"] as const;
 export type ClaimRefusal = (typeof CLAIM_REFUSALS)[number];
 
 const stmt = (db: Database.Database, text: string) => prepared(db, text);
@@ -169,6 +170,9 @@ function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: n
     }
   }
 
+  // An annotator who has not passed the project's qualification gets only its gold items (a failed attempt is refused here).
+  const qualification = qualificationGate(db, project.id, userId, now);
+
   // A lease the caller already holds comes back (a reload of the page), unless a limit above stopped
   // them. `exclude` names leases the client is showing already: the workspace prefetches the next
   // item while the current one is on screen, so it holds at most one extra lease.
@@ -179,11 +183,15 @@ function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: n
   ).get(userId, project.id, now, JSON.stringify(exclude)) as { id: number } | undefined;
   if (held) return { assignmentId: held.id, project, judged };
 
-  let itemId = pickRegular(db, project, userId, now);
-  if (itemId == null) return null; // gold items alone are not work: the stream ends with the real items
-  if (project.goldRate > 0 && Math.random() < project.goldRate) {
-    const gold = stmt(db, PICK_SQL.gold).get({ project: project.id, user: userId, now }) as { id: number } | undefined;
-    if (gold) itemId = gold.id;
+  const pickGold = () => (stmt(db, PICK_SQL.gold).get({ project: project.id, user: userId, now }) as { id: number } | undefined)?.id ?? null;
+  let itemId: number | null;
+  if (qualification?.status === "pending") {
+    itemId = pickQualificationItem(db, project.id, userId, now, qualification, pickGold);
+    if (itemId == null) return null;
+  } else {
+    itemId = pickRegular(db, project, userId, now);
+    if (itemId == null) return null; // gold items alone are not work: the stream ends with the real items
+    if (project.goldRate > 0 && Math.random() < project.goldRate) itemId = pickGold() ?? itemId;
   }
 
   const candidateIds = (stmt(db, `select id from candidates where item_id = ? order by position`).all(itemId) as { id: number }[]).map((c) => c.id);
@@ -281,11 +289,13 @@ export function goldStandings({ ctx, input }: { ctx: Ctx; input: { slug: string 
     )
     .all(project.id) as { userId: number; email: string; judged: number }[];
   const gold = new Map((db.prepare(`${GOLD_SCORE_SQL} group by j.user_id`).all({ project: project.id }) as (GoldScore & { userId: number })[]).map((g) => [g.userId, g]));
+  const failed = failedQualifications(db, project.id);
   return totals.map((t) => {
     const g = gold.get(t.userId) ?? { judged: 0, correct: 0 };
     let blocked: ClaimRefusal | null = null;
     if (project.quota != null && t.judged >= project.quota) blocked = "quota_reached";
     if (belowGoldMinimum(project, g)) blocked = "gold_accuracy";
+    if (failed.has(t.userId)) blocked = "qualification_failed";
     return {
       user_id: t.userId,
       email: t.email,

@@ -6,8 +6,9 @@ import { candidates, CHOICES, importBatches, items, projects } from "@/db/schema
 import type { Choice, Prompt } from "@/lib/formats/record";
 import { audit } from "./audit";
 import { countRows, requireScope, type Ctx, type Untrusted, writing } from "./context";
-import { notFound, parseInput } from "./errors";
+import { fieldError, notFound, parseInput } from "./errors";
 import { baseOverlap } from "./adaptive";
+import { GOLD_EXPLANATION_MAX } from "@/lib/formats/import/normalize";
 
 // Numbers and numeric strings (forms, query strings, CLI flags) only: plain coercion would turn
 // "" and null into 0 and true into 1.
@@ -23,9 +24,16 @@ const itemId = z.coerce.number().int().positive();
 /** In candidate-position terms: A = the item's first candidate (the import record's first response). */
 const goldChoice = z.enum(CHOICES, { message: `must be one of ${CHOICES.join(", ")} (A = the item's first response)` });
 
+/** Why the gold answer is right, shown to annotators after they judge the item; blank or null clears it. */
+const goldExplanation = z
+  .string({ message: "must be text" })
+  .max(GOLD_EXPLANATION_MAX, `must be at most ${GOLD_EXPLANATION_MAX} characters`)
+  .nullable()
+  .transform((v) => (v == null || v.trim() === "" ? null : v));
+
 const itemInput = z
-  .strictObject({ itemId, priority: priority.optional(), gold: goldChoice.nullable().optional() })
-  .refine((d) => d.priority !== undefined || d.gold !== undefined, { message: "Nothing to change: give priority and/or gold." });
+  .strictObject({ itemId, priority: priority.optional(), gold: goldChoice.nullable().optional(), gold_explanation: goldExplanation.optional() })
+  .refine((d) => d.priority !== undefined || d.gold !== undefined || d.gold_explanation !== undefined, { message: "Nothing to change: give priority, gold and/or gold_explanation." });
 const batchPriorityInput = z.object({ batchId: z.coerce.number().int().positive(), priority });
 
 const ITEM_FILTERS = ["all", "gold", "priority"] as const;
@@ -54,6 +62,8 @@ export interface ItemView {
   priority: number;
   /** The known answer of a gold item, in candidate-position terms (A = the first candidate), or null. */
   gold: Choice | null;
+  /** Why the gold answer is right (shown to annotators after they judge it), or null. */
+  gold_explanation: string | null;
   batch_id: number | null;
 }
 
@@ -146,6 +156,7 @@ function viewsOf(ctx: Ctx, rows: ItemRow[], overlap: number): ItemView[] {
     extra_overlap: r.extraOverlap,
     priority: r.priority,
     gold: (r.gold?.choice as Choice | undefined) ?? null,
+    gold_explanation: r.gold?.explanation ?? null,
     batch_id: r.batchId,
   }));
 }
@@ -158,10 +169,19 @@ function viewsOf(ctx: Ctx, rows: ItemRow[], overlap: number): ItemView[] {
 export function updateItem({ ctx, input }: { ctx: Ctx; input: Untrusted<z.input<typeof itemInput>> }): ItemView {
   requireScope(ctx, "project:write");
   const data = parseInput(itemInput, input);
-  const gold = data.gold === undefined ? undefined : data.gold === null ? null : { choice: data.gold };
   writing(ctx.db, (tx) => {
-    const res = tx.update(items).set({ priority: data.priority, gold }).where(eq(items.id, data.itemId)).run();
-    if (!res.changes) throw notFound(`Item ${data.itemId}`);
+    const current = tx.select({ gold: items.gold }).from(items).where(eq(items.id, data.itemId)).get();
+    if (!current) throw notFound(`Item ${data.itemId}`);
+    // The explanation goes with the answer: kept when only the answer changes, dropped when it is cleared.
+    let gold: { choice: string; explanation?: string } | null | undefined = undefined;
+    if (data.gold === null) gold = null;
+    else if (data.gold !== undefined || data.gold_explanation !== undefined) {
+      const choice = data.gold ?? current.gold?.choice;
+      if (!choice) throw fieldError("gold_explanation", "the item has no gold answer to explain: give gold too");
+      const explanation = data.gold_explanation !== undefined ? data.gold_explanation : (current.gold?.explanation ?? null);
+      gold = explanation ? { choice, explanation } : { choice };
+    }
+    tx.update(items).set({ priority: data.priority, gold }).where(eq(items.id, data.itemId)).run();
     if (data.priority !== undefined) {
       audit(tx, ctx, { action: "item.priority", targetType: "item", targetId: data.itemId, detail: { priority: data.priority } });
     }

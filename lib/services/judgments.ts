@@ -24,6 +24,7 @@ import { nowOf, requireCaller, requireScope, type Ctx, writing } from "./context
 import { badRequest, conflict, notFound, parseInput } from "./errors";
 import { getWorkProject } from "./projects";
 import { adaptiveRule, baseOverlap, retargetItem } from "./adaptive";
+import { answerWasShown, feedbackOf, recordGoldJudgment, type GoldFeedback } from "./qualification";
 
 /** What the API takes besides the payload itself (whose fields sit beside these, flat). */
 const envelope = z.object({
@@ -91,8 +92,12 @@ function splitInput(input: unknown): { meta: z.output<typeof envelope>; payload:
   return { meta: parseInput(envelope, { duration_ms, client_id }), payload };
 }
 
-/** Stores a judgment; `created` is false when the same client_id was already recorded (a retry). */
-export function submitJudgment({ ctx, input }: { ctx: Ctx; input: JudgmentInput }): { judgment: JudgmentView; created: boolean } {
+/**
+ * Stores a judgment; `created` is false when the same client_id was already recorded (a retry).
+ * `feedback` is set only for a gold item whose answer the project shows (during a qualification, or
+ * in training mode), and only now that the judgment is recorded.
+ */
+export function submitJudgment({ ctx, input }: { ctx: Ctx; input: JudgmentInput }): { judgment: JudgmentView; created: boolean; feedback?: GoldFeedback } {
   const caller = requireCaller(ctx);
   requireScope(ctx, "assignment:work");
   const { meta, payload } = splitInput(input);
@@ -111,7 +116,10 @@ function recordJudgment(ctx: Ctx, userId: number, assignmentId: number, meta: z.
     // A retry of the request that recorded it (same client_id) gets that judgment back; the
     // (item, annotator) unique index finds it, so client_id needs no index of its own.
     const earlier = meta.client_id ? findRow(ctx.db, judgments, { itemId: a.itemId, userId }) : undefined;
-    if (earlier && earlier.clientId === meta.client_id) return { judgment: view(earlier), created: false };
+    if (earlier && earlier.clientId === meta.client_id) {
+      const feedback = gold ? feedbackOf(ctx.db, { projectId: a.projectId, userId, itemId: a.itemId, judgmentId: earlier.id, choice: earlier.choice, slotOrder: earlier.slotOrder }) : null;
+      return { judgment: view(earlier), created: false, ...(feedback ? { feedback } : {}) };
+    }
     throw conflict("This assignment already has a judgment.");
   }
   if (a.status === "skipped") throw conflict("This assignment was skipped.");
@@ -137,7 +145,9 @@ function recordJudgment(ctx: Ctx, userId: number, assignmentId: number, meta: z.
   // Adaptive overlap: this judgment may stop the item or open one more seat (up to max).
   const rule = adaptiveRule(project);
   if (rule && !gold) retargetItem(ctx.db, rule, a.itemId);
-  return { judgment: view(row), created: true };
+  // Gold items only (rare): count a qualification answer, and say what to show the annotator.
+  const feedback = gold ? recordGoldJudgment(ctx.db, { projectId: a.projectId, userId, itemId: a.itemId, judgmentId: row.id, choice: row.choice, slotOrder: a.slotOrder }, now) : null;
+  return { judgment: view(row), created: true, ...(feedback ? { feedback } : {}) };
 }
 
 /**
@@ -162,6 +172,7 @@ export function undoJudgment({ ctx, input }: { ctx: Ctx; input: { assignmentId: 
         .orderBy(desc(judgments.createdAt), desc(judgments.id))
         .get();
       if (latest?.id !== j.id) throw conflict("Only your last judgment can be undone; revise older ones from your history.");
+      if (answerWasShown(tx, j)) throw conflict("This was a check item and you have seen its answer: its judgment cannot be undone.");
       tx.delete(judgments).where(eq(judgments.id, j.id)).run();
       tx.update(items).set({ judgmentCount: sql`max(${items.judgmentCount} - 1, 0)` }).where(eq(items.id, a.itemId)).run();
       tx.update(assignments).set({ status: "leased", closedAt: null }).where(eq(assignments.id, a.id)).run();
@@ -192,6 +203,7 @@ export function reviseJudgment({ ctx, input }: { ctx: Ctx; input: { id: number |
     (tx) => {
       const j = tx.select().from(judgments).where(eq(judgments.id, id)).get();
       if (!j || j.userId !== caller.userId) throw notFound(`Judgment ${id}`);
+      if (answerWasShown(tx, j)) throw conflict("This was a check item and you have seen its answer: its judgment cannot be revised.");
       const project = findRow(tx, projects, { id: j.projectId });
       if (!project) throw notFound(`Project ${j.projectId}`);
       const columns = columnsFor(project.judgmentSchema, payload, j.slotOrder);

@@ -17,7 +17,7 @@ interface SettingText {
   /** What the CLI's help says about the flag. */
   help: string;
   /** Which row of the form it sits in. */
-  group: "assignment" | "overlap" | "quality" | "display" | "report";
+  group: "assignment" | "overlap" | "quality" | "qualification" | "display" | "report";
 }
 
 export interface ChoiceSetting<V extends string = string> extends SettingText {
@@ -166,6 +166,36 @@ export const PROJECT_SETTINGS = {
     { flag: "agreement-threshold", value: "R", field: "settings-agreement", label: "Agreement threshold (0–1, blank: majority only)", help: "send items whose agreement is below this to adjudication (0–1), or none", group: "quality" },
     ratio,
   ),
+  qualificationItems: limit(
+    {
+      flag: "qualification-items",
+      value: "N",
+      field: "settings-qualification-items",
+      label: "Qualification: gold items to judge first (blank: none)",
+      help: "gold items an annotator must judge (seeing each answer) before real items are served, or none",
+      group: "qualification",
+    },
+    { min: 1, max: 1000, whole: true },
+  ),
+  qualificationAccuracy: number(
+    {
+      flag: "qualification-accuracy",
+      value: "A",
+      field: "settings-qualification-accuracy",
+      label: "…accuracy that passes (0–1)",
+      help: "share of those gold items judged correctly that passes the qualification (0–1, default 0.8); below it, no items",
+      group: "qualification",
+    },
+    ratio,
+  ),
+  trainingMode: yesNo({
+    flag: "training-mode",
+    value: "Y",
+    field: "settings-training-mode",
+    label: "Training mode: show gold answers after qualifying too",
+    help: "no (default: the gold answer is shown only during the qualification) or yes (after every gold item)",
+    group: "qualification",
+  }),
   allowRemoteImages: yesNo({
     flag: "remote-images",
     value: "Y",

@@ -1,9 +1,9 @@
 // Projects: creating and reading labeling campaigns, and their progress.
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { items, judgments, projects } from "@/db/schema";
 import { PROJECT_DEFAULTS } from "@/db/schema/constants";
-import { projectJudgmentSchema } from "@/lib/formats/judgment";
+import { effectiveSchema, projectJudgmentSchema } from "@/lib/formats/judgment";
 import { can } from "@/lib/auth/permissions";
 import { audit } from "./audit";
 import { requireCaller, requireScope, type Ctx, countRows, writing } from "./context";
@@ -194,6 +194,25 @@ export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettings
         throw badRequest("minGoldAccuracy and minGoldAfter go together: set both (--min-gold-accuracy A --after N) or clear both.");
       }
       checkAdaptiveOverlap(next);
+      // Gold answers are pairwise verdicts: on another judgment type nobody could ever answer one right.
+      if (next.qualificationItems != null && effectiveSchema(next.judgmentSchema).type !== "pairwise") {
+        throw new AppError("bad_request", `A qualification needs pairwise judgments (gold answers are pairwise verdicts); project "${slug}" records ${effectiveSchema(next.judgmentSchema).type} judgments.`, undefined, {
+          qualificationItems: "needs a pairwise judgment schema",
+        });
+      }
+      // A qualification needs its gold items before anyone is served: checked when it is set on an
+      // active project or the project is activated (claims refuse with the same reason otherwise).
+      if (next.status === "active" && next.qualificationItems != null && (set.qualificationItems !== undefined || set.status !== undefined)) {
+        const gold = countRows(ctx.db, items, and(eq(items.projectId, project.id), isNotNull(items.gold)));
+        if (gold < next.qualificationItems) {
+          throw new AppError(
+            "bad_request",
+            `The qualification asks for ${next.qualificationItems} gold item(s) but project "${slug}" has ${gold}: add gold items, lower the number or leave the project inactive.`,
+            undefined,
+            { qualificationItems: `more than the project's ${gold} gold item(s)` },
+          );
+        }
+      }
       if (Object.keys(set).length === 0) return project;
       const updated = tx.update(projects).set(set).where(eq(projects.id, project.id)).returning().get();
       // A changed overlap rule applies to the items already there, in this transaction: each item's

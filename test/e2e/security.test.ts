@@ -33,6 +33,7 @@ const PAGES: string[] = [
   `/manage/${SLUG}`,
   `/manage/${SLUG}/adjudication`,
   `/manage/${SLUG}/report`,
+  `/manage/${SLUG}/qualification`,
   "/admin",
   `/admin/projects/${SLUG}`,
   `/admin/projects/${SLUG}/items`,

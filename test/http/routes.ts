@@ -36,6 +36,8 @@ export function routeAccess(slug: string): RouteAccess[] {
     { method: "GET", path: `/api/v1/projects/${slug}/stats.csv?table=annotators`, roles: READ_ALL },
     { method: "GET", path: `/api/v1/projects/${slug}/report?tz=UTC`, roles: READ_ALL },
     { method: "GET", path: `/api/v1/projects/${slug}/report.csv?tz=UTC`, roles: READ_ALL },
+    { method: "GET", path: `/api/v1/projects/${slug}/qualifications`, roles: READ_ALL },
+    { method: "POST", path: `/api/v1/projects/${slug}/qualifications/reset`, roles: READ_ALL },
     { method: "GET", path: "/api/v1/audit.csv", roles: ADMIN },
   ];
 }

@@ -145,7 +145,7 @@ describe("updateItem", () => {
     };
     expect(refusal({ priority: "abc" })).toEqual({ message: "priority: must be a whole number", fields: { priority: "must be a whole number" } });
     expect(refusal({ priority: 1e9, gold: "C" }).fields).toEqual({ priority: "must be at most 1000000", gold: expect.stringMatching(/^must be one of A, B, tie, both_bad/) });
-    expect(refusal({})).toEqual({ message: "Nothing to change: give priority and/or gold.", fields: undefined });
+    expect(refusal({})).toEqual({ message: "Nothing to change: give priority, gold and/or gold_explanation.", fields: undefined });
   });
 
   it("refuses bad input naming the field and writes nothing, not even the valid half", async () => {
@@ -160,7 +160,7 @@ describe("updateItem", () => {
     expect(update({ priority: true })).toBe("bad_request: priority: must be a whole number");
     expect(update({ priority: 5, gold: "C" })).toMatch(/^bad_request: gold: must be one of A, B, tie, both_bad/);
     expect(update({ gold: "none" })).toMatch(/^bad_request: gold: must be one of/);
-    expect(update({})).toBe("bad_request: Nothing to change: give priority and/or gold.");
+    expect(update({})).toBe("bad_request: Nothing to change: give priority, gold and/or gold_explanation.");
     expect(update({ prio: 5 })).toMatch(/Unrecognized key: "prio"/);
     expect(t.db.get(sql`select priority, gold from items where id = ${itemId}`)).toEqual({ priority: 0, gold: null });
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from audit_log where target_type = 'item'`).n).toBe(0);

@@ -1,17 +1,20 @@
 import Link from "next/link";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { listProjects } from "@/lib/services/projects";
+import { myQualification } from "@/lib/services/qualification";
+import { qualificationText } from "./[slug]/_components/qualification-text";
 
 export default async function AnnotateHome() {
   const caller = await requirePageCaller("assignment:work");
-  const projects = listProjects({ ctx: contextFor(caller) });
+  const ctx = contextFor(caller);
+  const projects = listProjects({ ctx }).map((p) => ({ ...p, qualification: myQualification({ ctx, input: { slug: p.slug } }) }));
   return (
     <>
       <h1>Your projects</h1>
       {projects.length === 0 && <p className="muted">No projects yet. An admin adds them.</p>}
       <table className="data">
         <thead>
-          <tr><th>Project</th><th>Judged by you</th><th>Project complete</th><th /></tr>
+          <tr><th>Project</th><th>Judged by you</th><th>Project complete</th><th>Qualification</th><th /></tr>
         </thead>
         <tbody>
           {projects.map((p) => (
@@ -19,6 +22,7 @@ export default async function AnnotateHome() {
               <td>{p.name}</td>
               <td>{p.mine}</td>
               <td>{p.progress.items ? Math.round((100 * p.progress.completeItems) / p.progress.items) : 0}%</td>
+              <td data-testid={`qualification-${p.slug}`}>{p.qualification ? qualificationText(p.qualification) : "none needed"}</td>
               <td>
                 <Link className="button primary" href={`/annotate/${p.slug}`} data-testid={`start-${p.slug}`}>
                   Start

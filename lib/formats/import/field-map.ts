@@ -9,7 +9,7 @@
 //   responses=F|G|…                2 to 8 fields, in slot order (A, B, …)
 //   models=F|G|…                   one field per response
 //   models=F  [models_sep=S]       one field split on S (default "_") into one name per response
-//   id=F   gold=F   priority=F
+//   id=F   gold=F   gold_explanation=F   priority=F
 //   metadata=F|G|… | metadata=*    fields copied into the item's metadata (* = all unmapped fields)
 //   annotations=F|G|…              one external annotation per field, named after the field
 //   labels=V:C,V:C,…               value → choice (A, B, tie, both_bad) for annotations and gold
@@ -31,6 +31,8 @@ export interface FieldMap {
   /** Source value (as text) → choice. Without labels, values must already be choices. */
   labels?: Record<string, Choice>;
   gold?: string;
+  /** The field explaining the gold answer (shown to annotators after they judge the item). */
+  goldExplanation?: string;
   priority?: string;
 }
 
@@ -54,6 +56,7 @@ export const FIELD_MAP_HELP = `A field map says which source fields make up each
                       (A is the first response, B the second); without labels, values must
                       already be choices
   gold=F              the known answer, translated with labels
+  gold_explanation=F  why the gold answer is right, shown to annotators after they judge the item
   priority=F          a number; higher is served first
 
 Field names are top-level JSON keys or CSV header names and cannot contain , | + = or :.
@@ -74,6 +77,7 @@ const KEYS = [
   "annotations",
   "labels",
   "gold",
+  "gold_explanation",
   "priority",
 ] as const;
 type Key = (typeof KEYS)[number];
@@ -121,6 +125,11 @@ export function parseFieldMap(spec: string): FieldMap {
   if (id) map.id = singleField("id", id);
   const gold = entries.get("gold");
   if (gold) map.gold = singleField("gold", gold);
+  const goldExplanation = entries.get("gold_explanation");
+  if (goldExplanation) {
+    if (!map.gold) throw new FormatError("given without gold", { field: "gold_explanation" });
+    map.goldExplanation = singleField("gold_explanation", goldExplanation);
+  }
   const priority = entries.get("priority");
   if (priority) map.priority = singleField("priority", priority);
 

@@ -70,7 +70,7 @@ export function detectShape(raw: Record<string, unknown>): RecordShape | null {
 // ---------------------------------------------------------------------------------------------
 // Shapes
 
-const CANONICAL_KEYS = ["id", "prompt", "responses", "metadata", "gold", "priority", "annotations"];
+const CANONICAL_KEYS = ["id", "prompt", "responses", "metadata", "gold", "gold_explanation", "priority", "annotations"];
 
 function fromCanonical(raw: Record<string, unknown>): ImportRecord {
   const responses = raw.responses;
@@ -82,7 +82,7 @@ function fromCanonical(raw: Record<string, unknown>): ImportRecord {
   });
 }
 
-const SHORTHAND_KEYS = ["id", "prompt", "response_a", "response_b", "model_a", "model_b", "metadata", "gold", "priority", "annotations"];
+const SHORTHAND_KEYS = ["id", "prompt", "response_a", "response_b", "model_a", "model_b", "metadata", "gold", "gold_explanation", "priority", "annotations"];
 
 function fromShorthand(raw: Record<string, unknown>): ImportRecord {
   const responses = (["a", "b"] as const).map((slot): ImportResponse => {
@@ -94,7 +94,7 @@ function fromShorthand(raw: Record<string, unknown>): ImportRecord {
   return withCommonFields(raw, SHORTHAND_KEYS, { prompt: readPrompt(raw.prompt, "prompt"), responses });
 }
 
-const PAIR_KEYS = ["id", "prompt", "chosen", "rejected", "metadata", "gold", "priority", "annotations"];
+const PAIR_KEYS = ["id", "prompt", "chosen", "rejected", "metadata", "gold", "gold_explanation", "priority", "annotations"];
 
 /** The source's own label survives as candidate metadata, never as a judgment. */
 function labelled(content: string, label: "chosen" | "rejected"): ImportResponse {
@@ -209,6 +209,12 @@ function withCommonFields(
   for (const [key, value] of Object.entries(raw)) if (!known.includes(key)) extra[key] = value;
   if (metadata || Object.keys(extra).length) record.metadata = { ...extra, ...metadata };
   if (raw.gold !== undefined && raw.gold !== null) record.gold = readGold(raw.gold, "gold");
+  const explanation = readExplanation(raw.gold_explanation, "gold_explanation");
+  if (explanation !== undefined) {
+    if (!record.gold) fail("gold_explanation", "given without gold (it explains the gold answer)");
+    if (record.gold.explanation !== undefined) fail("gold_explanation", "given twice (also as gold.explanation)");
+    record.gold.explanation = explanation;
+  }
   const priority = readPriority(raw.priority, "priority");
   if (priority !== undefined) record.priority = priority;
   if (raw.annotations !== undefined && raw.annotations !== null) {
@@ -254,6 +260,10 @@ function fromFieldMap(raw: Record<string, unknown>, map: FieldMap): ImportRecord
   if (map.gold) {
     const choice = mappedChoice(get(map.gold), map.gold, map.labels);
     if (choice) record.gold = { choice };
+  }
+  if (map.goldExplanation) {
+    const explanation = readExplanation(get(map.goldExplanation), map.goldExplanation);
+    if (explanation !== undefined && record.gold) record.gold.explanation = explanation;
   }
   if (map.priority) {
     const priority = readPriority(get(map.priority), map.priority);
@@ -439,9 +449,21 @@ function readChoice(value: unknown, field: string): Choice {
   return value as Choice;
 }
 
-function readGold(value: unknown, field: string): { choice: Choice } {
-  if (!isPlainObject(value)) fail(field, `expected {"choice": ...}, got ${describe(value)}`);
-  return { choice: readChoice(value.choice, `${field}.choice`) };
+function readGold(value: unknown, field: string): { choice: Choice; explanation?: string } {
+  if (!isPlainObject(value)) fail(field, `expected {"choice": ..., "explanation"?: ...}, got ${describe(value)}`);
+  const gold: { choice: Choice; explanation?: string } = { choice: readChoice(value.choice, `${field}.choice`) };
+  const explanation = readExplanation(value.explanation, `${field}.explanation`);
+  if (explanation !== undefined) gold.explanation = explanation;
+  return gold;
+}
+
+/** Why a gold answer is right, shown to annotators after they judge the item; blank means none. */
+export const GOLD_EXPLANATION_MAX = 5000;
+function readExplanation(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") fail(field, `expected text, got ${describe(value)}`);
+  if (value.length > GOLD_EXPLANATION_MAX) fail(field, `expected at most ${GOLD_EXPLANATION_MAX} characters, got ${value.length}`);
+  return value.trim() === "" ? undefined : value;
 }
 
 /** A finite number; numeric text is accepted because CSV cells are text. */

@@ -26,6 +26,12 @@ function press(key: string, c: Omit<JudgmentKeyContext, "draft"> & { draft?: Dra
 }
 
 describe("workspace keys", () => {
+  it("only continues while a check item's gold answer is on screen", () => {
+    const feedback = { ...onItem, feedback: true };
+    expect(["Enter", "Escape", "s", "u", "h", "?"].map((k) => workspaceCommand(k, feedback))).toEqual(["continue", "continue", null, null, null, null]);
+    expect(helpRows(WORKSPACE_KEYS, onItem).map(([k]) => k)).not.toContain("Continue");
+  });
+
   it("gives each key its command on an item", () => {
     const got = Object.fromEntries(["Enter", "s", "f", "u", "d", "g", "h", "?", "Escape", "q"].map((k) => [k, workspaceCommand(k, onItem)]));
     expect(got).toEqual({ Enter: "submit", s: "skip", f: "flag", u: "undo", d: "diff", g: "guidelines", h: "history", "?": "help", Escape: "close", q: null });

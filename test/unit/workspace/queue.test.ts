@@ -304,3 +304,28 @@ describe("late answers (the flaky 'undoes the last judgment' test)", () => {
     expect(aheadIds(s)).toEqual([6]);
   });
 });
+
+describe("gold feedback", () => {
+  const feedback = { answer: "B" as const, correct: false, explanation: "B cites its source.", qualification: { status: "pending" as const, attempt: 1, judged: 1, correct: 0, required: 2, accuracy_required: 0.5 } };
+
+  it("holds the check item's answer on screen until the annotator continues, with no submit meanwhile and no undo of it", () => {
+    let s = run(twoLeased(), pick("A"), { type: "submit", now: 1 });
+    s = run(s, { type: "saveSent", assignmentId: 1 }, { type: "saved", assignmentId: 1, now: 2, feedback });
+    expect(s.feedback).toMatchObject({ assignmentId: 1, feedback });
+    expect(s.qualification).toEqual(feedback.qualification);
+    expect(canUndo(s)).toBe(false);
+    // Enter while the feedback is up does not submit the item behind it.
+    const blocked = run(s, pick("B"), { type: "submit", now: 3 });
+    expect(blocked.saves).toEqual([]);
+    s = run(s, { type: "feedbackSeen" });
+    expect(s.feedback).toBeNull();
+    expect(run(s, pick("B"), { type: "submit", now: 4 }).saves).toHaveLength(1);
+  });
+
+  it("shows nothing after an ordinary item", () => {
+    let s = run(twoLeased(), pick("A"), { type: "submit", now: 1 });
+    s = run(s, { type: "saveSent", assignmentId: 1 }, { type: "saved", assignmentId: 1, now: 2 });
+    expect(s.feedback).toBeNull();
+    expect(canUndo(s)).toBe(true);
+  });
+});

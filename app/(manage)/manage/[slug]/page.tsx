@@ -31,7 +31,7 @@ export default async function ProjectDashboard({ params, searchParams }: { param
   const p = stats.progress.projection;
   return (
     <>
-      <p className="muted"><Link href="/manage">← All projects</Link> · <Link href={`/manage/${slug}/adjudication`}>Adjudication</Link> · <Link href={`/manage/${slug}/report`} data-testid="report-link">Time report</Link></p>
+      <p className="muted"><Link href="/manage">← All projects</Link> · <Link href={`/manage/${slug}/adjudication`}>Adjudication</Link> · <Link href={`/manage/${slug}/report`} data-testid="report-link">Time report</Link> · <Link href={`/manage/${slug}/qualification`} data-testid="qualification-link">Qualification</Link></p>
       <h1>{stats.project.name} <span className="muted">· dashboard</span></h1>
       <nav className="tabs" aria-label="Dashboard sections">
         <a href="#overview">Overview</a> <a href="#agreement">Agreement</a> <a href="#annotators">Annotators</a> <a href="#leaderboard">Leaderboard</a> <a href="#breakdown">Breakdown</a>

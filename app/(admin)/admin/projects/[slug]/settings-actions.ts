@@ -56,15 +56,16 @@ export async function removeMemberAction(_prev: ActionState, formData: FormData)
 
 export async function updateItemAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const caller = await requirePageCaller("project:write");
-  const { slug, itemId, priority, gold } = formValues(formData, ["slug", "itemId", "priority", "gold"]);
+  const { slug, itemId, priority, gold, gold_explanation } = formValues(formData, ["slug", "itemId", "priority", "gold", "gold_explanation"]);
   // The select offers only the gold choices and "none"; anything else is refused here.
   const choice = gold === "none" ? null : CHOICES.find((c) => c === gold);
   if (choice === undefined) return { ok: false, message: SEE_FIELDS, errors: { gold: `must be one of ${CHOICES.join(", ")} or none` } };
   let saved: { id: number; priority: number; gold: string | null };
   try {
-    saved = updateItem({ ctx: contextFor(caller), input: { itemId, priority, gold: choice } });
+    // Clearing the gold answer drops its explanation with it.
+    saved = updateItem({ ctx: contextFor(caller), input: { itemId, priority, gold: choice, ...(choice ? { gold_explanation: gold_explanation ?? "" } : {}) } });
   } catch (err) {
-    return refusal(err, ["priority", "gold"], SEE_FIELDS);
+    return refusal(err, ["priority", "gold", "gold_explanation"], SEE_FIELDS);
   }
   revalidatePath(`/admin/projects/${slug}/items`);
   return { ok: true, message: `Saved item ${saved.id}: priority ${saved.priority}, gold ${saved.gold ?? "none"}.` };

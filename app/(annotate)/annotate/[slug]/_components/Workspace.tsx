@@ -3,7 +3,9 @@
 // items leased ahead, judgments saved behind it, skip, undo) is the reducer in queue.ts behind
 // useQueue; the keys are the tables in keymap.ts, which the `?` overlay lists.
 import { lazy, Suspense, useEffect, useState } from "react";
+import type { QualificationView } from "@/lib/services/qualification";
 import { FlagDialog, flagKey } from "./FlagDialog";
+import { GoldFeedbackDialog, QualificationBadge } from "./GoldFeedback";
 import { HelpOverlay } from "./HelpOverlay";
 import { JudgmentForm } from "./JudgmentForm";
 import { isTyping, judgmentKey, keyName, workspaceCommand, type WorkspaceCommand, type WorkspaceKeyContext } from "./keymap";
@@ -20,7 +22,20 @@ const DiffView = lazy(() => import("./DiffView").then((m) => ({ default: m.DiffV
 /** Enter on a judgment control submits; on any other button it presses the button. */
 const JUDGMENT_CONTROLS = ".ws-choices, .ws-ratings, .ws-flags, .ws-ranking";
 
-export function Workspace({ slug, name, guidelines, quota }: { slug: string; name: string; guidelines: string; quota: number | null }) {
+export function Workspace({
+  slug,
+  name,
+  guidelines,
+  quota,
+  qualification: loadedQualification,
+}: {
+  slug: string;
+  name: string;
+  guidelines: string;
+  quota: number | null;
+  /** The annotator's qualification as the page loaded it; null when the project asks for none. */
+  qualification: QualificationView | null;
+}) {
   const queue = useQueue(slug);
   const { state, setDraft } = queue;
   const [help, setHelp] = useState(false);
@@ -36,7 +51,7 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
   const slotCount = claimed?.item.candidates.length ?? 0;
   const diff = claimed !== null && diffFor === claimed.assignment.id;
   const historyUrl = `/annotate/${encodeURIComponent(slug)}/history`;
-  const keys: WorkspaceKeyContext = { hasItem: !!claimed, slotCount, hasFlags: !!claimed?.schema.flags.length, hasGuidelines: !!guidelines, help };
+  const keys: WorkspaceKeyContext = { hasItem: !!claimed, slotCount, hasFlags: !!claimed?.schema.flags.length, hasGuidelines: !!guidelines, help, feedback: !!state.feedback };
   const judgmentKeys = shown ? { schema: shown.claimed.schema, slotCount, draft: shown.draft } : null;
 
   const skip = (reason?: string) => {
@@ -59,12 +74,21 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
     flag: () => setFlagging("A"),
     undo: queue.undo,
     diff: toggleDiff,
+    continue: queue.continueAfterFeedback,
   };
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const key = keyName(e);
+      // The gold answer of a check item stays up until the annotator continues (Enter or Escape).
+      if (state.feedback) {
+        if (workspaceCommand(key, keys) === "continue") {
+          e.preventDefault();
+          commands.continue();
+        }
+        return;
+      }
       if (workspaceCommand(key, keys) === "close") return commands.close();
       if (isTyping(e.target)) return;
       if (skipping) {
@@ -94,6 +118,7 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
   const failed = failedSaves(state);
   const saving = isSaving(state);
   const undoable = canUndo(state);
+  const qualification = state.qualification ?? loadedQualification;
 
   return (
     <div className="ws">
@@ -101,6 +126,7 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
         <h1>{name}</h1>
         {claimed && <ProgressLine claimed={claimed} judged={state.judged} quota={quota} />}
         {shown && <Timer key={shown.claimed.assignment.id} since={shown.shownAt} before={shown.spentBefore} />}
+        {qualification && <QualificationBadge qualification={qualification} />}
         <a className="button" href={historyUrl} data-testid="history-link">
           History <kbd>H</kbd>
         </a>
@@ -200,6 +226,8 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
           onClose={() => setFlagging(null)}
         />
       )}
+
+      {state.feedback && <GoldFeedbackDialog feedback={state.feedback.feedback} onContinue={queue.continueAfterFeedback} />}
 
       {help && <HelpOverlay judgment={judgmentKeys} workspace={keys} onClose={() => setHelp(false)} />}
     </div>

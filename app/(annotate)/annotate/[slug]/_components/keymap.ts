@@ -187,7 +187,7 @@ export function judgmentKey(e: KeyboardEvent, c: JudgmentKeyContext, setDraft: J
 
 // ---- Workspace keys: the screen around the form ----
 
-export type WorkspaceCommand = "help" | "close" | "history" | "guidelines" | "submit" | "skip" | "flag" | "undo" | "diff";
+export type WorkspaceCommand = "help" | "close" | "history" | "guidelines" | "submit" | "skip" | "flag" | "undo" | "diff" | "continue";
 
 export interface WorkspaceKeyContext {
   /** An item is on screen (not loading, not the end of the work). */
@@ -197,6 +197,8 @@ export interface WorkspaceKeyContext {
   hasGuidelines: boolean;
   /** The help overlay is open: only ? and Esc work. */
   help: boolean;
+  /** A check item's gold answer is on screen: only continuing works. */
+  feedback?: boolean;
 }
 
 export interface WorkspaceBinding extends KeyBinding<WorkspaceKeyContext> {
@@ -208,6 +210,7 @@ const onItem = (c: WorkspaceKeyContext) => !c.help && c.hasItem;
 
 /** In the overlay's order, after the judgment keys. */
 export const WORKSPACE_KEYS: WorkspaceBinding[] = [
+  { command: "continue", label: "Enter", description: "Continue after a check item's answer", when: (c) => !!c.feedback, match: key("Enter", "Escape") },
   { command: "submit", label: "Enter", description: "Submit the judgment", when: onItem, match: key("Enter") },
   { command: "skip", label: "S", description: "Skip this item (then 1–4 for a reason)", when: onItem, match: key("s") },
   { command: "flag", label: "F", description: "Flag a response (then its letter and the flag's number)", when: (c) => onItem(c) && c.hasFlags, match: key("f") },
@@ -221,5 +224,7 @@ export const WORKSPACE_KEYS: WorkspaceBinding[] = [
 
 /** The workspace command a key gives now, if any. */
 export function workspaceCommand(key: string, c: WorkspaceKeyContext): WorkspaceCommand | null {
+  // While a check item's answer is up, nothing but continuing: the item behind it waits.
+  if (c.feedback) return key === "Enter" || key === "Escape" ? "continue" : null;
   return WORKSPACE_KEYS.find((b) => b.when(c) && b.match(key, c))?.command ?? null;
 }

@@ -4,6 +4,7 @@
 // hook (useQueue.ts) sends it and dispatches the answer. Every answer is checked against what the
 // queue holds now, so a late one cannot bring back an item that is judged, on screen or being saved.
 import type { Claim } from "@/lib/services/assignment";
+import type { GoldFeedback, QualificationView } from "@/lib/services/qualification";
 import { checkDraft, type Draft } from "./draft";
 
 /** An item ready to show: its claimed assignment and the draft to show it with (restored, or empty). */
@@ -66,6 +67,13 @@ export interface QueueState {
   /** A foreground save found the lease gone: the next item comes after a moment to read why. */
   moveOn: boolean;
   nextClaimId: number;
+  /**
+   * The gold answer of a check item just saved (during a qualification, or in training mode), shown
+   * until the annotator continues; nothing is submitted meanwhile. `entry` is the item it was for.
+   */
+  feedback: { assignmentId: number; feedback: GoldFeedback; entry: Entry } | null;
+  /** The annotator's qualification as the last feedback reported it (null: as the page loaded it). */
+  qualification: QualificationView | null;
 }
 
 export type QueueAction =
@@ -75,7 +83,8 @@ export type QueueAction =
   | { type: "edit"; update: (d: Draft) => Draft }
   | { type: "submit"; now: number }
   | { type: "saveSent"; assignmentId: number }
-  | { type: "saved"; assignmentId: number; now: number }
+  | { type: "saved"; assignmentId: number; now: number; feedback?: GoldFeedback }
+  | { type: "feedbackSeen" }
   | { type: "saveFailed"; assignmentId: number; status: number; message: string; now: number }
   | { type: "retry"; assignmentId: number }
   | { type: "dismiss"; assignmentId: number }
@@ -113,6 +122,8 @@ export function initialQueue(): QueueState {
     notice: null,
     moveOn: false,
     nextClaimId: 2,
+    feedback: null,
+    qualification: null,
   };
 }
 
@@ -218,7 +229,7 @@ function step(s: QueueState, a: QueueAction): QueueState {
     case "submit": {
       const shown = s.shown;
       // One step at a time: not while a save holds the item on screen, a skip or an undo is under way.
-      if (!shown || s.status !== "showing" || isSaving(s) || s.skip || s.undo) return s;
+      if (!shown || s.status !== "showing" || isSaving(s) || s.skip || s.undo || s.feedback) return s;
       const check = checkDraft(shown.claimed.schema, shown.draft, shown.claimed.item.candidates.length);
       if (!check.ok) return { ...s, formError: check.error };
       const body = { ...check.payload, duration_ms: Math.round(shown.spentBefore + a.now - shown.shownAt), client_id: shown.clientId };
@@ -243,6 +254,13 @@ function step(s: QueueState, a: QueueAction): QueueState {
         judged: s.judged + 1,
         undo: s.undo?.assignmentId === a.assignmentId && s.undo.status === "waiting" ? { ...s.undo, status: "ready" } : s.undo,
       };
+      if (a.feedback) {
+        // A check item's answer was shown: its judgment can no longer be undone.
+        base.feedback = { assignmentId: a.assignmentId, feedback: a.feedback, entry: save.entry };
+        base.qualification = a.feedback.qualification ?? s.qualification;
+        if (s.last && idOf(s.last) === a.assignmentId) base.last = null;
+        if (base.undo?.assignmentId === a.assignmentId) base.undo = null;
+      }
       return save.foreground && s.shown && idOf(s.shown) === a.assignmentId ? showNext(base, a.now) : base;
     }
 
@@ -268,6 +286,9 @@ function step(s: QueueState, a: QueueAction): QueueState {
 
     case "retry":
       return mapSave(s, a.assignmentId, (x) => (x.status === "waiting" || (x.status === "failed" && x.retryable) ? { ...x, status: "queued", attempt: 1 } : x));
+
+    case "feedbackSeen":
+      return s.feedback ? { ...s, feedback: null } : s;
 
     case "dismiss":
       return { ...s, saves: s.saves.filter((x) => !(x.assignmentId === a.assignmentId && x.status === "failed")) };

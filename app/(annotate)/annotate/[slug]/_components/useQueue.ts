@@ -4,6 +4,7 @@
 // draft on screen in localStorage per assignment so it survives a reload.
 import { useCallback, useEffect, useReducer, useRef, type Dispatch, type SetStateAction } from "react";
 import type { Claim } from "@/lib/services/assignment";
+import type { GoldFeedback } from "@/lib/services/qualification";
 import { post, type RequestError } from "./api";
 import { emptyDraft, type Draft } from "./draft";
 import { initialQueue, queueReducer, type Entry, type QueueState } from "./queue";
@@ -43,6 +44,8 @@ export interface Queue {
   undo: () => void;
   retry: (assignmentId: number) => void;
   dismiss: (assignmentId: number) => void;
+  /** Closes the gold feedback and goes on. */
+  continueAfterFeedback: () => void;
 }
 
 export function useQueue(slug: string): Queue {
@@ -74,9 +77,11 @@ export function useQueue(slug: string): Queue {
       } else if (save.status === "queued") {
         dispatch({ type: "saveSent", assignmentId });
         post("/api/v1/judgments", { ...save.body, assignment_id: assignmentId }).then(
-          () => {
+          async (res) => {
             dropDraft(assignmentId);
-            dispatch({ type: "saved", assignmentId, now: performance.now() });
+            // After a check item the answer comes back with the judgment (only once it is recorded).
+            const body = (await res.json().catch(() => null)) as { feedback?: GoldFeedback } | null;
+            dispatch({ type: "saved", assignmentId, now: performance.now(), feedback: body?.feedback });
           },
           (e: RequestError) => dispatch({ type: "saveFailed", assignmentId, status: e.status ?? 0, message: e.message, now: performance.now() }),
         );
@@ -130,5 +135,6 @@ export function useQueue(slug: string): Queue {
   const undoLast = useCallback(() => dispatch({ type: "undo", now: performance.now() }), []);
   const retry = useCallback((assignmentId: number) => dispatch({ type: "retry", assignmentId }), []);
   const dismiss = useCallback((assignmentId: number) => dispatch({ type: "dismiss", assignmentId }), []);
-  return { state, setDraft, submit, skip: skipItem, undo: undoLast, retry, dismiss };
+  const continueAfterFeedback = useCallback(() => dispatch({ type: "feedbackSeen" }), []);
+  return { state, setDraft, submit, skip: skipItem, undo: undoLast, retry, dismiss, continueAfterFeedback };
 }

@@ -13,6 +13,8 @@ const BLOCKED: Record<NonNullable<GoldStanding["blocked"]>, string> = {
   quota_reached: "quota reached",
   not_member: "not a member",
   project_not_active: "project not active",
+  qualification_failed: "failed the qualification",
+  qualification_unavailable: "qualification lacks gold items",
 };
 
 export default async function AdjudicationPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ resolved?: string }> }) {

@@ -1,5 +1,5 @@
 "use client";
-// Assignment, quality-control, display and report settings of a project: status, order, overlap (fixed or adaptive), lease, quota, gold, remote images, time cap.
+// Assignment, quality-control, display and report settings of a project: status, order, overlap (fixed or adaptive), lease, quota, gold, qualification, remote images, time cap.
 // One control per row of the settings table (lib/services/project-settings.ts), passed in by the page.
 import { useActionState } from "react";
 import type { Project } from "@/lib/services/projects";
@@ -48,6 +48,7 @@ export function ProjectSettingsForm({ project, settings }: { project: Settings; 
       {row("assignment")}
       {row("overlap")}
       {row("quality")}
+      {row("qualification")}
       {row("display")}
       {row("report")}
       <button className="primary" type="submit" disabled={pending} data-testid="settings-submit">

@@ -147,7 +147,7 @@ function ItemRow({ slug, item }: { slug: string; item: ItemView }) {
       <td data-testid={`${id}-priority-value`}>{item.priority}</td>
       <td data-testid={`${id}-gold-value`}>{item.gold ?? "–"}</td>
       <td className="change">
-        <ItemForm slug={slug} itemId={item.id} priority={item.priority} gold={item.gold} />
+        <ItemForm slug={slug} itemId={item.id} priority={item.priority} gold={item.gold} goldExplanation={item.gold_explanation} />
       </td>
     </tr>
   );

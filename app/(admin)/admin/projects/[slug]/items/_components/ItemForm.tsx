@@ -1,5 +1,5 @@
 "use client";
-// One item's priority and gold answer, saved together; the row it sits in shows what is stored.
+// One item's priority, gold answer and its explanation, saved together; the row it sits in shows what is stored.
 import { useActionState } from "react";
 import { updateItemAction } from "../../settings-actions";
 import type { ActionState } from "@/lib/http/form-state";
@@ -14,7 +14,7 @@ const GOLD_OPTIONS = [
   ["both_bad", "both bad"],
 ] as const;
 
-export function ItemForm({ slug, itemId, priority, gold }: { slug: string; itemId: number; priority: number; gold: string | null }) {
+export function ItemForm({ slug, itemId, priority, gold, goldExplanation }: { slug: string; itemId: number; priority: number; gold: string | null; goldExplanation: string | null }) {
   const [state, action, pending] = useActionState(updateItemAction, { ok: false } as ActionState);
   const e = state.errors ?? {};
   const id = `item-${itemId}`;
@@ -34,6 +34,17 @@ export function ItemForm({ slug, itemId, priority, gold }: { slug: string; itemI
               <option key={value} value={value}>{text}</option>
             ))}
           </select>
+        </Field>
+        <Field label="Why (shown after judging it)" id={`${id}-gold-explanation`} error={e.gold_explanation}>
+          <textarea
+            key={goldExplanation ?? ""}
+            name="gold_explanation"
+            rows={1}
+            maxLength={5000}
+            defaultValue={goldExplanation ?? ""}
+            placeholder="optional: why the gold answer is right"
+            {...controlProps(`${id}-gold-explanation`, e.gold_explanation)}
+          />
         </Field>
         <button type="submit" disabled={pending} aria-label={`Save item ${itemId}`} data-testid={`${id}-save`}>
           {pending ? "Saving…" : "Save"}

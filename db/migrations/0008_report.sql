@@ -1,1 +1,0 @@
-ALTER TABLE `projects` ADD `time_cap_seconds` integer DEFAULT 600 NOT NULL;
