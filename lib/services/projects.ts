@@ -1,7 +1,7 @@
 // Projects: creating and reading labeling campaigns, and their progress.
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { items, judgments, projects } from "@/db/schema";
+import { items, judgments, projectMembers, projects } from "@/db/schema";
 import { PROJECT_DEFAULTS } from "@/db/schema/constants";
 import { projectJudgmentSchema } from "@/lib/formats/judgment";
 import { can } from "@/lib/auth/permissions";
@@ -20,6 +20,8 @@ export const projectInput = z.object({
   overlap: PROJECT_SETTINGS.overlap.schema.default(PROJECT_DEFAULTS.overlap),
   leaseMinutes: PROJECT_SETTINGS.leaseMinutes.schema.default(PROJECT_DEFAULTS.leaseMinutes),
   guidelines: z.string().max(100_000).default(""),
+  /** New projects start as drafts, hidden from annotators until an admin activates them (the seeded demo passes `active`). */
+  status: PROJECT_SETTINGS.status.schema.default("draft"),
   /** What annotators record (lib/formats/judgment.ts); omitted or null means plain pairwise defaults. */
   judgmentSchema: projectJudgmentSchema.nullable().optional(),
 });
@@ -178,4 +180,29 @@ export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettings
       return updated;
     },
   );
+}
+
+/** What a project needs before annotators see it: the admin project page's checklist next to the Activate button. */
+export interface ProjectChecklist {
+  status: Project["status"];
+  items: number;
+  guidelines: boolean;
+  /** Whether a judgment schema was chosen; without one annotators record plain pairwise choices. */
+  judgmentSchema: boolean;
+  visibility: Project["visibility"];
+  /** Members of the project (a members-only project with none is open to nobody). */
+  members: number;
+}
+
+export function projectChecklist({ ctx, input }: { ctx: Ctx; input: { slug: string } }): ProjectChecklist {
+  requireScope(ctx, "project:write");
+  const project = getProject({ ctx, input });
+  return {
+    status: project.status,
+    items: countRows(ctx.db, items, eq(items.projectId, project.id)),
+    guidelines: project.guidelines.trim() !== "",
+    judgmentSchema: project.judgmentSchema != null,
+    visibility: project.visibility,
+    members: countRows(ctx.db, projectMembers, eq(projectMembers.projectId, project.id)),
+  };
 }

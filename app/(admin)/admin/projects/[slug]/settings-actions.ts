@@ -8,6 +8,7 @@ import { addMember, removeMember } from "@/lib/services/members";
 import { CHOICES } from "@/lib/formats/record";
 import { updateProject } from "@/lib/services/projects";
 import { PROJECT_SETTINGS, PROJECT_SETTING_KEYS } from "@/lib/services/project-settings";
+import { judgmentSchemaField } from "../../schema-field";
 import { formValues, refusal, withoutBlanks, type ActionState } from "@/lib/http/form-state";
 
 /** The form message when every error sits next to its field. */
@@ -81,4 +82,33 @@ export async function setBatchPriorityAction(_prev: ActionState, formData: FormD
   }
   revalidatePath(`/admin/projects/${slug}/items`);
   return { ok: true, message: `Set priority ${saved.priority} on the ${saved.items} item(s) of batch ${saved.batchId}.` };
+}
+
+/** The checklist's Activate button: a draft (or paused) project starts serving annotators. */
+export async function activateProjectAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  const caller = await requirePageCaller("project:write");
+  const { slug } = formValues(formData, ["slug"]);
+  try {
+    updateProject({ ctx: contextFor(caller), input: { slug, status: "active" } });
+  } catch (err) {
+    return refusal(err, []);
+  }
+  revalidatePath(`/admin/projects/${slug}`);
+  revalidatePath("/annotate");
+  return { ok: true, message: "Project activated: annotators now see it." };
+}
+
+/** The project page's guidelines and judgment schema; a blank schema goes back to plain pairwise. */
+export async function updateTextsAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  const caller = await requirePageCaller("project:write");
+  const { slug, guidelines, judgmentSchema } = formValues(formData, ["slug", "guidelines", "judgmentSchema"]);
+  const schema = judgmentSchemaField(judgmentSchema);
+  if (schema.error) return { ok: false, message: SEE_FIELDS, errors: { judgmentSchema: schema.error }, values: { guidelines, judgmentSchema } };
+  try {
+    updateProject({ ctx: contextFor(caller), input: { slug, guidelines, judgmentSchema: (schema.value ?? null) as never } });
+  } catch (err) {
+    return { ...refusal(err, ["guidelines", "judgmentSchema"], SEE_FIELDS), values: { guidelines, judgmentSchema } };
+  }
+  revalidatePath(`/admin/projects/${slug}`);
+  return { ok: true, message: "Guidelines and schema saved." };
 }
