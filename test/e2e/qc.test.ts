@@ -53,7 +53,7 @@ describe.skipIf(!executable)("quality-control screens", () => {
     await page.getByTestId(`adjudicate-${ids[0]}-B`).check();
     await page.getByTestId(`adjudicate-${ids[0]}-note`).fill("second is right");
     await page.getByTestId(`adjudicate-${ids[0]}-submit`).click();
-    await expect.poll(() => page.getByTestId(`adjudicate-${ids[0]}-message`).textContent()).toMatch(/Recorded B/);
+    await expect.poll(() => page.getByTestId(`adjudicate-${ids[0]}-message`).textContent()).toMatch(/Recorded “B is better”/);
 
     await page.getByTestId(`requeue-${ids[1]}`).click();
     await expect.poll(() => page.getByTestId(`requeue-${ids[1]}-message`).textContent()).toMatch(/now wants 3 judgments/);

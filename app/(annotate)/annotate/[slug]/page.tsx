@@ -1,7 +1,7 @@
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/http/page";
 import { getWorkProject } from "@/lib/services/projects";
-import { RemoteImages } from "./_components/Markdown";
+import { RemoteImages } from "@/app/_components/Markdown";
 import { Workspace } from "./_components/Workspace";
 import "./workspace.css";
 

@@ -8,7 +8,7 @@ import { post, type RequestError } from "../../_components/api";
 import { checkDraft, draftOf, PAIRWISE_CHOICES, STRENGTH_LABELS, type Draft } from "../../_components/draft";
 import { JudgmentForm } from "../../_components/JudgmentForm";
 import { isTyping, judgmentKey } from "../../_components/keymap";
-import { Prompt } from "../../_components/Prompt";
+import { Prompt } from "@/app/_components/Prompt";
 
 function summary(entry: HistoryEntry): string {
   const p = entry.judgment.payload;

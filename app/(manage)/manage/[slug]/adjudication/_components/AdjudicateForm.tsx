@@ -1,6 +1,6 @@
 "use client";
 // The manager's decision on one disputed item: a final label with a note, or "needs more judgments".
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { FormMessage } from "@/app/_components/FormMessage";
 import { recordAdjudicationAction, requeueAction, type AdjudicationState } from "../actions";
 
@@ -13,6 +13,10 @@ const LABELS = [
 
 export function AdjudicateForm({ slug, itemId, current }: { slug: string; itemId: number; current?: string }) {
   const [state, action, pending] = useActionState(recordAdjudicationAction, { ok: false } as AdjudicationState);
+  // Controlled, so the label stays selected after the action (React resets an uncontrolled form).
+  const [choice, setChoice] = useState(current ?? "");
+  const [note, setNote] = useState("");
+  const recorded = state.ok ? state.choice : current;
   const [requeueState, requeue, requeuePending] = useActionState(requeueAction, { ok: false } as AdjudicationState);
   return (
     <div className="adjudicate" data-testid={`adjudicate-${itemId}`}>
@@ -23,12 +27,13 @@ export function AdjudicateForm({ slug, itemId, current }: { slug: string; itemId
           <legend>Final label</legend>
           {LABELS.map(([value, text]) => (
             <label key={value} className="inline">
-              <input type="radio" name="choice" value={value} defaultChecked={current === value} data-testid={`adjudicate-${itemId}-${value}`} /> {text}
+              <input type="radio" name="choice" value={value} checked={choice === value} onChange={() => setChoice(value)} data-testid={`adjudicate-${itemId}-${value}`} /> {text}
+              {recorded === value && <span className="ok recorded-mark" data-testid={`adjudicate-${itemId}-recorded`}> (recorded)</span>}
             </label>
           ))}
         </fieldset>
         <label htmlFor={`note-${itemId}`}>Note (why)</label>
-        <textarea id={`note-${itemId}`} name="note" rows={2} maxLength={5000} data-testid={`adjudicate-${itemId}-note`} />
+        <textarea id={`note-${itemId}`} name="note" rows={2} maxLength={5000} value={note} onChange={(e) => setNote(e.target.value)} data-testid={`adjudicate-${itemId}-note`} />
         <button className="primary" type="submit" disabled={pending} data-testid={`adjudicate-${itemId}-submit`}>
           {pending ? "Saving…" : "Record final label"}
         </button>
