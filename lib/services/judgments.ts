@@ -209,6 +209,14 @@ export function reviseJudgment({ ctx, input }: { ctx: Ctx; input: { id: number |
   );
 }
 
+/** How many judgments the caller has in a project (the workspace's end screen says it). */
+export function countMyJudgments({ ctx, input }: { ctx: Ctx; input: { slug: string } }): number {
+  const caller = requireCaller(ctx);
+  requireScope(ctx, "assignment:work");
+  const project = getWorkProject({ ctx, input });
+  return ctx.db.select({ n: sql<number>`count(*)` }).from(judgments).where(and(eq(judgments.projectId, project.id), eq(judgments.userId, caller.userId))).get()!.n;
+}
+
 export interface HistoryEntry {
   judgment: JudgmentView;
   item: { id: number; externalId: string; prompt: Prompt; candidates: { slot: string; content: string }[] };

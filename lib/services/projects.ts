@@ -100,6 +100,11 @@ export interface ProjectSummary {
   progress: ProjectProgress;
   /** Judgments by the caller in this project. */
   mine: number;
+  /**
+   * Whether the caller has done all they may here: no item left that still wants a judgment and
+   * that they have not judged or skipped, or their quota reached. Their list shows it as done.
+   */
+  finished: boolean;
 }
 
 /**
@@ -113,15 +118,35 @@ export function listProjects({ ctx }: { ctx: Ctx }): ProjectSummary[] {
   if (!can(caller.role, "project:read")) {
     rows = rows.filter((p) => isWorkable(p.status) && isMember(ctx, p.id, caller.userId));
   }
-  return rows.map((p) => ({
-    slug: p.slug,
-    name: p.name,
-    status: p.status,
-    overlap: p.overlap,
-    leaseMinutes: p.leaseMinutes,
-    progress: projectProgress(ctx, p),
-    mine: countRows(ctx.db, judgments, and(eq(judgments.projectId, p.id), eq(judgments.userId, caller.userId))),
-  }));
+  return rows.map((p) => {
+    const mine = countRows(ctx.db, judgments, and(eq(judgments.projectId, p.id), eq(judgments.userId, caller.userId)));
+    return {
+      slug: p.slug,
+      name: p.name,
+      status: p.status,
+      overlap: p.overlap,
+      leaseMinutes: p.leaseMinutes,
+      progress: projectProgress(ctx, p),
+      mine,
+      finished: (p.quota != null && mine >= p.quota) || !hasWorkLeft(ctx, p, caller.userId),
+    };
+  });
+}
+
+/**
+ * Whether an item is left for this user: one that still wants judgments (gold items aside, as the
+ * claim serves them only between others) and that they have neither judged nor skipped. Others'
+ * leases do not count: they expire. Stops at the first such item.
+ */
+export function hasWorkLeft(ctx: Pick<Ctx, "db">, project: Pick<Project, "id" | "overlap">, userId: number): boolean {
+  const row = prepared(
+    ctx.db,
+    `select exists(select 1 from items i where i.project_id = @project and i.gold is null
+        and i.judgment_count < @overlap + i.extra_overlap
+        and not exists (select 1 from judgments j where j.item_id = i.id and j.user_id = @user)
+        and not exists (select 1 from assignments a where a.item_id = i.id and a.user_id = @user and a.status = 'skipped')) as left`,
+  ).get({ project: project.id, overlap: project.overlap, user: userId }) as { left: number };
+  return row.left === 1;
 }
 
 /** Every project with its progress, oldest first, for whoever may read every project (the CLI, admins, managers). */

@@ -1,7 +1,7 @@
 // Everyday flows (issue 13): new projects start as drafts that annotators never see, the draft's
 // checklist, and searching one's own judgments by the prompt's text.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { claimNext } from "@/lib/services/assignment";
+import { claimNext, skipAssignment } from "@/lib/services/assignment";
 import { AppError } from "@/lib/services/errors";
 import { myJudgments, submitJudgment } from "@/lib/services/judgments";
 import { addMember } from "@/lib/services/members";
@@ -49,6 +49,31 @@ describe("a new project", () => {
     addMember({ ctx: t.system, input: { slug: "todo", email: annotator.caller.email } });
     expect(projectChecklist({ ctx: admin.ctx, input: { slug: "todo" } })).toMatchObject({ items: 2, guidelines: true, judgmentSchema: true, visibility: "members", members: 1 });
     expect(() => projectChecklist({ ctx: annotator.ctx, input: { slug: "todo" } })).toThrow(/does not allow project:write/);
+  });
+});
+
+describe("a finished project", () => {
+  it("is finished for an annotator who judged or skipped every item still wanting judgments, or reached the quota", async () => {
+    createProject({ ctx: t.system, input: { slug: "f", name: "Finish", overlap: 1, status: "active" } });
+    await importText(t, "f", jsonl([1, 2, 3].map((i) => ({ id: `f${i}`, prompt: `P${i}`, responses: [{ content: "a" }, { content: "b" }] }))));
+    const me = makeUser(t, "annotator");
+    const other = makeUser(t, "annotator");
+    const mine = () => listProjects({ ctx: me.ctx })[0];
+    expect(mine()).toMatchObject({ mine: 0, finished: false });
+    const first = claimNext({ ctx: me.ctx, input: { slug: "f" } })!;
+    submitJudgment({ ctx: me.ctx, input: { assignment_id: first.assignment.id, choice: "A" } });
+    const second = claimNext({ ctx: other.ctx, input: { slug: "f" } })!;
+    submitJudgment({ ctx: other.ctx, input: { assignment_id: second.assignment.id, choice: "B" } });
+    expect(mine()).toMatchObject({ mine: 1, finished: false });
+    const third = claimNext({ ctx: me.ctx, input: { slug: "f" } })!;
+    skipAssignment({ ctx: me.ctx, input: { id: third.assignment.id } });
+    // The one item left was skipped by me, so nothing is left for me; the other annotator still has it.
+    expect(mine()).toMatchObject({ mine: 1, finished: true });
+    expect(listProjects({ ctx: other.ctx })[0]).toMatchObject({ mine: 1, finished: false });
+    expect(claimNext({ ctx: me.ctx, input: { slug: "f" } })).toBeNull();
+
+    updateProject({ ctx: t.system, input: { slug: "f", quota: 1 } });
+    expect(listProjects({ ctx: other.ctx })[0]).toMatchObject({ finished: true });
   });
 });
 

@@ -1,6 +1,7 @@
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/http/page";
 import { getWorkProject } from "@/lib/services/projects";
+import { countMyJudgments } from "@/lib/services/judgments";
 import { RemoteImages } from "@/app/_components/Markdown";
 import { Workspace } from "./_components/Workspace";
 import "./workspace.css";
@@ -8,10 +9,12 @@ import "./workspace.css";
 export default async function AnnotatePage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const caller = await requirePageCaller("assignment:work");
-  const project = orNotFound(() => getWorkProject({ ctx: contextFor(caller), input: { slug } }));
+  const ctx = contextFor(caller);
+  const project = orNotFound(() => getWorkProject({ ctx, input: { slug } }));
+  const judged = countMyJudgments({ ctx, input: { slug: project.slug } });
   return (
     <RemoteImages allowed={project.allowRemoteImages}>
-      <Workspace slug={project.slug} name={project.name} guidelines={project.guidelines} quota={project.quota} />
+      <Workspace slug={project.slug} name={project.name} guidelines={project.guidelines} quota={project.quota} judgedBefore={judged} />
     </RemoteImages>
   );
 }

@@ -20,7 +20,7 @@ const DiffView = lazy(() => import("./DiffView").then((m) => ({ default: m.DiffV
 /** Enter on a judgment control submits; on any other button it presses the button. */
 const JUDGMENT_CONTROLS = ".ws-choices, .ws-ratings, .ws-flags, .ws-ranking";
 
-export function Workspace({ slug, name, guidelines, quota }: { slug: string; name: string; guidelines: string; quota: number | null }) {
+export function Workspace({ slug, name, guidelines, quota, judgedBefore = 0 }: { slug: string; name: string; guidelines: string; quota: number | null; judgedBefore?: number }) {
   const queue = useQueue(slug);
   const { state, setDraft } = queue;
   const [help, setHelp] = useState(false);
@@ -141,8 +141,11 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
       {state.status === "error" && <p className="error" role="alert">{state.error}</p>}
       {state.status === "done" && (
         <div className="panel" data-testid="done">
-          <h2>Nothing left for you here</h2>
-          <p>You have judged every item available to you in this project. Thank you!</p>
+          <h2>All done here, thank you!</h2>
+          <p data-testid="done-count">
+            You judged {Math.max(state.judged, judgedBefore).toLocaleString("en")} item(s) in {name}, and nothing is left for you: every other item has all the
+            judgments it needs, or you have already seen it.
+          </p>
           <p>
             <a href={historyUrl}>Review or revise your judgments</a>
             {undoable && (
