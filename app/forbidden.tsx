@@ -37,7 +37,7 @@ export default async function Forbidden() {
       </p>
       <p data-testid="forbidden-why">
         {area ? <>Only {area.who} may open it</> : <>Your role may not open it</>}
-        {role ? <>, and you are signed in as {caller.email}, {role === "admin" ? "an" : "a"} <strong>{role}</strong></> : null}. If you
+        {role ? <>, and you are signed in as {caller.email}, {role === "manager" ? "a" : "an"} <strong>{role}</strong></> : null}. If you
         need it, ask an admin to change your role.
       </p>
       <p>Where to go instead:</p>
