@@ -12,7 +12,7 @@ import { MembersPanel } from "./_components/MembersPanel";
 import { ProjectChecklist } from "./_components/ProjectChecklist";
 import { ProjectTextsForm } from "./_components/ProjectTextsForm";
 
-export default async function ProjectPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function ProjectPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ activated?: string }> }) {
   const caller = await requirePageCaller("project:write");
   const { slug } = await params;
   const ctx = contextFor(caller);
@@ -24,6 +24,11 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
     <>
       <h1>{project.name}</h1>
       {checklist && <ProjectChecklist slug={project.slug} checklist={checklist} />}
+      {(await searchParams).activated === "1" && project.status === "active" && (
+        <p className="ok" role="status" data-testid="activate-message">
+          Project activated: annotators now see it.
+        </p>
+      )}
       <section className="panel" aria-labelledby="progress-heading">
         <h2 id="progress-heading">Progress</h2>
         <dl className="stats" data-testid="project-progress">

@@ -2,6 +2,7 @@
 // Server actions behind the admin project page (settings, members) and its items page (an item's
 // priority and gold answer, a batch's priority).
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { setBatchPriority, updateItem } from "@/lib/services/items";
 import { addMember, removeMember } from "@/lib/services/members";
@@ -84,7 +85,7 @@ export async function setBatchPriorityAction(_prev: ActionState, formData: FormD
   return { ok: true, message: `Set priority ${saved.priority} on the ${saved.items} item(s) of batch ${saved.batchId}.` };
 }
 
-/** The checklist's Activate button: a draft (or paused) project starts serving annotators. */
+/** The checklist's Activate button: a draft project starts serving annotators; the page then says so. */
 export async function activateProjectAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const caller = await requirePageCaller("project:write");
   const { slug } = formValues(formData, ["slug"]);
@@ -95,7 +96,8 @@ export async function activateProjectAction(_prev: ActionState, formData: FormDa
   }
   revalidatePath(`/admin/projects/${slug}`);
   revalidatePath("/annotate");
-  return { ok: true, message: "Project activated: annotators now see it." };
+  // The checklist goes away with the draft, so the confirmation travels in the URL.
+  redirect(`/admin/projects/${encodeURIComponent(slug)}?activated=1`);
 }
 
 /** The project page's guidelines and judgment schema; a blank schema goes back to plain pairwise. */

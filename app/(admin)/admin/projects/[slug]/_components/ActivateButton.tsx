@@ -16,7 +16,7 @@ export function ActivateButton({ slug, ready }: { slug: string; ready: boolean }
         </button>
         {!ready && <span className="muted" data-testid="activate-hint">Import items first: an empty project has nothing to serve.</span>}
       </div>
-      <FormMessage state={state} testId="activate-message" />
+      <FormMessage state={state} testId="activate-error" />
     </form>
   );
 }

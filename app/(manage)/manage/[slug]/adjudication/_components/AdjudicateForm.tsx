@@ -1,6 +1,6 @@
 "use client";
 // The manager's decision on one disputed item: a final label with a note, or "needs more judgments".
-import { useActionState, useState } from "react";
+import { startTransition, useActionState, useState, type FormEvent } from "react";
 import { FormMessage } from "@/app/_components/FormMessage";
 import { recordAdjudicationAction, requeueAction, type AdjudicationState } from "../actions";
 
@@ -13,14 +13,19 @@ const LABELS = [
 
 export function AdjudicateForm({ slug, itemId, current }: { slug: string; itemId: number; current?: string }) {
   const [state, action, pending] = useActionState(recordAdjudicationAction, { ok: false } as AdjudicationState);
-  // Controlled, so the label stays selected after the action (React resets an uncontrolled form).
+  // Controlled, and submitted without React's automatic form reset, so the label stays selected.
   const [choice, setChoice] = useState(current ?? "");
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    startTransition(() => action(data));
+  };
   const [note, setNote] = useState("");
   const recorded = state.ok ? state.choice : current;
   const [requeueState, requeue, requeuePending] = useActionState(requeueAction, { ok: false } as AdjudicationState);
   return (
     <div className="adjudicate" data-testid={`adjudicate-${itemId}`}>
-      <form action={action} aria-label={`Final label for item ${itemId}`}>
+      <form action={action} onSubmit={submit} aria-label={`Final label for item ${itemId}`}>
         <input type="hidden" name="slug" value={slug} />
         <input type="hidden" name="itemId" value={itemId} />
         <fieldset>
