@@ -219,7 +219,7 @@ export function countMyJudgments({ ctx, input }: { ctx: Ctx; input: { slug: stri
 
 export interface HistoryEntry {
   judgment: JudgmentView;
-  item: { id: number; externalId: string; prompt: Prompt; candidates: { slot: string; content: string }[] };
+  item: { id: number; external_id: string; prompt: Prompt; candidates: { slot: string; content: string }[] };
   /** Whether it can still be undone (its lease is live and it is the caller's latest). */
   undoable: boolean;
 }
@@ -298,7 +298,7 @@ export function myJudgments({ ctx, input }: { ctx: Ctx; input: z.input<typeof hi
       judgment: view(r),
       item: {
         id: r.itemId,
-        externalId: prompts.get(r.itemId)?.externalId ?? "",
+        external_id: prompts.get(r.itemId)?.externalId ?? "",
         prompt: prompts.get(r.itemId)?.prompt as Prompt,
         candidates: r.slotOrder.map((cid, i) => ({ slot: SLOT_LABELS[i], content: contents.get(cid) ?? "" })),
       },

@@ -101,14 +101,14 @@ describe("searching one's judgments", () => {
   it("finds the prompt's words in any turn, ignoring case, and pages over the matches", async () => {
     const me = await judgeAll();
     const find = (q: string) => myJudgments({ ctx: me.ctx, input: { slug: "s", q } });
-    expect(find("purr").judgments.map((e) => e.item.externalId)).toEqual(["cats"]);
-    expect(find("dogs dream").judgments.map((e) => e.item.externalId)).toEqual(["dogs"]);
+    expect(find("purr").judgments.map((e) => e.item.external_id)).toEqual(["cats"]);
+    expect(find("dogs dream").judgments.map((e) => e.item.external_id)).toEqual(["dogs"]);
     expect(find("dogs dream").total).toBe(1);
     // Only the text, never the JSON around it: "role" and "content" are not in any prompt's words.
-    expect(find("content").judgments.map((e) => e.item.externalId)).toEqual(["cats"]);
+    expect(find("content").judgments.map((e) => e.item.external_id)).toEqual(["cats"]);
     expect(find("role").total).toBe(0);
     // LIKE's wildcards are taken literally.
-    expect(find("50%").judgments.map((e) => e.item.externalId)).toEqual(["rates"]);
+    expect(find("50%").judgments.map((e) => e.item.external_id)).toEqual(["rates"]);
     expect(find("10_0").total).toBe(1);
     expect(find("5_%").total).toBe(0);
     // An item's external id finds it too; a blank search lists everything.

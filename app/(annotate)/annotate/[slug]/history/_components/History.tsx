@@ -83,7 +83,7 @@ export function History({ schema, entries, searched = false }: { schema: Project
             {e.judgment.payload.rationale && <span className="muted">“{e.judgment.payload.rationale}”</span>}
             <span className="muted small" data-testid="history-item">
               Item {e.item.id}
-              {e.item.externalId && e.item.externalId !== String(e.item.id) ? ` (${e.item.externalId})` : ""}
+              {e.item.external_id && e.item.external_id !== String(e.item.id) ? ` (${e.item.external_id})` : ""}
             </span>
             <span className="muted small" data-testid="history-when">
               <When at={e.judgment.updated_at ?? e.judgment.created_at} />
