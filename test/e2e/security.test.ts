@@ -20,7 +20,7 @@ type Role = "admin" | "manager" | "annotator";
 
 /**
  * Every page of app/ (a new page must be added: the first test checks the list against the
- * folders). Each is visited as every role; a role that may not see it is redirected or shown the
+ * folders). Each is visited as every role; a role that may not see it is shown the 403 or
  * not-found page, which must run under the policy too.
  */
 const PAGES: string[] = [
