@@ -15,6 +15,7 @@ import { ProjectTextsForm } from "./_components/ProjectTextsForm";
 export default async function ProjectPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ activated?: string }> }) {
   const caller = await requirePageCaller("project:write");
   const { slug } = await params;
+  const { activated } = await searchParams;
   const ctx = contextFor(caller);
   const project = orNotFound(() => getProject({ ctx, input: { slug } }));
   const progress = projectProgress(ctx, project);
@@ -24,7 +25,7 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
     <>
       <h1>{project.name}</h1>
       {checklist && <ProjectChecklist slug={project.slug} checklist={checklist} />}
-      {(await searchParams).activated === "1" && project.status === "active" && (
+      {activated === "1" && project.status === "active" && (
         <p className="ok" role="status" data-testid="activate-message">
           Project activated: annotators now see it.
         </p>
