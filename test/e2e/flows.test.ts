@@ -11,7 +11,7 @@ import { importItems } from "@/lib/services/importer";
 import { submitJudgment } from "@/lib/services/judgments";
 import { createProject } from "@/lib/services/projects";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
-import { serverInfo, signIn, systemCtx, type Account } from "../helpers/server";
+import { api, serverInfo, signIn, systemCtx, type Account } from "../helpers/server";
 
 const executable = chromiumOrSkip();
 const HISTORY = "flows-history";
@@ -117,6 +117,15 @@ describe.skipIf(!executable)("everyday flows", () => {
     await page.getByTestId("save-revision").click();
     await expect.poll(() => rows.getByTestId("history-choice").innerText()).toBe(`${other} is better`);
     expect(await rows.getByTestId("history-when").innerText()).toMatch(/revision 2/);
+
+    // The same search over HTTP, bounded.
+    const { token } = serverInfo().users.annotator2;
+    const found = await (await api(`/api/v1/projects/${HISTORY}/judgments/mine?q=caffeine`, { token })).json();
+    expect(found.total).toBe(1);
+    expect(found.judgments[0].item.external_id).toBe("tea-2");
+    const tooLong = await api(`/api/v1/projects/${HISTORY}/judgments/mine?q=${"x".repeat(201)}`, { token });
+    expect(tooLong.status).toBe(400);
+    expect((await tooLong.json()).error.message).toMatch(/^q: must be at most 200 characters/);
   });
 
   it("a finished project shows as done with the annotator's count, and the workspace says so", async () => {
