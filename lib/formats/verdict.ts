@@ -40,3 +40,6 @@ export function verdictOfChoice(choice: Choice, slotOrder: readonly number[], ca
 export function matchesGold(verdict: Verdict | null, gold: Verdict): boolean {
   return verdict === gold;
 }
+
+/** A verdict as the adjudication page says it, A and B being the item's first and second response. */
+export const VERDICT_WORDS: Record<Verdict, string> = { A: "A is better", B: "B is better", tie: "Tie", both_bad: "Both bad" };

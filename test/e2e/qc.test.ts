@@ -61,7 +61,7 @@ describe.skipIf(!executable)("quality-control screens", () => {
     await page.goto(`${serverInfo().baseUrl}/manage/${SLUG}/adjudication`);
     expect(await page.getByTestId("queue-total").innerText()).toMatch(/^1 disputed/);
     await page.goto(`${serverInfo().baseUrl}/manage/${SLUG}/adjudication?resolved=1`);
-    expect(await page.getByTestId(`decided-${ids[0]}`).innerText()).toMatch(/B by .* second is right/);
+    expect(await page.getByTestId(`decided-${ids[0]}`).innerText()).toMatch(/B is better by .* second is right/);
   });
 
   it("an admin pauses the project and adds a member; the annotator then gets the paused message", async () => {

@@ -5,6 +5,7 @@ import { revalidatePath } from "next/cache";
 import { refusal } from "@/lib/http/form-state";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { recordAdjudication, requeueItem } from "@/lib/services/adjudication";
+import { VERDICT_WORDS } from "@/lib/formats/verdict";
 
 export interface AdjudicationState {
   ok: boolean;
@@ -12,8 +13,6 @@ export interface AdjudicationState {
   /** The final label just recorded: the form keeps it selected and marks it. */
   choice?: string;
 }
-
-const IN_WORDS: Record<string, string> = { A: "A is better", B: "B is better", tie: "Tie", both_bad: "Both bad" };
 
 export async function recordAdjudicationAction(_prev: AdjudicationState, formData: FormData): Promise<AdjudicationState> {
   const caller = await requirePageCaller("judgment:read_all");
@@ -23,7 +22,7 @@ export async function recordAdjudicationAction(_prev: AdjudicationState, formDat
     const a = recordAdjudication({ ctx: contextFor(caller), input: { itemId: String(formData.get("itemId") ?? ""), choice: choice as "A", note: String(formData.get("note") ?? "") } });
     // No revalidation here: the decided item would vanish from the open queue along with this
     // confirmation. It leaves the queue on the next visit.
-    return { ok: true, choice: a.choice, message: `Recorded “${IN_WORDS[a.choice] ?? a.choice}” as the final label.` };
+    return { ok: true, choice: a.choice, message: `Recorded “${VERDICT_WORDS[a.choice]}” as the final label.` };
   } catch (err) {
     // No field takes an error here, so the whole message is the form's.
     return refusal(err, []);

@@ -9,6 +9,7 @@ import { goldStandings, type GoldStanding } from "@/lib/services/assignment";
 import { orNotFound } from "@/lib/http/page";
 import { getProject } from "@/lib/services/projects";
 import { Markdown } from "@/app/_components/Markdown";
+import { VERDICT_WORDS } from "@/lib/formats/verdict";
 import { Prompt } from "@/app/_components/Prompt";
 import { AdjudicateForm } from "./_components/AdjudicateForm";
 import "./adjudication.css";
@@ -100,7 +101,7 @@ function QueueEntry({ slug, item }: { slug: string; item: QueueItem }) {
           {item.judgments.map((j) => (
             <tr key={j.id}>
               <td>{j.annotator.email}</td>
-              <td>{j.choice ?? "–"}</td>
+              <td>{j.choice ? VERDICT_WORDS[j.choice] : "–"}</td>
               <td>{j.rationale ?? <span className="muted">none</span>}</td>
             </tr>
           ))}
@@ -108,7 +109,7 @@ function QueueEntry({ slug, item }: { slug: string; item: QueueItem }) {
       </table>
       {item.adjudication && (
         <p className="ok" data-testid={`decided-${item.id}`}>
-          Decided: {item.adjudication.choice} by {item.adjudication.by ?? "someone"}
+          Decided: {VERDICT_WORDS[item.adjudication.choice]} by {item.adjudication.by ?? "someone"}
           {item.adjudication.note ? ` — ${item.adjudication.note}` : ""}
         </p>
       )}

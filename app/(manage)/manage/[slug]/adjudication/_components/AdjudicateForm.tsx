@@ -2,14 +2,10 @@
 // The manager's decision on one disputed item: a final label with a note, or "needs more judgments".
 import { startTransition, useActionState, useState, type FormEvent } from "react";
 import { FormMessage } from "@/app/_components/FormMessage";
+import { VERDICT_WORDS } from "@/lib/formats/verdict";
 import { recordAdjudicationAction, requeueAction, type AdjudicationState } from "../actions";
 
-const LABELS = [
-  ["A", "A is better"],
-  ["B", "B is better"],
-  ["tie", "Tie"],
-  ["both_bad", "Both bad"],
-] as const;
+const LABELS = Object.entries(VERDICT_WORDS);
 
 export function AdjudicateForm({ slug, itemId, current }: { slug: string; itemId: number; current?: string }) {
   const [state, action, pending] = useActionState(recordAdjudicationAction, { ok: false } as AdjudicationState);
