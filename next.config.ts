@@ -17,6 +17,8 @@ const config: NextConfig = {
     // What Next.js copies of a request body for proxy.ts; only the sign-in endpoint reaches the
     // proxy with a body, and its limit is 16 KiB (lib/http/limits.ts).
     proxyClientMaxBodySize: 16 * 1024,
+    // forbidden() and app/forbidden.tsx: a signed-in user on a page their role may not see gets a 403 page.
+    authInterrupts: true,
   },
   async headers() {
     return [

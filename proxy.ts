@@ -3,7 +3,7 @@
 // a body over 16 KiB is refused before anything reads it. /api/v1 does its own checks in
 // lib/http/respond.ts, so the claim path pays nothing here.
 import { NextResponse, type NextRequest } from "next/server";
-import { HSTS, newNonce, pageCsp } from "@/lib/http/headers";
+import { HSTS, PAGE_PATH_HEADER, newNonce, pageCsp } from "@/lib/http/headers";
 import { BODY_LIMITS, formatBytes } from "@/lib/http/limits";
 
 export function proxy(request: NextRequest): NextResponse {
@@ -19,6 +19,8 @@ export function proxy(request: NextRequest): NextResponse {
   const csp = pageCsp({ nonce, dev: process.env.NODE_ENV === "development", https, remoteImages });
   const headers = new Headers(request.headers);
   headers.set("content-security-policy", csp);
+  // The forbidden page (app/forbidden.tsx) names the page the visitor tried.
+  headers.set(PAGE_PATH_HEADER, pathname + request.nextUrl.search);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("content-security-policy", csp);
   if (https) response.headers.set("strict-transport-security", HSTS);

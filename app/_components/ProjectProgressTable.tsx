@@ -19,7 +19,10 @@ export function ProjectProgressTable({ projects, linkBase }: { projects: Project
       <tbody>
         {projects.map((p) => (
           <tr key={p.slug} data-testid={`project-row-${p.slug}`}>
-            <td>{linkBase ? <Link href={`${linkBase}/${p.slug}`}>{p.name}</Link> : p.name}</td>
+            <td>
+              {linkBase ? <Link href={`${linkBase}/${p.slug}`}>{p.name}</Link> : p.name}
+              {p.status !== "active" && <span className="muted" data-testid={`project-status-${p.slug}`}> ({p.status === "draft" ? "draft: annotators do not see it yet" : p.status})</span>}
+            </td>
             <td><code>{p.slug}</code></td>
             <td>{p.overlap}</td>
             <td>{p.progress.items}</td>

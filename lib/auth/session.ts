@@ -5,7 +5,7 @@
 // import-boundary check counts it with lib/http, above the services.
 import "server-only";
 import { getServerSession } from "next-auth";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { connection } from "next/server";
 import { getDb } from "@/db/client";
 import type { Caller, Ctx } from "@/lib/services/context";
@@ -35,10 +35,13 @@ export function contextFor(caller: Caller | null): Ctx {
   return { db: getDb(), caller };
 }
 
-/** For pages: the signed-in caller, or a redirect to the login page. */
+/**
+ * For pages and server actions: the signed-in caller, or a redirect to the login page. A caller
+ * whose role lacks the scope gets the 403 page (app/forbidden.tsx), which says why and where to go.
+ */
 export async function requirePageCaller(scope?: Scope): Promise<Caller> {
   const caller = await sessionCaller();
   if (!caller) redirect("/login");
-  if (scope && !can(caller.role, scope)) redirect("/");
+  if (scope && !can(caller.role, scope)) forbidden();
   return caller;
 }

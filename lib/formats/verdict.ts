@@ -50,3 +50,5 @@ export function choiceOfVerdict(verdict: Verdict, slotOrder: readonly number[], 
   const slot = slotOrder.indexOf(candidateIdsByPosition[verdict === "A" ? 0 : 1]);
   return slot === 0 ? "A" : slot === 1 ? "B" : null;
 }
+/** A verdict as the adjudication page says it, A and B being the item's first and second response. */
+export const VERDICT_WORDS: Record<Verdict, string> = { A: "A is better", B: "B is better", tie: "Tie", both_bad: "Both bad" };

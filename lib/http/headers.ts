@@ -44,3 +44,6 @@ export const PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), pay
 export function newNonce(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
 }
+
+/** The request header in which proxy.ts passes a page's path and query to the page (the 403 page names it). */
+export const PAGE_PATH_HEADER = "x-arbiter-page";

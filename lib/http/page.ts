@@ -12,3 +12,13 @@ export function orNotFound<T>(load: () => T): T {
     throw err;
   }
 }
+
+/** Runs a page's loader; a bad_request (a search too long) comes back as its message for the page to show. */
+export function orBadRequest<T>(load: () => T): T | { error: string } {
+  try {
+    return load();
+  } catch (err) {
+    if (err instanceof AppError && err.code === "bad_request") return { error: err.message };
+    throw err;
+  }
+}

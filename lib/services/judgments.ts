@@ -230,9 +230,17 @@ export function reviseJudgment({ ctx, input }: { ctx: Ctx; input: { id: number |
   );
 }
 
+/** How many judgments the caller has in a project (the workspace's end screen says it). */
+export function countMyJudgments({ ctx, input }: { ctx: Ctx; input: { slug: string } }): number {
+  const caller = requireCaller(ctx);
+  requireScope(ctx, "assignment:work");
+  const project = getWorkProject({ ctx, input });
+  return ctx.db.select({ n: sql<number>`count(*)` }).from(judgments).where(and(eq(judgments.projectId, project.id), eq(judgments.userId, caller.userId))).get()!.n;
+}
+
 export interface HistoryEntry {
   judgment: JudgmentView;
-  item: { id: number; prompt: Prompt; candidates: { slot: string; content: string }[] };
+  item: { id: number; external_id: string; prompt: Prompt; candidates: { slot: string; content: string }[] };
   /** Whether it can still be undone (its lease is live and it is the caller's latest). */
   undoable: boolean;
 }
@@ -241,7 +249,14 @@ export const historyInput = z.object({
   slug: z.string().min(1),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
+  /** Words to look for in the item's prompt text (every turn) or its external id; blank for all. */
+  q: z.string().trim().max(200, "must be at most 200 characters").optional(),
 });
+
+/** A LIKE pattern that finds `text` anywhere, its wildcards taken literally (escape character `\`). */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => "\\" + c)}%`;
+}
 
 /** The caller's own judgments in a project, newest first, with what they saw (never anyone else's). */
 export function myJudgments({ ctx, input }: { ctx: Ctx; input: z.input<typeof historyInput> }): {
@@ -253,7 +268,13 @@ export function myJudgments({ ctx, input }: { ctx: Ctx; input: z.input<typeof hi
   requireScope(ctx, "assignment:work");
   const data = parseInput(historyInput, input);
   const project = getWorkProject({ ctx, input: { slug: data.slug } });
-  const mine = and(eq(judgments.projectId, project.id), eq(judgments.userId, caller.userId));
+  // The search reads the prompt's text, not its JSON: a plain prompt is the tree's root, a
+  // conversation's turns are its `content` fields (json_tree finds both).
+  const pattern = data.q ? containsPattern(data.q) : null;
+  const found = pattern
+    ? sql`${judgments.itemId} in (select i.id from items i where i.project_id = ${project.id} and (i.external_id like ${pattern} escape '\\' or exists (select 1 from json_tree(i.prompt) t where t.type = 'text' and (t.key = 'content' or t.key is null) and t.value like ${pattern} escape '\\')))`
+    : undefined;
+  const mine = and(eq(judgments.projectId, project.id), eq(judgments.userId, caller.userId), found);
   const total = ctx.db.select({ n: sql<number>`count(*)` }).from(judgments).where(mine).get()!.n;
   const rows = ctx.db
     .select()
@@ -265,7 +286,7 @@ export function myJudgments({ ctx, input }: { ctx: Ctx; input: z.input<typeof hi
     .all();
   const itemIds = [...new Set(rows.map((r) => r.itemId))];
   const prompts = new Map(
-    itemIds.length ? ctx.db.select({ id: items.id, prompt: items.prompt }).from(items).where(inArray(items.id, itemIds)).all().map((i) => [i.id, i.prompt]) : [],
+    itemIds.length ? ctx.db.select({ id: items.id, prompt: items.prompt, externalId: items.externalId }).from(items).where(inArray(items.id, itemIds)).all().map((i) => [i.id, i]) : [],
   );
   const contents = new Map(
     itemIds.length
@@ -289,7 +310,8 @@ export function myJudgments({ ctx, input }: { ctx: Ctx; input: z.input<typeof hi
       : [],
   );
   const now = nowOf(ctx);
-  const latestId = data.offset === 0 ? rows[0]?.id : undefined;
+  // Undo applies to the caller's latest judgment, which a search may leave off the first page.
+  const latestId = data.offset === 0 && !pattern ? rows[0]?.id : undefined;
   return {
     schema: effectiveSchema(project.judgmentSchema),
     total,
@@ -297,7 +319,8 @@ export function myJudgments({ ctx, input }: { ctx: Ctx; input: z.input<typeof hi
       judgment: view(r),
       item: {
         id: r.itemId,
-        prompt: prompts.get(r.itemId) as Prompt,
+        external_id: prompts.get(r.itemId)?.externalId ?? "",
+        prompt: prompts.get(r.itemId)?.prompt as Prompt,
         candidates: r.slotOrder.map((cid, i) => ({ slot: SLOT_LABELS[i], content: contents.get(cid) ?? "" })),
       },
       undoable: r.id === latestId && r.assignmentId != null && (leases.get(r.assignmentId) ?? 0) > now,

@@ -1,7 +1,7 @@
 // Projects: creating and reading labeling campaigns, and their progress.
 import { and, asc, count, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { items, judgments, projects } from "@/db/schema";
+import { items, judgments, projectMembers, projects } from "@/db/schema";
 import { PROJECT_DEFAULTS } from "@/db/schema/constants";
 import { effectiveSchema, projectJudgmentSchema } from "@/lib/formats/judgment";
 import { can } from "@/lib/auth/permissions";
@@ -21,6 +21,8 @@ export const projectInput = z.object({
   overlap: PROJECT_SETTINGS.overlap.schema.default(PROJECT_DEFAULTS.overlap),
   leaseMinutes: PROJECT_SETTINGS.leaseMinutes.schema.default(PROJECT_DEFAULTS.leaseMinutes),
   guidelines: z.string().max(100_000).default(""),
+  /** New projects start as drafts, hidden from annotators until an admin activates them (the seeded demo passes `active`). */
+  status: PROJECT_SETTINGS.status.schema.default("draft"),
   /** What annotators record (lib/formats/judgment.ts); omitted or null means plain pairwise defaults. */
   judgmentSchema: projectJudgmentSchema.nullable().optional(),
 });
@@ -101,6 +103,11 @@ export interface ProjectSummary {
   progress: ProjectProgress;
   /** Judgments by the caller in this project. */
   mine: number;
+  /**
+   * Whether the caller has done all they may here: no item left that still wants a judgment and
+   * that they have not judged or skipped, or their quota reached. Their list shows it as done.
+   */
+  finished: boolean;
 }
 
 /**
@@ -114,15 +121,35 @@ export function listProjects({ ctx }: { ctx: Ctx }): ProjectSummary[] {
   if (!can(caller.role, "project:read")) {
     rows = rows.filter((p) => isWorkable(p.status) && isMember(ctx, p.id, caller.userId));
   }
-  return rows.map((p) => ({
-    slug: p.slug,
-    name: p.name,
-    status: p.status,
-    overlap: p.overlap,
-    leaseMinutes: p.leaseMinutes,
-    progress: projectProgress(ctx, p),
-    mine: countRows(ctx.db, judgments, and(eq(judgments.projectId, p.id), eq(judgments.userId, caller.userId))),
-  }));
+  return rows.map((p) => {
+    const mine = countRows(ctx.db, judgments, and(eq(judgments.projectId, p.id), eq(judgments.userId, caller.userId)));
+    return {
+      slug: p.slug,
+      name: p.name,
+      status: p.status,
+      overlap: p.overlap,
+      leaseMinutes: p.leaseMinutes,
+      progress: projectProgress(ctx, p),
+      mine,
+      finished: (p.quota != null && mine >= p.quota) || !hasWorkLeft(ctx, p, caller.userId),
+    };
+  });
+}
+
+/**
+ * Whether an item is left for this user: one that still wants judgments (gold items aside, as the
+ * claim serves them only between others) and that they have neither judged nor skipped. Others'
+ * leases do not count: they expire. Stops at the first such item.
+ */
+export function hasWorkLeft(ctx: Pick<Ctx, "db">, project: Pick<Project, "id" | "overlap">, userId: number): boolean {
+  const row = prepared(
+    ctx.db,
+    `select exists(select 1 from items i where i.project_id = @project and i.gold is null
+        and i.judgment_count < @overlap + i.extra_overlap
+        and not exists (select 1 from judgments j where j.item_id = i.id and j.user_id = @user)
+        and not exists (select 1 from assignments a where a.item_id = i.id and a.user_id = @user and a.status = 'skipped')) as left`,
+  ).get({ project: project.id, overlap: project.overlap, user: userId }) as { left: number };
+  return row.left === 1;
 }
 
 /** Every project with its progress, oldest first, for whoever may read every project (the CLI, admins, managers). */
@@ -225,4 +252,29 @@ export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettings
       return updated;
     },
   );
+}
+
+/** What a project needs before annotators see it: the admin project page's checklist next to the Activate button. */
+export interface ProjectChecklist {
+  status: Project["status"];
+  items: number;
+  guidelines: boolean;
+  /** Whether a judgment schema was chosen; without one annotators record plain pairwise choices. */
+  judgmentSchema: boolean;
+  visibility: Project["visibility"];
+  /** Members of the project (a members-only project with none is open to nobody). */
+  members: number;
+}
+
+export function projectChecklist({ ctx, input }: { ctx: Ctx; input: { slug: string } }): ProjectChecklist {
+  requireScope(ctx, "project:write");
+  const project = getProject({ ctx, input });
+  return {
+    status: project.status,
+    items: countRows(ctx.db, items, eq(items.projectId, project.id)),
+    guidelines: project.guidelines.trim() !== "",
+    judgmentSchema: project.judgmentSchema != null,
+    visibility: project.visibility,
+    members: countRows(ctx.db, projectMembers, eq(projectMembers.projectId, project.id)),
+  };
 }

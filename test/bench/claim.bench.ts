@@ -105,7 +105,7 @@ async function generate(file: string): Promise<{ db: Db; annotators: Annotator[]
   const db = openDatabase(file);
   runMigrations(db);
   const system: Ctx = { db, caller: null };
-  createProject({ ctx: system, input: { slug: SLUG, name: "Benchmark", overlap: 3, leaseMinutes: 30 } });
+  createProject({ ctx: system, input: { status: "active", slug: SLUG, name: "Benchmark", overlap: 3, leaseMinutes: 30 } });
   const lines = function* () {
     for (let i = 0; i < ITEMS; i++) {
       yield JSON.stringify({

@@ -58,6 +58,10 @@ describe.skipIf(!executable)("admin screens", () => {
     await expect.poll(() => page.getByTestId("import-inserted").textContent()).toBe("3");
     await page.reload();
     expect(await page.getByTestId("progress-items").innerText()).toContain("3");
+    // A new project is a draft: its checklist's Activate button opens it to annotators.
+    expect(await page.getByTestId("check-items").getAttribute("data-done")).toBe("yes");
+    await page.getByTestId("project-activate").click();
+    await page.getByTestId("activate-message").waitFor();
 
     // A new annotator, whose generated password signs in.
     await page.goto(serverInfo().baseUrl + "/admin/users");
@@ -76,16 +80,17 @@ describe.skipIf(!executable)("admin screens", () => {
     const other = await (await browser.newContext()).newPage();
     await signIn(other, "newbie@test.local", password);
     expect(await other.getByTestId("who").innerText()).toContain("annotator");
-    // Annotators see no admin controls and are sent away from admin pages.
+    // Annotators see no admin controls, and an admin page answers the 403 page.
     expect(await other.getByRole("link", { name: "Projects" }).count()).toBe(0);
-    await other.goto(serverInfo().baseUrl + "/admin/users");
-    expect(new URL(other.url()).pathname).not.toBe("/admin/users");
+    const refused = await other.goto(serverInfo().baseUrl + "/admin/users");
+    expect(refused!.status()).toBe(403);
+    expect(await other.getByTestId("forbidden-why").innerText()).toMatch(/^Only admins may open it/);
   });
 
   it("searches the items page, sets an item's gold answer and priority and a batch's priority, and keeps them", async () => {
     const slug = "items-e2e";
     const ctx = systemCtx();
-    createProject({ ctx, input: { slug, name: "Items E2E" } });
+    createProject({ ctx, input: { status: "active", slug, name: "Items E2E" } });
     const records = Array.from({ length: 60 }, (_, i) =>
       JSON.stringify({ id: `ie-${i}`, prompt: `Item prompt ${i}`, responses: [{ content: "x", model: "model-left" }, { content: "y", model: "model-right" }] }),
     );

@@ -23,7 +23,7 @@ describe.skipIf(!executable)("quality-control screens", () => {
   beforeAll(async () => {
     browser = await launchChromium(executable!);
     const ctx = systemCtx();
-    createProject({ ctx, input: { slug: SLUG, name: "QC E2E", overlap: 2 } });
+    createProject({ ctx, input: { status: "active", slug: SLUG, name: "QC E2E", overlap: 2 } });
     const records = [1, 2].map((i) => JSON.stringify({ id: `e${i}`, prompt: `Disputed ${i}`, responses: [{ content: `first ${i}`, model: "model-one" }, { content: `second ${i}`, model: "model-two" }] }));
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([records.join("\n") + "\n"]) } });
     const { annotator, annotator2 } = serverInfo().users;
@@ -53,7 +53,7 @@ describe.skipIf(!executable)("quality-control screens", () => {
     await page.getByTestId(`adjudicate-${ids[0]}-B`).check();
     await page.getByTestId(`adjudicate-${ids[0]}-note`).fill("second is right");
     await page.getByTestId(`adjudicate-${ids[0]}-submit`).click();
-    await expect.poll(() => page.getByTestId(`adjudicate-${ids[0]}-message`).textContent()).toMatch(/Recorded B/);
+    await expect.poll(() => page.getByTestId(`adjudicate-${ids[0]}-message`).textContent()).toMatch(/Recorded “B is better”/);
 
     await page.getByTestId(`requeue-${ids[1]}`).click();
     await expect.poll(() => page.getByTestId(`requeue-${ids[1]}-message`).textContent()).toMatch(/now wants 3 judgments/);
@@ -61,7 +61,7 @@ describe.skipIf(!executable)("quality-control screens", () => {
     await page.goto(`${serverInfo().baseUrl}/manage/${SLUG}/adjudication`);
     expect(await page.getByTestId("queue-total").innerText()).toMatch(/^1 disputed/);
     await page.goto(`${serverInfo().baseUrl}/manage/${SLUG}/adjudication?resolved=1`);
-    expect(await page.getByTestId(`decided-${ids[0]}`).innerText()).toMatch(/B by .* second is right/);
+    expect(await page.getByTestId(`decided-${ids[0]}`).innerText()).toMatch(/B is better by .* second is right/);
   });
 
   it("an admin pauses the project and adds a member; the annotator then gets the paused message", async () => {

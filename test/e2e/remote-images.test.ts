@@ -32,7 +32,7 @@ describe.skipIf(!executable)("remote images in the workspace", () => {
     origin = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
 
     const ctx = systemCtx();
-    createProject({ ctx, input: { slug: SLUG, name: "Remote images project", overlap: 1 } });
+    createProject({ ctx, input: { status: "active", slug: SLUG, name: "Remote images project", overlap: 1 } });
     const record = {
       id: "img1",
       prompt: `Describe ![prompt pic](${origin}/prompt.png)`,

@@ -64,7 +64,7 @@ export function makeUser(t: TempDb, role: RoleName, email?: string): { caller: C
 }
 
 export function makeProject(t: TempDb, input: Partial<ProjectInput> = {}) {
-  return createProject({ ctx: t.system, input: { slug: `p${++counter}`, name: "Test project", ...input } });
+  return createProject({ ctx: t.system, input: { slug: `p${++counter}`, name: "Test project", status: "active", ...input } });
 }
 
 export function pairRecord(i: number, extra: Partial<ImportRecord> = {}): ImportRecord {

@@ -17,7 +17,7 @@ const body = records.map((r) => JSON.stringify(r)).join("\n");
 
 beforeAll(() => {
   const ctx = systemCtx();
-  createProject({ ctx, input: { slug: SLUG, name: "HTTP suite", overlap: 2 } });
+  createProject({ ctx, input: { status: "active", slug: SLUG, name: "HTTP suite", overlap: 2 } });
   ctx.db.$client.close();
 });
 

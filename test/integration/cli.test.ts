@@ -116,10 +116,10 @@ describe("--json output", () => {
     }
     const [user, , , created, updated] = outputs.map((r) => JSON.parse(r.out));
     expect(user.user).toMatchObject({ email: "ann@example.com", role: "annotator", external: false, created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
-    expect(created.project).toMatchObject({ slug: "demo", lease_minutes: 30, order_policy: "finish_first", judgment_schema: { type: "pairwise", strength: true } });
+    expect(created.project).toMatchObject({ slug: "demo", status: "draft", lease_minutes: 30, order_policy: "finish_first", judgment_schema: { type: "pairwise", strength: true } });
     expect(updated.project).toMatchObject({ order_policy: "random", min_gold_accuracy: 0.7, min_gold_after: 3 });
     expect(JSON.parse(arbiter("project", "list", "--json").out)).toEqual({
-      projects: [{ slug: "demo", name: "Demo", status: "active", overlap: 3, progress: { items: 2, judgments: 0, complete_items: 0 } }],
+      projects: [{ slug: "demo", name: "Demo", status: "draft", overlap: 3, progress: { items: 2, judgments: 0, complete_items: 0 } }],
     });
     expect(JSON.parse(outputs[8].out)).toEqual({ batch_id: Number(batchId), priority: 4, items: 2 });
   });

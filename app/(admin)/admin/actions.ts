@@ -4,27 +4,13 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requirePageCaller, contextFor } from "@/lib/auth/session";
-import { projectJudgmentSchema } from "@/lib/formats/judgment";
-import { zodMessage } from "@/lib/services/errors";
+import { judgmentSchemaField } from "./schema-field";
 import { createProject, projectInput } from "@/lib/services/projects";
 import { createToken, revokeToken } from "@/lib/services/tokens";
 import { createUser, userInput } from "@/lib/services/users";
 import { formValues, issueErrors, refusal, withoutBlanks, type ActionState } from "@/lib/http/form-state";
 
 const PROJECT_FIELDS = ["slug", "name", "overlap", "leaseMinutes", "guidelines", "judgmentSchema"] as const;
-
-/** The judgment-schema textarea: blank means plain pairwise; otherwise JSON checked by projectJudgmentSchema. */
-function judgmentSchemaField(text: string | undefined): { value?: unknown; error?: string } {
-  if (!text?.trim()) return {};
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return { error: `not valid JSON: ${(e as Error).message}` };
-  }
-  const parsed = projectJudgmentSchema.safeParse(json);
-  return parsed.success ? { value: parsed.data } : { error: zodMessage(parsed.error) };
-}
 
 export async function createProjectAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const caller = await requirePageCaller("project:write");

@@ -20,13 +20,22 @@ export default async function AnnotateHome() {
           {projects.map((p) => (
             <tr key={p.slug}>
               <td>{p.name}</td>
-              <td>{p.mine}</td>
+              <td data-testid={`mine-${p.slug}`}>{p.mine.toLocaleString("en")}</td>
               <td>{p.progress.items ? Math.round((100 * p.progress.completeItems) / p.progress.items) : 0}%</td>
               <td data-testid={`qualification-${p.slug}`}>{p.qualification ? qualificationText(p.qualification) : "none needed"}</td>
               <td>
-                <Link className="button primary" href={`/annotate/${p.slug}`} data-testid={`start-${p.slug}`}>
-                  Start
-                </Link>
+                {p.finished ? (
+                  <span data-testid={`done-${p.slug}`}>
+                    <span className="ok">✓ Done</span>: you judged {p.mine.toLocaleString("en")} item(s) here, and nothing is left for you.{" "}
+                    <Link href={`/annotate/${p.slug}/history`} data-testid={`history-${p.slug}`}>Review your judgments</Link>
+                  </span>
+                ) : p.status === "paused" ? (
+                  <span className="muted" data-testid={`paused-${p.slug}`}>Paused by an admin</span>
+                ) : (
+                  <Link className="button primary" href={`/annotate/${p.slug}`} data-testid={`start-${p.slug}`}>
+                    {p.mine > 0 ? "Continue" : "Start"}
+                  </Link>
+                )}
               </td>
             </tr>
           ))}

@@ -38,13 +38,14 @@ export const project: Command = {
   verbs: [
     verb({
       name: "create",
-      usage: "--slug S --name N [--overlap K] [--lease-minutes M] [--guidelines FILE] [--schema FILE]",
+      usage: "--slug S --name N [--overlap K] [--lease-minutes M] [--status draft|active] [--guidelines FILE] [--schema FILE]",
       summary: "create a project",
       flags: {
         slug: { type: "string", value: "S", help: "the project's short name in URLs and commands" },
         name: { type: "string", value: "N", help: "the project's title" },
         overlap,
         "lease-minutes": leaseMinutes,
+        status: { type: "string", value: "S", help: "draft (the default: hidden from annotators until activated) or active" },
         guidelines,
         schema,
       },
@@ -56,13 +57,15 @@ export const project: Command = {
             name: need(values, "name"),
             overlap: values.overlap,
             leaseMinutes: values["lease-minutes"],
+            status: values.status,
             guidelines: values.guidelines ? readTextFile(values.guidelines) : undefined,
             judgmentSchema: values.schema ? readJsonFile(values.schema) : undefined,
           },
           { leaseMinutes: "lease-minutes", judgmentSchema: "schema" },
         );
         const project = createProject({ ctx: systemCtx(values.db), input });
-        print(`Created project ${project.slug} (overlap ${project.overlap}, lease ${project.leaseMinutes} min)`, { project: projectJson(project) });
+        const next = project.status === "draft" ? `; activate it with: arbiter project set --project ${project.slug} --status active` : "";
+        print(`Created project ${project.slug} (${project.status}, overlap ${project.overlap}, lease ${project.leaseMinutes} min)${next}`, { project: projectJson(project) });
         return 0;
       },
     }),

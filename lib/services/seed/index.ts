@@ -38,7 +38,7 @@ export async function seedDemo(ctx: Ctx): Promise<SeedResult> {
   if (ctx.db.select({ id: projects.id }).from(projects).where(eq(projects.slug, DEMO_SLUG)).get()) return {};
   createProject({
     ctx,
-    input: { slug: DEMO_SLUG, name: "Demo: assistant responses", overlap: 2, guidelines: DEMO_GUIDELINES },
+    input: { slug: DEMO_SLUG, name: "Demo: assistant responses", overlap: 2, guidelines: DEMO_GUIDELINES, status: "active" },
   });
   const lines = demoItems.map((item) => JSON.stringify(item) + "\n");
   const summary = await importItems({ ctx, input: { slug: DEMO_SLUG, source: () => Readable.from(lines) } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { projectJudgmentSchema } from "@/lib/formats/judgment";
-import { currentScale, digitValue, emptyDraft, moveScale, ratingScales, setRating } from "../../../app/(annotate)/annotate/[slug]/_components/draft";
+import { checkDraft, currentScale, digitValue, emptyDraft, moveScale, nothingChosenMessage, ratingScales, setRating } from "../../../app/(annotate)/annotate/[slug]/_components/draft";
 
 const schema = projectJudgmentSchema.parse({
   type: "rating",
@@ -47,5 +47,21 @@ describe("rating scales by keyboard", () => {
     expect(digitValue("0", { min: 1, max: 5 })).toBeUndefined();
     expect(digitValue("x", { min: 1, max: 5 })).toBeUndefined();
     expect(digitValue("-", { min: -3, max: 3 })).toBeUndefined();
+  });
+});
+
+describe("Enter with nothing chosen", () => {
+  const pairwise = (s: object) => projectJudgmentSchema.parse({ type: "pairwise", ...s });
+
+  it("says in words what to do, naming the keys the project allows", () => {
+    expect(checkDraft(pairwise({}), emptyDraft(2), 2)).toEqual({ ok: false, error: "Choose a response first: press A or B, T for a tie, or X if both are bad." });
+    expect(nothingChosenMessage(pairwise({ allow_tie: false }))).toBe("Choose a response first: press A or B, or X if both are bad.");
+    expect(nothingChosenMessage(pairwise({ allow_tie: false, allow_both_bad: false }))).toBe("Choose a response first: press A or B.");
+    expect(nothingChosenMessage(pairwise({ strength: true }))).toBe("Choose how the responses compare first: press 1 to 7 (1: A much better, 7: B much better), or X if both are bad.");
+  });
+
+  it("is not shown once a choice is made", () => {
+    const chosen = checkDraft(pairwise({}), { ...emptyDraft(2), choice: "tie" }, 2);
+    expect(chosen.ok).toBe(true);
   });
 });

@@ -95,7 +95,7 @@ describe("claiming", () => {
 describe("submitting", () => {
   it("refuses an incomplete draft with the field's message", () => {
     const s = run(twoLeased(), { type: "submit", now: 10 });
-    expect(s.formError).toBe("choice: required (A, B, tie or both_bad)");
+    expect(s.formError).toBe("Choose a response first: press A or B, T for a tie, or X if both are bad.");
     expect(s.saves).toEqual([]);
     expect(shownId(s)).toBe(1);
   });

@@ -2,7 +2,8 @@ import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/http/page";
 import { getWorkProject } from "@/lib/services/projects";
 import { myQualification } from "@/lib/services/qualification";
-import { RemoteImages } from "./_components/Markdown";
+import { countMyJudgments } from "@/lib/services/judgments";
+import { RemoteImages } from "@/app/_components/Markdown";
 import { Workspace } from "./_components/Workspace";
 import "./workspace.css";
 
@@ -12,9 +13,10 @@ export default async function AnnotatePage({ params }: { params: Promise<{ slug:
   const ctx = contextFor(caller);
   const project = orNotFound(() => getWorkProject({ ctx, input: { slug } }));
   const qualification = myQualification({ ctx, input: { slug } });
+  const judged = countMyJudgments({ ctx, input: { slug: project.slug } });
   return (
     <RemoteImages allowed={project.allowRemoteImages}>
-      <Workspace slug={project.slug} name={project.name} guidelines={project.guidelines} quota={project.quota} qualification={qualification} />
+      <Workspace slug={project.slug} name={project.name} guidelines={project.guidelines} quota={project.quota} qualification={qualification} judgedBefore={judged} />
     </RemoteImages>
   );
 }

@@ -1,6 +1,6 @@
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/http/page";
-import { getProject, projectProgress } from "@/lib/services/projects";
+import { getProject, projectChecklist, projectProgress } from "@/lib/services/projects";
 import { projectSettingRows } from "@/lib/services/project-settings";
 import { CompleteBar } from "@/app/_components/ProjectProgressTable";
 import { ExportForm } from "./_components/ExportForm";
@@ -9,17 +9,27 @@ import Link from "next/link";
 import { listMembers } from "@/lib/services/members";
 import { ProjectSettingsForm } from "./_components/ProjectSettingsForm";
 import { MembersPanel } from "./_components/MembersPanel";
+import { ProjectChecklist } from "./_components/ProjectChecklist";
+import { ProjectTextsForm } from "./_components/ProjectTextsForm";
 
-export default async function ProjectPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function ProjectPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ activated?: string }> }) {
   const caller = await requirePageCaller("project:write");
   const { slug } = await params;
+  const { activated } = await searchParams;
   const ctx = contextFor(caller);
   const project = orNotFound(() => getProject({ ctx, input: { slug } }));
   const progress = projectProgress(ctx, project);
   const members = listMembers({ ctx, input: { slug: project.slug } });
+  const checklist = project.status === "draft" ? projectChecklist({ ctx, input: { slug: project.slug } }) : null;
   return (
     <>
       <h1>{project.name}</h1>
+      {checklist && <ProjectChecklist slug={project.slug} checklist={checklist} />}
+      {activated === "1" && project.status === "active" && (
+        <p className="ok" role="status" data-testid="activate-message">
+          Project activated: annotators now see it.
+        </p>
+      )}
       <section className="panel" aria-labelledby="progress-heading">
         <h2 id="progress-heading">Progress</h2>
         <dl className="stats" data-testid="project-progress">
@@ -30,10 +40,10 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
           <div><dt>Lease</dt><dd>{project.leaseMinutes} min</dd></div>
         </dl>
         <CompleteBar name={project.name} complete={progress.completeItems} total={progress.items} />
-        <details data-testid="project-guidelines">
-          <summary>Guidelines</summary>
-          {project.guidelines.trim() ? <pre className="guidelines">{project.guidelines}</pre> : <p className="muted">No guidelines written.</p>}
-        </details>
+      </section>
+      <section className="panel" aria-labelledby="texts-heading">
+        <h2 id="texts-heading">Guidelines and judgment schema</h2>
+        <ProjectTextsForm slug={project.slug} guidelines={project.guidelines} judgmentSchema={project.judgmentSchema ? JSON.stringify(project.judgmentSchema, null, 2) : ""} />
       </section>
       <section className="panel" aria-labelledby="settings-heading">
         <h2 id="settings-heading">Assignment and quality control</h2>

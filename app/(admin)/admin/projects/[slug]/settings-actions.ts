@@ -2,12 +2,14 @@
 // Server actions behind the admin project page (settings, members) and its items page (an item's
 // priority and gold answer, a batch's priority).
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { setBatchPriority, updateItem } from "@/lib/services/items";
 import { addMember, removeMember } from "@/lib/services/members";
 import { CHOICES } from "@/lib/formats/record";
 import { updateProject } from "@/lib/services/projects";
 import { PROJECT_SETTINGS, PROJECT_SETTING_KEYS } from "@/lib/services/project-settings";
+import { judgmentSchemaField } from "../../schema-field";
 import { formValues, refusal, withoutBlanks, type ActionState } from "@/lib/http/form-state";
 
 /** The form message when every error sits next to its field. */
@@ -82,4 +84,34 @@ export async function setBatchPriorityAction(_prev: ActionState, formData: FormD
   }
   revalidatePath(`/admin/projects/${slug}/items`);
   return { ok: true, message: `Set priority ${saved.priority} on the ${saved.items} item(s) of batch ${saved.batchId}.` };
+}
+
+/** The checklist's Activate button: a draft project starts serving annotators; the page then says so. */
+export async function activateProjectAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  const caller = await requirePageCaller("project:write");
+  const { slug } = formValues(formData, ["slug"]);
+  try {
+    updateProject({ ctx: contextFor(caller), input: { slug, status: "active" } });
+  } catch (err) {
+    return refusal(err, []);
+  }
+  revalidatePath(`/admin/projects/${slug}`);
+  revalidatePath("/annotate");
+  // The checklist goes away with the draft, so the confirmation travels in the URL.
+  redirect(`/admin/projects/${encodeURIComponent(slug)}?activated=1`);
+}
+
+/** The project page's guidelines and judgment schema; a blank schema goes back to plain pairwise. */
+export async function updateTextsAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  const caller = await requirePageCaller("project:write");
+  const { slug, guidelines, judgmentSchema } = formValues(formData, ["slug", "guidelines", "judgmentSchema"]);
+  const schema = judgmentSchemaField(judgmentSchema);
+  if (schema.error) return { ok: false, message: SEE_FIELDS, errors: { judgmentSchema: schema.error }, values: { guidelines, judgmentSchema } };
+  try {
+    updateProject({ ctx: contextFor(caller), input: { slug, guidelines, judgmentSchema: (schema.value ?? null) as never } });
+  } catch (err) {
+    return { ...refusal(err, ["guidelines", "judgmentSchema"], SEE_FIELDS), values: { guidelines, judgmentSchema } };
+  }
+  revalidatePath(`/admin/projects/${slug}`);
+  return { ok: true, message: "Guidelines and schema saved." };
 }

@@ -4,7 +4,7 @@
 // qualification stands. Enter (or the button) continues. Also the qualification line of the header.
 import type { Choice } from "@/lib/formats/record";
 import type { GoldFeedback as Feedback, QualificationView } from "@/lib/services/qualification";
-import { Markdown } from "./Markdown";
+import { Markdown } from "@/app/_components/Markdown";
 import { qualificationText } from "./qualification-text";
 
 const ANSWER: Record<Choice, string> = { A: "Response A", B: "Response B", tie: "A tie (both equally good)", both_bad: "Both bad" };

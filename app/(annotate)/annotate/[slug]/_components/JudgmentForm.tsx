@@ -16,7 +16,7 @@ import {
   toggleTie,
   type Draft,
 } from "./draft";
-import { Markdown } from "./Markdown";
+import { Markdown } from "@/app/_components/Markdown";
 
 export interface Candidate {
   slot: string;

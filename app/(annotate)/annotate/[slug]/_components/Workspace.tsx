@@ -9,9 +9,9 @@ import { GoldFeedbackDialog, QualificationBadge } from "./GoldFeedback";
 import { HelpOverlay } from "./HelpOverlay";
 import { JudgmentForm } from "./JudgmentForm";
 import { isTyping, judgmentKey, keyName, workspaceCommand, type WorkspaceCommand, type WorkspaceKeyContext } from "./keymap";
-import { Markdown } from "./Markdown";
+import { Markdown } from "@/app/_components/Markdown";
 import { ProgressLine, Timer } from "./Progress";
-import { Prompt } from "./Prompt";
+import { Prompt } from "@/app/_components/Prompt";
 import { canUndo, failedSaves, isSaving } from "./queue";
 import { SkipDialog, skipKey } from "./SkipDialog";
 import { useQueue } from "./useQueue";
@@ -28,6 +28,7 @@ export function Workspace({
   guidelines,
   quota,
   qualification: loadedQualification,
+  judgedBefore = 0,
 }: {
   slug: string;
   name: string;
@@ -35,6 +36,8 @@ export function Workspace({
   quota: number | null;
   /** The annotator's qualification as the page loaded it; null when the project asks for none. */
   qualification: QualificationView | null;
+  /** Judgments the annotator recorded in the project before this page loaded (the end screen's count). */
+  judgedBefore?: number;
 }) {
   const queue = useQueue(slug);
   const { state, setDraft } = queue;
@@ -167,8 +170,11 @@ export function Workspace({
       {state.status === "error" && <p className="error" role="alert">{state.error}</p>}
       {state.status === "done" && (
         <div className="panel" data-testid="done">
-          <h2>Nothing left for you here</h2>
-          <p>You have judged every item available to you in this project. Thank you!</p>
+          <h2>All done here, thank you!</h2>
+          <p data-testid="done-count">
+            You judged {Math.max(state.judged, judgedBefore).toLocaleString("en")} item(s) in {name}, and nothing is left for you: every other item has all the
+            judgments it needs, or you have already seen it.
+          </p>
           <p>
             <a href={historyUrl}>Review or revise your judgments</a>
             {undoable && (

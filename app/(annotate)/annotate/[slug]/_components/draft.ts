@@ -90,6 +90,8 @@ export function checkDraft(schema: ProjectJudgmentSchema, d: Draft, slotCount: n
   if (schema.type === "ranking" && !d.ranked) {
     return { ok: false, error: "ranking: put the responses in order first (select with 1–8, move with ↑ ↓, or drag)" };
   }
+  // Nothing chosen yet: say so in words, with the keys (the API's field error stays technical).
+  if (schema.type === "pairwise" && d.choice === undefined && d.strength === undefined) return { ok: false, error: nothingChosenMessage(schema) };
   return validatePayload(schema, toPayload(schema, d), slotCount);
 }
 
@@ -196,3 +198,24 @@ export const STRENGTH_LABELS: Record<number, string> = {
   2: "B better",
   3: "B much better",
 };
+
+/** Upper-cased as on the key badges. */
+const keyOf = (value: Choice) => PAIRWISE_CHOICES.find((c) => c.value === value)!.keys[1].toUpperCase();
+
+/**
+ * What Enter with nothing chosen says, from the same key data as the shortcuts and the help overlay:
+ * "Choose a response first: press A or B, T for a tie, or X if both are bad."
+ */
+export function nothingChosenMessage(schema: ProjectJudgmentSchema): string {
+  const bothBad = schema.allow_both_bad ? `X if both are bad` : null;
+  if (schema.strength) {
+    const scale = `press 1 to 7 (1: ${STRENGTH_LABELS[-3]}, 7: ${STRENGTH_LABELS[3]})`;
+    return `Choose how the responses compare first: ${bothBad ? `${scale}, or ${bothBad}` : scale}.`;
+  }
+  const extras = pairwiseChoices(schema)
+    .filter((c) => c.value === "tie" || c.value === "both_bad")
+    .map((c) => (c.value === "tie" ? `${keyOf("tie")} for a tie` : `${keyOf("both_bad")} if both are bad`));
+  const ab = `${keyOf("A")} or ${keyOf("B")}`;
+  const keys = extras.length === 0 ? ab : `${[ab, ...extras.slice(0, -1)].join(", ")}, or ${extras[extras.length - 1]}`;
+  return `Choose a response first: press ${keys}.`;
+}

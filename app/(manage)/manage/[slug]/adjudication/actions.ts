@@ -5,10 +5,13 @@ import { revalidatePath } from "next/cache";
 import { refusal } from "@/lib/http/form-state";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { recordAdjudication, requeueItem } from "@/lib/services/adjudication";
+import { VERDICT_WORDS } from "@/lib/formats/verdict";
 
 export interface AdjudicationState {
   ok: boolean;
   message?: string;
+  /** The final label just recorded: the form keeps it selected and marks it. */
+  choice?: string;
 }
 
 export async function recordAdjudicationAction(_prev: AdjudicationState, formData: FormData): Promise<AdjudicationState> {
@@ -19,7 +22,7 @@ export async function recordAdjudicationAction(_prev: AdjudicationState, formDat
     const a = recordAdjudication({ ctx: contextFor(caller), input: { itemId: String(formData.get("itemId") ?? ""), choice: choice as "A", note: String(formData.get("note") ?? "") } });
     // No revalidation here: the decided item would vanish from the open queue along with this
     // confirmation. It leaves the queue on the next visit.
-    return { ok: true, message: `Recorded ${a.choice} as the final label.` };
+    return { ok: true, choice: a.choice, message: `Recorded “${VERDICT_WORDS[a.choice]}” as the final label.` };
   } catch (err) {
     // No field takes an error here, so the whole message is the form's.
     return refusal(err, []);

@@ -1,12 +1,18 @@
 // The adjudication queue of one project: disputed items with the responses (and their models), each
 // annotator's judgment and rationale, and the manager's decision. Also each annotator's gold accuracy.
+// Prompts and responses render as in the workspace (app/_components/Markdown.tsx, the same safety
+// rules; remote images stay placeholders here).
 import Link from "next/link";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { adjudicationQueue, type QueueItem } from "@/lib/services/adjudication";
 import { goldStandings, type GoldStanding } from "@/lib/services/assignment";
 import { orNotFound } from "@/lib/http/page";
-import type { Prompt } from "@/lib/formats/record";
+import { getProject } from "@/lib/services/projects";
+import { Markdown } from "@/app/_components/Markdown";
+import { VERDICT_WORDS } from "@/lib/formats/verdict";
+import { Prompt } from "@/app/_components/Prompt";
 import { AdjudicateForm } from "./_components/AdjudicateForm";
+import "./adjudication.css";
 
 const BLOCKED: Record<NonNullable<GoldStanding["blocked"]>, string> = {
   gold_accuracy: "stopped: gold accuracy below the project's minimum",
@@ -22,13 +28,14 @@ export default async function AdjudicationPage({ params, searchParams }: { param
   const { slug } = await params;
   const resolved = (await searchParams).resolved === "1";
   const ctx = contextFor(caller);
-  const { queue, quality } = orNotFound(() => ({
+  const { project, queue, quality } = orNotFound(() => ({
+    project: getProject({ ctx, input: { slug } }),
     queue: adjudicationQueue({ ctx, input: { slug, resolved, limit: 100 } }),
     quality: goldStandings({ ctx, input: { slug } }),
   }));
   return (
     <>
-      <h1>Adjudication: {slug}</h1>
+      <h1>Adjudication: {project.name}</h1>
       <p>
         <Link href={resolved ? `/manage/${slug}/adjudication` : `/manage/${slug}/adjudication?resolved=1`} data-testid="toggle-resolved">
           {resolved ? "Show open items only" : "Also show decided items"}
@@ -77,14 +84,14 @@ function QueueEntry({ slug, item }: { slug: string; item: QueueItem }) {
           {item.judgments.length} of {item.effective_overlap} judgments)
         </span>
       </h2>
-      <PromptText prompt={item.prompt} />
-      <div className="ws-candidates">
+      <Prompt prompt={item.prompt} />
+      <div className="ws-candidates adjudication-candidates">
         {item.candidates.map((c) => (
           <section key={c.position} className="candidate" aria-label={`Response ${c.label}`}>
             <h3>
               {c.label} <span className="muted" data-testid={`model-${item.id}-${c.label}`}>{c.model ?? "unknown model"}</span>
             </h3>
-            <pre className="guidelines">{c.content}</pre>
+            <Markdown text={c.content} />
           </section>
         ))}
       </div>
@@ -96,7 +103,7 @@ function QueueEntry({ slug, item }: { slug: string; item: QueueItem }) {
           {item.judgments.map((j) => (
             <tr key={j.id}>
               <td>{j.annotator.email}</td>
-              <td>{j.choice ?? "–"}</td>
+              <td>{j.choice ? VERDICT_WORDS[j.choice] : "–"}</td>
               <td>{j.rationale ?? <span className="muted">none</span>}</td>
             </tr>
           ))}
@@ -104,25 +111,11 @@ function QueueEntry({ slug, item }: { slug: string; item: QueueItem }) {
       </table>
       {item.adjudication && (
         <p className="ok" data-testid={`decided-${item.id}`}>
-          Decided: {item.adjudication.choice} by {item.adjudication.by ?? "someone"}
+          Decided: {VERDICT_WORDS[item.adjudication.choice]} by {item.adjudication.by ?? "someone"}
           {item.adjudication.note ? ` — ${item.adjudication.note}` : ""}
         </p>
       )}
       <AdjudicateForm slug={slug} itemId={item.id} current={item.adjudication?.choice} />
     </article>
-  );
-}
-
-function PromptText({ prompt }: { prompt: Prompt }) {
-  if (typeof prompt === "string") return <pre className="ws-prompt guidelines">{prompt}</pre>;
-  return (
-    <section className="ws-prompt" aria-label="Conversation">
-      {prompt.map((m, i) => (
-        <div key={i} className={`turn ${m.role}`}>
-          <div className="role">{m.role}</div>
-          <pre className="guidelines">{m.content}</pre>
-        </div>
-      ))}
-    </section>
   );
 }

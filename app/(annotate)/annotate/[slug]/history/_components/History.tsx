@@ -5,22 +5,33 @@ import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import type { ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import type { HistoryEntry } from "@/lib/services/judgments";
 import { post, type RequestError } from "../../_components/api";
-import { checkDraft, draftOf, STRENGTH_LABELS, type Draft } from "../../_components/draft";
+import { checkDraft, draftOf, PAIRWISE_CHOICES, STRENGTH_LABELS, type Draft } from "../../_components/draft";
 import { JudgmentForm } from "../../_components/JudgmentForm";
 import { isTyping, judgmentKey } from "../../_components/keymap";
-import { Prompt } from "../../_components/Prompt";
+import { Prompt } from "@/app/_components/Prompt";
+import { openingWords, relativeTime } from "./format";
 
 function summary(entry: HistoryEntry): string {
   const p = entry.judgment.payload;
   const parts: string[] = [];
   if (p.strength !== undefined) parts.push(`${p.strength > 0 ? "+" : ""}${p.strength} (${STRENGTH_LABELS[p.strength]})`);
-  else if (p.choice) parts.push(p.choice === "both_bad" ? "both bad" : p.choice === "tie" ? "tie" : `${p.choice} better`);
+  else if (p.choice) parts.push(PAIRWISE_CHOICES.find((c) => c.value === p.choice)?.label ?? p.choice);
   if (p.ranking) parts.push(p.ranking.map((g) => g.join(" = ")).join(" > "));
   if (p.ratings) parts.push(Object.entries(p.ratings).map(([s, r]) => `${s}: ${Object.entries(r).map(([k, v]) => `${k} ${v}`).join(", ")}`).join("; "));
   if (p.flags) parts.push("flags " + Object.entries(p.flags).map(([s, f]) => `${s}: ${f.join(", ")}`).join("; "));
   if (p.rewrite) parts.push("with a rewrite");
   if (p.demonstration) parts.push(`demonstration (${p.demonstration.length} characters)`);
   return parts.join(" · ") || "—";
+}
+
+/** When a judgment was made (or last revised): relative, with the exact time on hover. */
+function When({ at }: { at: string }) {
+  // The server's clock and time zone differ from the browser's: the browser's text wins.
+  return (
+    <time dateTime={at} title={new Date(at).toLocaleString()} suppressHydrationWarning>
+      {relativeTime(Date.parse(at), Date.now())}
+    </time>
+  );
 }
 
 const noSubscription = () => () => {};
@@ -33,19 +44,26 @@ function useHydrated(): boolean {
   return useSyncExternalStore(noSubscription, () => true, () => false);
 }
 
-export function History({ schema, entries }: { schema: ProjectJudgmentSchema; entries: HistoryEntry[] }) {
+export function History({ schema, entries, searched = false }: { schema: ProjectJudgmentSchema; entries: HistoryEntry[]; searched?: boolean }) {
   const [open, setOpen] = useState<number | null>(null);
   const hydrated = useHydrated();
-  if (entries.length === 0) return <p>You have not judged anything in this project yet.</p>;
+  if (entries.length === 0) {
+    return <p data-testid="history-empty">{searched ? "None of your judgments matches that search. Try other words, or clear the search." : "You have not judged anything in this project yet."}</p>;
+  }
   return (
     <ol className="plain" data-testid="history">
       {entries.map((e) => (
         <li key={e.judgment.id} className="panel history-entry" data-testid={`history-${e.judgment.id}`}>
+          <p className="history-prompt" data-testid="history-prompt">{openingWords(e.item.prompt) || <span className="muted">(empty prompt)</span>}</p>
           <div className="meta">
-            <strong>{summary(e)}</strong>
+            <strong data-testid="history-choice">{summary(e)}</strong>
             {e.judgment.payload.rationale && <span className="muted">“{e.judgment.payload.rationale}”</span>}
-            <span className="muted small">
-              {new Date(e.judgment.updated_at ?? e.judgment.created_at).toLocaleString()}
+            <span className="muted small" data-testid="history-item">
+              Item {e.item.id}
+              {e.item.external_id && e.item.external_id !== String(e.item.id) ? ` (${e.item.external_id})` : ""}
+            </span>
+            <span className="muted small" data-testid="history-when">
+              <When at={e.judgment.updated_at ?? e.judgment.created_at} />
               {e.judgment.revision > 1 ? ` · revision ${e.judgment.revision}` : ""}
             </span>
             {open !== e.judgment.id && (

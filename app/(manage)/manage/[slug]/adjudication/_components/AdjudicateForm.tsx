@@ -1,34 +1,40 @@
 "use client";
 // The manager's decision on one disputed item: a final label with a note, or "needs more judgments".
-import { useActionState } from "react";
+import { startTransition, useActionState, useState, type FormEvent } from "react";
 import { FormMessage } from "@/app/_components/FormMessage";
+import { VERDICT_WORDS } from "@/lib/formats/verdict";
 import { recordAdjudicationAction, requeueAction, type AdjudicationState } from "../actions";
 
-const LABELS = [
-  ["A", "A is better"],
-  ["B", "B is better"],
-  ["tie", "Tie"],
-  ["both_bad", "Both bad"],
-] as const;
+const LABELS = Object.entries(VERDICT_WORDS);
 
 export function AdjudicateForm({ slug, itemId, current }: { slug: string; itemId: number; current?: string }) {
   const [state, action, pending] = useActionState(recordAdjudicationAction, { ok: false } as AdjudicationState);
+  // Controlled, and submitted without React's automatic form reset, so the label stays selected.
+  const [choice, setChoice] = useState(current ?? "");
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    startTransition(() => action(data));
+  };
+  const [note, setNote] = useState("");
+  const recorded = state.ok ? state.choice : current;
   const [requeueState, requeue, requeuePending] = useActionState(requeueAction, { ok: false } as AdjudicationState);
   return (
     <div className="adjudicate" data-testid={`adjudicate-${itemId}`}>
-      <form action={action} aria-label={`Final label for item ${itemId}`}>
+      <form action={action} onSubmit={submit} aria-label={`Final label for item ${itemId}`}>
         <input type="hidden" name="slug" value={slug} />
         <input type="hidden" name="itemId" value={itemId} />
         <fieldset>
           <legend>Final label</legend>
           {LABELS.map(([value, text]) => (
             <label key={value} className="inline">
-              <input type="radio" name="choice" value={value} defaultChecked={current === value} data-testid={`adjudicate-${itemId}-${value}`} /> {text}
+              <input type="radio" name="choice" value={value} checked={choice === value} onChange={() => setChoice(value)} data-testid={`adjudicate-${itemId}-${value}`} /> {text}
+              {recorded === value && <span className="ok recorded-mark" data-testid={`adjudicate-${itemId}-recorded`}> (recorded)</span>}
             </label>
           ))}
         </fieldset>
         <label htmlFor={`note-${itemId}`}>Note (why)</label>
-        <textarea id={`note-${itemId}`} name="note" rows={2} maxLength={5000} data-testid={`adjudicate-${itemId}-note`} />
+        <textarea id={`note-${itemId}`} name="note" rows={2} maxLength={5000} value={note} onChange={(e) => setNote(e.target.value)} data-testid={`adjudicate-${itemId}-note`} />
         <button className="primary" type="submit" disabled={pending} data-testid={`adjudicate-${itemId}-submit`}>
           {pending ? "Saving…" : "Record final label"}
         </button>
