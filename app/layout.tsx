@@ -4,6 +4,7 @@ import { can } from "@/lib/auth/permissions";
 import { sessionCaller } from "@/lib/auth/session";
 import { ClientConfig } from "./_components/ClientConfig";
 import { MainNav, type NavLink } from "./_components/MainNav";
+import { ScrollRegions } from "./_components/ScrollRegions";
 import { SignOutButton } from "./_components/SignOutButton";
 import { Toaster } from "./_components/Toaster";
 import "./globals.css";
@@ -29,6 +30,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         )}
         <main id="main" tabIndex={-1}>{children}</main>
         <Toaster />
+        <ScrollRegions />
       </body>
     </html>
   );
