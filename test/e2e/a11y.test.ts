@@ -60,6 +60,10 @@ const WIDE = [
   "And math: $$\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2} + \\int_0^1 x^2\\,dx + \\frac{a+b+c+d+e+f+g}{h+i+j+k+l+m+n+o+p}$$",
 ].join("\n\n");
 
+// A long answer (under the length at which the workspace collapses a response): on a phone it is
+// several screens tall.
+const LONG = Array.from({ length: 12 }, (_, i) => `${i + 1}. Step ${i + 1} of the plan, explained in a sentence of ordinary length.`).join("\n");
+
 const AXE_SOURCE = fs.readFileSync(path.resolve(__dirname, "../../node_modules/axe-core/axe.min.js"), "utf8");
 
 interface Finding {
@@ -93,7 +97,7 @@ describe.skipIf(!executable)("accessibility and phone fit in Chromium", () => {
       id: `w${i}`,
       prompt: i === 0 ? WIDE : [{ role: "system", content: "Be brief." }, { role: "user", content: `Question ${i}: ${WIDE}` }],
       responses: [
-        { content: `Answer ${i}. ${WIDE}`, model: "alpha" },
+        { content: `Answer ${i}. ${WIDE}\n\n${LONG}`, model: "alpha" },
         { content: `Other ${i}.`, model: "beta" },
       ],
       // Disagreeing raters: the dashboard draws its charts and the adjudication queue lists items.
@@ -148,6 +152,35 @@ describe.skipIf(!executable)("accessibility and phone fit in Chromium", () => {
     }
     expect(checked).toBeGreaterThan(0);
     expect(failures).toEqual([]);
+  });
+
+  it("on a phone, Sign out, the choices and Submit are on screen over a long response, targets are 44 px and key badges are hidden", async () => {
+    const { context, page } = await signedInContext("annotator", VIEWPORTS[1]);
+    await page.goto(serverInfo().baseUrl + `/annotate/${SLUG}`);
+    await page.getByTestId("assignment").waitFor();
+    const viewport = VIEWPORTS[1].viewport;
+    /** The control is inside the viewport and is what a tap at its centre reaches. */
+    const reachable = (testId: string) =>
+      page.getByTestId(testId).evaluate((el, vh) => {
+        const r = el.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return { inside: r.top >= 0 && r.bottom <= vh && r.left >= 0 && r.right <= window.innerWidth, hit: !!hit && el.contains(hit), height: r.height };
+      }, viewport.height);
+    // The page is much taller than the screen (long responses), yet nothing needs scrolling.
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(viewport.height * 1.5);
+    for (const id of ["sign-out", "choice-A", "choice-B", "submit"]) {
+      const r = await reachable(id);
+      expect(r, id).toMatchObject({ inside: true, hit: true });
+      expect(r.height, id).toBeGreaterThanOrEqual(44);
+    }
+    // Still reachable halfway down the page, over the responses.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+    expect(await reachable("choice-B")).toMatchObject({ inside: true, hit: true });
+    expect(await reachable("submit")).toMatchObject({ inside: true, hit: true });
+    expect(await page.locator("kbd").first().isVisible()).toBe(false);
+    await page.getByTestId("choice-B").tap();
+    await expect.poll(() => page.getByTestId("choice-B").getAttribute("aria-pressed")).toBe("true");
+    await context.close();
   });
 
   it("the page list names every page the security test visits", async () => {

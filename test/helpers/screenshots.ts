@@ -79,8 +79,8 @@ async function shot(page: Page, outDir: string, name: string, fullPage = false):
   console.log(`  ${path.relative(ROOT, file)}`);
 }
 
-async function context(browser: Browser, size: { width: number; height: number }, phone = false): Promise<BrowserContext> {
-  return browser.newContext({ viewport: size, deviceScaleFactor: 1, isMobile: phone, hasTouch: phone, colorScheme: "light" });
+async function context(browser: Browser, size: { width: number; height: number }, phone = false, colorScheme: "light" | "dark" = "light"): Promise<BrowserContext> {
+  return browser.newContext({ viewport: size, deviceScaleFactor: 1, isMobile: phone, hasTouch: phone, colorScheme });
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -135,6 +135,15 @@ export async function run(args: string[]): Promise<void> {
     await phonePage.getByTestId("assignment").waitFor();
     await shot(phonePage, outDir, "workspace-phone");
     await phone.close();
+
+    // The dark theme, which follows the system setting.
+    const dark = await context(browser, DESKTOP, false, "dark");
+    const darkPage = await dark.newPage();
+    await signIn(darkPage, baseUrl, first);
+    await darkPage.goto(baseUrl + "/annotate/demo");
+    await darkPage.getByTestId("assignment").waitFor();
+    await shot(darkPage, outDir, "workspace-dark");
+    await dark.close();
 
     const adminContext = await context(browser, DESKTOP);
     const adminPage = await adminContext.newPage();
