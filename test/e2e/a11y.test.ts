@@ -183,6 +183,19 @@ describe.skipIf(!executable)("accessibility and phone fit in Chromium", () => {
     await context.close();
   });
 
+  it("a completed action is announced in a toast, inside the page's polite live region, and can be dismissed", async () => {
+    const { context, page } = await signedInContext("admin", VIEWPORTS[0]);
+    await page.goto(serverInfo().baseUrl + `/admin/projects/${SLUG}`, { waitUntil: "networkidle" });
+    await page.getByTestId("settings-submit").click();
+    await page.getByTestId("settings-message").waitFor();
+    const toast = page.getByTestId("toasts").getByTestId("toast");
+    await expect.poll(() => toast.textContent()).toContain("Settings saved.");
+    expect(await page.getByTestId("toasts").getAttribute("aria-live")).toBe("polite");
+    await toast.getByRole("button", { name: "Dismiss" }).click();
+    await expect.poll(() => toast.count()).toBe(0);
+    await context.close();
+  });
+
   it("the page list names every page the security test visits", async () => {
     const security = fs.readFileSync(path.join(__dirname, "security.test.ts"), "utf8");
     const block = security.slice(security.indexOf("const PAGES"), security.indexOf("];", security.indexOf("const PAGES")));
