@@ -3,7 +3,10 @@ import Link from "next/link";
 import { can } from "@/lib/auth/permissions";
 import { sessionCaller } from "@/lib/auth/session";
 import { ClientConfig } from "./_components/ClientConfig";
+import { MainNav, type NavLink } from "./_components/MainNav";
+import { ScrollRegions } from "./_components/ScrollRegions";
 import { SignOutButton } from "./_components/SignOutButton";
+import { Toaster } from "./_components/Toaster";
 import "./globals.css";
 
 export const metadata: Metadata = { title: "Arbiter", description: "Human preference data for RLHF and DPO" };
@@ -14,22 +17,33 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     <html lang="en">
       <body>
         <ClientConfig />
+        <a className="skip-link" href="#main">Skip to content</a>
         {caller && (
           <header className="top">
             <Link href="/" className="brand">Arbiter</Link>
-            <nav aria-label="Main">
-              {can(caller.role, "assignment:work") && <Link href="/annotate">Annotate</Link>}
-              {can(caller.role, "project:read") && <Link href="/manage">Progress</Link>}
-              {can(caller.role, "project:write") && <Link href="/admin">Projects</Link>}
-              {can(caller.role, "user:manage") && <Link href="/admin/users">Users &amp; tokens</Link>}
-              {can(caller.role, "user:manage") && <Link href="/admin/audit">Audit log</Link>}
-            </nav>
-            <Link href="/account" className="who" data-testid="who">{caller.email} · {caller.role}</Link>
+            <MainNav links={navLinks(caller.role)} />
+            <Link href="/account" className="who" data-testid="who">
+              <span className="email">{caller.email}</span> <span className="badge">{caller.role}</span>
+            </Link>
             <SignOutButton />
           </header>
         )}
-        <main>{children}</main>
+        <main id="main" tabIndex={-1}>{children}</main>
+        <Toaster />
+        <ScrollRegions />
       </body>
     </html>
   );
+}
+
+/** The header's sections, as far as the role may see them. */
+function navLinks(role: Parameters<typeof can>[0]): NavLink[] {
+  const links: (NavLink & { allowed: boolean })[] = [
+    { href: "/annotate", label: "Annotate", allowed: can(role, "assignment:work") },
+    { href: "/manage", label: "Progress", allowed: can(role, "project:read") },
+    { href: "/admin", label: "Projects", allowed: can(role, "project:write") },
+    { href: "/admin/users", label: "Users & tokens", allowed: can(role, "user:manage") },
+    { href: "/admin/audit", label: "Audit log", allowed: can(role, "user:manage") },
+  ];
+  return links.filter((l) => l.allowed).map(({ href, label }) => ({ href, label }));
 }

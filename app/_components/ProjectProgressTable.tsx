@@ -1,18 +1,24 @@
 // Every project with how far its judging has come; shared by the admin and manager overviews.
 import Link from "next/link";
+import { EmptyState } from "./EmptyState";
 import type { ProjectSummary } from "@/lib/services/projects";
 
 export function ProjectProgressTable({ projects, linkBase }: { projects: ProjectSummary[]; linkBase?: string }) {
-  if (projects.length === 0) return <p className="muted" data-testid="projects-empty">No projects yet.</p>;
+  if (projects.length === 0)
+    return (
+      <EmptyState title="No projects yet" testId="projects-empty">
+        <p>An admin creates one under Projects, then imports items into it.</p>
+      </EmptyState>
+    );
   return (
     <table className="data" data-testid="projects-table">
       <thead>
         <tr>
           <th scope="col">Name</th>
           <th scope="col">Slug</th>
-          <th scope="col">Overlap</th>
-          <th scope="col">Items</th>
-          <th scope="col">Judgments</th>
+          <th scope="col" className="num">Overlap</th>
+          <th scope="col" className="num">Items</th>
+          <th scope="col" className="num">Judgments</th>
           <th scope="col">Items complete</th>
         </tr>
       </thead>
@@ -24,9 +30,9 @@ export function ProjectProgressTable({ projects, linkBase }: { projects: Project
               {p.status !== "active" && <span className="muted" data-testid={`project-status-${p.slug}`}> ({p.status === "draft" ? "draft: annotators do not see it yet" : p.status})</span>}
             </td>
             <td><code>{p.slug}</code></td>
-            <td>{p.overlap}</td>
-            <td>{p.progress.items}</td>
-            <td>{p.progress.judgments}</td>
+            <td className="num">{p.overlap}</td>
+            <td className="num">{p.progress.items}</td>
+            <td className="num">{p.progress.judgments}</td>
             <td className="complete">
               <CompleteBar name={p.name} complete={p.progress.completeItems} total={p.progress.items} />
             </td>

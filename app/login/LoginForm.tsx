@@ -52,7 +52,7 @@ export function LoginForm({ notice }: { notice?: string }) {
           {error.message}
         </p>
       )}
-      <button className="primary" type="submit" disabled={busy} data-testid="login-submit">
+      <button className="primary" type="submit" disabled={busy} aria-busy={busy} data-testid="login-submit">
         {busy ? "Signing in…" : "Sign in"}
       </button>
     </form>

@@ -11,7 +11,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const { reason } = await searchParams;
   return (
     <div className="login panel">
+      <span className="brand-mark" aria-hidden="true" />
       <h1>Sign in to Arbiter</h1>
+      <p className="muted login-lede">Human preference data for RLHF and DPO.</p>
       <LoginForm notice={typeof reason === "string" ? NOTICES[reason] : undefined} />
     </div>
   );

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { EmptyState } from "@/app/_components/EmptyState";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { listProjects } from "@/lib/services/projects";
 import { myQualification } from "@/lib/services/qualification";
@@ -11,17 +12,22 @@ export default async function AnnotateHome() {
   return (
     <>
       <h1>Your projects</h1>
-      {projects.length === 0 && <p className="muted">No projects yet. An admin adds them.</p>}
+      {projects.length === 0 && (
+        <EmptyState title="No projects for you yet" testId="annotate-empty">
+          <p>An admin adds you to a project; it appears here as soon as it is active. Ask your project&apos;s admin if you expected one.</p>
+        </EmptyState>
+      )}
+      {projects.length > 0 && (
       <table className="data">
         <thead>
-          <tr><th>Project</th><th>Judged by you</th><th>Project complete</th><th>Qualification</th><th /></tr>
+          <tr><th scope="col">Project</th><th scope="col" className="num">Judged by you</th><th scope="col" className="num">Project complete</th><th scope="col">Qualification</th><th scope="col"><span className="visually-hidden">Action</span></th></tr>
         </thead>
         <tbody>
           {projects.map((p) => (
             <tr key={p.slug}>
               <td>{p.name}</td>
-              <td data-testid={`mine-${p.slug}`}>{p.mine.toLocaleString("en")}</td>
-              <td>{p.progress.items ? Math.round((100 * p.progress.completeItems) / p.progress.items) : 0}%</td>
+              <td className="num" data-testid={`mine-${p.slug}`}>{p.mine.toLocaleString("en")}</td>
+              <td className="num">{p.progress.items ? Math.round((100 * p.progress.completeItems) / p.progress.items) : 0}%</td>
               <td data-testid={`qualification-${p.slug}`}>{p.qualification ? qualificationText(p.qualification) : "none needed"}</td>
               <td>
                 {p.finished ? (
@@ -41,6 +47,7 @@ export default async function AnnotateHome() {
           ))}
         </tbody>
       </table>
+      )}
     </>
   );
 }

@@ -1,6 +1,6 @@
 // A project's dashboard for managers: progress, agreement, annotators, the model leaderboard and
 // a breakdown by candidate metadata. Every widget renders from one projectStats result.
-import Link from "next/link";
+import { EmptyState } from "@/app/_components/EmptyState";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/http/page";
 import { AppError } from "@/lib/services/errors";
@@ -31,9 +31,8 @@ export default async function ProjectDashboard({ params, searchParams }: { param
   const p = stats.progress.projection;
   return (
     <>
-      <p className="muted"><Link href="/manage">← All projects</Link> · <Link href={`/manage/${slug}/adjudication`}>Adjudication</Link> · <Link href={`/manage/${slug}/report`} data-testid="report-link">Time report</Link> · <Link href={`/manage/${slug}/qualification`} data-testid="qualification-link">Qualification</Link></p>
       <h1>{stats.project.name} <span className="muted">· dashboard</span></h1>
-      <nav className="tabs" aria-label="Dashboard sections">
+      <nav className="jumps" aria-label="Dashboard sections">
         <a href="#overview">Overview</a> <a href="#agreement">Agreement</a> <a href="#annotators">Annotators</a> <a href="#leaderboard">Leaderboard</a> <a href="#breakdown">Breakdown</a>
       </nav>
 
@@ -63,7 +62,7 @@ export default async function ProjectDashboard({ params, searchParams }: { param
         </p>
         <table className="data figures-table" data-testid="agreement-figures">
           <thead>
-            <tr><th scope="col">Measure</th><th scope="col">Value</th><th scope="col">95% interval</th><th scope="col">n</th></tr>
+            <tr><th scope="col">Measure</th><th scope="col" className="num">Value</th><th scope="col" className="num">95% interval</th><th scope="col" className="num">n</th></tr>
           </thead>
           <tbody>
             <Figure name="Percent agreement" value={pct(a.percent)} ci={a.percent_ci} f={pct} n={`${a.n_pairs} pairs`} />
@@ -92,7 +91,13 @@ export default async function ProjectDashboard({ params, searchParams }: { param
 
       <section className="panel" id="annotators" aria-labelledby="annotators-heading">
         <h2 id="annotators-heading">Annotators</h2>
-        {stats.annotators.length === 0 ? <p className="muted">No judgments yet.</p> : <AnnotatorTable annotators={stats.annotators} />}
+        {stats.annotators.length === 0 ? (
+          <EmptyState title="No judgments yet">
+            <p>Annotators appear here with their counts, speed and agreement once they judge items of this project.</p>
+          </EmptyState>
+        ) : (
+          <AnnotatorTable annotators={stats.annotators} />
+        )}
         <CsvLink slug={slug} table="annotators" />
       </section>
 
@@ -103,7 +108,9 @@ export default async function ProjectDashboard({ params, searchParams }: { param
           whose intervals overlap share a rank. {stats.leaderboard_info.n_comparisons} comparison(s).
         </p>
         {stats.leaderboard.length === 0 ? (
-          <p className="muted">No pairwise judgments between named models yet.</p>
+          <EmptyState title="No pairwise judgments between named models yet">
+            <p>Import items whose responses name their model; the leaderboard ranks the models as judgments come in.</p>
+          </EmptyState>
         ) : (
           <>
             <IntervalChart
@@ -114,18 +121,18 @@ export default async function ProjectDashboard({ params, searchParams }: { param
             />
             <table className="data" data-testid="leaderboard-table">
               <thead>
-                <tr><th scope="col">Rank</th><th scope="col">Model</th><th scope="col">Rating</th><th scope="col">95% interval</th><th scope="col">Wins</th><th scope="col">Losses</th><th scope="col">Ties</th></tr>
+                <tr><th scope="col" className="num">Rank</th><th scope="col">Model</th><th scope="col" className="num">Rating</th><th scope="col" className="num">95% interval</th><th scope="col" className="num">Wins</th><th scope="col" className="num">Losses</th><th scope="col" className="num">Ties</th></tr>
               </thead>
               <tbody>
                 {stats.leaderboard.map((r) => (
                   <tr key={r.model} data-testid={`model-${r.model}`}>
-                    <td>{r.rank}</td>
+                    <td className="num">{r.rank}</td>
                     <td>{r.model}</td>
-                    <td>{r.rating.toFixed(1)}</td>
-                    <td>{r.ci_low.toFixed(1)} – {r.ci_high.toFixed(1)}</td>
-                    <td>{r.wins}</td>
-                    <td>{r.losses}</td>
-                    <td>{r.ties + r.both_bad}</td>
+                    <td className="num">{r.rating.toFixed(1)}</td>
+                    <td className="num">{r.ci_low.toFixed(1)} – {r.ci_high.toFixed(1)}</td>
+                    <td className="num">{r.wins}</td>
+                    <td className="num">{r.losses}</td>
+                    <td className="num">{r.ties + r.both_bad}</td>
                   </tr>
                 ))}
               </tbody>
@@ -162,9 +169,9 @@ function Figure({ name, value, ci, f, n }: { name: string; value: string; ci?: I
   return (
     <tr>
       <th scope="row">{name}</th>
-      <td>{value}</td>
-      <td>{ci && f ? range(ci.low, ci.high, f) || "–" : "–"}</td>
-      <td>{n}</td>
+      <td className="num">{value}</td>
+      <td className="num">{ci && f ? range(ci.low, ci.high, f) || "–" : "–"}</td>
+      <td className="num">{n}</td>
     </tr>
   );
 }
@@ -209,18 +216,18 @@ function Breakdown({ slug, breakdown }: { slug: string; breakdown: NonNullable<P
       <table className="data" data-testid="breakdown-table">
         <thead>
           <tr>
-            <th scope="col">{breakdown.key}</th><th scope="col">Win rate</th><th scope="col">95% interval</th><th scope="col">n</th>
-            {fields.map((f) => <th key={f} scope="col">{f} mean / p95</th>)}
+            <th scope="col">{breakdown.key}</th><th scope="col" className="num">Win rate</th><th scope="col" className="num">95% interval</th><th scope="col" className="num">n</th>
+            {fields.map((f) => <th key={f} scope="col" className="num">{f} mean / p95</th>)}
           </tr>
         </thead>
         <tbody>
           {breakdown.rows.map((r) => (
             <tr key={String(r.value)}>
               <td>{r.value === null ? <span className="muted">(missing)</span> : String(r.value)}</td>
-              <td>{pct(r.win_rate)}</td>
-              <td>{range(r.ci_low, r.ci_high, pct)}</td>
-              <td>{r.n}{r.n_same ? <span className="muted"> (+{r.n_same} same value)</span> : null}</td>
-              {fields.map((f) => <td key={f}>{fixed(r.numeric[f]?.mean, 1)} / {fixed(r.numeric[f]?.p95, 1)}</td>)}
+              <td className="num">{pct(r.win_rate)}</td>
+              <td className="num">{range(r.ci_low, r.ci_high, pct)}</td>
+              <td className="num">{r.n}{r.n_same ? <span className="muted"> (+{r.n_same} same value)</span> : null}</td>
+              {fields.map((f) => <td key={f} className="num">{fixed(r.numeric[f]?.mean, 1)} / {fixed(r.numeric[f]?.p95, 1)}</td>)}
             </tr>
           ))}
         </tbody>

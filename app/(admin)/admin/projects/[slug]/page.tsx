@@ -5,7 +5,6 @@ import { projectSettingRows } from "@/lib/services/project-settings";
 import { CompleteBar } from "@/app/_components/ProjectProgressTable";
 import { ExportForm } from "./_components/ExportForm";
 import { ImportForm } from "./_components/ImportForm";
-import Link from "next/link";
 import { listMembers } from "@/lib/services/members";
 import { ProjectSettingsForm } from "./_components/ProjectSettingsForm";
 import { MembersPanel } from "./_components/MembersPanel";
@@ -48,12 +47,6 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
       <section className="panel" aria-labelledby="settings-heading">
         <h2 id="settings-heading">Assignment and quality control</h2>
         <ProjectSettingsForm project={project} settings={projectSettingRows()} />
-        <p>
-          <Link href={`/manage/${project.slug}/adjudication`} data-testid="adjudication-link">Adjudication queue and annotators&apos; gold accuracy</Link>
-        </p>
-        <p>
-          <Link href={`/admin/projects/${project.slug}/items`} data-testid="items-link">Items: priority and gold answers</Link>
-        </p>
       </section>
       <section className="panel" aria-labelledby="members-heading">
         <h2 id="members-heading">Members</h2>

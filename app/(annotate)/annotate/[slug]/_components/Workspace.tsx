@@ -133,7 +133,7 @@ export function Workspace({
         <a className="button" href={historyUrl} data-testid="history-link">
           History <kbd>H</kbd>
         </a>
-        <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" data-testid="help">
+        <button type="button" className="keys-only" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" data-testid="help">
           ? Shortcuts
         </button>
       </div>
@@ -166,7 +166,7 @@ export function Workspace({
         </p>
       )}
 
-      {state.status === "loading" && <p className="muted" aria-live="polite">Loading the next item…</p>}
+      {state.status === "loading" && <p className="loading" aria-live="polite">Loading the next item…</p>}
       {state.status === "error" && <p className="error" role="alert">{state.error}</p>}
       {state.status === "done" && (
         <div className="panel" data-testid="done">
@@ -187,7 +187,7 @@ export function Workspace({
       )}
 
       {shown && claimed && (
-        <div data-testid="assignment" data-assignment={claimed.assignment.id} data-type={claimed.schema.type}>
+        <div className="ws-item" data-testid="assignment" data-assignment={claimed.assignment.id} data-type={claimed.schema.type}>
           <Prompt prompt={claimed.item.prompt} />
           {diff && slotCount >= 2 && (
             <Suspense fallback={<p className="muted">Loading the differences…</p>}>
@@ -196,7 +196,7 @@ export function Workspace({
           )}
           <JudgmentForm schema={claimed.schema} candidates={claimed.item.candidates} draft={shown.draft} setDraft={setDraft} onSubmitKey={queue.submit} />
           <div className="ws-actions" role="group" aria-label="Actions">
-            <button type="button" className="primary" disabled={saving} onClick={queue.submit} data-testid="submit">
+            <button type="button" className="primary" disabled={saving} aria-busy={saving} onClick={queue.submit} data-testid="submit">
               {saving ? "Saving…" : "Submit"} <kbd>Enter</kbd>
             </button>
             <button type="button" onClick={() => setSkipping(true)} disabled={saving} data-testid="skip">

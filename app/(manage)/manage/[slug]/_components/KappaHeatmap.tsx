@@ -8,7 +8,8 @@ type Pair = { a: string; b: string; kappa: number | null; n: number };
 function colour(kappa: number | null): string {
   if (kappa === null) return "#eeeeee";
   const k = Math.max(-1, Math.min(1, kappa));
-  return k < 0.4 ? `hsl(4, 70%, ${90 - Math.max(0, 0.4 - k) * 40}%)` : `hsl(140, 55%, ${95 - (k - 0.4) * 70}%)`;
+  // Pale enough everywhere (lightness 70% and up) for the dark figures on it to stay readable.
+  return k < 0.4 ? `hsl(4, 70%, ${90 - Math.max(0, 0.4 - k) * 14}%)` : `hsl(140, 55%, ${95 - (k - 0.4) * 40}%)`;
 }
 
 export function KappaHeatmap({ pairs, names }: { pairs: Pair[]; names: Record<string, string> }) {

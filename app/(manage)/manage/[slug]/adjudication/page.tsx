@@ -3,6 +3,7 @@
 // Prompts and responses render as in the workspace (app/_components/Markdown.tsx, the same safety
 // rules; remote images stay placeholders here).
 import Link from "next/link";
+import { EmptyState } from "@/app/_components/EmptyState";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { adjudicationQueue, type QueueItem } from "@/lib/services/adjudication";
 import { goldStandings, type GoldStanding } from "@/lib/services/assignment";
@@ -44,19 +45,21 @@ export default async function AdjudicationPage({ params, searchParams }: { param
       <section className="panel" aria-labelledby="quality-heading">
         <h2 id="quality-heading">Annotators</h2>
         {quality.length === 0 ? (
-          <p className="muted">No judgments yet.</p>
+          <EmptyState title="No judgments yet">
+            <p>Each annotator&apos;s count and gold accuracy appear here once they judge items.</p>
+          </EmptyState>
         ) : (
           <table className="data" data-testid="annotator-quality">
             <thead>
-              <tr><th scope="col">Annotator</th><th scope="col">Judgments</th><th scope="col">Gold judged</th><th scope="col">Gold accuracy</th><th scope="col">Status</th></tr>
+              <tr><th scope="col">Annotator</th><th scope="col" className="num">Judgments</th><th scope="col" className="num">Gold judged</th><th scope="col" className="num">Gold accuracy</th><th scope="col">Status</th></tr>
             </thead>
             <tbody>
               {quality.map((q) => (
                 <tr key={q.user_id} data-testid={`quality-${q.email}`}>
                   <td>{q.email}</td>
-                  <td>{q.judged}</td>
-                  <td>{q.gold_judged}</td>
-                  <td>{q.gold_accuracy == null ? "–" : `${Math.round(q.gold_accuracy * 1000) / 10}%`}</td>
+                  <td className="num">{q.judged}</td>
+                  <td className="num">{q.gold_judged}</td>
+                  <td className="num">{q.gold_accuracy == null ? "–" : `${Math.round(q.gold_accuracy * 1000) / 10}%`}</td>
                   <td className={q.blocked ? "error" : undefined}>{q.blocked ? BLOCKED[q.blocked] : "working"}</td>
                 </tr>
               ))}
@@ -67,6 +70,11 @@ export default async function AdjudicationPage({ params, searchParams }: { param
       <p data-testid="queue-total">
         {queue.total} disputed item(s){queue.total > queue.items.length ? `, first ${queue.items.length} shown` : ""}.
       </p>
+      {queue.total === 0 && (
+        <EmptyState title={resolved ? "No disputed items" : "No open disputes"} testId="queue-empty">
+          <p>An item lands here when its annotators have no majority or agree less than the project&apos;s threshold. Nothing to decide now.</p>
+        </EmptyState>
+      )}
       {queue.items.map((item) => (
         <QueueEntry key={item.id} slug={slug} item={item} />
       ))}

@@ -32,9 +32,6 @@ export default async function ItemsPage({ params, searchParams }: { params: Prom
   return (
     <>
       <h1>Items: {project.name}</h1>
-      <p>
-        <Link href={`/admin/projects/${project.slug}`}>Back to the project</Link>
-      </p>
       <section className="panel" aria-labelledby="items-heading">
         <h2 id="items-heading">Items</h2>
         <p className="muted" data-testid="items-hint">
