@@ -21,6 +21,8 @@ export function projectJson(p: Project) {
     min_gold_accuracy: p.minGoldAccuracy,
     min_gold_after: p.minGoldAfter,
     agreement_threshold: p.agreementThreshold,
+    routing: p.routing,
+    tags_from: p.tagsFrom,
     judgment_schema: p.judgmentSchema,
     guidelines: p.guidelines,
     created_at: iso(p.createdAt),
@@ -41,6 +43,7 @@ export function userJson(u: UserView) {
     status: u.status,
     last_sign_in_at: u.lastSignInAt == null ? null : iso(u.lastSignInAt),
     created_at: iso(u.createdAt),
+    skills: u.skills,
   };
 }
 

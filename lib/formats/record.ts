@@ -37,6 +37,8 @@ export interface ImportRecord {
   metadata?: Metadata;
   gold?: { choice: Choice };
   priority?: number;
+  /** What the item needs (lib/formats/tags.ts): sorted, lowercase, no duplicates. */
+  tags?: string[];
   annotations?: ImportedJudgment[];
 }
 

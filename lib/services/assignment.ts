@@ -19,6 +19,7 @@ import { AppError, conflict, forbidden, notFound, parseInput } from "./errors";
 import { can } from "@/lib/auth/permissions";
 import { isMember, isWorkable, type Project } from "./projects";
 import { GOLD_VERDICT_SQL, VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
+import { MAX_SKILLS, servableKeys, TAG_PATTERN, TAG_RULE, type RoutingRule } from "@/lib/formats/tags";
 
 /** What claiming answers: the caller's assignment, its item as shown (slots, no model names), their progress and the schema. */
 export interface Claim {
@@ -67,11 +68,12 @@ interface ProjectRow {
   minGoldAccuracy: number | null;
   minGoldAfter: number | null;
   judgmentSchema: string | null;
+  routing: RoutingRule;
 }
 
 const PROJECT_SQL = `select id, slug, overlap, lease_minutes as leaseMinutes, status, order_policy as orderPolicy, quota,
-  gold_rate as goldRate, min_gold_accuracy as minGoldAccuracy, min_gold_after as minGoldAfter, judgment_schema as judgmentSchema
-  from projects where slug = ?`;
+  gold_rate as goldRate, min_gold_accuracy as minGoldAccuracy, min_gold_after as minGoldAfter, judgment_schema as judgmentSchema,
+  routing from projects where slug = ?`;
 
 // Conditions every served item meets, for caller @user at time @now.
 const NOT_MINE = `
@@ -106,21 +108,89 @@ const PICK_SQL = {
   gold: `select i.id from items i indexed by items_project_gold_idx
     where i.project_id = @project and i.gold is not null ${NOT_MINE}
     order by random() limit 1`,
+  gold_keys: `select i.id from items i indexed by items_project_gold_idx
+    where i.project_id = @project and i.gold is not null and i.tag_key in (select value from json_each(@keys)) ${NOT_MINE}
+    order by random() limit 1`,
 } as const;
+
+/**
+ * The same picks restricted to one tag key (routing by skill): each walks the key's own range of
+ * items_tag_claim_idx / items_tag_priority_idx in the same serving order, so a key with no free item
+ * costs one index seek. pickRegular takes the best of the keys' first items.
+ */
+const PICK_KEY_SQL = {
+  finish_first: `select i.id, i.judgment_count as count from items i indexed by items_tag_claim_idx
+    where i.project_id = @project and i.tag_key = @key and i.priority = @priority and i.judgment_count < @bound ${HAS_SEAT} ${NOT_MINE}
+    order by i.judgment_count desc, i.id asc limit 1`,
+  import: `select i.id, 0 as count from items i indexed by items_tag_priority_idx
+    where i.project_id = @project and i.tag_key = @key and i.priority = @priority ${HAS_SEAT} ${NOT_MINE}
+    order by i.id asc limit 1`,
+  random_from: `select i.id, 0 as count from items i indexed by items_tag_priority_idx
+    where i.project_id = @project and i.tag_key = @key and i.priority = @priority and i.id >= @start ${HAS_SEAT} ${NOT_MINE}
+    order by i.id asc limit 1`,
+  random_before: `select i.id, 0 as count from items i indexed by items_tag_priority_idx
+    where i.project_id = @project and i.tag_key = @key and i.priority = @priority and i.id < @start ${HAS_SEAT} ${NOT_MINE}
+    order by i.id asc limit 1`,
+} as const;
+
+/**
+ * A project's distinct tag keys, read by skipping through items_tag_priority_idx (one seek per key,
+ * however many items share a key): always what the items say now, so no cache can go stale.
+ */
+const TAG_KEYS_SQL = `with recursive k(key) as (
+    select min(tag_key) from items where project_id = @project
+    union all
+    select (select min(tag_key) from items where project_id = @project and tag_key > k.key) from k where k.key is not null
+  ) select key from k where key is not null`;
+
+/** The tag keys a claim may serve, pass by pass (null: any item), and the restriction gold items and held leases follow. */
+interface Routes {
+  passes: (string[] | null)[];
+  restriction: string[] | null;
+}
+
+const UNROUTED: Routes = { passes: [null], restriction: null };
+
+/**
+ * Which items a claim may serve under the project's routing rule and the caller's skills, narrowed
+ * to `chosen` when the annotator picked some of their skills in the workspace.
+ */
+function routesFor(db: Database.Database, project: ProjectRow, userId: number, chosen: string[] | null): Routes {
+  if (project.routing === "open" && !chosen) return UNROUTED;
+  const skills = JSON.parse((stmt(db, `select skills from users where id = ?`).get(userId) as { skills: string } | undefined)?.skills ?? "[]") as string[];
+  for (const skill of chosen ?? []) {
+    if (!skills.includes(skill)) throw new AppError("bad_request", `You do not hold the skill "${skill}"; choose among ${skills.length ? skills.join(", ") : "none (you hold no skills)"}.`, undefined, { skills: `"${skill}" is not one of your skills` });
+  }
+  const keys = (prepared(db, TAG_KEYS_SQL, "pluck").all({ project: project.id }) as string[]);
+  const pass = (p: "first" | "rest") => servableKeys({ keys, rule: project.routing, skills, chosen, pass: p });
+  if (project.routing === "preferred") {
+    const rest = pass("rest");
+    return { passes: [pass("first"), rest], restriction: rest };
+  }
+  const only = pass("first");
+  return { passes: [only], restriction: only };
+}
+
+const skillsInput = z
+  .array(z.string().regex(TAG_PATTERN, `each must be ${TAG_RULE}`))
+  .max(MAX_SKILLS, `at most ${MAX_SKILLS} skills`)
+  .optional();
 
 const excludeInput = z.array(z.number().int().positive()).max(5, "at most 5 assignments").default([]);
 
 /** Leases the next item for the caller, or returns the lease they already hold; null when nothing is left. */
-export function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: string; exclude?: number[] } }): Claim | null {
+export function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: string; exclude?: number[]; skills?: string[] } }): Claim | null {
   const caller = requireCaller(ctx);
   requireScope(ctx, "assignment:work");
   const exclude = parseInput(excludeInput, input.exclude);
-  const claim = immediate(ctx.db, claimIn, ctx, input.slug, caller.userId, nowOf(ctx), exclude);
+  // Skills the annotator narrowed their stream to (the workspace's choice); none or empty: no narrowing.
+  const chosen = parseInput(skillsInput, input.skills);
+  const claim = immediate(ctx.db, claimIn, ctx, input.slug, caller.userId, nowOf(ctx), exclude, chosen?.length ? [...new Set(chosen)] : null);
   return claim && loadClaim(ctx.db.$client, claim.project, claim.assignmentId, claim.judged);
 }
 
 /** The claim itself, in one immediate transaction: the checks that may refuse, then the lease. */
-function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: number[]): { assignmentId: number; project: ProjectRow; judged: number } | null {
+function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: number[], chosen: string[] | null): { assignmentId: number; project: ProjectRow; judged: number } | null {
   const db = ctx.db.$client;
   const project = stmt(db, PROJECT_SQL).get(slug) as ProjectRow | undefined;
   if (!project) throw notFound(`Project "${slug}"`);
@@ -161,17 +231,29 @@ function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: n
   // A lease the caller already holds comes back (a reload of the page), unless a limit above stopped
   // them. `exclude` names leases the client is showing already: the workspace prefetches the next
   // item while the current one is on screen, so it holds at most one extra lease.
-  const held = stmt(
+  const routes = routesFor(db, project, userId, chosen);
+  const heldLeases = stmt(
     db,
-    `select id from assignments where user_id = ? and project_id = ? and status = 'leased' and expires_at > ?
-       and id not in (select value from json_each(?)) order by leased_at limit 1`,
-  ).get(userId, project.id, now, JSON.stringify(exclude)) as { id: number } | undefined;
+    `select a.id, i.tag_key as tagKey from assignments a join items i on i.id = a.item_id
+       where a.user_id = ? and a.project_id = ? and a.status = 'leased' and a.expires_at > ?
+       and a.id not in (select value from json_each(?)) order by a.leased_at`,
+  ).all(userId, project.id, now, JSON.stringify(exclude)) as { id: number; tagKey: string }[];
+  const allowed = routes.restriction && new Set(routes.restriction);
+  const held = heldLeases.find((h) => !allowed || allowed.has(h.tagKey));
+  // A held lease outside what the caller may now be served (they narrowed their stream, or lost a
+  // skill) is released at once, so its seat goes to someone else instead of waiting for the expiry.
+  for (const h of heldLeases) if (allowed && !allowed.has(h.tagKey)) stmt(db, `update assignments set expires_at = ? where id = ?`).run(now, h.id);
   if (held) return { assignmentId: held.id, project, judged };
 
-  let itemId = pickRegular(db, project, userId, now);
+  let itemId: number | null = null;
+  for (const keys of routes.passes) {
+    itemId = pickRegular(db, project, userId, now, keys);
+    if (itemId != null) break;
+  }
   if (itemId == null) return null; // gold items alone are not work: the stream ends with the real items
   if (project.goldRate > 0 && Math.random() < project.goldRate) {
-    const gold = stmt(db, PICK_SQL.gold).get({ project: project.id, user: userId, now }) as { id: number } | undefined;
+    const params = { project: project.id, user: userId, now, keys: JSON.stringify(routes.restriction) };
+    const gold = (routes.restriction ? stmt(db, PICK_SQL.gold_keys).get(params) : stmt(db, PICK_SQL.gold).get(params)) as { id: number } | undefined;
     if (gold) itemId = gold.id;
   }
 
@@ -193,8 +275,13 @@ function pct(x: number): string {
   return `${Math.round(x * 1000) / 10}%`;
 }
 
-/** The next non-gold item with a free seat: highest priority first, then the project's order policy. */
-function pickRegular(db: Database.Database, project: ProjectRow, userId: number, now: number): number | null {
+/**
+ * The next non-gold item with a free seat: highest priority first, then the project's order policy.
+ * With `keys` (routing by skill), only items with one of those tag keys: the best of each key's
+ * first item in the same order, so the result is the one the unrouted pick would give among them.
+ */
+function pickRegular(db: Database.Database, project: ProjectRow, userId: number, now: number, keys: string[] | null): number | null {
+  if (keys && keys.length === 0) return null;
   const maxExtra = (stmt(db, `select max(extra_overlap) as m from items where project_id = ?`).get(project.id) as { m: number | null }).m ?? 0;
   const params = { project: project.id, user: userId, now, overlap: project.overlap, bound: project.overlap + maxExtra, priority: 0, start: 0 };
   const levelBelow = stmt(db, `select max(priority) as p from items where project_id = ? and priority < ?`);
@@ -206,6 +293,10 @@ function pickRegular(db: Database.Database, project: ProjectRow, userId: number,
       // A random start among this project's ids at this priority, then the first free item from there.
       const span = stmt(db, `select min(id) as lo, max(id) as hi from items where project_id = ? and priority = ?`).get(project.id, level) as { lo: number; hi: number };
       params.start = span.lo + randomInt(span.hi - span.lo + 1);
+    }
+    if (keys) {
+      row = pickAmongKeys(db, project.orderPolicy, params, keys);
+    } else if (project.orderPolicy === "random") {
       row = (stmt(db, PICK_SQL.random_from).get(params) ?? stmt(db, PICK_SQL.random_before).get(params)) as { id: number } | undefined;
     } else {
       row = stmt(db, PICK_SQL[project.orderPolicy]).get(params) as { id: number } | undefined;
@@ -214,6 +305,22 @@ function pickRegular(db: Database.Database, project: ProjectRow, userId: number,
     level = (levelBelow.get(project.id, level) as { p: number | null }).p;
   }
   return null;
+}
+
+/** The first item of one priority level among several tag keys, in the project's serving order. */
+function pickAmongKeys(db: Database.Database, order: ProjectRow["orderPolicy"], params: Record<string, unknown>, keys: string[]): { id: number } | undefined {
+  type Found = { id: number; count: number };
+  const firstOf = (sql: string): Found | undefined => {
+    let best: Found | undefined;
+    for (const key of keys) {
+      const row = stmt(db, sql).get({ ...params, key }) as Found | undefined;
+      // finish_first: most judgments first, then the lowest id; the other orders: the lowest id.
+      if (row && (!best || row.count > best.count || (row.count === best.count && row.id < best.id))) best = row;
+    }
+    return best;
+  };
+  if (order === "random") return firstOf(PICK_KEY_SQL.random_from) ?? firstOf(PICK_KEY_SQL.random_before);
+  return firstOf(PICK_KEY_SQL[order]);
 }
 
 // A judgment on a gold item is correct when its verdict equals the gold verdict exactly (the rule of
