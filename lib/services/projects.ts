@@ -9,7 +9,9 @@ import { audit } from "./audit";
 import { requireCaller, requireScope, type Ctx, countRows, writing } from "./context";
 import { badRequest, conflict, notFound, parseInput } from "./errors";
 import { PROJECT_SETTINGS, projectSettingsShape } from "./project-settings";
-import { prepared } from "./statements";
+import { connectionOf, prepared } from "./statements";
+import { FormatError } from "@/lib/formats/errors";
+import { readTags, tagKey } from "@/lib/formats/tags";
 
 export const projectInput = z.object({
   slug: z
@@ -158,6 +160,31 @@ export const projectSettingsInput = z
   .strict();
 export type ProjectSettingsInput = z.input<typeof projectSettingsInput>;
 
+/**
+ * A new `tagsFrom` key applies to the items already there: each item whose metadata has the key takes
+ * its tags from it (the others keep theirs). One bad value refuses the setting, naming the item.
+ */
+function retagFromMetadata(tx: unknown, projectId: number, key: string): number {
+  const db = connectionOf(tx);
+  const rows = db.prepare(`select id, external_id as externalId, metadata from items where project_id = ? and metadata is not null`).all(projectId) as { id: number; externalId: string; metadata: string }[];
+  const update = db.prepare(`update items set tags = ?, tag_key = ? where id = ?`);
+  let retagged = 0;
+  for (const row of rows) {
+    const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
+    if (!metadata || typeof metadata !== "object" || !Object.hasOwn(metadata, key)) continue;
+    let tags: string[];
+    try {
+      tags = readTags(metadata[key], `metadata.${key}`);
+    } catch (error) {
+      if (error instanceof FormatError) throw badRequest(`tagsFrom: item "${row.externalId}" (id ${row.id}): ${error.message}`);
+      throw error;
+    }
+    update.run(tags.length ? JSON.stringify(tags) : null, tagKey(tags), row.id);
+    retagged++;
+  }
+  return retagged;
+}
+
 /** Changes a project's settings (policies, status, judgment schema); writes the changed fields to the audit log. */
 export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettingsInput }): Project {
   requireScope(ctx, "project:write");
@@ -173,8 +200,9 @@ export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettings
         throw badRequest("minGoldAccuracy and minGoldAfter go together: set both (--min-gold-accuracy A --after N) or clear both.");
       }
       if (Object.keys(set).length === 0) return project;
+      const retagged = set.tagsFrom != null && set.tagsFrom !== project.tagsFrom ? retagFromMetadata(tx, project.id, set.tagsFrom) : undefined;
       const updated = tx.update(projects).set(set).where(eq(projects.id, project.id)).returning().get();
-      audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, projectId: project.id, detail: { slug, changes: set } });
+      audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, projectId: project.id, detail: { slug, changes: set, ...(retagged !== undefined ? { retagged } : {}) } });
       return updated;
     },
   );
