@@ -33,6 +33,11 @@ export const projects = sqliteTable("projects", {
   routing: text("routing", { enum: ROUTING_RULES }).notNull().default("open"),
   /** A metadata key whose value becomes an item's tags (at import, and for existing items when set); null for none. */
   tagsFrom: text("tags_from"),
+  /**
+   * The distinct non-empty tag keys of the project's items, kept by the importer and re-tagging (never
+   * shrunk: a key left without items matches nothing), so a routed claim reads them with the project row.
+   */
+  tagKeys: text("tag_keys", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
 });
 

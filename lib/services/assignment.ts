@@ -69,11 +69,13 @@ interface ProjectRow {
   minGoldAfter: number | null;
   judgmentSchema: string | null;
   routing: RoutingRule;
+  /** JSON: the project's non-empty tag keys (projects.tag_keys). */
+  tagKeys: string;
 }
 
 const PROJECT_SQL = `select id, slug, overlap, lease_minutes as leaseMinutes, status, order_policy as orderPolicy, quota,
   gold_rate as goldRate, min_gold_accuracy as minGoldAccuracy, min_gold_after as minGoldAfter, judgment_schema as judgmentSchema,
-  routing from projects where slug = ?`;
+  routing, tag_keys as tagKeys from projects where slug = ?`;
 
 // Conditions every served item meets, for caller @user at time @now.
 const NOT_MINE = `
@@ -114,42 +116,43 @@ const PICK_SQL = {
 } as const;
 
 /**
- * The same picks restricted to one tag key (routing by skill): each walks the key's own range of
- * items_tag_claim_idx / items_tag_priority_idx in the same serving order, so a key with no free item
- * costs one index seek. pickRegular takes the best of the keys' first items.
+ * The same picks restricted to some tag keys (routing by skill): for each key of the JSON array
+ * @keys, a correlated subquery walks that key's own range of items_tag_claim_idx /
+ * items_tag_priority_idx in the serving order and stops at its first free item (a key with none costs
+ * one index seek); the outer query takes the best of those firsts in the same order. So the result is
+ * the item the unrouted pick would give among the allowed keys, in one statement.
  */
-const PICK_KEY_SQL = {
-  finish_first: `select i.id, i.judgment_count as count from items i indexed by items_tag_claim_idx
-    where i.project_id = @project and i.tag_key = @key and i.priority = @priority and i.judgment_count < @bound ${HAS_SEAT} ${NOT_MINE}
-    order by i.judgment_count desc, i.id asc limit 1`,
-  import: `select i.id, 0 as count from items i indexed by items_tag_priority_idx
-    where i.project_id = @project and i.tag_key = @key and i.priority = @priority ${HAS_SEAT} ${NOT_MINE}
-    order by i.id asc limit 1`,
-  random_from: `select i.id, 0 as count from items i indexed by items_tag_priority_idx
-    where i.project_id = @project and i.tag_key = @key and i.priority = @priority and i.id >= @start ${HAS_SEAT} ${NOT_MINE}
-    order by i.id asc limit 1`,
-  random_before: `select i.id, 0 as count from items i indexed by items_tag_priority_idx
-    where i.project_id = @project and i.tag_key = @key and i.priority = @priority and i.id < @start ${HAS_SEAT} ${NOT_MINE}
-    order by i.id asc limit 1`,
+function amongKeys(index: string, range: string, order: string): string {
+  return `select o.id from items o where o.id in (
+      select (select i.id from items i indexed by ${index}
+        where i.project_id = @project and i.tag_key = k.value and i.priority = @priority ${range} ${HAS_SEAT} ${NOT_MINE}
+        order by ${order} limit 1)
+      from json_each(@keys) k)
+    order by ${order.replaceAll("i.", "o.")} limit 1`;
+}
+const PICK_KEYS_SQL = {
+  finish_first: amongKeys("items_tag_claim_idx", "and i.judgment_count < @bound", "i.judgment_count desc, i.id asc"),
+  import: amongKeys("items_tag_priority_idx", "", "i.id asc"),
+  random_from: amongKeys("items_tag_priority_idx", "and i.id >= @start", "i.id asc"),
+  random_before: amongKeys("items_tag_priority_idx", "and i.id < @start", "i.id asc"),
 } as const;
 
 /**
- * A project's distinct tag keys, read by skipping through items_tag_priority_idx (one seek per key,
- * however many items share a key): always what the items say now, so no cache can go stale.
+ * The tag keys a claim may serve, pass by pass (null: any item; as JSON for the statements), and the
+ * restriction gold items and held leases follow.
  */
-const TAG_KEYS_SQL = `with recursive k(key) as (
-    select min(tag_key) from items where project_id = @project
-    union all
-    select (select min(tag_key) from items where project_id = @project and tag_key > k.key) from k where k.key is not null
-  ) select key from k where key is not null`;
-
-/** The tag keys a claim may serve, pass by pass (null: any item), and the restriction gold items and held leases follow. */
 interface Routes {
-  passes: (string[] | null)[];
-  restriction: string[] | null;
+  passes: (string | null)[];
+  restriction: { keys: Set<string>; json: string } | null;
 }
 
 const UNROUTED: Routes = { passes: [null], restriction: null };
+const asJson = (keys: string[] | null) => (keys ? JSON.stringify(keys) : null);
+const asRestriction = (keys: string[] | null) => (keys ? { keys: new Set(keys), json: JSON.stringify(keys) } : null);
+
+// Routes depend only on values read in the claim's transaction (the project's keys, the caller's
+// skills), so a cached entry is exactly what working them out again would give.
+const routesCache = new Map<string, Routes>();
 
 /**
  * Which items a claim may serve under the project's routing rule and the caller's skills, narrowed
@@ -157,18 +160,28 @@ const UNROUTED: Routes = { passes: [null], restriction: null };
  */
 function routesFor(db: Database.Database, project: ProjectRow, userId: number, chosen: string[] | null): Routes {
   if (project.routing === "open" && !chosen) return UNROUTED;
-  const skills = JSON.parse((stmt(db, `select skills from users where id = ?`).get(userId) as { skills: string } | undefined)?.skills ?? "[]") as string[];
+  const skillsText = (stmt(db, `select skills from users where id = ?`).get(userId) as { skills: string } | undefined)?.skills ?? "[]";
+  // The same project keys, skills and choice give the same routes: worked out once per combination.
+  const cacheKey = `${project.routing}\u0000${project.tagKeys}\u0000${skillsText}\u0000${chosen?.join(",") ?? ""}`;
+  const hit = routesCache.get(cacheKey);
+  if (hit) return hit;
+  const skills = JSON.parse(skillsText) as string[];
   for (const skill of chosen ?? []) {
     if (!skills.includes(skill)) throw new AppError("bad_request", `You do not hold the skill "${skill}"; choose among ${skills.length ? skills.join(", ") : "none (you hold no skills)"}.`, undefined, { skills: `"${skill}" is not one of your skills` });
   }
-  const keys = (prepared(db, TAG_KEYS_SQL, "pluck").all({ project: project.id }) as string[]);
+  const keys = ["", ...(JSON.parse(project.tagKeys) as string[])];
   const pass = (p: "first" | "rest") => servableKeys({ keys, rule: project.routing, skills, chosen, pass: p });
+  let routes: Routes;
   if (project.routing === "preferred") {
     const rest = pass("rest");
-    return { passes: [pass("first"), rest], restriction: rest };
+    routes = { passes: [asJson(pass("first")), asJson(rest)], restriction: asRestriction(rest) };
+  } else {
+    const only = pass("first");
+    routes = { passes: [asJson(only)], restriction: asRestriction(only) };
   }
-  const only = pass("first");
-  return { passes: [only], restriction: only };
+  if (routesCache.size > 1000) routesCache.clear();
+  routesCache.set(cacheKey, routes);
+  return routes;
 }
 
 const skillsInput = z
@@ -238,7 +251,7 @@ function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: n
        where a.user_id = ? and a.project_id = ? and a.status = 'leased' and a.expires_at > ?
        and a.id not in (select value from json_each(?)) order by a.leased_at`,
   ).all(userId, project.id, now, JSON.stringify(exclude)) as { id: number; tagKey: string }[];
-  const allowed = routes.restriction && new Set(routes.restriction);
+  const allowed = routes.restriction?.keys;
   const held = heldLeases.find((h) => !allowed || allowed.has(h.tagKey));
   // A held lease outside what the caller may now be served (they narrowed their stream, or lost a
   // skill) is released at once, so its seat goes to someone else instead of waiting for the expiry.
@@ -252,7 +265,7 @@ function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: n
   }
   if (itemId == null) return null; // gold items alone are not work: the stream ends with the real items
   if (project.goldRate > 0 && Math.random() < project.goldRate) {
-    const params = { project: project.id, user: userId, now, keys: JSON.stringify(routes.restriction) };
+    const params = { project: project.id, user: userId, now, keys: routes.restriction?.json ?? null };
     const gold = (routes.restriction ? stmt(db, PICK_SQL.gold_keys).get(params) : stmt(db, PICK_SQL.gold).get(params)) as { id: number } | undefined;
     if (gold) itemId = gold.id;
   }
@@ -277,11 +290,10 @@ function pct(x: number): string {
 
 /**
  * The next non-gold item with a free seat: highest priority first, then the project's order policy.
- * With `keys` (routing by skill), only items with one of those tag keys: the best of each key's
- * first item in the same order, so the result is the one the unrouted pick would give among them.
+ * With `keys` (routing by skill, a JSON array), only items with one of those tag keys (PICK_KEYS_SQL).
  */
-function pickRegular(db: Database.Database, project: ProjectRow, userId: number, now: number, keys: string[] | null): number | null {
-  if (keys && keys.length === 0) return null;
+function pickRegular(db: Database.Database, project: ProjectRow, userId: number, now: number, keys: string | null): number | null {
+  if (keys === "[]") return null;
   const maxExtra = (stmt(db, `select max(extra_overlap) as m from items where project_id = ?`).get(project.id) as { m: number | null }).m ?? 0;
   const params = { project: project.id, user: userId, now, overlap: project.overlap, bound: project.overlap + maxExtra, priority: 0, start: 0 };
   const levelBelow = stmt(db, `select max(priority) as p from items where project_id = ? and priority < ?`);
@@ -295,7 +307,10 @@ function pickRegular(db: Database.Database, project: ProjectRow, userId: number,
       params.start = span.lo + randomInt(span.hi - span.lo + 1);
     }
     if (keys) {
-      row = pickAmongKeys(db, project.orderPolicy, params, keys);
+      const keyed = { ...params, keys };
+      row = (project.orderPolicy === "random"
+        ? stmt(db, PICK_KEYS_SQL.random_from).get(keyed) ?? stmt(db, PICK_KEYS_SQL.random_before).get(keyed)
+        : stmt(db, PICK_KEYS_SQL[project.orderPolicy]).get(keyed)) as { id: number } | undefined;
     } else if (project.orderPolicy === "random") {
       row = (stmt(db, PICK_SQL.random_from).get(params) ?? stmt(db, PICK_SQL.random_before).get(params)) as { id: number } | undefined;
     } else {
@@ -305,22 +320,6 @@ function pickRegular(db: Database.Database, project: ProjectRow, userId: number,
     level = (levelBelow.get(project.id, level) as { p: number | null }).p;
   }
   return null;
-}
-
-/** The first item of one priority level among several tag keys, in the project's serving order. */
-function pickAmongKeys(db: Database.Database, order: ProjectRow["orderPolicy"], params: Record<string, unknown>, keys: string[]): { id: number } | undefined {
-  type Found = { id: number; count: number };
-  const firstOf = (sql: string): Found | undefined => {
-    let best: Found | undefined;
-    for (const key of keys) {
-      const row = stmt(db, sql).get({ ...params, key }) as Found | undefined;
-      // finish_first: most judgments first, then the lowest id; the other orders: the lowest id.
-      if (row && (!best || row.count > best.count || (row.count === best.count && row.id < best.id))) best = row;
-    }
-    return best;
-  };
-  if (order === "random") return firstOf(PICK_KEY_SQL.random_from) ?? firstOf(PICK_KEY_SQL.random_before);
-  return firstOf(PICK_KEY_SQL[order]);
 }
 
 // A judgment on a gold item is correct when its verdict equals the gold verdict exactly (the rule of

@@ -208,7 +208,21 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
   const batchId = Number(
     client.prepare("insert into import_batches (project_id, source, inserted, created_at) values (?, ?, 0, ?)").run(project.id, input.sourceName ?? null, now).lastInsertRowid,
   );
+  // The project's tag keys (what a routed claim may serve) grow with the keys this import brings,
+  // merged inside each batch's transaction so that concurrent imports both land.
+  const readKeys = client.prepare("select tag_keys from projects where id = ?").pluck();
+  const writeKeys = client.prepare("update projects set tag_keys = ? where id = ?");
+  const knownKeys = new Set(JSON.parse(readKeys.get(project.id) as string) as string[]);
   const insertBatch = client.transaction((batch: ImportRecord[]) => {
+    const newKeys = new Set<string>();
+    for (const record of batch) {
+      if (record.tags?.length && !knownKeys.has(tagKey(record.tags))) newKeys.add(tagKey(record.tags));
+    }
+    if (newKeys.size) {
+      const merged = new Set([...(JSON.parse(readKeys.get(project.id) as string) as string[]), ...newKeys]);
+      writeKeys.run(JSON.stringify([...merged].sort()), project.id);
+      for (const key of merged) knownKeys.add(key);
+    }
     for (const record of batch) {
       const itemId = insertItem.get(project.id, externalIdOf(record), JSON.stringify(record.prompt), json(record.metadata), record.priority ?? 0, json(record.gold), now, batchId, record.tags?.length ? JSON.stringify(record.tags) : null, tagKey(record.tags ?? [])) as
         | number

@@ -169,6 +169,7 @@ function retagFromMetadata(tx: unknown, projectId: number, key: string): number 
   const rows = db.prepare(`select id, external_id as externalId, metadata from items where project_id = ? and metadata is not null`).all(projectId) as { id: number; externalId: string; metadata: string }[];
   const update = db.prepare(`update items set tags = ?, tag_key = ? where id = ?`);
   let retagged = 0;
+  const keys = new Set(JSON.parse(db.prepare(`select tag_keys from projects where id = ?`).pluck().get(projectId) as string) as string[]);
   for (const row of rows) {
     const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
     if (!metadata || typeof metadata !== "object" || !Object.hasOwn(metadata, key)) continue;
@@ -180,8 +181,10 @@ function retagFromMetadata(tx: unknown, projectId: number, key: string): number 
       throw error;
     }
     update.run(tags.length ? JSON.stringify(tags) : null, tagKey(tags), row.id);
+    if (tags.length) keys.add(tagKey(tags));
     retagged++;
   }
+  db.prepare(`update projects set tag_keys = ? where id = ?`).run(JSON.stringify([...keys].sort()), projectId);
   return retagged;
 }
 

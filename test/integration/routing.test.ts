@@ -153,7 +153,8 @@ describe("routing rules", () => {
     t.db.$client.exec(`
       with recursive n(i) as (select 1 union all select i + 1 from n where i < 100000)
       insert into items (project_id, external_id, prompt, tags, tag_key, created_at) select ${p.id}, 'de-' || i, '"Frage?"', '["lang:de"]', 'lang:de', 0 from n;
-      insert into items (project_id, external_id, prompt, judgment_count, created_at) values (${p.id}, 'done', '"Q"', 3, 0);`);
+      insert into items (project_id, external_id, prompt, judgment_count, created_at) values (${p.id}, 'done', '"Q"', 3, 0);
+      update projects set tag_keys = '["lang:de"]' where id = ${p.id};`);
     updateProject({ ctx: t.system, input: { slug: p.slug, routing: "required" } });
     for (const order of ["finish_first", "import", "random"] as const) {
       updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: order } });
@@ -211,6 +212,8 @@ describe("item tags at import and from a metadata key", () => {
     expect(rows()[1]).toEqual({ e: "item-2", tags: '["law","medical"]', key: "law|medical" });
     await importText(t, p.slug, jsonl([pairRecord(3, { metadata: { topic: ["code"] } })]));
     expect(rows()[2]).toEqual({ e: "item-3", tags: '["code"]', key: "code" });
+    // The project keeps its tag keys for routed claims.
+    expect(t.db.get<{ keys: string }>(sql`select tag_keys as keys from projects where id = ${p.id}`).keys).toBe('["code","code|lang:de","law|medical"]');
     // A bad value is that row's error (naming the line and the key), and the file writes nothing.
     const summary = await importText(t, p.slug, jsonl([pairRecord(4), pairRecord(5, { metadata: { topic: "deep learning" } })]));
     expect(summary.rejected).toBe(true);
