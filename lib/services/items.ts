@@ -54,6 +54,8 @@ export interface ItemView {
   /** The known answer of a gold item, in candidate-position terms (A = the first candidate), or null. */
   gold: Choice | null;
   batch_id: number | null;
+  /** What the item needs (routing by skill); empty for an untagged item. */
+  tags: string[];
 }
 
 const ITEM_COLUMNS = {
@@ -65,6 +67,7 @@ const ITEM_COLUMNS = {
   batchId: items.batchId,
   extraOverlap: items.extraOverlap,
   judgmentCount: items.judgmentCount,
+  tags: items.tags,
 };
 type ItemRow = Pick<typeof items.$inferSelect, keyof typeof ITEM_COLUMNS>;
 
@@ -144,6 +147,7 @@ function viewsOf(ctx: Ctx, rows: ItemRow[], overlap: number): ItemView[] {
     priority: r.priority,
     gold: (r.gold?.choice as Choice | undefined) ?? null,
     batch_id: r.batchId,
+    tags: r.tags ?? [],
   }));
 }
 

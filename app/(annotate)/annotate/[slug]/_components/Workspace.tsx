@@ -12,6 +12,7 @@ import { ProgressLine, Timer } from "./Progress";
 import { Prompt } from "./Prompt";
 import { canUndo, failedSaves, isSaving } from "./queue";
 import { SkipDialog, skipKey } from "./SkipDialog";
+import { StreamFilter } from "./StreamFilter";
 import { useQueue } from "./useQueue";
 
 // The word diff (and its library) loads the first time it is opened, not with the page.
@@ -20,8 +21,8 @@ const DiffView = lazy(() => import("./DiffView").then((m) => ({ default: m.DiffV
 /** Enter on a judgment control submits; on any other button it presses the button. */
 const JUDGMENT_CONTROLS = ".ws-choices, .ws-ratings, .ws-flags, .ws-ranking";
 
-export function Workspace({ slug, name, guidelines, quota }: { slug: string; name: string; guidelines: string; quota: number | null }) {
-  const queue = useQueue(slug);
+export function Workspace({ slug, name, guidelines, quota, skills }: { slug: string; name: string; guidelines: string; quota: number | null; skills: string[] }) {
+  const queue = useQueue(slug, skills);
   const { state, setDraft } = queue;
   const [help, setHelp] = useState(false);
   const [skipping, setSkipping] = useState(false);
@@ -108,6 +109,7 @@ export function Workspace({ slug, name, guidelines, quota }: { slug: string; nam
           ? Shortcuts
         </button>
       </div>
+      {skills.length > 0 && <StreamFilter slug={slug} skills={skills} />}
       {guidelines && (
         <details className="panel" open={guidelinesOpen} onToggle={(e) => setGuidelinesOpen((e.target as HTMLDetailsElement).open)} data-testid="guidelines">
           <summary>
