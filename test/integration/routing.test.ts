@@ -1,7 +1,9 @@
 // Routing by skill: annotators' skills, items' tags and the project's routing rule (open, required,
 // preferred), the annotator's narrowing of their own stream, and the CSV import of users. The claims
 // run through the real claim path on a real SQLite file; the exactness case in 32 processes.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
@@ -289,5 +291,46 @@ describe("CSV import of users", () => {
       { line: 1, field: "email", message: 'the header has no "email" column' },
     ]);
     await expect(importUsers({ ctx: t.system, input: { csv: "email,role\n" } })).rejects.toThrow("file: holds no users");
+  });
+});
+
+describe("the arbiter commands for skills and routing", () => {
+  const ROOT = path.resolve(__dirname, "../..");
+  function arbiter(...args: string[]) {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "lib/cli/bin.mjs"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ARBITER_DB: t.file } });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  }
+
+  it("user skills, user import, user list and project set --routing / --tags-from", () => {
+    const u = makeUser(t, "annotator", "ann@test.local");
+    const set = arbiter("user", "skills", "--email", "ann@test.local", "--set", "code,Medical");
+    expect(set).toMatchObject({ code: 0, out: "ann@test.local: code, medical\n" });
+    const added = JSON.parse(arbiter("user", "skills", "--email", "ann@test.local", "--add", "lang:de", "--remove", "medical", "--json").out);
+    expect(added.user).toMatchObject({ email: "ann@test.local", skills: ["code", "lang:de"] });
+    const bad = arbiter("user", "skills", "--email", "ann@test.local", "--add", "c++");
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain('add: "c++" is not a valid tag');
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-users-"));
+    fs.writeFileSync(path.join(dir, "bad.csv"), "email,name,role,skills\nbob@test.local,Bob,annotator,law\nnope,X,annotator,\n");
+    const refused = arbiter("user", "import", "--file", path.join(dir, "bad.csv"));
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain("Nothing imported: 1 error(s)\nline 3 (email): must be an email address");
+    fs.writeFileSync(path.join(dir, "users.csv"), "email,name,role,skills,password\nbob@test.local,Bob,annotator,law|medical,bobs-password\nann@test.local,,annotator,code;medical,\n");
+    const imported = JSON.parse(arbiter("user", "import", "--file", path.join(dir, "users.csv"), "--json").out);
+    expect(imported).toMatchObject({ created: 1, updated: 1, errors: [], passwords: [], imported: true });
+    const listed = arbiter("user", "list");
+    expect(listed.out).toMatch(/ann@test\.local\t.*\tskills code,medical\n/);
+    expect(JSON.parse(arbiter("user", "list", "--json").out).users.find((x: { email: string }) => x.email === "bob@test.local").skills).toEqual(["law", "medical"]);
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    const p = makeProject(t);
+    const routed = JSON.parse(arbiter("project", "set", "--project", p.slug, "--routing", "required", "--tags-from", "topic", "--json").out);
+    expect(routed.project).toMatchObject({ routing: "required", tags_from: "topic" });
+    expect(JSON.parse(arbiter("project", "set", "--project", p.slug, "--tags-from", "none", "--json").out).project.tags_from).toBeNull();
+    const wrong = arbiter("project", "set", "--project", p.slug, "--routing", "strict");
+    expect(wrong.err).toContain("must be one of open, required, preferred");
+    expect(arbiter("project", "--help").out).toMatch(/--routing R\s+open \(any annotator gets any item\), required/);
+    expect(u.caller.email).toBe("ann@test.local");
   });
 });

@@ -1,0 +1,79 @@
+// Routing by skill in Chromium: an annotator narrows their stream to one of their skills from the
+// workspace's stream control (by keyboard), and from then on is served only items tagged with it.
+import type { Browser } from "playwright-core";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { users } from "@/db/schema";
+import { importItems } from "@/lib/services/importer";
+import { createProject, updateProject } from "@/lib/services/projects";
+import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
+import { quickHash } from "../helpers/db";
+import { serverInfo, signIn, systemCtx } from "../helpers/server";
+
+const executable = chromiumOrSkip();
+const SLUG = "e2e-routing";
+const EMAIL = "router@e2e.local";
+const PASSWORD = "router-password-1";
+
+describe.skipIf(!executable)("narrowing the workspace stream to a skill", () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const ctx = systemCtx();
+    createProject({ ctx, input: { slug: SLUG, name: "Routing project", overlap: 1 } });
+    // Import order puts untagged and medical items first: narrowed to code, none of them may show.
+    const records = [
+      { id: "plain-1", prompt: "Untagged question one?", responses: ["a", "b"] },
+      { id: "med-1", prompt: "Medical question one?", responses: ["a", "b"], tags: ["medical"] },
+      { id: "code-1", prompt: "Code question one?", responses: ["a", "b"], tags: ["code"] },
+      { id: "plain-2", prompt: "Untagged question two?", responses: ["a", "b"] },
+      { id: "code-2", prompt: "Code question two?", responses: ["a", "b"], tags: ["code", "medical"] },
+    ];
+    await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([records.map((r) => JSON.stringify(r)).join("\n") + "\n"]) } });
+    updateProject({ ctx, input: { slug: SLUG, status: "active", orderPolicy: "import", routing: "required" } });
+    ctx.db.insert(users).values({ email: EMAIL, name: "Router", role: "annotator", passwordHash: quickHash(PASSWORD), skills: ["code", "medical"] }).run();
+    ctx.db.$client.close();
+    browser = await launchChromium(executable!);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("serves only code items once the annotator ticks code and applies, and nothing else after them", async () => {
+    const { baseUrl } = serverInfo();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, EMAIL, PASSWORD);
+    await page.goto(`${baseUrl}/annotate/${SLUG}`);
+    const prompt = page.getByTestId("prompt");
+    // Unnarrowed, the stream starts in import order with the untagged item.
+    await expect.poll(() => prompt.innerText()).toContain("Untagged question one?");
+
+    // The stream control, by keyboard: open it, tick "code" with Space, apply with Enter.
+    const filter = page.getByTestId("stream-filter");
+    await filter.locator("summary").focus();
+    await page.keyboard.press("Enter");
+    const code = page.getByRole("checkbox", { name: "code" });
+    await code.focus();
+    await page.keyboard.press("Space");
+    expect(await code.isChecked()).toBe(true);
+    await page.getByTestId("stream-apply").focus();
+    await page.keyboard.press("Enter");
+    await page.waitForLoadState("load");
+
+    await expect.poll(() => filter.locator("summary").innerText()).toBe("Your stream: items needing code");
+    const seen: string[] = [];
+    for (;;) {
+      await expect.poll(async () => (await page.getByTestId("done").count()) + (await page.getByTestId("assignment").count())).toBe(1);
+      if (await page.getByTestId("done").count()) break;
+      const text = await prompt.innerText();
+      seen.push(text.trim());
+      await page.getByTestId("choice-A").click();
+      await page.getByTestId("submit").click();
+      await expect.poll(() => prompt.innerText().catch(() => "")).not.toBe(text);
+    }
+    expect(seen).toEqual(["Code question one?", "Code question two?"]);
+    await context.close();
+  });
+});
