@@ -36,7 +36,7 @@ export function StreamFilter({ slug, skills }: { slug: string; skills: string[] 
     window.location.reload();
   };
   return (
-    <details className="panel ws-stream" data-testid="stream-filter" open={changed || undefined}>
+    <details className="panel ws-stream" data-testid="stream-filter">
       <summary>
         Your stream: {applied.length ? `items needing ${applied.join(" or ")}` : "every item for your skills"}
       </summary>
