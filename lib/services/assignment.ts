@@ -170,7 +170,11 @@ function routesFor(db: Database.Database, project: ProjectRow, userId: number, c
     if (!skills.includes(skill)) throw new AppError("bad_request", `You do not hold the skill "${skill}"; choose among ${skills.length ? skills.join(", ") : "none (you hold no skills)"}.`, undefined, { skills: `"${skill}" is not one of your skills` });
   }
   const keys = ["", ...(JSON.parse(project.tagKeys) as string[])];
-  const pass = (p: "first" | "rest") => servableKeys({ keys, rule: project.routing, skills, chosen, pass: p });
+  // Every key servable is no restriction at all: the plain claim (someone holding every tag, say).
+  const pass = (p: "first" | "rest") => {
+    const servable = servableKeys({ keys, rule: project.routing, skills, chosen, pass: p });
+    return servable && servable.length === keys.length ? null : servable;
+  };
   let routes: Routes;
   if (project.routing === "preferred") {
     const rest = pass("rest");
