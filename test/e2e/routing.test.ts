@@ -54,7 +54,7 @@ describe.skipIf(!executable)("narrowing the workspace stream to a skill", () => 
     const filter = page.getByTestId("stream-filter");
     await filter.locator("summary").focus();
     await page.keyboard.press("Enter");
-    const code = page.getByRole("checkbox", { name: "code" });
+    const code = page.getByRole("checkbox", { name: "code", exact: true });
     await code.focus();
     await page.keyboard.press("Space");
     expect(await code.isChecked()).toBe(true);

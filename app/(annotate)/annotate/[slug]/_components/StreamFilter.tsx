@@ -36,7 +36,8 @@ export function StreamFilter({ slug, skills }: { slug: string; skills: string[] 
     window.location.reload();
   };
   return (
-    <details className="panel ws-stream" data-testid="stream-filter">
+    // Keys pressed in here belong to the control (Enter opens it, Space ticks), not to the workspace's shortcuts.
+    <details className="panel ws-stream" data-testid="stream-filter" onKeyDown={(e) => e.stopPropagation()}>
       <summary>
         Your stream: {applied.length ? `items needing ${applied.join(" or ")}` : "every item for your skills"}
       </summary>
