@@ -73,7 +73,10 @@ describe.skipIf(!executable)("narrowing the workspace stream to a skill", () => 
       await page.getByTestId("submit").click();
       await expect.poll(() => prompt.innerText().catch(() => "")).not.toBe(text);
     }
-    expect(seen).toEqual(["Code question one?", "Code question two?"]);
+    // The untagged and the medical-only items before them in import order were never shown again.
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toContain("Code question one?");
+    expect(seen[1]).toContain("Code question two?");
     await context.close();
   });
 });
