@@ -1,6 +1,11 @@
 // Routing by skill in Chromium: an annotator narrows their stream to one of their skills from the
-// workspace's stream control (by keyboard), and from then on is served only items tagged with it.
+// workspace's stream control (by keyboard), and from then on is served only items tagged with it;
+// an admin sets skills and imports a CSV of users on the Users page.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Browser } from "playwright-core";
+import { eq } from "drizzle-orm";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "@/db/schema";
@@ -77,6 +82,39 @@ describe.skipIf(!executable)("narrowing the workspace stream to a skill", () => 
     expect(seen).toHaveLength(2);
     expect(seen[0]).toContain("Code question one?");
     expect(seen[1]).toContain("Code question two?");
+    await context.close();
+  });
+
+  it("lets an admin set a user's skills and import a CSV of users on the Users page", async () => {
+    const { baseUrl, users: accounts } = serverInfo();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, accounts.admin.email, accounts.admin.password);
+    await page.goto(`${baseUrl}/admin/users`);
+    const field = page.getByTestId(`user-skills-${EMAIL}`);
+    await expect.poll(() => field.inputValue()).toBe("code, medical");
+    await field.fill("Law, code, c++");
+    await page.getByTestId(`user-skills-save-${EMAIL}`).click();
+    await expect.poll(() => page.getByTestId(`user-skills-message-${EMAIL}`).textContent()).toBe('Skills: "c++" is not a valid tag: use lowercase letters, digits and : - _ . (1–40 characters)');
+    await field.fill("Law, code");
+    await page.getByTestId(`user-skills-save-${EMAIL}`).click();
+    await expect.poll(() => page.getByTestId(`user-skills-message-${EMAIL}`).textContent()).toBe(`${EMAIL}: code, law.`);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-e2e-users-"));
+    fs.writeFileSync(path.join(dir, "bad.csv"), "email,name,role,skills\nnew@e2e.local,New,annotator,medical\nbroken,X,annotator,\n");
+    await page.getByTestId("users-import-file").setInputFiles(path.join(dir, "bad.csv"));
+    await page.getByTestId("users-import-submit").click();
+    await expect.poll(() => page.getByTestId("users-import-errors").innerText()).toBe("Line 3 (email): must be an email address");
+    fs.writeFileSync(path.join(dir, "good.csv"), "email,name,role,skills\nnew@e2e.local,New,annotator,medical;lang:de\n");
+    await page.getByTestId("users-import-file").setInputFiles(path.join(dir, "good.csv"));
+    await page.getByTestId("users-import-submit").click();
+    await expect.poll(() => page.getByTestId("users-import-message").textContent()).toBe("Created 1 user(s), updated 0.");
+    expect(await page.getByTestId("users-import-passwords").innerText()).toContain("new@e2e.local");
+    await expect.poll(() => page.getByTestId("user-skills-new@e2e.local").inputValue()).toBe("lang:de, medical");
+    const ctx = systemCtx();
+    expect(ctx.db.select({ skills: users.skills }).from(users).where(eq(users.email, EMAIL)).get()?.skills).toEqual(["code", "law"]);
+    ctx.db.$client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
     await context.close();
   });
 });
