@@ -22,7 +22,7 @@ export function ImportUsersForm() {
           {pending ? "Importing…" : "Import users"}
         </button>
       </div>
-      {state.message && (
+      {(state.message || state.errors?.file) && (
         <p className={state.ok ? "muted" : "error"} role={state.ok ? "status" : "alert"} data-testid="users-import-message">
           {state.errors?.file ? `File: ${state.errors.file}` : state.message}
         </p>

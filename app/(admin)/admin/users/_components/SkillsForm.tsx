@@ -22,7 +22,7 @@ export function SkillsForm({ email, skills }: { email: string; skills: string[] 
         maxLength={2100}
       />
       <button type="submit" disabled={pending} data-testid={`user-skills-save-${email}`}>Save skills</button>
-      {state.message && (
+      {(state.message || error) && (
         <p className={state.ok ? "muted" : "error"} role={state.ok ? "status" : "alert"} data-testid={`user-skills-message-${email}`}>
           {error ? `Skills: ${error}` : state.message}
         </p>
