@@ -72,11 +72,13 @@ describe.skipIf(!executable)("narrowing the workspace stream to a skill", () => 
     for (;;) {
       await expect.poll(async () => (await page.getByTestId("done").count()) + (await page.getByTestId("assignment").count())).toBe(1);
       if (await page.getByTestId("done").count()) break;
-      const text = await prompt.innerText();
-      seen.push(text.trim());
+      seen.push((await prompt.innerText()).trim());
+      // Which assignment is on screen, read without waiting for one to appear ("none" once done).
+      const shown = () => page.evaluate(() => document.querySelector("[data-testid=assignment]")?.getAttribute("data-assignment") ?? "none");
+      const before = await shown();
       await page.getByTestId("choice-A").click();
       await page.getByTestId("submit").click();
-      await expect.poll(() => prompt.innerText().catch(() => "")).not.toBe(text);
+      await expect.poll(shown).not.toBe(before);
     }
     // The untagged and the medical-only items before them in import order were never shown again.
     expect(seen).toHaveLength(2);
