@@ -33,11 +33,19 @@ CREATE TABLE `qualification_attempts` (
 CREATE UNIQUE INDEX `qualification_attempts_project_user_idx` ON `qualification_attempts` (`project_id`,`user_id`,`attempt`);--> statement-breakpoint
 DROP INDEX `items_claim_idx`;--> statement-breakpoint
 ALTER TABLE `items` ADD `judgment_target` integer;--> statement-breakpoint
+ALTER TABLE `items` ADD `tags` text;--> statement-breakpoint
+ALTER TABLE `items` ADD `tag_key` text DEFAULT '' NOT NULL;--> statement-breakpoint
+CREATE INDEX `items_tag_claim_idx` ON `items` (`project_id`,`tag_key`,`priority`,`judgment_count`,"id" desc);--> statement-breakpoint
+CREATE INDEX `items_tag_priority_idx` ON `items` (`project_id`,`tag_key`,`priority`);--> statement-breakpoint
 CREATE INDEX `items_claim_idx` ON `items` (`project_id`,`priority`,`judgment_count`,"id" desc) WHERE "items"."judgment_target" is null or "items"."judgment_count" < "items"."judgment_target" + "items"."extra_overlap";--> statement-breakpoint
+ALTER TABLE `users` ADD `skills` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
 ALTER TABLE `projects` ADD `min_judgments` integer;--> statement-breakpoint
 ALTER TABLE `projects` ADD `max_judgments` integer;--> statement-breakpoint
 ALTER TABLE `projects` ADD `stop_agreement` real;--> statement-breakpoint
 ALTER TABLE `projects` ADD `time_cap_seconds` integer DEFAULT 600 NOT NULL;--> statement-breakpoint
 ALTER TABLE `projects` ADD `qualification_items` integer;--> statement-breakpoint
 ALTER TABLE `projects` ADD `qualification_accuracy` real DEFAULT 0.8 NOT NULL;--> statement-breakpoint
-ALTER TABLE `projects` ADD `training_mode` integer DEFAULT false NOT NULL;
+ALTER TABLE `projects` ADD `training_mode` integer DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `projects` ADD `routing` text DEFAULT 'open' NOT NULL;--> statement-breakpoint
+ALTER TABLE `projects` ADD `tags_from` text;--> statement-breakpoint
+ALTER TABLE `projects` ADD `tag_keys` text DEFAULT '[]' NOT NULL;

@@ -9,6 +9,8 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 
 export { CHOICES, type Choice } from "../../lib/formats/record";
 export { JUDGMENT_TYPES, type JudgmentType } from "../../lib/formats/judgment";
+/** How a project matches items' tags to annotators' skills: open (anyone), required (all tags held), preferred (matching first). */
+export { ROUTING_RULES, type RoutingRule } from "../../lib/formats/tags";
 
 export const ASSIGNMENT_STATUSES = ["leased", "submitted", "skipped"] as const;
 export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];

@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { ProjectJudgmentSchema, StoredJudgment } from "../../lib/formats/judgment";
-import { ORDER_POLICIES, PROJECT_DEFAULTS, QUALIFICATION_DEFAULTS, PROJECT_STATUSES, PROJECT_VISIBILITIES } from "./constants";
+import { ORDER_POLICIES, PROJECT_DEFAULTS, QUALIFICATION_DEFAULTS, PROJECT_STATUSES, PROJECT_VISIBILITIES, ROUTING_RULES } from "./constants";
 import { users } from "./users";
 
 export const projects = sqliteTable("projects", {
@@ -45,6 +45,15 @@ export const projects = sqliteTable("projects", {
   qualificationAccuracy: real("qualification_accuracy").notNull().default(QUALIFICATION_DEFAULTS.accuracy),
   /** Whether annotators see the gold answer after each gold item also after qualifying (during a qualification they always do). */
   trainingMode: integer("training_mode", { mode: "boolean" }).notNull().default(false),
+  /** How items' tags are matched to annotators' skills: open (anyone), required (all tags held), preferred (matching first). */
+  routing: text("routing", { enum: ROUTING_RULES }).notNull().default("open"),
+  /** A metadata key whose value becomes an item's tags (at import, and for existing items when set); null for none. */
+  tagsFrom: text("tags_from"),
+  /**
+   * The distinct non-empty tag keys of the project's items, kept by the importer and re-tagging (never
+   * shrunk: a key left without items matches nothing), so a routed claim reads them with the project row.
+   */
+  tagKeys: text("tag_keys", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
 });
 
@@ -76,6 +85,10 @@ export const items = sqliteTable(
      * Null under a fixed overlap (and on items imported since the rule was set: the rule's min).
      */
     judgmentTarget: integer("judgment_target"),
+    /** What the item needs (lib/formats/tags.ts): sorted, lowercase; null for none. */
+    tags: text("tags", { mode: "json" }).$type<string[]>(),
+    /** The tags sorted and joined with "|" ("" for none): what a routed claim compares, through the indexes below. */
+    tagKey: text("tag_key").notNull().default(""),
     createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
   },
   (t) => [
@@ -92,6 +105,12 @@ export const items = sqliteTable(
     index("items_project_extra_idx").on(t.projectId, t.extraOverlap),
     // An import batch's items (batch priority, the admin items page's batch list); no hot path writes batch_id or priority.
     index("items_batch_priority_idx").on(t.batchId, t.priority),
+    // A routed claim picks per tag key: the same serving orders as items_claim_idx and
+    // items_project_priority_idx (id order via the implicit rowid), one range per key, so an
+    // annotator whose keys hold no free item gets nothing at once however many items wait for others.
+    // The second also lists a project's distinct tag keys by skipping through it.
+    index("items_tag_claim_idx").on(t.projectId, t.tagKey, t.priority, t.judgmentCount, sql`${sql.identifier("id")} desc`),
+    index("items_tag_priority_idx").on(t.projectId, t.tagKey, t.priority),
     index("items_project_gold_idx").on(t.projectId, t.id).where(sql`${t.gold} is not null`),
   ],
 );

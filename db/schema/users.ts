@@ -18,6 +18,8 @@ export const users = sqliteTable("users", {
    */
   sessionVersion: integer("session_version").notNull().default(0),
   lastSignInAt: integer("last_sign_in_at"),
+  /** What the user knows (lib/formats/tags.ts): sorted, lowercase tags that routing matches to items' tags. */
+  skills: text("skills", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
 });
 

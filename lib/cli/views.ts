@@ -28,6 +28,8 @@ export function projectJson(p: Project) {
     qualification_items: p.qualificationItems,
     qualification_accuracy: p.qualificationAccuracy,
     training_mode: p.trainingMode,
+    routing: p.routing,
+    tags_from: p.tagsFrom,
     judgment_schema: p.judgmentSchema,
     guidelines: p.guidelines,
     created_at: iso(p.createdAt),
@@ -48,6 +50,7 @@ export function userJson(u: UserView) {
     status: u.status,
     last_sign_in_at: u.lastSignInAt == null ? null : iso(u.lastSignInAt),
     created_at: iso(u.createdAt),
+    skills: u.skills,
   };
 }
 

@@ -38,6 +38,8 @@ export interface ImportRecord {
   /** The known answer (a verdict: A = responses[0]) and, optionally, why: shown to annotators after they judge it. */
   gold?: { choice: Choice; explanation?: string };
   priority?: number;
+  /** What the item needs (lib/formats/tags.ts): sorted, lowercase, no duplicates. */
+  tags?: string[];
   annotations?: ImportedJudgment[];
 }
 

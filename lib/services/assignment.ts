@@ -22,6 +22,7 @@ import { isMember, isWorkable, type Project } from "./projects";
 import { GOLD_VERDICT_SQL, VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
 import { baseOverlap, overlapBound, type OverlapSettings } from "./adaptive";
 import { failedQualifications, pickQualificationItem, qualificationGate } from "./qualification";
+import { MAX_SKILLS, servableKeys, TAG_PATTERN, TAG_RULE, type RoutingRule } from "@/lib/formats/tags";
 
 /** What claiming answers: the caller's assignment, its item as shown (slots, no model names), their progress and the schema. */
 export interface Claim {
@@ -73,12 +74,15 @@ interface ProjectRow {
   minJudgments: number | null;
   maxJudgments: number | null;
   stopAgreement: number | null;
+  routing: RoutingRule;
+  /** JSON: the project's non-empty tag keys (projects.tag_keys). */
+  tagKeys: string;
 }
 
 const PROJECT_SQL = `select id, slug, overlap, lease_minutes as leaseMinutes, status, order_policy as orderPolicy, quota,
   gold_rate as goldRate, min_gold_accuracy as minGoldAccuracy, min_gold_after as minGoldAfter, judgment_schema as judgmentSchema,
-  min_judgments as minJudgments, max_judgments as maxJudgments, stop_agreement as stopAgreement
-  from projects where slug = ?`;
+  min_judgments as minJudgments, max_judgments as maxJudgments, stop_agreement as stopAgreement,
+  routing, tag_keys as tagKeys from projects where slug = ?`;
 
 // Conditions every served item meets, for caller @user at time @now.
 const NOT_MINE = `
@@ -118,21 +122,104 @@ const PICK_SQL = {
   gold: `select i.id from items i indexed by items_project_gold_idx
     where i.project_id = @project and i.gold is not null ${NOT_MINE}
     order by random() limit 1`,
+  gold_keys: `select i.id from items i indexed by items_project_gold_idx
+    where i.project_id = @project and i.gold is not null and i.tag_key in (select value from json_each(@keys)) ${NOT_MINE}
+    order by random() limit 1`,
 } as const;
+
+/**
+ * The same picks restricted to some tag keys (routing by skill): for each key of the JSON array
+ * @keys, a correlated subquery walks that key's own range of items_tag_claim_idx /
+ * items_tag_priority_idx in the serving order and stops at its first free item (a key with none costs
+ * one index seek); the outer query takes the best of those firsts in the same order. So the result is
+ * the item the unrouted pick would give among the allowed keys, in one statement.
+ */
+function amongKeys(index: string, range: string, order: string): string {
+  return `select o.id from items o where o.id in (
+      select (select i.id from items i indexed by ${index}
+        where i.project_id = @project and i.tag_key = k.value and i.priority = @priority ${range} ${HAS_SEAT} ${NOT_MINE}
+        order by ${order} limit 1)
+      from json_each(@keys) k)
+    order by ${order.replaceAll("i.", "o.")} limit 1`;
+}
+const PICK_KEYS_SQL = {
+  finish_first: amongKeys("items_tag_claim_idx", "and i.judgment_count < @bound", "i.judgment_count desc, i.id asc"),
+  import: amongKeys("items_tag_priority_idx", "", "i.id asc"),
+  random_from: amongKeys("items_tag_priority_idx", "and i.id >= @start", "i.id asc"),
+  random_before: amongKeys("items_tag_priority_idx", "and i.id < @start", "i.id asc"),
+} as const;
+
+/**
+ * The tag keys a claim may serve, pass by pass (null: any item; as JSON for the statements), and the
+ * restriction gold items and held leases follow.
+ */
+interface Routes {
+  passes: (string | null)[];
+  restriction: { keys: Set<string>; json: string } | null;
+}
+
+const UNROUTED: Routes = { passes: [null], restriction: null };
+const asJson = (keys: string[] | null) => (keys ? JSON.stringify(keys) : null);
+const asRestriction = (keys: string[] | null) => (keys ? { keys: new Set(keys), json: JSON.stringify(keys) } : null);
+
+// Routes depend only on values read in the claim's transaction (the project's keys, the caller's
+// skills), so a cached entry is exactly what working them out again would give.
+const routesCache = new Map<string, Routes>();
+
+/**
+ * Which items a claim may serve under the project's routing rule and the caller's skills, narrowed
+ * to `chosen` when the annotator picked some of their skills in the workspace.
+ */
+function routesFor(db: Database.Database, project: ProjectRow, userId: number, chosen: string[] | null): Routes {
+  if (project.routing === "open" && !chosen) return UNROUTED;
+  const skillsText = (stmt(db, `select skills from users where id = ?`).get(userId) as { skills: string } | undefined)?.skills ?? "[]";
+  // The same project keys, skills and choice give the same routes: worked out once per combination.
+  const cacheKey = `${project.routing}\u0000${project.tagKeys}\u0000${skillsText}\u0000${chosen?.join(",") ?? ""}`;
+  const hit = routesCache.get(cacheKey);
+  if (hit) return hit;
+  const skills = JSON.parse(skillsText) as string[];
+  for (const skill of chosen ?? []) {
+    if (!skills.includes(skill)) throw new AppError("bad_request", `You do not hold the skill "${skill}"; choose among ${skills.length ? skills.join(", ") : "none (you hold no skills)"}.`, undefined, { skills: `"${skill}" is not one of your skills` });
+  }
+  const keys = ["", ...(JSON.parse(project.tagKeys) as string[])];
+  // Every key servable is no restriction at all: the plain claim (someone holding every tag, say).
+  const pass = (p: "first" | "rest") => {
+    const servable = servableKeys({ keys, rule: project.routing, skills, chosen, pass: p });
+    return servable && servable.length === keys.length ? null : servable;
+  };
+  let routes: Routes;
+  if (project.routing === "preferred") {
+    const rest = pass("rest");
+    routes = { passes: [asJson(pass("first")), asJson(rest)], restriction: asRestriction(rest) };
+  } else {
+    const only = pass("first");
+    routes = { passes: [asJson(only)], restriction: asRestriction(only) };
+  }
+  if (routesCache.size > 1000) routesCache.clear();
+  routesCache.set(cacheKey, routes);
+  return routes;
+}
+
+const skillsInput = z
+  .array(z.string().regex(TAG_PATTERN, `each must be ${TAG_RULE}`))
+  .max(MAX_SKILLS, `at most ${MAX_SKILLS} skills`)
+  .optional();
 
 const excludeInput = z.array(z.number().int().positive()).max(5, "at most 5 assignments").default([]);
 
 /** Leases the next item for the caller, or returns the lease they already hold; null when nothing is left. */
-export function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: string; exclude?: number[] } }): Claim | null {
+export function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: string; exclude?: number[]; skills?: string[] } }): Claim | null {
   const caller = requireCaller(ctx);
   requireScope(ctx, "assignment:work");
   const exclude = parseInput(excludeInput, input.exclude);
-  const claim = immediate(ctx.db, claimIn, ctx, input.slug, caller.userId, nowOf(ctx), exclude);
+  // Skills the annotator narrowed their stream to (the workspace's choice); none or empty: no narrowing.
+  const chosen = parseInput(skillsInput, input.skills);
+  const claim = immediate(ctx.db, claimIn, ctx, input.slug, caller.userId, nowOf(ctx), exclude, chosen?.length ? [...new Set(chosen)] : null);
   return claim && loadClaim(ctx.db.$client, claim.project, claim.assignmentId, claim.judged);
 }
 
 /** The claim itself, in one immediate transaction: the checks that may refuse, then the lease. */
-function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: number[]): { assignmentId: number; project: ProjectRow; judged: number } | null {
+function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: number[], chosen: string[] | null): { assignmentId: number; project: ProjectRow; judged: number } | null {
   const db = ctx.db.$client;
   const project = stmt(db, PROJECT_SQL).get(slug) as ProjectRow | undefined;
   if (!project) throw notFound(`Project "${slug}"`);
@@ -176,20 +263,34 @@ function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: n
   // A lease the caller already holds comes back (a reload of the page), unless a limit above stopped
   // them. `exclude` names leases the client is showing already: the workspace prefetches the next
   // item while the current one is on screen, so it holds at most one extra lease.
-  const held = stmt(
+  const routes = routesFor(db, project, userId, chosen);
+  const heldLeases = stmt(
     db,
-    `select id from assignments where user_id = ? and project_id = ? and status = 'leased' and expires_at > ?
-       and id not in (select value from json_each(?)) order by leased_at limit 1`,
-  ).get(userId, project.id, now, JSON.stringify(exclude)) as { id: number } | undefined;
+    `select a.id, i.tag_key as tagKey from assignments a join items i on i.id = a.item_id
+       where a.user_id = ? and a.project_id = ? and a.status = 'leased' and a.expires_at > ?
+       and a.id not in (select value from json_each(?)) order by a.leased_at`,
+  ).all(userId, project.id, now, JSON.stringify(exclude)) as { id: number; tagKey: string }[];
+  const allowed = routes.restriction?.keys;
+  const held = heldLeases.find((h) => !allowed || allowed.has(h.tagKey));
+  // A held lease outside what the caller may now be served (they narrowed their stream, or lost a
+  // skill) is released at once, so its seat goes to someone else instead of waiting for the expiry.
+  for (const h of heldLeases) if (allowed && !allowed.has(h.tagKey)) stmt(db, `update assignments set expires_at = ? where id = ?`).run(now, h.id);
   if (held) return { assignmentId: held.id, project, judged };
 
-  const pickGold = () => (stmt(db, PICK_SQL.gold).get({ project: project.id, user: userId, now }) as { id: number } | undefined)?.id ?? null;
-  let itemId: number | null;
+  const pickGold = () => {
+    const restricted = routes.restriction != null;
+    const params = restricted ? { project: project.id, user: userId, now, keys: routes.restriction!.json } : { project: project.id, user: userId, now };
+    return ((restricted ? stmt(db, PICK_SQL.gold_keys).get(params) : stmt(db, PICK_SQL.gold).get(params)) as { id: number } | undefined)?.id ?? null;
+  };
+  let itemId: number | null = null;
   if (qualification?.status === "pending") {
     itemId = pickQualificationItem(db, project.id, userId, now, qualification, pickGold);
     if (itemId == null) return null;
   } else {
-    itemId = pickRegular(db, project, userId, now);
+    for (const keys of routes.passes) {
+      itemId = pickRegular(db, project, userId, now, keys);
+      if (itemId != null) break;
+    }
     if (itemId == null) return null; // gold items alone are not work: the stream ends with the real items
     if (project.goldRate > 0 && Math.random() < project.goldRate) itemId = pickGold() ?? itemId;
   }
@@ -212,8 +313,12 @@ function pct(x: number): string {
   return `${Math.round(x * 1000) / 10}%`;
 }
 
-/** The next non-gold item with a free seat: highest priority first, then the project's order policy. */
-function pickRegular(db: Database.Database, project: ProjectRow, userId: number, now: number): number | null {
+/**
+ * The next non-gold item with a free seat: highest priority first, then the project's order policy.
+ * With `keys` (routing by skill, a JSON array), only items with one of those tag keys (PICK_KEYS_SQL).
+ */
+function pickRegular(db: Database.Database, project: ProjectRow, userId: number, now: number, keys: string | null): number | null {
+  if (keys === "[]") return null;
   const maxExtra = (stmt(db, `select max(extra_overlap) as m from items where project_id = ?`).get(project.id) as { m: number | null }).m ?? 0;
   // bound: no item wants more than the overlap (or the adaptive max) plus the largest extra_overlap.
   const params = { project: project.id, user: userId, now, overlap: baseOverlap(project), bound: overlapBound(project) + maxExtra, priority: 0, start: 0 };
@@ -226,6 +331,13 @@ function pickRegular(db: Database.Database, project: ProjectRow, userId: number,
       // A random start among this project's ids at this priority, then the first free item from there.
       const span = stmt(db, `select min(id) as lo, max(id) as hi from items where project_id = ? and priority = ?`).get(project.id, level) as { lo: number; hi: number };
       params.start = span.lo + randomInt(span.hi - span.lo + 1);
+    }
+    if (keys) {
+      const keyed = { ...params, keys };
+      row = (project.orderPolicy === "random"
+        ? stmt(db, PICK_KEYS_SQL.random_from).get(keyed) ?? stmt(db, PICK_KEYS_SQL.random_before).get(keyed)
+        : stmt(db, PICK_KEYS_SQL[project.orderPolicy]).get(keyed)) as { id: number } | undefined;
+    } else if (project.orderPolicy === "random") {
       row = (stmt(db, PICK_SQL.random_from).get(params) ?? stmt(db, PICK_SQL.random_before).get(params)) as { id: number } | undefined;
     } else {
       row = stmt(db, PICK_SQL[project.orderPolicy]).get(params) as { id: number } | undefined;

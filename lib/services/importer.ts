@@ -9,6 +9,7 @@ import { parseFieldMap, type FieldMap } from "@/lib/formats/import/field-map";
 import { IMPORT_FORMATS, readRecords, type ReadOptions } from "@/lib/formats/import/read";
 import type { ImportRecord, ReadResult, RecordError } from "@/lib/formats/record";
 import { ILL_FORMED_TEXT, illFormedTextPath } from "@/lib/formats/unicode";
+import { readTags, tagKey } from "@/lib/formats/tags";
 import { audit } from "./audit";
 import { AppError, fieldError } from "./errors";
 import { nowOf, requireScope, type Ctx, writing } from "./context";
@@ -96,6 +97,26 @@ function externalIdOf(record: ImportRecord): string {
   return "sha256:" + h.digest("hex").slice(0, 32);
 }
 
+/**
+ * A project's `tagsFrom` setting: a record without tags of its own takes them from that metadata key.
+ * A value that is not a list of valid tags is that row's error.
+ */
+async function* withProjectTags(results: AsyncIterable<ReadResult>, tagsFrom: string | null): AsyncGenerator<ReadResult> {
+  for await (const result of results) {
+    if (tagsFrom == null || !("record" in result) || result.record.tags || !result.record.metadata || !Object.hasOwn(result.record.metadata, tagsFrom)) {
+      yield result;
+      continue;
+    }
+    try {
+      const tags = readTags(result.record.metadata[tagsFrom], `metadata.${tagsFrom}`);
+      yield tags.length ? { line: result.line, record: { ...result.record, tags } } : result;
+    } catch (error) {
+      if (!(error instanceof FormatError)) throw error;
+      yield { line: result.line, error: { line: result.line, field: error.field, message: error.message } };
+    }
+  }
+}
+
 /** Counts the bytes going through, for progress. */
 function counted(source: ReturnType<ImportSource>, onBytes: (n: number) => void): AsyncIterable<Uint8Array | string> {
   const inner = asAsync(source);
@@ -126,7 +147,7 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
   let errorCount = 0;
   let rows = 0;
   let bytes = 0;
-  for await (const result of wellFormed(readRecords(counted(input.source(), (n) => (bytes += n)), readOptions))) {
+  for await (const result of withProjectTags(wellFormed(readRecords(counted(input.source(), (n) => (bytes += n)), readOptions)), project.tagsFrom)) {
     rows++;
     if ("error" in result) {
       errorCount++;
@@ -153,7 +174,7 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
   const client = ctx.db.$client;
   const now = nowOf(ctx);
   const insertItem = client.prepare(
-    `insert into items (project_id, external_id, prompt, metadata, priority, gold, created_at, batch_id) values (?, ?, ?, ?, ?, ?, ?, ?)
+    `insert into items (project_id, external_id, prompt, metadata, priority, gold, created_at, batch_id, tags, tag_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      on conflict (project_id, external_id) do nothing returning id`,
   ).pluck();
   const insertCandidate = client.prepare("insert into candidates (item_id, position, content, model, metadata) values (?, ?, ?, ?, ?)");
@@ -189,9 +210,23 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
   const batchId = Number(
     client.prepare("insert into import_batches (project_id, source, inserted, created_at) values (?, ?, 0, ?)").run(project.id, input.sourceName ?? null, now).lastInsertRowid,
   );
+  // The project's tag keys (what a routed claim may serve) grow with the keys this import brings,
+  // merged inside each batch's transaction so that concurrent imports both land.
+  const readKeys = client.prepare("select tag_keys from projects where id = ?").pluck();
+  const writeKeys = client.prepare("update projects set tag_keys = ? where id = ?");
+  const knownKeys = new Set(JSON.parse(readKeys.get(project.id) as string) as string[]);
   const insertBatch = client.transaction((batch: ImportRecord[]) => {
+    const newKeys = new Set<string>();
     for (const record of batch) {
-      const itemId = insertItem.get(project.id, externalIdOf(record), JSON.stringify(record.prompt), json(record.metadata), record.priority ?? 0, json(record.gold), now, batchId) as
+      if (record.tags?.length && !knownKeys.has(tagKey(record.tags))) newKeys.add(tagKey(record.tags));
+    }
+    if (newKeys.size) {
+      const merged = new Set([...(JSON.parse(readKeys.get(project.id) as string) as string[]), ...newKeys]);
+      writeKeys.run(JSON.stringify([...merged].sort()), project.id);
+      for (const key of merged) knownKeys.add(key);
+    }
+    for (const record of batch) {
+      const itemId = insertItem.get(project.id, externalIdOf(record), JSON.stringify(record.prompt), json(record.metadata), record.priority ?? 0, json(record.gold), now, batchId, record.tags?.length ? JSON.stringify(record.tags) : null, tagKey(record.tags ?? [])) as
         | number
         | undefined;
       if (itemId === undefined) {
@@ -237,7 +272,7 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
     let batch: ImportRecord[] = [];
     let read = 0;
     bytes = 0;
-    for await (const result of wellFormed(readRecords(counted(input.source(), (n) => (bytes += n)), readOptions))) {
+    for await (const result of withProjectTags(wellFormed(readRecords(counted(input.source(), (n) => (bytes += n)), readOptions)), project.tagsFrom)) {
       read++;
       if ("record" in result) batch.push(result.record);
       if (batch.length >= BATCH) {

@@ -65,6 +65,8 @@ export interface ItemView {
   /** Why the gold answer is right (shown to annotators after they judge it), or null. */
   gold_explanation: string | null;
   batch_id: number | null;
+  /** What the item needs (routing by skill); empty for an untagged item. */
+  tags: string[];
 }
 
 const ITEM_COLUMNS = {
@@ -77,6 +79,7 @@ const ITEM_COLUMNS = {
   extraOverlap: items.extraOverlap,
   judgmentCount: items.judgmentCount,
   judgmentTarget: items.judgmentTarget,
+  tags: items.tags,
 };
 type ItemRow = Pick<typeof items.$inferSelect, keyof typeof ITEM_COLUMNS>;
 
@@ -158,6 +161,7 @@ function viewsOf(ctx: Ctx, rows: ItemRow[], overlap: number): ItemView[] {
     gold: (r.gold?.choice as Choice | undefined) ?? null,
     gold_explanation: r.gold?.explanation ?? null,
     batch_id: r.batchId,
+    tags: r.tags ?? [],
   }));
 }
 

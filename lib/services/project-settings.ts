@@ -3,7 +3,7 @@
 // and help of `arbiter project set`, and the admin settings form are all built from it.
 // Pure (zod and constants only), so the client-side form can import it.
 import { z } from "zod";
-import { ORDER_POLICIES, PROJECT_STATUSES, PROJECT_VISIBILITIES } from "@/db/schema/constants";
+import { ORDER_POLICIES, PROJECT_STATUSES, PROJECT_VISIBILITIES, ROUTING_RULES } from "@/db/schema/constants";
 
 interface SettingText {
   /** The flag of `arbiter project set`, without the dashes. */
@@ -38,7 +38,14 @@ export interface NumberSetting extends SettingText {
   nullable: boolean;
 }
 
-export type ProjectSetting = ChoiceSetting | NumberSetting;
+/** A short text that can be cleared (`none` on the CLI, a blank field, null when stored). */
+export interface TextSetting extends SettingText {
+  kind: "text";
+  maxLength: number;
+  nullable: true;
+}
+
+export type ProjectSetting = ChoiceSetting | NumberSetting | TextSetting;
 
 /** How a choice's stored value is spelled on the command line. */
 export const cliSpelling = (value: string): string => value.replaceAll("_", "-");
@@ -82,6 +89,17 @@ function yesNo(text: SettingText) {
   const setting: ChoiceSetting<"no" | "yes"> = { kind: "choice", ...text, options: [{ value: "no", label: "no" }, { value: "yes", label: "yes" }], nullable: false };
   const spelled = (v: unknown) => (typeof v === "boolean" ? (v ? "yes" : "no") : v);
   const schema = z.preprocess(spelled, z.enum(["no", "yes"], { message: "must be no or yes" })).transform((v) => v === "yes");
+  return { ...setting, schema };
+}
+
+/** A clearable short text: "none" (CLI), a blank field (form) and null all clear it; otherwise trimmed and bounded. */
+function text(text: SettingText, maxLength: number) {
+  const setting: TextSetting = { kind: "text", ...text, maxLength, nullable: true };
+  const cleared = (v: unknown) => v === null || v === "none" || (typeof v === "string" && v.trim() === "");
+  const schema = z.preprocess(
+    (v) => (cleared(v) ? null : typeof v === "string" ? v.trim() : v),
+    z.union([z.null(), z.string({ message: "must be text" }).max(maxLength, `must be at most ${maxLength} characters`)]),
+  );
   return { ...setting, schema };
 }
 
@@ -154,6 +172,30 @@ export const PROJECT_SETTINGS = {
   leaseMinutes: number(
     { flag: "lease-minutes", value: "M", field: "settings-lease", label: "Lease (minutes)", help: "how long an annotator holds an item (1–1440 minutes)", group: "assignment" },
     { min: 1, max: 24 * 60, whole: true },
+  ),
+  routing: choice(
+    ROUTING_RULES,
+    { open: "open (anyone)", required: "required (annotators holding all its tags)", preferred: "preferred (matching annotators first)" },
+    {
+      flag: "routing",
+      value: "R",
+      field: "settings-routing",
+      label: "Routing by skill",
+      help: "open (any annotator gets any item), required (an item goes only to annotators holding all of its tags; untagged items to anyone) or preferred (annotators get items matching their skills first, then the rest)",
+      group: "assignment",
+    },
+    `must be one of ${ROUTING_RULES.join(", ")}`,
+  ),
+  tagsFrom: text(
+    {
+      flag: "tags-from",
+      value: "KEY",
+      field: "settings-tags-from",
+      label: "Tags from metadata key (blank: none)",
+      help: "a metadata key whose value (a list, or text separated by ; or |) becomes each item's tags, at import and at once for existing items that have the key; or none",
+      group: "assignment",
+    },
+    100,
   ),
   quota: limit({ flag: "quota", value: "N", field: "settings-quota", label: "Quota per annotator (blank: none)", help: "most judgments one annotator may make, or none", group: "assignment" }, { min: 1, whole: true }),
   goldRate: number({ flag: "gold-rate", value: "R", field: "settings-gold-rate", label: "Gold rate (0–1)", help: "share of served items that are gold items (0–1)", group: "quality" }, ratio),

@@ -9,8 +9,10 @@ import { audit } from "./audit";
 import { requireCaller, requireScope, type Ctx, countRows, writing } from "./context";
 import { AppError, badRequest, conflict, notFound, parseInput, type FieldErrors } from "./errors";
 import { PROJECT_SETTINGS, projectSettingsShape } from "./project-settings";
-import { prepared } from "./statements";
+import { connectionOf, prepared } from "./statements";
 import { adaptiveRule, baseOverlap, retargetProject } from "./adaptive";
+import { FormatError } from "@/lib/formats/errors";
+import { readTags, tagKey } from "@/lib/formats/tags";
 
 export const projectInput = z.object({
   slug: z
@@ -206,6 +208,34 @@ function checkAdaptiveOverlap(next: Pick<Project, "minJudgments" | "maxJudgments
   if (entries.length) throw new AppError("bad_request", entries.map(([k, m]) => `${k}: ${m}`).join("; "), undefined, fields);
 }
 
+/**
+ * A new `tagsFrom` key applies to the items already there: each item whose metadata has the key takes
+ * its tags from it (the others keep theirs). One bad value refuses the setting, naming the item.
+ */
+function retagFromMetadata(tx: unknown, projectId: number, key: string): number {
+  const db = connectionOf(tx);
+  const rows = db.prepare(`select id, external_id as externalId, metadata from items where project_id = ? and metadata is not null`).all(projectId) as { id: number; externalId: string; metadata: string }[];
+  const update = db.prepare(`update items set tags = ?, tag_key = ? where id = ?`);
+  let retagged = 0;
+  const keys = new Set(JSON.parse(db.prepare(`select tag_keys from projects where id = ?`).pluck().get(projectId) as string) as string[]);
+  for (const row of rows) {
+    const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
+    if (!metadata || typeof metadata !== "object" || !Object.hasOwn(metadata, key)) continue;
+    let tags: string[];
+    try {
+      tags = readTags(metadata[key], `metadata.${key}`);
+    } catch (error) {
+      if (error instanceof FormatError) throw badRequest(`tagsFrom: item "${row.externalId}" (id ${row.id}): ${error.message}`);
+      throw error;
+    }
+    update.run(tags.length ? JSON.stringify(tags) : null, tagKey(tags), row.id);
+    if (tags.length) keys.add(tagKey(tags));
+    retagged++;
+  }
+  db.prepare(`update projects set tag_keys = ? where id = ?`).run(JSON.stringify([...keys].sort()), projectId);
+  return retagged;
+}
+
 /** Changes a project's settings (policies, status, judgment schema); writes the changed fields to the audit log. */
 export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettingsInput }): Project {
   requireScope(ctx, "project:write");
@@ -241,6 +271,7 @@ export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettings
         }
       }
       if (Object.keys(set).length === 0) return project;
+      const retagged = set.tagsFrom != null && set.tagsFrom !== project.tagsFrom ? retagFromMetadata(tx, project.id, set.tagsFrom) : undefined;
       const updated = tx.update(projects).set(set).where(eq(projects.id, project.id)).returning().get();
       // A changed overlap rule applies to the items already there, in this transaction: each item's
       // target is recomputed from its judgments (an item that meets the new rule stops at once).
@@ -248,7 +279,7 @@ export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettings
       const before = adaptiveRule(project);
       let retargeted: number | undefined;
       if (JSON.stringify(rule) !== JSON.stringify(before)) retargeted = retargetProject(tx, project.id, rule);
-      audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, projectId: project.id, detail: { slug, changes: set, ...(retargeted !== undefined ? { retargeted_items: retargeted } : {}) } });
+      audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, projectId: project.id, detail: { slug, changes: set, ...(retargeted !== undefined ? { retargeted_items: retargeted } : {}), ...(retagged !== undefined ? { retagged } : {}) } });
       return updated;
     },
   );

@@ -6,7 +6,10 @@ import { apiTokens, ROLES, USER_STATUSES, users } from "@/db/schema";
 import { generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { audit } from "./audit";
 import { nowOf, requireCaller, requireScope, type Caller, type Ctx, countRows, writing } from "./context";
-import { conflict, fieldError, notFound, parseInput } from "./errors";
+import { AppError, conflict, fieldError, notFound, parseInput } from "./errors";
+import { MAX_SKILLS, readTags } from "@/lib/formats/tags";
+import { FormatError } from "@/lib/formats/errors";
+import { readUsersCsv, type UserCsvError } from "@/lib/formats/users-csv";
 import { prepared } from "./statements";
 
 const email = z.string().trim().toLowerCase().email("must be an email address");
@@ -29,6 +32,8 @@ export interface UserView {
   status: (typeof USER_STATUSES)[number];
   lastSignInAt: number | null;
   createdAt: number;
+  /** What the user knows: sorted, lowercase tags that routing matches to items' tags. */
+  skills: string[];
 }
 
 const userColumns = {
@@ -40,6 +45,7 @@ const userColumns = {
   status: users.status,
   lastSignInAt: users.lastSignInAt,
   createdAt: users.createdAt,
+  skills: users.skills,
 };
 
 type Tx = Parameters<Parameters<Ctx["db"]["transaction"]>[0]>[0];
@@ -275,4 +281,121 @@ export function endSessions(ctx: Ctx, userId: number, sessionVersion: number): v
 
 export function findUserByEmail(ctx: Ctx, address: string): UserView | undefined {
   return ctx.db.select(userColumns).from(users).where(eq(users.email, address.trim().toLowerCase())).get();
+}
+
+/** A list of skills as a caller gives it (a list, or text separated by `,`, `;` or `|`), checked and normalised. */
+function skillList(value: unknown, field: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return readTags(typeof value === "string" ? value.split(",").join(";") : value, field, MAX_SKILLS);
+  } catch (error) {
+    if (error instanceof FormatError) throw fieldError(field, error.detail);
+    throw error;
+  }
+}
+
+export interface SkillsInput {
+  email: string;
+  /** Replaces the user's skills. */
+  set?: string | string[];
+  add?: string | string[];
+  remove?: string | string[];
+}
+
+/** Sets, adds or removes a user's skills (what routing matches to items' tags); returns the user with the result. */
+export function setSkills({ ctx, input }: { ctx: Ctx; input: SkillsInput }): UserView {
+  requireScope(ctx, "user:manage");
+  const address = parseInput(email, input.email);
+  const set = skillList(input.set, "set");
+  const add = skillList(input.add, "add") ?? [];
+  const remove = new Set(skillList(input.remove, "remove") ?? []);
+  if (set === undefined && add.length === 0 && remove.size === 0) throw fieldError("skills", "give the skills to set, add or remove");
+  return writing(ctx.db, (tx) => {
+    const user = loadUser(tx, address);
+    const before = tx.select({ skills: users.skills }).from(users).where(eq(users.id, user.id)).get()!.skills;
+    const skills = [...new Set([...(set ?? before), ...add])].filter((s) => !remove.has(s)).sort();
+    if (skills.length > MAX_SKILLS) throw fieldError("skills", `at most ${MAX_SKILLS} skills per user, this would make ${skills.length}`);
+    if (skills.join() !== before.join()) {
+      tx.update(users).set({ skills }).where(eq(users.id, user.id)).run();
+      audit(tx, ctx, { action: "user.skills", targetType: "user", targetId: user.id, detail: { email: user.email, from: before, to: skills } });
+    }
+    return tx.select(userColumns).from(users).where(eq(users.id, user.id)).get()!;
+  });
+}
+
+/** The caller's own skills (the workspace's narrowing control lists them). */
+export function mySkills({ ctx }: { ctx: Ctx }): string[] {
+  const caller = requireCaller(ctx);
+  const stored = prepared(ctx.db, `select skills from users where id = ?`, "pluck").get(caller.userId) as string | undefined;
+  return stored ? (JSON.parse(stored) as string[]) : [];
+}
+
+export interface UsersImportSummary {
+  created: number;
+  updated: number;
+  /** Every error, by line and column; when there is any, nothing was written. */
+  errors: UserCsvError[];
+  /** Passwords generated for new users the file gave none (shown once). */
+  passwords: { email: string; password: string }[];
+}
+
+const csvRowInput = z.object({ email, role: userInput.shape.role, name: userInput.shape.name, password: password.optional() });
+
+/**
+ * Imports a CSV of users (`email,name,role,skills[,password]`): all or nothing. New users are created
+ * (a password generated when the file gives none), existing ones get their skills (and name) updated;
+ * an existing user's role and password are never changed by an import. Errors name the line and column.
+ */
+export async function importUsers({ ctx, input }: { ctx: Ctx; input: { csv: string } }): Promise<UsersImportSummary> {
+  requireScope(ctx, "user:manage");
+  if (typeof input.csv !== "string") throw fieldError("file", "must be CSV text");
+  if (input.csv.length > 5_000_000) throw fieldError("file", "must be at most 5 MB");
+  const { rows, errors } = readUsersCsv(input.csv);
+  const seen = new Map<string, number>();
+  const checked: { line: number; email: string; role: (typeof ROLES)[number]; name?: string; password?: string; skills: string[] }[] = [];
+  for (const row of rows) {
+    const parsed = csvRowInput.safeParse(row);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) errors.push({ line: row.line, field: String(issue.path[0] ?? ""), message: issue.message });
+      continue;
+    }
+    const first = seen.get(parsed.data.email);
+    if (first !== undefined) {
+      errors.push({ line: row.line, field: "email", message: `${parsed.data.email} already appears on line ${first}` });
+      continue;
+    }
+    seen.set(parsed.data.email, row.line);
+    checked.push({ line: row.line, ...parsed.data, skills: row.skills });
+  }
+  const summary: UsersImportSummary = { created: 0, updated: 0, errors, passwords: [] };
+  if (errors.length) return summary;
+  if (checked.length === 0) throw fieldError("file", "holds no users: expected a header row and at least one user");
+
+  // Hashing is slow and async: done before the transaction, for the rows that may create a user.
+  const existing = new Set(ctx.db.select({ email: users.email }).from(users).all().map((u) => u.email));
+  const hashes = new Map<string, string>();
+  for (const row of checked) {
+    if (existing.has(row.email)) continue;
+    const secret = row.password ?? generatePassword();
+    if (!row.password) summary.passwords.push({ email: row.email, password: secret });
+    hashes.set(row.email, await hashPassword(secret));
+  }
+  writing(ctx.db, (tx) => {
+    for (const row of checked) {
+      const user = tx.select({ id: users.id, external: users.external, skills: users.skills, name: users.name }).from(users).where(eq(users.email, row.email)).get();
+      if (user?.external) throw new AppError("conflict", `Line ${row.line}: ${row.email} is an external annotator (imported judgments) and cannot be given an account.`, undefined, { email: `line ${row.line}: external annotator` });
+      if (user) {
+        tx.update(users).set({ skills: row.skills, ...(row.name ? { name: row.name } : {}) }).where(eq(users.id, user.id)).run();
+        summary.updated++;
+        continue;
+      }
+      const passwordHash = hashes.get(row.email);
+      // Created by someone else between the read above and this transaction: refuse rather than guess.
+      if (!passwordHash) throw conflict(`Line ${row.line}: ${row.email} was created while the file was being read; import it again.`);
+      tx.insert(users).values({ email: row.email, name: row.name ?? row.email.split("@")[0], role: row.role, passwordHash, skills: row.skills }).run();
+      summary.created++;
+    }
+    audit(tx, ctx, { action: "user.import", targetType: "user", targetId: null, detail: { created: summary.created, updated: summary.updated } });
+  });
+  return summary;
 }

@@ -2,6 +2,7 @@
 // bare Next.js route handler that inserts one row into SQLite (app/api/bench/insert), in the same run.
 //
 //   npx tsx test/bench/claim.bench.ts [--items 20000] [--requests 2000] [--annotators 64] [--build-dir DIR] [--kinds K,…] [--profile DIR] [--synchronous NORMAL,FULL]
+//                                     [--routing required|preferred [--skills 20]]
 //
 // By default it re-runs itself under the shared build lock (/tmp/arbiter-build.lock) for its whole
 // run and builds the shared .next if it is stale. With --build-dir DIR it copies the sources to DIR
@@ -15,6 +16,10 @@
 //           leases straight in the database, untimed, so every claim does a fresh pick)
 //   submit  POST /api/v1/judgments                   (the leases are made by this process in the
 //           database before each round, untimed; only the submits are timed)
+//   routed  (with --routing) the same claim on a second project holding the same items, routed by
+//           skill: every item tagged with one of --skills skills, every annotator holding 3 of them;
+//           the first project keeps routing open, so "claim-next" and "claim-next routed" compare
+//           the two in the same run
 // and prints req/s (requests over the time spent on that kind) with p50 and p99 latency. Finally it compares the 201
 // answers with the judgment rows to count lost or duplicated judgments.
 //
@@ -35,7 +40,7 @@ import { runMigrations } from "@/db/migrate";
 import { buildIsStale } from "@/lib/cli/start";
 import type { Ctx } from "@/lib/services/context";
 import { importItems } from "@/lib/services/importer";
-import { createProject } from "@/lib/services/projects";
+import { createProject, updateProject } from "@/lib/services/projects";
 import { createToken } from "@/lib/services/tokens";
 import { startNextServer } from "../helpers/next-server";
 
@@ -58,6 +63,9 @@ const { values: opts } = parseArgs({
     // Durability settings to compare (comma-separated: NORMAL,FULL): one server each, on its own copy
     // of the database, taking turns round by round. Default: ARBITER_SQLITE_SYNCHRONOUS or NORMAL.
     synchronous: { type: "string" },
+    // Also claim on a copy of the project routed by skill (required or preferred), with this many skills.
+    routing: { type: "string" },
+    skills: { type: "string", default: "20" },
   },
 });
 const ITEMS = Number(opts.items);
@@ -65,6 +73,12 @@ const REQUESTS = Number(opts.requests);
 const ANNOTATORS = Number(opts.annotators);
 const CONCURRENCY = [16, 32];
 const KINDS = new Set(opts.kinds.split(","));
+const ROUTING = opts.routing as "required" | "preferred" | undefined;
+if (ROUTING && !["required", "preferred"].includes(ROUTING)) throw new Error("--routing must be required or preferred");
+if (ROUTING) KINDS.add("routed");
+const SKILLS = Number(opts.skills);
+const ROUTED_SLUG = "bench-routed";
+const skillOf = (i: number) => `skill-${i % SKILLS}`;
 const MODES: SynchronousMode[] = opts.synchronous
   ? opts.synchronous.split(",").map((m) => synchronousMode({ ARBITER_SQLITE_SYNCHRONOUS: m }))
   : [synchronousMode()];
@@ -115,16 +129,24 @@ async function generate(file: string): Promise<{ db: Db; annotators: Annotator[]
           { content: `Response one to ${i}. `.repeat(20), model: "model-a" },
           { content: `Response two to ${i}. `.repeat(20), model: "model-b" },
         ],
+        ...(ROUTING ? { tags: [skillOf(i)] } : {}),
       }) + "\n";
     }
   };
   await importItems({ ctx: system, input: { slug: SLUG, source: () => Readable.from(lines()) } });
+  if (ROUTING) {
+    createProject({ ctx: system, input: { slug: ROUTED_SLUG, name: "Benchmark, routed", overlap: 3, leaseMinutes: 30 } });
+    await importItems({ ctx: system, input: { slug: ROUTED_SLUG, source: () => Readable.from(lines()) } });
+    updateProject({ ctx: system, input: { slug: ROUTED_SLUG, status: "active", routing: ROUTING } });
+  }
+  updateProject({ ctx: system, input: { slug: SLUG, status: "active" } });
   // Accounts straight into the table: 64 scrypt password hashes would only slow the set-up down.
-  const insertUser = db.$client.prepare("insert into users (email, name, role, password_hash, created_at) values (?, ?, 'annotator', null, ?) returning id");
+  const insertUser = db.$client.prepare("insert into users (email, name, role, password_hash, created_at, skills) values (?, ?, 'annotator', null, ?, ?) returning id");
   const annotators: Annotator[] = [];
   for (let i = 0; i < ANNOTATORS; i++) {
     const email = `bench${i}@bench.local`;
-    const { id } = insertUser.get(email, `Bench ${i}`, Date.now()) as { id: number };
+    const skills = ROUTING ? [...new Set([skillOf(i), skillOf(i * 3 + 1), skillOf(i * 7 + 2)])].sort() : [];
+    const { id } = insertUser.get(email, `Bench ${i}`, Date.now(), JSON.stringify(skills)) as { id: number };
     const { token } = createToken({ ctx: system, input: { email } });
     annotators.push({ id, token });
   }
@@ -221,7 +243,7 @@ interface Target {
   failures: Map<string, number>;
 }
 
-type Samples = Record<"bare" | "claim" | "submit", Sample>;
+type Samples = Record<"bare" | "claim" | "routed" | "submit", Sample>;
 
 async function startTarget(mode: SynchronousMode, file: string, db: Db, serveDir: string, annotators: Annotator[]): Promise<Target> {
   const { baseUrl, server, log } = await startServer(file, serveDir, mode);
@@ -239,12 +261,14 @@ async function startTarget(mode: SynchronousMode, file: string, db: Db, serveDir
   // no request in flight) this process judges all open leases straight in the database, so every
   // claim of the next round does a fresh pick on a project whose frontier moves as in real use.
   let turn = 0;
-  const claim = async () => {
+  const claimOn = (slug: string) => async () => {
     const a = annotators[turn++ % annotators.length];
-    const r = await post(baseUrl, `/api/v1/projects/${SLUG}/assignments/next`, a.token, "");
+    const r = await post(baseUrl, `/api/v1/projects/${slug}/assignments/next`, a.token, "");
     if (r.status !== 200) fail(`claim ${r.status}: ${r.body.slice(0, 120)}`);
     return r.ms;
   };
+  const claim = claimOn(SLUG);
+  const routed = claimOn(ROUTED_SLUG);
   const judgeOpenLeases = db.$client.transaction((now: number) => {
     const inserted = db.$client
       .prepare(
@@ -296,10 +320,16 @@ async function startTarget(mode: SynchronousMode, file: string, db: Db, serveDir
   // a change in the machine's background load during the run hits all three alike. req/s is the
   // requests of a kind over the time spent running that kind's rounds.
   const ROUND = annotators.length;
+  let flip = 0;
   t.round = async (c, into) => {
     if (KINDS.has("bare")) await run(c, ROUND, bare, into.bare);
     turn = 0;
-    if (KINDS.has("claim")) await run(c, ROUND, claim, into.claim);
+    // Open and routed claims take turns in which goes first, round by round.
+    const claims = [["claim", claim], ["routed", routed]] as const;
+    for (const [kind, op] of flip++ % 2 ? claims.slice().reverse() : claims) {
+      turn = 0;
+      if (KINDS.has(kind)) await run(c, ROUND, op, into[kind]);
+    }
     t.createdLocally += judgeOpenLeases.immediate(Date.now());
     if (KINDS.has("submit")) await run(c, ROUND, submit(leaseQueue(0, ROUND, ROUND)), into.submit);
   };
@@ -310,9 +340,10 @@ async function startTarget(mode: SynchronousMode, file: string, db: Db, serveDir
 function report(t: Target, results: Result[]): boolean {
   const { db } = t;
   console.log(`\nsynchronous = ${t.mode}`);
-  console.log("route              conc   req/s    p50 ms   p99 ms   vs bare");
+  console.log("route              conc   req/s    p50 ms   p99 ms   vs bare (routed: vs open claim)");
   for (const r of results) {
-    const base = results.find((b) => b.name === "bare insert" && b.concurrency === r.concurrency);
+    // A routed claim is compared with the open one (the target: at least 90%), the rest with the bare insert.
+    const base = results.find((b) => b.name === (r.name === "claim-next routed" ? "claim-next" : "bare insert") && b.concurrency === r.concurrency);
     console.log(
       `${r.name.padEnd(18)} ${String(r.concurrency).padStart(4)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(8)}   ${base ? ((100 * r.rps) / base.rps).toFixed(0) + "%" : "-"}`,
     );
@@ -361,7 +392,7 @@ async function main() {
   const targets: Target[] = [];
   for (const [i, mode] of modes.entries()) targets.push(await startTarget(mode, fileOf(mode), dbs[i], serveDir, annotators));
 
-  const fresh = (): Samples => ({ bare: { latencies: [], seconds: 0 }, claim: { latencies: [], seconds: 0 }, submit: { latencies: [], seconds: 0 } });
+  const fresh = (): Samples => ({ bare: { latencies: [], seconds: 0 }, claim: { latencies: [], seconds: 0 }, routed: { latencies: [], seconds: 0 }, submit: { latencies: [], seconds: 0 } });
   // Warm-up: the first requests compile and cache each route.
   for (let r = 0; r < 4; r++) for (const t of targets) await t.round(4, fresh());
 
@@ -376,6 +407,7 @@ async function main() {
       const s = samples.get(t)!;
       if (KINDS.has("bare")) results.get(t)!.push(summary("bare insert", c, s.bare));
       if (KINDS.has("claim")) results.get(t)!.push(summary("claim-next", c, s.claim));
+      if (KINDS.has("routed")) results.get(t)!.push(summary("claim-next routed", c, s.routed));
       if (KINDS.has("submit")) results.get(t)!.push(summary("submit-judgment", c, s.submit));
     }
   }

@@ -1,14 +1,16 @@
 // One annotator in its own process and connection: claims and judges until nothing is left.
-// Args: db file, user id, email, project slug, skip every Nth item (0: never).
+// Args: db file, user id, email, project slug, skip every Nth item (0: never), and optionally the
+// skills (comma-separated) the annotator narrows their stream to.
 import { openDatabase } from "@/db/client";
 import { claimNext, skipAssignment } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import type { RoleName } from "@/db/schema/constants";
 
-export async function run([file, userId, email, slug, skipEvery]: string[]) {
+export async function run([file, userId, email, slug, skipEvery, narrowTo]: string[]) {
   const db = openDatabase(file);
   const ctx = { db, caller: { userId: Number(userId), email, role: "annotator" as RoleName } };
   const every = Number(skipEvery || 0);
+  const skills = narrowTo ? narrowTo.split(",") : undefined;
   let judged = 0;
   let skipped = 0;
   let busyRetries = 0;
@@ -30,7 +32,7 @@ export async function run([file, userId, email, slug, skipEvery]: string[]) {
        where p.slug = ? and a.status = 'leased' and a.expires_at > ? and a.user_id <> ?) as busy`,
   );
   for (let n = 0; ; ) {
-    const claimed = retry(() => claimNext({ ctx, input: { slug } }));
+    const claimed = retry(() => claimNext({ ctx, input: { slug, skills } }));
     if (!claimed) {
       if (!(retry(() => othersLeasing.get(slug, Date.now(), Number(userId))) as { busy: number }).busy) break;
       await new Promise((r) => setTimeout(r, 20));

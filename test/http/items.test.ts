@@ -53,6 +53,7 @@ describe("GET /api/v1/projects/{slug}/items", () => {
       priority: 0,
       gold: null,
       batch_id: expect.any(Number),
+      tags: [],
     });
     const second = await list("?page=2&page_size=2");
     expect(second).toMatchObject({ total: 3, page: 2, page_size: 2 });

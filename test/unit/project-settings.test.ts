@@ -63,12 +63,20 @@ describe("project settings", () => {
     expect(parse({ stopAgreement: "1" }).data?.stopAgreement).toBe(1);
   });
 
-  it("gives every setting a distinct CLI flag and form field, and only limits can be cleared", () => {
+  it("gives every setting a distinct CLI flag and form field, and only limits and texts can be cleared", () => {
     const rows = projectSettingRows();
     expect(rows.map((r) => r.key)).toEqual(Object.keys(PROJECT_SETTINGS));
     expect(new Set(rows.map((r) => r.flag)).size).toBe(rows.length);
     expect(new Set(rows.map((r) => r.field)).size).toBe(rows.length);
     expect(rows.filter((r) => r.nullable).map((r) => r.key)).toEqual(["minJudgments", "maxJudgments", "stopAgreement", "quota", "minGoldAccuracy", "minGoldAfter", "agreementThreshold", "qualificationItems"]);
     expect(JSON.parse(JSON.stringify(rows))).toEqual(rows);
+  });
+
+  it("reads the routing rule and the tags-from key as the CLI and the form send them", () => {
+    expect(parse({ routing: "preferred", tagsFrom: "  topic " }).data).toMatchObject({ routing: "preferred", tagsFrom: "topic" });
+    expect(parse({ tagsFrom: "none" }).data).toMatchObject({ tagsFrom: null });
+    expect(parse({ tagsFrom: "" }).data).toMatchObject({ tagsFrom: null });
+    expect(refusal({ routing: "strict" })).toBe("routing: must be one of open, required, preferred");
+    expect(refusal({ tagsFrom: "x".repeat(101) })).toBe("tagsFrom: must be at most 100 characters");
   });
 });

@@ -1,7 +1,8 @@
-// `arbiter user add|password|list|deactivate|activate|role`: accounts, their passwords, status and role.
-import { createUser, listUsers, roleInput, setPassword, setUserRole, setUserStatus, statusInput, userInput } from "@/lib/services/users";
+// `arbiter user add|password|list|deactivate|activate|role|skills|import`: accounts, their passwords,
+// status, role and skills, and a CSV import of users.
+import { createUser, importUsers, listUsers, roleInput, setPassword, setSkills, setUserRole, setUserStatus, statusInput, userInput } from "@/lib/services/users";
 import { systemCtx, verb, type Command } from "../command";
-import { checked, need } from "../flags";
+import { checked, need, readTextFile } from "../flags";
 import { userJson } from "../views";
 
 const email = { type: "string", value: "E", help: "the user's email address" } as const;
@@ -9,7 +10,7 @@ const password = { type: "string", value: "P", help: "the password (at least 8 c
 
 export const user: Command = {
   name: "user",
-  summary: "create users, set passwords, deactivate, change roles, list users",
+  summary: "create users, set passwords, deactivate, change roles and skills, import and list users",
   verbs: [
     verb({
       name: "add",
@@ -47,7 +48,8 @@ export const user: Command = {
       run({ values, print }) {
         const users = listUsers({ ctx: systemCtx(values.db) });
         const lastSignIn = (u: (typeof users)[number]) => (u.lastSignInAt == null ? "never signed in" : `last sign-in ${new Date(u.lastSignInAt).toISOString()}`);
-        print(users.map((u) => `${u.id}\t${u.role}\t${u.status}\t${u.email}\t${u.external ? "(external)" : lastSignIn(u)}`).join("\n"), { users: users.map(userJson) });
+        const skills = (u: (typeof users)[number]) => (u.skills.length ? `\tskills ${u.skills.join(",")}` : "");
+        print(users.map((u) => `${u.id}\t${u.role}\t${u.status}\t${u.email}\t${u.external ? "(external)" : lastSignIn(u)}${skills(u)}`).join("\n"), { users: users.map(userJson) });
         return 0;
       },
     }),
@@ -74,6 +76,39 @@ export const user: Command = {
         const input = checked(roleInput, { email: need(values, "email"), role: need(values, "role") });
         const u = setUserRole({ ctx: systemCtx(values.db), input });
         print(`${u.email} is now ${u.role}`, { user: userJson(u) });
+        return 0;
+      },
+    }),
+    verb({
+      name: "skills",
+      usage: "--email E (--set a,b | [--add a,b] [--remove c])",
+      summary: "set, add or remove a user's skills (routing matches them to items' tags); prints the result",
+      flags: {
+        email,
+        set: { type: "string", value: "LIST", help: "the user's skills from now on, separated by commas (an empty string clears them)" },
+        add: { type: "string", value: "LIST", help: "skills to add, separated by commas" },
+        remove: { type: "string", value: "LIST", help: "skills to remove, separated by commas" },
+      },
+      run({ values, print }) {
+        const u = setSkills({ ctx: systemCtx(values.db), input: { email: need(values, "email"), set: values.set, add: values.add, remove: values.remove } });
+        print(`${u.email}: ${u.skills.length ? u.skills.join(", ") : "no skills"}`, { user: userJson(u) });
+        return 0;
+      },
+    }),
+    verb({
+      name: "import",
+      usage: "--file users.csv",
+      summary: "create or update users from a CSV (email,name,role,skills[,password]); all or nothing",
+      flags: { file: { type: "string", value: "FILE", help: "a CSV with a header row: email,name,role,skills[,password]; skills separated by ; or |" } },
+      async run({ values, print }) {
+        const summary = await importUsers({ ctx: systemCtx(values.db), input: { csv: readTextFile(need(values, "file")) } });
+        if (summary.errors.length) {
+          const lines = summary.errors.map((e) => `line ${e.line}${e.field ? ` (${e.field})` : ""}: ${e.message}`);
+          print(`Nothing imported: ${summary.errors.length} error(s)\n${lines.join("\n")}`, { ...summary, imported: false });
+          return 1;
+        }
+        const passwords = summary.passwords.map((p) => `Password for ${p.email}: ${p.password}`);
+        print([`Created ${summary.created} user(s), updated ${summary.updated}`, ...passwords].join("\n"), { ...summary, imported: true });
         return 0;
       },
     }),

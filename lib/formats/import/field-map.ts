@@ -9,7 +9,7 @@
 //   responses=F|G|…                2 to 8 fields, in slot order (A, B, …)
 //   models=F|G|…                   one field per response
 //   models=F  [models_sep=S]       one field split on S (default "_") into one name per response
-//   id=F   gold=F   gold_explanation=F   priority=F
+//   id=F   gold=F   gold_explanation=F   priority=F   tags=F
 //   metadata=F|G|… | metadata=*    fields copied into the item's metadata (* = all unmapped fields)
 //   annotations=F|G|…              one external annotation per field, named after the field
 //   labels=V:C,V:C,…               value → choice (A, B, tie, both_bad) for annotations and gold
@@ -34,6 +34,8 @@ export interface FieldMap {
   /** The field explaining the gold answer (shown to annotators after they judge the item). */
   goldExplanation?: string;
   priority?: string;
+  /** A field holding the item's tags: a list, or text separated by ";" or "|". */
+  tags?: string;
 }
 
 export const FIELD_MAP_HELP = `A field map says which source fields make up each part of an item:
@@ -58,6 +60,8 @@ export const FIELD_MAP_HELP = `A field map says which source fields make up each
   gold=F              the known answer, translated with labels
   gold_explanation=F  why the gold answer is right, shown to annotators after they judge the item
   priority=F          a number; higher is served first
+  tags=F              the item's tags, for routing by skill: a JSON list, or text separated by
+                      ; or | (lowercase letters, digits and : - _ . ; 1 to 40 characters each)
 
 Field names are top-level JSON keys or CSV header names and cannot contain , | + = or :.
 A part without "=" continues the entry before it, so labels=0:tie,1:A,2:B is one entry.
@@ -79,6 +83,7 @@ const KEYS = [
   "gold",
   "gold_explanation",
   "priority",
+  "tags",
 ] as const;
 type Key = (typeof KEYS)[number];
 
@@ -132,6 +137,8 @@ export function parseFieldMap(spec: string): FieldMap {
   }
   const priority = entries.get("priority");
   if (priority) map.priority = singleField("priority", priority);
+  const tags = entries.get("tags");
+  if (tags) map.tags = singleField("tags", tags);
 
   const models = entries.get("models");
   const separator = entries.get("models_sep");

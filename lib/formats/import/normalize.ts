@@ -15,6 +15,7 @@ import {
   type Role,
 } from "../record";
 import { readImportedJudgment } from "./imported-judgment";
+import { readTags } from "../tags";
 import type { FieldMap } from "./field-map";
 
 export { FIELD_MAP_HELP, parseFieldMap, type FieldMap } from "./field-map";
@@ -70,7 +71,7 @@ export function detectShape(raw: Record<string, unknown>): RecordShape | null {
 // ---------------------------------------------------------------------------------------------
 // Shapes
 
-const CANONICAL_KEYS = ["id", "prompt", "responses", "metadata", "gold", "gold_explanation", "priority", "annotations"];
+const CANONICAL_KEYS = ["id", "prompt", "responses", "metadata", "gold", "gold_explanation", "priority", "tags", "annotations"];
 
 function fromCanonical(raw: Record<string, unknown>): ImportRecord {
   const responses = raw.responses;
@@ -82,7 +83,7 @@ function fromCanonical(raw: Record<string, unknown>): ImportRecord {
   });
 }
 
-const SHORTHAND_KEYS = ["id", "prompt", "response_a", "response_b", "model_a", "model_b", "metadata", "gold", "gold_explanation", "priority", "annotations"];
+const SHORTHAND_KEYS = ["id", "prompt", "response_a", "response_b", "model_a", "model_b", "metadata", "gold", "gold_explanation", "priority", "tags", "annotations"];
 
 function fromShorthand(raw: Record<string, unknown>): ImportRecord {
   const responses = (["a", "b"] as const).map((slot): ImportResponse => {
@@ -94,7 +95,7 @@ function fromShorthand(raw: Record<string, unknown>): ImportRecord {
   return withCommonFields(raw, SHORTHAND_KEYS, { prompt: readPrompt(raw.prompt, "prompt"), responses });
 }
 
-const PAIR_KEYS = ["id", "prompt", "chosen", "rejected", "metadata", "gold", "gold_explanation", "priority", "annotations"];
+const PAIR_KEYS = ["id", "prompt", "chosen", "rejected", "metadata", "gold", "gold_explanation", "priority", "tags", "annotations"];
 
 /** The source's own label survives as candidate metadata, never as a judgment. */
 function labelled(content: string, label: "chosen" | "rejected"): ImportResponse {
@@ -196,7 +197,7 @@ function implicitPair(raw: Record<string, unknown>, conversational: boolean): Sp
   return { prompt, chosen: answer(chosen, "chosen"), rejected: answer(rejected, "rejected") };
 }
 
-/** Adds id, metadata (with unknown keys folded in), gold, priority and annotations. */
+/** Adds id, metadata (with unknown keys folded in), gold, priority, tags and annotations. */
 function withCommonFields(
   raw: Record<string, unknown>,
   known: readonly string[],
@@ -217,6 +218,8 @@ function withCommonFields(
   }
   const priority = readPriority(raw.priority, "priority");
   if (priority !== undefined) record.priority = priority;
+  const tags = readTags(raw.tags, "tags");
+  if (tags.length) record.tags = tags;
   if (raw.annotations !== undefined && raw.annotations !== null) {
     record.annotations = readImportedJudgments(raw.annotations, "annotations", core.responses.length);
   }
@@ -268,6 +271,10 @@ function fromFieldMap(raw: Record<string, unknown>, map: FieldMap): ImportRecord
   if (map.priority) {
     const priority = readPriority(get(map.priority), map.priority);
     if (priority !== undefined) record.priority = priority;
+  }
+  if (map.tags) {
+    const tags = readTags(get(map.tags), map.tags);
+    if (tags.length) record.tags = tags;
   }
   if (map.annotations) {
     const annotations: ImportedJudgment[] = [];

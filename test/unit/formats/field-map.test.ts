@@ -42,13 +42,13 @@ describe("parseFieldMap", () => {
     ["responses=a|b", "prompt: required (e.g. prompt=instruction)"],
     ["prompt=q", "responses: required (e.g. responses=response1|response2)"],
     ["prompt=q,responses=a", "responses: expected 2 to 8 fields, got 1"],
-    ["prompt=q,responses=a|b,colour=red", '"colour": unknown key (keys: id, prompt, responses, models, models_sep, metadata, annotations, labels, gold, gold_explanation, priority)'],
+    ["prompt=q,responses=a|b,colour=red", '"colour": unknown key (keys: id, prompt, responses, models, models_sep, metadata, annotations, labels, gold, gold_explanation, priority, tags)'],
     ["prompt=q,responses=a|b,prompt=r", "prompt: given twice"],
     ["prompt=q,responses=a|b,models=x|y|z", "models: expected one field per response (2), got 3"],
     ["prompt=q,responses=a|b,models_sep=_", "models_sep: given without models"],
     ["prompt=q,responses=a|b,annotations=x,labels=1:C", 'labels: "C" is not a choice (A, B, tie, both_bad)'],
     ["prompt=q,responses=a|b,labels=1:A", "labels: given without annotations or gold"],
-    ["prompt=q,responses=a|b,id=x,oops", '"oops": expected KEY=VALUE (keys: id, prompt, responses, models, models_sep, metadata, annotations, labels, gold, gold_explanation, priority)'],
+    ["prompt=q,responses=a|b,id=x,oops", '"oops": expected KEY=VALUE (keys: id, prompt, responses, models, models_sep, metadata, annotations, labels, gold, gold_explanation, priority, tags)'],
     ["prompt=q|r,responses=a|b", 'prompt: "q|r" is not a field name'],
     ["prompt=,responses=a|b", "prompt: missing a value"],
   ])("rejects %s", (spec, message) => {
@@ -57,7 +57,7 @@ describe("parseFieldMap", () => {
   });
 
   it("documents the grammar it implements", () => {
-    for (const key of ["prompt=F+G", "responses=F|G", "models=F", "models_sep=S", "id=F", "metadata=F|G", "annotations=F|G", "labels=V:C", "gold=F", "priority=F"]) {
+    for (const key of ["prompt=F+G", "responses=F|G", "models=F", "models_sep=S", "id=F", "metadata=F|G", "annotations=F|G", "labels=V:C", "gold=F", "priority=F", "tags=F"]) {
       expect(FIELD_MAP_HELP).toContain(key);
     }
     expect(() => parseFieldMap(FIELD_MAP_HELP.split("\n").at(-2)!.trim() + FIELD_MAP_HELP.split("\n").at(-1)!.trim())).not.toThrow();
@@ -103,6 +103,31 @@ describe("records through a field map", () => {
       priority: 4,
       metadata: { topic: "t", lang: "en" },
     });
+  });
+});
+
+describe("item tags (routing by skill)", () => {
+  const tagged = parseFieldMap("prompt=q,responses=a|b,tags=needs");
+
+  it("reads tags=F from a separated string or a list, lowercased, sorted and without duplicates", () => {
+    expect(tagged.tags).toBe("needs");
+    expect(toRecord({ q: "Q", a: "x", b: "y", needs: "Medical; code|lang:de;code" }, { map: tagged }).tags).toEqual(["code", "lang:de", "medical"]);
+    expect(toRecord({ q: "Q", a: "x", b: "y", needs: ["lang:fr", "code"] }, { map: tagged }).tags).toEqual(["code", "lang:fr"]);
+    // An empty value means an untagged item.
+    expect(toRecord({ q: "Q", a: "x", b: "y", needs: "" }, { map: tagged })).not.toHaveProperty("tags");
+  });
+
+  it("names the field and the tag that breaks the rule", () => {
+    expect(() => toRecord({ q: "Q", a: "x", b: "y", needs: "code;deep learning" }, { map: tagged })).toThrow('needs: "deep learning" is not a valid tag: use lowercase letters, digits');
+    expect(() => toRecord({ q: "Q", a: "x", b: "y", needs: ["code", 3] }, { map: tagged })).toThrow("needs[1]: expected text, got number");
+    expect(() => parseFieldMap("prompt=q,responses=a|b,tags=x|y")).toThrow('tags: "x|y" is not a field name');
+  });
+
+  it("reads the canonical `tags` field instead of folding it into metadata", () => {
+    const record = toRecord({ prompt: "Q", responses: ["x", "y"], tags: ["code"], topic: "t" });
+    expect(record.tags).toEqual(["code"]);
+    expect(record.metadata).toEqual({ topic: "t" });
+    expect(() => toRecord({ prompt: "Q", responses: ["x", "y"], tags: { a: 1 } })).toThrow('tags: expected a list of tags or a ";"-separated string');
   });
 });
 

@@ -1,10 +1,11 @@
 "use server";
 // Server actions behind the Users page rows: deactivate or reactivate, change the role, reset the
-// password (a generated one, shown once). Each re-reads the caller; the users service decides.
+// password (a generated one, shown once), set the skills; and the CSV import of users. Each re-reads
+// the caller; the users service decides.
 import { revalidatePath } from "next/cache";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { formValues, refusal, type ActionState } from "@/lib/http/form-state";
-import { setPassword, setUserRole, setUserStatus } from "@/lib/services/users";
+import { importUsers, setPassword, setSkills, setUserRole, setUserStatus, type UsersImportSummary } from "@/lib/services/users";
 
 export async function setUserStatusAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const caller = await requirePageCaller("user:manage");
@@ -41,5 +42,33 @@ export async function resetPasswordAction(
     return { ok: true, message: `New password for ${email}, shown only this once:`, data: { password: password! } };
   } catch (err) {
     return refusal(err, []);
+  }
+}
+
+export async function setSkillsAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  const caller = await requirePageCaller("user:manage");
+  const { email, skills } = formValues(formData, ["email", "skills"]);
+  try {
+    const user = setSkills({ ctx: contextFor(caller), input: { email, set: skills } });
+    revalidatePath("/admin/users");
+    return { ok: true, message: `${user.email}: ${user.skills.length ? user.skills.join(", ") : "no skills"}.` };
+  } catch (err) {
+    return refusal(err, ["set"]);
+  }
+}
+
+/** The CSV import of users from the Users page: all or nothing; errors by line come back as data. */
+export async function importUsersAction(_prev: ActionState<UsersImportSummary>, formData: FormData): Promise<ActionState<UsersImportSummary>> {
+  const caller = await requirePageCaller("user:manage");
+  const file = formData.get("file");
+  if (!(file instanceof File) || file.size === 0) return { ok: false, message: "Choose a CSV file.", errors: { file: "choose a CSV file" } };
+  if (file.size > 5_000_000) return { ok: false, message: "The file is larger than 5 MB.", errors: { file: "must be at most 5 MB" } };
+  try {
+    const summary = await importUsers({ ctx: contextFor(caller), input: { csv: await file.text() } });
+    if (summary.errors.length) return { ok: false, message: `Nothing imported: ${summary.errors.length} error(s).`, data: summary };
+    revalidatePath("/admin/users");
+    return { ok: true, message: `Created ${summary.created} user(s), updated ${summary.updated}.`, data: summary };
+  } catch (err) {
+    return refusal(err, ["file"]);
   }
 }

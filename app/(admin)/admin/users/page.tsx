@@ -6,6 +6,8 @@ import { AddUserForm } from "./_components/AddUserForm";
 import { CreateTokenForm } from "./_components/CreateTokenForm";
 import { RevokeTokenButton } from "./_components/RevokeTokenButton";
 import { UserActions } from "./_components/UserActions";
+import { SkillsForm } from "./_components/SkillsForm";
+import { ImportUsersForm } from "./_components/ImportUsersForm";
 
 export default async function UsersPage() {
   const caller = await requirePageCaller("user:manage");
@@ -26,6 +28,7 @@ export default async function UsersPage() {
               <th scope="col">Role</th>
               <th scope="col">Status</th>
               <th scope="col">Last sign-in</th>
+              <th scope="col">Skills</th>
               <th scope="col"><span className="visually-hidden">Actions</span></th>
             </tr>
           </thead>
@@ -39,6 +42,7 @@ export default async function UsersPage() {
                   {u.external ? <span title="Judgments imported from elsewhere; cannot sign in">external</span> : u.status}
                 </td>
                 <td>{u.lastSignInAt ? <Time ms={u.lastSignInAt} /> : <span className="muted">never</span>}</td>
+                <td>{u.external ? <span className="muted">—</span> : <SkillsForm email={u.email} skills={u.skills} />}</td>
                 <td>{!u.external && <UserActions email={u.email} role={u.role} status={u.status} />}</td>
               </tr>
             ))}
@@ -48,6 +52,10 @@ export default async function UsersPage() {
       <section className="panel" aria-labelledby="add-user-heading">
         <h2 id="add-user-heading">Add user</h2>
         <AddUserForm />
+      </section>
+      <section className="panel" aria-labelledby="import-users-heading">
+        <h2 id="import-users-heading">Import users</h2>
+        <ImportUsersForm />
       </section>
       {tokens && (
         <>

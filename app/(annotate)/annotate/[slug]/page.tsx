@@ -4,6 +4,7 @@ import { getWorkProject } from "@/lib/services/projects";
 import { myQualification } from "@/lib/services/qualification";
 import { countMyJudgments } from "@/lib/services/judgments";
 import { RemoteImages } from "@/app/_components/Markdown";
+import { mySkills } from "@/lib/services/users";
 import { Workspace } from "./_components/Workspace";
 import "./workspace.css";
 
@@ -13,10 +14,11 @@ export default async function AnnotatePage({ params }: { params: Promise<{ slug:
   const ctx = contextFor(caller);
   const project = orNotFound(() => getWorkProject({ ctx, input: { slug } }));
   const qualification = myQualification({ ctx, input: { slug } });
+  const skills = mySkills({ ctx });
   const judged = countMyJudgments({ ctx, input: { slug: project.slug } });
   return (
     <RemoteImages allowed={project.allowRemoteImages}>
-      <Workspace slug={project.slug} name={project.name} guidelines={project.guidelines} quota={project.quota} qualification={qualification} judgedBefore={judged} />
+      <Workspace slug={project.slug} name={project.name} guidelines={project.guidelines} quota={project.quota} qualification={qualification} judgedBefore={judged} skills={skills} />
     </RemoteImages>
   );
 }

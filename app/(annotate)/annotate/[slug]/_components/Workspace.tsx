@@ -14,6 +14,7 @@ import { ProgressLine, Timer } from "./Progress";
 import { Prompt } from "@/app/_components/Prompt";
 import { canUndo, failedSaves, isSaving } from "./queue";
 import { SkipDialog, skipKey } from "./SkipDialog";
+import { StreamFilter } from "./StreamFilter";
 import { useQueue } from "./useQueue";
 
 // The word diff (and its library) loads the first time it is opened, not with the page.
@@ -29,6 +30,7 @@ export function Workspace({
   quota,
   qualification: loadedQualification,
   judgedBefore = 0,
+  skills,
 }: {
   slug: string;
   name: string;
@@ -38,8 +40,10 @@ export function Workspace({
   qualification: QualificationView | null;
   /** Judgments the annotator recorded in the project before this page loaded (the end screen's count). */
   judgedBefore?: number;
+  /** The annotator's skills, offered for narrowing their stream. */
+  skills: string[];
 }) {
-  const queue = useQueue(slug);
+  const queue = useQueue(slug, skills);
   const { state, setDraft } = queue;
   const [help, setHelp] = useState(false);
   const [skipping, setSkipping] = useState(false);
@@ -137,6 +141,7 @@ export function Workspace({
           ? Shortcuts
         </button>
       </div>
+      {skills.length > 0 && <StreamFilter slug={slug} skills={skills} />}
       {guidelines && (
         <details className="panel" open={guidelinesOpen} onToggle={(e) => setGuidelinesOpen((e.target as HTMLDetailsElement).open)} data-testid="guidelines">
           <summary>

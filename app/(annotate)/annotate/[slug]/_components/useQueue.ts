@@ -8,6 +8,7 @@ import type { GoldFeedback } from "@/lib/services/qualification";
 import { post, type RequestError } from "./api";
 import { emptyDraft, type Draft } from "./draft";
 import { initialQueue, queueReducer, type Entry, type QueueState } from "./queue";
+import { chosenSkills } from "./StreamFilter";
 
 const draftKey = (assignmentId: number) => `arbiter:draft:${assignmentId}`;
 
@@ -48,7 +49,8 @@ export interface Queue {
   continueAfterFeedback: () => void;
 }
 
-export function useQueue(slug: string): Queue {
+/** `skills`: the caller's skills; the ones they narrowed their stream to go with every claim. */
+export function useQueue(slug: string, skills: readonly string[] = []): Queue {
   const [state, dispatch] = useReducer(queueReducer, undefined, initialQueue);
   // Each wanted request is sent once, even when an effect runs twice for the same state.
   const sent = useRef(new WeakSet<object>());
@@ -60,13 +62,14 @@ export function useQueue(slug: string): Queue {
   useEffect(() => {
     if (!claim || claim.sent || !once(claim)) return;
     dispatch({ type: "claimSent", id: claim.id });
-    post(tasksUrl, claim.exclude.length ? { exclude: claim.exclude } : {})
+    const narrowed = skills.length ? chosenSkills(slug, skills) : [];
+    post(tasksUrl, { ...(claim.exclude.length ? { exclude: claim.exclude } : {}), ...(narrowed.length ? { skills: narrowed } : {}) })
       .then(async (res) => (res.status === 204 ? null : ((await res.json()) as Claim)))
       .then(
         (claimed) => dispatch({ type: "claimed", id: claim.id, entry: claimed && entryOf(claimed), now: performance.now() }),
         (e: Error) => dispatch({ type: "claimFailed", id: claim.id, message: e.message }),
       );
-  }, [claim, tasksUrl]);
+  }, [claim, tasksUrl, slug, skills]);
 
   useEffect(() => {
     for (const save of saves) {

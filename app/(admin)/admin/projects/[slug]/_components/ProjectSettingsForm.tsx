@@ -1,5 +1,5 @@
 "use client";
-// Assignment, quality-control, display and report settings of a project: status, order, overlap (fixed or adaptive), lease, quota, gold, qualification, remote images, time cap.
+// Assignment, quality-control, display and report settings of a project: status, order, routing, overlap (fixed or adaptive), lease, quota, gold, qualification, remote images, time cap.
 // One control per row of the settings table (lib/services/project-settings.ts), passed in by the page.
 import { useActionState } from "react";
 import type { Project } from "@/lib/services/projects";
@@ -25,6 +25,7 @@ function Control({ setting, value, error }: { setting: ProjectSettingRow; value:
       </select>
     );
   }
+  if (setting.kind === "text") return <input name={setting.key} type="text" maxLength={setting.maxLength} defaultValue={typeof value === "string" ? value : ""} {...props} />;
   return <input name={setting.key} type="number" min={setting.min} max={setting.max} step={setting.whole ? undefined : "any"} defaultValue={typeof value === "number" ? value : ""} {...props} />;
 }
 

@@ -92,6 +92,7 @@ function ItemList({ slug, wants, list, pager }: { slug: string; wants: string; l
               <th scope="col">Item</th>
               <th scope="col">Prompt</th>
               <th scope="col">Models</th>
+              <th scope="col">Tags</th>
               <th scope="col">Judgments</th>
               <th scope="col">Priority</th>
               <th scope="col">Gold</th>
@@ -137,6 +138,7 @@ function ItemRow({ slug, item }: { slug: string; item: ItemView }) {
           ))}
         </ol>
       </td>
+      <td data-testid={`${id}-tags`}>{item.tags.length ? item.tags.join(", ") : <span className="muted">none</span>}</td>
       <td data-testid={`${id}-judgments`}>
         {item.gold ? `${item.judgments} (gold: once per annotator)` : `${item.judgments} / ${item.wanted}`}
         {item.extra_overlap > 0 && <span className="muted"> ({item.extra_overlap} sent back)</span>}
