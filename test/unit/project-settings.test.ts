@@ -68,7 +68,7 @@ describe("project settings", () => {
     expect(rows.map((r) => r.key)).toEqual(Object.keys(PROJECT_SETTINGS));
     expect(new Set(rows.map((r) => r.flag)).size).toBe(rows.length);
     expect(new Set(rows.map((r) => r.field)).size).toBe(rows.length);
-    expect(rows.filter((r) => r.nullable).map((r) => r.key)).toEqual(["minJudgments", "maxJudgments", "stopAgreement", "quota", "minGoldAccuracy", "minGoldAfter", "agreementThreshold", "qualificationItems"]);
+    expect(rows.filter((r) => r.nullable).map((r) => r.key)).toEqual(["minJudgments", "maxJudgments", "stopAgreement", "tagsFrom", "quota", "minGoldAccuracy", "minGoldAfter", "agreementThreshold", "qualificationItems"]);
     expect(JSON.parse(JSON.stringify(rows))).toEqual(rows);
   });
 
