@@ -52,6 +52,7 @@ describe("GET /api/v1/projects/{slug}/items", () => {
       extra_overlap: 0,
       priority: 0,
       gold: null,
+      gold_explanation: null,
       batch_id: expect.any(Number),
       tags: [],
     });
@@ -108,7 +109,7 @@ describe("PATCH /api/v1/items/{id}", () => {
     await expectError(await patch(id, { priority: "abc" }), 400, /^priority: must be a whole number/);
     await expectError(await patch(id, { priority: 1e9 }), 400, /^priority: must be at most 1000000/);
     await expectError(await patch(id, { priority: 3, gold: "C" }), 400, /^gold: must be one of A, B, tie, both_bad/);
-    await expectError(await patch(id, {}), 400, /priority and\/or gold/);
+    await expectError(await patch(id, {}), 400, /priority, gold and\/or gold_explanation/);
     await expectError(await patch(id, { prioirty: 3 }), 400, /Unrecognized key: "prioirty"/);
     await expectError(await patch(id, "[1, 2]"), 400, /JSON object/);
     await expectError(await patch(id, "{not json"), 400, /not valid JSON/);
