@@ -85,7 +85,7 @@ describe("malformed inputs", () => {
         '{"prompt": "q", "responses": ["a", "b"',
         { prompt: 42, responses: ["a", "b"] },
         { prompt: "q", responses: ["only one"] },
-        { prompt: "q", responses: ["a", { content: 7 }] },
+        { prompt: "q", responses: ["a", { content: null }] },
         pairRecord(6),
       ]),
     );
@@ -114,7 +114,7 @@ describe("malformed inputs", () => {
     const ok = await importText(t, p.slug, jsonl([pairRecord(1), { id: "big", prompt: "q", responses: [big, "b"] }]));
     expect(ok).toMatchObject({ inserted: 2, error_count: 0 });
     expect(t.db.get<{ n: number }>(sql`select length(content) as n from candidates where content like 'xxx%'`).n).toBe(big.length);
-    const errors = await rejected(jsonl([{ prompt: "q", responses: [big, 3], id: "big2" }]));
+    const errors = await rejected(jsonl([{ prompt: "q", responses: [big, null], id: "big2" }]));
     expect(errors).toEqual([{ line: 1, field: "responses[1]", message: expect.any(String) }]);
   });
 
