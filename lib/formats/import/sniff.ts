@@ -73,15 +73,14 @@ function latin1(bytes: Uint8Array): string {
   return text;
 }
 
-const lenient = new TextDecoder("utf-8");
-
 /**
  * The share of characters in the sample that no text file has: replacement characters (bytes that
  * are not UTF-8) and control characters other than tab, newline, carriage return and form feed.
  * A character cut off at the end of a partial head is not counted.
  */
 function oddShare(sample: Uint8Array, complete: boolean): number {
-  const text = lenient.decode(sample, { stream: !complete });
+  // A decoder of its own: one in streaming mode keeps a cut-off character for the next call.
+  const text = new TextDecoder("utf-8").decode(sample, { stream: !complete });
   if (text.length === 0) return 0;
   let odd = 0;
   for (let i = 0; i < text.length; i++) {
