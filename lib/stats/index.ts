@@ -11,3 +11,5 @@ export * from "./breakdown";
 export * from "./aggregate";
 export * from "./counts";
 export * from "./tally";
+export * from "./projection";
+export * from "./ticks";
