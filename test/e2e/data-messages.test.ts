@@ -128,9 +128,10 @@ describe.skipIf(!executable)("import messages, empty responses and dashboard num
     expect(await progress.getAttribute("data-unit")).toBe("hour");
     for (const bar of await progress.locator(".recharts-bar-rectangle").all()) expect((await bar.boundingBox())!.width).toBeLessThanOrEqual(49);
 
-    const axis = page.getByTestId("leaderboard-chart").locator(".recharts-xAxis .recharts-cartesian-axis-tick-value");
+    // Recharts 3 draws tick labels in their own layer, `.recharts-xAxis-tick-labels`.
+    const axis = page.getByTestId("leaderboard-chart").locator(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value");
     await axis.first().waitFor();
-    const ticks = (await axis.allInnerTexts()).map((t) => Number(t.replace(/,/g, "")));
+    const ticks = (await axis.allTextContents()).map((t) => Number(t.replace(/,/g, "")));
     expect(ticks.length).toBeGreaterThanOrEqual(3);
     const step = ticks[1] - ticks[0];
     expect([1, 2, 2.5, 5]).toContain(Number((step / 10 ** Math.floor(Math.log10(step))).toFixed(6)));
