@@ -48,7 +48,7 @@ describe.skipIf(!executable)("import messages, empty responses and dashboard num
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("over HTTP: a PNG, a line of text and an empty body are each refused with one clear reason", async () => {
+  it("over HTTP: a PNG, a line of text, blank lines and an empty body are each refused with one clear reason", async () => {
     const { admin } = serverInfo().users;
     const post = (body: BodyInit) => api(`/api/v1/projects/${IMPORT_SLUG}/items`, { method: "POST", token: admin.token, headers: { "content-type": "application/octet-stream" }, body });
     const png = await post(PNG);
@@ -57,7 +57,10 @@ describe.skipIf(!executable)("import messages, empty responses and dashboard num
     const text = await post("Please find the data attached.\n");
     expect((await text.json()).error.fields.body).toBe("not a JSON, JSONL or CSV file (looks like plain text)");
     const blank = await post("\n\n");
-    expect((await blank.json()).error.message).toMatch(/^No records found/);
+    expect((await blank.json()).error.message).toMatch(/^No records found: send JSONL/);
+    const empty = await post("");
+    expect(empty.status).toBe(400);
+    expect((await empty.json()).error).toMatchObject({ message: "No records found: the file is empty; nothing was imported.", fields: { body: "no records found: the file is empty" } });
   });
 
   async function importFile(page: Page, name: string, data: string | Buffer) {
