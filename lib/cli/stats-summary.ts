@@ -1,4 +1,5 @@
 // The human-readable form of `arbiter stats`: the headline figures of projectStats as plain text.
+import { projectionText } from "@/lib/stats/projection";
 import type { Interval, ProjectStats } from "@/lib/stats/types";
 
 const fixed = (x: number | null, digits = 3): string => (x === null ? "n/a" : x.toFixed(digits));
@@ -86,13 +87,7 @@ export function statsSummary(s: ProjectStats): string {
       ),
     );
   }
-  const p = s.progress.projection;
-  out.push(
-    "",
-    p.remaining_items === 0
-      ? "Progress: every item is complete."
-      : `Progress: ${p.remaining_items} item(s) to go at ${p.recent_rate_per_day.toFixed(1)}/day over the last ${p.window_days} days` +
-          (p.date ? `; projected completion ${p.date}` : "; no recent completions, so no projection"),
-  );
+  out.push("", `Progress: ${projectionText(s.progress.projection)}`);
   return out.join("\n");
 }
+

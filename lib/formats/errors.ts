@@ -10,10 +10,29 @@ export class FormatError extends Error {
   /** What is wrong, without the field path (the message puts the two together). */
   readonly detail: string;
 
-  constructor(detail: string, where: { field?: string } = {}) {
+  /** A stable code for a problem a caller acts on as a whole ("unrecognised_shape": suggest a field map). */
+  readonly code?: "unrecognised_shape";
+
+  constructor(detail: string, where: { field?: string; code?: "unrecognised_shape" } = {}) {
     super(where.field ? `${where.field}: ${detail}` : detail);
     this.name = "FormatError";
     this.detail = detail;
     if (where.field) this.field = where.field;
+    if (where.code) this.code = where.code;
+  }
+}
+
+/**
+ * A source that is not an import file at all (an image, a PDF, a spreadsheet, plain text) or that
+ * holds no records: one reason for the whole file, never a row's. readRecords throws it (it does
+ * not become a row error) and the importer turns it into a bad request.
+ */
+export class NotDataError extends Error {
+  /** "not_data": the file is something else (the message names what it looks like); "no_records": it parses to nothing. */
+  readonly reason: "not_data" | "no_records";
+  constructor(reason: "not_data" | "no_records", message: string) {
+    super(message);
+    this.name = "NotDataError";
+    this.reason = reason;
   }
 }

@@ -31,6 +31,8 @@ export interface ImportedJudgment {
 }
 
 export interface ImportRecord {
+  /** What the reader accepted but a person should know (an empty response, `true` taken as text); never stored. */
+  warnings?: RecordWarning[];
   id?: string;
   prompt: Prompt;
   responses: ImportResponse[];
@@ -51,6 +53,14 @@ export type ReadResult =
 export interface RecordError {
   line: number;
   field?: string;
+  message: string;
+  /** Set when the row has none of the known shapes: the importer then suggests a field map. */
+  code?: "unrecognised_shape";
+}
+
+/** Something a record was imported with that a person should check, at a field of the row. */
+export interface RecordWarning {
+  field: string;
   message: string;
 }
 

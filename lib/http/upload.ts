@@ -6,7 +6,6 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { AppError } from "@/lib/services/errors";
 import { tooLarge } from "./guard";
 import { uploadLimit } from "./limits";
 
@@ -26,7 +25,6 @@ export const UPLOAD_TYPES = [
 ] as const;
 
 export async function spoolBody(request: Request | { body: ReadableStream<Uint8Array> | null }, limit = uploadLimit()) {
-  if (!request.body) throw new AppError("bad_request", "The request has no body: send JSONL or a JSON array.", undefined, { body: "is empty" });
   const file = path.join(os.tmpdir(), `arbiter-upload-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
   let size = 0;
   const counter = async function* (source: AsyncIterable<Uint8Array>) {
@@ -37,7 +35,9 @@ export async function spoolBody(request: Request | { body: ReadableStream<Uint8A
     }
   };
   try {
-    await pipeline(Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>), counter, fs.createWriteStream(file));
+    // No body is an empty file: the importer answers "No records found: the file is empty" as for any empty upload.
+    if (!request.body) await fs.promises.writeFile(file, "");
+    else await pipeline(Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>), counter, fs.createWriteStream(file));
   } catch (err) {
     await fs.promises.rm(file, { force: true });
     throw err;

@@ -78,6 +78,8 @@ function hasMultiTurnPrompt(ctx: Ctx, projectId: number): boolean {
 interface ExportHead {
   filename: string;
   contentType: string;
+  /** Rows written so far (not lines: a CSV row may span lines, and the header is not a row). */
+  written: { rows: number };
 }
 
 /** JSONL or CSV. Iterating to the end (or returning early) closes the connection. */
@@ -105,21 +107,29 @@ export function openExport({ ctx, input }: { ctx: Ctx; input: ExportInput }): Ex
   const filename = `${prep.project.slug}-${options.format}${part ? `-${part}` : ""}.${options.fileFormat}`;
   const rows = exportRows(prep, emptyCounts());
   const encoder = encoderFor(options.format, options.fileFormat, options.conversational);
-  const head = { filename, contentType: CONTENT_TYPES[options.fileFormat] };
-  if (options.fileFormat === "parquet") return { ...head, chunks: encode(rows, encoder as RowEncoder<Uint8Array>, part) };
-  return { ...head, lines: encode(rows, encoder as RowEncoder<string>, part) };
+  const written = { rows: 0 };
+  const head = { filename, contentType: CONTENT_TYPES[options.fileFormat], written };
+  if (options.fileFormat === "parquet") return { ...head, chunks: encode(rows, encoder as RowEncoder<Uint8Array>, part, written) };
+  return { ...head, lines: encode(rows, encoder as RowEncoder<string>, part, written) };
 }
 
-function* encode<C extends string | Uint8Array>(rows: Generator<ExportRow>, encoder: RowEncoder<C>, part: string | undefined): Generator<C, void, undefined> {
-  for (const { split, row } of rows) if (!part || split === part) yield* encoder.push(row);
+function* encode<C extends string | Uint8Array>(rows: Generator<ExportRow>, encoder: RowEncoder<C>, part: string | undefined, written: { rows: number }): Generator<C, void, undefined> {
+  for (const { split, row } of rows) {
+    if (part && split !== part) continue;
+    written.rows++;
+    yield* encoder.push(row);
+  }
   yield* encoder.end();
 }
 
-/** Counts what the export would keep and drop, by rule, without writing anything. */
+/**
+ * Counts what the export would keep and drop, by rule, without writing anything; with the
+ * agreement a dataset card of the same export states.
+ */
 export function dryRunExport({ ctx, input }: { ctx: Ctx; input: ExportInput }): ExportCounts {
   const prep = prepare(ctx, input, "export.dry_run");
   const counts = emptyCounts();
-  for (const _ of exportRows(prep, counts));
+  for (const _ of exportRows({ ...prep, decide: { ...prep.decide, withAgreement: true } }, counts));
   return counts;
 }
 

@@ -3,7 +3,7 @@
 // A failure during the second pass removes what this import inserted, so a file lands whole or not at all.
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import { FormatError } from "@/lib/formats/errors";
+import { FormatError, NotDataError } from "@/lib/formats/errors";
 import { storedImportedJudgment } from "@/lib/formats/import/imported-judgment";
 import { parseFieldMap, type FieldMap } from "@/lib/formats/import/field-map";
 import { IMPORT_FORMATS, readRecords, type ReadOptions } from "@/lib/formats/import/read";
@@ -53,10 +53,28 @@ export interface ImportSummary {
   annotations: number;
   errors: RecordError[];
   error_count: number;
+  /**
+   * Rows imported with a caveat, with their lines: an empty response, or a response that was not
+   * text (`true`) taken as its text. Listed up to maxErrors; warning_count counts them all.
+   */
+  warnings: RecordError[];
+  warning_count: number;
+  /** Set when rows have no recognised shape: how a field map would help (the form shows its grammar). */
+  hint?: string;
   /** True when the file was rejected as a whole because of invalid rows. */
   rejected: boolean;
   /** The import batch the new items belong to (an admin can raise a batch's priority); null when nothing was inserted. */
   batch_id?: number | null;
+}
+
+const NO_RECORDS = "no records found: send JSONL, a JSON array of records, or CSV with a header and at least one row";
+const UNRECOGNISED_HINT =
+  "Rows have no recognised shape: give a field map that says which fields are the prompt and which the responses, " +
+  "e.g. prompt=instruction,responses=output_1|output_2 (--map in the CLI, map= over HTTP, the Field map box in the form).";
+
+/** A file refused as a whole (not data, no records): a 400 whose `body` field says why. */
+function notData(reason: string): AppError {
+  return new AppError("bad_request", `${reason[0].toUpperCase()}${reason.slice(1)}; nothing was imported.`, undefined, { body: reason });
 }
 
 const BATCH = 1000;
@@ -144,26 +162,37 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
   const readOptions: ReadOptions = { format: input.format, map: input.map };
 
   const errors: RecordError[] = [];
+  const warnings: RecordError[] = [];
   let errorCount = 0;
+  let warningCount = 0;
+  let unrecognised = 0;
   let rows = 0;
   let bytes = 0;
-  for await (const result of withProjectTags(wellFormed(readRecords(counted(input.source(), (n) => (bytes += n)), readOptions)), project.tagsFrom)) {
-    rows++;
-    if ("error" in result) {
-      errorCount++;
-      if (errors.length < maxErrors) errors.push(result.error);
+  try {
+    for await (const result of withProjectTags(wellFormed(readRecords(counted(input.source(), (n) => (bytes += n)), readOptions)), project.tagsFrom)) {
+      rows++;
+      if ("error" in result) {
+        errorCount++;
+        if (result.error.code === "unrecognised_shape") unrecognised++;
+        if (errors.length < maxErrors) errors.push(result.error);
+      } else if (result.record.warnings) {
+        for (const w of result.record.warnings) {
+          warningCount++;
+          if (warnings.length < maxErrors) warnings.push({ line: result.line, field: w.field, message: `${w.field}: ${w.message}` });
+        }
+      }
+      if (rows % PROGRESS_EVERY === 0) input.onProgress?.({ phase: "validating", rows, bytes });
     }
-    if (rows % PROGRESS_EVERY === 0) input.onProgress?.({ phase: "validating", rows, bytes });
+  } catch (error) {
+    if (error instanceof NotDataError) throw notData(error.message);
+    throw error;
   }
   const total = rows;
   input.onProgress?.({ phase: "validating", rows, bytes, total });
-  // A body such as `"x"`, `null` or `42` reads as a CSV header with no rows: nothing to import is a mistake, not a success.
-  if (rows === 0) {
-    throw new AppError("bad_request", "The file holds no records: send JSONL, a JSON array of records, or CSV with a header and at least one row.", undefined, {
-      body: "holds no records",
-    });
-  }
-  const summary: ImportSummary = { inserted: 0, duplicates: 0, annotations: 0, errors, error_count: errorCount, rejected: false };
+  // An empty file, `[]` or a CSV header alone: nothing to import is a mistake, not a success.
+  if (rows === 0) throw notData(bytes === 0 ? "no records found: the file is empty" : NO_RECORDS);
+  const summary: ImportSummary = { inserted: 0, duplicates: 0, annotations: 0, errors, error_count: errorCount, warnings, warning_count: warningCount, rejected: false };
+  if (unrecognised) summary.hint = input.map ? undefined : UNRECOGNISED_HINT;
   if (errorCount > 0 && !input.skipInvalid) {
     summary.rejected = true;
     return summary;
@@ -297,7 +326,7 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
       action: "items.import",
       targetType: "project",
       targetId: project.id,
-      detail: { inserted: summary.inserted, duplicates: summary.duplicates, annotations: summary.annotations, skipped_invalid: errorCount },
+      detail: { inserted: summary.inserted, duplicates: summary.duplicates, annotations: summary.annotations, skipped_invalid: errorCount, warnings: warningCount },
     }),
   );
   return summary;

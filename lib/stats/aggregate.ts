@@ -54,6 +54,8 @@ export const DROP_REASONS = [
   "below_min_agreement",
   "tie",
   "both_bad",
+  // Not an aggregation outcome: the export leaves out an item whose every row had an empty side (lib/formats/export/decide.ts).
+  "empty_response",
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 

@@ -12,3 +12,5 @@ export * from "./aggregate";
 export * from "./counts";
 export * from "./tally";
 export * from "./adaptive";
+export * from "./projection";
+export * from "./ticks";

@@ -14,6 +14,7 @@ import { median, ratingAlphaCI } from "./bootstrap";
 import { bradleyTerryFromCounts, CELLS, type PairCounts } from "./bradley-terry";
 import { breakdownBy } from "./breakdown";
 import { pairwiseAgreementFromCounts, pairwiseAgreementIntervals } from "./counts";
+import { completionProjection, DAY_MS } from "./projection";
 import { markOutliers } from "./quality";
 import type {
   AnnotatorStats,
@@ -22,6 +23,7 @@ import type {
   BreakdownRow,
   Interval,
   ProgressDay,
+  ProgressHour,
   ProjectFigures,
   RankingJudgment,
   RatingJudgment,
@@ -89,8 +91,9 @@ export interface TallyOptions {
   now: number;
 }
 
-const DAY_MS = 86_400_000;
-const PROJECTION_WINDOW_DAYS = 7;
+const HOUR_MS = 3_600_000;
+/** Hours are charted while the first and last judgment are at most this many hours apart. */
+const HOURLY_SPAN = 48;
 
 // Verdict codes: A, B, tie, both_bad; CATEGORY maps each to its agreement category (A 0, tie 1, B 2).
 const VERDICT_CODE: Readonly<Record<Verdict, number>> = { A: 0, B: 1, tie: 2, both_bad: 3 };
@@ -342,10 +345,11 @@ class AgreementTally {
     this.size = 0;
     if (i < 0 || m === 0) return;
     const base = 3 * i;
+    // Only items with two or more pairwise judgments, as every other agreement figure: one judgment is no majority of anything.
+    if (m < 2) return;
     let winner = 3;
     for (let c = 0; c < 3; c++) if (this.counts[base + c] * 2 > m) winner = c;
     this.majority[winner]++;
-    if (m < 2) return;
     const others = m - 1;
     for (let x = 0; x < m; x++) {
       const own = this.categories[x];
@@ -388,6 +392,12 @@ class AgreementTally {
 class ProgressTally {
   readonly perDay = new Map<number, { judgments: number; completed: number }>();
   readonly perAnnotatorDay = new Map<number, Map<number, number>>();
+  /** Per UTC hour, for a young project's chart; bounded by the number of distinct hours. */
+  readonly perHour = new Map<number, { judgments: number; completed: number }>();
+  /** When each complete item got its last wanted judgment, for the projection. */
+  private readonly completedAt: number[] = [];
+  private first = Infinity;
+  private judgments = 0;
   private item = -1;
   private times: number[] = [];
   constructor(private readonly wanted: Int32Array) {}
@@ -396,12 +406,20 @@ class ProgressTally {
     if (!row) this.perDay.set(day, (row = { judgments: 0, completed: 0 }));
     return row;
   }
+  private hour(hour: number): { judgments: number; completed: number } {
+    let row = this.perHour.get(hour);
+    if (!row) this.perHour.set(hour, (row = { judgments: 0, completed: 0 }));
+    return row;
+  }
   add(i: number, a: number, createdAt: number): void {
     if (i !== this.item) this.close();
     this.item = i;
     this.times.push(createdAt);
     const day = Math.floor(createdAt / DAY_MS);
     this.day(day).judgments++;
+    this.hour(Math.floor(createdAt / HOUR_MS)).judgments++;
+    if (createdAt < this.first) this.first = createdAt;
+    this.judgments++;
     let byDay = this.perAnnotatorDay.get(day);
     if (!byDay) this.perAnnotatorDay.set(day, (byDay = new Map()));
     byDay.set(a, (byDay.get(a) ?? 0) + 1);
@@ -410,7 +428,10 @@ class ProgressTally {
     const i = this.item;
     if (i >= 0 && this.times.length >= this.wanted[i]) {
       this.times.sort((x, y) => x - y);
-      this.day(Math.floor(this.times[this.wanted[i] - 1] / DAY_MS)).completed++;
+      const at = this.times[this.wanted[i] - 1];
+      this.day(Math.floor(at / DAY_MS)).completed++;
+      this.hour(Math.floor(at / HOUR_MS)).completed++;
+      this.completedAt.push(at);
     }
     this.item = -1;
     this.times = [];
@@ -430,17 +451,36 @@ class ProgressTally {
       const byDay = this.perAnnotatorDay.get(day)!;
       for (const a of [...byDay.keys()].sort((x, y) => x - y)) perAnnotatorDay.push({ date: dayOf(day * DAY_MS), annotator: emails[a], judgments: byDay.get(a)! });
     }
-    const today = Math.floor(now / DAY_MS);
-    let recent = 0;
-    for (const day of days) if (day > today - PROJECTION_WINDOW_DAYS && day <= today) recent += this.perDay.get(day)!.completed;
-    const rate = recent / PROJECTION_WINDOW_DAYS;
-    const remaining = Math.max(0, nItems - completeItems);
-    const date = remaining === 0 ? null : rate > 0 ? dayOf(now + Math.ceil(remaining / rate) * DAY_MS) : null;
     return {
       per_day: perDay,
+      per_hour: this.hours(),
       per_annotator_day: perAnnotatorDay,
-      projection: { remaining_items: remaining, recent_rate_per_day: rate, window_days: PROJECTION_WINDOW_DAYS, date },
+      projection: completionProjection({
+        now,
+        firstJudgmentAt: this.judgments ? this.first : null,
+        judgments: this.judgments,
+        remainingItems: nItems - completeItems,
+        completedAt: this.completedAt,
+      }),
     };
+  }
+  /** Every hour from the first to the last, empty ones included, while they span at most HOURLY_SPAN hours. */
+  private hours(): ProgressHour[] {
+    if (this.perHour.size === 0) return [];
+    const keys = [...this.perHour.keys()];
+    const from = Math.min(...keys);
+    const to = Math.max(...keys);
+    if (to - from >= HOURLY_SPAN) return [];
+    const out: ProgressHour[] = [];
+    let judgments = 0;
+    let completed = 0;
+    for (let h = from; h <= to; h++) {
+      const row = this.perHour.get(h) ?? { judgments: 0, completed: 0 };
+      judgments += row.judgments;
+      completed += row.completed;
+      out.push({ hour: new Date(h * HOUR_MS).toISOString().slice(0, 16) + "Z", judgments: row.judgments, completed: row.completed, cumulative_judgments: judgments, cumulative_completed: completed });
+    }
+    return out;
   }
 }
 

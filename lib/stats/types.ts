@@ -2,6 +2,7 @@
 // dashboards) can build inputs and read results without importing any of the math.
 import type { Verdict } from "@/lib/formats/verdict";
 import type { AdaptiveFigures } from "./adaptive";
+import type { Projection } from "./projection";
 
 /** A pairwise outcome in the item's own order (A/B = its first/second candidate, never a slot). */
 export type { Verdict };
@@ -305,6 +306,16 @@ export interface ProgressDay {
   cumulative_completed: number;
 }
 
+/** One UTC hour of a young project's progress (the dashboard charts hours until there are more than two days). */
+export interface ProgressHour {
+  /** The hour's start, ISO 8601 UTC: `2026-01-05T14:00Z`. */
+  hour: string;
+  judgments: number;
+  completed: number;
+  cumulative_judgments: number;
+  cumulative_completed: number;
+}
+
 export interface ProjectFigures {
   items: number;
   judgments: number;
@@ -317,7 +328,10 @@ export interface ProjectFigures {
     n_pairs: number;
     n_pairs_no_ties: number;
     both_bad: number;
-    /** Items with pairwise judgments by the strict majority of their verdicts (both_bad counts as tie); none: no majority. */
+    /**
+     * The same items (two or more pairwise judgments, so the four add up to n_items) by the strict
+     * majority of their verdicts (both_bad counts as tie); none: no majority.
+     */
     majority: { A: number; tie: number; B: number; none: number };
     percent: number | null;
     percent_ci: Interval;
@@ -347,15 +361,11 @@ export interface ProjectFigures {
   breakdown: { key: string; rows: BreakdownRow[] } | null;
   progress: {
     per_day: ProgressDay[];
+    /** Every hour from the first judgment's to the last's, when they are at most 48 hours apart; empty otherwise. */
+    per_hour: ProgressHour[];
     per_annotator_day: { date: string; annotator: string; judgments: number }[];
-    projection: {
-      remaining_items: number;
-      /** Items completed per day over the last `window_days` days up to now. */
-      recent_rate_per_day: number;
-      window_days: number;
-      /** Projected completion day at that rate; null when done or when nothing was completed recently. */
-      date: string | null;
-    };
+    /** When the project will be complete, and whether there is enough data to say (lib/stats/projection.ts). */
+    projection: Projection;
   };
 }
 

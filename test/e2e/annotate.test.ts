@@ -74,7 +74,7 @@ describe.skipIf(!executable)("annotation in the browser", () => {
     await admin.goto(`${serverInfo().baseUrl}/admin/projects/${SLUG}`);
     const [download] = await Promise.all([admin.waitForEvent("download"), admin.getByTestId("export-download").click()]);
     // The page read the export as a stream and says how much it wrote.
-    await expect.poll(() => admin.getByTestId("export-progress").innerText()).toMatch(/Exported 2 line\(s\)/);
+    await expect.poll(() => admin.getByTestId("export-progress").innerText()).toMatch(/Exported 2 row\(s\)/);
     const rows = fs
       .readFileSync((await download.path())!, "utf8")
       .trim()

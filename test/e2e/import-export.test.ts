@@ -46,7 +46,7 @@ pandalm.describe("import and export over HTTP", () => {
 
   it("exports with options as query parameters, and answers a dry run with counts", async () => {
     const { admin } = serverInfo().users;
-    const dry = await api(`/api/v1/projects/${slug}/export?format=trl-dpo&dry_run=1&split=test%3D0.1&seed=42`, { token: admin.token });
+    const dry = await api(`/api/v1/projects/${slug}/export?format=trl-dpo&dry_run=1&split=test%3D0.1&seed=42&keep_empty=1`, { token: admin.token });
     const counts = await dry.json();
     expect(counts).toMatchObject({ items: 999, kept_items: 894, rows: 894 });
     expect(counts.splits.train + counts.splits.test).toBe(894);

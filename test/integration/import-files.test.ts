@@ -59,8 +59,9 @@ shared.describe("real files", () => {
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from items where judgment_count = 3`).n).toBe(999);
 
     // The published majority label distribution: 105 ties / 422 response1 / 472 response2.
-    const counts = dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } });
-    const exp = openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } });
+    // keepEmpty: PandaLM has empty responses, which an export otherwise leaves out (export-empty.test.ts).
+    const counts = dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", keepEmpty: true } });
+    const exp = openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", keepEmpty: true } });
     const rows = [...exp.lines].map((l) => JSON.parse(l));
     for (const row of rows) expect(checkTrlRow("trl-dpo", row)).toEqual([]);
     expect(rows.length).toBe(422 + 472);
@@ -85,7 +86,7 @@ describe("malformed inputs", () => {
         '{"prompt": "q", "responses": ["a", "b"',
         { prompt: 42, responses: ["a", "b"] },
         { prompt: "q", responses: ["only one"] },
-        { prompt: "q", responses: ["a", { content: 7 }] },
+        { prompt: "q", responses: ["a", { content: null }] },
         pairRecord(6),
       ]),
     );
@@ -114,7 +115,7 @@ describe("malformed inputs", () => {
     const ok = await importText(t, p.slug, jsonl([pairRecord(1), { id: "big", prompt: "q", responses: [big, "b"] }]));
     expect(ok).toMatchObject({ inserted: 2, error_count: 0 });
     expect(t.db.get<{ n: number }>(sql`select length(content) as n from candidates where content like 'xxx%'`).n).toBe(big.length);
-    const errors = await rejected(jsonl([{ prompt: "q", responses: [big, 3], id: "big2" }]));
+    const errors = await rejected(jsonl([{ prompt: "q", responses: [big, null], id: "big2" }]));
     expect(errors).toEqual([{ line: 1, field: "responses[1]", message: expect.any(String) }]);
   });
 
@@ -174,7 +175,7 @@ describe("the import and export commands", () => {
     const counts = JSON.parse(dry.out);
     expect(counts.items).toBe(999);
     expect(counts.kept_items + Object.values(counts.dropped as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(999);
-    const human = await run(["export", "--db", t.file, "--project", p.slug, "--format", "trl-dpo", "--dry-run"]);
+    const human = await run(["export", "--db", t.file, "--project", p.slug, "--format", "trl-dpo", "--dry-run", "--keep-empty"]);
     expect(human.out).toContain("Kept: 894 item(s) → 894 row(s)");
     const bad = await run(["export", "--db", t.file, "--project", p.slug, "--format", "trl-dpo", "--min-agreement", "2"]);
     expect(bad.code).toBe(1);
@@ -186,7 +187,7 @@ describe("the import and export commands", () => {
     await importItems({ ctx: t.system, input: { slug: p.slug, source: () => fs.createReadStream(PANDALM), map: parseFieldMap(PANDALM_MAP) } });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-out-"));
     try {
-      const r = await run(["export", "--db", t.file, "--project", p.slug, "--format", "trl-dpo", "--split", "test=0.1", "--seed", "42", "--out", path.join(dir, "pandalm.jsonl")]);
+      const r = await run(["export", "--db", t.file, "--project", p.slug, "--format", "trl-dpo", "--split", "test=0.1", "--seed", "42", "--keep-empty", "--out", path.join(dir, "pandalm.jsonl")]);
       expect(r.code).toBe(0);
       expect(fs.readdirSync(dir).sort()).toEqual(["pandalm.test.jsonl", "pandalm.train.jsonl"]);
       const n = (f: string) => fs.readFileSync(path.join(dir, f), "utf8").split("\n").filter(Boolean).length;

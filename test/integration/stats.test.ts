@@ -229,7 +229,9 @@ describe("projectStats on a hand-built project", () => {
     expect([a.n_items, a.n_judgments, a.n_pairs, a.n_pairs_no_ties]).toEqual([3, 6, 3, 2]);
     expect(a.percent).toBeCloseTo(1 / 3, 12);
     expect(a.percent_no_ties).toBeCloseTo(1 / 2, 12);
-    expect(a.majority).toEqual({ A: 2, tie: 0, B: 0, none: 2 });
+    // The same three items as n_items (item 4 has one judgment: no majority of anything): 1 + 2 = 3.
+    expect(a.majority).toEqual({ A: 1, tie: 0, B: 0, none: 2 });
+    expect(a.majority.A + a.majority.tie + a.majority.B + a.majority.none).toBe(a.n_items);
     expect(a.cohen_kappa.map((k) => [k.a, k.b, k.n])).toEqual([["u1@test.local", "u2@test.local", 3]]);
 
     const [q1, q2] = stats.annotators;
@@ -265,8 +267,14 @@ describe("projectStats on a hand-built project", () => {
       { date: "2026-01-06", annotator: "u1@test.local", judgments: 2 },
       { date: "2026-01-06", annotator: "u2@test.local", judgments: 1 },
     ]);
-    // 3 items completed in the last 7 days: 3/7 a day, so the last item takes ceil(7/3) = 3 days.
-    expect(stats.progress.projection).toEqual({ remaining_items: 1, recent_rate_per_day: 3 / 7, window_days: 7, date: "2026-01-09" });
+    // Seven judgments over a day and three hours: fewer than the projection's minimum, so no date yet.
+    expect(stats.progress.projection).toMatchObject({ status: "not_enough_data", remaining_items: 1, date: null, min_judgments: 10 });
+    expect(stats.progress.projection.history_days).toBeCloseTo(1 + 3 / 24, 9);
+    // Judgments span DAY1 to DAY2 + 2 minutes: more than 48 hours? No: charted by the hour, empty hours included.
+    const hours = stats.progress.per_hour;
+    expect(hours[0]).toEqual({ hour: new Date(DAY1).toISOString().slice(0, 16) + "Z", judgments: 4, completed: 2, cumulative_judgments: 4, cumulative_completed: 2 });
+    expect(hours).toHaveLength(25);
+    expect(hours.at(-1)).toMatchObject({ judgments: 3, completed: 1, cumulative_judgments: 7, cumulative_completed: 3 });
 
     expectMatchesLibrary(stats, t.db, project.id);
   });

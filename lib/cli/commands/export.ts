@@ -37,9 +37,13 @@ export const exportCommand: Command = {
               `Items with judgments: ${c.items}`,
               `Kept: ${c.kept_items} item(s) → ${c.rows} row(s)` + (Object.keys(c.splits).length > 1 ? ` (${Object.entries(c.splits).map(([k, n]) => `${k} ${n}`).join(", ")})` : ""),
               ...dropped.map(([reason, n]) => `Dropped, ${reason.replaceAll("_", " ")}: ${n}`),
+              ...(c.left_out_empty ? [`Left out, empty response: ${c.left_out_empty} row(s) (--keep-empty keeps them)`] : []),
               ...(c.gold_items_excluded ? [`Left out, gold items: ${c.gold_items_excluded}`] : []),
               ...(c.gold_judgments_excluded ? [`Left out, gold judgments: ${c.gold_judgments_excluded}`] : []),
               ...(c.adjudicated_items ? [`Decided by adjudication: ${c.adjudicated_items}`] : []),
+              c.agreement.percent === null
+                ? "Agreement: not measurable (no item has two pairwise judgments)"
+                : `Agreement: ${(c.agreement.percent * 100).toFixed(1)}% over ${c.agreement.n_pairs} pair(s) of judgments on ${c.agreement.n_items} item(s)`,
             ].join("\n"),
             c,
           );
@@ -64,15 +68,12 @@ export const exportCommand: Command = {
             bytes += chunk.byteLength;
             if (!process.stdout.write(chunk)) await drain();
           }
-          io.err(`${bytes} byte(s)\n`);
+          io.err(`${exp.written.rows} row(s), ${bytes} byte(s)\n`);
           return 0;
         }
-        let rows = 0;
-        for (const line of exp.lines) {
-          rows++;
-          if (!process.stdout.write(line)) await drain();
-        }
-        io.err(`${rows} line(s)\n`);
+        for (const line of exp.lines) if (!process.stdout.write(line)) await drain();
+        // Rows, not lines: a CSV row may span lines (quoted newlines), and the header is not a row.
+        io.err(`${exp.written.rows} row(s)\n`);
         return 0;
       },
     }),

@@ -6,9 +6,15 @@ import { importItems } from "@/lib/services/importer";
 import { FormatError } from "@/lib/formats/errors";
 import { FIELD_MAP_HELP, parseFieldMap, type FieldMap } from "@/lib/formats/import/normalize";
 import { IMPORT_FORMATS } from "@/lib/formats/import/read";
+import type { RecordError } from "@/lib/formats/record";
 import { progressBar } from "../progress";
 import { systemCtx, usageError, verb, type Command } from "../command";
 import { need } from "../flags";
+
+/** `responses: expected …`; the reader may already have put the field in the message. */
+function withField(e: RecordError): string {
+  return e.field && !e.message.startsWith(`${e.field}:`) ? `${e.field}: ${e.message}` : e.message;
+}
 
 export const importCommand: Command = {
   name: "import",
@@ -53,12 +59,22 @@ export const importCommand: Command = {
           },
         });
         bar?.done();
-        const out = { inserted: summary.inserted, duplicates: summary.duplicates, annotations: summary.annotations, errors: summary.errors, error_count: summary.error_count };
+        const out = {
+          inserted: summary.inserted,
+          duplicates: summary.duplicates,
+          annotations: summary.annotations,
+          errors: summary.errors,
+          error_count: summary.error_count,
+          warnings: summary.warnings,
+          warning_count: summary.warning_count,
+          ...(summary.hint ? { hint: summary.hint } : {}),
+        };
         if (summary.rejected) {
           io.err(
-            summary.errors.map((e) => `${file}:${e.line}: ${e.field ? e.field + ": " : ""}${e.message}`).join("\n") +
+            summary.errors.map((e) => `${file}:${e.line}: ${withField(e)}`).join("\n") +
               (summary.error_count > summary.errors.length ? `\n… and ${summary.error_count - summary.errors.length} more` : "") +
-              `\n${summary.error_count} invalid record(s); nothing was imported (use --skip-invalid to import the valid ones).\n`,
+              `\n${summary.error_count} invalid record(s); nothing was imported (use --skip-invalid to import the valid ones).\n` +
+              (summary.hint ? `\n${summary.hint}\n\n${FIELD_MAP_HELP}\n` : ""),
           );
           if (json) io.out(JSON.stringify(out) + "\n");
           return 1;
@@ -66,7 +82,12 @@ export const importCommand: Command = {
         print(
           `Imported ${summary.inserted} item(s), ${summary.duplicates} duplicate(s) skipped` +
             (summary.annotations ? `, ${summary.annotations} judgment(s) from the file` : "") +
-            (summary.error_count ? `, ${summary.error_count} invalid row(s) skipped:\n` + summary.errors.map((e) => `  line ${e.line}: ${e.field ? e.field + ": " : ""}${e.message}`).join("\n") : ""),
+            (summary.error_count ? `, ${summary.error_count} invalid row(s) skipped:\n` + summary.errors.map((e) => `  line ${e.line}: ${withField(e)}`).join("\n") : "") +
+            (summary.warning_count
+              ? `\n${summary.warning_count} warning(s) (imported; check these rows):\n` +
+                summary.warnings.map((w) => `  line ${w.line}: ${w.message}`).join("\n") +
+                (summary.warning_count > summary.warnings.length ? `\n  … and ${summary.warning_count - summary.warnings.length} more` : "")
+              : ""),
           out,
         );
         return 0;

@@ -15,6 +15,7 @@ export interface DatasetCardInput {
     rows: number;
     judgments: number;
     dropped: Record<string, number>;
+    left_out_empty?: number;
     gold_items_excluded: number;
     adjudicated_items: number;
     agreement: { percent: number | null; n_pairs: number; n_items: number };
@@ -64,6 +65,7 @@ export function datasetCard(c: DatasetCardInput): string {
     ...Object.entries(c.counts.dropped)
       .filter(([, n]) => n > 0)
       .map(([reason, n]) => `- Dropped (${reason.replaceAll("_", " ")}): ${n}`),
+    ...(c.counts.left_out_empty ? [`- Rows left out for an empty response: ${c.counts.left_out_empty}`] : []),
     "",
     "## Aggregation",
     "",

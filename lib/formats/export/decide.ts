@@ -77,6 +77,8 @@ export interface ExportCounts {
   adjudicated_items: number;
   judgments: number;
   splits: Record<string, number>;
+  /** Rows (pairs, KTO or SFT rows) left out because a side was empty; keepEmpty keeps them. */
+  left_out_empty: number;
   agreement: { percent: number | null; n_pairs: number; n_items: number };
 }
 
@@ -91,6 +93,7 @@ export function emptyCounts(): ExportCounts {
     adjudicated_items: 0,
     judgments: 0,
     splits: {},
+    left_out_empty: 0,
     agreement: { percent: null, n_pairs: 0, n_items: 0 },
   };
 }
@@ -103,6 +106,8 @@ export interface ItemOutcome {
   judgments: number;
   adjudicated: boolean;
   dropped?: DropReason;
+  /** Rows left out because a side was empty. */
+  leftOutEmpty: number;
   agreement?: { percent: number | null; n_pairs: number; n_items: number };
 }
 
@@ -118,6 +123,7 @@ export function count(counts: ExportCounts, outcome: ItemOutcome): void {
   if (outcome.adjudicated) counts.adjudicated_items++;
   if (outcome.dropped) counts.dropped[outcome.dropped]++;
   if (outcome.rows.length) counts.kept_items++;
+  counts.left_out_empty += outcome.leftOutEmpty;
   for (const { split } of outcome.rows) {
     counts.rows++;
     counts.splits[split] = (counts.splits[split] ?? 0) + 1;
@@ -187,8 +193,21 @@ function agreementOf(item: ExportItem, judgments: readonly ExportJudgment[], ids
 
 /** Decides one item: its rows in the chosen format and what it adds to the counts. */
 export function decideItem(item: ExportItem, ctx: DecideContext): ItemOutcome {
+  const outcome = decideRows(item, ctx);
+  // An item that would have had rows but for empty responses is dropped for that reason.
+  if (outcome.rows.length === 0 && outcome.leftOutEmpty > 0 && !outcome.dropped) outcome.dropped = "empty_response";
+  return outcome;
+}
+
+function decideRows(item: ExportItem, ctx: DecideContext): ItemOutcome {
   const { options } = ctx;
-  const outcome: ItemOutcome = { rows: [], goldItem: false, goldJudgments: 0, judgments: 0, adjudicated: false };
+  const outcome: ItemOutcome = { rows: [], goldItem: false, goldJudgments: 0, judgments: 0, adjudicated: false, leftOutEmpty: 0 };
+  /** True (and counted) when a row would carry an empty text, which an export leaves out unless keepEmpty. */
+  const leftOut = (...texts: string[]): boolean => {
+    if (options.keepEmpty || texts.every((t) => t.trim() !== "")) return false;
+    outcome.leftOutEmpty++;
+    return true;
+  };
   if (item.gold && !options.includeGold) return { ...outcome, goldItem: true };
   const judgments = options.includeGold ? item.judgments : item.judgments.filter((j) => !j.gold);
   outcome.goldJudgments = item.judgments.length - judgments.length;
@@ -231,7 +250,7 @@ export function decideItem(item: ExportItem, ctx: DecideContext): ItemOutcome {
     }
     if (options.sftWinners && decision.outcome === "pairs" && decision.agreement === 1) {
       const winner = byId.get(decision.pairs[0].chosen);
-      if (winner) emit(sftRow({ itemId, prompt, completion: winner.content, model: winner.model ?? undefined }, options));
+      if (winner && !leftOut(winner.content)) emit(sftRow({ itemId, prompt, completion: winner.content, model: winner.model ?? undefined }, options));
     }
     if (!outcome.rows.length && decision.outcome === "dropped") outcome.dropped = decision.reason;
     return outcome;
@@ -239,21 +258,27 @@ export function decideItem(item: ExportItem, ctx: DecideContext): ItemOutcome {
   if (decision.outcome === "dropped") return { ...outcome, dropped: decision.reason };
   if (decision.outcome === "both_bad") {
     if (kind !== "unpaired" || options.bothBad !== "negatives") return { ...outcome, dropped: "both_bad" };
-    for (const id of decision.candidates) emit(trlKtoRow({ itemId, prompt, completion: byId.get(id)!.content, label: false }, options));
+    for (const id of decision.candidates) {
+      const completion = byId.get(id)!.content;
+      if (!leftOut(completion)) emit(trlKtoRow({ itemId, prompt, completion, label: false }, options));
+    }
     return outcome;
   }
   if (kind === "unpaired") {
     const chosen = new Set(decision.pairs.map((p) => p.chosen));
     const rejected = new Set(decision.pairs.map((p) => p.rejected).filter((id) => !chosen.has(id)));
     for (const [set, label] of [[chosen, true], [rejected, false]] as const) {
-      for (const id of set) emit(trlKtoRow({ itemId, prompt, completion: byId.get(id)!.content, label }, options));
+      for (const id of set) {
+        const completion = byId.get(id)!.content;
+        if (!leftOut(completion)) emit(trlKtoRow({ itemId, prompt, completion, label }, options));
+      }
     }
     return outcome;
   }
   for (const p of decision.pairs) {
     const chosen = byId.get(p.chosen);
     const rejected = byId.get(p.rejected);
-    if (!chosen || !rejected) continue;
+    if (!chosen || !rejected || leftOut(chosen.content, rejected.content)) continue;
     const pair = { itemId, prompt, chosen: chosen.content, rejected: rejected.content, chosenModel: chosen.model ?? undefined, rejectedModel: rejected.model ?? undefined, margin: p.margin };
     emit(formatPair(options.format as PairFormatName, pair, { conversational: options.conversational }));
   }

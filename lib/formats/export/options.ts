@@ -213,6 +213,15 @@ export const EXPORT_OPTIONS = {
   }),
   conversational: { kind: "boolean", flag: "conversational", query: "conversational", label: "Conversational (message lists)", help: "write message lists even for single-turn prompts", form: "more" },
   includeGold: { kind: "boolean", flag: "include-gold", query: "include_gold", label: "Include gold items", help: "keep gold items and gold judgments", form: "more" },
+  keepEmpty: {
+    kind: "boolean",
+    flag: "keep-empty",
+    query: "keep_empty",
+    label: "Keep empty responses",
+    help: "keep pairs and rows whose chosen, rejected or completion is empty (by default they are left out and counted)",
+    form: "more",
+    formats: EXPORT_FORMAT_NAMES.filter((f) => f !== "raw"),
+  },
   sftWinners: {
     kind: "boolean",
     flag: "sft-winners",

@@ -12,6 +12,7 @@ import {
   type Message,
   type Metadata,
   type Prompt,
+  type RecordWarning,
   type Role,
 } from "../record";
 import { readImportedJudgment } from "./imported-judgment";
@@ -37,27 +38,63 @@ export interface ToRecordOptions {
  */
 export function toRecord(raw: unknown, options: ToRecordOptions = {}): ImportRecord {
   if (!isPlainObject(raw)) fail("", `expected a JSON object, got ${describe(raw)}`);
-  if (options.map) return fromFieldMap(raw, options.map);
-  const shape = detectShape(raw);
-  switch (shape) {
-    case "canonical":
-      return fromCanonical(raw);
-    case "shorthand":
-      return fromShorthand(raw);
-    case "hh-rlhf":
-      return fromHhRlhf(raw);
-    case "trl-preference":
-      return fromTrlPair(raw);
-    default: {
-      const keys = Object.keys(raw).slice(0, 10);
-      fail(
-        "",
-        "unrecognised record shape: expected `responses` (canonical), `response_a`/`response_b` " +
-          "(shorthand) or `chosen`/`rejected` (TRL or HH-RLHF pair); " +
-          (keys.length ? `got keys ${keys.join(", ")}` : "got an empty object"),
-      );
+  const warnings: RecordWarning[] = [];
+  const warn: Warn = (field, message) => warnings.push({ field, message });
+  let record: ImportRecord;
+  let fields: string[];
+  if (options.map) {
+    record = fromFieldMap(raw, options.map, warn);
+    fields = options.map.responses;
+  } else {
+    const shape = detectShape(raw);
+    switch (shape) {
+      case "canonical":
+        record = fromCanonical(raw, warn);
+        fields = record.responses.map((r, i) => (typeof (raw.responses as unknown[])[i] === "string" ? `responses[${i}]` : `responses[${i}].content`));
+        break;
+      case "shorthand":
+        record = fromShorthand(raw, warn);
+        fields = ["response_a", "response_b"];
+        break;
+      case "hh-rlhf":
+        record = fromHhRlhf(raw);
+        fields = ["chosen", "rejected"];
+        break;
+      case "trl-preference":
+        record = fromTrlPair(raw, warn);
+        fields = ["chosen", "rejected"];
+        break;
+      default: {
+        const keys = Object.keys(raw).slice(0, 10);
+        throw new FormatError(
+          "unrecognised record shape: expected `responses` (canonical), `response_a`/`response_b` " +
+            "(shorthand) or `chosen`/`rejected` (TRL or HH-RLHF pair); " +
+            (keys.length ? `got keys ${keys.join(", ")}; a field map can say which of them is the prompt and which the responses` : "got an empty object"),
+          { code: "unrecognised_shape" },
+        );
+      }
     }
   }
+  record.responses.forEach((r, i) => {
+    if (r.content.trim() === "") warn(fields[i] ?? `responses[${i}]`, "empty response");
+  });
+  if (warnings.length) record.warnings = warnings;
+  return record;
+}
+
+/** Records something accepted with a caveat (an empty response, `true` taken as text). */
+type Warn = (field: string, message: string) => void;
+
+/**
+ * A response's text. Numbers and booleans are taken as their text with a warning (PandaLM has
+ * `"response1": true`): the item stays importable and the summary says where to look.
+ */
+function responseText(value: unknown, field: string, warn: Warn): string {
+  if (typeof value === "number" || typeof value === "boolean") {
+    warn(field, `not text (${JSON.stringify(value)}); imported as the text "${String(value)}"`);
+    return String(value);
+  }
+  return readText(value, field);
 }
 
 export function detectShape(raw: Record<string, unknown>): RecordShape | null {
@@ -73,21 +110,21 @@ export function detectShape(raw: Record<string, unknown>): RecordShape | null {
 
 const CANONICAL_KEYS = ["id", "prompt", "responses", "metadata", "gold", "gold_explanation", "priority", "tags", "annotations"];
 
-function fromCanonical(raw: Record<string, unknown>): ImportRecord {
+function fromCanonical(raw: Record<string, unknown>, warn: Warn): ImportRecord {
   const responses = raw.responses;
   if (!Array.isArray(responses)) fail("responses", `expected a list of responses, got ${describe(responses)}`);
   checkResponseCount(responses.length, "responses");
   return withCommonFields(raw, CANONICAL_KEYS, {
     prompt: readPrompt(raw.prompt, "prompt"),
-    responses: responses.map((r, i) => readResponse(r, `responses[${i}]`)),
+    responses: responses.map((r, i) => readResponse(r, `responses[${i}]`, warn)),
   });
 }
 
 const SHORTHAND_KEYS = ["id", "prompt", "response_a", "response_b", "model_a", "model_b", "metadata", "gold", "gold_explanation", "priority", "tags", "annotations"];
 
-function fromShorthand(raw: Record<string, unknown>): ImportRecord {
+function fromShorthand(raw: Record<string, unknown>, warn: Warn): ImportRecord {
   const responses = (["a", "b"] as const).map((slot): ImportResponse => {
-    const response: ImportResponse = { content: readText(raw[`response_${slot}`], `response_${slot}`) };
+    const response: ImportResponse = { content: responseText(raw[`response_${slot}`], `response_${slot}`, warn) };
     const model = readOptionalName(raw[`model_${slot}`], `model_${slot}`);
     if (model !== undefined) response.model = model;
     return response;
@@ -122,14 +159,14 @@ function fromHhRlhf(raw: Record<string, unknown>): ImportRecord {
  * TRL preference rows (https://huggingface.co/docs/trl/dataset_formats#preference): explicit prompt
  * or implicit (prompt inside chosen/rejected), standard (strings) or conversational (message lists).
  */
-function fromTrlPair(raw: Record<string, unknown>): ImportRecord {
+function fromTrlPair(raw: Record<string, unknown>, warn: Warn): ImportRecord {
   if (!("chosen" in raw)) fail("chosen", "missing (a preference pair needs chosen and rejected)");
   if (!("rejected" in raw)) fail("rejected", "missing (a preference pair needs chosen and rejected)");
   const conversational = Array.isArray(raw.chosen);
   if (conversational !== Array.isArray(raw.rejected)) {
     fail("rejected", conversational ? "expected a message list like chosen" : "expected a string like chosen");
   }
-  const split = "prompt" in raw ? explicitPair(raw, conversational) : implicitPair(raw, conversational);
+  const split = "prompt" in raw ? explicitPair(raw, conversational, warn) : implicitPair(raw, conversational);
   return withCommonFields(raw, PAIR_KEYS, {
     prompt: split.prompt,
     responses: [labelled(split.chosen, "chosen"), labelled(split.rejected, "rejected")],
@@ -142,14 +179,14 @@ interface SplitPair {
   rejected: string;
 }
 
-function explicitPair(raw: Record<string, unknown>, conversational: boolean): SplitPair {
+function explicitPair(raw: Record<string, unknown>, conversational: boolean, warn: Warn): SplitPair {
   const prompt = readPrompt(raw.prompt, "prompt");
   if (conversational) {
     if (typeof prompt === "string") fail("prompt", "expected a message list, like chosen and rejected");
     return { prompt, chosen: oneAssistantTurn(raw.chosen, "chosen"), rejected: oneAssistantTurn(raw.rejected, "rejected") };
   }
   if (typeof prompt !== "string") fail("prompt", "expected a string, like chosen and rejected");
-  return { prompt, chosen: readText(raw.chosen, "chosen"), rejected: readText(raw.rejected, "rejected") };
+  return { prompt, chosen: responseText(raw.chosen, "chosen", warn), rejected: responseText(raw.rejected, "rejected", warn) };
 }
 
 function oneAssistantTurn(value: unknown, field: string): string {
@@ -229,7 +266,7 @@ function withCommonFields(
 // ---------------------------------------------------------------------------------------------
 // Field maps
 
-function fromFieldMap(raw: Record<string, unknown>, map: FieldMap): ImportRecord {
+function fromFieldMap(raw: Record<string, unknown>, map: FieldMap, warn: Warn): ImportRecord {
   const used = new Set<string>();
   const get = (field: string): unknown => {
     used.add(field);
@@ -251,7 +288,10 @@ function fromFieldMap(raw: Record<string, unknown>, map: FieldMap): ImportRecord
     record.prompt = readPrompt(parts.filter((p) => p.trim() !== "").join("\n\n"), promptField);
   }
 
-  record.responses = map.responses.map((field) => ({ content: mappedText(get(field), field, false) }));
+  record.responses = map.responses.map((field) => {
+    const value = get(field);
+    return { content: typeof value === "number" || typeof value === "boolean" ? responseText(value, field, warn) : mappedText(value, field, false) };
+  });
 
   if (map.models) {
     const names = modelNames(map.models, get, record.responses.length);
@@ -429,11 +469,15 @@ function checkResponseCount(count: number, field: string): void {
 
 const RESPONSE_KEYS = ["content", "model", "metadata"];
 
-/** A response is {content, model?, metadata?} or bare text. Empty content is allowed: HH-RLHF has some. */
-function readResponse(value: unknown, field: string): ImportResponse {
+/**
+ * A response is {content, model?, metadata?} or bare text. Empty content is allowed (HH-RLHF has
+ * some) and so is a number or boolean, as its text; toRecord warns about both.
+ */
+function readResponse(value: unknown, field: string, warn: Warn): ImportResponse {
   if (typeof value === "string") return { content: value };
+  if (typeof value === "number" || typeof value === "boolean") return { content: responseText(value, field, warn) };
   if (!isPlainObject(value)) fail(field, `expected {content, model?, metadata?} or a string, got ${describe(value)}`);
-  const response: ImportResponse = { content: readText(value.content, `${field}.content`) };
+  const response: ImportResponse = { content: responseText(value.content, `${field}.content`, warn) };
   const model = readOptionalName(value.model, `${field}.model`);
   if (model !== undefined) response.model = model;
   const metadata = readMetadata(value.metadata, `${field}.metadata`);

@@ -8,10 +8,11 @@
 import { createGunzip } from "node:zlib";
 import { Readable, pipeline } from "node:stream";
 import { parse as parseCsv } from "csv-parse/sync";
-import { FormatError } from "../errors";
+import { FormatError, NotDataError } from "../errors";
 import type { ReadResult, RecordError } from "../record";
 import type { FieldMap } from "./field-map";
 import { toRecord } from "./normalize";
+import { notDataMessage, sniffContent, SNIFF_BYTES } from "./sniff";
 
 /** The formats an import may name; "auto" decides from the first non-blank byte. */
 export const IMPORT_FORMATS = ["auto", "jsonl", "json", "csv"] as const;
@@ -44,17 +45,27 @@ export function detectFormat(firstBytes: Uint8Array): InputFormat {
 
 /**
  * One result per row, in file order. Row problems (invalid JSON or UTF-8, a record that does not
- * normalise, damaged gzip data) are yielded as errors with their line; only a failing source
- * (e.g. an unreadable file) throws.
+ * normalise, damaged gzip data) are yielded as errors with their line. A source that is not data
+ * (its first bytes say image, PDF, spreadsheet, binary; or auto-detected "CSV" with a single
+ * column, which is plain text) throws NotDataError before any row; so does a failing source.
  */
 export async function* readRecords(input: AsyncIterable<Chunk>, options: ReadOptions = {}): AsyncGenerator<ReadResult> {
   const cursor = { line: 1 };
   try {
     let source: AsyncIterable<Buffer> = bytesOf(input);
-    const magic = await peek(source, (head) => head.length >= 2);
-    source = isGzip(magic.head) ? gunzip(magic.rest) : magic.rest;
+    const magic = await peek(source, (head) => head.length >= SNIFF_BYTES);
+    source = magic.rest;
+    let sniffed = sniffContent(magic.head, magic.complete);
+    if (sniffed.kind === "gzip") {
+      const inner = await peek(gunzip(magic.rest), (head) => head.length >= SNIFF_BYTES);
+      source = inner.rest;
+      sniffed = sniffContent(inner.head, inner.complete);
+      if (sniffed.kind === "gzip") sniffed = { kind: "other", name: "a gzip file inside a gzip file" };
+    }
+    if (sniffed.kind === "other") throw new NotDataError("not_data", notDataMessage(sniffed.name));
 
     let format = options.format ?? "auto";
+    const guessed = format === "auto";
     if (format === "auto") {
       const start = await peek(source, (head) => firstNonBlank(head) !== undefined);
       source = start.rest;
@@ -64,7 +75,7 @@ export async function* readRecords(input: AsyncIterable<Chunk>, options: ReadOpt
       format === "json"
         ? jsonArrayRows(source, cursor)
         : format === "csv"
-          ? csvRows(source, cursor, options.map !== undefined)
+          ? csvRows(source, cursor, options.map !== undefined, guessed)
           : jsonlRows(source, cursor);
     for await (const row of rows) yield toResult(row, options);
   } catch (error) {
@@ -82,14 +93,15 @@ function toResult(row: RawRow, options: ReadOptions): ReadResult {
   try {
     return { line: row.line, record: toRecord(row.value, { map: options.map }) };
   } catch (error) {
-    if (error instanceof FormatError) return failure(row.line, error.message, error.field);
+    if (error instanceof FormatError) return failure(row.line, error.message, error.field, error.code);
     throw error;
   }
 }
 
-function failure(line: number, message: string, field?: string): ReadResult {
+function failure(line: number, message: string, field?: string, code?: RecordError["code"]): ReadResult {
   const error: RecordError = { line, message };
   if (field) error.field = field;
+  if (code) error.code = code;
   return { line, error };
 }
 
@@ -237,7 +249,7 @@ const CONTENT_CELLS = new Set(["prompt", "response_a", "response_b", "chosen", "
  * the line where its quotes balance, so quoted newlines work) and each record is parsed by
  * csv-parse on its own: the line number is where the record starts and one bad row stays one error.
  */
-async function* csvRows(source: AsyncIterable<Buffer>, cursor: { line: number }, mapped: boolean): AsyncGenerator<RawRow> {
+async function* csvRows(source: AsyncIterable<Buffer>, cursor: { line: number }, mapped: boolean, guessed: boolean): AsyncGenerator<RawRow> {
   let header: string[] | undefined;
   for await (const group of csvRecords(source, cursor)) {
     if (group.invalidUtf8Line !== undefined) {
@@ -267,6 +279,8 @@ async function* csvRows(source: AsyncIterable<Buffer>, cursor: { line: number },
         return;
       }
       header = cells.map((c) => c.trim());
+      // Every import needs a prompt and responses, so one "column" is a line of text, not a header.
+      if (guessed && header.length === 1) throw new NotDataError("not_data", notDataMessage("plain text"));
       continue;
     }
     if (cells.length !== header.length) {
@@ -377,7 +391,7 @@ async function* bytesOf(input: AsyncIterable<Chunk>): AsyncGenerator<Buffer> {
 async function peek(
   source: AsyncIterable<Buffer>,
   enough: (head: Buffer) => boolean,
-): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
+): Promise<{ head: Buffer; rest: AsyncIterable<Buffer>; complete: boolean }> {
   const iterator = source[Symbol.asyncIterator]();
   const parts: Buffer[] = [];
   let head: Buffer = Buffer.alloc(0);
@@ -404,7 +418,7 @@ async function peek(
       await iterator.return?.();
     }
   }
-  return { head, rest: rest() };
+  return { head, rest: rest(), complete: done };
 }
 
 async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {

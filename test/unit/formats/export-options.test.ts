@@ -30,6 +30,7 @@ describe("export options", () => {
       rankingPairs: "all-pairs",
       conversational: false,
       includeGold: false,
+      keepEmpty: false,
       sftWinners: false,
       revealAnnotators: false,
     });
@@ -112,6 +113,7 @@ describe("export options", () => {
       ranking_pairs: "all-pairs",
       conversational: false,
       include_gold: false,
+      keep_empty: false,
     });
     expect(appliesTo("sftWinners", "sft")).toBe(true);
     expect(appliesTo("sftWinners", "trl-dpo")).toBe(false);

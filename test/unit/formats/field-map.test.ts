@@ -74,6 +74,11 @@ describe("records through a field map", () => {
       prompt: "Fix this.",
       responses: [{ content: "true", model: "a" }, { content: "12", model: "b" }],
       annotations: [{ annotator: "annotator1", choice: "tie" }],
+      // Taken as text, with a warning the import summary lists (PandaLM has `"response1": true`).
+      warnings: [
+        { field: "response1", message: 'not text (true); imported as the text "true"' },
+        { field: "response2", message: 'not text (12); imported as the text "12"' },
+      ],
     });
     expect(toRecord({ ...raw, input: "Text" }, { map }).prompt).toBe("Fix this.\n\nText");
   });

@@ -68,7 +68,7 @@ describe("canonical records", () => {
     [{ prompt: "q", responses: ["only one"] }, "responses", "responses: expected 2 to 8 responses, got 1"],
     [{ prompt: "q", responses: Array(9).fill("x") }, "responses", "responses: expected 2 to 8 responses, got 9"],
     [{ prompt: "q", responses: "ab" }, "responses", "responses: expected a list of responses, got a string"],
-    [{ prompt: "q", responses: [{ content: "a" }, { content: 7 }] }, "responses[1].content", "responses[1].content: expected a string, got a number"],
+    [{ prompt: "q", responses: [{ content: "a" }, { content: null }] }, "responses[1].content", "responses[1].content: expected a string, got null"],
     [{ prompt: "q", responses: [{ content: "a" }, { text: "b" }] }, "responses[1].content", "responses[1].content: missing"],
     [{ prompt: "q", responses: ["a", "b"], id: "" }, "id", "id: must not be empty"],
     [{ prompt: 3, responses: ["a", "b"] }, "prompt", "prompt: expected a string or a list of {role, content} messages, got a number"],
@@ -264,7 +264,7 @@ describe("shape detection", () => {
   it("explains an unrecognised shape", () => {
     const { field, message } = errorOf({ question: "q", answer: "a" });
     expect(field).toBe("");
-    expect(message).toMatch(/^unrecognised record shape: expected `responses`.*got keys question, answer$/);
+    expect(message).toMatch(/^unrecognised record shape: expected `responses`.*got keys question, answer; a field map can say which/);
     expect(errorOf([1, 2]).message).toBe("expected a JSON object, got a list");
   });
 });

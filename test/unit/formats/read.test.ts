@@ -191,6 +191,7 @@ describe("CSV", () => {
     expect("record" in results[0] && results[0].record).toEqual({
       prompt: "Do it",
       responses: [{ content: "x" }, { content: "" }],
+      warnings: [{ field: "r2", message: "empty response" }],
       annotations: [{ annotator: "ann", choice: "B" }],
     });
   });

@@ -98,6 +98,8 @@ function expectSameAsReference(c: Case, options: { rounds: number; seed: number 
   expect(a.cohen_kappa.map(({ a, b, n }) => [a, b, n])).toEqual(kappas.map(({ a, b, n }) => [a, b, n]));
   a.cohen_kappa.forEach((k, i) => (kappas[i].kappa === null ? expect(k.kappa).toBeNull() : expect(k.kappa).toBeCloseTo(kappas[i].kappa!, 12)));
   expect(a.majority).toEqual(majorityByHand(c.pairwise));
+  // The majority counts cover the same items as every other agreement figure.
+  expect(a.majority.A + a.majority.tie + a.majority.B + a.majority.none).toBe(a.n_items);
 
   expect(figures.annotators.map(({ user_id: _u, email: _e, name: _n, external: _x, ...q }) => q)).toEqual(annotatorQuality(c.pairwise));
   const board = bradleyTerry(c.comparisons, options);
@@ -109,12 +111,13 @@ function expectSameAsReference(c: Case, options: { rounds: number; seed: number 
   return figures;
 }
 
-/** Items by the strict majority of their verdicts (both_bad counts as tie), by hand. */
+/** Items with two or more pairwise judgments by the strict majority of their verdicts (both_bad counts as tie), by hand. */
 function majorityByHand(judgments: readonly PairwiseJudgment[]): ProjectFigures["agreement"]["majority"] {
   const byItem = new Map<string, Verdict[]>();
   for (const j of judgments) byItem.set(j.item, [...(byItem.get(j.item) ?? []), j.verdict === "both_bad" ? "tie" : j.verdict]);
   const result = { A: 0, tie: 0, B: 0, none: 0 };
   for (const verdicts of byItem.values()) {
+    if (verdicts.length < 2) continue;
     const winner = (["A", "tie", "B"] as const).find((v) => verdicts.filter((x) => x === v).length * 2 > verdicts.length);
     result[winner ?? "none"]++;
   }

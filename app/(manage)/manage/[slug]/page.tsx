@@ -5,6 +5,7 @@ import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/http/page";
 import { AppError } from "@/lib/services/errors";
 import { projectStats } from "@/lib/services/stats";
+import { projectionText } from "@/lib/stats/projection";
 import type { Interval, ProjectStats } from "@/lib/stats/types";
 import { AnnotatorTable } from "./_components/AnnotatorTable";
 import { CsvLink } from "./_components/CsvLink";
@@ -44,19 +45,31 @@ export default async function ProjectDashboard({ params, searchParams }: { param
           <div><dt>Items complete</dt><dd data-testid="complete-items">{stats.complete_items} ({pct(stats.items ? stats.complete_items / stats.items : null)})</dd></div>
           <div>
             <dt>Projected completion</dt>
-            <dd data-testid="projection">
-              {p.remaining_items === 0 ? "done" : p.date ? `${p.date} (${p.recent_rate_per_day.toFixed(1)} items/day over ${p.window_days} days)` : "no recent progress"}
+            <dd data-testid="projection" title={projectionText(p)}>
+              {p.status === "done"
+                ? "done"
+                : p.status === "not_enough_data"
+                  ? "not enough data yet"
+                  : p.status === "no_recent_progress"
+                    ? "no recent progress"
+                    : `${p.date} (${p.recent_rate_per_day.toFixed(1)} items/day over ${p.window_days < 7 ? p.window_days.toFixed(1) : p.window_days} days)`}
+              {p.status === "not_enough_data" && (
+                <small className="muted" data-testid="projection-why">
+                  {" "}
+                  (needs a day of history and {p.min_judgments} judgments)
+                </small>
+              )}
             </dd>
           </div>
         </dl>
         {stats.adaptive && <AdaptiveFigures f={stats.adaptive} />}
-        <ProgressCharts days={stats.progress.per_day} items={stats.items} perAnnotator={stats.progress.per_annotator_day} names={names} />
+        <ProgressCharts days={stats.progress.per_day} hours={stats.progress.per_hour} items={stats.items} perAnnotator={stats.progress.per_annotator_day} names={names} />
         <CsvLink slug={slug} table="progress" />
       </section>
 
       <section className="panel" id="agreement" aria-labelledby="agreement-heading">
         <h2 id="agreement-heading">Agreement</h2>
-        <p className="muted">
+        <p className="muted" data-testid="agreement-over">
           Over {a.n_items} item(s) with two or more pairwise judgments ({a.n_judgments} judgments); both-bad ({a.both_bad}) counts as a tie. Intervals: 95% bootstrap
           over items, {stats.options.rounds} rounds.
         </p>
@@ -82,7 +95,7 @@ export default async function ProjectDashboard({ params, searchParams }: { param
           </tbody>
         </table>
         <p className="muted" data-testid="majority">
-          Items by majority: A {a.majority.A}, tie {a.majority.tie}, B {a.majority.B}, no majority {a.majority.none}.
+          Those {a.n_items} item(s) by majority: A {a.majority.A}, tie {a.majority.tie}, B {a.majority.B}, no majority {a.majority.none}.
         </p>
         <h3>Cohen&apos;s kappa by annotator pair</h3>
         <KappaHeatmap pairs={a.cohen_kappa} names={names} />

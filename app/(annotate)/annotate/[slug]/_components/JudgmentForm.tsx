@@ -140,7 +140,14 @@ const CandidatePanel = memo(function CandidatePanel({
     <article className={`candidate${selected ? " selected" : ""}`} aria-label={`Response ${slot}`} data-testid={`candidate-${slot}`}>
       <h2>Response {slot}</h2>
       <div className={`body${open ? "" : " collapsed"}`} tabIndex={0} aria-label={`Text of response ${slot}`}>
-        <Markdown text={candidate.content} />
+        {candidate.content.trim() === "" ? (
+          // An empty response is real data (PandaLM has 54): say so rather than show a blank card.
+          <p className="muted" data-testid={`empty-response-${slot}`}>
+            <em>(empty response)</em>
+          </p>
+        ) : (
+          <Markdown text={candidate.content} />
+        )}
       </div>
       {long && (
         <button type="button" className="link" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid={`expand-${slot}`}>

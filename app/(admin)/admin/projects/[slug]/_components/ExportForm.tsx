@@ -1,6 +1,6 @@
 "use client";
 // A GET form on the export route, with the session cookie. With JavaScript the download is read as a
-// stream so the page shows lines and bytes as they arrive (only bytes for Parquet, which has no lines;
+// stream so the page shows rows and bytes as they arrive (only bytes for Parquet, which has no lines;
 // against the dry run's total when "Count rows" ran first), then saved under the server's file name;
 // without it the browser downloads directly.
 // "Count rows" asks the same route for a dry run and shows what each rule keeps and drops.
@@ -9,11 +9,12 @@
 import { useRef, useState } from "react";
 import { EXPORT_OPTION_KEYS, EXPORT_OPTIONS, appliesTo, formErrors, type ExportFormat, type ExportOptionKey } from "@/lib/formats/export/options";
 import type { ExportCounts } from "@/lib/services/exporter";
+import { rowCounter } from "@/lib/formats/export/row-count";
 import { Field, controlProps } from "../../../_components/Field";
 
-/** Lines are counted for JSONL and CSV; a Parquet file has none (`lines` is undefined). */
+/** Rows are counted for JSONL and CSV (a CSV row may span lines); a Parquet file is counted in bytes only (`rows` is undefined). */
 interface Progress {
-  lines?: number;
+  rows?: number;
   bytes: number;
   done: boolean;
 }
@@ -46,8 +47,9 @@ export function ExportForm({ slug }: { slug: string }) {
     setError(undefined);
     setFieldErrors({});
     const query = queryOf(event.currentTarget);
-    const countLines = query.get("file_format") !== "parquet";
-    setProgress({ lines: countLines ? 0 : undefined, bytes: 0, done: false });
+    const fileFormat = query.get("file_format") ?? "jsonl";
+    const counter = fileFormat === "jsonl" || fileFormat === "csv" ? rowCounter(fileFormat) : undefined;
+    setProgress({ rows: counter ? 0 : undefined, bytes: 0, done: false });
     try {
       const response = await fetch(`${action}?${query}`);
       if (!response.ok || !response.body) {
@@ -57,7 +59,6 @@ export function ExportForm({ slug }: { slug: string }) {
       }
       const reader = response.body.getReader();
       const chunks: Uint8Array[] = [];
-      let lines = 0;
       let bytes = 0;
       let shown = 0;
       for (;;) {
@@ -65,13 +66,13 @@ export function ExportForm({ slug }: { slug: string }) {
         if (done) break;
         chunks.push(value);
         bytes += value.byteLength;
-        if (countLines) for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
+        counter?.push(value);
         if (performance.now() - shown > 100) {
           shown = performance.now();
-          setProgress({ lines: countLines ? lines : undefined, bytes, done: false });
+          setProgress({ rows: counter?.rows(), bytes, done: false });
         }
       }
-      setProgress({ lines: countLines ? lines : undefined, bytes, done: true });
+      setProgress({ rows: counter?.rows(), bytes, done: true });
       const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? `${slug}-export`;
       const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: response.headers.get("content-type") ?? "application/octet-stream" }));
       const link = document.createElement("a");
@@ -198,7 +199,16 @@ function CountsTable({ counts }: { counts: ExportCounts }) {
         {dropped.map(([reason, n]) => (
           <tr key={reason}><th scope="row">Dropped: {reason.replaceAll("_", " ")}</th><td data-testid={`export-dropped-${reason}`}>{n}</td></tr>
         ))}
+        {counts.left_out_empty > 0 && <tr><th scope="row">Rows left out: empty response</th><td data-testid="export-left-out-empty">{counts.left_out_empty}</td></tr>}
         {counts.gold_items_excluded > 0 && <tr><th scope="row">Gold items left out</th><td>{counts.gold_items_excluded}</td></tr>}
+        <tr>
+          <th scope="row">Agreement</th>
+          <td data-testid="export-agreement">
+            {counts.agreement.percent === null
+              ? "not measurable (no item has two pairwise judgments)"
+              : `${(counts.agreement.percent * 100).toFixed(1)}% over ${counts.agreement.n_pairs.toLocaleString("en")} pair(s)`}
+          </td>
+        </tr>
         {counts.adjudicated_items > 0 && <tr><th scope="row">Decided by adjudication</th><td>{counts.adjudicated_items}</td></tr>}
       </tbody>
     </table>
@@ -206,13 +216,13 @@ function CountsTable({ counts }: { counts: ExportCounts }) {
 }
 
 function ExportProgress({ progress, total }: { progress: Progress; total?: number }) {
-  const pct = total && progress.lines !== undefined ? Math.min(100, Math.round((100 * progress.lines) / Math.max(total, 1))) : undefined;
+  const pct = total && progress.rows !== undefined ? Math.min(100, Math.round((100 * progress.rows) / Math.max(total, 1))) : undefined;
   return (
     <div aria-live="polite" data-testid="export-progress">
       <p className={progress.done ? "ok" : "muted"}>
         {progress.done ? "Exported" : "Exporting…"}{" "}
-        {progress.lines !== undefined
-          ? `${progress.lines.toLocaleString()} line(s), ${(progress.bytes / 1e6).toFixed(2)} MB`
+        {progress.rows !== undefined
+          ? `${progress.rows.toLocaleString("en")} row(s), ${(progress.bytes / 1e6).toFixed(2)} MB`
           : `${progress.bytes.toLocaleString()} bytes (${(progress.bytes / 1e6).toFixed(2)} MB)`}
         {pct !== undefined && !progress.done ? ` (${pct}% of ${total!.toLocaleString()} rows)` : ""}
       </p>

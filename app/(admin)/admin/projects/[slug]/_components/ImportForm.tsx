@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { ImportProgress, ImportSummary } from "@/lib/services/importer";
 import type { RecordError } from "@/lib/formats/record";
+import { FIELD_MAP_HELP } from "@/lib/formats/import/field-map";
 import { Field, controlProps } from "../../../_components/Field";
 
 type Progress = ImportProgress & { size: number };
@@ -24,7 +25,7 @@ export function ImportForm({ slug }: { slug: string }) {
     const form = new FormData(event.currentTarget);
     const file = form.get("file");
     if (!(file instanceof File) || file.size === 0) {
-      setFileError("choose a non-empty file to import");
+      setFileError(file instanceof File ? "No records found: the file is empty; nothing was imported." : "Choose a file to import.");
       return;
     }
     setFileError(undefined);
@@ -93,11 +94,16 @@ export function ImportForm({ slug }: { slug: string }) {
           {running ? "Importing…" : "Import"}
         </button>
       </div>
-      <details>
+      {/* Opened when the rows had no recognised shape, so the box and its grammar are in view. */}
+      <details open={(status.state === "done" && !!status.summary.hint) || undefined} data-testid="import-map-section">
         <summary>Field map (for files in another shape)</summary>
         <Field label="Map" id="import-map">
           <input name="map" type="text" placeholder="prompt=instruction,responses=response1|response2,models=cmp_key" {...controlProps("import-map")} />
         </Field>
+        <details data-testid="import-map-help">
+          <summary>How to write a field map</summary>
+          <pre className="import-map-help">{FIELD_MAP_HELP}</pre>
+        </details>
       </details>
       {status.state === "running" && <ProgressLine progress={status.progress} />}
       {status.state === "failed" && (
@@ -142,7 +148,13 @@ function Summary({ summary }: { summary: ImportSummary }) {
           <li>Duplicates skipped: <strong data-testid="import-duplicates">{summary.duplicates}</strong></li>
           {summary.annotations > 0 && <li>Imported judgments: <strong data-testid="import-annotations">{summary.annotations}</strong></li>}
           {summary.error_count > 0 && <li>Invalid rows skipped: <strong data-testid="import-invalid">{summary.error_count}</strong></li>}
+          {summary.warning_count > 0 && <li>Warnings: <strong data-testid="import-warning-count">{summary.warning_count}</strong> (imported; check these rows)</li>}
         </ul>
+      )}
+      {summary.hint && (
+        <p className="error" data-testid="import-hint">
+          {summary.hint}
+        </p>
       )}
       {summary.errors.length > 0 && (
         <>
@@ -152,6 +164,16 @@ function Summary({ summary }: { summary: ImportSummary }) {
             ))}
           </ul>
           {unlisted > 0 && <p className="muted">…and {unlisted} more.</p>}
+        </>
+      )}
+      {summary.warnings.length > 0 && (
+        <>
+          <ul className="warning" data-testid="import-warnings" aria-label="Warnings">
+            {summary.warnings.map((w, i) => (
+              <li key={i}>{describe(w)}</li>
+            ))}
+          </ul>
+          {summary.warning_count > summary.warnings.length && <p className="muted">…and {summary.warning_count - summary.warnings.length} more warning(s).</p>}
         </>
       )}
     </div>
