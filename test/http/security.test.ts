@@ -154,16 +154,17 @@ describe("security headers", () => {
 });
 
 /**
- * Posts `bytes` chunked and answers the server's response. The server may answer 413 and close the
- * connection while the body is still being written: fetch then fails with EPIPE instead of returning
- * the response it already has (a race on every run), so this writes through node:http, stops writing
- * once the response arrives, and ignores the write errors that follow it.
+ * Posts exactly `bytes` as a chunked body (no declared length), never ends it, and answers the
+ * server's response. The server answers 413 once it has read past its limit and closes the
+ * connection with the rest unread; a write after that fails with EPIPE and node:http drops the answer
+ * it already has, a race the old version (3 MiB for a 1 MiB limit) lost now and then. Callers pass the
+ * limit + 1, so the last byte is written before the server can answer. With `whole`, the body goes
+ * in one write that also ends it, for a route that refuses any body of undeclared length (it answers
+ * once the body is complete).
  */
-function streamed(path: string, bytes: number, headers: Record<string, string> = {}): Promise<Response> {
+function streamed(path: string, bytes: number, headers: Record<string, string> = {}, whole = false): Promise<Response> {
   return new Promise((resolve, reject) => {
-    let answered = false;
     const req = http.request(serverInfo().baseUrl + path, { method: "POST", headers }, (res) => {
-      answered = true;
       const parts: Buffer[] = [];
       res.on("data", (b: Buffer) => parts.push(b));
       res.on("end", () => {
@@ -172,20 +173,24 @@ function streamed(path: string, bytes: number, headers: Record<string, string> =
       });
       res.on("error", reject);
     });
-    req.on("error", (err) => {
-      if (!answered) reject(err);
-    });
+    req.on("error", reject);
+    // The body is never ended and nothing is written once `bytes` are out: the server answers only
+    // after it has read past its limit (or, refusing on the headers, before any body), and closes the
+    // connection with the rest unread. A write after that point fails with EPIPE and loses the answer.
+    if (whole) {
+      req.setHeader("transfer-encoding", "chunked");
+      return void req.end(Buffer.alloc(bytes, 0x20));
+    }
+    req.flushHeaders();
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     let sent = 0;
-    const write = () => {
-      while (!answered && sent < bytes) {
-        const n = Math.min(chunk.length, bytes - sent);
-        sent += n;
-        if (!req.write(chunk.subarray(0, n))) return void req.once("drain", write);
-      }
-      if (!answered) req.end();
+    const next = () => {
+      if (sent >= bytes) return;
+      const n = Math.min(chunk.length, bytes - sent);
+      sent += n;
+      req.write(chunk.subarray(0, n), next);
     };
-    write();
+    next();
   });
 }
 
@@ -195,7 +200,7 @@ describe("body limits", () => {
   it("a JSON route refuses more than 1 MiB, declared or streamed", async () => {
     const path = `/api/v1/projects/${SLUG}/assignments/next`;
     await expectError(await api(path, { method: "POST", token: admin().token, body: " ".repeat(MiB + 1) }), 413);
-    await expectError(await streamed(path, 3 * MiB, token()), 413);
+    await expectError(await streamed(path, MiB + 1, token()), 413);
     // Just under the limit is read and parsed.
     await expectError(await api(path, { method: "POST", token: admin().token, body: `{"exclude": "x"}${" ".repeat(MiB - 100)}` }), 400, "exclude");
   });
@@ -204,14 +209,14 @@ describe("body limits", () => {
     const big = JSON.stringify({ assignment_id: 999999, choice: "A", rationale: "r", rewrite: "w".repeat(1.5 * MiB) });
     expect((await api("/api/v1/judgments", { method: "POST", token: admin().token, body: big })).status).not.toBe(413);
     await expectError(await api("/api/v1/judgments", { method: "POST", token: admin().token, body: " ".repeat(2 * MiB + 1) }), 413);
-    await expectError(await streamed("/api/v1/judgments", 5 * MiB, token()), 413);
+    await expectError(await streamed("/api/v1/judgments", 2 * MiB + 1, token()), 413);
   });
 
   it("the sign-in endpoint refuses more than 16 KiB, and a body that does not declare its length", async () => {
     const form = { "content-type": "application/x-www-form-urlencoded" };
     const path = "/api/auth/callback/credentials";
     await expectError(await fetch(serverInfo().baseUrl + path, { method: "POST", headers: form, body: "a=" + "x".repeat(16 * 1024) }), 413);
-    await expectError(await streamed(path, 1024, form), 413);
+    await expectError(await streamed(path, 1024, form, true), 413);
     expect(await login(admin().email, admin().password)).toMatch(/session-token/);
   });
 
@@ -228,7 +233,7 @@ describe("body limits", () => {
     });
     expect(declared.status).toBe(413);
     declared.req.destroy();
-    await expectError(await streamed(path, limit + MiB, token()), 413);
+    await expectError(await streamed(path, limit + 1, token()), 413);
   });
 });
 
