@@ -214,10 +214,10 @@ function checkAdaptiveOverlap(next: Pick<Project, "minJudgments" | "maxJudgments
  */
 function retagFromMetadata(tx: unknown, projectId: number, key: string): number {
   const db = connectionOf(tx);
-  const rows = db.prepare(`select id, external_id as externalId, metadata from items where project_id = ? and metadata is not null`).all(projectId) as { id: number; externalId: string; metadata: string }[];
-  const update = db.prepare(`update items set tags = ?, tag_key = ? where id = ?`);
+  const rows = prepared(db, `select id, external_id as externalId, metadata from items where project_id = ? and metadata is not null`).all(projectId) as { id: number; externalId: string; metadata: string }[];
+  const update = prepared(db, `update items set tags = ?, tag_key = ? where id = ?`);
   let retagged = 0;
-  const keys = new Set(JSON.parse(db.prepare(`select tag_keys from projects where id = ?`).pluck().get(projectId) as string) as string[]);
+  const keys = new Set(JSON.parse(prepared(db, `select tag_keys from projects where id = ?`, "pluck").get(projectId) as string) as string[]);
   for (const row of rows) {
     const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
     if (!metadata || typeof metadata !== "object" || !Object.hasOwn(metadata, key)) continue;
@@ -232,7 +232,7 @@ function retagFromMetadata(tx: unknown, projectId: number, key: string): number 
     if (tags.length) keys.add(tagKey(tags));
     retagged++;
   }
-  db.prepare(`update projects set tag_keys = ? where id = ?`).run(JSON.stringify([...keys].sort()), projectId);
+  prepared(db, `update projects set tag_keys = ? where id = ?`).run(JSON.stringify([...keys].sort()), projectId);
   return retagged;
 }
 
