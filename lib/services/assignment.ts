@@ -75,6 +75,8 @@ interface ProjectRow {
   maxJudgments: number | null;
   stopAgreement: number | null;
   routing: RoutingRule;
+  /** Gold items a new annotator must judge first (the qualification); null for none. */
+  qualificationItems: number | null;
   /** JSON: the project's non-empty tag keys (projects.tag_keys). */
   tagKeys: string;
 }
@@ -82,7 +84,7 @@ interface ProjectRow {
 const PROJECT_SQL = `select id, slug, overlap, lease_minutes as leaseMinutes, status, order_policy as orderPolicy, quota,
   gold_rate as goldRate, min_gold_accuracy as minGoldAccuracy, min_gold_after as minGoldAfter, judgment_schema as judgmentSchema,
   min_judgments as minJudgments, max_judgments as maxJudgments, stop_agreement as stopAgreement,
-  routing, tag_keys as tagKeys from projects where slug = ?`;
+  routing, tag_keys as tagKeys, qualification_items as qualificationItems from projects where slug = ?`;
 
 // Conditions every served item meets, for caller @user at time @now.
 const NOT_MINE = `
@@ -258,7 +260,8 @@ function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: n
   }
 
   // An annotator who has not passed the project's qualification gets only its gold items (a failed attempt is refused here).
-  const qualification = qualificationGate(db, project.id, userId, now);
+  // (Read with the project row: a project without a qualification pays nothing more per claim.)
+  const qualification = project.qualificationItems == null ? null : qualificationGate(db, project.id, userId, now);
 
   // A lease the caller already holds comes back (a reload of the page), unless a limit above stopped
   // them. `exclude` names leases the client is showing already: the workspace prefetches the next
