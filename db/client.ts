@@ -2,50 +2,62 @@
 // SQL is written only in db/ and lib/services/ (lib/auth reads settings through db/queries), so
 // another backend can be added without touching routes; the import-boundary check
 // (.dependency-cruiser.cjs) keeps app/ from reaching past the services.
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
-import fs from "node:fs";
 import path from "node:path";
+import type { Engine, OpenEngine } from "./engine";
+import { isPostgresUrl, openPostgres } from "./postgres";
 import * as schema from "./schema";
+import { openSqlite, SqliteEngine } from "./sqlite";
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export { DEFAULT_SYNCHRONOUS, SYNCHRONOUS_MODES, synchronousMode, type SynchronousMode } from "./sqlite";
+
+/**
+ * TRANSITION (issue 11): while the services move to the engine interface (db/engine.ts), the SQLite
+ * engine also answers drizzle's builder, so a service not yet moved still runs on SQLite. A service
+ * that has moved uses only `Engine`'s methods and runs on both engines.
+ */
+type LegacyDrizzle = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export type Db = LegacyDrizzle & OpenEngine;
 
 const DEFAULT_DB_PATH = "./data/arbiter.db";
 
-/** The values `ARBITER_SQLITE_SYNCHRONOUS` may take; README "Durability" has the measurement behind the default. */
-export const SYNCHRONOUS_MODES = ["NORMAL", "FULL"] as const;
-export type SynchronousMode = (typeof SYNCHRONOUS_MODES)[number];
-export const DEFAULT_SYNCHRONOUS: SynchronousMode = "NORMAL";
+const legacyViews = new WeakMap<object, Db>();
+
+/** The engine with drizzle's builder over the same SQLite connection (transition only). */
+function withLegacy(engine: Engine, conn: Database.Database, close: () => Promise<void>): Db {
+  let view = legacyViews.get(engine);
+  if (view) return view;
+  const d = drizzle(conn, { schema }) as LegacyDrizzle;
+  view = Object.assign(d, {
+    kind: engine.kind,
+    location: engine.location,
+    many: engine.many.bind(engine),
+    first: engine.first.bind(engine),
+    exec: engine.exec.bind(engine),
+    write: <T>(fn: (tx: Engine) => Promise<T>) => engine.write((tx) => fn(withLegacy(tx, conn, close))),
+    snapshot: engine.snapshot.bind(engine),
+    close,
+  }) as unknown as Db;
+  legacyViews.set(engine, view);
+  return view;
+}
 
 /**
- * How hard SQLite waits for the disk on commit. In WAL mode NORMAL never corrupts the database but a
- * power loss or OS crash may undo the last commits; FULL syncs the WAL on every commit. A value
- * other than NORMAL or FULL stops the process at the first open, naming the variable.
+ * The database this process uses: an explicit target (CLI `--database-url` or `--db`), else
+ * `ARBITER_DATABASE_URL` (PostgreSQL), else `ARBITER_DB` (a SQLite file), else ./data/arbiter.db
+ * under the working directory. A SQLite path comes back absolute.
  */
-export function synchronousMode(source: Record<string, string | undefined> = process.env): SynchronousMode {
-  const raw = source.ARBITER_SQLITE_SYNCHRONOUS;
-  if (raw === undefined || raw === "") return DEFAULT_SYNCHRONOUS;
-  const mode = raw.toUpperCase();
-  if (!(SYNCHRONOUS_MODES as readonly string[]).includes(mode)) {
-    throw new Error(`ARBITER_SQLITE_SYNCHRONOUS: must be ${SYNCHRONOUS_MODES.join(" or ")} (got "${raw}")`);
-  }
-  return mode as SynchronousMode;
-}
-
-/** The database file this process uses: `ARBITER_DB`, else ./data/arbiter.db under the working directory. */
 export function resolveDbPath(explicit?: string): string {
-  return path.resolve(/*turbopackIgnore: true*/ explicit ?? process.env.ARBITER_DB ?? DEFAULT_DB_PATH);
+  const target = explicit ?? (process.env.ARBITER_DATABASE_URL || undefined) ?? process.env.ARBITER_DB ?? DEFAULT_DB_PATH;
+  return isPostgresUrl(target) || target === ":memory:" ? target : path.resolve(/*turbopackIgnore: true*/ target);
 }
 
-export function openDatabase(file: string): Db {
-  const synchronous = synchronousMode();
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
-  const sqlite = new Database(file);
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
-  sqlite.pragma(`synchronous = ${synchronous}`);
-  return drizzle(sqlite, { schema }) as Db;
+/** Opens the engine for `target`: a postgres:// URL, or a SQLite file path (":memory:" for a throwaway one). */
+export function openDatabase(target: string): Db {
+  if (isPostgresUrl(target)) return openPostgres(target) as unknown as Db;
+  const engine: SqliteEngine = openSqlite(target);
+  return withLegacy(engine, engine.conn, () => engine.close());
 }
 
 /** True once the migrations (db/migrate.ts) have created Arbiter's tables in this database. */

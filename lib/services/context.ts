@@ -33,6 +33,9 @@ export type Untrusted<T> = { [K in keyof T]?: unknown };
  * so concurrent CLI commands, imports and the server all get through.
  */
 export function writing<T>(db: Db, fn: (tx: Parameters<Parameters<Db["transaction"]>[0]>[0]) => T): T {
+  // TRANSITION (issue 11): inside an engine write transaction (db.write) the connection is already
+  // in its transaction; a service not yet moved to the engine interface joins it.
+  if (db.$client.inTransaction) return fn(db as unknown as Parameters<Parameters<Db["transaction"]>[0]>[0]);
   return db.transaction(fn, { behavior: "immediate" });
 }
 

@@ -1,0 +1,222 @@
+// The one interface the services reach the database through, whichever engine is behind it (SQLite
+// in db/sqlite.ts, PostgreSQL in db/postgres.ts). A statement is a `Query`: its SQL text for each
+// engine, written once with the few fragments that differ (`Dialect`), and the decoder that turns a
+// row into a named, typed object. Services never see a driver, a positional tuple or a dialect.
+export type EngineKind = "sqlite" | "postgres";
+
+/** A value bound to a `?` placeholder. Dates are timestamps (integer milliseconds on SQLite, timestamptz on PostgreSQL). */
+export type Param = string | number | boolean | bigint | null | Date | Buffer;
+
+/** A row as the driver gives it: integers and timestamps as numbers, JSON as text, booleans as booleans or 0/1. */
+export type Row = Record<string, unknown>;
+
+export interface Query<R = Row> {
+  readonly name: string;
+  readonly sqlite: string;
+  readonly postgres: string;
+  readonly decode: (row: Row) => R;
+  /** False for statements built at run time (not listed for the statement test, not cached by the driver). */
+  readonly registered: boolean;
+}
+
+/** The SQL fragments that differ between the engines; everything else is written once. */
+export interface Dialect {
+  readonly kind: EngineKind;
+  /** The current time as stored in timestamp columns. */
+  readonly now: string;
+  /** A timestamp column (or expression) as integer milliseconds since the epoch, for arithmetic. */
+  ms(expr: string): string;
+  /** A from-clause source yielding one row per element of the JSON text array `expr`, its text as `alias.value`. */
+  eachText(expr: string, alias: string): string;
+  /** Length of a JSON array column or expression. */
+  jsonLength(expr: string): string;
+  /** A placeholder bound to JSON text, typed as the engine's JSON type. */
+  readonly jsonParam: string;
+  /** A JSON array of `expr`'s values over the group, as JSON text. */
+  jsonGroupArray(expr: string): string;
+  /** A floating-point value of `expr` (division without integer truncation). */
+  float(expr: string): string;
+  greatest(...exprs: string[]): string;
+  least(...exprs: string[]): string;
+  /** Case-insensitive LIKE. */
+  readonly ilike: string;
+  /** A planner hint naming an index (SQLite's `indexed by`); nothing on PostgreSQL, whose planner needs none. */
+  indexedBy(index: string): string;
+  /** Concatenation of `expr`'s text values over the group, separated by `separator` (a SQL string literal). */
+  groupConcat(expr: string, separator: string): string;
+}
+
+const sqliteDialect: Dialect = {
+  kind: "sqlite",
+  now: "(cast(unixepoch('subsec') * 1000 as integer))",
+  ms: (expr) => expr,
+  eachText: (expr, alias) => `json_each(${expr}) as ${alias}`,
+  jsonLength: (expr) => `json_array_length(${expr})`,
+  jsonParam: "?",
+  jsonGroupArray: (expr) => `json_group_array(${expr})`,
+  float: (expr) => `cast(${expr} as real)`,
+  greatest: (...exprs) => `max(${exprs.join(", ")})`,
+  least: (...exprs) => `min(${exprs.join(", ")})`,
+  ilike: "like",
+  indexedBy: (index) => `indexed by ${index}`,
+  groupConcat: (expr, separator) => `group_concat(${expr}, ${separator})`,
+};
+
+const postgresDialect: Dialect = {
+  kind: "postgres",
+  now: "now()",
+  ms: (expr) => `(extract(epoch from ${expr}) * 1000)::bigint`,
+  eachText: (expr, alias) => `jsonb_array_elements_text(${expr}) as ${alias}(value)`,
+  jsonLength: (expr) => `jsonb_array_length(${expr})`,
+  jsonParam: "?::jsonb",
+  jsonGroupArray: (expr) => `coalesce(jsonb_agg(${expr}), '[]'::jsonb)`,
+  float: (expr) => `(${expr})::float8`,
+  greatest: (...exprs) => `greatest(${exprs.join(", ")})`,
+  least: (...exprs) => `least(${exprs.join(", ")})`,
+  ilike: "ilike",
+  indexedBy: () => "",
+  groupConcat: (expr, separator) => `string_agg((${expr})::text, ${separator})`,
+};
+
+export const DIALECTS: Record<EngineKind, Dialect> = { sqlite: sqliteDialect, postgres: postgresDialect };
+
+/**
+ * SQLite's `?` placeholders as PostgreSQL's `$1, $2, …`. Question marks inside string literals,
+ * quoted identifiers and comments are left alone.
+ */
+export function numberPlaceholders(text: string): string {
+  let out = "";
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'" || c === '"') {
+      const end = text.indexOf(c, i + 1);
+      const stop = end === -1 ? text.length : end + 1;
+      out += text.slice(i, stop);
+      i = stop - 1;
+    } else if (c === "-" && text[i + 1] === "-") {
+      const end = text.indexOf("\n", i);
+      const stop = end === -1 ? text.length : end;
+      out += text.slice(i, stop);
+      i = stop - 1;
+    } else if (c === "?") {
+      out += "$" + ++n;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+const registry: Query<unknown>[] = [];
+const names = new Set<string>();
+
+function build<R>(name: string, text: string | ((d: Dialect) => string), decode: ((row: Row) => R) | undefined, registered: boolean): Query<R> {
+  const render = (d: Dialect) => (typeof text === "string" ? text : text(d));
+  return {
+    name,
+    sqlite: render(sqliteDialect),
+    postgres: numberPlaceholders(render(postgresDialect)),
+    decode: decode ?? ((row) => row as R),
+    registered,
+  };
+}
+
+/**
+ * Defines a statement once, at module load: `text` uses `?` placeholders and, where the engines
+ * differ, the dialect's fragments; `decode` turns each row into the caller's named object. Every
+ * statement defined here is prepared against both engines by test/integration/queries.test.ts.
+ */
+export function defineQuery<R = Row>(name: string, text: string | ((d: Dialect) => string), decode?: (row: Row) => R): Query<R> {
+  if (names.has(name)) throw new Error(`query "${name}" is defined twice`);
+  names.add(name);
+  const q = build(name, text, decode, true);
+  registry.push(q as Query<unknown>);
+  return q;
+}
+
+/**
+ * A statement whose text is only known at run time (a multi-row insert, a table named by a caller).
+ * Prefer `defineQuery`: these are not prepared by the statement test.
+ */
+export function dynamicQuery<R = Row>(text: string | ((d: Dialect) => string), decode?: (row: Row) => R): Query<R> {
+  return build("dynamic", text, decode, false);
+}
+
+/** Every statement defined with `defineQuery` so far (import the db/queries modules first). */
+export function definedQueries(): readonly Query<unknown>[] {
+  return registry;
+}
+
+/** What every engine does: run statements and transactions. Inside `write`, the same interface runs in the transaction. */
+export interface Engine {
+  readonly kind: EngineKind;
+  /** Every row, decoded. */
+  many<R>(q: Query<R>, params?: readonly Param[]): Promise<R[]>;
+  /** The first row, decoded, or undefined. */
+  first<R>(q: Query<R>, params?: readonly Param[]): Promise<R | undefined>;
+  /** Runs a statement; resolves to the number of rows it changed. */
+  exec(q: Query<unknown>, params?: readonly Param[]): Promise<number>;
+  /**
+   * Runs `fn` in a write transaction: all of it or none of it, and no other write transaction of any
+   * process on this database runs between its reads and its writes (SQLite: BEGIN IMMEDIATE;
+   * PostgreSQL: one advisory lock, db/postgres.ts says why). Nested, it is a savepoint.
+   * `fn` does database work only: no network calls, no waiting on anything else.
+   */
+  write<T>(fn: (tx: Engine) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on one consistent view of the database that other writers do not block (a read
+   * transaction on its own connection), with `stream` for large results.
+   */
+  snapshot<T>(fn: (view: Snapshot) => Promise<T>): Promise<T>;
+  /** The location, for messages (a file path, or a URL without its password). */
+  readonly location: string;
+}
+
+export interface Snapshot extends Omit<Engine, "write" | "snapshot"> {
+  /** The rows of `q` in batches of `batchSize`, decoded, without holding them all in memory. */
+  stream<R>(q: Query<R>, params?: readonly Param[], batchSize?: number): AsyncGenerator<R, void, undefined>;
+}
+
+/** An engine the process opened; closing it ends its connections. */
+export interface OpenEngine extends Engine {
+  close(): Promise<void>;
+}
+
+// Decoders shared by the query modules: what the drivers return for each stored type.
+
+/** An integer or float column (SQLite numbers, PostgreSQL int8/numeric already parsed by db/postgres.ts). */
+export function num(v: unknown): number {
+  return typeof v === "number" ? v : Number(v);
+}
+
+export function numOrNull(v: unknown): number | null {
+  return v == null ? null : num(v);
+}
+
+/** A boolean column: 0/1 on SQLite, true/false on PostgreSQL. */
+export function bool(v: unknown): boolean {
+  return v === true || v === 1 || v === "1" || v === "t";
+}
+
+/** A JSON column: text on both engines (db/postgres.ts keeps jsonb as text), parsed here. */
+export function json<T>(v: unknown): T {
+  return (typeof v === "string" ? JSON.parse(v) : v) as T;
+}
+
+export function jsonOrNull<T>(v: unknown): T | null {
+  return v == null ? null : json<T>(v);
+}
+
+export function str(v: unknown): string {
+  return typeof v === "string" ? v : String(v);
+}
+
+export function strOrNull(v: unknown): string | null {
+  return v == null ? null : str(v);
+}
+
+/** A timestamp param from milliseconds (services count time in milliseconds; see `Param`). */
+export function at(ms: number): Date {
+  return new Date(ms);
+}

@@ -1,0 +1,213 @@
+// The PostgreSQL engine: a node-postgres pool behind the interface of db/engine.ts, for teams that
+// run several Arbiter instances on one database.
+//
+// Write transactions take one transaction-scoped advisory lock (pg_advisory_xact_lock) before their
+// first statement, so they run one after another across every instance, as SQLite's BEGIN IMMEDIATE
+// makes them run on one file. Why this and not row locks or SERIALIZABLE: every service decides
+// from what it reads (an item's free seats, the judgments an item has, a quota) and then writes, and
+// the decision is only exact when no other writer moves in between. One lock gives every such step
+// that guarantee at once, with no retries to get wrong, and a write transaction here is a few
+// milliseconds of database work (no network calls inside, by rule), so queueing them costs less
+// than the round trips a retry loop would add. Reads take no lock and never wait for writers.
+import pg from "pg";
+import type { Engine, OpenEngine, Param, Query, Row, Snapshot } from "./engine";
+
+/** The advisory lock every write transaction holds ("arbi"); any other number is free for other uses. */
+export const WRITE_LOCK = 0x61726269;
+
+const PARSERS: Record<number, (value: string) => unknown> = {
+  // int8 (count(*), sum of integers) and numeric (avg, sum of numerics): numbers, as on SQLite.
+  20: (v) => Number(v),
+  1700: (v) => Number(v),
+  // timestamptz and timestamp: integer milliseconds, as the services count time.
+  1184: (v) => Date.parse(v),
+  1114: (v) => Date.parse(v + "Z"),
+  // json and jsonb: the text, decoded by each query's decoder (db/engine.ts `json`), as on SQLite.
+  114: (v) => v,
+  3802: (v) => v,
+};
+
+const types = {
+  getTypeParser(oid: number, format?: string) {
+    return PARSERS[oid] ?? (pg.types.getTypeParser as (oid: number, format?: string) => unknown)(oid, format);
+  },
+};
+
+function bind(params: readonly Param[] | undefined): unknown[] {
+  return params ? params.map((p) => (p === undefined ? null : p)) : [];
+}
+
+/** A URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "postgres://…";
+  }
+}
+
+type Client = pg.Pool | pg.PoolClient;
+
+class Names {
+  private readonly byText = new Map<string, string>();
+  of(q: Query<unknown>): string | undefined {
+    if (!q.registered) return undefined;
+    let name = this.byText.get(q.postgres);
+    if (!name) this.byText.set(q.postgres, (name = `arbiter_${this.byText.size + 1}`));
+    return name;
+  }
+}
+
+async function query(client: Client, names: Names, q: Query<unknown>, params?: readonly Param[]): Promise<pg.QueryResult<Row>> {
+  return client.query<Row>({ name: names.of(q), text: q.postgres, values: bind(params) });
+}
+
+function executor(client: Client, names: Names, location: string): Omit<Engine, "write" | "snapshot"> {
+  return {
+    kind: "postgres",
+    location,
+    async many(q, params) {
+      const { rows } = await query(client, names, q, params);
+      return rows.map(q.decode);
+    },
+    async first(q, params) {
+      const { rows } = await query(client, names, q, params);
+      return rows.length ? q.decode(rows[0]) : undefined;
+    },
+    async exec(q, params) {
+      const { rowCount } = await query(client, names, q, params);
+      return rowCount ?? 0;
+    },
+  };
+}
+
+let cursors = 0;
+
+function snapshotOf(client: pg.PoolClient, names: Names, location: string): Snapshot {
+  return {
+    ...executor(client, names, location),
+    async *stream(q, params, batchSize = 1000) {
+      // A server-side cursor in the open transaction: the server holds the result, we fetch a batch at a time.
+      const cursor = `arbiter_cursor_${++cursors}`;
+      await client.query({ text: `declare ${cursor} no scroll cursor for ${q.postgres}`, values: bind(params) });
+      try {
+        for (;;) {
+          const { rows } = await client.query<Row>(`fetch ${batchSize} from ${cursor}`);
+          for (const row of rows) yield q.decode(row);
+          if (rows.length < batchSize) break;
+        }
+      } finally {
+        await client.query(`close ${cursor}`);
+      }
+    },
+  };
+}
+
+function transactionOf(client: pg.PoolClient, names: Names, location: string): Engine {
+  let depth = 0;
+  const tx: Engine = {
+    ...executor(client, names, location),
+    async write(fn) {
+      const name = `arbiter_sp_${++depth}`;
+      await client.query(`savepoint ${name}`);
+      try {
+        const out = await fn(tx);
+        await client.query(`release savepoint ${name}`);
+        return out;
+      } catch (e) {
+        await client.query(`rollback to savepoint ${name}`);
+        throw e;
+      } finally {
+        depth--;
+      }
+    },
+    snapshot: (fn) => fn(snapshotOf(client, names, location)),
+  };
+  return tx;
+}
+
+export class PostgresEngine implements OpenEngine {
+  readonly kind = "postgres" as const;
+  readonly location: string;
+  private readonly names = new Names();
+  private readonly root: Omit<Engine, "write" | "snapshot">;
+
+  constructor(
+    readonly url: string,
+    readonly pool: pg.Pool,
+  ) {
+    this.location = redactUrl(url);
+    this.root = executor(pool, this.names, this.location);
+  }
+
+  many<R>(q: Query<R>, params?: readonly Param[]): Promise<R[]> {
+    return this.root.many(q, params);
+  }
+
+  first<R>(q: Query<R>, params?: readonly Param[]): Promise<R | undefined> {
+    return this.root.first(q, params);
+  }
+
+  exec(q: Query<unknown>, params?: readonly Param[]): Promise<number> {
+    return this.root.exec(q, params);
+  }
+
+  async write<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("begin");
+      await client.query("select pg_advisory_xact_lock($1)", [WRITE_LOCK]);
+      const out = await fn(transactionOf(client, this.names, this.location));
+      await client.query("commit");
+      return out;
+    } catch (e) {
+      await client.query("rollback").catch((err: Error) => (broken = err));
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async snapshot<T>(fn: (view: Snapshot) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("begin isolation level repeatable read read only");
+      const out = await fn(snapshotOf(client, this.names, this.location));
+      await client.query("commit");
+      return out;
+    } catch (e) {
+      await client.query("rollback").catch((err: Error) => (broken = err));
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Connections each process keeps open at most (`ARBITER_PG_POOL_SIZE`, default 10). */
+export function poolSize(source: Record<string, string | undefined> = process.env): number {
+  const raw = source.ARBITER_PG_POOL_SIZE;
+  if (raw === undefined || raw === "") return 10;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`ARBITER_PG_POOL_SIZE: must be a whole number from 1 to 1000 (got "${raw}")`);
+  return n;
+}
+
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+export function openPostgres(url: string, options: { max?: number } = {}): PostgresEngine {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? poolSize(), types });
+  // An idle connection the server dropped (restart, failover) must not crash the process; the pool replaces it.
+  pool.on("error", (err) => console.error(`PostgreSQL connection error (${redactUrl(url)}): ${err.message}`));
+  return new PostgresEngine(url, pool);
+}

@@ -1,0 +1,98 @@
+// The engine interface (db/engine.ts) on both engines: statements, write transactions (all or
+// nothing, nested savepoints, one at a time), snapshots and streaming.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defineQuery, dynamicQuery, num, numberPlaceholders, type OpenEngine } from "@/db/engine";
+import { openSqlite } from "@/db/sqlite";
+import { openPostgres } from "@/db/postgres";
+import { createTestDatabase, withPostgres } from "../helpers/postgres";
+import { tempDbFile } from "../helpers/db";
+
+const CREATE = dynamicQuery((d) => `create table t (id integer primary key, n integer not null, at ${d.kind === "sqlite" ? "integer" : "timestamptz"})`);
+const INSERT = defineQuery("test.engine.insert", "insert into t (id, n, at) values (?, ?, ?)");
+const COUNT = defineQuery("test.engine.count", "select count(*) as n from t", (r) => num(r.n));
+const ALL = defineQuery("test.engine.all", "select id, n, at from t order by id", (r) => ({ id: num(r.id), n: num(r.n), at: r.at == null ? null : num(r.at) }));
+
+describe("numberPlaceholders", () => {
+  it("numbers ? outside strings, identifiers and comments", () => {
+    expect(numberPlaceholders(`select '?' as "a?", ? -- x?\n, ?`)).toBe(`select '?' as "a?", $1 -- x?\n, $2`);
+  });
+});
+
+const engines: [string, () => Promise<{ engine: OpenEngine; done(): Promise<void> }>][] = [
+  [
+    "sqlite",
+    async () => {
+      const engine = openSqlite(tempDbFile());
+      return { engine, done: () => engine.close() };
+    },
+  ],
+];
+if (await withPostgres()) {
+  engines.push([
+    "postgres",
+    async () => {
+      const database = await createTestDatabase();
+      const engine = openPostgres(database.url);
+      return { engine, done: async () => (await engine.close(), await database.drop()) };
+    },
+  ]);
+}
+
+describe.each(engines)("engine on %s", (_kind, open) => {
+  let engine: OpenEngine;
+  let done: () => Promise<void>;
+  beforeAll(async () => {
+    ({ engine, done } = await open());
+    await engine.exec(CREATE);
+  });
+  afterAll(() => done());
+
+  it("writes all of a transaction or none of it, savepoints included", async () => {
+    await engine.write(async (tx) => {
+      await tx.exec(INSERT, [1, 10, new Date(1_700_000_000_123)]);
+      await tx.write(async (inner) => inner.exec(INSERT, [2, 20, null])).catch(() => {});
+      await tx.write(async (inner) => {
+        await inner.exec(INSERT, [3, 30, null]);
+        throw new Error("undo the savepoint");
+      }).catch(() => {});
+    });
+    await expect(
+      engine.write(async (tx) => {
+        await tx.exec(INSERT, [4, 40, null]);
+        throw new Error("undo all");
+      }),
+    ).rejects.toThrow("undo all");
+    expect(await engine.many(ALL)).toEqual([
+      { id: 1, n: 10, at: 1_700_000_000_123 },
+      { id: 2, n: 20, at: null },
+    ]);
+  });
+
+  it("runs write transactions one after another: a read-then-write never loses an update", async () => {
+    const BUMP_READ = defineQuery(`test.engine.read.${_kind}`, "select n from t where id = 1", (r) => num(r.n));
+    const BUMP_WRITE = defineQuery(`test.engine.write.${_kind}`, "update t set n = ? where id = 1");
+    const before = (await engine.first(BUMP_READ))!;
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        engine.write(async (tx) => {
+          const n = (await tx.first(BUMP_READ))!;
+          await new Promise((r) => setTimeout(r, 1));
+          await tx.exec(BUMP_WRITE, [n + 1]);
+        }),
+      ),
+    );
+    expect(await engine.first(BUMP_READ)).toBe(before + 20);
+  });
+
+  it("streams a large result in batches from a snapshot", async () => {
+    await engine.write(async (tx) => {
+      for (let i = 100; i < 1100; i++) await tx.exec(INSERT, [i, i, null]);
+    });
+    const seen: number[] = [];
+    await engine.snapshot(async (view) => {
+      for await (const row of view.stream(ALL, [], 64)) seen.push(row.id);
+    });
+    expect(seen.length).toBe(1002);
+    expect(await engine.first(COUNT)).toBe(1002);
+  });
+});
