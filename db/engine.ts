@@ -2,6 +2,8 @@
 // in db/sqlite.ts, PostgreSQL in db/postgres.ts). A statement is a `Query`: its SQL text for each
 // engine, written once with the few fragments that differ (`Dialect`), and the decoder that turns a
 // row into a named, typed object. Services never see a driver, a positional tuple or a dialect.
+import { AsyncLocalStorage } from "node:async_hooks";
+
 export type EngineKind = "sqlite" | "postgres";
 
 /** A value bound to a `?` placeholder. Dates are timestamps (integer milliseconds on SQLite, timestamptz on PostgreSQL). */
@@ -219,4 +221,19 @@ export function strOrNull(v: unknown): string | null {
 /** A timestamp param from milliseconds (services count time in milliseconds; see `Param`). */
 export function at(ms: number): Date {
   return new Date(ms);
+}
+
+// Which engine's write transaction the current async call runs in. A statement sent to that engine
+// itself (not to the `tx` its write passed on) would wait for the transaction it runs in, forever:
+// the engines refuse it with this error instead.
+const writingOn = new AsyncLocalStorage<object>();
+
+export function inWriteOf<T>(engine: object, fn: () => Promise<T>): Promise<T> {
+  return writingOn.run(engine, fn);
+}
+
+export function refuseReentry(engine: object): void {
+  if (writingOn.getStore() === engine) {
+    throw new Error("A statement was sent to the engine inside its own write transaction: use the `tx` that write() passed on (and a ctx built on it).");
+  }
 }

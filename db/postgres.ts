@@ -10,7 +10,7 @@
 // milliseconds of database work (no network calls inside, by rule), so queueing them costs less
 // than the round trips a retry loop would add. Reads take no lock and never wait for writers.
 import pg from "pg";
-import type { Engine, OpenEngine, Param, Query, Row, Snapshot } from "./engine";
+import { inWriteOf, refuseReentry, type Engine, type OpenEngine, type Param, type Query, type Row, type Snapshot } from "./engine";
 
 /** The advisory lock every write transaction holds ("arbi"); any other number is free for other uses. */
 export const WRITE_LOCK = 0x61726269;
@@ -142,25 +142,29 @@ export class PostgresEngine implements OpenEngine {
     this.root = executor(pool, this.names, this.location);
   }
 
-  many<R>(q: Query<R>, params?: readonly Param[]): Promise<R[]> {
+  async many<R>(q: Query<R>, params?: readonly Param[]): Promise<R[]> {
+    refuseReentry(this);
     return this.root.many(q, params);
   }
 
-  first<R>(q: Query<R>, params?: readonly Param[]): Promise<R | undefined> {
+  async first<R>(q: Query<R>, params?: readonly Param[]): Promise<R | undefined> {
+    refuseReentry(this);
     return this.root.first(q, params);
   }
 
-  exec(q: Query<unknown>, params?: readonly Param[]): Promise<number> {
+  async exec(q: Query<unknown>, params?: readonly Param[]): Promise<number> {
+    refuseReentry(this);
     return this.root.exec(q, params);
   }
 
   async write<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
+    refuseReentry(this);
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
       await client.query("begin");
       await client.query("select pg_advisory_xact_lock($1)", [WRITE_LOCK]);
-      const out = await fn(transactionOf(client, this.names, this.location));
+      const out = await inWriteOf(this, () => fn(transactionOf(client, this.names, this.location)));
       await client.query("commit");
       return out;
     } catch (e) {

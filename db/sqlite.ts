@@ -7,7 +7,7 @@
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
-import type { Engine, OpenEngine, Param, Query, Snapshot } from "./engine";
+import { inWriteOf, refuseReentry, type Engine, type OpenEngine, type Param, type Query, type Snapshot } from "./engine";
 
 /** The values `ARBITER_SQLITE_SYNCHRONOUS` may take; README "Durability" has the measurement behind the default. */
 export const SYNCHRONOUS_MODES = ["NORMAL", "FULL"] as const;
@@ -175,26 +175,36 @@ export class SqliteEngine implements OpenEngine {
   }
 
   async many<R>(q: Query<R>, params?: readonly Param[]): Promise<R[]> {
-    if (this.turn.busy) await this.turn.idle();
+    if (this.turn.busy) {
+      refuseReentry(this);
+      await this.turn.idle();
+    }
     return runMany(this.stmts, q, params);
   }
 
   async first<R>(q: Query<R>, params?: readonly Param[]): Promise<R | undefined> {
-    if (this.turn.busy) await this.turn.idle();
+    if (this.turn.busy) {
+      refuseReentry(this);
+      await this.turn.idle();
+    }
     return runFirst(this.stmts, q, params);
   }
 
   async exec(q: Query<unknown>, params?: readonly Param[]): Promise<number> {
-    if (this.turn.busy) await this.turn.idle();
+    if (this.turn.busy) {
+      refuseReentry(this);
+      await this.turn.idle();
+    }
     return runExec(this.stmts, q, params);
   }
 
   async write<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
+    if (this.turn.busy) refuseReentry(this);
     await this.turn.acquire();
     try {
       this.conn.exec("begin immediate");
       try {
-        const out = await fn(this.tx);
+        const out = await inWriteOf(this, () => fn(this.tx));
         this.conn.exec("commit");
         return out;
       } catch (e) {

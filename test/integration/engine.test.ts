@@ -96,3 +96,16 @@ describe.each(engines)("engine on %s", (_kind, open) => {
     expect(await engine.first(COUNT)).toBe(1002);
   });
 });
+
+describe.each(engines)("engine on %s refuses", (_kind, open) => {
+  it("a statement sent to the engine itself inside its own write transaction", async () => {
+    const { engine, done } = await open();
+    try {
+      await engine.exec(CREATE);
+      await expect(engine.write(async () => engine.first(COUNT))).rejects.toThrow("use the `tx` that write() passed on");
+      expect(await engine.first(COUNT)).toBe(0);
+    } finally {
+      await done();
+    }
+  });
+});
