@@ -201,9 +201,35 @@ export function bool(v: unknown): boolean {
   return v === true || v === 1 || v === "1" || v === "t";
 }
 
-/** A JSON column: text on both engines (db/postgres.ts keeps jsonb as text), parsed here. */
+/** jsonb's key order: shorter keys (in UTF-8 bytes) first, equal lengths in byte order. */
+function jsonbKeyOrder(a: string, b: string): number {
+  const la = Buffer.byteLength(a);
+  const lb = Buffer.byteLength(b);
+  return la !== lb ? la - lb : Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/**
+ * `value` with every object's keys in PostgreSQL jsonb's order. PostgreSQL stores JSON as jsonb,
+ * which keeps keys in that order; putting them in the same order on SQLite makes every engine
+ * hand back the same objects, so exports are byte-identical whichever engine wrote them.
+ */
+export function canonicalJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(canonicalJson) as T;
+  if (value === null || typeof value !== "object") return value;
+  const keys = Object.keys(value);
+  const out: Record<string, unknown> = {};
+  for (const k of keys.sort(jsonbKeyOrder)) out[k] = canonicalJson((value as Record<string, unknown>)[k]);
+  return out as T;
+}
+
+/** A value as the text to bind to a JSON column (keys in jsonb's order, see `canonicalJson`). */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(canonicalJson(value));
+}
+
+/** A JSON column: text on both engines (db/postgres.ts keeps jsonb as text), parsed here, keys in jsonb's order. */
 export function json<T>(v: unknown): T {
-  return (typeof v === "string" ? JSON.parse(v) : v) as T;
+  return canonicalJson((typeof v === "string" ? JSON.parse(v) : v) as T);
 }
 
 export function jsonOrNull<T>(v: unknown): T | null {
