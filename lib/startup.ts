@@ -3,14 +3,14 @@ import { getDb, isMigrated, resolveDbPath } from "@/db/client";
 import { resolveAuthSecret } from "@/lib/auth/secret";
 import { readEnv } from "@/lib/env";
 
-export function checkStartup(): void {
+export async function checkStartup(): Promise<void> {
   try {
     readEnv();
     const db = getDb();
     if (!isMigrated(db)) {
       throw new Error(`The database ${resolveDbPath()} has no Arbiter tables: run \`npx arbiter migrate\` (or start with \`npx arbiter start\`).`);
     }
-    resolveAuthSecret(db);
+    await resolveAuthSecret(db);
   } catch (err) {
     console.error(`\nArbiter cannot start: ${(err as Error).message}\n`);
     process.exit(1);

@@ -8,13 +8,23 @@ import { signInSucceeded } from "@/lib/services/sign-in-throttle";
 import { endSessions, verifyCredentials } from "@/lib/services/users";
 import { resolveAuthSecret } from "./secret";
 
-let cached: NextAuthOptions | undefined;
+let cached: Promise<NextAuthOptions> | undefined;
 
-export function getAuthOptions(): NextAuthOptions {
-  if (cached) return cached;
-  const db = getDb();
-  cached = {
-    secret: resolveAuthSecret(db),
+/**
+ * The options, built once per process: building them reads the auth secret, which may live in the
+ * database. A failed build (the database unreachable) is not kept, so the next request tries again.
+ */
+export function getAuthOptions(): Promise<NextAuthOptions> {
+  cached ??= buildOptions().catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
+  return cached;
+}
+
+async function buildOptions(): Promise<NextAuthOptions> {
+  return {
+    secret: await resolveAuthSecret(getDb()),
     session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
     pages: { signIn: "/login" },
     providers: [
@@ -57,10 +67,9 @@ export function getAuthOptions(): NextAuthOptions {
     },
     events: {
       // Signing out ends every session of the user, not only this cookie (which the browser drops).
-      signOut({ token }) {
-        if (token?.uid != null) endSessions({ db: getDb(), caller: null }, token.uid, token.sv ?? 0);
+      async signOut({ token }) {
+        if (token?.uid != null) await endSessions({ db: getDb(), caller: null }, token.uid, token.sv ?? 0);
       },
     },
   };
-  return cached;
 }

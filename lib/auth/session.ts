@@ -16,7 +16,7 @@ import { getAuthOptions } from "./options";
 
 export async function sessionCaller(): Promise<Caller | null> {
   await connection(); // request-time only: the build never opens the database or needs the secret
-  const session = await getServerSession(getAuthOptions());
+  const session = await getServerSession(await getAuthOptions());
   const id = session?.user?.id;
   if (!id) return null;
   return sessionCallerOf(contextFor(null), id, session.user.sv ?? 0);
@@ -26,7 +26,7 @@ export async function sessionCaller(): Promise<Caller | null> {
 export async function requestCaller(request: Request): Promise<Caller | null> {
   const header = request.headers.get("authorization");
   if (header?.toLowerCase().startsWith("bearer ")) {
-    return resolveToken({ db: getDb(), caller: null }, header.slice(7).trim());
+    return await resolveToken({ db: getDb(), caller: null }, header.slice(7).trim());
   }
   return sessionCaller();
 }

@@ -56,7 +56,7 @@ export async function startServer(options: StartOptions): Promise<number> {
   }
   const accounts = await ensureAccounts(ctx, { demo: options.demo });
   if (!env.NEXTAUTH_SECRET) {
-    const { created } = ensureStoredSecret(db);
+    const { created } = await ensureStoredSecret(db);
     if (created) io.out("Generated an auth secret and stored it in the database (set NEXTAUTH_SECRET to use your own).\n");
   }
 

@@ -3,12 +3,15 @@
 import { and, desc, eq, gte, like, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
+import type { Engine } from "@/db/engine";
 import { auditLog, projects, users } from "@/db/schema";
 import { prepared } from "./statements";
 import { nowOf, requireScope, type Ctx } from "./context";
 import { parseInput } from "./errors";
 
-type Tx = Pick<Db, "insert">;
+// TRANSITION (issue 11): services moved to the engine interface pass their write's `tx` (an Engine);
+// on SQLite it is the same connection, which `prepared` reaches.
+type Tx = Pick<Db, "insert"> | Engine;
 
 export function audit(
   tx: Tx,

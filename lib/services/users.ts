@@ -1,16 +1,36 @@
 // Accounts: creating users with a role, signing in, changing passwords, roles and status, and the
 // per-user session version that ends every session of a user on their next request.
-import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
-import { apiTokens, ROLES, USER_STATUSES, users } from "@/db/schema";
+import { at, jsonText, type Engine } from "@/db/engine";
+import { TOKENS_REVOKE_OF_USER } from "@/db/queries/tokens";
+import {
+  END_SESSIONS,
+  OTHER_ACTIVE_ADMINS,
+  SESSION_USER,
+  USER_BY_EMAIL,
+  USER_COUNT,
+  USER_CREDENTIALS,
+  USER_EMAILS,
+  USER_INSERT,
+  USER_PASSWORD_HASH,
+  USER_RECORD_SIGN_IN,
+  USER_SET_PASSWORD,
+  USER_SET_ROLE,
+  USER_SET_SKILLS,
+  USER_SET_SKILLS_AND_NAME,
+  USER_SET_STATUS,
+  USER_SKILLS,
+  USERS_ALL,
+  type UserRow,
+} from "@/db/queries/users";
+import { ROLES, USER_STATUSES } from "@/db/schema/constants";
 import { generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { audit } from "./audit";
-import { nowOf, requireCaller, requireScope, type Caller, type Ctx, countRows, writing } from "./context";
+import { nowOf, requireCaller, requireScope, type Caller, type Ctx } from "./context";
 import { AppError, conflict, fieldError, notFound, parseInput } from "./errors";
 import { MAX_SKILLS, readTags } from "@/lib/formats/tags";
 import { FormatError } from "@/lib/formats/errors";
 import { readUsersCsv, type UserCsvError } from "@/lib/formats/users-csv";
-import { prepared } from "./statements";
 
 const email = z.string().trim().toLowerCase().email("must be an email address");
 const password = z.string().min(8, "must be at least 8 characters").max(200, "must be at most 200 characters");
@@ -23,32 +43,7 @@ export const userInput = z.object({
 });
 export type UserInput = z.input<typeof userInput>;
 
-export interface UserView {
-  id: number;
-  email: string;
-  name: string;
-  role: (typeof ROLES)[number];
-  external: boolean;
-  status: (typeof USER_STATUSES)[number];
-  lastSignInAt: number | null;
-  createdAt: number;
-  /** What the user knows: sorted, lowercase tags that routing matches to items' tags. */
-  skills: string[];
-}
-
-const userColumns = {
-  id: users.id,
-  email: users.email,
-  name: users.name,
-  role: users.role,
-  external: users.external,
-  status: users.status,
-  lastSignInAt: users.lastSignInAt,
-  createdAt: users.createdAt,
-  skills: users.skills,
-};
-
-type Tx = Parameters<Parameters<Ctx["db"]["transaction"]>[0]>[0];
+export type UserView = UserRow;
 
 /** Creates an account; returns the generated password when none was given (shown once). */
 export async function createUser({ ctx, input }: { ctx: Ctx; input: UserInput }): Promise<{ user: UserView; password?: string }> {
@@ -56,46 +51,26 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: UserInput })
   const data = parseInput(userInput, input);
   const generated = data.password ? undefined : generatePassword();
   const passwordHash = await hashPassword(data.password ?? generated!); // off the request thread, outside the transaction
-  return writing(ctx.db, 
-    (tx) => {
-      const existing = tx.select({ id: users.id }).from(users).where(eq(users.email, data.email)).get();
-      if (existing) throw conflict(`A user with email ${data.email} already exists.`);
-      const user = tx
-        .insert(users)
-        .values({ email: data.email, name: data.name ?? data.email.split("@")[0], role: data.role, passwordHash })
-        .returning(userColumns)
-        .get();
-      audit(tx, ctx, { action: "user.create", targetType: "user", targetId: user.id, detail: { email: user.email, role: user.role } });
-      return { user, password: generated };
-    },
-  );
+  return ctx.db.write(async (tx) => {
+    if (await tx.first(USER_BY_EMAIL, [data.email])) throw conflict(`A user with email ${data.email} already exists.`);
+    const user = (await tx.first(USER_INSERT, [data.email, data.name ?? data.email.split("@")[0], data.role, passwordHash, jsonText([])]))!;
+    await audit(tx, ctx, { action: "user.create", targetType: "user", targetId: user.id, detail: { email: user.email, role: user.role } });
+    return { user, password: generated };
+  });
 }
 
-function loadUser(tx: Tx, address: string) {
-  const user = tx
-    .select({ id: users.id, email: users.email, role: users.role, status: users.status, external: users.external })
-    .from(users)
-    .where(eq(users.email, address.trim().toLowerCase()))
-    .get();
+async function loadUser(tx: Engine, address: string): Promise<UserView> {
+  const user = await tx.first(USER_BY_EMAIL, [address.trim().toLowerCase()]);
   if (!user) throw notFound(`User ${address}`);
   return user;
-}
-
-/** Ends every session of a user at their next request (tokens are checked against the status separately). */
-function bumpSessionVersion(tx: Pick<Tx, "update">, userId: number): void {
-  tx.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId)).run();
 }
 
 /**
  * Revokes every API token of a user that is still live: a new password means the old credentials
  * may be in someone else's hands, and a token is a credential too. Returns how many it revoked.
  */
-function revokeTokensOf(tx: Pick<Tx, "update">, userId: number, now: number): number {
-  return tx
-    .update(apiTokens)
-    .set({ revokedAt: now })
-    .where(and(eq(apiTokens.userId, userId), sql`${apiTokens.revokedAt} is null`))
-    .run().changes;
+function revokeTokensOf(tx: Engine, userId: number, now: number): Promise<number> {
+  return tx.exec(TOKENS_REVOKE_OF_USER, [at(now), userId]);
 }
 
 /**
@@ -107,17 +82,14 @@ export async function setPassword({ ctx, input }: { ctx: Ctx; input: { email: st
   const data = parseInput(z.object({ email, password: password.optional() }), input);
   const generated = data.password ? undefined : generatePassword();
   const passwordHash = await hashPassword(data.password ?? generated!);
-  return writing(ctx.db, 
-    (tx) => {
-      const user = loadUser(tx, data.email);
-      if (user.external) throw notFound(`User ${data.email}`);
-      tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
-      bumpSessionVersion(tx, user.id);
-      const tokensRevoked = revokeTokensOf(tx, user.id, nowOf(ctx));
-      audit(tx, ctx, { action: "user.password", targetType: "user", targetId: user.id, detail: { email: user.email, generated: !!generated, tokens_revoked: tokensRevoked } });
-      return { password: generated };
-    },
-  );
+  return ctx.db.write(async (tx) => {
+    const user = await loadUser(tx, data.email);
+    if (user.external) throw notFound(`User ${data.email}`);
+    await tx.exec(USER_SET_PASSWORD, [passwordHash, user.id]);
+    const tokensRevoked = await revokeTokensOf(tx, user.id, nowOf(ctx));
+    await audit(tx, ctx, { action: "user.password", targetType: "user", targetId: user.id, detail: { email: user.email, generated: !!generated, tokens_revoked: tokensRevoked } });
+    return { password: generated };
+  });
 }
 
 export const ownPasswordInput = z.object({
@@ -129,28 +101,20 @@ export const ownPasswordInput = z.object({
 export async function changeOwnPassword({ ctx, input }: { ctx: Ctx; input: z.input<typeof ownPasswordInput> }): Promise<void> {
   const caller = requireCaller(ctx);
   const data = parseInput(ownPasswordInput, input);
-  const row = ctx.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, caller.userId)).get();
-  if (!row?.passwordHash) throw notFound(`User ${caller.email}`);
-  if (!(await verifyPassword(data.current, row.passwordHash)).ok) throw fieldError("current", "is not your current password");
+  const stored = await ctx.db.first(USER_PASSWORD_HASH, [caller.userId]);
+  if (!stored) throw notFound(`User ${caller.email}`);
+  if (!(await verifyPassword(data.current, stored)).ok) throw fieldError("current", "is not your current password");
   const passwordHash = await hashPassword(data.password);
-  writing(ctx.db, 
-    (tx) => {
-      tx.update(users).set({ passwordHash }).where(eq(users.id, caller.userId)).run();
-      bumpSessionVersion(tx, caller.userId);
-      const tokensRevoked = revokeTokensOf(tx, caller.userId, nowOf(ctx));
-      audit(tx, ctx, { action: "user.password", targetType: "user", targetId: caller.userId, detail: { email: caller.email, own: true, tokens_revoked: tokensRevoked } });
-    },
-  );
+  await ctx.db.write(async (tx) => {
+    await tx.exec(USER_SET_PASSWORD, [passwordHash, caller.userId]);
+    const tokensRevoked = await revokeTokensOf(tx, caller.userId, nowOf(ctx));
+    await audit(tx, ctx, { action: "user.password", targetType: "user", targetId: caller.userId, detail: { email: caller.email, own: true, tokens_revoked: tokensRevoked } });
+  });
 }
 
 /** Refuses a change that would leave no active admin who can sign in. */
-function keepAnAdmin(tx: Tx, userId: number): void {
-  const others = tx
-    .select({ n: sql<number>`count(*)` })
-    .from(users)
-    .where(and(eq(users.role, "admin"), eq(users.status, "active"), eq(users.external, false), ne(users.id, userId)))
-    .get()!.n;
-  if (others === 0) throw conflict("This is the last active admin: make another user an admin first.");
+async function keepAnAdmin(tx: Engine, userId: number): Promise<void> {
+  if ((await tx.first(OTHER_ACTIVE_ADMINS, [userId])) === 0) throw conflict("This is the last active admin: make another user an admin first.");
 }
 
 export const statusInput = z.object({ email, status: z.enum(USER_STATUSES, { message: `must be one of ${USER_STATUSES.join(", ")}` }) });
@@ -159,51 +123,44 @@ export const statusInput = z.object({ email, status: z.enum(USER_STATUSES, { mes
  * Deactivates or reactivates a user. A deactivated user's sessions and tokens stop working on their
  * next request; their judgments stay and keep counting.
  */
-export function setUserStatus({ ctx, input }: { ctx: Ctx; input: z.input<typeof statusInput> }): UserView {
+export async function setUserStatus({ ctx, input }: { ctx: Ctx; input: z.input<typeof statusInput> }): Promise<UserView> {
   requireScope(ctx, "user:manage");
   const data = parseInput(statusInput, input);
-  return writing(ctx.db, 
-    (tx) => {
-      const user = loadUser(tx, data.email);
-      if (user.external) throw fieldError("email", `${user.email} is an external annotator and cannot sign in anyway`);
-      if (user.status === data.status) return tx.select(userColumns).from(users).where(eq(users.id, user.id)).get()!;
-      if (data.status === "deactivated" && user.role === "admin") keepAnAdmin(tx, user.id);
-      tx.update(users).set({ status: data.status }).where(eq(users.id, user.id)).run();
-      bumpSessionVersion(tx, user.id);
-      audit(tx, ctx, { action: data.status === "active" ? "user.activate" : "user.deactivate", targetType: "user", targetId: user.id, detail: { email: user.email } });
-      return tx.select(userColumns).from(users).where(eq(users.id, user.id)).get()!;
-    },
-  );
+  return ctx.db.write(async (tx) => {
+    const user = await loadUser(tx, data.email);
+    if (user.external) throw fieldError("email", `${user.email} is an external annotator and cannot sign in anyway`);
+    if (user.status === data.status) return user;
+    if (data.status === "deactivated" && user.role === "admin") await keepAnAdmin(tx, user.id);
+    const updated = (await tx.first(USER_SET_STATUS, [data.status, user.id]))!;
+    await audit(tx, ctx, { action: data.status === "active" ? "user.activate" : "user.deactivate", targetType: "user", targetId: user.id, detail: { email: user.email } });
+    return updated;
+  });
 }
 
 export const roleInput = z.object({ email, role: z.enum(ROLES, { message: `must be one of ${ROLES.join(", ")}` }) });
 
 /** Changes a user's role; their sessions end so they sign in again with the new one. */
-export function setUserRole({ ctx, input }: { ctx: Ctx; input: z.input<typeof roleInput> }): UserView {
+export async function setUserRole({ ctx, input }: { ctx: Ctx; input: z.input<typeof roleInput> }): Promise<UserView> {
   requireScope(ctx, "user:manage");
   const data = parseInput(roleInput, input);
-  return writing(ctx.db, 
-    (tx) => {
-      const user = loadUser(tx, data.email);
-      if (user.role !== data.role) {
-        if (user.role === "admin" && user.status === "active") keepAnAdmin(tx, user.id);
-        tx.update(users).set({ role: data.role }).where(eq(users.id, user.id)).run();
-        bumpSessionVersion(tx, user.id);
-        audit(tx, ctx, { action: "user.role", targetType: "user", targetId: user.id, detail: { email: user.email, from: user.role, to: data.role } });
-      }
-      return tx.select(userColumns).from(users).where(eq(users.id, user.id)).get()!;
-    },
-  );
+  return ctx.db.write(async (tx) => {
+    const user = await loadUser(tx, data.email);
+    if (user.role === data.role) return user;
+    if (user.role === "admin" && user.status === "active") await keepAnAdmin(tx, user.id);
+    const updated = (await tx.first(USER_SET_ROLE, [data.role, user.id]))!;
+    await audit(tx, ctx, { action: "user.role", targetType: "user", targetId: user.id, detail: { email: user.email, from: user.role, to: data.role } });
+    return updated;
+  });
 }
 
 /** Every account with its role, status and last sign-in. */
-export function listUsers({ ctx }: { ctx: Ctx }): UserView[] {
+export async function listUsers({ ctx }: { ctx: Ctx }): Promise<UserView[]> {
   requireScope(ctx, "user:manage");
-  return ctx.db.select(userColumns).from(users).orderBy(asc(users.id)).all();
+  return ctx.db.many(USERS_ALL);
 }
 
-export function countUsers(ctx: Ctx): number {
-  return countRows(ctx.db, users);
+export async function countUsers(ctx: Ctx): Promise<number> {
+  return (await ctx.db.first(USER_COUNT))!;
 }
 
 /** Who signed in: the caller and the session version their session carries. */
@@ -218,29 +175,21 @@ export interface SignedIn extends Caller {
  */
 export async function verifyCredentials(ctx: Ctx, address: string, secret: string, client?: { ip?: string }): Promise<SignedIn | null> {
   const normalized = address.trim().toLowerCase();
-  const user = ctx.db
-    .select({ id: users.id, email: users.email, role: users.role, status: users.status, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
-    .from(users)
-    .where(eq(users.email, normalized))
-    .get();
+  const user = await ctx.db.first(USER_CREDENTIALS, [normalized]);
   const check = await verifyPassword(secret, user?.passwordHash ?? (await dummyHash()));
   const ok = !!user?.passwordHash && check.ok && user.status === "active";
   const upgraded = ok && check.outdated ? await hashPassword(secret) : undefined;
   const now = nowOf(ctx);
-  writing(ctx.db, 
-    (tx) => {
-      if (ok) {
-        tx.update(users).set({ lastSignInAt: now, ...(upgraded ? { passwordHash: upgraded } : {}) }).where(eq(users.id, user.id)).run();
-      }
-      const reason = ok ? undefined : !user?.passwordHash ? "unknown_user" : !check.ok ? "wrong_password" : "deactivated";
-      audit(tx, { ...ctx, caller: ok ? { userId: user.id, email: user.email, role: user.role } : null }, {
-        action: ok ? "auth.sign_in" : "auth.sign_in_failed",
-        targetType: "user",
-        targetId: user?.id ?? null,
-        detail: { email: normalized, ...(client?.ip ? { ip: client.ip } : {}), ...(reason ? { reason } : {}), ...(upgraded ? { hash_upgraded: true } : {}) },
-      });
-    },
-  );
+  await ctx.db.write(async (tx) => {
+    if (ok) await tx.exec(USER_RECORD_SIGN_IN, [at(now), upgraded ?? null, user.id]);
+    const reason = ok ? undefined : !user?.passwordHash ? "unknown_user" : !check.ok ? "wrong_password" : "deactivated";
+    await audit(tx, { ...ctx, caller: ok ? { userId: user.id, email: user.email, role: user.role } : null }, {
+      action: ok ? "auth.sign_in" : "auth.sign_in_failed",
+      targetType: "user",
+      targetId: user?.id ?? null,
+      detail: { email: normalized, ...(client?.ip ? { ip: client.ip } : {}), ...(reason ? { reason } : {}), ...(upgraded ? { hash_upgraded: true } : {}) },
+    });
+  });
   return ok ? { userId: user.id, email: user.email, role: user.role, sessionVersion: user.sessionVersion } : null;
 }
 
@@ -254,33 +203,24 @@ function dummyHash(): Promise<string> {
  * gone, external, deactivated, or the session was issued before their session version last moved
  * (sign-out, password change, deactivation, role change). One primary-key read per request.
  */
-export function sessionCallerOf(ctx: Ctx, userId: number, sessionVersion: number): Caller | null {
-  const user = prepared(ctx.db, `select id, email, role, external, status, session_version as sessionVersion from users where id = ?`).get(userId) as
-    | { id: number; email: string; role: Caller["role"]; external: number; status: string; sessionVersion: number }
-    | undefined;
+export async function sessionCallerOf(ctx: Ctx, userId: number, sessionVersion: number): Promise<Caller | null> {
+  const user = await ctx.db.first(SESSION_USER, [userId]);
   if (!user || user.external || user.status !== "active" || user.sessionVersion !== sessionVersion) return null;
   return { userId: user.id, email: user.email, role: user.role };
 }
 
 /** Signing out ends this session and every other one of the user's: the version moves on. */
-export function endSessions(ctx: Ctx, userId: number, sessionVersion: number): void {
-  writing(ctx.db, 
-    (tx) => {
-      // Only a session that is still current may end the others (an old cookie replayed at sign-out does nothing).
-      const res = tx
-        .update(users)
-        .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
-        .where(and(eq(users.id, userId), eq(users.sessionVersion, sessionVersion)))
-        .run();
-      if (!res.changes) return;
-      const user = tx.select({ email: users.email, role: users.role }).from(users).where(eq(users.id, userId)).get()!;
-      audit(tx, { ...ctx, caller: { userId, ...user } }, { action: "auth.sign_out", targetType: "user", targetId: userId });
-    },
-  );
+export async function endSessions(ctx: Ctx, userId: number, sessionVersion: number): Promise<void> {
+  await ctx.db.write(async (tx) => {
+    // Only a session that is still current may end the others (an old cookie replayed at sign-out does nothing).
+    const user = await tx.first(END_SESSIONS, [userId, sessionVersion]);
+    if (!user) return;
+    await audit(tx, { ...ctx, caller: { userId, ...user } }, { action: "auth.sign_out", targetType: "user", targetId: userId });
+  });
 }
 
-export function findUserByEmail(ctx: Ctx, address: string): UserView | undefined {
-  return ctx.db.select(userColumns).from(users).where(eq(users.email, address.trim().toLowerCase())).get();
+export async function findUserByEmail(ctx: Ctx, address: string): Promise<UserView | undefined> {
+  return ctx.db.first(USER_BY_EMAIL, [address.trim().toLowerCase()]);
 }
 
 /** A list of skills as a caller gives it (a list, or text separated by `,`, `;` or `|`), checked and normalised. */
@@ -303,31 +243,29 @@ export interface SkillsInput {
 }
 
 /** Sets, adds or removes a user's skills (what routing matches to items' tags); returns the user with the result. */
-export function setSkills({ ctx, input }: { ctx: Ctx; input: SkillsInput }): UserView {
+export async function setSkills({ ctx, input }: { ctx: Ctx; input: SkillsInput }): Promise<UserView> {
   requireScope(ctx, "user:manage");
   const address = parseInput(email, input.email);
   const set = skillList(input.set, "set");
   const add = skillList(input.add, "add") ?? [];
   const remove = new Set(skillList(input.remove, "remove") ?? []);
   if (set === undefined && add.length === 0 && remove.size === 0) throw fieldError("skills", "give the skills to set, add or remove");
-  return writing(ctx.db, (tx) => {
-    const user = loadUser(tx, address);
-    const before = tx.select({ skills: users.skills }).from(users).where(eq(users.id, user.id)).get()!.skills;
+  return ctx.db.write(async (tx) => {
+    const user = await loadUser(tx, address);
+    const before = user.skills;
     const skills = [...new Set([...(set ?? before), ...add])].filter((s) => !remove.has(s)).sort();
     if (skills.length > MAX_SKILLS) throw fieldError("skills", `at most ${MAX_SKILLS} skills per user, this would make ${skills.length}`);
-    if (skills.join() !== before.join()) {
-      tx.update(users).set({ skills }).where(eq(users.id, user.id)).run();
-      audit(tx, ctx, { action: "user.skills", targetType: "user", targetId: user.id, detail: { email: user.email, from: before, to: skills } });
-    }
-    return tx.select(userColumns).from(users).where(eq(users.id, user.id)).get()!;
+    if (skills.join() === before.join()) return user;
+    const updated = (await tx.first(USER_SET_SKILLS, [jsonText(skills), user.id]))!;
+    await audit(tx, ctx, { action: "user.skills", targetType: "user", targetId: user.id, detail: { email: user.email, from: before, to: skills } });
+    return updated;
   });
 }
 
 /** The caller's own skills (the workspace's narrowing control lists them). */
-export function mySkills({ ctx }: { ctx: Ctx }): string[] {
+export async function mySkills({ ctx }: { ctx: Ctx }): Promise<string[]> {
   const caller = requireCaller(ctx);
-  const stored = prepared(ctx.db, `select skills from users where id = ?`, "pluck").get(caller.userId) as string | undefined;
-  return stored ? (JSON.parse(stored) as string[]) : [];
+  return (await ctx.db.first(USER_SKILLS, [caller.userId])) ?? [];
 }
 
 export interface UsersImportSummary {
@@ -372,7 +310,7 @@ export async function importUsers({ ctx, input }: { ctx: Ctx; input: { csv: stri
   if (checked.length === 0) throw fieldError("file", "holds no users: expected a header row and at least one user");
 
   // Hashing is slow and async: done before the transaction, for the rows that may create a user.
-  const existing = new Set(ctx.db.select({ email: users.email }).from(users).all().map((u) => u.email));
+  const existing = new Set(await ctx.db.many(USER_EMAILS));
   const hashes = new Map<string, string>();
   for (const row of checked) {
     if (existing.has(row.email)) continue;
@@ -380,22 +318,22 @@ export async function importUsers({ ctx, input }: { ctx: Ctx; input: { csv: stri
     if (!row.password) summary.passwords.push({ email: row.email, password: secret });
     hashes.set(row.email, await hashPassword(secret));
   }
-  writing(ctx.db, (tx) => {
+  await ctx.db.write(async (tx) => {
     for (const row of checked) {
-      const user = tx.select({ id: users.id, external: users.external, skills: users.skills, name: users.name }).from(users).where(eq(users.email, row.email)).get();
+      const user = await tx.first(USER_BY_EMAIL, [row.email]);
       if (user?.external) throw new AppError("conflict", `Line ${row.line}: ${row.email} is an external annotator (imported judgments) and cannot be given an account.`, undefined, { email: `line ${row.line}: external annotator` });
       if (user) {
-        tx.update(users).set({ skills: row.skills, ...(row.name ? { name: row.name } : {}) }).where(eq(users.id, user.id)).run();
+        await tx.exec(USER_SET_SKILLS_AND_NAME, [jsonText(row.skills), row.name ?? null, user.id]);
         summary.updated++;
         continue;
       }
       const passwordHash = hashes.get(row.email);
       // Created by someone else between the read above and this transaction: refuse rather than guess.
       if (!passwordHash) throw conflict(`Line ${row.line}: ${row.email} was created while the file was being read; import it again.`);
-      tx.insert(users).values({ email: row.email, name: row.name ?? row.email.split("@")[0], role: row.role, passwordHash, skills: row.skills }).run();
+      await tx.exec(USER_INSERT, [row.email, row.name ?? row.email.split("@")[0], row.role, passwordHash, jsonText(row.skills)]);
       summary.created++;
     }
-    audit(tx, ctx, { action: "user.import", targetType: "user", targetId: null, detail: { created: summary.created, updated: summary.updated } });
+    await audit(tx, ctx, { action: "user.import", targetType: "user", targetId: null, detail: { created: summary.created, updated: summary.updated } });
   });
   return summary;
 }

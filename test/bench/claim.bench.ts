@@ -147,7 +147,7 @@ async function generate(file: string): Promise<{ db: Db; annotators: Annotator[]
     const email = `bench${i}@bench.local`;
     const skills = ROUTING ? [...new Set([skillOf(i), skillOf(i * 3 + 1), skillOf(i * 7 + 2)])].sort() : [];
     const { id } = insertUser.get(email, `Bench ${i}`, Date.now(), JSON.stringify(skills)) as { id: number };
-    const { token } = createToken({ ctx: system, input: { email } });
+    const { token } = await createToken({ ctx: system, input: { email } });
     annotators.push({ id, token });
   }
   return { db, annotators };

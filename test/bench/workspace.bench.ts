@@ -58,7 +58,7 @@ async function generate(file: string) {
   await importItems({ ctx: system, input: { slug: SLUG, source: () => Readable.from(lines) } });
   await createUser({ ctx: system, input: { email: "ann@bench.local", role: "annotator", password: PASSWORD } });
   await createUser({ ctx: system, input: { email: "floor@bench.local", role: "annotator", password: PASSWORD } });
-  const { token } = createToken({ ctx: system, input: { email: "floor@bench.local" } });
+  const { token } = await createToken({ ctx: system, input: { email: "floor@bench.local" } });
   db.$client.close();
   return { floorToken: token };
 }

@@ -9,7 +9,8 @@ import type { RoleName } from "@/db/schema/constants";
 import type { Caller, Ctx } from "@/lib/services/context";
 import { importItems } from "@/lib/services/importer";
 import { createProject, type ProjectInput } from "@/lib/services/projects";
-import { users } from "@/db/schema";
+import { jsonText } from "@/db/engine";
+import { USER_INSERT } from "@/db/queries/users";
 import { scryptSync } from "node:crypto";
 import type { ImportRecord } from "@/lib/formats/record";
 import { AppError } from "@/lib/services/errors";
@@ -55,12 +56,20 @@ export function quickHash(password: string, N = 1024): string {
   return `scrypt$${N}$8$1$${salt.toString("base64")}$${hash.toString("base64")}`;
 }
 
-export function makeUser(t: TempDb, role: RoleName, email?: string): { caller: Caller; ctx: Ctx; password: string } {
+/** A user with a quick hash (see `quickHash`), inserted as `createUser` inserts one, on either engine. */
+export async function makeUser(t: TempDb, role: RoleName, email?: string): Promise<{ caller: Caller; ctx: Ctx; password: string }> {
   const password = "password-" + ++counter;
   const address = email ?? `${role}${counter}@test.local`;
-  const user = t.db.insert(users).values({ email: address, name: address.split("@")[0], role, passwordHash: quickHash(password) }).returning().get();
+  const user = (await t.db.first(USER_INSERT, [address, address.split("@")[0], role, quickHash(password), jsonText([])]))!;
   const caller = { userId: user.id, email: user.email, role: user.role };
   return { caller, ctx: { db: t.db, caller }, password };
+}
+
+/** `count` users of one role, made one after another (their ids in order). */
+export async function makeUsers(t: TempDb, count: number, role: RoleName): Promise<Awaited<ReturnType<typeof makeUser>>[]> {
+  const made = [];
+  for (let i = 0; i < count; i++) made.push(await makeUser(t, role));
+  return made;
 }
 
 export function makeProject(t: TempDb, input: Partial<ProjectInput> = {}) {
@@ -96,6 +105,20 @@ export function countRows(t: TempDb, table: string): number {
 export function errorCode(fn: () => unknown): string | undefined {
   try {
     fn();
+  } catch (e) {
+    if (e instanceof AppError) return e.code;
+    throw e;
+  }
+  return undefined;
+}
+
+/**
+ * The AppError code an async call rejects with (or a call throws), or undefined when it succeeds
+ * (other errors propagate): `await errorCodeOf(setSkills(…))` or `await errorCodeOf(() => f())`.
+ */
+export async function errorCodeOf(call: Promise<unknown> | (() => unknown)): Promise<string | undefined> {
+  try {
+    await (typeof call === "function" ? call() : call);
   } catch (e) {
     if (e instanceof AppError) return e.code;
     throw e;

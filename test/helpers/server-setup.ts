@@ -26,8 +26,8 @@ export default async function setup(project: TestProject) {
   const t = tempDb();
   const users = {} as ServerInfo["users"];
   for (const role of ["admin", "manager", "annotator", "annotator2"] as const) {
-    const u = makeUser(t, role === "annotator2" ? "annotator" : role, `${role}@test.local`);
-    const { token } = createToken({ ctx: t.system, input: { email: u.caller.email } });
+    const u = await makeUser(t, role === "annotator2" ? "annotator" : role, `${role}@test.local`);
+    const { token } = await createToken({ ctx: t.system, input: { email: u.caller.email } });
     users[role] = { email: u.caller.email, password: u.password, token, id: u.caller.userId };
   }
   t.db.$client.close();

@@ -17,8 +17,8 @@ beforeAll(async () => {
   const ctx = systemCtx();
   createProject({ ctx, input: { status: "active", slug: SLUG, name: "Access suite" } });
   await createUser({ ctx, input: { email: "gone@test.local", role: "admin", password: "password-123" } });
-  deactivatedToken = createToken({ ctx, input: { email: "gone@test.local" } }).token;
-  setUserStatus({ ctx, input: { email: "gone@test.local", status: "deactivated" } });
+  deactivatedToken = (await createToken({ ctx, input: { email: "gone@test.local" } })).token;
+  await setUserStatus({ ctx, input: { email: "gone@test.local", status: "deactivated" } });
   ctx.db.$client.close();
 });
 

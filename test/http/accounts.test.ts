@@ -33,7 +33,7 @@ function postCredentials(auth: { csrfToken: string; cookie: string }, email: str
 async function newUser(email: string, role: "annotator" | "admin" = "annotator") {
   const ctx = systemCtx();
   const { user, password } = await createUser({ ctx, input: { email, role } });
-  const { token } = createToken({ ctx, input: { email } });
+  const { token } = await createToken({ ctx, input: { email } });
   ctx.db.$client.close();
   return { id: user.id, email, password: password!, token };
 }
@@ -137,11 +137,11 @@ describe("sessions and tokens that stop working", () => {
     const cookie = await login(u.email, u.password);
     expect((await api(`/api/v1/projects/${SLUG}/judgments/mine`, { token: u.token })).status).toBe(200);
     const ctx = systemCtx();
-    setUserStatus({ ctx, input: { email: u.email, status: "deactivated" } });
+    await setUserStatus({ ctx, input: { email: u.email, status: "deactivated" } });
     expect((await api(`/api/v1/projects/${SLUG}/judgments/mine`, { token: u.token })).status).toBe(401);
     expect((await api(`/api/v1/projects/${SLUG}/judgments/mine`, { cookie })).status).toBe(401);
     await expect(login(u.email, u.password)).rejects.toThrow(/login failed/);
-    setUserStatus({ ctx, input: { email: u.email, status: "active" } });
+    await setUserStatus({ ctx, input: { email: u.email, status: "active" } });
     ctx.db.$client.close();
     expect((await api(`/api/v1/projects/${SLUG}/judgments/mine`, { token: u.token })).status).toBe(200);
     expect((await api(`/api/v1/projects/${SLUG}/judgments/mine`, { cookie })).status).toBe(401); // that session stays ended
@@ -153,7 +153,7 @@ describe("projects an annotator may not work on", () => {
     const { annotator, annotator2 } = serverInfo().users;
     const ctx = systemCtx();
     createProject({ ctx, input: { status: "active", slug: "accounts-closed", name: "Secret name", guidelines: "Secret guidelines" } });
-    addMember({ ctx, input: { slug: "accounts-closed", email: annotator2.email } });
+    await addMember({ ctx, input: { slug: "accounts-closed", email: annotator2.email } });
     createProject({ ctx, input: { status: "active", slug: "accounts-draft", name: "Draft name" } });
     updateProject({ ctx, input: { slug: "accounts-draft", status: "draft" } });
     ctx.db.$client.close();

@@ -102,7 +102,7 @@ describe("claim-next refusals", () => {
     createProject({ ctx, input: { status: "active", slug: "qc-paused", name: "Paused" } });
     updateProject({ ctx, input: { slug: "qc-paused", status: "paused" } });
     createProject({ ctx, input: { status: "active", slug: "qc-members", name: "Members only" } });
-    addMember({ ctx, input: { slug: "qc-members", email: annotator2.email } });
+    await addMember({ ctx, input: { slug: "qc-members", email: annotator2.email } });
     ctx.db.$client.close();
     const paused = await expectError(await api(`/api/v1/projects/qc-paused/assignments/next`, { method: "POST", token: annotator.token }), 409, /paused/);
     expect(paused.error.details).toMatchObject({ reason: "project_not_active" });

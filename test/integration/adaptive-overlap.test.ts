@@ -17,7 +17,7 @@ import { reviseJudgment, submitJudgment, undoJudgment } from "@/lib/services/jud
 import { updateProject } from "@/lib/services/projects";
 import { clearStatsCache, projectStats } from "@/lib/services/stats";
 import { main } from "@/lib/cli/main";
-import { errorCode, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { errorCode, importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb } from "../helpers/db";
 import { needsSharedData, PANDALM_TEST } from "../helpers/shared-data";
 import { verdictFor } from "../helpers/adaptive-worker";
 
@@ -30,7 +30,7 @@ afterEach(() => {
   clearStatsCache();
 });
 
-type Annotator = ReturnType<typeof makeUser>;
+type Annotator = Awaited<ReturnType<typeof makeUser>>;
 
 /** A project that serves items (new projects may start as drafts). */
 function activeProject(input: Parameters<typeof makeProject>[1] = {}) {
@@ -96,7 +96,7 @@ describe("adaptive overlap under concurrency", () => {
     // Two agreeing items are sent back for one more judgment each: extra_overlap still adds seats.
     const sentBack = [items[0].id, items[3].id];
     for (const id of sentBack) requeueItem({ ctx: t.system, input: { itemId: id, extra: 1 } });
-    const users = Array.from({ length: ANNOTATORS }, () => makeUser(t, "annotator"));
+    const users = await makeUsers(t, ANNOTATORS, "annotator");
 
     await Promise.all(users.map((u, k) => runWorker([t.file, String(u.caller.userId), u.caller.email, p.slug, String(k)])));
     // A worker goes home once nothing is free and nobody else holds a lease; a judgment that opened a
@@ -156,9 +156,9 @@ describe("adaptive overlap under concurrency", () => {
 describe("the stopping rule, one judgment at a time", () => {
   it("stops an item at min when its judgments agree and serves it to nobody after", () => {
     const p = activeProject();
-    return importText(t, p.slug, jsonl([pairRecord(1)])).then(() => {
+    return importText(t, p.slug, jsonl([pairRecord(1)])).then(async () => {
       updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 3 } });
-      const [a, b, c] = [makeUser(t, "annotator"), makeUser(t, "annotator"), makeUser(t, "annotator")];
+      const [a, b, c] = [await makeUser(t, "annotator"), await makeUser(t, "annotator"), await makeUser(t, "annotator")];
       expect(judge(a, p.slug, "B")).not.toBeNull();
       expect(judge(b, p.slug, "B")).not.toBeNull();
       expect(claimNext({ ctx: c.ctx, input: { slug: p.slug } })).toBeNull();
@@ -170,7 +170,7 @@ describe("the stopping rule, one judgment at a time", () => {
     const p = activeProject();
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 3, maxJudgments: 5, stopAgreement: 0.75 } });
-    const u = Array.from({ length: 6 }, () => makeUser(t, "annotator"));
+    const u = await makeUsers(t, 6, "annotator");
     // A A B: 2/3 < 0.75 → a fourth seat; A A B A: 3/4 = 0.75 → stop at 4.
     for (const [k, verdict] of (["A", "A", "B", "A"] as const).entries()) expect(judge(u[k], p.slug, verdict)).not.toBeNull();
     expect(claimNext({ ctx: u[4].ctx, input: { slug: p.slug } })).toBeNull();
@@ -181,7 +181,7 @@ describe("the stopping rule, one judgment at a time", () => {
     const p = activeProject();
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 4 } });
-    const u = Array.from({ length: 5 }, () => makeUser(t, "annotator"));
+    const u = await makeUsers(t, 5, "annotator");
     const queued = () => adjudicationQueue({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => [i.reason, i.judgments.length, i.effective_overlap]);
     expect(judge(u[0], p.slug, "A")).not.toBeNull();
     expect(judge(u[1], p.slug, "B")).not.toBeNull();
@@ -195,9 +195,9 @@ describe("the stopping rule, one judgment at a time", () => {
 
   it("counts live leases against the target: min seats at first, no third lease before the second judgment", () => {
     const p = activeProject();
-    return importText(t, p.slug, jsonl([pairRecord(1)])).then(() => {
+    return importText(t, p.slug, jsonl([pairRecord(1)])).then(async () => {
       updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 5 } });
-      const u = Array.from({ length: 4 }, () => makeUser(t, "annotator"));
+      const u = await makeUsers(t, 4, "annotator");
       const first = claimNext({ ctx: u[0].ctx, input: { slug: p.slug } })!;
       const second = claimNext({ ctx: u[1].ctx, input: { slug: p.slug } })!;
       expect(first.item.id).toBe(second.item.id);
@@ -219,7 +219,7 @@ describe("undo and revision", () => {
     const p = activeProject();
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 3 } });
-    const u = Array.from({ length: 4 }, () => makeUser(t, "annotator"));
+    const u = await makeUsers(t, 4, "annotator");
     const wanted = () => listItems({ ctx: t.system, input: { slug: p.slug } }).items[0].wanted;
     judge(u[0], p.slug, "A");
     judge(u[1], p.slug, "B");
@@ -260,7 +260,7 @@ describe("changing the rule", () => {
     expect(wanted()).toEqual([[3, 2], [3, 3], [2, 3], [0, 2]]);
 
     // The server serves exactly the open seats: items 3 and 4 (twice), not 1 or 2.
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     const served = [judge(a, p.slug, "A"), judge(a, p.slug, "A"), judge(a, p.slug, "A")];
     expect(served[2]).toBeNull();
     const ids = listItems({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => i.id);
@@ -278,7 +278,7 @@ describe("changing the rule", () => {
     const record = (i: number, labels: string[]) => pairRecord(i, { annotations: labels.map((choice, k) => ({ annotator: `ext-${k}`, choice })) } as never);
     await importText(t, p.slug, jsonl([record(1, ["A", "A"]), record(2, ["A", "B"]), pairRecord(3)]));
     expect(listItems({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => [i.judgments, i.wanted])).toEqual([[2, 2], [2, 3], [0, 2]]);
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     const ids = listItems({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => i.id);
     expect(judge(a, p.slug, "A")).toBe(ids[1]);
     expect(judge(a, p.slug, "A")).toBe(ids[2]);

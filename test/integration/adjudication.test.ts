@@ -7,7 +7,7 @@ import { adjudicationQueue, recordAdjudication, requeueItem } from "@/lib/servic
 import { getProject, projectProgress, updateProject } from "@/lib/services/projects";
 import { projectStats } from "@/lib/services/stats";
 import { AppError } from "@/lib/services/errors";
-import { countRows, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb, errorCode } from "../helpers/db";
+import { countRows, importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb, errorCode } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -37,7 +37,7 @@ const VOTES = [
 async function judged() {
   const p = makeProject(t, { overlap: 3 });
   await importText(t, p.slug, jsonl(VOTES.map((_, i) => pairRecord(i))));
-  const annotators = [0, 1, 2].map(() => makeUser(t, "annotator"));
+  const annotators = await makeUsers(t, 3, "annotator");
   for (const [k, a] of annotators.entries()) {
     for (let claimed; (claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })); ) {
       const label = VOTES[indexOf(claimed)][k];
@@ -45,7 +45,7 @@ async function judged() {
     }
   }
   const itemId = (i: number) => t.db.get<{ id: number }>(sql`select id from items where external_id = ${"item-" + i}`).id;
-  return { p, annotators, itemId, manager: makeUser(t, "manager") };
+  return { p, annotators, itemId, manager: await makeUser(t, "manager") };
 }
 
 describe("adjudication queue", () => {
@@ -85,7 +85,8 @@ describe("adjudication queue", () => {
     expect(errorCode(() => adjudicationQueue({ ctx: annotators[0].ctx, input: { slug: p.slug } }))).toBe("forbidden");
     expect(errorCode(() => recordAdjudication({ ctx: annotators[0].ctx, input: { itemId: itemId(1), choice: "A" } }))).toBe("forbidden");
     expect(errorCode(() => requeueItem({ ctx: annotators[0].ctx, input: { itemId: itemId(1), extra: 1 } }))).toBe("forbidden");
-    expect(errorCode(() => adjudicationQueue({ ctx: makeUser(t, "admin").ctx, input: { slug: p.slug } }))).toBeUndefined();
+    const other = await makeUser(t, "admin");
+    expect(errorCode(() => adjudicationQueue({ ctx: other.ctx, input: { slug: p.slug } }))).toBeUndefined();
   });
 });
 
@@ -124,7 +125,7 @@ describe("recording an adjudication", () => {
 describe("sending an item back", () => {
   it("raises the item's effective overlap so one more annotator gets it, and no more", async () => {
     const { p, manager, itemId } = await judged();
-    const fourth = makeUser(t, "annotator");
+    const fourth = await makeUser(t, "annotator");
     expect(claimNext({ ctx: fourth.ctx, input: { slug: p.slug } })).toBeNull(); // every item has its 3 judgments
     // Sent back, the item is no longer complete, the same everywhere progress is shown (the
     // statistics computed before the requeue are not served from their cache after it).
@@ -139,7 +140,7 @@ describe("sending an item back", () => {
     const claimed = claimNext({ ctx: fourth.ctx, input: { slug: p.slug } })!;
     expect(indexOf(claimed)).toBe(1);
     submitJudgment({ ctx: fourth.ctx, input: { assignment_id: claimed.assignment.id, choice: slotFor(claimed, "A") as "A" } });
-    expect(claimNext({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } })).toBeNull();
+    expect(claimNext({ ctx: (await makeUser(t, "annotator")).ctx, input: { slug: p.slug } })).toBeNull();
     expect(t.db.get<{ n: number }>(sql`select judgment_count as n from items where id = ${itemId(1)}`).n).toBe(4);
     expect(complete()).toEqual({ admin: all, stats: all });
     // With the fourth vote (A) item 1 still has no strict majority (2 of 4): it stays in the queue.

@@ -9,7 +9,7 @@ import { listBatches, setBatchPriority, updateItem } from "@/lib/services/items"
 import { listProjects, updateProject } from "@/lib/services/projects";
 import { AppError } from "@/lib/services/errors";
 import type { Ctx } from "@/lib/services/context";
-import { countRows, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { countRows, importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -20,6 +20,17 @@ afterEach(() => t.close());
 function refusal(fn: () => unknown): { code: string; reason?: string; message: string } | undefined {
   try {
     fn();
+  } catch (e) {
+    if (e instanceof AppError) return { code: e.code, reason: (e.details as { reason?: string } | undefined)?.reason, message: e.message };
+    throw e;
+  }
+  return undefined;
+}
+
+/** `refusal` for an async call. */
+async function refusalOf(call: Promise<unknown>): Promise<{ code: string; reason?: string; message: string } | undefined> {
+  try {
+    await call;
   } catch (e) {
     if (e instanceof AppError) return { code: e.code, reason: (e.details as { reason?: string } | undefined)?.reason, message: e.message };
     throw e;
@@ -60,7 +71,7 @@ describe("project settings", () => {
     expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: "newest" } }))?.message).toMatch(/orderPolicy/);
     expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.8 } }))?.message).toMatch(/minGoldAfter/);
     expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, judgmentSchema: { type: "poll" } as never } }))?.message).toMatch(/judgmentSchema\.type/);
-    const annotator = makeUser(t, "annotator");
+    const annotator = await makeUser(t, "annotator");
     expect(refusal(() => updateProject({ ctx: annotator.ctx, input: { slug: p.slug, quota: 1 } }))?.code).toBe("forbidden");
     const audits = t.db.all<{ action: string }>(sql`select action from audit_log where action = 'project.update'`);
     expect(audits).toHaveLength(1);
@@ -70,12 +81,12 @@ describe("project settings", () => {
 describe("order policies", () => {
   async function startedSecondItem(order: string) {
     const p = await project(3, { orderPolicy: order });
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     const first = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     expect(indexOf(first)).toBe(0);
     skipAssignment({ ctx: a.ctx, input: { id: first.assignment.id } });
     expect(indexOf(claimAndJudge(a.ctx, p.slug)!)).toBe(1); // item 1 now has one judgment, item 0 none
-    return { p, b: makeUser(t, "annotator") };
+    return { p, b: await makeUser(t, "annotator") };
   }
 
   it("finish_first serves the started item before untouched ones", async () => {
@@ -90,7 +101,7 @@ describe("order policies", () => {
 
   it("random serves every item once, not in import order", async () => {
     const p = await project(60, { orderPolicy: "random", overlap: 1 });
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     const order: number[] = [];
     for (let claimed; (claimed = claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(claimed));
     expect(new Set(order).size).toBe(60);
@@ -100,7 +111,7 @@ describe("order policies", () => {
   it("random stays random when other projects hold most of the database's items", async () => {
     const p = await project(60, { orderPolicy: "random", overlap: 1 });
     await project(600, { orderPolicy: "random" });
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     const order: number[] = [];
     for (let claimed; (claimed = claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(claimed));
     expect(new Set(order).size).toBe(60);
@@ -119,7 +130,7 @@ describe("priority", () => {
     const itemOf = (i: number) => t.db.get<{ id: number }>(sql`select id from items where external_id = ${"item-" + i}`).id;
     updateItem({ ctx: t.system, input: { itemId: itemOf(3), priority: 10 } });
     setBatchPriority({ ctx: t.system, input: { batchId: batches[0].id, priority: 5 } });
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     const served = [0, 1, 2, 3].map(() => indexOf(claimAndJudge(a.ctx, p.slug)!));
     expect(served).toEqual([3, 100, 101, 0]);
     expect(refusal(() => updateItem({ ctx: a.ctx, input: { itemId: itemOf(0), priority: 99 } }))?.code).toBe("forbidden");
@@ -128,7 +139,7 @@ describe("priority", () => {
   it("takes priority from the import record", async () => {
     const p = await project(0);
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2, { priority: 3 })]));
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     expect(indexOf(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!)).toBe(2);
   });
 });
@@ -136,11 +147,11 @@ describe("priority", () => {
 describe("quota", () => {
   it("stops an annotator at the quota with a clear reason, others go on", async () => {
     const p = await project(5, { quota: 2 });
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     claimAndJudge(a.ctx, p.slug);
     claimAndJudge(a.ctx, p.slug);
     expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "quota_reached" });
-    const b = makeUser(t, "annotator");
+    const b = await makeUser(t, "annotator");
     expect(claimNext({ ctx: b.ctx, input: { slug: p.slug } })).not.toBeNull();
     expect(goldStandings({ ctx: t.system, input: { slug: p.slug } }).find((q) => q.user_id === a.caller.userId)?.blocked).toBe("quota_reached");
   });
@@ -150,22 +161,22 @@ describe("membership", () => {
   it("closes a project to non-members once it has members, and shows annotators only their projects", async () => {
     const p = await project(3);
     const other = makeProject(t);
-    const a = makeUser(t, "annotator");
-    const b = makeUser(t, "annotator");
-    expect(addMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } })).toEqual({ added: true });
-    expect(addMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } })).toEqual({ added: false });
-    expect(listMembers({ ctx: t.system, input: { slug: p.slug } }).map((m) => m.email)).toEqual([b.caller.email]);
+    const a = await makeUser(t, "annotator");
+    const b = await makeUser(t, "annotator");
+    expect(await addMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } })).toEqual({ added: true });
+    expect(await addMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } })).toEqual({ added: false });
+    expect((await listMembers({ ctx: t.system, input: { slug: p.slug } })).map((m) => m.email)).toEqual([b.caller.email]);
     // Issue 12: a project an annotator may not work on answers as one that does not exist.
     expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
     expect(claimNext({ ctx: b.ctx, input: { slug: p.slug } })).not.toBeNull();
     expect(listProjects({ ctx: a.ctx }).map((x) => x.slug)).toEqual([other.slug]);
     expect(listProjects({ ctx: b.ctx }).map((x) => x.slug)).toEqual([p.slug, other.slug]);
-    const manager = makeUser(t, "manager");
+    const manager = await makeUser(t, "manager");
     expect(listProjects({ ctx: manager.ctx })).toHaveLength(2);
-    const m = makeUser(t, "manager");
-    expect(refusal(() => addMember({ ctx: t.system, input: { slug: p.slug, email: m.caller.email } }))?.message).toMatch(/^email: .* is a manager/);
-    expect(refusal(() => addMember({ ctx: t.system, input: { slug: p.slug, email: "nobody@test.local" } }))?.code).toBe("not_found");
-    removeMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } });
+    const m = await makeUser(t, "manager");
+    expect((await refusalOf(addMember({ ctx: t.system, input: { slug: p.slug, email: m.caller.email } })))?.message).toMatch(/^email: .* is a manager/);
+    expect((await refusalOf(addMember({ ctx: t.system, input: { slug: p.slug, email: "nobody@test.local" } })))?.code).toBe("not_found");
+    await removeMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } });
     // Issue 12: removing the last member leaves a members-only project closed, to b as well.
     expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
     expect(refusal(() => claimNext({ ctx: b.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
@@ -177,9 +188,9 @@ describe("membership", () => {
     const draft = await project(1, { status: "draft" });
     const archived = await project(1, { status: "archived" });
     const paused = await project(1, { status: "paused" });
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     expect(listProjects({ ctx: a.ctx }).map((x) => x.slug)).toEqual([paused.slug]);
-    expect(listProjects({ ctx: makeUser(t, "manager").ctx }).map((x) => x.slug)).toEqual([draft.slug, archived.slug, paused.slug]);
+    expect(listProjects({ ctx: (await makeUser(t, "manager")).ctx }).map((x) => x.slug)).toEqual([draft.slug, archived.slug, paused.slug]);
     // Issue 12: a draft project is hidden from annotators: not_found, as for one that does not exist.
     expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: draft.slug } }))).toMatchObject({ code: "not_found" });
     expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: archived.slug } }))).toMatchObject({ code: "not_found" });
@@ -189,13 +200,14 @@ describe("membership", () => {
 describe("project status", () => {
   it("a paused project serves nothing and refuses judgments on open leases with 409; resuming restores both", async () => {
     const p = await project(3);
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused" } });
     const refused = refusal(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }));
     expect(refused).toMatchObject({ code: "conflict" });
     expect(refused!.message).toMatch(/paused/);
-    expect(refusal(() => claimNext({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "project_not_active" });
+    const other = await makeUser(t, "annotator");
+    expect(refusal(() => claimNext({ ctx: other.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "project_not_active" });
     expect(countRows(t, "judgments")).toBe(0);
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } });
     expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }).created).toBe(true);
@@ -210,7 +222,7 @@ describe("gold items", () => {
     const p = await project(0, {}, []);
     await importText(t, p.slug, jsonl([...Array.from({ length: 200 }, (_, i) => pairRecord(i)), ...goldRecords(60)]));
     updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 0.25 } });
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     let gold = 0;
     let right = 0;
     const shapes = new Set<string>();
@@ -242,21 +254,21 @@ describe("gold items", () => {
     const p = await project(0, { overlap: 1 }, []);
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2), pairRecord(3), ...goldRecords(1)]));
     updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 1 } });
-    for (const [k, u] of [1, 2, 3].map(() => makeUser(t, "annotator")).entries()) {
+    for (const [k, u] of (await makeUsers(t, 3, "annotator")).entries()) {
       expect(indexOf(claimAndJudge(u.ctx, p.slug)!)).toBe(1000);
       expect(indexOf(claimAndJudge(u.ctx, p.slug)!)).toBe(k + 1);
     }
     expect(t.db.get<{ n: number }>(sql`select judgment_count as n from items where external_id = 'item-1000'`).n).toBe(3);
     // Gold items alone are not work: once the real items are done, the stream ends.
-    expect(claimNext({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } })).toBeNull();
+    expect(claimNext({ ctx: (await makeUser(t, "annotator")).ctx, input: { slug: p.slug } })).toBeNull();
   });
 
   it("an annotator below the minimum gold accuracy after N gold judgments stops receiving items, with the reason", async () => {
     const p = await project(0, {}, []);
     await importText(t, p.slug, jsonl([...Array.from({ length: 30 }, (_, i) => pairRecord(i)), ...goldRecords(10)]));
     updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 1, minGoldAccuracy: 0.8, minGoldAfter: 3 } });
-    const careless = makeUser(t, "annotator");
-    const careful = makeUser(t, "annotator");
+    const careless = await makeUser(t, "annotator");
+    const careful = await makeUser(t, "annotator");
     for (let n = 0; n < 3; n++) {
       const claimed = claimNext({ ctx: careless.ctx, input: { slug: p.slug } })!;
       expect(isGold(claimed)).toBe(true);
@@ -270,7 +282,7 @@ describe("gold items", () => {
     expect(refused).toMatchObject({ code: "forbidden", reason: "gold_accuracy" });
     expect(refused!.message).toMatch(/33\.3%.*80%/);
     expect(claimNext({ ctx: careful.ctx, input: { slug: p.slug } })).not.toBeNull();
-    const quality = goldStandings({ ctx: makeUser(t, "manager").ctx, input: { slug: p.slug } });
+    const quality = goldStandings({ ctx: (await makeUser(t, "manager")).ctx, input: { slug: p.slug } });
     expect(quality.find((q) => q.user_id === careless.caller.userId)).toMatchObject({ gold_judged: 3, gold_correct: 1, blocked: "gold_accuracy" });
     expect(quality.find((q) => q.user_id === careful.caller.userId)).toMatchObject({ gold_judged: 3, gold_correct: 3, blocked: null });
     // Correcting the gold answers (say the admin had them backwards) re-scores everyone at once.

@@ -25,7 +25,7 @@ afterEach(() => t.close());
 
 async function fill(items: number): Promise<number> {
   const p = makeProject(t);
-  makeUser(t, "annotator");
+  await makeUser(t, "annotator");
   await importText(t, p.slug, jsonl(Array.from({ length: items }, (_, i) => pairRecord(i))));
   return p.id;
 }

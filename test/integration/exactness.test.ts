@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { requeueItem } from "@/lib/services/adjudication";
 import { updateItem } from "@/lib/services/items";
 import { updateProject } from "@/lib/services/projects";
-import { countRows, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { countRows, importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -49,7 +49,7 @@ describe("exactness under concurrency", () => {
     // Some items want more judgments (sent back by a manager), some are served first.
     for (const id of ids.slice(0, 10)) requeueItem({ ctx: t.system, input: { itemId: id, extra: 2 } });
     for (const id of ids.slice(50, 60)) updateItem({ ctx: t.system, input: { itemId: id, priority: 5 } });
-    const users = Array.from({ length: ANNOTATORS }, () => makeUser(t, "annotator"));
+    const users = await makeUsers(t, ANNOTATORS, "annotator");
 
     const results = await Promise.all(
       // Half the annotators skip every fourth item they are served.

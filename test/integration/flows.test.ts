@@ -16,7 +16,7 @@ afterEach(() => t.close());
 
 describe("a new project", () => {
   it("starts as a draft that annotators neither list nor open, until it is activated", async () => {
-    const annotator = makeUser(t, "annotator");
+    const annotator = await makeUser(t, "annotator");
     const project = createProject({ ctx: t.system, input: { slug: "fresh", name: "Fresh" } });
     expect(project.status).toBe("draft");
     await importText(t, "fresh", jsonl([{ id: "x1", prompt: "Hello?", responses: [{ content: "a" }, { content: "b" }] }]));
@@ -33,8 +33,8 @@ describe("a new project", () => {
   });
 
   it("has a checklist of what it still lacks", async () => {
-    const admin = makeUser(t, "admin");
-    const annotator = makeUser(t, "annotator");
+    const admin = await makeUser(t, "admin");
+    const annotator = await makeUser(t, "annotator");
     createProject({ ctx: t.system, input: { slug: "todo", name: "To do" } });
     expect(projectChecklist({ ctx: admin.ctx, input: { slug: "todo" } })).toEqual({
       status: "draft",
@@ -46,7 +46,7 @@ describe("a new project", () => {
     });
     await importText(t, "todo", jsonl([1, 2].map((i) => ({ id: `t${i}`, prompt: `P${i}`, responses: [{ content: "a" }, { content: "b" }] }))));
     updateProject({ ctx: t.system, input: { slug: "todo", guidelines: "Be kind.", judgmentSchema: { strength: true } as never, visibility: "members" } });
-    addMember({ ctx: t.system, input: { slug: "todo", email: annotator.caller.email } });
+    await addMember({ ctx: t.system, input: { slug: "todo", email: annotator.caller.email } });
     expect(projectChecklist({ ctx: admin.ctx, input: { slug: "todo" } })).toMatchObject({ items: 2, guidelines: true, judgmentSchema: true, visibility: "members", members: 1 });
     expect(() => projectChecklist({ ctx: annotator.ctx, input: { slug: "todo" } })).toThrow(/does not allow project:write/);
   });
@@ -56,8 +56,8 @@ describe("a finished project", () => {
   it("is finished for an annotator who judged or skipped every item still wanting judgments, or reached the quota", async () => {
     createProject({ ctx: t.system, input: { slug: "f", name: "Finish", overlap: 1, status: "active" } });
     await importText(t, "f", jsonl([1, 2, 3].map((i) => ({ id: `f${i}`, prompt: `P${i}`, responses: [{ content: "a" }, { content: "b" }] }))));
-    const me = makeUser(t, "annotator");
-    const other = makeUser(t, "annotator");
+    const me = await makeUser(t, "annotator");
+    const other = await makeUser(t, "annotator");
     const mine = () => listProjects({ ctx: me.ctx })[0];
     expect(mine()).toMatchObject({ mine: 0, finished: false });
     const first = claimNext({ ctx: me.ctx, input: { slug: "f" } })!;
@@ -87,8 +87,8 @@ describe("searching one's judgments", () => {
   async function judgeAll() {
     createProject({ ctx: t.system, input: { slug: "s", name: "Search", overlap: 2, status: "active" } });
     await importText(t, "s", jsonl(records));
-    const me = makeUser(t, "annotator");
-    const other = makeUser(t, "annotator");
+    const me = await makeUser(t, "annotator");
+    const other = await makeUser(t, "annotator");
     for (const who of [me, other]) {
       for (let i = 0; i < records.length; i++) {
         const claim = claimNext({ ctx: who.ctx, input: { slug: "s" } })!;

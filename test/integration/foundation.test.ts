@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { claimNext, skipAssignment } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { openExport } from "@/lib/services/exporter";
-import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb, errorCode, countRows } from "../helpers/db";
+import { importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb, errorCode, countRows } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -20,7 +20,7 @@ describe("leasing and judging", () => {
   it("serves an item with two slotted candidates and no model names", async () => {
     const p = makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1)]));
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     expect(claimed.item.candidates.map((c) => c.slot)).toEqual(["A", "B"]);
     expect(new Set(claimed.item.candidates.map((c) => c.content))).toEqual(new Set(["First answer to 1", "Second answer to 1"]));
@@ -32,7 +32,7 @@ describe("leasing and judging", () => {
   it("stores the winner through the slot order and refuses a second judgment", async () => {
     const p = makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1)]));
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     const { created } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "B" } });
     expect(created).toBe(true);
@@ -44,7 +44,7 @@ describe("leasing and judging", () => {
   it("treats a retry with the same client_id as the first judgment", async () => {
     const p = makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1)]));
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     const input = { assignment_id: claimed.assignment.id, choice: "A" as const, client_id: "c-1" };
     const first = submitJudgment({ ctx: a.ctx, input });
@@ -57,8 +57,8 @@ describe("leasing and judging", () => {
   it("does not let an annotator judge or skip another annotator's assignment", async () => {
     const p = makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1)]));
-    const a = makeUser(t, "annotator");
-    const b = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
+    const b = await makeUser(t, "annotator");
     const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     expect(errorCode(() => submitJudgment({ ctx: b.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }))).toBe("not_found");
     expect(errorCode(() => skipAssignment({ ctx: b.ctx, input: { id: claimed.assignment.id } }))).toBe("not_found");
@@ -69,7 +69,7 @@ describe("leasing and judging", () => {
     const p = makeProject(t, { overlap: 2, leaseMinutes: 1 });
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     let now = 1_000_000;
-    const users = [makeUser(t, "annotator"), makeUser(t, "annotator"), makeUser(t, "annotator")];
+    const users = [await makeUser(t, "annotator"), await makeUser(t, "annotator"), await makeUser(t, "annotator")];
     const ctxs = users.map((u) => ({ ...u.ctx, now: () => now }));
     const t1 = claimNext({ ctx: ctxs[0], input: { slug: p.slug } })!;
     expect(claimNext({ ctx: ctxs[1], input: { slug: p.slug } })).not.toBeNull();
@@ -89,7 +89,7 @@ describe("leasing and judging", () => {
   it("never serves a skipped item to the annotator who skipped it", async () => {
     const p = makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2)]));
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     const first = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     skipAssignment({ ctx: a.ctx, input: { id: first.assignment.id, reason: "unclear" } });
     const second = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
@@ -97,7 +97,7 @@ describe("leasing and judging", () => {
     submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, choice: "tie" } });
     expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })).toBeNull();
     // Another annotator still gets the skipped item.
-    const b = makeUser(t, "annotator");
+    const b = await makeUser(t, "annotator");
     const ids = new Set<number>();
     for (let i = 0; i < 2; i++) {
       const claimed = claimNext({ ctx: b.ctx, input: { slug: p.slug } })!;
@@ -110,7 +110,7 @@ describe("leasing and judging", () => {
   it("leases a second item when the client excludes the one it shows (prefetch), and a reload gets the first back", async () => {
     const p = makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2), pairRecord(3)]));
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     const first = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     const next = claimNext({ ctx: a.ctx, input: { slug: p.slug, exclude: [first.assignment.id] } })!;
     expect(next.item.id).not.toBe(first.item.id);
@@ -122,7 +122,7 @@ describe("leasing and judging", () => {
 
   it("refuses work to roles without the claimed scope", async () => {
     const p = makeProject(t);
-    const m = makeUser(t, "manager");
+    const m = await makeUser(t, "manager");
     expect(errorCode(() => claimNext({ ctx: m.ctx, input: { slug: p.slug } }))).toBe("forbidden");
   });
 });
@@ -131,7 +131,7 @@ describe("concurrent annotators", () => {
   it("8 annotators in separate processes never push an item past its overlap", async () => {
     const p = makeProject(t, { overlap: 3 });
     await importText(t, p.slug, jsonl(Array.from({ length: 40 }, (_, i) => pairRecord(i))));
-    const users = Array.from({ length: 8 }, () => makeUser(t, "annotator"));
+    const users = await makeUsers(t, 8, "annotator");
     const root = path.resolve(__dirname, "../..");
     const results = await Promise.all(
       users.map(
@@ -203,7 +203,7 @@ describe("import", () => {
 
   it("refuses an import from an annotator", async () => {
     const p = makeProject(t);
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     const { importItems } = await import("@/lib/services/importer");
     await expect(importItems({ ctx: a.ctx, input: { slug: p.slug, source: () => [jsonl([pairRecord(1)])] } })).rejects.toMatchObject({ code: "forbidden" });
   });
@@ -218,7 +218,7 @@ describe("trl-dpo export", () => {
         : pairRecord(i),
     );
     await importText(t, p.slug, jsonl(records));
-    const annotators = Array.from({ length: overlap }, () => makeUser(t, "annotator"));
+    const annotators = await makeUsers(t, overlap, "annotator");
     // Each annotator judges every item; choices are given in terms of the record's own order.
     for (const a of annotators) {
       for (;;) {
@@ -274,7 +274,7 @@ describe("trl-dpo export", () => {
   it("is refused to annotators and managers", async () => {
     const p = makeProject(t);
     for (const role of ["annotator", "manager"] as const) {
-      const u = makeUser(t, role);
+      const u = await makeUser(t, role);
       expect(errorCode(() => openExport({ ctx: u.ctx, input: { slug: p.slug, format: "trl-dpo" } }))).toBe("forbidden");
     }
   });

@@ -109,16 +109,17 @@ describe("listItems", () => {
     expect(list({ q: "x".repeat(201) })).toBe("bad_request: q: must be at most 200 characters");
     expect(message(() => listItems({ ctx: t.system, input: { slug: "missing" } }))).toMatch(/^not_found: Project "missing"/);
     for (const role of ["manager", "annotator"] as const) {
-      expect(errorCode(() => listItems({ ctx: makeUser(t, role).ctx, input: { slug } }))).toBe("forbidden");
+      const other = await makeUser(t, role);
+      expect(errorCode(() => listItems({ ctx: other.ctx, input: { slug } }))).toBe("forbidden");
     }
-    expect(listItems({ ctx: makeUser(t, "admin").ctx, input: { slug } }).total).toBe(123);
+    expect(listItems({ ctx: (await makeUser(t, "admin")).ctx, input: { slug } }).total).toBe(123);
   });
 });
 
 describe("updateItem", () => {
   it("sets a gold answer and a priority together; the item then shows under filter=gold, and clearing takes it out", async () => {
     const { slug, ids } = await project();
-    const admin = makeUser(t, "admin");
+    const admin = await makeUser(t, "admin");
     const item = updateItem({ ctx: admin.ctx, input: { itemId: String(ids["item-3"]), priority: "12", gold: "B" } });
     expect(item).toMatchObject({ id: ids["item-3"], external_id: "item-3", priority: 12, gold: "B", models: ["model-x", "model-y"] });
     // Stored in candidate-position terms, as gold answers from an import are.
@@ -166,7 +167,8 @@ describe("updateItem", () => {
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from audit_log where target_type = 'item'`).n).toBe(0);
     expect(message(() => updateItem({ ctx: t.system, input: { itemId: 999_999, priority: 1 } }))).toBe("not_found: Item 999999 not found.");
     for (const role of ["manager", "annotator"] as const) {
-      expect(errorCode(() => updateItem({ ctx: makeUser(t, role).ctx, input: { itemId, priority: 1 } }))).toBe("forbidden");
+      const other = await makeUser(t, role);
+      expect(errorCode(() => updateItem({ ctx: other.ctx, input: { itemId, priority: 1 } }))).toBe("forbidden");
     }
   });
 });

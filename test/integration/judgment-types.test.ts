@@ -37,7 +37,7 @@ async function setup(schema: Partial<ProjectJudgmentSchema>, k = 2, n = 2) {
     responses: Array.from({ length: k }, (_, j) => ({ content: `Response ${i}.${j}`, model: `m${j}` })),
   }));
   await importText(t, p.slug, jsonl(records));
-  const a = makeUser(t, "annotator");
+  const a = await makeUser(t, "annotator");
   const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
   const slotOrder = t.db.select().from(assignments).where(eq(assignments.id, claimed.assignment.id)).get()!.slotOrder;
   return { p, a, claimed, slotOrder };
@@ -158,7 +158,7 @@ describe("revising", () => {
   it("lets only the owner revise", async () => {
     const { a, claimed } = await setup({});
     const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } });
-    const other = makeUser(t, "annotator");
+    const other = await makeUser(t, "annotator");
     expect(failure(() => reviseJudgment({ ctx: other.ctx, input: { id: judgment.id, choice: "B" } })).code).toBe("not_found");
   });
 });
@@ -191,7 +191,7 @@ describe("undoing", () => {
     const second = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, choice: "B" } });
     expect(failure(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: claimed.assignment.id } })).message).toMatch(/Only your last judgment/);
-    const other = makeUser(t, "annotator");
+    const other = await makeUser(t, "annotator");
     expect(failure(() => undoJudgment({ ctx: other.ctx, input: { assignmentId: second.assignment.id } })).code).toBe("not_found");
     const later = { ...a.ctx, now: () => Date.now() + 24 * 3600_000 };
     expect(failure(() => undoJudgment({ ctx: later, input: { assignmentId: second.assignment.id } })).message).toMatch(/lease on this item has run out/);
@@ -205,7 +205,7 @@ describe("history", () => {
     submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ranking: [["C"], ["B"], ["A"]] } });
     const second = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, ranking: [["A", "B"], ["C"]] } });
-    const other = makeUser(t, "annotator");
+    const other = await makeUser(t, "annotator");
     const third = claimNext({ ctx: other.ctx, input: { slug: p.slug } })!;
     submitJudgment({ ctx: other.ctx, input: { assignment_id: third.assignment.id, ranking: [["A"], ["B"], ["C"]] } });
 

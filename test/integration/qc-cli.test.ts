@@ -61,7 +61,7 @@ describe("arbiter project set", () => {
 describe("arbiter member, item and batch", () => {
   it("adds, lists and removes members", async () => {
     const p = makeProject(t);
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     expect((await run("member", "list", "--project", p.slug)).out).toMatch(/Every annotator may work/);
     expect((await run("member", "add", "--project", p.slug, "--email", a.caller.email)).out).toMatch(/Added/);
     expect((await run("member", "list", "--project", p.slug)).out).toContain(a.caller.email);

@@ -95,7 +95,7 @@ describe("gold explanations in the item editor", () => {
 describe("qualification gating", () => {
   it("serves only gold items until N are judged, shows each gold answer after recording it, then passes and serves real items", async () => {
     const p = await project(5, 4, { qualificationItems: 3, qualificationAccuracy: 0.6 });
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     expect(myQualification({ ctx: a.ctx, input: { slug: p.slug } })).toMatchObject({ status: "pending", judged: 0, required: 3 });
     for (let i = 0; i < 3; i++) {
       const c = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
@@ -121,8 +121,8 @@ describe("qualification gating", () => {
 
   it("fails below the accuracy, refuses claims with a reason, and a reset serves the same gold items again", async () => {
     const p = await project(3, 2, { qualificationItems: 2, qualificationAccuracy: 1 });
-    const a = makeUser(t, "annotator", "ann@test.local");
-    const manager = makeUser(t, "manager");
+    const a = await makeUser(t, "annotator", "ann@test.local");
+    const manager = await makeUser(t, "manager");
     const first: number[] = [];
     for (const right of [true, false]) {
       const c = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
@@ -165,7 +165,7 @@ describe("qualification gating", () => {
 
   it("refuses with a reason for the admin when too few gold items are left to qualify", async () => {
     const p = await project(2, 2, { qualificationItems: 2 });
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     judge(a.ctx, claimNext({ ctx: a.ctx, input: { slug: p.slug } })!, true);
     const left = t.db.get<{ id: number }>(sql`select id from items where gold is not null and id not in (select item_id from judgments)`).id;
     updateItem({ ctx: t.system, input: { itemId: left, gold: null } });
@@ -179,7 +179,7 @@ describe("qualification gating", () => {
 describe("feedback and training mode", () => {
   it("shows gold answers after qualifying only in training mode, never for ordinary items, and a shown answer cannot be undone", async () => {
     const p = await project(4, 4, { goldRate: 1 });
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     // No qualification, no training: a gold item gets no feedback.
     const g1 = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     expect(isGold(g1)).toBe(true);
@@ -217,7 +217,7 @@ describe("qualification under concurrency", () => {
     // Gold answers "tie", which the tabs always give: the attempt passes.
     await importText(t, p.slug, jsonl([...Array.from({ length: 20 }, (_, i) => pairRecord(i)), ...Array.from({ length: 8 }, (_, i) => pairRecord(100 + i, { gold: { choice: "tie" } }))]));
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", qualificationItems: N } });
-    const a = makeUser(t, "annotator");
+    const a = await makeUser(t, "annotator");
     const tabs = await Promise.all(Array.from({ length: 4 }, () => runTab([t.file, String(a.caller.userId), a.caller.email, p.slug, "tie"])));
     expect(tabs.every((r) => r.refused === null)).toBe(true);
     const gold = t.db.all<{ id: number }>(sql`select j.id from judgments j join items i on i.id = j.item_id where i.gold is not null and j.user_id = ${a.caller.userId} order by j.id`);
@@ -242,7 +242,7 @@ describe("the qualification CLI", () => {
     const set = arbiter("project", "set", "--project", p.slug, "--qualification-items", "2", "--qualification-accuracy", "1", "--training-mode", "yes");
     expect(set.code, set.err).toBe(0);
     expect(arbiter("project", "set", "--project", p.slug, "--qualification-items", "3").err).toMatch(/asks for 3 gold item\(s\) but project "p\d+" has 2/);
-    const a = makeUser(t, "annotator", "cli-ann@test.local");
+    const a = await makeUser(t, "annotator", "cli-ann@test.local");
     for (const right of [true, false]) judge(a.ctx, claimNext({ ctx: a.ctx, input: { slug: p.slug } })!, right);
     const listed = JSON.parse(arbiter("qualification", "list", "--project", p.slug, "--json").out);
     expect(listed).toMatchObject({ required: 2, accuracy_required: 1, annotators: [{ email: "cli-ann@test.local", status: "failed", judged: 2, correct: 1, accuracy: 0.5 }] });

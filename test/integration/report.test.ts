@@ -38,8 +38,8 @@ function judge(projectId: number, itemId: number, userId: number, iso: string, d
 
 async function fixture() {
   const { p, items } = await project();
-  const ann = makeUser(t, "annotator", "ann@test.local");
-  const bob = makeUser(t, "annotator", "bob@test.local");
+  const ann = await makeUser(t, "annotator", "ann@test.local");
+  const bob = await makeUser(t, "annotator", "bob@test.local");
   const a = ann.caller.userId;
   const b = bob.caller.userId;
   // ann: late on January 14 in Los Angeles (07:30 UTC on the 15th), then two on the 15th.
@@ -57,7 +57,7 @@ const manager = () => makeUser(t, "manager");
 describe("time report service", () => {
   it("sums per annotator and local day with the cap, judgments per hour and gold accuracy", async () => {
     const { p } = await fixture();
-    const r = timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-14", to: "2026-01-15", tz: "America/Los_Angeles" } });
+    const r = timeReport({ ctx: (await manager()).ctx, input: { slug: p.slug, from: "2026-01-14", to: "2026-01-15", tz: "America/Los_Angeles" } });
     expect(r).toMatchObject({ from: "2026-01-14", to: "2026-01-15", by: "day", tz: "America/Los_Angeles", week_start: "monday", project: { slug: p.slug, time_cap_seconds: 600 } });
     expect(r.rows.map((x) => [x.email, x.period, x.judgments, x.timed_judgments, x.capped_judgments, x.active_seconds, x.gold_n, x.gold_correct])).toEqual([
       ["ann@test.local", "2026-01-14", 1, 1, 0, 30, 1, 1],
@@ -72,13 +72,13 @@ describe("time report service", () => {
     expect(r.totals).toMatchObject({ judgments: 5, timed_judgments: 4, capped_judgments: 1, active_seconds: 810, gold_n: 2, gold_correct: 1, gold_accuracy: 0.5 });
 
     // In UTC all five fall on January 15; in Kolkata (UTC+05:30) bob's and ann's 19:00 ones are on the 16th.
-    const utc = timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-14", to: "2026-01-16" } });
+    const utc = timeReport({ ctx: (await manager()).ctx, input: { slug: p.slug, from: "2026-01-14", to: "2026-01-16" } });
     expect(utc.tz).toBe("UTC");
     expect(utc.rows.map((x) => [x.email, x.period, x.judgments])).toEqual([
       ["ann@test.local", "2026-01-15", 3],
       ["bob@test.local", "2026-01-15", 2],
     ]);
-    const kolkata = timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-14", to: "2026-01-16", tz: "Asia/Kolkata" } });
+    const kolkata = timeReport({ ctx: (await manager()).ctx, input: { slug: p.slug, from: "2026-01-14", to: "2026-01-16", tz: "Asia/Kolkata" } });
     expect(kolkata.rows.map((x) => [x.email, x.period, x.judgments])).toEqual([
       ["ann@test.local", "2026-01-15", 2],
       ["ann@test.local", "2026-01-16", 1],
@@ -89,7 +89,7 @@ describe("time report service", () => {
   it("follows the project's time cap and counts only the days asked for", async () => {
     const { p } = await fixture();
     updateProject({ ctx: t.system, input: { slug: p.slug, timeCapSeconds: 60 } });
-    const r = timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-15", to: "2026-01-15", tz: "America/Los_Angeles" } });
+    const r = timeReport({ ctx: (await manager()).ctx, input: { slug: p.slug, from: "2026-01-15", to: "2026-01-15", tz: "America/Los_Angeles" } });
     // ann's January 14 judgment is left out; her 15 minutes count 60 s; bob's 120 s count 60 s.
     expect(r.project.time_cap_seconds).toBe(60);
     expect(r.annotators.map((x) => [x.email, x.judgments, x.capped_judgments, x.active_seconds])).toEqual([
@@ -103,7 +103,7 @@ describe("time report service", () => {
     // Sunday January 18 and Monday January 19 (Los Angeles).
     judge(p.id, items[3], ann.caller.userId, "2026-01-18T20:00:00Z", 10_000);
     judge(p.id, items[4], ann.caller.userId, "2026-01-19T20:00:00Z", 10_000);
-    const r = timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-01", to: "2026-01-31", by: "week", tz: "America/Los_Angeles" } });
+    const r = timeReport({ ctx: (await manager()).ctx, input: { slug: p.slug, from: "2026-01-01", to: "2026-01-31", by: "week", tz: "America/Los_Angeles" } });
     expect(r.rows.map((x) => [x.email, x.period, x.judgments])).toEqual([
       ["ann@test.local", "2026-01-12", 4],
       ["ann@test.local", "2026-01-19", 1],
@@ -114,7 +114,7 @@ describe("time report service", () => {
   it("defaults to the 30 days ending today in the zone", async () => {
     const { p } = await fixture();
     // 03:00 UTC on January 16 is still January 15 in Los Angeles.
-    const ctx = { ...manager().ctx, now: () => Date.parse("2026-01-16T03:00:00Z") };
+    const ctx = { ...(await manager()).ctx, now: () => Date.parse("2026-01-16T03:00:00Z") };
     const r = timeReport({ ctx, input: { slug: p.slug, tz: "America/Los_Angeles" } });
     expect([r.from, r.to]).toEqual(["2025-12-17", "2026-01-15"]);
     expect(r.totals.judgments).toBe(5);
@@ -124,15 +124,18 @@ describe("time report service", () => {
   it("is for managers and admins: an annotator is refused", async () => {
     const { p, ann } = await fixture();
     expect(errorCode(() => timeReport({ ctx: ann.ctx, input: { slug: p.slug } }))).toBe("forbidden");
-    expect(errorCode(() => timeReport({ ctx: makeUser(t, "admin").ctx, input: { slug: p.slug } }))).toBeUndefined();
-    expect(errorCode(() => timeReport({ ctx: manager().ctx, input: { slug: "nope" } }))).toBe("not_found");
+    const other = await makeUser(t, "admin");
+    expect(errorCode(() => timeReport({ ctx: other.ctx, input: { slug: p.slug } }))).toBeUndefined();
+    const m = await manager();
+    expect(errorCode(() => timeReport({ ctx: m.ctx, input: { slug: "nope" } }))).toBe("not_found");
   });
 
   it("refuses bad dates, zones, periods and ranges, naming the field", async () => {
     const { p } = await fixture();
+    const m = await manager();
     const refusal = (input: Record<string, unknown>) => {
       try {
-        timeReport({ ctx: manager().ctx, input: { slug: p.slug, ...input } });
+        timeReport({ ctx: m.ctx, input: { slug: p.slug, ...input } });
       } catch (e) {
         if (e instanceof AppError) return [e.code, e.message, e.fields];
       }

@@ -12,7 +12,7 @@ import { submitJudgment } from "@/lib/services/judgments";
 import { updateProject } from "@/lib/services/projects";
 import { importUsers, listUsers, setSkills } from "@/lib/services/users";
 import { AppError } from "@/lib/services/errors";
-import { countRows, errorCode, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { countRows, errorCode, errorCodeOf, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -40,13 +40,15 @@ function project(settings: { overlap?: number } & Omit<Parameters<typeof updateP
 }
 
 /** An annotator with the given skills. */
-function annotator(skills: string[]) {
-  const u = makeUser(t, "annotator");
-  if (skills.length) setSkills({ ctx: t.system, input: { email: u.caller.email, set: skills } });
+async function annotator(skills: string[]) {
+  const u = await makeUser(t, "annotator");
+  if (skills.length) await setSkills({ ctx: t.system, input: { email: u.caller.email, set: skills } });
   return u;
 }
 
-function judge(u: ReturnType<typeof annotator>, slug: string, skills?: string[]): number | null {
+type Annotator = Awaited<ReturnType<typeof annotator>>;
+
+function judge(u: Annotator, slug: string, skills?: string[]): number | null {
   const claimed = claimNext({ ctx: u.ctx, input: { slug, skills } });
   if (!claimed) return null;
   submitJudgment({ ctx: u.ctx, input: { assignment_id: claimed.assignment.id, choice: "A", client_id: `c-${claimed.assignment.id}` } });
@@ -63,7 +65,8 @@ describe("routing exactness under concurrency", () => {
     await importText(t, p.slug, jsonl(Array.from({ length: 140 }, (_, i) => pairRecord(i, TAG_SETS[i % TAG_SETS.length].length ? { tags: TAG_SETS[i % TAG_SETS.length] } : {}))));
     updateProject({ ctx: t.system, input: { slug: p.slug, routing: "required" } });
     const SKILL_SETS = [[], ["code"], ["medical"], ["code", "lang:de"], ["lang:de", "medical"], ["code", "lang:fr", "medical"], ["lang:fr"], ["code", "lang:de", "lang:fr", "medical"]];
-    const people = Array.from({ length: 32 }, (_, i) => ({ user: annotator(SKILL_SETS[i % SKILL_SETS.length]), skills: SKILL_SETS[i % SKILL_SETS.length], narrow: i % 4 === 3 && SKILL_SETS[i % SKILL_SETS.length].length ? [SKILL_SETS[i % SKILL_SETS.length][0]] : null }));
+    const people = [];
+    for (let i = 0; i < 32; i++) people.push({ user: await annotator(SKILL_SETS[i % SKILL_SETS.length]), skills: SKILL_SETS[i % SKILL_SETS.length], narrow: i % 4 === 3 && SKILL_SETS[i % SKILL_SETS.length].length ? [SKILL_SETS[i % SKILL_SETS.length][0]] : null });
     const results = await Promise.all(
       people.map((a, i) => runWorker([t.file, String(a.user.caller.userId), a.user.caller.email, p.slug, i % 3 === 0 ? "5" : "0", a.narrow?.join(",") ?? ""])),
     );
@@ -95,22 +98,22 @@ describe("routing rules", () => {
     const p = project({ overlap: 1, status: "active", orderPolicy: "import" });
     await importText(t, p.slug, jsonl([pairRecord(1, { tags: ["code", "lang:de"] }), pairRecord(2), pairRecord(3, { tags: ["code"] })]));
     updateProject({ ctx: t.system, input: { slug: p.slug, routing: "required" } });
-    const coder = annotator(["code"]);
-    const nobody = annotator([]);
+    const coder = await annotator(["code"]);
+    const nobody = await annotator([]);
     // The coder lacks lang:de: item 1 is skipped over, item 3 (code) is theirs after the untagged item 2.
     const first = judge(coder, p.slug)!;
     expect(tagsOf(first)).toBeNull();
     expect(tagsOf(judge(coder, p.slug)!)).toBe('["code"]');
     expect(judge(coder, p.slug)).toBeNull();
     expect(judge(nobody, p.slug)).toBeNull(); // only item 1 is left, and it needs code and lang:de
-    const german = annotator(["code", "lang:de"]);
+    const german = await annotator(["code", "lang:de"]);
     expect(tagsOf(judge(german, p.slug)!)).toBe('["code","lang:de"]');
   });
 
   it("open serves tagged items to anyone, as before", async () => {
     const p = project({ overlap: 1, status: "active", orderPolicy: "import" });
     await importText(t, p.slug, jsonl([pairRecord(1, { tags: ["medical"] })]));
-    expect(tagsOf(judge(annotator([]), p.slug)!)).toBe('["medical"]');
+    expect(tagsOf(judge(await annotator([]), p.slug)!)).toBe('["medical"]');
   });
 
   it("preferred: matching items first, in the project's order, then the rest; others get the rest first", async () => {
@@ -123,15 +126,15 @@ describe("routing rules", () => {
     );
     updateProject({ ctx: t.system, input: { slug: p.slug, routing: "preferred" } });
     const externalIdOf = (id: number) => t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${id}`).e;
-    const order = (u: ReturnType<typeof annotator>) => {
+    const order = (u: Annotator) => {
       const seen: string[] = [];
       for (let id = judge(u, p.slug); id != null; id = judge(u, p.slug)) seen.push(externalIdOf(id));
       return seen;
     };
-    expect(order(annotator(["code"]))).toEqual(["item-4", "item-5", "item-1", "item-2", "item-3", "item-6"]);
-    expect(order(annotator(["code", "medical"]))).toEqual(["item-2", "item-4", "item-5", "item-6", "item-1", "item-3"]);
+    expect(order(await annotator(["code"]))).toEqual(["item-4", "item-5", "item-1", "item-2", "item-3", "item-6"]);
+    expect(order(await annotator(["code", "medical"]))).toEqual(["item-2", "item-4", "item-5", "item-6", "item-1", "item-3"]);
     // Both seats of every item are taken now.
-    expect(order(annotator([]))).toEqual([]);
+    expect(order(await annotator([]))).toEqual([]);
   });
 
   it("preferred with finish-first keeps the order among matching items: most judgments first", async () => {
@@ -140,10 +143,10 @@ describe("routing rules", () => {
     updateProject({ ctx: t.system, input: { slug: p.slug, routing: "preferred" } });
     const ids = t.db.all<{ id: number }>(sql`select id from items order by id`).map((r) => r.id);
     // Someone without skills matches nothing, so they get plain finish-first order: item 1.
-    const plain = annotator([]);
+    const plain = await annotator([]);
     expect(judge(plain, p.slug)).toBe(ids[0]);
     // Now item 1 leads among the code items (one judgment); then item 3; only then untagged and lang:de items.
-    const coder = annotator(["code"]);
+    const coder = await annotator(["code"]);
     expect(judge(coder, p.slug)).toBe(ids[0]);
     expect(judge(coder, p.slug)).toBe(ids[2]);
     expect(judge(coder, p.slug)).toBe(ids[1]);
@@ -160,14 +163,14 @@ describe("routing rules", () => {
     updateProject({ ctx: t.system, input: { slug: p.slug, routing: "required" } });
     for (const order of ["finish_first", "import", "random"] as const) {
       updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: order } });
-      expect(claimNext({ ctx: annotator(["code", "lang:fr"]).ctx, input: { slug: p.slug } })).toBeNull();
-      expect(claimNext({ ctx: annotator([]).ctx, input: { slug: p.slug } })).toBeNull();
-      const claimed = claimNext({ ctx: annotator(["lang:de"]).ctx, input: { slug: p.slug } });
+      expect(claimNext({ ctx: (await annotator(["code", "lang:fr"])).ctx, input: { slug: p.slug } })).toBeNull();
+      expect(claimNext({ ctx: (await annotator([])).ctx, input: { slug: p.slug } })).toBeNull();
+      const claimed = claimNext({ ctx: (await annotator(["lang:de"])).ctx, input: { slug: p.slug } });
       expect(tagsOf(claimed!.item.id)).toBe('["lang:de"]');
     }
     // Preferred serves them to anyone once nothing matches.
     updateProject({ ctx: t.system, input: { slug: p.slug, routing: "preferred" } });
-    expect(tagsOf(claimNext({ ctx: annotator(["code"]).ctx, input: { slug: p.slug } })!.item.id)).toBe('["lang:de"]');
+    expect(tagsOf(claimNext({ ctx: (await annotator(["code"])).ctx, input: { slug: p.slug } })!.item.id)).toBe('["lang:de"]');
   });
 });
 
@@ -175,7 +178,7 @@ describe("narrowing a stream to some of one's skills", () => {
   it("serves only items sharing a tag with the chosen skills, releases a held lease outside them, refuses a skill not held", async () => {
     const p = project({ overlap: 1, status: "active", orderPolicy: "import" });
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2, { tags: ["medical"] }), pairRecord(3, { tags: ["code"] }), pairRecord(4, { tags: ["code", "medical"] })]));
-    const u = annotator(["code", "medical"]);
+    const u = await annotator(["code", "medical"]);
     // Open project: a plain claim takes the untagged item 1 first; narrowed to code, the lease on item 1 is let go.
     const plain = claimNext({ ctx: u.ctx, input: { slug: p.slug } })!;
     expect(tagsOf(plain.item.id)).toBeNull();
@@ -186,7 +189,7 @@ describe("narrowing a stream to some of one's skills", () => {
     expect(tagsOf(judge(u, p.slug, ["code"])!)).toBe('["code","medical"]');
     expect(judge(u, p.slug, ["code"])).toBeNull();
     // Someone else may take item 1 at once: its seat was freed.
-    expect(tagsOf(judge(annotator([]), p.slug)!)).toBeNull();
+    expect(tagsOf(judge(await annotator([]), p.slug)!)).toBeNull();
     const refused = (() => {
       try {
         claimNext({ ctx: u.ctx, input: { slug: p.slug, skills: ["law"] } });
@@ -232,30 +235,30 @@ describe("item tags at import and from a metadata key", () => {
 });
 
 describe("skills of users", () => {
-  it("sets, adds and removes skills, normalised, with errors naming the flag", () => {
-    const u = makeUser(t, "annotator");
+  it("sets, adds and removes skills, normalised, with errors naming the flag", async () => {
+    const u = await makeUser(t, "annotator");
     const email = u.caller.email;
-    expect(setSkills({ ctx: t.system, input: { email, set: "Medical,code" } }).skills).toEqual(["code", "medical"]);
-    expect(setSkills({ ctx: t.system, input: { email, add: "lang:de", remove: "medical" } }).skills).toEqual(["code", "lang:de"]);
-    expect(setSkills({ ctx: t.system, input: { email, set: "" } }).skills).toEqual([]);
-    expect(() => setSkills({ ctx: t.system, input: { email, add: "c++" } })).toThrow('add: "c++" is not a valid tag');
-    expect(() => setSkills({ ctx: t.system, input: { email, set: Array.from({ length: 51 }, (_, i) => `s${i}`) } })).toThrow("set: at most 50 allowed, got 51");
-    expect(errorCode(() => setSkills({ ctx: u.ctx, input: { email, set: "code" } }))).toBe("forbidden");
-    expect(errorCode(() => setSkills({ ctx: t.system, input: { email: "nobody@test.local", set: "code" } }))).toBe("not_found");
+    expect((await setSkills({ ctx: t.system, input: { email, set: "Medical,code" } })).skills).toEqual(["code", "medical"]);
+    expect((await setSkills({ ctx: t.system, input: { email, add: "lang:de", remove: "medical" } })).skills).toEqual(["code", "lang:de"]);
+    expect((await setSkills({ ctx: t.system, input: { email, set: "" } })).skills).toEqual([]);
+    await expect(setSkills({ ctx: t.system, input: { email, add: "c++" } })).rejects.toThrow('add: "c++" is not a valid tag');
+    await expect(setSkills({ ctx: t.system, input: { email, set: Array.from({ length: 51 }, (_, i) => `s${i}`) } })).rejects.toThrow("set: at most 50 allowed, got 51");
+    expect(await errorCodeOf(setSkills({ ctx: u.ctx, input: { email, set: "code" } }))).toBe("forbidden");
+    expect(await errorCodeOf(setSkills({ ctx: t.system, input: { email: "nobody@test.local", set: "code" } }))).toBe("not_found");
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'user.skills'`).n).toBe(3);
   });
 });
 
 describe("CSV import of users", () => {
   it("creates new users and updates existing users' skills, all in one go", async () => {
-    const existing = makeUser(t, "annotator", "ann@test.local");
+    const existing = await makeUser(t, "annotator", "ann@test.local");
     const summary = await importUsers({
       ctx: t.system,
       input: { csv: "email,name,role,skills,password\nann@test.local,Ann,annotator,code;lang:de,\nbob@test.local,Bob,annotator,medical|law,bobs-password\ncat@test.local,,manager,,\n" },
     });
     expect(summary).toMatchObject({ created: 2, updated: 1, errors: [] });
     expect(summary.passwords.map((p) => p.email)).toEqual(["cat@test.local"]);
-    const users = listUsers({ ctx: t.system });
+    const users = await listUsers({ ctx: t.system });
     expect(users.find((u) => u.id === existing.caller.userId)).toMatchObject({ skills: ["code", "lang:de"], role: "annotator", name: "Ann" });
     expect(users.find((u) => u.email === "bob@test.local")).toMatchObject({ skills: ["law", "medical"], role: "annotator" });
     expect(users.find((u) => u.email === "cat@test.local")).toMatchObject({ skills: [], role: "manager", name: "cat" });
@@ -301,8 +304,8 @@ describe("the arbiter commands for skills and routing", () => {
     return { code: r.status, out: r.stdout, err: r.stderr };
   }
 
-  it("user skills, user import, user list and project set --routing / --tags-from", () => {
-    const u = makeUser(t, "annotator", "ann@test.local");
+  it("user skills, user import, user list and project set --routing / --tags-from", async () => {
+    const u = await makeUser(t, "annotator", "ann@test.local");
     const set = arbiter("user", "skills", "--email", "ann@test.local", "--set", "code,Medical");
     expect(set).toMatchObject({ code: 0, out: "ann@test.local: code, medical\n" });
     const added = JSON.parse(arbiter("user", "skills", "--email", "ann@test.local", "--add", "lang:de", "--remove", "medical", "--json").out);

@@ -153,8 +153,8 @@ const DAY2 = Date.UTC(2026, 0, 6, 9);
  */
 async function handBuilt(t: TempDb) {
   const project = makeProject(t, { slug: "hand", overlap: 2 });
-  const u1 = makeUser(t, "annotator", "u1@test.local");
-  const u2 = makeUser(t, "annotator", "u2@test.local");
+  const u1 = await makeUser(t, "annotator", "u1@test.local");
+  const u2 = await makeUser(t, "annotator", "u2@test.local");
   const records = [1, 2, 3, 4].map((i) => ({
     id: `i${i}`,
     prompt: `Prompt ${i}`,
@@ -297,8 +297,8 @@ describe("projectStats on a hand-built project", () => {
   it("lets managers in, refuses annotators, and names a missing project or a bad option", async () => {
     t = tempDb();
     await handBuilt(t);
-    const manager = makeUser(t, "manager");
-    const annotator = makeUser(t, "annotator");
+    const manager = await makeUser(t, "manager");
+    const annotator = await makeUser(t, "annotator");
     expect(projectStats({ ctx: manager.ctx, input: { slug: "hand" } }).judgments).toBe(7);
     expect(() => projectStats({ ctx: annotator.ctx, input: { slug: "hand" } })).toThrow(expect.objectContaining({ code: "forbidden" }));
     expect(() => projectStats({ ctx: manager.ctx, input: { slug: "nope" } })).toThrow(/Project "nope" not found/);
@@ -343,7 +343,7 @@ describe("projectStats on a hand-built project", () => {
   it("gives ratings alpha per criterion and ranking tau and alpha", async () => {
     t = tempDb();
     const project = makeProject(t, { slug: "ranks", overlap: 2 });
-    const raters = [makeUser(t, "annotator", "r1@test.local"), makeUser(t, "annotator", "r2@test.local")].map((u) => u.caller.userId);
+    const raters = [await makeUser(t, "annotator", "r1@test.local"), await makeUser(t, "annotator", "r2@test.local")].map((u) => u.caller.userId);
     const records = [1, 2, 3, 4].map((i) => ({ id: `r${i}`, prompt: `P${i}`, responses: [1, 2, 3].map((k) => ({ content: `c${k} ${i}`, model: `m${k}` })) }));
     await importText(t, "ranks", jsonl(records));
     const itemRows = t.db.select().from(items).where(eq(items.projectId, project.id)).orderBy(asc(items.id)).all();

@@ -10,7 +10,7 @@ import { claimNext, goldStandings } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { clearStatsCache, projectStats } from "@/lib/services/stats";
 import { VERDICT_JOIN_SQL, VERDICT_SQL } from "@/lib/services/verdict-sql";
-import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb } from "../helpers/db";
 
 const N_ITEMS = 16;
 const N_ANNOTATORS = 4;
@@ -28,7 +28,7 @@ afterEach(() => {
 async function judgeEverything() {
   const project = makeProject(t, { overlap: N_ANNOTATORS });
   await importText(t, project.slug, jsonl(Array.from({ length: N_ITEMS }, (_, i) => pairRecord(i))));
-  const annotators = Array.from({ length: N_ANNOTATORS }, () => makeUser(t, "annotator"));
+  const annotators = await makeUsers(t, N_ANNOTATORS, "annotator");
   annotators.forEach((annotator, k) => {
     for (let n = 0; ; n++) {
       const claimed = claimNext({ ctx: annotator.ctx, input: { slug: project.slug } });
@@ -90,7 +90,7 @@ describe("VERDICT_SQL", () => {
   it("is null for a judgment that is not pairwise", async () => {
     const project = makeProject(t, { overlap: 1 });
     await importText(t, project.slug, jsonl([pairRecord(1)]));
-    const user = makeUser(t, "annotator");
+    const user = await makeUser(t, "annotator");
     const [first, second] = candidateIdsByPosition(t.db.get<{ id: number }>(sql`select id from items`).id);
     t.db.$client
       .prepare(`insert into judgments (project_id, item_id, user_id, type, slot_order, payload, created_at) values (?, (select id from items), ?, 'ranking', ?, ?, 0)`)

@@ -66,10 +66,10 @@ export async function createTokenAction(
   const caller = await requirePageCaller("token:manage");
   const values = formValues(formData, TOKEN_FIELDS);
   const input = withoutBlanks(values, ["name"]);
-  let created: ReturnType<typeof createToken>;
+  let created: Awaited<ReturnType<typeof createToken>>;
   try {
     // The service parses the input with its own schema; its field-named messages land on the field.
-    created = createToken({ ctx: contextFor(caller), input: { email: values.email, name: input.name } });
+    created = await createToken({ ctx: contextFor(caller), input: { email: values.email, name: input.name } });
   } catch (err) {
     return { ...refusal(err, TOKEN_FIELDS), values };
   }
@@ -86,7 +86,7 @@ export async function revokeTokenAction(_prev: ActionState, formData: FormData):
   const id = Number(formData.get("id"));
   if (!Number.isInteger(id) || id <= 0) return { ok: false, message: "That token id is not valid." };
   try {
-    revokeToken({ ctx: contextFor(caller), input: { id } });
+    await revokeToken({ ctx: contextFor(caller), input: { id } });
   } catch (err) {
     return refusal(err, []);
   }

@@ -45,8 +45,8 @@ export const user: Command = {
       usage: "",
       summary: "list the users",
       flags: {},
-      run({ values, print }) {
-        const users = listUsers({ ctx: systemCtx(values.db) });
+      async run({ values, print }) {
+        const users = await listUsers({ ctx: systemCtx(values.db) });
         const lastSignIn = (u: (typeof users)[number]) => (u.lastSignInAt == null ? "never signed in" : `last sign-in ${new Date(u.lastSignInAt).toISOString()}`);
         const skills = (u: (typeof users)[number]) => (u.skills.length ? `\tskills ${u.skills.join(",")}` : "");
         print(users.map((u) => `${u.id}\t${u.role}\t${u.status}\t${u.email}\t${u.external ? "(external)" : lastSignIn(u)}${skills(u)}`).join("\n"), { users: users.map(userJson) });
@@ -59,9 +59,9 @@ export const user: Command = {
         usage: "--email E",
         summary: name === "deactivate" ? "stop a user: their sessions and tokens are refused from the next request (judgments stay)" : "let a deactivated user sign in again",
         flags: { email },
-        run({ values, print }) {
+        async run({ values, print }) {
           const input = checked(statusInput, { email: need(values, "email"), status: name === "deactivate" ? "deactivated" : "active" });
-          const u = setUserStatus({ ctx: systemCtx(values.db), input });
+          const u = await setUserStatus({ ctx: systemCtx(values.db), input });
           print(`${u.email} is ${u.status}`, { user: userJson(u) });
           return 0;
         },
@@ -72,9 +72,9 @@ export const user: Command = {
       usage: "--email E --role admin|manager|annotator",
       summary: "change a user's role (their sessions end)",
       flags: { email, role: { type: "string", value: "R", help: "admin, manager or annotator" } },
-      run({ values, print }) {
+      async run({ values, print }) {
         const input = checked(roleInput, { email: need(values, "email"), role: need(values, "role") });
-        const u = setUserRole({ ctx: systemCtx(values.db), input });
+        const u = await setUserRole({ ctx: systemCtx(values.db), input });
         print(`${u.email} is now ${u.role}`, { user: userJson(u) });
         return 0;
       },
@@ -89,8 +89,8 @@ export const user: Command = {
         add: { type: "string", value: "LIST", help: "skills to add, separated by commas" },
         remove: { type: "string", value: "LIST", help: "skills to remove, separated by commas" },
       },
-      run({ values, print }) {
-        const u = setSkills({ ctx: systemCtx(values.db), input: { email: need(values, "email"), set: values.set, add: values.add, remove: values.remove } });
+      async run({ values, print }) {
+        const u = await setSkills({ ctx: systemCtx(values.db), input: { email: need(values, "email"), set: values.set, add: values.add, remove: values.remove } });
         print(`${u.email}: ${u.skills.length ? u.skills.join(", ") : "no skills"}`, { user: userJson(u) });
         return 0;
       },

@@ -56,13 +56,13 @@ export interface CreatedAccount {
  * passwords, returned once to be printed. A database that has users gets nothing new.
  */
 export async function ensureAccounts(ctx: Ctx, options: { demo: boolean }): Promise<CreatedAccount[]> {
-  if (countUsers(ctx) > 0) {
+  if ((await countUsers(ctx)) > 0) {
     // Demo annotators are added to an existing install only if the admin already exists alone.
     return [];
   }
   const created: CreatedAccount[] = [];
   const add = async (email: string, role: "admin" | "annotator", name: string) => {
-    if (findUserByEmail(ctx, email)) return;
+    if (await findUserByEmail(ctx, email)) return;
     const { password } = await createUser({ ctx, input: { email, role, name } });
     created.push({ email, role, password: password! });
   };

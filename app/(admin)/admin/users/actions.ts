@@ -11,7 +11,7 @@ export async function setUserStatusAction(_prev: ActionState, formData: FormData
   const caller = await requirePageCaller("user:manage");
   const { email, status } = formValues(formData, ["email", "status"]);
   try {
-    const user = setUserStatus({ ctx: contextFor(caller), input: { email, status: status as never } });
+    const user = await setUserStatus({ ctx: contextFor(caller), input: { email, status: status as never } });
     revalidatePath("/admin/users");
     return { ok: true, message: user.status === "active" ? `${user.email} can sign in again.` : `${user.email} is deactivated: their sessions and tokens no longer work.` };
   } catch (err) {
@@ -23,7 +23,7 @@ export async function setUserRoleAction(_prev: ActionState, formData: FormData):
   const caller = await requirePageCaller("user:manage");
   const { email, role } = formValues(formData, ["email", "role"]);
   try {
-    const user = setUserRole({ ctx: contextFor(caller), input: { email, role: role as never } });
+    const user = await setUserRole({ ctx: contextFor(caller), input: { email, role: role as never } });
     revalidatePath("/admin/users");
     return { ok: true, message: `${user.email} is now ${user.role}.` };
   } catch (err) {
@@ -49,7 +49,7 @@ export async function setSkillsAction(_prev: ActionState, formData: FormData): P
   const caller = await requirePageCaller("user:manage");
   const { email, skills } = formValues(formData, ["email", "skills"]);
   try {
-    const user = setSkills({ ctx: contextFor(caller), input: { email, set: skills } });
+    const user = await setSkills({ ctx: contextFor(caller), input: { email, set: skills } });
     revalidatePath("/admin/users");
     return { ok: true, message: `${user.email}: ${user.skills.length ? user.skills.join(", ") : "no skills"}.` };
   } catch (err) {

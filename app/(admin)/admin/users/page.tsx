@@ -12,8 +12,8 @@ import { ImportUsersForm } from "./_components/ImportUsersForm";
 export default async function UsersPage() {
   const caller = await requirePageCaller("user:manage");
   const ctx = contextFor(caller);
-  const users = listUsers({ ctx });
-  const tokens = can(caller.role, "token:manage") ? listTokens({ ctx }) : null;
+  const users = await listUsers({ ctx });
+  const tokens = can(caller.role, "token:manage") ? await listTokens({ ctx }) : null;
   const signInEmails = users.filter((u) => !u.external).map((u) => u.email);
   return (
     <>

@@ -14,7 +14,7 @@ export default async function AnnotatePage({ params }: { params: Promise<{ slug:
   const ctx = contextFor(caller);
   const project = orNotFound(() => getWorkProject({ ctx, input: { slug } }));
   const qualification = myQualification({ ctx, input: { slug } });
-  const skills = mySkills({ ctx });
+  const skills = await mySkills({ ctx });
   const judged = countMyJudgments({ ctx, input: { slug: project.slug } });
   return (
     <RemoteImages allowed={project.allowRemoteImages}>

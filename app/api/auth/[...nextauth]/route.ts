@@ -11,7 +11,7 @@ const REFUSAL_PAUSE_MS = 1000;
 
 // Options are built on the first request, so the build never needs the auth secret or the database.
 async function handler(request: NextRequest, context: Ctx) {
-  return NextAuth(request, context, getAuthOptions());
+  return NextAuth(request, context, await getAuthOptions());
 }
 
 /**

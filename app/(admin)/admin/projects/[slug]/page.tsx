@@ -18,7 +18,7 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
   const ctx = contextFor(caller);
   const project = orNotFound(() => getProject({ ctx, input: { slug } }));
   const progress = projectProgress(ctx, project);
-  const members = listMembers({ ctx, input: { slug: project.slug } });
+  const members = await listMembers({ ctx, input: { slug: project.slug } });
   const checklist = project.status === "draft" ? projectChecklist({ ctx, input: { slug: project.slug } }) : null;
   return (
     <>

@@ -35,7 +35,7 @@ export async function addMemberAction(_prev: ActionState, formData: FormData): P
   const caller = await requirePageCaller("project:write");
   const { slug, email } = formValues(formData, ["slug", "email"]);
   try {
-    const { added } = addMember({ ctx: contextFor(caller), input: { slug, email } });
+    const { added } = await addMember({ ctx: contextFor(caller), input: { slug, email } });
     revalidatePath(`/admin/projects/${slug}`);
     return { ok: true, message: added ? `Added ${email.trim().toLowerCase()}.` : `${email.trim().toLowerCase()} is already a member.` };
   } catch (err) {
@@ -47,7 +47,7 @@ export async function removeMemberAction(_prev: ActionState, formData: FormData)
   const caller = await requirePageCaller("project:write");
   const { slug, email } = formValues(formData, ["slug", "email"]);
   try {
-    removeMember({ ctx: contextFor(caller), input: { slug, email } });
+    await removeMember({ ctx: contextFor(caller), input: { slug, email } });
   } catch (err) {
     // The email is a hidden field here, so every error is the form's message.
     return refusal(err, [], SEE_FIELDS);
