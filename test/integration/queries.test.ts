@@ -40,7 +40,9 @@ describe.each(ENGINES)("the defined statements on %s", (kind) => {
           return (e as Error).message;
         }
       };
-      done = async () => conn.close();
+      done = async () => {
+        conn.close();
+      };
     } else {
       const client = new pg.Client({ connectionString: t.file });
       await client.connect();
