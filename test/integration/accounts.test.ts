@@ -21,15 +21,13 @@ import {
   setUserStatus,
   verifyCredentials,
 } from "@/lib/services/users";
-import { errorCodeOf, importText, jsonl, makeProject, makeUser, pairRecord, quickHash, tempDb, type TempDb } from "../helpers/db";
+import { errorCodeAsync, importText, jsonl, makeProject, makeUser, pairRecord, quickHash, tempDb, type TempDb } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
   t = tempDb();
 });
 afterEach(() => t.close());
-
-const codeOf = errorCodeOf;
 
 // What the tests read back, on either engine.
 const SESSION_VERSION = defineQuery("test.accounts.sessionVersion", "select session_version from users where id = ?", (r) => num(r.session_version));
@@ -104,8 +102,8 @@ describe("sessions end on the next request", () => {
 
   it("refuses a wrong current password on the profile change", async () => {
     const a = await makeUser(t, "annotator");
-    expect(await codeOf(changeOwnPassword({ ctx: a.ctx, input: { current: "wrong-one", password: "a-new-password" } }))).toBe("bad_request");
-    expect(await codeOf(changeOwnPassword({ ctx: a.ctx, input: { current: a.password, password: "short" } }))).toBe("bad_request");
+    expect(await errorCodeAsync(() => changeOwnPassword({ ctx: a.ctx, input: { current: "wrong-one", password: "a-new-password" } }))).toBe("bad_request");
+    expect(await errorCodeAsync(() => changeOwnPassword({ ctx: a.ctx, input: { current: a.password, password: "short" } }))).toBe("bad_request");
   });
 });
 
@@ -121,7 +119,7 @@ describe("deactivation", () => {
 
     await setUserStatus({ ctx: t.system, input: { email: a.caller.email, status: "deactivated" } });
     expect(await resolveToken(t.system, token)).toBeNull();
-    expect(await codeOf(createToken({ ctx: t.system, input: { email: a.caller.email } }))).toBe("conflict");
+    expect(await errorCodeAsync(() => createToken({ ctx: t.system, input: { email: a.caller.email } }))).toBe("conflict");
     expect(await t.db.first(JUDGMENTS_OF, [a.caller.userId])).toBe(1);
     expect(await t.db.first(JUDGMENT_COUNT, [task.item.id])).toBe(1);
     expect((await listUsers({ ctx: t.system })).find((u) => u.id === a.caller.userId)).toMatchObject({ status: "deactivated" });
@@ -132,18 +130,18 @@ describe("deactivation", () => {
     expect(await listTokens({ ctx: t.system, input: { email: "nobody@test.local" } })).toEqual([]);
     await revokeToken({ ctx: t.system, input: { id } });
     expect(await resolveToken(t.system, token)).toBeNull();
-    expect(await codeOf(revokeToken({ ctx: t.system, input: { id } }))).toBe("not_found");
+    expect(await errorCodeAsync(() => revokeToken({ ctx: t.system, input: { id } }))).toBe("not_found");
   });
 
   it("keeps at least one active admin: no deactivating or demoting the last one", async () => {
     const admin = await makeUser(t, "admin");
-    expect(await codeOf(setUserStatus({ ctx: admin.ctx, input: { email: admin.caller.email, status: "deactivated" } }))).toBe("conflict");
-    expect(await codeOf(setUserRole({ ctx: admin.ctx, input: { email: admin.caller.email, role: "annotator" } }))).toBe("conflict");
+    expect(await errorCodeAsync(() => setUserStatus({ ctx: admin.ctx, input: { email: admin.caller.email, status: "deactivated" } }))).toBe("conflict");
+    expect(await errorCodeAsync(() => setUserRole({ ctx: admin.ctx, input: { email: admin.caller.email, role: "annotator" } }))).toBe("conflict");
     const other = await makeUser(t, "admin");
     await setUserRole({ ctx: admin.ctx, input: { email: admin.caller.email, role: "manager" } });
-    expect(await codeOf(setUserStatus({ ctx: other.ctx, input: { email: other.caller.email, status: "deactivated" } }))).toBe("conflict");
+    expect(await errorCodeAsync(() => setUserStatus({ ctx: other.ctx, input: { email: other.caller.email, status: "deactivated" } }))).toBe("conflict");
     const annotator = await makeUser(t, "annotator");
-    expect(await codeOf(setUserStatus({ ctx: annotator.ctx, input: { email: other.caller.email, status: "deactivated" } }))).toBe("forbidden");
+    expect(await errorCodeAsync(() => setUserStatus({ ctx: annotator.ctx, input: { email: other.caller.email, status: "deactivated" } }))).toBe("forbidden");
   });
 });
 
@@ -204,16 +202,16 @@ describe("visibility and membership", () => {
     const b = await makeUser(t, "annotator");
     await addMember({ ctx: t.system, input: { slug: p.slug, email: a.caller.email } });
     expect((await getWorkProject({ ctx: a.ctx, input: { slug: p.slug } })).slug).toBe(p.slug);
-    expect(await codeOf(() => getWorkProject({ ctx: b.ctx, input: { slug: p.slug } }))).toBe("not_found");
+    expect(await errorCodeAsync(() => getWorkProject({ ctx: b.ctx, input: { slug: p.slug } }))).toBe("not_found");
     expect((await getWorkProject({ ctx: (await makeUser(t, "manager")).ctx, input: { slug: p.slug } })).slug).toBe(p.slug);
 
     const task = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     await removeMember({ ctx: t.system, input: { slug: p.slug, email: a.caller.email } });
-    expect(await codeOf(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } }))).toBe("forbidden");
+    expect(await errorCodeAsync(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } }))).toBe("forbidden");
     expect(await t.db.first(JUDGMENTS)).toBe(0);
 
     // Still closed: no members left. Opening it to everyone gives the item (its lease ended) to b.
-    expect(await codeOf(() => claimNext({ ctx: b.ctx, input: { slug: p.slug } }))).toBe("not_found");
+    expect(await errorCodeAsync(() => claimNext({ ctx: b.ctx, input: { slug: p.slug } }))).toBe("not_found");
     await updateProject({ ctx: t.system, input: { slug: p.slug, visibility: "everyone" } });
     expect((await claimNext({ ctx: b.ctx, input: { slug: p.slug } }))!.item.id).toBe(task.item.id);
     expect(await t.db.first(AUDIT_PROJECT, ["project.update"])).toBe(p.id);
@@ -223,7 +221,7 @@ describe("visibility and membership", () => {
     const p = await makeProject(t);
     await updateProject({ ctx: t.system, input: { slug: p.slug, status: "draft" } });
     const annotator = await makeUser(t, "annotator");
-    expect(await codeOf(() => getWorkProject({ ctx: annotator.ctx, input: { slug: p.slug } }))).toBe("not_found");
+    expect(await errorCodeAsync(() => getWorkProject({ ctx: annotator.ctx, input: { slug: p.slug } }))).toBe("not_found");
   });
 });
 
@@ -251,9 +249,9 @@ describe("audit log reading", () => {
     const today = new Date().toISOString().slice(0, 10);
     expect((await listAudit({ ctx: admin.ctx, input: { from: today, to: today, action: "user.role" } })).entries).toHaveLength(1);
     expect((await listAudit({ ctx: admin.ctx, input: { to: "2000-01-01" } })).entries).toHaveLength(0);
-    expect(await codeOf(() => listAudit({ ctx: admin.ctx, input: { from: "yesterday" } }))).toBe("bad_request");
+    expect(await errorCodeAsync(() => listAudit({ ctx: admin.ctx, input: { from: "yesterday" } }))).toBe("bad_request");
     const manager = await makeUser(t, "manager");
-    expect(await codeOf(() => listAudit({ ctx: manager.ctx, input: {} }))).toBe("forbidden");
+    expect(await errorCodeAsync(() => listAudit({ ctx: manager.ctx, input: {} }))).toBe("forbidden");
     const all = [];
     for await (const entry of auditEntries({ ctx: admin.ctx, input: { user: admin.caller.email } })) all.push(entry);
     expect(all).toHaveLength(first.entries.length + second.entries.length);

@@ -12,7 +12,7 @@ import { submitJudgment } from "@/lib/services/judgments";
 import { updateProject } from "@/lib/services/projects";
 import { importUsers, listUsers, setSkills } from "@/lib/services/users";
 import { AppError } from "@/lib/services/errors";
-import { countRows, errorCode, errorCodeOf, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { countRows, errorCode, errorCodeAsync, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -243,8 +243,8 @@ describe("skills of users", () => {
     expect((await setSkills({ ctx: t.system, input: { email, set: "" } })).skills).toEqual([]);
     await expect(setSkills({ ctx: t.system, input: { email, add: "c++" } })).rejects.toThrow('add: "c++" is not a valid tag');
     await expect(setSkills({ ctx: t.system, input: { email, set: Array.from({ length: 51 }, (_, i) => `s${i}`) } })).rejects.toThrow("set: at most 50 allowed, got 51");
-    expect(await errorCodeOf(setSkills({ ctx: u.ctx, input: { email, set: "code" } }))).toBe("forbidden");
-    expect(await errorCodeOf(setSkills({ ctx: t.system, input: { email: "nobody@test.local", set: "code" } }))).toBe("not_found");
+    expect(await errorCodeAsync(() => setSkills({ ctx: u.ctx, input: { email, set: "code" } }))).toBe("forbidden");
+    expect(await errorCodeAsync(() => setSkills({ ctx: t.system, input: { email: "nobody@test.local", set: "code" } }))).toBe("not_found");
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'user.skills'`).n).toBe(3);
   });
 });

@@ -18,7 +18,7 @@ export const member: Command = {
       flags: { project, email },
       async run({ values, print }) {
         const input = { slug: need(values, "project"), email: need(values, "email") };
-        const { added } = await addMember({ ctx: systemCtx(values.db), input });
+        const { added } = await addMember({ ctx: await systemCtx(values), input });
         print(added ? `Added ${values.email} to ${values.project}` : `${values.email} was already a member of ${values.project}`, { added });
         return 0;
       },
@@ -30,7 +30,7 @@ export const member: Command = {
       flags: { project, email },
       async run({ values, print }) {
         const input = { slug: need(values, "project"), email: need(values, "email") };
-        await removeMember({ ctx: systemCtx(values.db), input });
+        await removeMember({ ctx: await systemCtx(values), input });
         print(`Removed ${values.email} from ${values.project}`, { removed: true });
         return 0;
       },
@@ -42,7 +42,7 @@ export const member: Command = {
       flags: { project },
       async run({ values, print }) {
         const slug = need(values, "project");
-        const ctx = systemCtx(values.db);
+        const ctx = await systemCtx(values);
         const members = await listMembers({ ctx, input: { slug } });
         const { visibility } = getProject({ ctx, input: { slug } });
         const who = visibility === "everyone" ? `Every annotator may work on ${slug}` : `Only its members may work on ${slug}`;

@@ -18,7 +18,7 @@ export const token: Command = {
       },
       async run({ values, print }) {
         const input = checked(tokenInput, { email: need(values, "email"), name: values.name });
-        const { token } = await createToken({ ctx: systemCtx(values.db), input });
+        const { token } = await createToken({ ctx: await systemCtx(values), input });
         print(`${token}\n(shown once; store it now)`, { token });
         return 0;
       },
@@ -29,7 +29,7 @@ export const token: Command = {
       summary: "list API tokens (never the tokens themselves), newest first",
       flags: { email: { type: "string", value: "E", help: "only this user's tokens" } },
       async run({ values, print }) {
-        const tokens = await listTokens({ ctx: systemCtx(values.db), input: { email: values.email } });
+        const tokens = await listTokens({ ctx: await systemCtx(values), input: { email: values.email } });
         const state = (t: (typeof tokens)[number]) => (t.revokedAt != null ? "revoked" : t.lastUsedAt != null ? `last used ${new Date(t.lastUsedAt).toISOString()}` : "never used");
         print(tokens.map((t) => `${t.id}\t${t.prefix}…\t${t.email}\t${t.name}\t${state(t)}`).join("\n") || "No tokens.", { tokens: tokens.map(tokenJson) });
         return 0;
@@ -42,7 +42,7 @@ export const token: Command = {
       flags: { id: { type: "string", value: "N", help: "the token's id (from token list)" } },
       async run({ values, print }) {
         const id = wholeNumber("id", need(values, "id"), 1)!;
-        await revokeToken({ ctx: systemCtx(values.db), input: { id } });
+        await revokeToken({ ctx: await systemCtx(values), input: { id } });
         print(`Token ${id} revoked`, { revoked: id });
         return 0;
       },
