@@ -1,4 +1,4 @@
-// Accounts on a real database (issue 12): session versions, deactivation, roles, the last admin,
+// Accounts on real databases, SQLite and PostgreSQL (issue 12): session versions, deactivation, roles, the last admin,
 // password hashing and its upgrade, the sign-in throttle's store, visibility and membership removal.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
@@ -21,13 +21,9 @@ import {
   setUserStatus,
   verifyCredentials,
 } from "@/lib/services/users";
-import { errorCodeAsync, importText, jsonl, makeProject, makeUser, pairRecord, quickHash, tempDb, type TempDb } from "../helpers/db";
+import { ENGINES, errorCodeAsync, importText, jsonl, makeProject, makeUser, pairRecord, quickHash, tempDbOn, type TempDb } from "../helpers/db";
 
 let t: TempDb;
-beforeEach(() => {
-  t = tempDb();
-});
-afterEach(() => t.close());
 
 // What the tests read back, on either engine.
 const SESSION_VERSION = defineQuery("test.accounts.sessionVersion", "select session_version from users where id = ?", (r) => num(r.session_version));
@@ -43,220 +39,227 @@ const LIMIT_POINTS = defineQuery("test.accounts.limitPoints", "select points fro
 
 const versionOf = async (id: number) => (await t.db.first(SESSION_VERSION, [id]))!;
 
-describe("sessions end on the next request", () => {
-  it("after sign-out, a password change, deactivation and a role change", async () => {
-    await makeUser(t, "admin"); // keeps an active admin besides the ones below
-    const a = await makeUser(t, "annotator");
-    const signedIn = (await verifyCredentials(t.system, a.caller.email, a.password))!;
-    expect(await sessionCallerOf(t.system, a.caller.userId, signedIn.sessionVersion)).toMatchObject({ userId: a.caller.userId });
+describe.each(ENGINES)("accounts on %s", (kind) => {
+  beforeEach(async () => {
+    t = await tempDbOn(kind);
+  });
+  afterEach(() => t.close());
 
-    await endSessions(t.system, a.caller.userId, signedIn.sessionVersion);
-    expect(await sessionCallerOf(t.system, a.caller.userId, signedIn.sessionVersion)).toBeNull();
-    // An old cookie replayed at sign-out does not end the newer sessions.
-    const v1 = await versionOf(a.caller.userId);
-    await endSessions(t.system, a.caller.userId, signedIn.sessionVersion);
-    expect(await versionOf(a.caller.userId)).toBe(v1);
+  describe("sessions end on the next request", () => {
+    it("after sign-out, a password change, deactivation and a role change", async () => {
+      await makeUser(t, "admin"); // keeps an active admin besides the ones below
+      const a = await makeUser(t, "annotator");
+      const signedIn = (await verifyCredentials(t.system, a.caller.email, a.password))!;
+      expect(await sessionCallerOf(t.system, a.caller.userId, signedIn.sessionVersion)).toMatchObject({ userId: a.caller.userId });
 
-    await changeOwnPassword({ ctx: a.ctx, input: { current: a.password, password: "a-new-password" } });
-    expect(await sessionCallerOf(t.system, a.caller.userId, v1)).toBeNull();
-    expect(await verifyCredentials(t.system, a.caller.email, a.password)).toBeNull();
-    const v2 = (await verifyCredentials(t.system, a.caller.email, "a-new-password"))!.sessionVersion;
+      await endSessions(t.system, a.caller.userId, signedIn.sessionVersion);
+      expect(await sessionCallerOf(t.system, a.caller.userId, signedIn.sessionVersion)).toBeNull();
+      // An old cookie replayed at sign-out does not end the newer sessions.
+      const v1 = await versionOf(a.caller.userId);
+      await endSessions(t.system, a.caller.userId, signedIn.sessionVersion);
+      expect(await versionOf(a.caller.userId)).toBe(v1);
 
-    await setUserRole({ ctx: t.system, input: { email: a.caller.email, role: "manager" } });
-    expect(await sessionCallerOf(t.system, a.caller.userId, v2)).toBeNull();
-    const v3 = await versionOf(a.caller.userId);
-    expect(await sessionCallerOf(t.system, a.caller.userId, v3)).toMatchObject({ role: "manager" });
+      await changeOwnPassword({ ctx: a.ctx, input: { current: a.password, password: "a-new-password" } });
+      expect(await sessionCallerOf(t.system, a.caller.userId, v1)).toBeNull();
+      expect(await verifyCredentials(t.system, a.caller.email, a.password)).toBeNull();
+      const v2 = (await verifyCredentials(t.system, a.caller.email, "a-new-password"))!.sessionVersion;
 
-    await setUserStatus({ ctx: t.system, input: { email: a.caller.email, status: "deactivated" } });
-    expect(await sessionCallerOf(t.system, a.caller.userId, v3)).toBeNull();
-    expect(await sessionCallerOf(t.system, a.caller.userId, await versionOf(a.caller.userId))).toBeNull(); // deactivated: no version works
-    expect(await verifyCredentials(t.system, a.caller.email, "a-new-password")).toBeNull();
+      await setUserRole({ ctx: t.system, input: { email: a.caller.email, role: "manager" } });
+      expect(await sessionCallerOf(t.system, a.caller.userId, v2)).toBeNull();
+      const v3 = await versionOf(a.caller.userId);
+      expect(await sessionCallerOf(t.system, a.caller.userId, v3)).toMatchObject({ role: "manager" });
 
-    const audit = await t.db.many(AUDIT_OF_TARGET, [String(a.caller.userId)]);
-    expect(audit).toEqual(["auth.sign_in", "auth.sign_out", "user.password", "auth.sign_in_failed", "auth.sign_in", "user.role", "user.deactivate", "auth.sign_in_failed"]);
+      await setUserStatus({ ctx: t.system, input: { email: a.caller.email, status: "deactivated" } });
+      expect(await sessionCallerOf(t.system, a.caller.userId, v3)).toBeNull();
+      expect(await sessionCallerOf(t.system, a.caller.userId, await versionOf(a.caller.userId))).toBeNull(); // deactivated: no version works
+      expect(await verifyCredentials(t.system, a.caller.email, "a-new-password")).toBeNull();
+
+      const audit = await t.db.many(AUDIT_OF_TARGET, [String(a.caller.userId)]);
+      expect(audit).toEqual(["auth.sign_in", "auth.sign_out", "user.password", "auth.sign_in_failed", "auth.sign_in", "user.role", "user.deactivate", "auth.sign_in_failed"]);
+    });
+
+    it("an admin's password reset ends the user's sessions and shows a generated password once", async () => {
+      const a = await makeUser(t, "annotator");
+      const v = await versionOf(a.caller.userId);
+      const { password } = await setPassword({ ctx: t.system, input: { email: a.caller.email } });
+      expect(password).toMatch(/^[\w-]{16}$/);
+      expect(await sessionCallerOf(t.system, a.caller.userId, v)).toBeNull();
+      expect(await verifyCredentials(t.system, a.caller.email, password!)).not.toBeNull();
+    });
+
+    it("a password change, by the user or an admin's reset, revokes the user's API tokens", async () => {
+      const a = await makeUser(t, "annotator");
+      const other = await makeUser(t, "annotator");
+      const first = (await createToken({ ctx: t.system, input: { email: a.caller.email } })).token;
+      const kept = (await createToken({ ctx: t.system, input: { email: other.caller.email } })).token;
+      expect(await resolveToken(t.system, first)).not.toBeNull();
+      await changeOwnPassword({ ctx: a.ctx, input: { current: a.password, password: "a-new-password" } });
+      expect(await resolveToken(t.system, first)).toBeNull();
+      const second = (await createToken({ ctx: t.system, input: { email: a.caller.email } })).token;
+      await setPassword({ ctx: t.system, input: { email: a.caller.email } });
+      expect(await resolveToken(t.system, second)).toBeNull();
+      expect(await resolveToken(t.system, kept)).not.toBeNull();
+      expect((await listTokens({ ctx: t.system, input: { email: a.caller.email } })).every((tk) => tk.revokedAt !== null)).toBe(true);
+    });
+
+    it("refuses a wrong current password on the profile change", async () => {
+      const a = await makeUser(t, "annotator");
+      expect(await errorCodeAsync(() => changeOwnPassword({ ctx: a.ctx, input: { current: "wrong-one", password: "a-new-password" } }))).toBe("bad_request");
+      expect(await errorCodeAsync(() => changeOwnPassword({ ctx: a.ctx, input: { current: a.password, password: "short" } }))).toBe("bad_request");
+    });
   });
 
-  it("an admin's password reset ends the user's sessions and shows a generated password once", async () => {
-    const a = await makeUser(t, "annotator");
-    const v = await versionOf(a.caller.userId);
-    const { password } = await setPassword({ ctx: t.system, input: { email: a.caller.email } });
-    expect(password).toMatch(/^[\w-]{16}$/);
-    expect(await sessionCallerOf(t.system, a.caller.userId, v)).toBeNull();
-    expect(await verifyCredentials(t.system, a.caller.email, password!)).not.toBeNull();
+  describe("deactivation", () => {
+    it("stops the user's tokens on their next request and keeps their judgments counting", async () => {
+      const p = await makeProject(t, { overlap: 1 });
+      await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2)]));
+      const a = await makeUser(t, "annotator");
+      const { token, id } = await createToken({ ctx: t.system, input: { email: a.caller.email } });
+      expect(await resolveToken(t.system, token)).toMatchObject({ userId: a.caller.userId });
+      const task = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
+      await submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } });
+
+      await setUserStatus({ ctx: t.system, input: { email: a.caller.email, status: "deactivated" } });
+      expect(await resolveToken(t.system, token)).toBeNull();
+      expect(await errorCodeAsync(() => createToken({ ctx: t.system, input: { email: a.caller.email } }))).toBe("conflict");
+      expect(await t.db.first(JUDGMENTS_OF, [a.caller.userId])).toBe(1);
+      expect(await t.db.first(JUDGMENT_COUNT, [task.item.id])).toBe(1);
+      expect((await listUsers({ ctx: t.system })).find((u) => u.id === a.caller.userId)).toMatchObject({ status: "deactivated" });
+
+      await setUserStatus({ ctx: t.system, input: { email: a.caller.email, status: "active" } });
+      expect(await resolveToken(t.system, token)).toMatchObject({ userId: a.caller.userId });
+      expect((await listTokens({ ctx: t.system, input: { email: a.caller.email } })).map((x) => x.id)).toEqual([id]);
+      expect(await listTokens({ ctx: t.system, input: { email: "nobody@test.local" } })).toEqual([]);
+      await revokeToken({ ctx: t.system, input: { id } });
+      expect(await resolveToken(t.system, token)).toBeNull();
+      expect(await errorCodeAsync(() => revokeToken({ ctx: t.system, input: { id } }))).toBe("not_found");
+    });
+
+    it("keeps at least one active admin: no deactivating or demoting the last one", async () => {
+      const admin = await makeUser(t, "admin");
+      expect(await errorCodeAsync(() => setUserStatus({ ctx: admin.ctx, input: { email: admin.caller.email, status: "deactivated" } }))).toBe("conflict");
+      expect(await errorCodeAsync(() => setUserRole({ ctx: admin.ctx, input: { email: admin.caller.email, role: "annotator" } }))).toBe("conflict");
+      const other = await makeUser(t, "admin");
+      await setUserRole({ ctx: admin.ctx, input: { email: admin.caller.email, role: "manager" } });
+      expect(await errorCodeAsync(() => setUserStatus({ ctx: other.ctx, input: { email: other.caller.email, status: "deactivated" } }))).toBe("conflict");
+      const annotator = await makeUser(t, "annotator");
+      expect(await errorCodeAsync(() => setUserStatus({ ctx: annotator.ctx, input: { email: other.caller.email, status: "deactivated" } }))).toBe("forbidden");
+    });
   });
 
-  it("a password change, by the user or an admin's reset, revokes the user's API tokens", async () => {
-    const a = await makeUser(t, "annotator");
-    const other = await makeUser(t, "annotator");
-    const first = (await createToken({ ctx: t.system, input: { email: a.caller.email } })).token;
-    const kept = (await createToken({ ctx: t.system, input: { email: other.caller.email } })).token;
-    expect(await resolveToken(t.system, first)).not.toBeNull();
-    await changeOwnPassword({ ctx: a.ctx, input: { current: a.password, password: "a-new-password" } });
-    expect(await resolveToken(t.system, first)).toBeNull();
-    const second = (await createToken({ ctx: t.system, input: { email: a.caller.email } })).token;
-    await setPassword({ ctx: t.system, input: { email: a.caller.email } });
-    expect(await resolveToken(t.system, second)).toBeNull();
-    expect(await resolveToken(t.system, kept)).not.toBeNull();
-    expect((await listTokens({ ctx: t.system, input: { email: a.caller.email } })).every((tk) => tk.revokedAt !== null)).toBe(true);
+  describe("password hashing", () => {
+    it("hashes at N=2^17 off the request thread and verifies", async () => {
+      const hash = await hashPassword("correct horse battery");
+      expect(hash.split("$").slice(0, 4)).toEqual(["scrypt", String(2 ** 17), "8", "1"]);
+      expect(await verifyPassword("correct horse battery", hash)).toEqual({ ok: true, outdated: false });
+      expect((await verifyPassword("wrong", hash)).ok).toBe(false);
+    });
+
+    it("upgrades an older hash (N=16384) at the next successful sign-in, not at a failed one", async () => {
+      const a = await makeUser(t, "annotator");
+      await t.db.exec(SET_PASSWORD_HASH, [quickHash(a.password, 16384), a.caller.userId]);
+      const stored = async () => (await t.db.first(PASSWORD_HASH, [a.caller.userId]))!;
+      expect(await verifyCredentials(t.system, a.caller.email, "wrong-password")).toBeNull();
+      expect((await stored()).split("$")[1]).toBe("16384");
+      expect(await verifyCredentials(t.system, a.caller.email, a.password)).not.toBeNull();
+      expect((await stored()).split("$")[1]).toBe(String(2 ** 17));
+      expect(await verifyCredentials(t.system, a.caller.email, a.password)).not.toBeNull();
+      const at = (await t.db.first(LAST_SIGN_IN, [a.caller.userId]))!;
+      expect(at).toBeGreaterThan(Date.now() - 60_000);
+    });
+
+    it("createUser stores a full-cost hash", async () => {
+      const { user, password } = await createUser({ ctx: t.system, input: { email: "new@test.local", role: "annotator" } });
+      const h = (await t.db.first(PASSWORD_HASH, [user.id]))!;
+      expect(h.split("$")[1]).toBe(String(2 ** 17));
+      expect(await verifyCredentials(t.system, "new@test.local", password!)).not.toBeNull();
+    });
   });
 
-  it("refuses a wrong current password on the profile change", async () => {
-    const a = await makeUser(t, "annotator");
-    expect(await errorCodeAsync(() => changeOwnPassword({ ctx: a.ctx, input: { current: "wrong-one", password: "a-new-password" } }))).toBe("bad_request");
-    expect(await errorCodeAsync(() => changeOwnPassword({ ctx: a.ctx, input: { current: a.password, password: "short" } }))).toBe("bad_request");
-  });
-});
+  describe("sign-in throttle store", () => {
+    it("counts attempts per account and per address in the database, atomically, and forgives a success", async () => {
+      const attempts = Array.from({ length: SIGN_IN_LIMITS.account.points + 5 }, (_, i) => admitSignIn({ ctx: t.system, input: { email: "Victim@test.local", address: `10.0.0.${i}` } }));
+      const results = await Promise.all(attempts);
+      expect(results.filter((r) => r.ok)).toHaveLength(SIGN_IN_LIMITS.account.points);
+      const refused = results.find((r) => !r.ok)!;
+      expect(refused).toMatchObject({ ok: false, limit: "account" });
+      if (!refused.ok) expect(refused.retryAfterMs).toBeGreaterThan(14 * 60_000);
+      expect(await t.db.first(LIMIT_POINTS, ["account:victim@test.local"])).toBe(SIGN_IN_LIMITS.account.points + 5);
 
-describe("deactivation", () => {
-  it("stops the user's tokens on their next request and keeps their judgments counting", async () => {
-    const p = await makeProject(t, { overlap: 1 });
-    await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2)]));
-    const a = await makeUser(t, "annotator");
-    const { token, id } = await createToken({ ctx: t.system, input: { email: a.caller.email } });
-    expect(await resolveToken(t.system, token)).toMatchObject({ userId: a.caller.userId });
-    const task = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
-    await submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } });
+      // Another account from a fresh address is unaffected; one address is limited across accounts.
+      expect(await admitSignIn({ ctx: t.system, input: { email: "other@test.local", address: "10.0.1.1" } })).toEqual({ ok: true });
+      for (let i = 0; i < SIGN_IN_LIMITS.address.points - 1; i++) await admitSignIn({ ctx: t.system, input: { email: `u${i}@test.local`, address: "10.0.1.1" } });
+      expect(await admitSignIn({ ctx: t.system, input: { email: "fresh@test.local", address: "10.0.1.1" } })).toMatchObject({ ok: false, limit: "address" });
 
-    await setUserStatus({ ctx: t.system, input: { email: a.caller.email, status: "deactivated" } });
-    expect(await resolveToken(t.system, token)).toBeNull();
-    expect(await errorCodeAsync(() => createToken({ ctx: t.system, input: { email: a.caller.email } }))).toBe("conflict");
-    expect(await t.db.first(JUDGMENTS_OF, [a.caller.userId])).toBe(1);
-    expect(await t.db.first(JUDGMENT_COUNT, [task.item.id])).toBe(1);
-    expect((await listUsers({ ctx: t.system })).find((u) => u.id === a.caller.userId)).toMatchObject({ status: "deactivated" });
-
-    await setUserStatus({ ctx: t.system, input: { email: a.caller.email, status: "active" } });
-    expect(await resolveToken(t.system, token)).toMatchObject({ userId: a.caller.userId });
-    expect((await listTokens({ ctx: t.system, input: { email: a.caller.email } })).map((x) => x.id)).toEqual([id]);
-    expect(await listTokens({ ctx: t.system, input: { email: "nobody@test.local" } })).toEqual([]);
-    await revokeToken({ ctx: t.system, input: { id } });
-    expect(await resolveToken(t.system, token)).toBeNull();
-    expect(await errorCodeAsync(() => revokeToken({ ctx: t.system, input: { id } }))).toBe("not_found");
+      await signInSucceeded({ ctx: t.system, input: { email: "victim@test.local" } });
+      expect(await admitSignIn({ ctx: t.system, input: { email: "victim@test.local", address: "10.0.2.1" } })).toEqual({ ok: true });
+    });
   });
 
-  it("keeps at least one active admin: no deactivating or demoting the last one", async () => {
-    const admin = await makeUser(t, "admin");
-    expect(await errorCodeAsync(() => setUserStatus({ ctx: admin.ctx, input: { email: admin.caller.email, status: "deactivated" } }))).toBe("conflict");
-    expect(await errorCodeAsync(() => setUserRole({ ctx: admin.ctx, input: { email: admin.caller.email, role: "annotator" } }))).toBe("conflict");
-    const other = await makeUser(t, "admin");
-    await setUserRole({ ctx: admin.ctx, input: { email: admin.caller.email, role: "manager" } });
-    expect(await errorCodeAsync(() => setUserStatus({ ctx: other.ctx, input: { email: other.caller.email, status: "deactivated" } }))).toBe("conflict");
-    const annotator = await makeUser(t, "annotator");
-    expect(await errorCodeAsync(() => setUserStatus({ ctx: annotator.ctx, input: { email: other.caller.email, status: "deactivated" } }))).toBe("forbidden");
-  });
-});
+  describe("visibility and membership", () => {
+    it("hides a project an annotator may not work on; removing a member ends their leases and refuses their submit with 403", async () => {
+      const p = await makeProject(t, { overlap: 1 });
+      await importText(t, p.slug, jsonl([pairRecord(1)]));
+      const a = await makeUser(t, "annotator");
+      const b = await makeUser(t, "annotator");
+      await addMember({ ctx: t.system, input: { slug: p.slug, email: a.caller.email } });
+      expect((await getWorkProject({ ctx: a.ctx, input: { slug: p.slug } })).slug).toBe(p.slug);
+      expect(await errorCodeAsync(() => getWorkProject({ ctx: b.ctx, input: { slug: p.slug } }))).toBe("not_found");
+      expect((await getWorkProject({ ctx: (await makeUser(t, "manager")).ctx, input: { slug: p.slug } })).slug).toBe(p.slug);
 
-describe("password hashing", () => {
-  it("hashes at N=2^17 off the request thread and verifies", async () => {
-    const hash = await hashPassword("correct horse battery");
-    expect(hash.split("$").slice(0, 4)).toEqual(["scrypt", String(2 ** 17), "8", "1"]);
-    expect(await verifyPassword("correct horse battery", hash)).toEqual({ ok: true, outdated: false });
-    expect((await verifyPassword("wrong", hash)).ok).toBe(false);
-  });
+      const task = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
+      await removeMember({ ctx: t.system, input: { slug: p.slug, email: a.caller.email } });
+      expect(await errorCodeAsync(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } }))).toBe("forbidden");
+      expect(await t.db.first(JUDGMENTS)).toBe(0);
 
-  it("upgrades an older hash (N=16384) at the next successful sign-in, not at a failed one", async () => {
-    const a = await makeUser(t, "annotator");
-    await t.db.exec(SET_PASSWORD_HASH, [quickHash(a.password, 16384), a.caller.userId]);
-    const stored = async () => (await t.db.first(PASSWORD_HASH, [a.caller.userId]))!;
-    expect(await verifyCredentials(t.system, a.caller.email, "wrong-password")).toBeNull();
-    expect((await stored()).split("$")[1]).toBe("16384");
-    expect(await verifyCredentials(t.system, a.caller.email, a.password)).not.toBeNull();
-    expect((await stored()).split("$")[1]).toBe(String(2 ** 17));
-    expect(await verifyCredentials(t.system, a.caller.email, a.password)).not.toBeNull();
-    const at = (await t.db.first(LAST_SIGN_IN, [a.caller.userId]))!;
-    expect(at).toBeGreaterThan(Date.now() - 60_000);
+      // Still closed: no members left. Opening it to everyone gives the item (its lease ended) to b.
+      expect(await errorCodeAsync(() => claimNext({ ctx: b.ctx, input: { slug: p.slug } }))).toBe("not_found");
+      await updateProject({ ctx: t.system, input: { slug: p.slug, visibility: "everyone" } });
+      expect((await claimNext({ ctx: b.ctx, input: { slug: p.slug } }))!.item.id).toBe(task.item.id);
+      expect(await t.db.first(AUDIT_PROJECT, ["project.update"])).toBe(p.id);
+    });
+
+    it("draft projects are not found for annotators", async () => {
+      const p = await makeProject(t);
+      await updateProject({ ctx: t.system, input: { slug: p.slug, status: "draft" } });
+      const annotator = await makeUser(t, "annotator");
+      expect(await errorCodeAsync(() => getWorkProject({ ctx: annotator.ctx, input: { slug: p.slug } }))).toBe("not_found");
+    });
   });
 
-  it("createUser stores a full-cost hash", async () => {
-    const { user, password } = await createUser({ ctx: t.system, input: { email: "new@test.local", role: "annotator" } });
-    const h = (await t.db.first(PASSWORD_HASH, [user.id]))!;
-    expect(h.split("$")[1]).toBe(String(2 ** 17));
-    expect(await verifyCredentials(t.system, "new@test.local", password!)).not.toBeNull();
-  });
-});
+  describe("audit log reading", () => {
+    it("filters by user, action family, project and time, pages, and is for admins only", async () => {
+      const { listAudit, auditEntries, AUDIT_PAGE_SIZE } = await import("@/lib/services/audit");
+      const admin = await makeUser(t, "admin");
+      const p = await makeProject(t);
+      for (let i = 0; i < AUDIT_PAGE_SIZE + 5; i++) await updateProject({ ctx: admin.ctx, input: { slug: p.slug, overlap: (i % 5) + 1 } });
+      const a = await makeUser(t, "annotator");
+      await verifyCredentials(t.system, a.caller.email, "wrong-password");
+      await setUserRole({ ctx: admin.ctx, input: { email: a.caller.email, role: "manager" } });
 
-describe("sign-in throttle store", () => {
-  it("counts attempts per account and per address in the database, atomically, and forgives a success", async () => {
-    const attempts = Array.from({ length: SIGN_IN_LIMITS.account.points + 5 }, (_, i) => admitSignIn({ ctx: t.system, input: { email: "Victim@test.local", address: `10.0.0.${i}` } }));
-    const results = await Promise.all(attempts);
-    expect(results.filter((r) => r.ok)).toHaveLength(SIGN_IN_LIMITS.account.points);
-    const refused = results.find((r) => !r.ok)!;
-    expect(refused).toMatchObject({ ok: false, limit: "account" });
-    if (!refused.ok) expect(refused.retryAfterMs).toBeGreaterThan(14 * 60_000);
-    expect(await t.db.first(LIMIT_POINTS, ["account:victim@test.local"])).toBe(SIGN_IN_LIMITS.account.points + 5);
+      const first = await listAudit({ ctx: admin.ctx, input: { user: admin.caller.email } });
+      expect(first.entries).toHaveLength(AUDIT_PAGE_SIZE);
+      expect(first.hasMore).toBe(true);
+      expect(first.entries[0].action).toBe("user.role");
+      const second = await listAudit({ ctx: admin.ctx, input: { user: admin.caller.email, page: 2 } });
+      expect(second.hasMore).toBe(false);
+      expect(first.entries.length + second.entries.length).toBeGreaterThanOrEqual(AUDIT_PAGE_SIZE + 6);
 
-    // Another account from a fresh address is unaffected; one address is limited across accounts.
-    expect(await admitSignIn({ ctx: t.system, input: { email: "other@test.local", address: "10.0.1.1" } })).toEqual({ ok: true });
-    for (let i = 0; i < SIGN_IN_LIMITS.address.points - 1; i++) await admitSignIn({ ctx: t.system, input: { email: `u${i}@test.local`, address: "10.0.1.1" } });
-    expect(await admitSignIn({ ctx: t.system, input: { email: "fresh@test.local", address: "10.0.1.1" } })).toMatchObject({ ok: false, limit: "address" });
-
-    await signInSucceeded({ ctx: t.system, input: { email: "victim@test.local" } });
-    expect(await admitSignIn({ ctx: t.system, input: { email: "victim@test.local", address: "10.0.2.1" } })).toEqual({ ok: true });
-  });
-});
-
-describe("visibility and membership", () => {
-  it("hides a project an annotator may not work on; removing a member ends their leases and refuses their submit with 403", async () => {
-    const p = await makeProject(t, { overlap: 1 });
-    await importText(t, p.slug, jsonl([pairRecord(1)]));
-    const a = await makeUser(t, "annotator");
-    const b = await makeUser(t, "annotator");
-    await addMember({ ctx: t.system, input: { slug: p.slug, email: a.caller.email } });
-    expect((await getWorkProject({ ctx: a.ctx, input: { slug: p.slug } })).slug).toBe(p.slug);
-    expect(await errorCodeAsync(() => getWorkProject({ ctx: b.ctx, input: { slug: p.slug } }))).toBe("not_found");
-    expect((await getWorkProject({ ctx: (await makeUser(t, "manager")).ctx, input: { slug: p.slug } })).slug).toBe(p.slug);
-
-    const task = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
-    await removeMember({ ctx: t.system, input: { slug: p.slug, email: a.caller.email } });
-    expect(await errorCodeAsync(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } }))).toBe("forbidden");
-    expect(await t.db.first(JUDGMENTS)).toBe(0);
-
-    // Still closed: no members left. Opening it to everyone gives the item (its lease ended) to b.
-    expect(await errorCodeAsync(() => claimNext({ ctx: b.ctx, input: { slug: p.slug } }))).toBe("not_found");
-    await updateProject({ ctx: t.system, input: { slug: p.slug, visibility: "everyone" } });
-    expect((await claimNext({ ctx: b.ctx, input: { slug: p.slug } }))!.item.id).toBe(task.item.id);
-    expect(await t.db.first(AUDIT_PROJECT, ["project.update"])).toBe(p.id);
-  });
-
-  it("draft projects are not found for annotators", async () => {
-    const p = await makeProject(t);
-    await updateProject({ ctx: t.system, input: { slug: p.slug, status: "draft" } });
-    const annotator = await makeUser(t, "annotator");
-    expect(await errorCodeAsync(() => getWorkProject({ ctx: annotator.ctx, input: { slug: p.slug } }))).toBe("not_found");
-  });
-});
-
-describe("audit log reading", () => {
-  it("filters by user, action family, project and time, pages, and is for admins only", async () => {
-    const { listAudit, auditEntries, AUDIT_PAGE_SIZE } = await import("@/lib/services/audit");
-    const admin = await makeUser(t, "admin");
-    const p = await makeProject(t);
-    for (let i = 0; i < AUDIT_PAGE_SIZE + 5; i++) await updateProject({ ctx: admin.ctx, input: { slug: p.slug, overlap: (i % 5) + 1 } });
-    const a = await makeUser(t, "annotator");
-    await verifyCredentials(t.system, a.caller.email, "wrong-password");
-    await setUserRole({ ctx: admin.ctx, input: { email: a.caller.email, role: "manager" } });
-
-    const first = await listAudit({ ctx: admin.ctx, input: { user: admin.caller.email } });
-    expect(first.entries).toHaveLength(AUDIT_PAGE_SIZE);
-    expect(first.hasMore).toBe(true);
-    expect(first.entries[0].action).toBe("user.role");
-    const second = await listAudit({ ctx: admin.ctx, input: { user: admin.caller.email, page: 2 } });
-    expect(second.hasMore).toBe(false);
-    expect(first.entries.length + second.entries.length).toBeGreaterThanOrEqual(AUDIT_PAGE_SIZE + 6);
-
-    const auth = (await listAudit({ ctx: admin.ctx, input: { action: "auth." } })).entries;
-    expect(auth.map((e) => [e.action, e.detail?.email, e.detail?.reason])).toEqual([["auth.sign_in_failed", a.caller.email, "wrong_password"]]);
-    expect((await listAudit({ ctx: admin.ctx, input: { project: p.slug, action: "project.update" } })).entries.every((e) => e.project === p.slug)).toBe(true);
-    const today = new Date().toISOString().slice(0, 10);
-    expect((await listAudit({ ctx: admin.ctx, input: { from: today, to: today, action: "user.role" } })).entries).toHaveLength(1);
-    expect((await listAudit({ ctx: admin.ctx, input: { to: "2000-01-01" } })).entries).toHaveLength(0);
-    expect(await errorCodeAsync(() => listAudit({ ctx: admin.ctx, input: { from: "yesterday" } }))).toBe("bad_request");
-    const manager = await makeUser(t, "manager");
-    expect(await errorCodeAsync(() => listAudit({ ctx: manager.ctx, input: {} }))).toBe("forbidden");
-    const all = [];
-    for await (const entry of auditEntries({ ctx: admin.ctx, input: { user: admin.caller.email } })) all.push(entry);
-    expect(all).toHaveLength(first.entries.length + second.entries.length);
-    // A user filter also finds what was done to the account: the failed sign-in and the role change.
-    expect((await listAudit({ ctx: admin.ctx, input: { user: a.caller.email } })).entries.map((e) => e.action)).toEqual(["user.role", "auth.sign_in_failed"]);
+      const auth = (await listAudit({ ctx: admin.ctx, input: { action: "auth." } })).entries;
+      expect(auth.map((e) => [e.action, e.detail?.email, e.detail?.reason])).toEqual([["auth.sign_in_failed", a.caller.email, "wrong_password"]]);
+      expect((await listAudit({ ctx: admin.ctx, input: { project: p.slug, action: "project.update" } })).entries.every((e) => e.project === p.slug)).toBe(true);
+      const today = new Date().toISOString().slice(0, 10);
+      expect((await listAudit({ ctx: admin.ctx, input: { from: today, to: today, action: "user.role" } })).entries).toHaveLength(1);
+      expect((await listAudit({ ctx: admin.ctx, input: { to: "2000-01-01" } })).entries).toHaveLength(0);
+      expect(await errorCodeAsync(() => listAudit({ ctx: admin.ctx, input: { from: "yesterday" } }))).toBe("bad_request");
+      const manager = await makeUser(t, "manager");
+      expect(await errorCodeAsync(() => listAudit({ ctx: manager.ctx, input: {} }))).toBe("forbidden");
+      const all = [];
+      for await (const entry of auditEntries({ ctx: admin.ctx, input: { user: admin.caller.email } })) all.push(entry);
+      expect(all).toHaveLength(first.entries.length + second.entries.length);
+      // A user filter also finds what was done to the account: the failed sign-in and the role change.
+      expect((await listAudit({ ctx: admin.ctx, input: { user: a.caller.email } })).entries.map((e) => e.action)).toEqual(["user.role", "auth.sign_in_failed"]);
+    });
   });
 });
 

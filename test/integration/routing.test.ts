@@ -1,6 +1,7 @@
 // Routing by skill: annotators' skills, items' tags and the project's routing rule (open, required,
-// preferred), the annotator's narrowing of their own stream, and the CSV import of users. The claims
-// run through the real claim path on a real SQLite file; the exactness case in 32 processes.
+// preferred), and the annotator's narrowing of their own stream (setting skills and the CSV import of
+// users are in users.test.ts). The claims run through the real claim path on a real SQLite file; the
+// exactness case in 32 processes.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -10,9 +11,9 @@ import { sql } from "drizzle-orm";
 import { claimNext } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { updateProject } from "@/lib/services/projects";
-import { importUsers, listUsers, setSkills } from "@/lib/services/users";
+import { setSkills } from "@/lib/services/users";
 import { AppError } from "@/lib/services/errors";
-import { countRows, errorCode, errorCodeAsync, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { countRows, errorCode, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -231,69 +232,6 @@ describe("item tags at import and from a metadata key", () => {
     await importText(t, p.slug, jsonl([pairRecord(1, { metadata: { lang: "English (US)" } })]));
     expect(() => updateProject({ ctx: t.system, input: { slug: p.slug, tagsFrom: "lang" } })).toThrow('tagsFrom: item "item-1" (id 1): metadata.lang: "English (US)" is not a valid tag');
     expect(t.db.get<{ f: string | null }>(sql`select tags_from as f from projects where id = ${p.id}`).f).toBeNull();
-  });
-});
-
-describe("skills of users", () => {
-  it("sets, adds and removes skills, normalised, with errors naming the flag", async () => {
-    const u = await makeUser(t, "annotator");
-    const email = u.caller.email;
-    expect((await setSkills({ ctx: t.system, input: { email, set: "Medical,code" } })).skills).toEqual(["code", "medical"]);
-    expect((await setSkills({ ctx: t.system, input: { email, add: "lang:de", remove: "medical" } })).skills).toEqual(["code", "lang:de"]);
-    expect((await setSkills({ ctx: t.system, input: { email, set: "" } })).skills).toEqual([]);
-    await expect(setSkills({ ctx: t.system, input: { email, add: "c++" } })).rejects.toThrow('add: "c++" is not a valid tag');
-    await expect(setSkills({ ctx: t.system, input: { email, set: Array.from({ length: 51 }, (_, i) => `s${i}`) } })).rejects.toThrow("set: at most 50 allowed, got 51");
-    expect(await errorCodeAsync(() => setSkills({ ctx: u.ctx, input: { email, set: "code" } }))).toBe("forbidden");
-    expect(await errorCodeAsync(() => setSkills({ ctx: t.system, input: { email: "nobody@test.local", set: "code" } }))).toBe("not_found");
-    expect(t.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'user.skills'`).n).toBe(3);
-  });
-});
-
-describe("CSV import of users", () => {
-  it("creates new users and updates existing users' skills, all in one go", async () => {
-    const existing = await makeUser(t, "annotator", "ann@test.local");
-    const summary = await importUsers({
-      ctx: t.system,
-      input: { csv: "email,name,role,skills,password\nann@test.local,Ann,annotator,code;lang:de,\nbob@test.local,Bob,annotator,medical|law,bobs-password\ncat@test.local,,manager,,\n" },
-    });
-    expect(summary).toMatchObject({ created: 2, updated: 1, errors: [] });
-    expect(summary.passwords.map((p) => p.email)).toEqual(["cat@test.local"]);
-    const users = await listUsers({ ctx: t.system });
-    expect(users.find((u) => u.id === existing.caller.userId)).toMatchObject({ skills: ["code", "lang:de"], role: "annotator", name: "Ann" });
-    expect(users.find((u) => u.email === "bob@test.local")).toMatchObject({ skills: ["law", "medical"], role: "annotator" });
-    expect(users.find((u) => u.email === "cat@test.local")).toMatchObject({ skills: [], role: "manager", name: "cat" });
-  });
-
-  it("writes nothing when any line is wrong, and names every line and column", async () => {
-    const before = countRows(t, "users");
-    const summary = await importUsers({
-      ctx: t.system,
-      input: {
-        csv: [
-          "email,name,role,skills",
-          "ok@test.local,Ok,annotator,code",
-          "not-an-email,X,annotator,code",
-          "y@test.local,Y,boss,code",
-          "z@test.local,Z,annotator,deep learning",
-          "ok@test.local,Again,annotator,",
-          "w@test.local,W,annotator",
-        ].join("\n"),
-      },
-    });
-    expect(summary.errors).toEqual([
-      { line: 5, field: "skills", message: '"deep learning" is not a valid tag: use lowercase letters, digits and : - _ . (1–40 characters)' },
-      { line: 7, message: "expected 4 columns as in the header, got 3" },
-      { line: 3, field: "email", message: "must be an email address" },
-      { line: 4, field: "role", message: "must be one of admin, manager, annotator" },
-      { line: 6, field: "email", message: "ok@test.local already appears on line 2" },
-    ]);
-    expect(countRows(t, "users")).toBe(before);
-    const header = await importUsers({ ctx: t.system, input: { csv: "mail,role\nx@test.local,annotator\n" } });
-    expect(header.errors).toEqual([
-      { line: 1, field: "mail", message: 'unknown column "mail" (columns: email, name, role, skills, password)' },
-      { line: 1, field: "email", message: 'the header has no "email" column' },
-    ]);
-    await expect(importUsers({ ctx: t.system, input: { csv: "email,role\n" } })).rejects.toThrow("file: holds no users");
   });
 });
 
