@@ -2,12 +2,13 @@
 // password hashing and its upgrade, the sign-in throttle's store, visibility and membership removal.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { defineQuery, num, numOrNull, str, strOrNull } from "@/db/engine";
+import { at, defineQuery, json, jsonText, num, numOrNull, str, strOrNull } from "@/db/engine";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { claimNext } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
-import { addMember, removeMember } from "@/lib/services/members";
+import { addMember, listMembers, removeMember } from "@/lib/services/members";
 import { getWorkProject, updateProject } from "@/lib/services/projects";
+import { openDatabase } from "@/db/client";
 import { admitSignIn, signInSucceeded, SIGN_IN_LIMITS } from "@/lib/services/sign-in-throttle";
 import { createToken, listTokens, resolveToken, revokeToken } from "@/lib/services/tokens";
 import {
@@ -36,6 +37,18 @@ const JUDGMENTS_OF = defineQuery("test.accounts.judgmentsOf", "select count(*) a
 const JUDGMENTS = defineQuery("test.accounts.judgments", "select count(*) as n from judgments", (r) => num(r.n));
 const JUDGMENT_COUNT = defineQuery("test.accounts.judgmentCount", "select judgment_count from items where id = ?", (r) => num(r.judgment_count));
 const LIMIT_POINTS = defineQuery("test.accounts.limitPoints", "select points from sign_in_limits where key = ?", (r) => num(r.points));
+
+// Rows the membership test starts from, made directly (the project and lease services are not its subject).
+const NEW_PROJECT = defineQuery("test.accounts.newProject", "insert into projects (slug, name) values (?, ?) returning id", (r) => num(r.id));
+const NEW_ITEM = defineQuery("test.accounts.newItem", "insert into items (project_id, external_id, prompt) values (?, ?, ?) returning id", (r) => num(r.id));
+const NEW_LEASE = defineQuery(
+  "test.accounts.newLease",
+  "insert into assignments (project_id, item_id, user_id, slot_order, leased_at, expires_at) values (?, ?, ?, ?, ?, ?) returning id",
+  (r) => num(r.id),
+);
+const LEASE_EXPIRES = defineQuery("test.accounts.leaseExpires", "select expires_at from assignments where id = ?", (r) => num(r.expires_at));
+const VISIBILITY = defineQuery("test.accounts.visibility", "select visibility from projects where id = ?", (r) => str(r.visibility));
+const AUDIT_DETAILS = defineQuery("test.accounts.auditDetails", "select detail from audit_log where action = ? order by id", (r) => json<Record<string, unknown>>(r.detail));
 
 const versionOf = async (id: number) => (await t.db.first(SESSION_VERSION, [id]))!;
 
@@ -106,6 +119,37 @@ describe.each(ENGINES)("accounts on %s", (kind) => {
       const a = await makeUser(t, "annotator");
       expect(await errorCodeAsync(() => changeOwnPassword({ ctx: a.ctx, input: { current: "wrong-one", password: "a-new-password" } }))).toBe("bad_request");
       expect(await errorCodeAsync(() => changeOwnPassword({ ctx: a.ctx, input: { current: a.password, password: "short" } }))).toBe("bad_request");
+    });
+  });
+
+  describe("several instances on one database", () => {
+    it("share sessions, tokens and sign-in counts: what one instance changes, the other enforces on its next request", async () => {
+      const other = openDatabase(t.file); // a second server's own connection(s)
+      try {
+        const there = { db: other, caller: null };
+        await makeUser(t, "admin");
+        const a = await makeUser(t, "annotator");
+        const { token } = await createToken({ ctx: t.system, input: { email: a.caller.email } });
+        const signedIn = (await verifyCredentials(t.system, a.caller.email, a.password))!;
+        expect(await sessionCallerOf(there, a.caller.userId, signedIn.sessionVersion)).toMatchObject({ userId: a.caller.userId });
+        expect(await resolveToken(there, token)).toMatchObject({ userId: a.caller.userId });
+
+        await endSessions(there, a.caller.userId, signedIn.sessionVersion);
+        expect(await sessionCallerOf(t.system, a.caller.userId, signedIn.sessionVersion)).toBeNull();
+        await setUserStatus({ ctx: t.system, input: { email: a.caller.email, status: "deactivated" } });
+        expect(await resolveToken(there, token)).toBeNull();
+
+        // Attempts counted on both instances add up to one limit.
+        const email = "target@test.local";
+        for (let i = 0; i < SIGN_IN_LIMITS.account.points / 2; i++) {
+          expect(await admitSignIn({ ctx: t.system, input: { email } })).toEqual({ ok: true });
+          expect(await admitSignIn({ ctx: there, input: { email } })).toEqual({ ok: true });
+        }
+        expect(await admitSignIn({ ctx: t.system, input: { email } })).toMatchObject({ ok: false, limit: "account" });
+        expect(await admitSignIn({ ctx: there, input: { email } })).toMatchObject({ ok: false, limit: "account" });
+      } finally {
+        await other.close();
+      }
     });
   });
 
@@ -217,6 +261,33 @@ describe.each(ENGINES)("accounts on %s", (kind) => {
       await updateProject({ ctx: t.system, input: { slug: p.slug, visibility: "everyone" } });
       expect((await claimNext({ ctx: b.ctx, input: { slug: p.slug } }))!.item.id).toBe(task.item.id);
       expect(await t.db.first(AUDIT_PROJECT, ["project.update"])).toBe(p.id);
+    });
+
+    it("adds annotators only, closes an open project, lists members by email, and removing one ends their live leases", async () => {
+      const projectId = (await t.db.first(NEW_PROJECT, ["club", "Club"]))!;
+      const itemId = (await t.db.first(NEW_ITEM, [projectId, "i1", jsonText("Q?")]))!;
+      const zed = await makeUser(t, "annotator", "zed@test.local");
+      const amy = await makeUser(t, "annotator", "amy@test.local");
+      const manager = await makeUser(t, "manager");
+      expect(await t.db.first(VISIBILITY, [projectId])).toBe("everyone");
+      expect(await addMember({ ctx: t.system, input: { slug: "club", email: "Zed@test.local" } })).toEqual({ added: true });
+      expect(await t.db.first(VISIBILITY, [projectId])).toBe("members");
+      expect(await addMember({ ctx: t.system, input: { slug: "club", email: zed.caller.email } })).toEqual({ added: false });
+      await addMember({ ctx: t.system, input: { slug: "club", email: amy.caller.email } });
+      expect((await listMembers({ ctx: t.system, input: { slug: "club" } })).map((m) => m.email)).toEqual(["amy@test.local", "zed@test.local"]);
+      expect(await errorCodeAsync(() => addMember({ ctx: t.system, input: { slug: "club", email: manager.caller.email } }))).toBe("bad_request");
+      expect(await errorCodeAsync(() => addMember({ ctx: t.system, input: { slug: "nowhere", email: zed.caller.email } }))).toBe("not_found");
+      expect(await errorCodeAsync(() => addMember({ ctx: zed.ctx, input: { slug: "club", email: amy.caller.email } }))).toBe("forbidden");
+
+      const now = Date.now();
+      const lease = (await t.db.first(NEW_LEASE, [projectId, itemId, zed.caller.userId, jsonText([1, 2]), at(now), at(now + 30 * 60_000)]))!;
+      expect(await removeMember({ ctx: t.system, input: { slug: "club", email: zed.caller.email } })).toEqual({ removed: true });
+      expect(await t.db.first(LEASE_EXPIRES, [lease])).toBeLessThanOrEqual(Date.now());
+      expect(await errorCodeAsync(() => removeMember({ ctx: t.system, input: { slug: "club", email: zed.caller.email } }))).toBe("not_found");
+      expect((await listMembers({ ctx: t.system, input: { slug: "club" } })).map((m) => m.email)).toEqual(["amy@test.local"]);
+      expect(await t.db.first(VISIBILITY, [projectId])).toBe("members");
+      expect(await t.db.many(AUDIT_DETAILS, ["member.remove"])).toEqual([{ user: zed.caller.userId, email: zed.caller.email, leases_ended: 1 }]);
+      expect((await t.db.many(AUDIT_DETAILS, ["member.add"])).map((d) => d.visibility ?? null)).toEqual(["members", null]);
     });
 
     it("draft projects are not found for annotators", async () => {
