@@ -123,7 +123,7 @@ describe("deactivation", () => {
     const a = makeUser(t, "annotator");
     const { token, id } = createToken({ ctx: t.system, input: { email: a.caller.email } });
     expect(resolveToken(t.system, token)).toMatchObject({ userId: a.caller.userId });
-    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const task = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } });
 
     setUserStatus({ ctx: t.system, input: { email: a.caller.email, status: "deactivated" } });
@@ -215,15 +215,15 @@ describe("visibility and membership", () => {
     expect(code(() => getWorkProject({ ctx: b.ctx, input: { slug: p.slug } }))).toBe("not_found");
     expect(getWorkProject({ ctx: makeUser(t, "manager").ctx, input: { slug: p.slug } }).slug).toBe(p.slug);
 
-    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const task = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     removeMember({ ctx: t.system, input: { slug: p.slug, email: a.caller.email } });
     expect(code(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } }))).toBe("forbidden");
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from judgments`).n).toBe(0);
 
     // Still closed: no members left. Opening it to everyone gives the item (its lease ended) to b.
-    expect(code(() => claimNext({ ctx: b.ctx, input: { slug: p.slug } }))).toBe("not_found");
+    expect(await codeOf(claimNext({ ctx: b.ctx, input: { slug: p.slug } }))).toBe("not_found");
     updateProject({ ctx: t.system, input: { slug: p.slug, visibility: "everyone" } });
-    expect(claimNext({ ctx: b.ctx, input: { slug: p.slug } })!.item.id).toBe(task.item.id);
+    expect((await claimNext({ ctx: b.ctx, input: { slug: p.slug } }))!.item.id).toBe(task.item.id);
     const changes = t.db.get<{ project_id: number }>(sql`select project_id from audit_log where action = 'project.update'`);
     expect(changes.project_id).toBe(p.id);
   });

@@ -19,8 +19,8 @@ export const simulate: Command = {
         max: { type: "string", value: "M", help: "most judgments an item gets while they disagree (min–20)" },
         threshold: { type: "string", value: "R", help: "also stop once the leading verdict's share reaches R (above 0.5, at most 1)" },
       },
-      run({ values, print }) {
-        const r = simulateOverlap({
+      async run({ values, print }) {
+        const r = await simulateOverlap({
           ctx: systemCtx(values.db),
           input: { slug: need(values, "project"), min: need(values, "min"), max: need(values, "max"), threshold: values.threshold ?? null },
         });
