@@ -21,7 +21,7 @@ export const simulate: Command = {
       },
       async run({ values, print }) {
         const r = await simulateOverlap({
-          ctx: systemCtx(values.db),
+          ctx: await systemCtx(values),
           input: { slug: need(values, "project"), min: need(values, "min"), max: need(values, "max"), threshold: values.threshold ?? null },
         });
         const rule = `min ${r.rule.min}, max ${r.rule.max}, ${r.rule.stopAgreement === null ? "stop when the first min agree" : `stop when the first min agree or at agreement ${r.rule.stopAgreement}`}`;
