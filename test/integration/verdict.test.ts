@@ -9,7 +9,7 @@ import { matchesGold, verdictOf, verdictOfChoice, type Verdict } from "@/lib/for
 import { claimNext, goldStandings } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { clearStatsCache, projectStats } from "@/lib/services/stats";
-import { VERDICT_JOIN_SQL, VERDICT_SQL } from "@/lib/services/verdict-sql";
+import { VERDICT_JOIN_SQL, VERDICT_SQL } from "@/db/queries/verdict";
 import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
 
 const N_ITEMS = 16;
