@@ -5,14 +5,13 @@
 // to the async originals (same names, same arguments, `await`, the write's `tx`).
 import type Database from "better-sqlite3";
 import { assignments } from "@/db/schema";
-import type { QualificationStatus } from "@/db/schema/constants";
+import type { ProjectStatus, QualificationStatus } from "@/db/schema/constants";
+import type { ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import { choiceOfVerdict, matchesGold, verdictOfChoice, type Verdict } from "@/lib/formats/verdict";
 import { adaptiveFigures, judgmentsNeeded, type AdaptiveFigures, type AdaptiveRule, type VerdictVote } from "@/lib/stats";
 import { VERDICT_JOIN_SQL, VERDICT_SQL } from "@/db/queries/verdict";
 import { adaptiveRule, type OverlapSettings } from "./adaptive";
 import { forbidden, notFound } from "./errors";
-import type { Project } from "./projects";
-import type { GoldFeedback, QualificationView } from "./qualification";
 import { connectionOf, findRow, prepared } from "./statements";
 
 const stmt = (db: Database.Database, text: string) => prepared(db, text);
@@ -52,12 +51,12 @@ export function leaseToJudge(db: unknown, userId: number, id: number) {
     assignment: { ...(a as Omit<typeof assignments.$inferSelect, "slotOrder">), slotOrder: JSON.parse(a.slotOrder as string) as number[] },
     project: {
       slug: slug as string,
-      status: projectStatus as Project["status"],
+      status: projectStatus as ProjectStatus,
       overlap: overlap as number,
       minJudgments: minJudgments as number | null,
       maxJudgments: maxJudgments as number | null,
       stopAgreement: stopAgreement as number | null,
-      judgmentSchema: judgmentSchema == null ? null : (JSON.parse(judgmentSchema as string) as Project["judgmentSchema"]),
+      judgmentSchema: judgmentSchema == null ? null : (JSON.parse(judgmentSchema as string) as ProjectJudgmentSchema),
     },
     gold: gold === 1,
   };
@@ -145,7 +144,7 @@ function settingsOf(db: Database.Database, projectId: number): Settings {
   return stmt(db, SETTINGS_SQL).get(projectId) as Settings;
 }
 
-function viewOf(a: AttemptRow, s: Settings): QualificationView {
+function viewOf(a: AttemptRow, s: Settings) {
   return { status: a.status, attempt: a.attempt, judged: a.judged, correct: a.correct, required: s.required ?? 0, accuracy_required: s.accuracy };
 }
 
@@ -184,14 +183,14 @@ function goldOf(db: Database.Database, itemId: number): { verdict: Verdict; expl
   return { verdict: row.verdict, explanation: row.explanation ?? null, positions };
 }
 
-export function recordGoldJudgment(tx: unknown, j: JudgedGold, now: number): GoldFeedback | null {
+export function recordGoldJudgment(tx: unknown, j: JudgedGold, now: number) {
   const db = connectionOf(tx);
   const s = settingsOf(db, j.projectId);
   const gold = goldOf(db, j.itemId);
   if (!gold) return null;
   const verdict = j.choice ? verdictOfChoice(j.choice, j.slotOrder, gold.positions) : null;
   const correct = verdict != null && matchesGold(verdict, gold.verdict);
-  let view: QualificationView | null = null;
+  let view: ReturnType<typeof viewOf> | null = null;
   let counted = false;
   if (s.required != null) {
     let a = currentAttempt(db, j.projectId, j.userId, now);
@@ -210,7 +209,7 @@ export function recordGoldJudgment(tx: unknown, j: JudgedGold, now: number): Gol
   return { answer: choiceOfVerdict(gold.verdict, j.slotOrder, gold.positions) ?? gold.verdict, correct, explanation: gold.explanation, qualification: view };
 }
 
-export function feedbackOf(tx: unknown, j: JudgedGold): GoldFeedback | null {
+export function feedbackOf(tx: unknown, j: JudgedGold) {
   const db = connectionOf(tx);
   const s = settingsOf(db, j.projectId);
   const gold = goldOf(db, j.itemId);
