@@ -3,7 +3,7 @@
 // *verdict* is the same outcome in the item's own order: A = the item's first candidate
 // (position 0, the import record's first response), B = its second. Gold answers, adjudications,
 // aggregation, agreement and exports all speak in verdicts; only judgments store choices.
-// This module is the one place that converts; lib/services/verdict-sql.ts is its SQL twin.
+// This module is the one place that converts; db/queries/verdict.ts is its SQL twin.
 import type { Choice } from "./record";
 
 /** A pairwise outcome in the item's own order. Same values as a choice, different frame. */

@@ -3,13 +3,21 @@ import "server-only";
 import { notFound } from "next/navigation";
 import { AppError } from "@/lib/services/errors";
 
-/** Runs a page's loader; an unknown project, item or other not_found answers 404 instead of an error page. */
+function notFoundPage(err: unknown): never {
+  if (err instanceof AppError && err.code === "not_found") notFound();
+  throw err;
+}
+
+/**
+ * Runs a page's loader; an unknown project, item or other not_found answers 404 instead of an error
+ * page. An async loader's promise comes back with the same mapping (await it).
+ */
 export function orNotFound<T>(load: () => T): T {
   try {
-    return load();
+    const out = load();
+    return (out instanceof Promise ? out.catch(notFoundPage) : out) as T;
   } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") notFound();
-    throw err;
+    notFoundPage(err);
   }
 }
 

@@ -14,7 +14,8 @@ import { audit } from "./audit";
 import { AppError, fieldError } from "./errors";
 import { nowOf, requireScope, type Ctx, writing } from "./context";
 import { getProject } from "./projects";
-import { adaptiveRule, retargetItem } from "./adaptive";
+import { adaptiveRule } from "./adaptive";
+import { retargetItem } from "./legacy-sync";
 
 export type ImportSource = () => AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 

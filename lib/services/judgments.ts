@@ -18,13 +18,14 @@ import {
 } from "@/lib/formats/judgment";
 import type { Prompt } from "@/lib/formats/record";
 import { audit } from "./audit";
-import { assertAcceptingJudgments, closeLease, freeSeats, leaseToJudge, ownAssignment } from "./assignment";
+import { assertAcceptingJudgments } from "./assignment";
+import { answerWasShown, closeLease, feedbackOf, freeSeats, leaseToJudge, ownAssignment, recordGoldJudgment, retargetItem } from "./legacy-sync";
 import { findRow, immediate, insertRow } from "./statements";
 import { nowOf, requireCaller, requireScope, type Ctx, writing } from "./context";
 import { badRequest, conflict, notFound, parseInput } from "./errors";
 import { getWorkProject } from "./projects";
-import { adaptiveRule, baseOverlap, retargetItem } from "./adaptive";
-import { answerWasShown, feedbackOf, recordGoldJudgment, type GoldFeedback } from "./qualification";
+import { adaptiveRule, baseOverlap } from "./adaptive";
+import type { GoldFeedback } from "./qualification";
 
 /** What the API takes besides the payload itself (whose fields sit beside these, flat). */
 const envelope = z.object({

@@ -10,7 +10,8 @@ import { requireCaller, requireScope, type Ctx, countRows, writing } from "./con
 import { AppError, badRequest, conflict, notFound, parseInput, type FieldErrors } from "./errors";
 import { PROJECT_SETTINGS, projectSettingsShape } from "./project-settings";
 import { connectionOf, prepared } from "./statements";
-import { adaptiveRule, baseOverlap, retargetProject } from "./adaptive";
+import { adaptiveRule, baseOverlap } from "./adaptive";
+import { retargetProject } from "./legacy-sync";
 import { FormatError } from "@/lib/formats/errors";
 import { readTags, tagKey } from "@/lib/formats/tags";
 

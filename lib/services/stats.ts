@@ -11,7 +11,8 @@ import { nowOf, requireScope, type Ctx } from "./context";
 import { prepared } from "./statements";
 import { notFound, parseInput } from "./errors";
 import { GOLD_VERDICT_SQL, VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
-import { adaptiveFiguresOf, adaptiveRule, baseOverlap } from "./adaptive";
+import { adaptiveRule, baseOverlap } from "./adaptive";
+import { adaptiveFiguresOf } from "./legacy-sync";
 
 export const statsInput = z.object({
   slug: z.string().min(1),

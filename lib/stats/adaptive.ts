@@ -86,17 +86,27 @@ export interface ReplayResult {
  * judgmentsNeeded of them (or all of them, when it has fewer). Items without judgments are left out.
  */
 export function replayOverlap(itemVotes: Iterable<readonly VerdictVote[]>, rule: AdaptiveRule): ReplayResult {
+  const tally = replayTally(rule);
+  for (const votes of itemVotes) tally.add(votes);
+  return tally.result();
+}
+
+/** replayOverlap fed one item at a time (items streamed from the database), for the same result. */
+export function replayTally(rule: AdaptiveRule): { add(votes: readonly VerdictVote[]): void; result(): ReplayResult } {
   const r: ReplayResult = { items: 0, judgments_full: 0, judgments_used: 0, saved: 0, labels_changed: 0 };
-  for (const votes of itemVotes) {
-    if (votes.length === 0) continue;
-    const used = Math.min(votes.length, judgmentsNeeded(votes, rule));
-    r.items++;
-    r.judgments_full += votes.length;
-    r.judgments_used += used;
-    if (labelOf(votes.slice(0, used)) !== labelOf(votes)) r.labels_changed++;
-  }
-  r.saved = r.judgments_full - r.judgments_used;
-  return r;
+  return {
+    add(votes) {
+      if (votes.length === 0) return;
+      const used = Math.min(votes.length, judgmentsNeeded(votes, rule));
+      r.items++;
+      r.judgments_full += votes.length;
+      r.judgments_used += used;
+      if (labelOf(votes.slice(0, used)) !== labelOf(votes)) r.labels_changed++;
+    },
+    result() {
+      return { ...r, saved: r.judgments_full - r.judgments_used };
+    },
+  };
 }
 
 /** The dashboard's adaptive-overlap figures (`adaptive` in the stats JSON). */
@@ -127,6 +137,13 @@ export interface AdaptiveFigures {
  * the extra judgments a manager asked for on it.
  */
 export function adaptiveFigures(itemVotes: Iterable<{ votes: readonly VerdictVote[]; extra: number }>, rule: AdaptiveRule): AdaptiveFigures {
+  const tally = adaptiveFiguresTally(rule);
+  for (const item of itemVotes) tally.add(item);
+  return tally.result();
+}
+
+/** adaptiveFigures fed one item at a time (items streamed from the database), for the same result. */
+export function adaptiveFiguresTally(rule: AdaptiveRule): { add(item: { votes: readonly VerdictVote[]; extra: number }): void; result(): AdaptiveFigures } {
   const f: AdaptiveFigures = {
     min: rule.min,
     max: rule.max,
@@ -143,23 +160,25 @@ export function adaptiveFigures(itemVotes: Iterable<{ votes: readonly VerdictVot
   };
   let shareSum = 0;
   let shareItems = 0;
-  for (const { votes, extra } of itemVotes) {
-    f.items++;
-    f.judgments += votes.length;
-    const needed = judgmentsNeeded(votes, rule);
-    if (votes.length < needed + extra) continue;
-    if (needed < rule.max) f.stopped_early++;
-    else f.reached_max++;
-    if (labelOf(votes) === null) f.no_majority++;
-    else f.labeled++;
-    if (votes.length >= 2) {
-      const { top, total } = tallyOf(votes);
-      shareSum += top / total;
-      shareItems++;
-    }
-  }
-  f.fixed_judgments = f.items * rule.max;
-  f.spent_share = f.fixed_judgments ? f.judgments / f.fixed_judgments : null;
-  f.label_agreement = shareItems ? shareSum / shareItems : null;
-  return f;
+  return {
+    add({ votes, extra }) {
+      f.items++;
+      f.judgments += votes.length;
+      const needed = judgmentsNeeded(votes, rule);
+      if (votes.length < needed + extra) return;
+      if (needed < rule.max) f.stopped_early++;
+      else f.reached_max++;
+      if (labelOf(votes) === null) f.no_majority++;
+      else f.labeled++;
+      if (votes.length >= 2) {
+        const { top, total } = tallyOf(votes);
+        shareSum += top / total;
+        shareItems++;
+      }
+    },
+    result() {
+      const fixed = f.items * rule.max;
+      return { ...f, fixed_judgments: fixed, spent_share: fixed ? f.judgments / fixed : null, label_agreement: shareItems ? shareSum / shareItems : null };
+    },
+  };
 }

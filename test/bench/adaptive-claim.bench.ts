@@ -56,12 +56,12 @@ async function main() {
   }
   const drop = db.$client.prepare(`delete from assignments where id = ?`);
 
-  const run = (slug: string) => {
+  const run = async (slug: string) => {
     const times: number[] = [];
     for (let n = 0; n < CLAIMS; n++) {
       const ctx = users[n % users.length];
       const t0 = process.hrtime.bigint();
-      const c = claimNext({ ctx, input: { slug } });
+      const c = await claimNext({ ctx, input: { slug } });
       times.push(Number(process.hrtime.bigint() - t0) / 1e6);
       if (!c) throw new Error(`nothing served in ${slug}`);
       drop.run(c.assignment.id);
@@ -72,11 +72,11 @@ async function main() {
   };
 
   console.log(`${N} items per project, ${(OPEN * 100).toFixed(1)}% open, ${CLAIMS} claims each (finish-first):`);
-  run("fixed"); // warm-up
-  console.log(`  fixed overlap 3              ${run("fixed")}`);
-  console.log(`  adaptive 2–5, partial index  ${run("adaptive")}`);
+  await run("fixed"); // warm-up
+  console.log(`  fixed overlap 3              ${await run("fixed")}`);
+  console.log(`  adaptive 2–5, partial index  ${await run("adaptive")}`);
   db.$client.exec(`drop index items_claim_idx; create index items_claim_idx on items (project_id, priority, judgment_count, id desc); analyze;`);
-  console.log(`  adaptive 2–5, full index     ${run("adaptive")}`);
+  console.log(`  adaptive 2–5, full index     ${await run("adaptive")}`);
   db.$client.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }

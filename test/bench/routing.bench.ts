@@ -90,7 +90,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const into = samples.get(p.slug)!;
     for (const ctx of annotators) {
       const start = process.hrtime.bigint();
-      const claimed = claimNext({ ctx, input: { slug: p.slug } });
+      const claimed = await claimNext({ ctx, input: { slug: p.slug } });
       into.push(Number(process.hrtime.bigint() - start) / 1e6);
       if (!claimed) throw new Error(`no item for annotator ${ctx.caller!.userId} in ${p.slug}`);
     }
@@ -114,7 +114,7 @@ const ctx: Ctx = { db, caller: { userId: outsider, email: "outsider@bench.local"
 const empty: number[] = [];
 for (let i = 0; i < 200; i++) {
   const start = process.hrtime.bigint();
-  if (claimNext({ ctx, input: { slug: "bench-required" } })) throw new Error("the outsider got an item");
+  if (await claimNext({ ctx, input: { slug: "bench-required" } })) throw new Error("the outsider got an item");
   empty.push(Number(process.hrtime.bigint() - start) / 1e6);
 }
 empty.sort((a, b) => a - b);

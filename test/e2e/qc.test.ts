@@ -29,7 +29,7 @@ describe.skipIf(!executable)("quality-control screens", () => {
     const { annotator, annotator2 } = serverInfo().users;
     for (const [u, first] of [[annotator, true], [annotator2, false]] as const) {
       const actx: Ctx = { db: ctx.db, caller: { userId: u.id, email: u.email, role: "annotator" } };
-      for (let claimed; (claimed = claimNext({ ctx: actx, input: { slug: SLUG } })); ) {
+      for (let claimed; (claimed = await claimNext({ ctx: actx, input: { slug: SLUG } })); ) {
         const slot = claimed.item.candidates.find((c) => c.content.startsWith(first ? "first" : "second"))!.slot;
         submitJudgment({ ctx: actx, input: { assignment_id: claimed.assignment.id, choice: slot as "A", rationale: `${u.email} reasons` } });
       }

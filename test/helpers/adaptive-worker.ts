@@ -4,9 +4,18 @@
 // otherwise the verdict is A, B or tie by the annotator's number (args: db file, user id, email,
 // project slug, annotator number).
 import { openDatabase } from "@/db/client";
+import { at, bool, defineQuery } from "@/db/engine";
 import { claimNext } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import type { RoleName } from "@/db/schema/constants";
+
+// Whether anyone else holds a live lease in the project (params: slug, now, user id).
+const OTHERS_LEASING = defineQuery(
+  "test.othersLeasing",
+  `select exists(select 1 from assignments a join projects p on p.id = a.project_id
+     where p.slug = ? and a.status = 'leased' and a.expires_at > ? and a.user_id <> ?) as busy`,
+  (r) => bool(r.busy),
+);
 
 export type WorkerVerdict = "A" | "B" | "tie";
 
@@ -20,24 +29,20 @@ export async function run([file, userId, email, slug, number]: string[]) {
   const db = openDatabase(file);
   const ctx = { db, caller: { userId: Number(userId), email, role: "annotator" as RoleName } };
   let judged = 0;
-  const retry = <T>(fn: () => T): T => {
+  const retry = async <T>(fn: () => T | Promise<T>): Promise<T> => {
     for (;;) {
       try {
-        return fn();
+        return await fn();
       } catch (e) {
         if ((e as { code?: string }).code !== "SQLITE_BUSY") throw e;
       }
     }
   };
   // Nothing for me is final once nobody else holds a live lease (a judgment on it may open a seat).
-  const othersLeasing = db.$client.prepare(
-    `select exists(select 1 from assignments a join projects p on p.id = a.project_id
-       where p.slug = ? and a.status = 'leased' and a.expires_at > ? and a.user_id <> ?) as busy`,
-  );
   for (;;) {
-    const claimed = retry(() => claimNext({ ctx, input: { slug } }));
+    const claimed = await retry(() => claimNext({ ctx, input: { slug } }));
     if (!claimed) {
-      if (!(retry(() => othersLeasing.get(slug, Date.now(), Number(userId))) as { busy: number }).busy) break;
+      if (!(await retry(() => db.first(OTHERS_LEASING, [slug, at(Date.now()), Number(userId)])))) break;
       await new Promise((r) => setTimeout(r, 10));
       continue;
     }
@@ -47,9 +52,9 @@ export async function run([file, userId, email, slug, number]: string[]) {
     // Verdict A is the slot showing the item's first response.
     const slotOf = (prefix: string) => claimed.item.candidates.find((c) => c.content.startsWith(prefix))!.slot as "A" | "B";
     const choice = verdict === "tie" ? "tie" : slotOf(verdict === "A" ? "First" : "Second");
-    retry(() => submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice } }));
+    await retry(() => submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice } }));
     judged++;
   }
-  db.$client.close();
+  await db.close();
   return { judged };
 }

@@ -30,7 +30,7 @@ beforeAll(async () => {
   const { annotator, annotator2 } = serverInfo().users;
   for (const [u, label] of [[annotator, "A"], [annotator2, "B"]] as const) {
     const actx: Ctx = { db: ctx.db, caller: { userId: u.id, email: u.email, role: "annotator" } };
-    const claimed = claimNext({ ctx: actx, input: { slug: SLUG } })!;
+    const claimed = (await claimNext({ ctx: actx, input: { slug: SLUG } }))!;
     itemId = claimed.item.id;
     const slot = claimed.item.candidates.find((c) => c.content === (label === "A" ? "left answer" : "right answer"))!.slot;
     submitJudgment({ ctx: actx, input: { assignment_id: claimed.assignment.id, choice: slot as "A", rationale: `${u.email} thinks ${label}` } });

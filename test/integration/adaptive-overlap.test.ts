@@ -40,8 +40,8 @@ function activeProject(input: Parameters<typeof makeProject>[1] = {}) {
 }
 
 /** Claims the next item as `u` and gives it `verdict` (A = the item's first response); the item's id, or null when nothing is served. */
-function judge(u: Annotator, slug: string, verdict: "A" | "B" | "tie"): number | null {
-  const c = claimNext({ ctx: u.ctx, input: { slug } });
+async function judge(u: Annotator, slug: string, verdict: "A" | "B" | "tie"): Promise<number | null> {
+  const c = await claimNext({ ctx: u.ctx, input: { slug } });
   if (!c) return null;
   const slot = (prefix: string) => c.item.candidates.find((x) => x.content.startsWith(prefix))!.slot as "A" | "B";
   submitJudgment({ ctx: u.ctx, input: { assignment_id: c.assignment.id, choice: verdict === "tie" ? "tie" : slot(verdict === "A" ? "First" : "Second") } });
@@ -107,7 +107,7 @@ describe("adaptive overlap under concurrency", () => {
       again = false;
       for (const [k, u] of users.entries()) {
         for (;;) {
-          const c = claimNext({ ctx: u.ctx, input: { slug: p.slug } });
+          const c = await claimNext({ ctx: u.ctx, input: { slug: p.slug } });
           if (!c) break;
           const verdict = verdictFor(Number(/Question number (\d+)/.exec(c.item.prompt as string)![1]), k);
           const slot = (prefix: string) => c.item.candidates.find((x) => x.content.startsWith(prefix))!.slot as "A" | "B";
@@ -159,9 +159,9 @@ describe("the stopping rule, one judgment at a time", () => {
     return importText(t, p.slug, jsonl([pairRecord(1)])).then(async () => {
       updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 3 } });
       const [a, b, c] = [await makeUser(t, "annotator"), await makeUser(t, "annotator"), await makeUser(t, "annotator")];
-      expect(judge(a, p.slug, "B")).not.toBeNull();
-      expect(judge(b, p.slug, "B")).not.toBeNull();
-      expect(claimNext({ ctx: c.ctx, input: { slug: p.slug } })).toBeNull();
+      expect(await judge(a, p.slug, "B")).not.toBeNull();
+      expect(await judge(b, p.slug, "B")).not.toBeNull();
+      expect(await claimNext({ ctx: c.ctx, input: { slug: p.slug } })).toBeNull();
       expect(listItems({ ctx: t.system, input: { slug: p.slug } }).items[0]).toMatchObject({ judgments: 2, wanted: 2 });
     });
   });
@@ -172,8 +172,8 @@ describe("the stopping rule, one judgment at a time", () => {
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 3, maxJudgments: 5, stopAgreement: 0.75 } });
     const u = await makeUsers(t, 6, "annotator");
     // A A B: 2/3 < 0.75 → a fourth seat; A A B A: 3/4 = 0.75 → stop at 4.
-    for (const [k, verdict] of (["A", "A", "B", "A"] as const).entries()) expect(judge(u[k], p.slug, verdict)).not.toBeNull();
-    expect(claimNext({ ctx: u[4].ctx, input: { slug: p.slug } })).toBeNull();
+    for (const [k, verdict] of (["A", "A", "B", "A"] as const).entries()) expect(await judge(u[k], p.slug, verdict)).not.toBeNull();
+    expect(await claimNext({ ctx: u[4].ctx, input: { slug: p.slug } })).toBeNull();
     expect(listItems({ ctx: t.system, input: { slug: p.slug } }).items[0]).toMatchObject({ judgments: 4, wanted: 4 });
   });
 
@@ -183,13 +183,13 @@ describe("the stopping rule, one judgment at a time", () => {
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 4 } });
     const u = await makeUsers(t, 5, "annotator");
     const queued = () => adjudicationQueue({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => [i.reason, i.judgments.length, i.effective_overlap]);
-    expect(judge(u[0], p.slug, "A")).not.toBeNull();
-    expect(judge(u[1], p.slug, "B")).not.toBeNull();
+    expect(await judge(u[0], p.slug, "A")).not.toBeNull();
+    expect(await judge(u[1], p.slug, "B")).not.toBeNull();
     // Still collecting judgments: not in the queue yet.
     expect(queued()).toEqual([]);
-    expect(judge(u[2], p.slug, "A")).not.toBeNull();
-    expect(judge(u[3], p.slug, "B")).not.toBeNull();
-    expect(claimNext({ ctx: u[4].ctx, input: { slug: p.slug } })).toBeNull();
+    expect(await judge(u[2], p.slug, "A")).not.toBeNull();
+    expect(await judge(u[3], p.slug, "B")).not.toBeNull();
+    expect(await claimNext({ ctx: u[4].ctx, input: { slug: p.slug } })).toBeNull();
     expect(queued()).toEqual([["no_majority", 4, 4]]);
   });
 
@@ -198,18 +198,18 @@ describe("the stopping rule, one judgment at a time", () => {
     return importText(t, p.slug, jsonl([pairRecord(1)])).then(async () => {
       updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 5 } });
       const u = await makeUsers(t, 4, "annotator");
-      const first = claimNext({ ctx: u[0].ctx, input: { slug: p.slug } })!;
-      const second = claimNext({ ctx: u[1].ctx, input: { slug: p.slug } })!;
+      const first = (await claimNext({ ctx: u[0].ctx, input: { slug: p.slug } }))!;
+      const second = (await claimNext({ ctx: u[1].ctx, input: { slug: p.slug } }))!;
       expect(first.item.id).toBe(second.item.id);
       // Two seats (min), both leased: nobody else gets the item yet.
-      expect(claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })).toBeNull();
+      expect(await claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })).toBeNull();
       const choiceFor = (c: typeof first, prefix: string) => c.item.candidates.find((x) => x.content.startsWith(prefix))!.slot as "A" | "B";
       submitJudgment({ ctx: u[0].ctx, input: { assignment_id: first.assignment.id, choice: choiceFor(first, "First") } });
-      expect(claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })).toBeNull();
+      expect(await claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })).toBeNull();
       // The second disagrees: a third seat opens.
       submitJudgment({ ctx: u[1].ctx, input: { assignment_id: second.assignment.id, choice: choiceFor(second, "Second") } });
-      expect(claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })?.item.id).toBe(first.item.id);
-      expect(claimNext({ ctx: u[3].ctx, input: { slug: p.slug } })).toBeNull();
+      expect((await claimNext({ ctx: u[2].ctx, input: { slug: p.slug } }))?.item.id).toBe(first.item.id);
+      expect(await claimNext({ ctx: u[3].ctx, input: { slug: p.slug } })).toBeNull();
     });
   });
 });
@@ -221,22 +221,22 @@ describe("undo and revision", () => {
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 3 } });
     const u = await makeUsers(t, 4, "annotator");
     const wanted = () => listItems({ ctx: t.system, input: { slug: p.slug } }).items[0].wanted;
-    judge(u[0], p.slug, "A");
-    judge(u[1], p.slug, "B");
+    await judge(u[0], p.slug, "A");
+    await judge(u[1], p.slug, "B");
     expect(wanted()).toBe(3);
     // The second annotator changes their mind to A: the first two agree, the item stops at 2.
     const mine = t.db.get<{ id: number; slotOrder: string }>(sql`select id, slot_order as slotOrder from judgments where user_id = ${u[1].caller.userId}`);
     const first = t.db.get<{ id: number }>(sql`select id from candidates where position = 0`).id;
     reviseJudgment({ ctx: u[1].ctx, input: { id: mine.id, choice: JSON.parse(mine.slotOrder)[0] === first ? "A" : "B" } });
     expect(wanted()).toBe(2);
-    expect(claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })).toBeNull();
+    expect(await claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })).toBeNull();
     // The first annotator takes theirs back: one judgment, the item wants 2 again and their lease is live.
     const lease = t.db.get<{ id: number }>(sql`select id from assignments where user_id = ${u[0].caller.userId}`).id;
     undoJudgment({ ctx: u[0].ctx, input: { assignmentId: lease } });
     expect(wanted()).toBe(2);
     expect(listItems({ ctx: t.system, input: { slug: p.slug } }).items[0].judgments).toBe(1);
-    expect(claimNext({ ctx: u[0].ctx, input: { slug: p.slug } })?.assignment.id).toBe(lease);
-    expect(claimNext({ ctx: u[3].ctx, input: { slug: p.slug } })).toBeNull();
+    expect((await claimNext({ ctx: u[0].ctx, input: { slug: p.slug } }))?.assignment.id).toBe(lease);
+    expect(await claimNext({ ctx: u[3].ctx, input: { slug: p.slug } })).toBeNull();
   });
 });
 
@@ -261,7 +261,7 @@ describe("changing the rule", () => {
 
     // The server serves exactly the open seats: items 3 and 4 (twice), not 1 or 2.
     const a = await makeUser(t, "annotator");
-    const served = [judge(a, p.slug, "A"), judge(a, p.slug, "A"), judge(a, p.slug, "A")];
+    const served = [await judge(a, p.slug, "A"), await judge(a, p.slug, "A"), await judge(a, p.slug, "A")];
     expect(served[2]).toBeNull();
     const ids = listItems({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => i.id);
     expect(served.slice(0, 2).sort()).toEqual([ids[2], ids[3]].sort());
@@ -280,9 +280,9 @@ describe("changing the rule", () => {
     expect(listItems({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => [i.judgments, i.wanted])).toEqual([[2, 2], [2, 3], [0, 2]]);
     const a = await makeUser(t, "annotator");
     const ids = listItems({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => i.id);
-    expect(judge(a, p.slug, "A")).toBe(ids[1]);
-    expect(judge(a, p.slug, "A")).toBe(ids[2]);
-    expect(judge(a, p.slug, "A")).toBeNull();
+    expect(await judge(a, p.slug, "A")).toBe(ids[1]);
+    expect(await judge(a, p.slug, "A")).toBe(ids[2]);
+    expect(await judge(a, p.slug, "A")).toBeNull();
   });
 
   it("refuses a rule that does not hold together, naming the fields", () => {

@@ -39,7 +39,7 @@ async function judged() {
   await importText(t, p.slug, jsonl(VOTES.map((_, i) => pairRecord(i))));
   const annotators = await makeUsers(t, 3, "annotator");
   for (const [k, a] of annotators.entries()) {
-    for (let claimed; (claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })); ) {
+    for (let claimed; (claimed = await claimNext({ ctx: a.ctx, input: { slug: p.slug } })); ) {
       const label = VOTES[indexOf(claimed)][k];
       submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: slotFor(claimed, label) as "A", rationale: `because ${label} (${k})` } });
     }
@@ -126,7 +126,7 @@ describe("sending an item back", () => {
   it("raises the item's effective overlap so one more annotator gets it, and no more", async () => {
     const { p, manager, itemId } = await judged();
     const fourth = await makeUser(t, "annotator");
-    expect(claimNext({ ctx: fourth.ctx, input: { slug: p.slug } })).toBeNull(); // every item has its 3 judgments
+    expect(await claimNext({ ctx: fourth.ctx, input: { slug: p.slug } })).toBeNull(); // every item has its 3 judgments
     // Sent back, the item is no longer complete, the same everywhere progress is shown (the
     // statistics computed before the requeue are not served from their cache after it).
     const complete = () => ({
@@ -137,10 +137,10 @@ describe("sending an item back", () => {
     expect(complete()).toEqual({ admin: all, stats: all });
     expect(requeueItem({ ctx: manager.ctx, input: { itemId: itemId(1), extra: 1 } })).toMatchObject({ extra_overlap: 1, effective_overlap: 4 });
     expect(complete()).toEqual({ admin: all - 1, stats: all - 1 });
-    const claimed = claimNext({ ctx: fourth.ctx, input: { slug: p.slug } })!;
+    const claimed = (await claimNext({ ctx: fourth.ctx, input: { slug: p.slug } }))!;
     expect(indexOf(claimed)).toBe(1);
     submitJudgment({ ctx: fourth.ctx, input: { assignment_id: claimed.assignment.id, choice: slotFor(claimed, "A") as "A" } });
-    expect(claimNext({ ctx: (await makeUser(t, "annotator")).ctx, input: { slug: p.slug } })).toBeNull();
+    expect(await claimNext({ ctx: (await makeUser(t, "annotator")).ctx, input: { slug: p.slug } })).toBeNull();
     expect(t.db.get<{ n: number }>(sql`select judgment_count as n from items where id = ${itemId(1)}`).n).toBe(4);
     expect(complete()).toEqual({ admin: all, stats: all });
     // With the fourth vote (A) item 1 still has no strict majority (2 of 4): it stays in the queue.

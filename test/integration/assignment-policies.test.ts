@@ -17,9 +17,9 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function refusal(fn: () => unknown): { code: string; reason?: string; message: string } | undefined {
+async function refusal(fn: () => unknown): Promise<{ code: string; reason?: string; message: string } | undefined> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     if (e instanceof AppError) return { code: e.code, reason: (e.details as { reason?: string } | undefined)?.reason, message: e.message };
     throw e;
@@ -49,8 +49,8 @@ function slotOfFirst(claimed: Claim): "A" | "B" {
   return claimed.item.candidates.find((c) => c.content === first)!.slot as "A" | "B";
 }
 
-function claimAndJudge(ctx: Ctx, slug: string, choice: "A" | "B" | "tie" = "A"): Claim | null {
-  const claimed = claimNext({ ctx, input: { slug } });
+async function claimAndJudge(ctx: Ctx, slug: string, choice: "A" | "B" | "tie" = "A"): Promise<Claim | null> {
+  const claimed = await claimNext({ ctx, input: { slug } });
   if (claimed) submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice } });
   return claimed;
 }
@@ -67,12 +67,12 @@ describe("project settings", () => {
     const p = await project(1);
     const updated = updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: "finish-first", quota: 5, goldRate: 0.1, status: "paused" } });
     expect(updated).toMatchObject({ orderPolicy: "finish_first", quota: 5, goldRate: 0.1, status: "paused" });
-    expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 2 } }))?.message).toMatch(/goldRate: must be between 0 and 1/);
-    expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: "newest" } }))?.message).toMatch(/orderPolicy/);
-    expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.8 } }))?.message).toMatch(/minGoldAfter/);
-    expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, judgmentSchema: { type: "poll" } as never } }))?.message).toMatch(/judgmentSchema\.type/);
+    expect((await refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 2 } })))?.message).toMatch(/goldRate: must be between 0 and 1/);
+    expect((await refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: "newest" } })))?.message).toMatch(/orderPolicy/);
+    expect((await refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.8 } })))?.message).toMatch(/minGoldAfter/);
+    expect((await refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, judgmentSchema: { type: "poll" } as never } })))?.message).toMatch(/judgmentSchema\.type/);
     const annotator = await makeUser(t, "annotator");
-    expect(refusal(() => updateProject({ ctx: annotator.ctx, input: { slug: p.slug, quota: 1 } }))?.code).toBe("forbidden");
+    expect((await refusal(() => updateProject({ ctx: annotator.ctx, input: { slug: p.slug, quota: 1 } })))?.code).toBe("forbidden");
     const audits = t.db.all<{ action: string }>(sql`select action from audit_log where action = 'project.update'`);
     expect(audits).toHaveLength(1);
   });
@@ -82,28 +82,28 @@ describe("order policies", () => {
   async function startedSecondItem(order: string) {
     const p = await project(3, { orderPolicy: order });
     const a = await makeUser(t, "annotator");
-    const first = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const first = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     expect(indexOf(first)).toBe(0);
-    skipAssignment({ ctx: a.ctx, input: { id: first.assignment.id } });
-    expect(indexOf(claimAndJudge(a.ctx, p.slug)!)).toBe(1); // item 1 now has one judgment, item 0 none
+    await skipAssignment({ ctx: a.ctx, input: { id: first.assignment.id } });
+    expect(indexOf((await claimAndJudge(a.ctx, p.slug))!)).toBe(1); // item 1 now has one judgment, item 0 none
     return { p, b: await makeUser(t, "annotator") };
   }
 
   it("finish_first serves the started item before untouched ones", async () => {
     const { p, b } = await startedSecondItem("finish_first");
-    expect(indexOf(claimNext({ ctx: b.ctx, input: { slug: p.slug } })!)).toBe(1);
+    expect(indexOf((await claimNext({ ctx: b.ctx, input: { slug: p.slug } }))!)).toBe(1);
   });
 
   it("import serves items in import order", async () => {
     const { p, b } = await startedSecondItem("import");
-    expect(indexOf(claimNext({ ctx: b.ctx, input: { slug: p.slug } })!)).toBe(0);
+    expect(indexOf((await claimNext({ ctx: b.ctx, input: { slug: p.slug } }))!)).toBe(0);
   });
 
   it("random serves every item once, not in import order", async () => {
     const p = await project(60, { orderPolicy: "random", overlap: 1 });
     const a = await makeUser(t, "annotator");
     const order: number[] = [];
-    for (let claimed; (claimed = claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(claimed));
+    for (let claimed; (claimed = await claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(claimed));
     expect(new Set(order).size).toBe(60);
     expect(order).not.toEqual([...order].sort((x, y) => x - y));
   });
@@ -113,7 +113,7 @@ describe("order policies", () => {
     await project(600, { orderPolicy: "random" });
     const a = await makeUser(t, "annotator");
     const order: number[] = [];
-    for (let claimed; (claimed = claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(claimed));
+    for (let claimed; (claimed = await claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(claimed));
     expect(new Set(order).size).toBe(60);
     // In import order nearly every step goes to the next item; in a random order few do.
     const nextInLine = order.slice(1).filter((v, i) => v === order[i] + 1).length;
@@ -131,16 +131,17 @@ describe("priority", () => {
     updateItem({ ctx: t.system, input: { itemId: itemOf(3), priority: 10 } });
     setBatchPriority({ ctx: t.system, input: { batchId: batches[0].id, priority: 5 } });
     const a = await makeUser(t, "annotator");
-    const served = [0, 1, 2, 3].map(() => indexOf(claimAndJudge(a.ctx, p.slug)!));
+    const served: number[] = [];
+    for (let n = 0; n < 4; n++) served.push(indexOf((await claimAndJudge(a.ctx, p.slug))!));
     expect(served).toEqual([3, 100, 101, 0]);
-    expect(refusal(() => updateItem({ ctx: a.ctx, input: { itemId: itemOf(0), priority: 99 } }))?.code).toBe("forbidden");
+    expect((await refusal(() => updateItem({ ctx: a.ctx, input: { itemId: itemOf(0), priority: 99 } })))?.code).toBe("forbidden");
   });
 
   it("takes priority from the import record", async () => {
     const p = await project(0);
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2, { priority: 3 })]));
     const a = await makeUser(t, "annotator");
-    expect(indexOf(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!)).toBe(2);
+    expect(indexOf((await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!)).toBe(2);
   });
 });
 
@@ -148,12 +149,12 @@ describe("quota", () => {
   it("stops an annotator at the quota with a clear reason, others go on", async () => {
     const p = await project(5, { quota: 2 });
     const a = await makeUser(t, "annotator");
-    claimAndJudge(a.ctx, p.slug);
-    claimAndJudge(a.ctx, p.slug);
-    expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "quota_reached" });
+    await claimAndJudge(a.ctx, p.slug);
+    await claimAndJudge(a.ctx, p.slug);
+    expect(await refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "quota_reached" });
     const b = await makeUser(t, "annotator");
-    expect(claimNext({ ctx: b.ctx, input: { slug: p.slug } })).not.toBeNull();
-    expect(goldStandings({ ctx: t.system, input: { slug: p.slug } }).find((q) => q.user_id === a.caller.userId)?.blocked).toBe("quota_reached");
+    expect(await claimNext({ ctx: b.ctx, input: { slug: p.slug } })).not.toBeNull();
+    expect((await goldStandings({ ctx: t.system, input: { slug: p.slug } })).find((q) => q.user_id === a.caller.userId)?.blocked).toBe("quota_reached");
   });
 });
 
@@ -167,21 +168,21 @@ describe("membership", () => {
     expect(await addMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } })).toEqual({ added: false });
     expect((await listMembers({ ctx: t.system, input: { slug: p.slug } })).map((m) => m.email)).toEqual([b.caller.email]);
     // Issue 12: a project an annotator may not work on answers as one that does not exist.
-    expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
-    expect(claimNext({ ctx: b.ctx, input: { slug: p.slug } })).not.toBeNull();
+    expect(await refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
+    expect(await claimNext({ ctx: b.ctx, input: { slug: p.slug } })).not.toBeNull();
     expect(listProjects({ ctx: a.ctx }).map((x) => x.slug)).toEqual([other.slug]);
     expect(listProjects({ ctx: b.ctx }).map((x) => x.slug)).toEqual([p.slug, other.slug]);
     const manager = await makeUser(t, "manager");
     expect(listProjects({ ctx: manager.ctx })).toHaveLength(2);
     const m = await makeUser(t, "manager");
-    expect((await refusalOf(addMember({ ctx: t.system, input: { slug: p.slug, email: m.caller.email } })))?.message).toMatch(/^email: .* is a manager/);
-    expect((await refusalOf(addMember({ ctx: t.system, input: { slug: p.slug, email: "nobody@test.local" } })))?.code).toBe("not_found");
-    await removeMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } });
+    expect((await refusal(() => addMember({ ctx: t.system, input: { slug: p.slug, email: m.caller.email } })))?.message).toMatch(/^email: .* is a manager/);
+    expect((await refusal(() => addMember({ ctx: t.system, input: { slug: p.slug, email: "nobody@test.local" } })))?.code).toBe("not_found");
+    removeMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } });
     // Issue 12: removing the last member leaves a members-only project closed, to b as well.
-    expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
-    expect(refusal(() => claimNext({ ctx: b.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
+    expect(await refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
+    expect(await refusal(() => claimNext({ ctx: b.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
     updateProject({ ctx: t.system, input: { slug: p.slug, visibility: "everyone" } });
-    expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })).not.toBeNull();
+    expect(await claimNext({ ctx: a.ctx, input: { slug: p.slug } })).not.toBeNull();
   });
 
   it("hides draft and archived projects from annotators but not from managers", async () => {
@@ -192,8 +193,8 @@ describe("membership", () => {
     expect(listProjects({ ctx: a.ctx }).map((x) => x.slug)).toEqual([paused.slug]);
     expect(listProjects({ ctx: (await makeUser(t, "manager")).ctx }).map((x) => x.slug)).toEqual([draft.slug, archived.slug, paused.slug]);
     // Issue 12: a draft project is hidden from annotators: not_found, as for one that does not exist.
-    expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: draft.slug } }))).toMatchObject({ code: "not_found" });
-    expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: archived.slug } }))).toMatchObject({ code: "not_found" });
+    expect(await refusal(() => claimNext({ ctx: a.ctx, input: { slug: draft.slug } }))).toMatchObject({ code: "not_found" });
+    expect(await refusal(() => claimNext({ ctx: a.ctx, input: { slug: archived.slug } }))).toMatchObject({ code: "not_found" });
   });
 });
 
@@ -201,13 +202,13 @@ describe("project status", () => {
   it("a paused project serves nothing and refuses judgments on open leases with 409; resuming restores both", async () => {
     const p = await project(3);
     const a = await makeUser(t, "annotator");
-    const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused" } });
-    const refused = refusal(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }));
+    const refused = await refusal(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }));
     expect(refused).toMatchObject({ code: "conflict" });
     expect(refused!.message).toMatch(/paused/);
     const other = await makeUser(t, "annotator");
-    expect(refusal(() => claimNext({ ctx: other.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "project_not_active" });
+    expect(await refusal(() => claimNext({ ctx: other.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "project_not_active" });
     expect(countRows(t, "judgments")).toBe(0);
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } });
     expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }).created).toBe(true);
@@ -227,7 +228,7 @@ describe("gold items", () => {
     let right = 0;
     const shapes = new Set<string>();
     for (let n = 0; n < 100; n++) {
-      const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+      const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
       shapes.add(JSON.stringify(Object.keys(claimed).sort()) + JSON.stringify(Object.keys(claimed.item).sort()) + JSON.stringify(Object.keys(claimed.item.candidates[0]).sort()));
       let choice: "A" | "B" = "A";
       if (isGold(claimed)) {
@@ -243,7 +244,7 @@ describe("gold items", () => {
     // Binomial(100, 0.25): mean 25, sd 4.3; these bounds are more than 3 sd away.
     expect(gold).toBeGreaterThanOrEqual(11);
     expect(gold).toBeLessThanOrEqual(39);
-    const [q] = goldStandings({ ctx: t.system, input: { slug: p.slug } });
+    const [q] = await goldStandings({ ctx: t.system, input: { slug: p.slug } });
     expect(q).toMatchObject({ judged: 100, gold_judged: gold, gold_correct: right, blocked: null });
     expect(q.gold_accuracy).toBeCloseTo(right / gold, 6);
     // Judgments of gold items carry the flag (exports leave them out).
@@ -255,12 +256,12 @@ describe("gold items", () => {
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2), pairRecord(3), ...goldRecords(1)]));
     updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 1 } });
     for (const [k, u] of (await makeUsers(t, 3, "annotator")).entries()) {
-      expect(indexOf(claimAndJudge(u.ctx, p.slug)!)).toBe(1000);
-      expect(indexOf(claimAndJudge(u.ctx, p.slug)!)).toBe(k + 1);
+      expect(indexOf((await claimAndJudge(u.ctx, p.slug))!)).toBe(1000);
+      expect(indexOf((await claimAndJudge(u.ctx, p.slug))!)).toBe(k + 1);
     }
     expect(t.db.get<{ n: number }>(sql`select judgment_count as n from items where external_id = 'item-1000'`).n).toBe(3);
     // Gold items alone are not work: once the real items are done, the stream ends.
-    expect(claimNext({ ctx: (await makeUser(t, "annotator")).ctx, input: { slug: p.slug } })).toBeNull();
+    expect(await claimNext({ ctx: (await makeUser(t, "annotator")).ctx, input: { slug: p.slug } })).toBeNull();
   });
 
   it("an annotator below the minimum gold accuracy after N gold judgments stops receiving items, with the reason", async () => {
@@ -270,26 +271,26 @@ describe("gold items", () => {
     const careless = await makeUser(t, "annotator");
     const careful = await makeUser(t, "annotator");
     for (let n = 0; n < 3; n++) {
-      const claimed = claimNext({ ctx: careless.ctx, input: { slug: p.slug } })!;
+      const claimed = (await claimNext({ ctx: careless.ctx, input: { slug: p.slug } }))!;
       expect(isGold(claimed)).toBe(true);
       // Two wrong answers of three: 33%, below 80%.
       const choice = n === 0 ? slotOfFirst(claimed) : slotOfFirst(claimed) === "A" ? "B" : "A";
       submitJudgment({ ctx: careless.ctx, input: { assignment_id: claimed.assignment.id, choice } });
-      const good = claimNext({ ctx: careful.ctx, input: { slug: p.slug } })!;
+      const good = (await claimNext({ ctx: careful.ctx, input: { slug: p.slug } }))!;
       submitJudgment({ ctx: careful.ctx, input: { assignment_id: good.assignment.id, choice: slotOfFirst(good) } });
     }
-    const refused = refusal(() => claimNext({ ctx: careless.ctx, input: { slug: p.slug } }));
+    const refused = await refusal(() => claimNext({ ctx: careless.ctx, input: { slug: p.slug } }));
     expect(refused).toMatchObject({ code: "forbidden", reason: "gold_accuracy" });
     expect(refused!.message).toMatch(/33\.3%.*80%/);
-    expect(claimNext({ ctx: careful.ctx, input: { slug: p.slug } })).not.toBeNull();
-    const quality = goldStandings({ ctx: (await makeUser(t, "manager")).ctx, input: { slug: p.slug } });
+    expect(await claimNext({ ctx: careful.ctx, input: { slug: p.slug } })).not.toBeNull();
+    const quality = await goldStandings({ ctx: (await makeUser(t, "manager")).ctx, input: { slug: p.slug } });
     expect(quality.find((q) => q.user_id === careless.caller.userId)).toMatchObject({ gold_judged: 3, gold_correct: 1, blocked: "gold_accuracy" });
     expect(quality.find((q) => q.user_id === careful.caller.userId)).toMatchObject({ gold_judged: 3, gold_correct: 3, blocked: null });
     // Correcting the gold answers (say the admin had them backwards) re-scores everyone at once.
     const goldIds = t.db.all<{ id: number }>(sql`select id from items where gold is not null`).map((r) => r.id);
     for (const id of goldIds) updateItem({ ctx: t.system, input: { itemId: id, gold: "B" } });
     updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.5 } });
-    expect(claimNext({ ctx: careless.ctx, input: { slug: p.slug } })).not.toBeNull(); // 2 of 3 now
-    expect(refusal(() => claimNext({ ctx: careful.ctx, input: { slug: p.slug } }))).toMatchObject({ reason: "gold_accuracy" }); // 0 of 3
+    expect(await claimNext({ ctx: careless.ctx, input: { slug: p.slug } })).not.toBeNull(); // 2 of 3 now
+    expect(await refusal(() => claimNext({ ctx: careful.ctx, input: { slug: p.slug } }))).toMatchObject({ reason: "gold_accuracy" }); // 0 of 3
   });
 });

@@ -186,7 +186,7 @@ describe("export formats round trip", () => {
     const p = makeProject(t, { overlap: 1 });
     await importText(t, p.slug, jsonl([{ id: "one", prompt: "q", responses: ["first", "second"] }]));
     const a = await makeUser(t, "annotator");
-    const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A", duration_ms: 1234 } });
     const [row] = rows({ slug: p.slug, format: "raw" });
     const shownFirst = claimed.item.candidates[0].content;
@@ -201,7 +201,7 @@ describe("export formats round trip", () => {
     await importText(t, p.slug, jsonl([{ id: "one", prompt: "q", responses: ["first", "second"] }]));
     const ids = t.db.all<{ id: number }>(sql`select id from candidates order by position`).map((c) => c.id);
     const a = await makeUser(t, "annotator");
-    const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const task = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     // The annotator sees the item's second candidate as slot A, and prefers it strongly.
     t.db.run(sql`update assignments set slot_order = ${JSON.stringify([ids[1], ids[0]])} where id = ${task.assignment.id}`);
     submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A", strength: -3 } });

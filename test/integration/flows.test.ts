@@ -21,11 +21,11 @@ describe("a new project", () => {
     expect(project.status).toBe("draft");
     await importText(t, "fresh", jsonl([{ id: "x1", prompt: "Hello?", responses: [{ content: "a" }, { content: "b" }] }]));
     expect(listProjects({ ctx: annotator.ctx }).map((p) => p.slug)).toEqual([]);
-    expect(() => claimNext({ ctx: annotator.ctx, input: { slug: "fresh" } })).toThrow(AppError);
+    await expect(claimNext({ ctx: annotator.ctx, input: { slug: "fresh" } })).rejects.toThrow(AppError);
 
     updateProject({ ctx: t.system, input: { slug: "fresh", status: "active" } });
     expect(listProjects({ ctx: annotator.ctx }).map((p) => p.slug)).toEqual(["fresh"]);
-    expect(claimNext({ ctx: annotator.ctx, input: { slug: "fresh" } })?.item.prompt).toBe("Hello?");
+    expect((await claimNext({ ctx: annotator.ctx, input: { slug: "fresh" } }))?.item.prompt).toBe("Hello?");
   });
 
   it("can be created active when asked", () => {
@@ -60,17 +60,17 @@ describe("a finished project", () => {
     const other = await makeUser(t, "annotator");
     const mine = () => listProjects({ ctx: me.ctx })[0];
     expect(mine()).toMatchObject({ mine: 0, finished: false });
-    const first = claimNext({ ctx: me.ctx, input: { slug: "f" } })!;
+    const first = (await claimNext({ ctx: me.ctx, input: { slug: "f" } }))!;
     submitJudgment({ ctx: me.ctx, input: { assignment_id: first.assignment.id, choice: "A" } });
-    const second = claimNext({ ctx: other.ctx, input: { slug: "f" } })!;
+    const second = (await claimNext({ ctx: other.ctx, input: { slug: "f" } }))!;
     submitJudgment({ ctx: other.ctx, input: { assignment_id: second.assignment.id, choice: "B" } });
     expect(mine()).toMatchObject({ mine: 1, finished: false });
-    const third = claimNext({ ctx: me.ctx, input: { slug: "f" } })!;
-    skipAssignment({ ctx: me.ctx, input: { id: third.assignment.id } });
+    const third = (await claimNext({ ctx: me.ctx, input: { slug: "f" } }))!;
+    await skipAssignment({ ctx: me.ctx, input: { id: third.assignment.id } });
     // The one item left was skipped by me, so nothing is left for me; the other annotator still has it.
     expect(mine()).toMatchObject({ mine: 1, finished: true });
     expect(listProjects({ ctx: other.ctx })[0]).toMatchObject({ mine: 1, finished: false });
-    expect(claimNext({ ctx: me.ctx, input: { slug: "f" } })).toBeNull();
+    expect(await claimNext({ ctx: me.ctx, input: { slug: "f" } })).toBeNull();
 
     updateProject({ ctx: t.system, input: { slug: "f", quota: 1 } });
     expect(listProjects({ ctx: other.ctx })[0]).toMatchObject({ finished: true });
@@ -91,7 +91,7 @@ describe("searching one's judgments", () => {
     const other = await makeUser(t, "annotator");
     for (const who of [me, other]) {
       for (let i = 0; i < records.length; i++) {
-        const claim = claimNext({ ctx: who.ctx, input: { slug: "s" } })!;
+        const claim = (await claimNext({ ctx: who.ctx, input: { slug: "s" } }))!;
         submitJudgment({ ctx: who.ctx, input: { assignment_id: claim.assignment.id, choice: "A" } });
       }
     }

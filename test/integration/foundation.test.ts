@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { claimNext, skipAssignment } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { openExport } from "@/lib/services/exporter";
-import { importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb, errorCode, countRows } from "../helpers/db";
+import { importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb, errorCode, errorCodeAsync, countRows } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -21,19 +21,19 @@ describe("leasing and judging", () => {
     const p = makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     const a = await makeUser(t, "annotator");
-    const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     expect(claimed.item.candidates.map((c) => c.slot)).toEqual(["A", "B"]);
     expect(new Set(claimed.item.candidates.map((c) => c.content))).toEqual(new Set(["First answer to 1", "Second answer to 1"]));
     expect(JSON.stringify(claimed)).not.toMatch(/model-x|model-y/);
     // Asking again while holding the lease returns the same assignment.
-    expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!.assignment.id).toBe(claimed.assignment.id);
+    expect((await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!.assignment.id).toBe(claimed.assignment.id);
   });
 
   it("stores the winner through the slot order and refuses a second judgment", async () => {
     const p = makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     const a = await makeUser(t, "annotator");
-    const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     const { created } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "B" } });
     expect(created).toBe(true);
     const row = t.db.get<{ winner: string }>(sql`select c.content as winner from judgments j join candidates c on c.id = j.winner_candidate_id`);
@@ -45,7 +45,7 @@ describe("leasing and judging", () => {
     const p = makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     const a = await makeUser(t, "annotator");
-    const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     const input = { assignment_id: claimed.assignment.id, choice: "A" as const, client_id: "c-1" };
     const first = submitJudgment({ ctx: a.ctx, input });
     const retry = submitJudgment({ ctx: a.ctx, input });
@@ -59,9 +59,9 @@ describe("leasing and judging", () => {
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     const a = await makeUser(t, "annotator");
     const b = await makeUser(t, "annotator");
-    const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     expect(errorCode(() => submitJudgment({ ctx: b.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }))).toBe("not_found");
-    expect(errorCode(() => skipAssignment({ ctx: b.ctx, input: { id: claimed.assignment.id } }))).toBe("not_found");
+    expect(await errorCodeAsync(() => skipAssignment({ ctx: b.ctx, input: { id: claimed.assignment.id } }))).toBe("not_found");
     expect(countRows(t, "judgments")).toBe(0);
   });
 
@@ -71,11 +71,11 @@ describe("leasing and judging", () => {
     let now = 1_000_000;
     const users = [await makeUser(t, "annotator"), await makeUser(t, "annotator"), await makeUser(t, "annotator")];
     const ctxs = users.map((u) => ({ ...u.ctx, now: () => now }));
-    const t1 = claimNext({ ctx: ctxs[0], input: { slug: p.slug } })!;
-    expect(claimNext({ ctx: ctxs[1], input: { slug: p.slug } })).not.toBeNull();
-    expect(claimNext({ ctx: ctxs[2], input: { slug: p.slug } })).toBeNull();
+    const t1 = (await claimNext({ ctx: ctxs[0], input: { slug: p.slug } }))!;
+    expect(await claimNext({ ctx: ctxs[1], input: { slug: p.slug } })).not.toBeNull();
+    expect(await claimNext({ ctx: ctxs[2], input: { slug: p.slug } })).toBeNull();
     now += 61_000; // both leases expire
-    const t3 = claimNext({ ctx: ctxs[2], input: { slug: p.slug } })!;
+    const t3 = (await claimNext({ ctx: ctxs[2], input: { slug: p.slug } }))!;
     expect(t3).not.toBeNull();
     // Annotator 0's lease expired but a seat is still free (only one live lease): the late judgment counts.
     expect(submitJudgment({ ctx: ctxs[0], input: { assignment_id: t1.assignment.id, choice: "A" } }).created).toBe(true);
@@ -90,17 +90,17 @@ describe("leasing and judging", () => {
     const p = makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2)]));
     const a = await makeUser(t, "annotator");
-    const first = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    skipAssignment({ ctx: a.ctx, input: { id: first.assignment.id, reason: "unclear" } });
-    const second = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const first = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
+    await skipAssignment({ ctx: a.ctx, input: { id: first.assignment.id, reason: "unclear" } });
+    const second = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     expect(second.item.id).not.toBe(first.item.id);
     submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, choice: "tie" } });
-    expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })).toBeNull();
+    expect(await claimNext({ ctx: a.ctx, input: { slug: p.slug } })).toBeNull();
     // Another annotator still gets the skipped item.
     const b = await makeUser(t, "annotator");
     const ids = new Set<number>();
     for (let i = 0; i < 2; i++) {
-      const claimed = claimNext({ ctx: b.ctx, input: { slug: p.slug } })!;
+      const claimed = (await claimNext({ ctx: b.ctx, input: { slug: p.slug } }))!;
       ids.add(claimed.item.id);
       submitJudgment({ ctx: b.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } });
     }
@@ -111,19 +111,19 @@ describe("leasing and judging", () => {
     const p = makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2), pairRecord(3)]));
     const a = await makeUser(t, "annotator");
-    const first = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    const next = claimNext({ ctx: a.ctx, input: { slug: p.slug, exclude: [first.assignment.id] } })!;
+    const first = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
+    const next = (await claimNext({ ctx: a.ctx, input: { slug: p.slug, exclude: [first.assignment.id] } }))!;
     expect(next.item.id).not.toBe(first.item.id);
     // Asking again with the same exclusion returns the prefetched lease, not a third item.
-    expect(claimNext({ ctx: a.ctx, input: { slug: p.slug, exclude: [first.assignment.id] } })!.assignment.id).toBe(next.assignment.id);
-    expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!.assignment.id).toBe(first.assignment.id);
-    expect(errorCode(() => claimNext({ ctx: a.ctx, input: { slug: p.slug, exclude: ["x" as unknown as number] } }))).toBe("bad_request");
+    expect((await claimNext({ ctx: a.ctx, input: { slug: p.slug, exclude: [first.assignment.id] } }))!.assignment.id).toBe(next.assignment.id);
+    expect((await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!.assignment.id).toBe(first.assignment.id);
+    expect(await errorCodeAsync(() => claimNext({ ctx: a.ctx, input: { slug: p.slug, exclude: ["x" as unknown as number] } }))).toBe("bad_request");
   });
 
   it("refuses work to roles without the claimed scope", async () => {
     const p = makeProject(t);
     const m = await makeUser(t, "manager");
-    expect(errorCode(() => claimNext({ ctx: m.ctx, input: { slug: p.slug } }))).toBe("forbidden");
+    expect(await errorCodeAsync(() => claimNext({ ctx: m.ctx, input: { slug: p.slug } }))).toBe("forbidden");
   });
 });
 
@@ -222,7 +222,7 @@ describe("trl-dpo export", () => {
     // Each annotator judges every item; choices are given in terms of the record's own order.
     for (const a of annotators) {
       for (;;) {
-        const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } });
+        const claimed = await claimNext({ ctx: a.ctx, input: { slug: p.slug } });
         if (!claimed) break;
         const itemIndex = Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${claimed.item.id}`).e.split("-")[1]);
         const k = annotators.indexOf(a);

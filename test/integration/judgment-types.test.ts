@@ -38,7 +38,7 @@ async function setup(schema: Partial<ProjectJudgmentSchema>, k = 2, n = 2) {
   }));
   await importText(t, p.slug, jsonl(records));
   const a = await makeUser(t, "annotator");
-  const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+  const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
   const slotOrder = t.db.select().from(assignments).where(eq(assignments.id, claimed.assignment.id)).get()!.slotOrder;
   return { p, a, claimed, slotOrder };
 }
@@ -180,7 +180,7 @@ describe("undoing", () => {
       const audit = t.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'judgment.undo' and target_id = ${String(judgment.id)}`);
       expect(audit.n).toBe(1);
       // The same item comes back to the annotator, and can be judged again.
-      expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!.assignment.id).toBe(claimed.assignment.id);
+      expect((await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!.assignment.id).toBe(claimed.assignment.id);
       expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ...(payload as object) } }).created).toBe(true);
     }
   });
@@ -188,7 +188,7 @@ describe("undoing", () => {
   it("refuses to undo an older judgment, after the lease ran out, or someone else's", async () => {
     const { a, p, claimed } = await setup({}, 2, 3);
     submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } });
-    const second = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const second = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, choice: "B" } });
     expect(failure(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: claimed.assignment.id } })).message).toMatch(/Only your last judgment/);
     const other = await makeUser(t, "annotator");
@@ -203,10 +203,10 @@ describe("history", () => {
   it("lists only my judgments, newest first, in the slot terms I saw", async () => {
     const { a, p, claimed } = await setup({ type: "ranking" }, 3, 3);
     submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ranking: [["C"], ["B"], ["A"]] } });
-    const second = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const second = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, ranking: [["A", "B"], ["C"]] } });
     const other = await makeUser(t, "annotator");
-    const third = claimNext({ ctx: other.ctx, input: { slug: p.slug } })!;
+    const third = (await claimNext({ ctx: other.ctx, input: { slug: p.slug } }))!;
     submitJudgment({ ctx: other.ctx, input: { assignment_id: third.assignment.id, ranking: [["A"], ["B"], ["C"]] } });
 
     const h = myJudgments({ ctx: a.ctx, input: { slug: p.slug } });

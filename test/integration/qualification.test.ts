@@ -21,9 +21,9 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function refusal(fn: () => unknown): { code: string; reason?: string; message: string; fields?: Record<string, string> } | undefined {
+async function refusal(fn: () => unknown): Promise<{ code: string; reason?: string; message: string; fields?: Record<string, string> } | undefined> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     if (e instanceof AppError) return { code: e.code, reason: (e.details as { reason?: string } | undefined)?.reason, message: e.message, fields: e.fields };
     throw e;
@@ -64,16 +64,16 @@ function judge(ctx: Ctx, c: Claim, right: boolean) {
 describe("qualification settings", () => {
   it("refuses a qualification larger than the gold items of an active project, naming the field, and bad accuracies", async () => {
     const p = await project(2, 2);
-    const tooMany = refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: 3 } }));
+    const tooMany = await refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: 3 } }));
     expect(tooMany?.message).toMatch(/asks for 3 gold item\(s\) but project "p\d+" has 2/);
     expect(tooMany?.fields).toHaveProperty("qualificationItems");
-    expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, qualificationAccuracy: 1.5 } }))?.message).toMatch(/qualificationAccuracy: must be between 0 and 1/);
+    expect((await refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, qualificationAccuracy: 1.5 } })))?.message).toMatch(/qualificationAccuracy: must be between 0 and 1/);
     // A paused project may be prepared first; activating it is checked.
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused", qualificationItems: 3 } });
-    expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } }))?.fields).toHaveProperty("qualificationItems");
+    expect((await refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } })))?.fields).toHaveProperty("qualificationItems");
     expect(updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: "none", status: "active" } as never }).qualificationItems).toBeNull();
     // Gold answers are pairwise verdicts: a qualification on rankings could never be passed.
-    const ranked = refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: 1, judgmentSchema: { type: "ranking" } } as never }));
+    const ranked = await refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: 1, judgmentSchema: { type: "ranking" } } as never }));
     expect(ranked?.message).toMatch(/needs pairwise judgments/);
     expect(ranked?.fields).toHaveProperty("qualificationItems");
   });
@@ -88,7 +88,7 @@ describe("gold explanations in the item editor", () => {
     expect(updateItem({ ctx: t.system, input: { itemId: gold, gold_explanation: " " } })).toMatchObject({ gold: "B", gold_explanation: null });
     updateItem({ ctx: t.system, input: { itemId: gold, gold: "A", gold_explanation: "Again." } });
     expect(updateItem({ ctx: t.system, input: { itemId: gold, gold: null } })).toMatchObject({ gold: null, gold_explanation: null });
-    expect(refusal(() => updateItem({ ctx: t.system, input: { itemId: real, gold_explanation: "Why?" } }))?.fields).toHaveProperty("gold_explanation");
+    expect((await refusal(() => updateItem({ ctx: t.system, input: { itemId: real, gold_explanation: "Why?" } })))?.fields).toHaveProperty("gold_explanation");
   });
 });
 
@@ -96,9 +96,9 @@ describe("qualification gating", () => {
   it("serves only gold items until N are judged, shows each gold answer after recording it, then passes and serves real items", async () => {
     const p = await project(5, 4, { qualificationItems: 3, qualificationAccuracy: 0.6 });
     const a = await makeUser(t, "annotator");
-    expect(myQualification({ ctx: a.ctx, input: { slug: p.slug } })).toMatchObject({ status: "pending", judged: 0, required: 3 });
+    expect(await myQualification({ ctx: a.ctx, input: { slug: p.slug } })).toMatchObject({ status: "pending", judged: 0, required: 3 });
     for (let i = 0; i < 3; i++) {
-      const c = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+      const c = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
       expect(isGold(c)).toBe(true);
       // Nothing in the claim tells a gold item apart before the judgment is recorded.
       expect(JSON.stringify(c)).not.toMatch(/gold|explanation|cites its source/i);
@@ -113,10 +113,10 @@ describe("qualification gating", () => {
       // The judgment is recorded before any feedback is given.
       expect(t.db.get<{ n: number }>(sql`select count(*) as n from judgments where id = ${res.judgment.id}`).n).toBe(1);
     }
-    const real = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const real = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     expect(isGold(real)).toBe(false);
     expect(judge(a.ctx, real, true).feedback).toBeUndefined();
-    expect(myQualification({ ctx: a.ctx, input: { slug: p.slug } })).toMatchObject({ status: "passed", judged: 3, correct: 2 });
+    expect(await myQualification({ ctx: a.ctx, input: { slug: p.slug } })).toMatchObject({ status: "passed", judged: 3, correct: 2 });
   });
 
   it("fails below the accuracy, refuses claims with a reason, and a reset serves the same gold items again", async () => {
@@ -125,23 +125,23 @@ describe("qualification gating", () => {
     const manager = await makeUser(t, "manager");
     const first: number[] = [];
     for (const right of [true, false]) {
-      const c = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+      const c = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
       expect(isGold(c)).toBe(true);
       first.push(c.item.id);
       judge(a.ctx, c, right);
     }
-    const refused = refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }));
+    const refused = await refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }));
     expect(refused).toMatchObject({ code: "forbidden", reason: "qualification_failed" });
     expect(CLAIM_REFUSALS).toContain(refused?.reason);
     expect(refused?.message).toMatch(/did not pass the qualification.*1 of 2 check items right \(50%\), 100% needed/);
-    expect(listQualifications({ ctx: manager.ctx, input: { slug: p.slug } }).annotators).toEqual([
+    expect((await listQualifications({ ctx: manager.ctx, input: { slug: p.slug } })).annotators).toEqual([
       expect.objectContaining({ email: "ann@test.local", status: "failed", judged: 2, correct: 1, accuracy: 0.5, attempt: 1, reset_at: null }),
     ]);
     // The adjudication page's standings say why they get nothing.
-    expect(goldStandings({ ctx: manager.ctx, input: { slug: p.slug } })).toEqual([expect.objectContaining({ email: "ann@test.local", blocked: "qualification_failed" })]);
+    expect(await goldStandings({ ctx: manager.ctx, input: { slug: p.slug } })).toEqual([expect.objectContaining({ email: "ann@test.local", blocked: "qualification_failed" })]);
     // An annotator may not reset; a manager may, and it is audited.
-    expect(refusal(() => resetQualification({ ctx: a.ctx, input: { slug: p.slug, email: "ann@test.local" } }))?.code).toBe("forbidden");
-    expect(resetQualification({ ctx: manager.ctx, input: { slug: p.slug, email: "ANN@test.local" } })).toMatchObject({ status: "pending", attempt: 2, judged: 0 });
+    expect((await refusal(() => resetQualification({ ctx: a.ctx, input: { slug: p.slug, email: "ann@test.local" } })))?.code).toBe("forbidden");
+    expect(await resetQualification({ ctx: manager.ctx, input: { slug: p.slug, email: "ANN@test.local" } })).toMatchObject({ status: "pending", attempt: 2, judged: 0 });
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'qualification.reset'`).n).toBe(1);
     // The earlier attempt's judgments are gone (its answers kept), so the two gold items come back.
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from judgments where user_id = ${a.caller.userId}`).n).toBe(0);
@@ -151,14 +151,14 @@ describe("qualification gating", () => {
     ]);
     const again: number[] = [];
     for (let i = 0; i < 2; i++) {
-      const c = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+      const c = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
       again.push(c.item.id);
       expect(judge(a.ctx, c, true).feedback?.qualification).toMatchObject({ attempt: 2, judged: i + 1 });
     }
     expect(again.sort()).toEqual(first.sort());
-    expect(isGold(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!)).toBe(false);
-    expect(goldStandings({ ctx: manager.ctx, input: { slug: p.slug } })[0].blocked).toBeNull();
-    const listed = listQualifications({ ctx: manager.ctx, input: { slug: p.slug } }).annotators[0];
+    expect(isGold((await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!)).toBe(false);
+    expect((await goldStandings({ ctx: manager.ctx, input: { slug: p.slug } }))[0].blocked).toBeNull();
+    const listed = (await listQualifications({ ctx: manager.ctx, input: { slug: p.slug } })).annotators[0];
     expect(listed).toMatchObject({ status: "passed", attempt: 2, judged: 2, correct: 2, reset_by: manager.caller.email });
     expect(listed.reset_at).not.toBeNull();
   });
@@ -166,10 +166,10 @@ describe("qualification gating", () => {
   it("refuses with a reason for the admin when too few gold items are left to qualify", async () => {
     const p = await project(2, 2, { qualificationItems: 2 });
     const a = await makeUser(t, "annotator");
-    judge(a.ctx, claimNext({ ctx: a.ctx, input: { slug: p.slug } })!, true);
+    judge(a.ctx, (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!, true);
     const left = t.db.get<{ id: number }>(sql`select id from items where gold is not null and id not in (select item_id from judgments)`).id;
     updateItem({ ctx: t.system, input: { itemId: left, gold: null } });
-    const refused = refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }));
+    const refused = await refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }));
     expect(refused).toMatchObject({ code: "conflict", reason: "qualification_unavailable" });
     expect(CLAIM_REFUSALS).toContain(refused?.reason);
     expect(refused?.message).toMatch(/An admin must add gold items/);
@@ -181,17 +181,17 @@ describe("feedback and training mode", () => {
     const p = await project(4, 4, { goldRate: 1 });
     const a = await makeUser(t, "annotator");
     // No qualification, no training: a gold item gets no feedback.
-    const g1 = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const g1 = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     expect(isGold(g1)).toBe(true);
     expect(judge(a.ctx, g1, true).feedback).toBeUndefined();
     updateProject({ ctx: t.system, input: { slug: p.slug, trainingMode: "yes" } as never });
-    const g2 = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const g2 = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     const res = judge(a.ctx, g2, false);
     expect(res.feedback).toEqual({ answer: slotOfFirst(g2), correct: false, explanation: EXPLANATION, qualification: null });
-    expect(refusal(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: g2.assignment.id } }))?.message).toMatch(/seen its answer/);
+    expect((await refusal(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: g2.assignment.id } })))?.message).toMatch(/seen its answer/);
     // A retry of the same request gets the same feedback again.
     updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 0 } });
-    const real = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
+    const real = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     expect(isGold(real)).toBe(false);
     const once = submitJudgment({ ctx: a.ctx, input: { assignment_id: real.assignment.id, choice: "A", client_id: "r1" } });
     expect(once.feedback).toBeUndefined();
@@ -243,7 +243,7 @@ describe("the qualification CLI", () => {
     expect(set.code, set.err).toBe(0);
     expect(arbiter("project", "set", "--project", p.slug, "--qualification-items", "3").err).toMatch(/asks for 3 gold item\(s\) but project "p\d+" has 2/);
     const a = await makeUser(t, "annotator", "cli-ann@test.local");
-    for (const right of [true, false]) judge(a.ctx, claimNext({ ctx: a.ctx, input: { slug: p.slug } })!, right);
+    for (const right of [true, false]) judge(a.ctx, (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!, right);
     const listed = JSON.parse(arbiter("qualification", "list", "--project", p.slug, "--json").out);
     expect(listed).toMatchObject({ required: 2, accuracy_required: 1, annotators: [{ email: "cli-ann@test.local", status: "failed", judged: 2, correct: 1, accuracy: 0.5 }] });
     expect(arbiter("qualification", "list", "--project", p.slug).out).toMatch(/cli-ann@test.local\tfailed\tattempt 1\t2\/2 judged\t1 right\t50%/);

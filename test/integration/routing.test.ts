@@ -13,7 +13,7 @@ import { submitJudgment } from "@/lib/services/judgments";
 import { updateProject } from "@/lib/services/projects";
 import { setSkills } from "@/lib/services/users";
 import { AppError } from "@/lib/services/errors";
-import { countRows, errorCode, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { countRows, errorCode, errorCodeAsync, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -47,10 +47,8 @@ async function annotator(skills: string[]) {
   return u;
 }
 
-type Annotator = Awaited<ReturnType<typeof annotator>>;
-
-function judge(u: Annotator, slug: string, skills?: string[]): number | null {
-  const claimed = claimNext({ ctx: u.ctx, input: { slug, skills } });
+async function judge(u: Awaited<ReturnType<typeof annotator>>, slug: string, skills?: string[]): Promise<number | null> {
+  const claimed = await claimNext({ ctx: u.ctx, input: { slug, skills } });
   if (!claimed) return null;
   submitJudgment({ ctx: u.ctx, input: { assignment_id: claimed.assignment.id, choice: "A", client_id: `c-${claimed.assignment.id}` } });
   return claimed.item.id;
@@ -102,19 +100,19 @@ describe("routing rules", () => {
     const coder = await annotator(["code"]);
     const nobody = await annotator([]);
     // The coder lacks lang:de: item 1 is skipped over, item 3 (code) is theirs after the untagged item 2.
-    const first = judge(coder, p.slug)!;
+    const first = (await judge(coder, p.slug))!;
     expect(tagsOf(first)).toBeNull();
-    expect(tagsOf(judge(coder, p.slug)!)).toBe('["code"]');
-    expect(judge(coder, p.slug)).toBeNull();
-    expect(judge(nobody, p.slug)).toBeNull(); // only item 1 is left, and it needs code and lang:de
+    expect(tagsOf((await judge(coder, p.slug))!)).toBe('["code"]');
+    expect(await judge(coder, p.slug)).toBeNull();
+    expect(await judge(nobody, p.slug)).toBeNull(); // only item 1 is left, and it needs code and lang:de
     const german = await annotator(["code", "lang:de"]);
-    expect(tagsOf(judge(german, p.slug)!)).toBe('["code","lang:de"]');
+    expect(tagsOf((await judge(german, p.slug))!)).toBe('["code","lang:de"]');
   });
 
   it("open serves tagged items to anyone, as before", async () => {
     const p = project({ overlap: 1, status: "active", orderPolicy: "import" });
     await importText(t, p.slug, jsonl([pairRecord(1, { tags: ["medical"] })]));
-    expect(tagsOf(judge(await annotator([]), p.slug)!)).toBe('["medical"]');
+    expect(tagsOf((await judge((await annotator([])), p.slug))!)).toBe('["medical"]');
   });
 
   it("preferred: matching items first, in the project's order, then the rest; others get the rest first", async () => {
@@ -127,15 +125,15 @@ describe("routing rules", () => {
     );
     updateProject({ ctx: t.system, input: { slug: p.slug, routing: "preferred" } });
     const externalIdOf = (id: number) => t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${id}`).e;
-    const order = (u: Annotator) => {
+    const order = async (u: Awaited<ReturnType<typeof annotator>>) => {
       const seen: string[] = [];
-      for (let id = judge(u, p.slug); id != null; id = judge(u, p.slug)) seen.push(externalIdOf(id));
+      for (let id = await judge(u, p.slug); id != null; id = await judge(u, p.slug)) seen.push(externalIdOf(id));
       return seen;
     };
-    expect(order(await annotator(["code"]))).toEqual(["item-4", "item-5", "item-1", "item-2", "item-3", "item-6"]);
-    expect(order(await annotator(["code", "medical"]))).toEqual(["item-2", "item-4", "item-5", "item-6", "item-1", "item-3"]);
+    expect(await order(await annotator(["code"]))).toEqual(["item-4", "item-5", "item-1", "item-2", "item-3", "item-6"]);
+    expect(await order(await annotator(["code", "medical"]))).toEqual(["item-2", "item-4", "item-5", "item-6", "item-1", "item-3"]);
     // Both seats of every item are taken now.
-    expect(order(await annotator([]))).toEqual([]);
+    expect(await order(await annotator([]))).toEqual([]);
   });
 
   it("preferred with finish-first keeps the order among matching items: most judgments first", async () => {
@@ -145,12 +143,12 @@ describe("routing rules", () => {
     const ids = t.db.all<{ id: number }>(sql`select id from items order by id`).map((r) => r.id);
     // Someone without skills matches nothing, so they get plain finish-first order: item 1.
     const plain = await annotator([]);
-    expect(judge(plain, p.slug)).toBe(ids[0]);
+    expect(await judge(plain, p.slug)).toBe(ids[0]);
     // Now item 1 leads among the code items (one judgment); then item 3; only then untagged and lang:de items.
     const coder = await annotator(["code"]);
-    expect(judge(coder, p.slug)).toBe(ids[0]);
-    expect(judge(coder, p.slug)).toBe(ids[2]);
-    expect(judge(coder, p.slug)).toBe(ids[1]);
+    expect(await judge(coder, p.slug)).toBe(ids[0]);
+    expect(await judge(coder, p.slug)).toBe(ids[2]);
+    expect(await judge(coder, p.slug)).toBe(ids[1]);
   });
 
   it("answers 204 at once for an annotator whose skills match none of 100,000 waiting items", async () => {
@@ -164,14 +162,14 @@ describe("routing rules", () => {
     updateProject({ ctx: t.system, input: { slug: p.slug, routing: "required" } });
     for (const order of ["finish_first", "import", "random"] as const) {
       updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: order } });
-      expect(claimNext({ ctx: (await annotator(["code", "lang:fr"])).ctx, input: { slug: p.slug } })).toBeNull();
-      expect(claimNext({ ctx: (await annotator([])).ctx, input: { slug: p.slug } })).toBeNull();
-      const claimed = claimNext({ ctx: (await annotator(["lang:de"])).ctx, input: { slug: p.slug } });
+      expect(await claimNext({ ctx: (await annotator(["code", "lang:fr"])).ctx, input: { slug: p.slug } })).toBeNull();
+      expect(await claimNext({ ctx: (await annotator([])).ctx, input: { slug: p.slug } })).toBeNull();
+      const claimed = await claimNext({ ctx: (await annotator(["lang:de"])).ctx, input: { slug: p.slug } });
       expect(tagsOf(claimed!.item.id)).toBe('["lang:de"]');
     }
     // Preferred serves them to anyone once nothing matches.
     updateProject({ ctx: t.system, input: { slug: p.slug, routing: "preferred" } });
-    expect(tagsOf(claimNext({ ctx: (await annotator(["code"])).ctx, input: { slug: p.slug } })!.item.id)).toBe('["lang:de"]');
+    expect(tagsOf((await claimNext({ ctx: (await annotator(["code"])).ctx, input: { slug: p.slug } }))!.item.id)).toBe('["lang:de"]');
   });
 });
 
@@ -181,26 +179,26 @@ describe("narrowing a stream to some of one's skills", () => {
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2, { tags: ["medical"] }), pairRecord(3, { tags: ["code"] }), pairRecord(4, { tags: ["code", "medical"] })]));
     const u = await annotator(["code", "medical"]);
     // Open project: a plain claim takes the untagged item 1 first; narrowed to code, the lease on item 1 is let go.
-    const plain = claimNext({ ctx: u.ctx, input: { slug: p.slug } })!;
+    const plain = (await claimNext({ ctx: u.ctx, input: { slug: p.slug } }))!;
     expect(tagsOf(plain.item.id)).toBeNull();
-    const narrowed = claimNext({ ctx: u.ctx, input: { slug: p.slug, skills: ["code"] } })!;
+    const narrowed = (await claimNext({ ctx: u.ctx, input: { slug: p.slug, skills: ["code"] } }))!;
     expect(tagsOf(narrowed.item.id)).toBe('["code"]');
     expect(t.db.get<{ expires: number }>(sql`select expires_at as expires from assignments where id = ${plain.assignment.id}`).expires).toBeLessThanOrEqual(Date.now());
     submitJudgment({ ctx: u.ctx, input: { assignment_id: narrowed.assignment.id, choice: "A", client_id: "n1" } });
-    expect(tagsOf(judge(u, p.slug, ["code"])!)).toBe('["code","medical"]');
-    expect(judge(u, p.slug, ["code"])).toBeNull();
+    expect(tagsOf((await judge(u, p.slug, ["code"]))!)).toBe('["code","medical"]');
+    expect(await judge(u, p.slug, ["code"])).toBeNull();
     // Someone else may take item 1 at once: its seat was freed.
-    expect(tagsOf(judge(await annotator([]), p.slug)!)).toBeNull();
-    const refused = (() => {
+    expect(tagsOf((await judge((await annotator([])), p.slug))!)).toBeNull();
+    const refused = await (async () => {
       try {
-        claimNext({ ctx: u.ctx, input: { slug: p.slug, skills: ["law"] } });
+        await claimNext({ ctx: u.ctx, input: { slug: p.slug, skills: ["law"] } });
       } catch (e) {
         return e as AppError;
       }
     })();
     expect(refused?.code).toBe("bad_request");
     expect(refused?.message).toBe('You do not hold the skill "law"; choose among code, medical.');
-    expect(errorCode(() => claimNext({ ctx: u.ctx, input: { slug: p.slug, skills: ["Not A Tag"] } }))).toBe("bad_request");
+    expect(await errorCodeAsync(() => claimNext({ ctx: u.ctx, input: { slug: p.slug, skills: ["Not A Tag"] } }))).toBe("bad_request");
   });
 });
 

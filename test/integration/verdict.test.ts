@@ -9,7 +9,7 @@ import { matchesGold, verdictOf, verdictOfChoice, type Verdict } from "@/lib/for
 import { claimNext, goldStandings } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { clearStatsCache, projectStats } from "@/lib/services/stats";
-import { VERDICT_JOIN_SQL, VERDICT_SQL } from "@/lib/services/verdict-sql";
+import { VERDICT_JOIN_SQL, VERDICT_SQL } from "@/db/queries/verdict";
 import { importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb } from "../helpers/db";
 
 const N_ITEMS = 16;
@@ -29,14 +29,14 @@ async function judgeEverything() {
   const project = makeProject(t, { overlap: N_ANNOTATORS });
   await importText(t, project.slug, jsonl(Array.from({ length: N_ITEMS }, (_, i) => pairRecord(i))));
   const annotators = await makeUsers(t, N_ANNOTATORS, "annotator");
-  annotators.forEach((annotator, k) => {
+  for (const [k, annotator] of annotators.entries()) {
     for (let n = 0; ; n++) {
-      const claimed = claimNext({ ctx: annotator.ctx, input: { slug: project.slug } });
+      const claimed = await claimNext({ ctx: annotator.ctx, input: { slug: project.slug } });
       if (!claimed) break;
       const choice = CHOICES[(n + k) % CHOICES.length];
       submitJudgment({ ctx: annotator.ctx, input: { assignment_id: claimed.assignment.id, choice } });
     }
-  });
+  }
   return project;
 }
 
@@ -125,7 +125,7 @@ describe("gold accuracy", () => {
     // The data holds the case the two old rules disagreed on.
     expect(tieAgainstBothBad).toBeGreaterThan(0);
 
-    const standings = goldStandings({ ctx: t.system, input: { slug: project.slug } });
+    const standings = await goldStandings({ ctx: t.system, input: { slug: project.slug } });
     expect(standings).toHaveLength(N_ANNOTATORS);
     const stats = projectStats({ ctx: t.system, input: { slug: project.slug, rounds: 0 } });
     for (const standing of standings) {

@@ -19,7 +19,7 @@ export const qualification: Command = {
       flags: { project },
       async run({ values, print }) {
         const slug = need(values, "project");
-        const list = listQualifications({ ctx: await systemCtx(values), input: { slug } });
+        const list = await listQualifications({ ctx: await systemCtx(values), input: { slug } });
         const head =
           list.required == null
             ? `Project ${slug} asks for no qualification.`
@@ -36,7 +36,7 @@ export const qualification: Command = {
       flags: { project, email },
       async run({ values, print }) {
         const input = { slug: need(values, "project"), email: need(values, "email") };
-        const attempt = resetQualification({ ctx: await systemCtx(values), input });
+        const attempt = await resetQualification({ ctx: await systemCtx(values), input });
         print(`Reset ${input.email}'s qualification in ${input.slug}: attempt ${attempt.attempt} starts, pending.`, attempt);
         return 0;
       },

@@ -20,7 +20,7 @@ export const simulate: Command = {
         threshold: { type: "string", value: "R", help: "also stop once the leading verdict's share reaches R (above 0.5, at most 1)" },
       },
       async run({ values, print }) {
-        const r = simulateOverlap({
+        const r = await simulateOverlap({
           ctx: await systemCtx(values),
           input: { slug: need(values, "project"), min: need(values, "min"), max: need(values, "max"), threshold: values.threshold ?? null },
         });

@@ -11,7 +11,7 @@ export async function resetQualificationAction(_prev: ActionState, formData: For
   const slug = String(formData.get("slug") ?? "");
   const email = String(formData.get("email") ?? "");
   try {
-    const next = resetQualification({ ctx: contextFor(caller), input: { slug, email } });
+    const next = await resetQualification({ ctx: contextFor(caller), input: { slug, email } });
     revalidatePath(`/manage/${slug}/qualification`);
     return { ok: true, message: `Reset: ${email} starts attempt ${next.attempt}.` };
   } catch (err) {

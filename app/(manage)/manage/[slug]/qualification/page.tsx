@@ -13,7 +13,7 @@ const STATUS = { pending: "pending", passed: "qualified", failed: "failed" } as 
 export default async function QualificationPage({ params }: { params: Promise<{ slug: string }> }) {
   const caller = await requirePageCaller("project:read");
   const { slug } = await params;
-  const list = orNotFound(() => listQualifications({ ctx: contextFor(caller), input: { slug } }));
+  const list = await orNotFound(() => listQualifications({ ctx: contextFor(caller), input: { slug } }));
   const resets = can(caller.role, "judgment:read_all");
   return (
     <>

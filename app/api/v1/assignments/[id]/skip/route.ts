@@ -10,5 +10,5 @@ const path = z.object({ id: z.coerce.number().int("must be a whole number").posi
 
 export const POST = apiRoute<{ id: string }>(async ({ params, caller, readJson }) => {
   const { reason } = parseInput(body, jsonObject(await readJson()));
-  return json(skipAssignment({ ctx: contextFor(caller), input: { id: parseInput(path, params).id, reason } }));
+  return json(await skipAssignment({ ctx: contextFor(caller), input: { id: parseInput(path, params).id, reason } }));
 });

@@ -15,6 +15,6 @@ const body = z.object({
 
 export const POST = apiRoute<{ slug: string }>(async ({ params, caller, readJson }) => {
   const { exclude, skills } = parseInput(body, jsonObject(await readJson()));
-  const claimed = claimNext({ ctx: contextFor(caller), input: { slug: params.slug, exclude, skills } });
+  const claimed = await claimNext({ ctx: contextFor(caller), input: { slug: params.slug, exclude, skills } });
   return claimed ? json(claimed) : new Response(null, { status: 204 });
 });
