@@ -57,10 +57,11 @@ export interface CopyResult {
 
 export interface CopyHooks {
   /**
-   * Called in the target's transaction after each table is inserted, with its row count (the CLI
-   * shows progress with it). Throwing rolls the whole copy back: the tests fail a copy part-way so.
+   * Called in the target's transaction after each table is inserted, with its row count and the
+   * transaction (the CLI shows progress with it). Throwing rolls the whole copy back: the tests fail
+   * a copy part-way so, and change a copied row through `tx` to see the verification catch it.
    */
-  afterTable?(table: string, rows: number): void | Promise<void>;
+  afterTable?(table: string, rows: number, tx: Engine): void | Promise<void>;
 }
 
 /** Rows per stream batch from the source, and at most per insert statement. */
@@ -145,7 +146,7 @@ async function copyTables(view: Snapshot, tx: Engine, force: boolean, hooks: Cop
       throw copyFailure(table, tx, e);
     }
     sums[table.name] = { rows: sum.rows, checksum: sum.digest() };
-    await hooks.afterTable?.(table.name, sum.rows);
+    await hooks.afterTable?.(table.name, sum.rows, tx);
   }
   return sums;
 }

@@ -4,15 +4,23 @@ import { copyDatabase, type CopyResult } from "@/lib/services/db-copy";
 import { usageError, verb, type Command } from "../command";
 import { need } from "../flags";
 
-/** The copied tables as aligned lines under a header: name, rows, checksum. */
-export function sumLines(result: CopyResult): string[] {
+/** What `db copy` prints: where from and to, each table's rows and checksum, then "verified" or the tables that differ. */
+export function copyReport(result: CopyResult): string {
   const names = Object.keys(result.tables);
   const width = Math.max("table".length, ...names.map((n) => n.length));
   const rowsWidth = Math.max("rows".length, ...names.map((n) => String(result.tables[n].rows).length));
+  const outcome = result.verified
+    ? ["verified"]
+    : [
+        "NOT verified: these tables differ on the target:",
+        ...result.differences.map((d) => `  ${d.table}: source ${d.source.rows} rows ${d.source.checksum}, target ${d.target.rows} rows ${d.target.checksum}`),
+      ];
   return [
+    `Copied ${result.from} to ${result.to}`,
     `  ${"table".padEnd(width)}  ${"rows".padStart(rowsWidth)}  checksum`,
     ...names.map((n) => `  ${n.padEnd(width)}  ${String(result.tables[n].rows).padStart(rowsWidth)}  ${result.tables[n].checksum}`),
-  ];
+    ...outcome,
+  ].join("\n");
 }
 
 export const db: Command = {
@@ -37,17 +45,7 @@ export const db: Command = {
           input: { from, to, force: values.force },
           hooks: progress ? { afterTable: (table, rows) => io.err(`  copied ${table} (${rows} rows)\n`) } : {},
         });
-        const outcome = result.verified
-          ? ["verified"]
-          : [
-              "NOT verified: these tables differ on the target:",
-              ...result.differences.map((d) => `  ${d.table}: source ${d.source.rows} rows ${d.source.checksum}, target ${d.target.rows} rows ${d.target.checksum}`),
-            ];
-        print([`Copied ${result.from} to ${result.to}`, ...sumLines(result), outcome].flat().join("\n"), {
-          tables: result.tables,
-          verified: result.verified,
-          ...(result.verified ? {} : { differences: result.differences }),
-        });
+        print(copyReport(result), { tables: result.tables, verified: result.verified, ...(result.verified ? {} : { differences: result.differences }) });
         return result.verified ? 0 : 1;
       },
     }),
