@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { getDb } from "@/db/client";
+import { closeDatabases } from "@/db/client";
 import { isPostgresUrl } from "@/db/postgres";
 import { main } from "@/lib/cli/main";
 import { EXPORT_FORMAT_NAMES } from "@/lib/formats/export/options";
@@ -52,7 +52,7 @@ pandalm.describe("db copy of the demo project and the PandaLM set", () => {
   }, 300_000);
 
   afterAll(async () => {
-    await getDb(source.file).close();
+    await closeDatabases();
     await source?.close();
   });
 
@@ -72,7 +72,8 @@ pandalm.describe("db copy of the demo project and the PandaLM set", () => {
     }, 300_000);
 
     afterAll(async () => {
-      await getDb(target.file).close();
+      // The CLI's commands opened their databases through getDb; closed before the test database is dropped.
+      await closeDatabases();
       await target?.close();
       if (out) fs.rmSync(out, { recursive: true, force: true });
     });
