@@ -80,10 +80,10 @@ export async function copyDatabase({ input, hooks = {} }: { input: z.input<typeo
   const sourceTarget = resolveDbPath(from);
   // Opening a SQLite path that does not exist would create an empty database to copy from.
   if (!isPostgresUrl(sourceTarget) && !fs.existsSync(sourceTarget)) throw notFound(`Database ${sourceTarget}`);
-  const source = openDatabase(sourceTarget);
+  const source = open(sourceTarget);
   try {
     await refuseOutdated(source, "source");
-    const target = openDatabase(resolveDbPath(to));
+    const target = open(resolveDbPath(to));
     try {
       if ((await identity(source)) === (await identity(target))) {
         throw badRequest(`--from and --to name the same database (${source.location}): copy into another database.`);
@@ -300,6 +300,15 @@ async function refuseOutdated(db: Db, side: "source" | "target"): Promise<void> 
   if (newest === null || newest < known) {
     const flag = db.kind === "postgres" ? `--database-url '${db.location}'` : `--db ${db.location}`;
     throw badRequest(`The ${side} ${db.location} is not migrated to this version's schema: run \`arbiter migrate ${flag}\` on it first, then copy.`);
+  }
+}
+
+/** Opens a database (a SQLite file is created if missing), turning a path SQLite cannot open into a message naming it. */
+function open(target: string): Db {
+  try {
+    return openDatabase(target);
+  } catch (e) {
+    throw badRequest(`Cannot open the database ${target}: ${(e as Error).message}`);
   }
 }
 
