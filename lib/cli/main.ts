@@ -4,6 +4,7 @@ import { AppError } from "@/lib/services/errors";
 import { COMMON_FLAGS, isUsageError, parseFlags, usageError, type Command, type Flags, type Io, type Verb } from "./command";
 import { backup } from "./commands/backup";
 import { batch } from "./commands/batch";
+import { db } from "./commands/db";
 import { exportCommand } from "./commands/export";
 import { importCommand } from "./commands/import";
 import { item } from "./commands/item";
@@ -21,7 +22,7 @@ import { token } from "./commands/token";
 import { user } from "./commands/user";
 
 /** Every command, in the order `arbiter help` lists them. */
-export const COMMANDS: readonly Command[] = [start, migrate, seed, user, token, project, member, qualification, item, batch, importCommand, exportCommand, stats, simulate, report, backup, restore];
+export const COMMANDS: readonly Command[] = [start, migrate, seed, user, token, project, member, qualification, item, batch, importCommand, exportCommand, stats, simulate, report, backup, restore, db];
 
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
