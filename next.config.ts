@@ -7,7 +7,8 @@ import { API_CSP, FIXED_PAGE_CSP, HSTS, PERMISSIONS_POLICY } from "./lib/http/he
 const PAGES = "/((?!api/|_next/static|_next/image|favicon.ico).*)";
 
 const config: NextConfig = {
-  // rate-limiter-flexible loads drizzle-orm with a computed dynamic import, which only Node resolves.
+  // rate-limiter-flexible: its index loads drizzle-orm with a computed dynamic import, and the sign-in
+  // throttle imports the store base class from the package's own file; Node resolves both at run time.
   serverExternalPackages: ["better-sqlite3", "rate-limiter-flexible"],
   poweredByHeader: false,
   experimental: {

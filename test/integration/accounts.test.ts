@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { at, defineQuery, json, jsonText, num, numOrNull, str, strOrNull } from "@/db/engine";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { ensureStoredSecret, resolveAuthSecret } from "@/lib/auth/secret";
 import { claimNext } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { addMember, listMembers, removeMember } from "@/lib/services/members";
@@ -123,7 +124,7 @@ describe.each(ENGINES)("accounts on %s", (kind) => {
   });
 
   describe("several instances on one database", () => {
-    it("share sessions, tokens and sign-in counts: what one instance changes, the other enforces on its next request", async () => {
+    it("share the auth secret, sessions, tokens and sign-in counts: what one instance changes, the other enforces on its next request", async () => {
       const other = openDatabase(t.file); // a second server's own connection(s)
       try {
         const there = { db: other, caller: null };
@@ -138,6 +139,12 @@ describe.each(ENGINES)("accounts on %s", (kind) => {
         expect(await sessionCallerOf(t.system, a.caller.userId, signedIn.sessionVersion)).toBeNull();
         await setUserStatus({ ctx: t.system, input: { email: a.caller.email, status: "deactivated" } });
         expect(await resolveToken(there, token)).toBeNull();
+
+        // Both sign sessions with the one secret stored in the database (no NEXTAUTH_SECRET here).
+        const first = await ensureStoredSecret(t.db);
+        expect(first.created).toBe(true);
+        expect(await ensureStoredSecret(other)).toEqual({ secret: first.secret, created: false });
+        if (!process.env.NEXTAUTH_SECRET && !process.env.AUTH_SECRET) expect(await resolveAuthSecret(other)).toBe(first.secret);
 
         // Attempts counted on both instances add up to one limit.
         const email = "target@test.local";
