@@ -18,7 +18,7 @@ import { connectionOf, findRow, immediate, prepared } from "./statements";
 import { nowOf, requireCaller, requireScope, type Ctx, writing } from "./context";
 import { AppError, conflict, forbidden, notFound, parseInput } from "./errors";
 import { can } from "@/lib/auth/permissions";
-import { isMember, isWorkable, type Project } from "./projects";
+import { isMemberSync, isWorkable, type Project } from "./projects";
 import { GOLD_VERDICT_SQL, VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
 import { baseOverlap, overlapBound, type OverlapSettings } from "./adaptive";
 import { failedQualifications, pickQualificationItem, qualificationGate } from "./qualification";
@@ -227,7 +227,7 @@ function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: n
   if (!project) throw notFound(`Project "${slug}"`);
   // An annotator learns nothing of a project they may not work on, not even that it exists.
   const readsAll = can(ctx.caller!.role, "project:read");
-  if (!readsAll && !(isWorkable(project.status) && isMember(ctx, project.id, userId))) throw notFound(`Project "${slug}"`);
+  if (!readsAll && !(isWorkable(project.status) && isMemberSync(ctx, project.id, userId))) throw notFound(`Project "${slug}"`);
   if (project.status !== "active") {
     throw new AppError("conflict", `Project "${project.slug}" is ${project.status}: it serves no items${project.status === "paused" ? " until an admin resumes it" : ""}.`, {
       reason: "project_not_active" satisfies ClaimRefusal,
@@ -235,7 +235,7 @@ function claimIn(ctx: Ctx, slug: string, userId: number, now: number, exclude: n
     });
   }
   // (An annotator's membership was checked above; an admin, who sees every project, may still not be a member.)
-  if (readsAll && !isMember(ctx, project.id, userId)) {
+  if (readsAll && !isMemberSync(ctx, project.id, userId)) {
     throw new AppError("forbidden", `You are not a member of project "${project.slug}"; an admin chooses who works on it.`, {
       reason: "not_member" satisfies ClaimRefusal,
     });

@@ -18,7 +18,7 @@ import { choiceOfVerdict, matchesGold, verdictOfChoice, type Verdict } from "@/l
 import { audit } from "./audit";
 import { nowOf, requireCaller, requireScope, type Ctx, writing } from "./context";
 import { AppError, notFound, parseInput } from "./errors";
-import { getWorkProject } from "./projects";
+import { getWorkProjectSync } from "./projects";
 import { connectionOf, prepared } from "./statements";
 
 /** An annotator's current attempt as they and their managers see it. */
@@ -237,7 +237,7 @@ export function answerWasShown(tx: unknown, judgment: { id: number; projectId: n
 export function myQualification({ ctx, input }: { ctx: Ctx; input: { slug: string } }): QualificationView | null {
   const caller = requireCaller(ctx);
   requireScope(ctx, "assignment:work");
-  const project = getWorkProject({ ctx, input });
+  const project = getWorkProjectSync({ ctx, input });
   if (project.qualificationItems == null) return null;
   const db = ctx.db.$client;
   const a = stmt(db, CURRENT_SQL).get(project.id, caller.userId) as AttemptRow | undefined;

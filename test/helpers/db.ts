@@ -63,7 +63,7 @@ export function makeUser(t: TempDb, role: RoleName, email?: string): { caller: C
   return { caller, ctx: { db: t.db, caller }, password };
 }
 
-export function makeProject(t: TempDb, input: Partial<ProjectInput> = {}) {
+export async function makeProject(t: TempDb, input: Partial<ProjectInput> = {}) {
   return createProject({ ctx: t.system, input: { slug: `p${++counter}`, name: "Test project", status: "active", ...input } });
 }
 
@@ -92,13 +92,19 @@ export function countRows(t: TempDb, table: string): number {
   return t.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)).n;
 }
 
-/** The AppError code a call throws, or undefined when it succeeds (other errors propagate). */
-export function errorCode(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
+/** The AppError code a call throws (or its promise rejects with), or undefined when it succeeds (other errors propagate). */
+export function errorCode(fn: () => Promise<unknown>): Promise<string | undefined>;
+export function errorCode(fn: () => unknown): string | undefined;
+export function errorCode(fn: () => unknown): string | undefined | Promise<string | undefined> {
+  const code = (e: unknown) => {
     if (e instanceof AppError) return e.code;
     throw e;
+  };
+  try {
+    const out = fn();
+    if (out instanceof Promise) return out.then(() => undefined, code);
+  } catch (e) {
+    return code(e);
   }
   return undefined;
 }

@@ -118,7 +118,7 @@ describe("sessions end on the next request", () => {
 
 describe("deactivation", () => {
   it("stops the user's tokens on their next request and keeps their judgments counting", async () => {
-    const p = makeProject(t, { overlap: 1 });
+    const p = await makeProject(t, { overlap: 1 });
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2)]));
     const a = makeUser(t, "annotator");
     const { token, id } = createToken({ ctx: t.system, input: { email: a.caller.email } });
@@ -206,14 +206,14 @@ describe("sign-in throttle store", () => {
 
 describe("visibility and membership", () => {
   it("hides a project an annotator may not work on; removing a member ends their leases and refuses their submit with 403", async () => {
-    const p = makeProject(t, { overlap: 1 });
+    const p = await makeProject(t, { overlap: 1 });
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     const a = makeUser(t, "annotator");
     const b = makeUser(t, "annotator");
     addMember({ ctx: t.system, input: { slug: p.slug, email: a.caller.email } });
-    expect(getWorkProject({ ctx: a.ctx, input: { slug: p.slug } }).slug).toBe(p.slug);
-    expect(code(() => getWorkProject({ ctx: b.ctx, input: { slug: p.slug } }))).toBe("not_found");
-    expect(getWorkProject({ ctx: makeUser(t, "manager").ctx, input: { slug: p.slug } }).slug).toBe(p.slug);
+    expect((await getWorkProject({ ctx: a.ctx, input: { slug: p.slug } })).slug).toBe(p.slug);
+    expect(await codeOf(getWorkProject({ ctx: b.ctx, input: { slug: p.slug } }))).toBe("not_found");
+    expect((await getWorkProject({ ctx: makeUser(t, "manager").ctx, input: { slug: p.slug } })).slug).toBe(p.slug);
 
     const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     removeMember({ ctx: t.system, input: { slug: p.slug, email: a.caller.email } });
@@ -222,16 +222,16 @@ describe("visibility and membership", () => {
 
     // Still closed: no members left. Opening it to everyone gives the item (its lease ended) to b.
     expect(code(() => claimNext({ ctx: b.ctx, input: { slug: p.slug } }))).toBe("not_found");
-    updateProject({ ctx: t.system, input: { slug: p.slug, visibility: "everyone" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, visibility: "everyone" } });
     expect(claimNext({ ctx: b.ctx, input: { slug: p.slug } })!.item.id).toBe(task.item.id);
     const changes = t.db.get<{ project_id: number }>(sql`select project_id from audit_log where action = 'project.update'`);
     expect(changes.project_id).toBe(p.id);
   });
 
-  it("draft projects are not found for annotators", () => {
-    const p = makeProject(t);
-    updateProject({ ctx: t.system, input: { slug: p.slug, status: "draft" } });
-    expect(code(() => getWorkProject({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } }))).toBe("not_found");
+  it("draft projects are not found for annotators", async () => {
+    const p = await makeProject(t);
+    await updateProject({ ctx: t.system, input: { slug: p.slug, status: "draft" } });
+    expect(await codeOf(getWorkProject({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } }))).toBe("not_found");
   });
 });
 
@@ -239,8 +239,8 @@ describe("audit log reading", () => {
   it("filters by user, action family, project and time, pages, and is for admins only", async () => {
     const { listAudit, auditEntries, AUDIT_PAGE_SIZE } = await import("@/lib/services/audit");
     const admin = makeUser(t, "admin");
-    const p = makeProject(t);
-    for (let i = 0; i < AUDIT_PAGE_SIZE + 5; i++) updateProject({ ctx: admin.ctx, input: { slug: p.slug, overlap: (i % 5) + 1 } });
+    const p = await makeProject(t);
+    for (let i = 0; i < AUDIT_PAGE_SIZE + 5; i++) await updateProject({ ctx: admin.ctx, input: { slug: p.slug, overlap: (i % 5) + 1 } });
     const a = makeUser(t, "annotator");
     await verifyCredentials(t.system, a.caller.email, "wrong-password");
     setUserRole({ ctx: admin.ctx, input: { email: a.caller.email, role: "manager" } });

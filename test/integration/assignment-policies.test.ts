@@ -27,6 +27,17 @@ function refusal(fn: () => unknown): { code: string; reason?: string; message: s
   return undefined;
 }
 
+/** refusal for a service call that returns a promise. */
+async function refusalOf(p: Promise<unknown>): Promise<{ code: string; reason?: string; message: string } | undefined> {
+  return p.then(
+    () => undefined,
+    (e) => {
+      if (e instanceof AppError) return { code: e.code, reason: (e.details as { reason?: string } | undefined)?.reason, message: e.message };
+      throw e;
+    },
+  );
+}
+
 /** The item's external id ("item-7" → 7) of a claimed assignment. */
 function indexOf(claimed: Claim): number {
   return Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${claimed.item.id}`).e.split("-")[1]);
@@ -45,23 +56,23 @@ function claimAndJudge(ctx: Ctx, slug: string, choice: "A" | "B" | "tie" = "A"):
 }
 
 async function project(n: number, settings: Record<string, unknown> = {}, records = Array.from({ length: n }, (_, i) => pairRecord(i))) {
-  const p = makeProject(t, { overlap: (settings.overlap as number) ?? 2 });
+  const p = await makeProject(t, { overlap: (settings.overlap as number) ?? 2 });
   if (records.length) await importText(t, p.slug, jsonl(records)); // an empty file is refused (no records)
-  if (Object.keys(settings).length) updateProject({ ctx: t.system, input: { slug: p.slug, ...settings } });
+  if (Object.keys(settings).length) await updateProject({ ctx: t.system, input: { slug: p.slug, ...settings } });
   return p;
 }
 
 describe("project settings", () => {
   it("updates policies, refuses bad values naming the field, and writes an audit row", async () => {
     const p = await project(1);
-    const updated = updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: "finish-first", quota: 5, goldRate: 0.1, status: "paused" } });
+    const updated = await updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: "finish-first", quota: 5, goldRate: 0.1, status: "paused" } });
     expect(updated).toMatchObject({ orderPolicy: "finish_first", quota: 5, goldRate: 0.1, status: "paused" });
-    expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 2 } }))?.message).toMatch(/goldRate: must be between 0 and 1/);
-    expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: "newest" } }))?.message).toMatch(/orderPolicy/);
-    expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.8 } }))?.message).toMatch(/minGoldAfter/);
-    expect(refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, judgmentSchema: { type: "poll" } as never } }))?.message).toMatch(/judgmentSchema\.type/);
+    expect((await refusalOf(updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 2 } })))?.message).toMatch(/goldRate: must be between 0 and 1/);
+    expect((await refusalOf(updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: "newest" } })))?.message).toMatch(/orderPolicy/);
+    expect((await refusalOf(updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.8 } })))?.message).toMatch(/minGoldAfter/);
+    expect((await refusalOf(updateProject({ ctx: t.system, input: { slug: p.slug, judgmentSchema: { type: "poll" } as never } })))?.message).toMatch(/judgmentSchema\.type/);
     const annotator = makeUser(t, "annotator");
-    expect(refusal(() => updateProject({ ctx: annotator.ctx, input: { slug: p.slug, quota: 1 } }))?.code).toBe("forbidden");
+    expect((await refusalOf(updateProject({ ctx: annotator.ctx, input: { slug: p.slug, quota: 1 } })))?.code).toBe("forbidden");
     const audits = t.db.all<{ action: string }>(sql`select action from audit_log where action = 'project.update'`);
     expect(audits).toHaveLength(1);
   });
@@ -149,7 +160,7 @@ describe("quota", () => {
 describe("membership", () => {
   it("closes a project to non-members once it has members, and shows annotators only their projects", async () => {
     const p = await project(3);
-    const other = makeProject(t);
+    const other = await makeProject(t);
     const a = makeUser(t, "annotator");
     const b = makeUser(t, "annotator");
     expect(addMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } })).toEqual({ added: true });
@@ -158,10 +169,10 @@ describe("membership", () => {
     // Issue 12: a project an annotator may not work on answers as one that does not exist.
     expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
     expect(claimNext({ ctx: b.ctx, input: { slug: p.slug } })).not.toBeNull();
-    expect(listProjects({ ctx: a.ctx }).map((x) => x.slug)).toEqual([other.slug]);
-    expect(listProjects({ ctx: b.ctx }).map((x) => x.slug)).toEqual([p.slug, other.slug]);
+    expect((await listProjects({ ctx: a.ctx })).map((x) => x.slug)).toEqual([other.slug]);
+    expect((await listProjects({ ctx: b.ctx })).map((x) => x.slug)).toEqual([p.slug, other.slug]);
     const manager = makeUser(t, "manager");
-    expect(listProjects({ ctx: manager.ctx })).toHaveLength(2);
+    expect(await listProjects({ ctx: manager.ctx })).toHaveLength(2);
     const m = makeUser(t, "manager");
     expect(refusal(() => addMember({ ctx: t.system, input: { slug: p.slug, email: m.caller.email } }))?.message).toMatch(/^email: .* is a manager/);
     expect(refusal(() => addMember({ ctx: t.system, input: { slug: p.slug, email: "nobody@test.local" } }))?.code).toBe("not_found");
@@ -169,7 +180,7 @@ describe("membership", () => {
     // Issue 12: removing the last member leaves a members-only project closed, to b as well.
     expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
     expect(refusal(() => claimNext({ ctx: b.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
-    updateProject({ ctx: t.system, input: { slug: p.slug, visibility: "everyone" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, visibility: "everyone" } });
     expect(claimNext({ ctx: a.ctx, input: { slug: p.slug } })).not.toBeNull();
   });
 
@@ -178,8 +189,8 @@ describe("membership", () => {
     const archived = await project(1, { status: "archived" });
     const paused = await project(1, { status: "paused" });
     const a = makeUser(t, "annotator");
-    expect(listProjects({ ctx: a.ctx }).map((x) => x.slug)).toEqual([paused.slug]);
-    expect(listProjects({ ctx: makeUser(t, "manager").ctx }).map((x) => x.slug)).toEqual([draft.slug, archived.slug, paused.slug]);
+    expect((await listProjects({ ctx: a.ctx })).map((x) => x.slug)).toEqual([paused.slug]);
+    expect((await listProjects({ ctx: makeUser(t, "manager").ctx })).map((x) => x.slug)).toEqual([draft.slug, archived.slug, paused.slug]);
     // Issue 12: a draft project is hidden from annotators: not_found, as for one that does not exist.
     expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: draft.slug } }))).toMatchObject({ code: "not_found" });
     expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: archived.slug } }))).toMatchObject({ code: "not_found" });
@@ -191,13 +202,13 @@ describe("project status", () => {
     const p = await project(3);
     const a = makeUser(t, "annotator");
     const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused" } });
     const refused = refusal(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }));
     expect(refused).toMatchObject({ code: "conflict" });
     expect(refused!.message).toMatch(/paused/);
     expect(refusal(() => claimNext({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "project_not_active" });
     expect(countRows(t, "judgments")).toBe(0);
-    updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } });
     expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }).created).toBe(true);
   });
 });
@@ -209,7 +220,7 @@ describe("gold items", () => {
   it("mixes gold items into the stream at the rate, looking like any other item, and tracks accuracy", async () => {
     const p = await project(0, {}, []);
     await importText(t, p.slug, jsonl([...Array.from({ length: 200 }, (_, i) => pairRecord(i)), ...goldRecords(60)]));
-    updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 0.25 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 0.25 } });
     const a = makeUser(t, "annotator");
     let gold = 0;
     let right = 0;
@@ -241,7 +252,7 @@ describe("gold items", () => {
   it("gold items are exempt from the overlap: every annotator gets each once", async () => {
     const p = await project(0, { overlap: 1 }, []);
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2), pairRecord(3), ...goldRecords(1)]));
-    updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 1 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 1 } });
     for (const [k, u] of [1, 2, 3].map(() => makeUser(t, "annotator")).entries()) {
       expect(indexOf(claimAndJudge(u.ctx, p.slug)!)).toBe(1000);
       expect(indexOf(claimAndJudge(u.ctx, p.slug)!)).toBe(k + 1);
@@ -254,7 +265,7 @@ describe("gold items", () => {
   it("an annotator below the minimum gold accuracy after N gold judgments stops receiving items, with the reason", async () => {
     const p = await project(0, {}, []);
     await importText(t, p.slug, jsonl([...Array.from({ length: 30 }, (_, i) => pairRecord(i)), ...goldRecords(10)]));
-    updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 1, minGoldAccuracy: 0.8, minGoldAfter: 3 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 1, minGoldAccuracy: 0.8, minGoldAfter: 3 } });
     const careless = makeUser(t, "annotator");
     const careful = makeUser(t, "annotator");
     for (let n = 0; n < 3; n++) {
@@ -276,7 +287,7 @@ describe("gold items", () => {
     // Correcting the gold answers (say the admin had them backwards) re-scores everyone at once.
     const goldIds = t.db.all<{ id: number }>(sql`select id from items where gold is not null`).map((r) => r.id);
     for (const id of goldIds) updateItem({ ctx: t.system, input: { itemId: id, gold: "B" } });
-    updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.5 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.5 } });
     expect(claimNext({ ctx: careless.ctx, input: { slug: p.slug } })).not.toBeNull(); // 2 of 3 now
     expect(refusal(() => claimNext({ ctx: careful.ctx, input: { slug: p.slug } }))).toMatchObject({ reason: "gold_accuracy" }); // 0 of 3
   });

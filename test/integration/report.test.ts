@@ -19,7 +19,7 @@ afterEach(() => t.close());
 
 /** Items 1…n, with item 1 a gold item whose answer is A (the item's first response). */
 async function project(n = 6) {
-  const p = makeProject(t);
+  const p = await makeProject(t);
   await importText(t, p.slug, jsonl(Array.from({ length: n }, (_, i) => pairRecord(i + 1, i === 0 ? { gold: { choice: "A" } } : {}))));
   const items = t.db.$client.prepare("select id from items where project_id = ? order by id").pluck().all(p.id) as number[];
   return { p, items };
@@ -57,7 +57,7 @@ const manager = () => makeUser(t, "manager");
 describe("time report service", () => {
   it("sums per annotator and local day with the cap, judgments per hour and gold accuracy", async () => {
     const { p } = await fixture();
-    const r = timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-14", to: "2026-01-15", tz: "America/Los_Angeles" } });
+    const r = await timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-14", to: "2026-01-15", tz: "America/Los_Angeles" } });
     expect(r).toMatchObject({ from: "2026-01-14", to: "2026-01-15", by: "day", tz: "America/Los_Angeles", week_start: "monday", project: { slug: p.slug, time_cap_seconds: 600 } });
     expect(r.rows.map((x) => [x.email, x.period, x.judgments, x.timed_judgments, x.capped_judgments, x.active_seconds, x.gold_n, x.gold_correct])).toEqual([
       ["ann@test.local", "2026-01-14", 1, 1, 0, 30, 1, 1],
@@ -72,13 +72,13 @@ describe("time report service", () => {
     expect(r.totals).toMatchObject({ judgments: 5, timed_judgments: 4, capped_judgments: 1, active_seconds: 810, gold_n: 2, gold_correct: 1, gold_accuracy: 0.5 });
 
     // In UTC all five fall on January 15; in Kolkata (UTC+05:30) bob's and ann's 19:00 ones are on the 16th.
-    const utc = timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-14", to: "2026-01-16" } });
+    const utc = await timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-14", to: "2026-01-16" } });
     expect(utc.tz).toBe("UTC");
     expect(utc.rows.map((x) => [x.email, x.period, x.judgments])).toEqual([
       ["ann@test.local", "2026-01-15", 3],
       ["bob@test.local", "2026-01-15", 2],
     ]);
-    const kolkata = timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-14", to: "2026-01-16", tz: "Asia/Kolkata" } });
+    const kolkata = await timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-14", to: "2026-01-16", tz: "Asia/Kolkata" } });
     expect(kolkata.rows.map((x) => [x.email, x.period, x.judgments])).toEqual([
       ["ann@test.local", "2026-01-15", 2],
       ["ann@test.local", "2026-01-16", 1],
@@ -88,8 +88,8 @@ describe("time report service", () => {
 
   it("follows the project's time cap and counts only the days asked for", async () => {
     const { p } = await fixture();
-    updateProject({ ctx: t.system, input: { slug: p.slug, timeCapSeconds: 60 } });
-    const r = timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-15", to: "2026-01-15", tz: "America/Los_Angeles" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, timeCapSeconds: 60 } });
+    const r = await timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-15", to: "2026-01-15", tz: "America/Los_Angeles" } });
     // ann's January 14 judgment is left out; her 15 minutes count 60 s; bob's 120 s count 60 s.
     expect(r.project.time_cap_seconds).toBe(60);
     expect(r.annotators.map((x) => [x.email, x.judgments, x.capped_judgments, x.active_seconds])).toEqual([
@@ -103,7 +103,7 @@ describe("time report service", () => {
     // Sunday January 18 and Monday January 19 (Los Angeles).
     judge(p.id, items[3], ann.caller.userId, "2026-01-18T20:00:00Z", 10_000);
     judge(p.id, items[4], ann.caller.userId, "2026-01-19T20:00:00Z", 10_000);
-    const r = timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-01", to: "2026-01-31", by: "week", tz: "America/Los_Angeles" } });
+    const r = await timeReport({ ctx: manager().ctx, input: { slug: p.slug, from: "2026-01-01", to: "2026-01-31", by: "week", tz: "America/Los_Angeles" } });
     expect(r.rows.map((x) => [x.email, x.period, x.judgments])).toEqual([
       ["ann@test.local", "2026-01-12", 4],
       ["ann@test.local", "2026-01-19", 1],
@@ -115,39 +115,39 @@ describe("time report service", () => {
     const { p } = await fixture();
     // 03:00 UTC on January 16 is still January 15 in Los Angeles.
     const ctx = { ...manager().ctx, now: () => Date.parse("2026-01-16T03:00:00Z") };
-    const r = timeReport({ ctx, input: { slug: p.slug, tz: "America/Los_Angeles" } });
+    const r = await timeReport({ ctx, input: { slug: p.slug, tz: "America/Los_Angeles" } });
     expect([r.from, r.to]).toEqual(["2025-12-17", "2026-01-15"]);
     expect(r.totals.judgments).toBe(5);
-    expect(timeReport({ ctx, input: { slug: p.slug } }).to).toBe("2026-01-16");
+    expect((await timeReport({ ctx, input: { slug: p.slug } })).to).toBe("2026-01-16");
   });
 
   it("is for managers and admins: an annotator is refused", async () => {
     const { p, ann } = await fixture();
-    expect(errorCode(() => timeReport({ ctx: ann.ctx, input: { slug: p.slug } }))).toBe("forbidden");
-    expect(errorCode(() => timeReport({ ctx: makeUser(t, "admin").ctx, input: { slug: p.slug } }))).toBeUndefined();
-    expect(errorCode(() => timeReport({ ctx: manager().ctx, input: { slug: "nope" } }))).toBe("not_found");
+    expect(await errorCode(() => timeReport({ ctx: ann.ctx, input: { slug: p.slug } }))).toBe("forbidden");
+    expect(await errorCode(() => timeReport({ ctx: makeUser(t, "admin").ctx, input: { slug: p.slug } }))).toBeUndefined();
+    expect(await errorCode(() => timeReport({ ctx: manager().ctx, input: { slug: "nope" } }))).toBe("not_found");
   });
 
   it("refuses bad dates, zones, periods and ranges, naming the field", async () => {
     const { p } = await fixture();
-    const refusal = (input: Record<string, unknown>) => {
+    const refusal = async (input: Record<string, unknown>) => {
       try {
-        timeReport({ ctx: manager().ctx, input: { slug: p.slug, ...input } });
+        await timeReport({ ctx: manager().ctx, input: { slug: p.slug, ...input } });
       } catch (e) {
         if (e instanceof AppError) return [e.code, e.message, e.fields];
       }
       return null;
     };
-    expect(refusal({ from: "2026-02-30", to: "2026-03-01" })).toEqual(["bad_request", "from: must be a date written YYYY-MM-DD, such as 2026-03-01", { from: "must be a date written YYYY-MM-DD, such as 2026-03-01" }]);
-    expect(refusal({ to: "15/01/2026" })?.[1]).toBe("to: must be a date written YYYY-MM-DD, such as 2026-03-01");
-    expect(refusal({ tz: "Mars/Olympus" })?.[1]).toBe("tz: must be an IANA time zone such as Europe/Berlin or UTC");
-    expect(refusal({ tz: "../../etc" })?.[1]).toBe("tz: must be an IANA time zone such as Europe/Berlin or UTC");
-    expect(refusal({ tz: "x".repeat(65) })?.[1]).toMatch(/^tz: must be at most 64 characters/);
-    expect(refusal({ by: "month" })?.[1]).toBe("by: must be day or week");
-    expect(refusal({ from: "2026-02-01", to: "2026-01-01" })).toEqual(["bad_request", "from: must be on or before the last day, 2026-01-01", { from: "must be on or before the last day, 2026-01-01" }]);
-    expect(refusal({ from: "2025-01-01", to: "2026-01-02" })?.[1]).toBe("from: 2025-01-01 to 2026-01-02 covers 367 days; a report covers at most 366");
-    expect(refusal({ from: "2025-01-02", to: "2026-01-02" })).toBeNull();
-    expect(refusal({ colour: "red" })?.[0]).toBe("bad_request");
+    expect(await refusal({ from: "2026-02-30", to: "2026-03-01" })).toEqual(["bad_request", "from: must be a date written YYYY-MM-DD, such as 2026-03-01", { from: "must be a date written YYYY-MM-DD, such as 2026-03-01" }]);
+    expect((await refusal({ to: "15/01/2026" }))?.[1]).toBe("to: must be a date written YYYY-MM-DD, such as 2026-03-01");
+    expect((await refusal({ tz: "Mars/Olympus" }))?.[1]).toBe("tz: must be an IANA time zone such as Europe/Berlin or UTC");
+    expect((await refusal({ tz: "../../etc" }))?.[1]).toBe("tz: must be an IANA time zone such as Europe/Berlin or UTC");
+    expect((await refusal({ tz: "x".repeat(65) }))?.[1]).toMatch(/^tz: must be at most 64 characters/);
+    expect((await refusal({ by: "month" }))?.[1]).toBe("by: must be day or week");
+    expect(await refusal({ from: "2026-02-01", to: "2026-01-01" })).toEqual(["bad_request", "from: must be on or before the last day, 2026-01-01", { from: "must be on or before the last day, 2026-01-01" }]);
+    expect((await refusal({ from: "2025-01-01", to: "2026-01-02" }))?.[1]).toBe("from: 2025-01-01 to 2026-01-02 covers 367 days; a report covers at most 366");
+    expect(await refusal({ from: "2025-01-02", to: "2026-01-02" })).toBeNull();
+    expect((await refusal({ colour: "red" }))?.[0]).toBe("bad_request");
   });
 });
 

@@ -92,7 +92,7 @@ function expectMatchesLibrary(stats: ProjectStats, db: TempDb["db"], projectId: 
 pandalm.describe("projectStats on the PandaLM test set", () => {
   it("reproduces the published kappas, the majority distribution and a five-model leaderboard", async () => {
     t = tempDb();
-    const project = makeProject(t, { slug: "pandalm" });
+    const project = await makeProject(t, { slug: "pandalm" });
     const summary = await importItems({
       ctx: t.system,
       input: { slug: "pandalm", source: () => fs.createReadStream(PANDALM), format: "json", map: parseFieldMap(PANDALM_MAP) },
@@ -100,7 +100,7 @@ pandalm.describe("projectStats on the PandaLM test set", () => {
     expect(summary.error_count).toBe(0);
     expect(summary.annotations).toBe(2997);
 
-    const stats = projectStats({ ctx: t.system, input: { slug: "pandalm" } });
+    const stats = await projectStats({ ctx: t.system, input: { slug: "pandalm" } });
     expect(stats.items).toBe(999);
     expect(stats.judgments).toBe(2997);
     expect(stats.complete_items).toBe(999);
@@ -152,7 +152,7 @@ const DAY2 = Date.UTC(2026, 0, 6, 9);
  *   item 4: u1 x (x|y), a gold item whose answer is A   day 2 (one judgment: incomplete)
  */
 async function handBuilt(t: TempDb) {
-  const project = makeProject(t, { slug: "hand", overlap: 2 });
+  const project = await makeProject(t, { slug: "hand", overlap: 2 });
   const u1 = makeUser(t, "annotator", "u1@test.local");
   const u2 = makeUser(t, "annotator", "u2@test.local");
   const records = [1, 2, 3, 4].map((i) => ({
@@ -210,7 +210,7 @@ describe("projectStats on a hand-built project", () => {
     t = tempDb();
     const { project } = await handBuilt(t);
     const now = DAY2 + 3 * 3_600_000;
-    const stats = projectStats({ ctx: { ...t.system, now: () => now }, input: { slug: "hand", by: "temperature" } });
+    const stats = await projectStats({ ctx: { ...t.system, now: () => now }, input: { slug: "hand", by: "temperature" } });
     expect([stats.items, stats.judgments, stats.complete_items]).toEqual([4, 7, 3]);
 
     // x: 5 wins, 1 loss, 1 tie, so 5.5 of 7: the two-model Bradley–Terry gap is 400·log10(5.5/1.5).
@@ -282,14 +282,14 @@ describe("projectStats on a hand-built project", () => {
   it("breaks down by model and serves the cached result until a judgment changes", async () => {
     t = tempDb();
     const { project, u1 } = await handBuilt(t);
-    const first = projectStats({ ctx: t.system, input: { slug: "hand", by: "model" } });
+    const first = await projectStats({ ctx: t.system, input: { slug: "hand", by: "model" } });
     expect(first.breakdown!.rows.map((r) => [r.value, r.n])).toEqual([
       ["model-x", 7],
       ["model-y", 7],
     ]);
-    expect(projectStats({ ctx: t.system, input: { slug: "hand", by: "model" } })).toBe(first);
+    expect(await projectStats({ ctx: t.system, input: { slug: "hand", by: "model" } })).toBe(first);
     t.db.delete(judgments).where(and(eq(judgments.projectId, project.id), eq(judgments.userId, u1.caller.userId))).run();
-    const after = projectStats({ ctx: t.system, input: { slug: "hand", by: "model" } });
+    const after = await projectStats({ ctx: t.system, input: { slug: "hand", by: "model" } });
     expect(after).not.toBe(first);
     expect(after.judgments).toBe(3);
   });
@@ -299,17 +299,17 @@ describe("projectStats on a hand-built project", () => {
     await handBuilt(t);
     const manager = makeUser(t, "manager");
     const annotator = makeUser(t, "annotator");
-    expect(projectStats({ ctx: manager.ctx, input: { slug: "hand" } }).judgments).toBe(7);
-    expect(() => projectStats({ ctx: annotator.ctx, input: { slug: "hand" } })).toThrow(expect.objectContaining({ code: "forbidden" }));
-    expect(() => projectStats({ ctx: manager.ctx, input: { slug: "nope" } })).toThrow(/Project "nope" not found/);
-    expect(() => projectStats({ ctx: manager.ctx, input: { slug: "hand", rounds: "-1" } })).toThrow(AppError);
-    expect(() => projectStats({ ctx: manager.ctx, input: { slug: "hand", rounds: "-1" } })).toThrow(/rounds/);
+    expect((await projectStats({ ctx: manager.ctx, input: { slug: "hand" } })).judgments).toBe(7);
+    await expect(projectStats({ ctx: annotator.ctx, input: { slug: "hand" } })).rejects.toThrow(expect.objectContaining({ code: "forbidden" }));
+    await expect(projectStats({ ctx: manager.ctx, input: { slug: "nope" } })).rejects.toThrow(/Project "nope" not found/);
+    await expect(projectStats({ ctx: manager.ctx, input: { slug: "hand", rounds: "-1" } })).rejects.toThrow(AppError);
+    await expect(projectStats({ ctx: manager.ctx, input: { slug: "hand", rounds: "-1" } })).rejects.toThrow(/rounds/);
   });
 
-  it("handles a project without judgments", () => {
+  it("handles a project without judgments", async () => {
     t = tempDb();
-    makeProject(t, { slug: "empty" });
-    const stats = projectStats({ ctx: t.system, input: { slug: "empty" } });
+    await makeProject(t, { slug: "empty" });
+    const stats = await projectStats({ ctx: t.system, input: { slug: "empty" } });
     expect([stats.items, stats.judgments, stats.agreement.percent, stats.leaderboard, stats.annotators]).toEqual([0, 0, null, [], []]);
     expect(stats.progress.projection.date).toBeNull();
   });
@@ -342,7 +342,7 @@ describe("projectStats on a hand-built project", () => {
 
   it("gives ratings alpha per criterion and ranking tau and alpha", async () => {
     t = tempDb();
-    const project = makeProject(t, { slug: "ranks", overlap: 2 });
+    const project = await makeProject(t, { slug: "ranks", overlap: 2 });
     const raters = [makeUser(t, "annotator", "r1@test.local"), makeUser(t, "annotator", "r2@test.local")].map((u) => u.caller.userId);
     const records = [1, 2, 3, 4].map((i) => ({ id: `r${i}`, prompt: `P${i}`, responses: [1, 2, 3].map((k) => ({ content: `c${k} ${i}`, model: `m${k}` })) }));
     await importText(t, "ranks", jsonl(records));
@@ -360,7 +360,7 @@ describe("projectStats on a hand-built project", () => {
           .run();
       });
     });
-    const stats = projectStats({ ctx: t.system, input: { slug: "ranks", rounds: 30 } });
+    const stats = await projectStats({ ctx: t.system, input: { slug: "ranks", rounds: 30 } });
     expect(stats.judgment_types).toEqual({ ranking: 8 });
     expect(stats.agreement.n_items).toBe(0);
     expect(stats.leaderboard).toEqual([]);

@@ -8,7 +8,7 @@ import { qualificationText } from "./[slug]/_components/qualification-text";
 export default async function AnnotateHome() {
   const caller = await requirePageCaller("assignment:work");
   const ctx = contextFor(caller);
-  const projects = listProjects({ ctx }).map((p) => ({ ...p, qualification: myQualification({ ctx, input: { slug: p.slug } }) }));
+  const projects = (await listProjects({ ctx })).map((p) => ({ ...p, qualification: myQualification({ ctx, input: { slug: p.slug } }) }));
   return (
     <>
       <h1>Your projects</h1>

@@ -40,11 +40,11 @@ export const member: Command = {
       usage: "--project S",
       summary: "list a project's members",
       flags: { project },
-      run({ values, print }) {
+      async run({ values, print }) {
         const slug = need(values, "project");
         const ctx = systemCtx(values.db);
         const members = listMembers({ ctx, input: { slug } });
-        const { visibility } = getProject({ ctx, input: { slug } });
+        const { visibility } = await getProject({ ctx, input: { slug } });
         const who = visibility === "everyone" ? `Every annotator may work on ${slug}` : `Only its members may work on ${slug}`;
         const list = members.map((m) => `${m.email}\t${m.name}`).join("\n");
         print(`${who}.${members.length ? `\n${list}` : visibility === "members" ? " It has none: nobody can." : ""}`, { visibility, members });
