@@ -17,7 +17,7 @@ import { reviseJudgment, submitJudgment, undoJudgment } from "@/lib/services/jud
 import { updateProject } from "@/lib/services/projects";
 import { clearStatsCache, projectStats } from "@/lib/services/stats";
 import { main } from "@/lib/cli/main";
-import { errorCode, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { errorCodeAsync, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
 import { needsSharedData, PANDALM_TEST } from "../helpers/shared-data";
 import { verdictFor } from "../helpers/adaptive-worker";
 
@@ -302,7 +302,7 @@ describe("changing the rule", () => {
     expect(await fieldsOf({ minJudgments: 0, maxJudgments: 3 })).toEqual({ minJudgments: "must be between 1 and 20" });
     expect(await fieldsOf({ minJudgments: 2, maxJudgments: 3, stopAgreement: 0.5 })).toEqual({ stopAgreement: "must be above 0.5 and at most 1" });
     expect(await fieldsOf({ stopAgreement: 0.8 })).toEqual({ stopAgreement: expect.stringContaining("adaptive overlap only") });
-    expect(await errorCode(() => updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 2.5 } }))).toBe("bad_request");
+    expect(await errorCodeAsync(() => updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 2.5 } }))).toBe("bad_request");
     expect(await fieldsOf({ minJudgments: 2, maxJudgments: 3, stopAgreement: 1 })).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@ import { main } from "@/lib/cli/main";
 import { updateProject } from "@/lib/services/projects";
 import { timeReport } from "@/lib/services/reports";
 import { AppError } from "@/lib/services/errors";
-import { errorCode, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { errorCodeAsync, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
 
 const ROOT = path.resolve(__dirname, "../..");
 let t: TempDb;
@@ -123,9 +123,9 @@ describe("time report service", () => {
 
   it("is for managers and admins: an annotator is refused", async () => {
     const { p, ann } = await fixture();
-    expect(await errorCode(() => timeReport({ ctx: ann.ctx, input: { slug: p.slug } }))).toBe("forbidden");
-    expect(await errorCode(() => timeReport({ ctx: makeUser(t, "admin").ctx, input: { slug: p.slug } }))).toBeUndefined();
-    expect(await errorCode(() => timeReport({ ctx: manager().ctx, input: { slug: "nope" } }))).toBe("not_found");
+    expect(await errorCodeAsync(() => timeReport({ ctx: ann.ctx, input: { slug: p.slug } }))).toBe("forbidden");
+    expect(await errorCodeAsync(() => timeReport({ ctx: makeUser(t, "admin").ctx, input: { slug: p.slug } }))).toBeUndefined();
+    expect(await errorCodeAsync(() => timeReport({ ctx: manager().ctx, input: { slug: "nope" } }))).toBe("not_found");
   });
 
   it("refuses bad dates, zones, periods and ranges, naming the field", async () => {
