@@ -54,8 +54,8 @@ export type ProjectInput = z.input<typeof projectInput>;
 export type Project = ProjectRow;
 
 /**
- * TRANSITION (issue 11): audit.ts and adaptive.ts still write through the transitional `Db`; on
- * SQLite the `tx` of a write is one (db/client.ts). The lead passes `tx` itself once they move.
+ * TRANSITION (issue 11): adaptive.ts still writes through the transitional `Db`; on SQLite the `tx`
+ * of a write is one (db/client.ts). The lead passes `tx` itself once it moves.
  */
 const legacy = (tx: Engine): Db => tx as unknown as Db;
 
@@ -75,7 +75,7 @@ export async function createProject({ ctx, input }: { ctx: Ctx; input: ProjectIn
       data.status,
       data.judgmentSchema == null ? null : jsonText(data.judgmentSchema),
     ]))!;
-    await audit(legacy(tx), ctx, { action: "project.create", targetType: "project", targetId: project.id, detail: { slug: project.slug } });
+    await audit(tx, ctx, { action: "project.create", targetType: "project", targetId: project.id, detail: { slug: project.slug } });
     return project;
   });
 }
@@ -289,7 +289,7 @@ export async function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSe
       const before = adaptiveRule(project);
       let retargeted: number | undefined;
       if (JSON.stringify(rule) !== JSON.stringify(before)) retargeted = await retargetProject(legacy(tx), project.id, rule);
-      await audit(legacy(tx), ctx, { action: "project.update", targetType: "project", targetId: project.id, projectId: project.id, detail: { slug, changes: set, ...(retargeted !== undefined ? { retargeted_items: retargeted } : {}), ...(retagged !== undefined ? { retagged } : {}) } });
+      await audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, projectId: project.id, detail: { slug, changes: set, ...(retargeted !== undefined ? { retargeted_items: retargeted } : {}), ...(retagged !== undefined ? { retagged } : {}) } });
       return updated;
     },
   );
