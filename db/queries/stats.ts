@@ -63,10 +63,12 @@ export interface StatsCandidateRow {
   model: string | null;
   metadata: Record<string, unknown> | null;
 }
-// The tally reads the first two candidates of an item (the pairwise ones).
+// The tally reads the first two candidates of an item (the pairwise ones). Unordered: it files each
+// under its item and position, so their order changes no figure (and sorting them would cost a sort
+// of every candidate of the project).
 const candidates = (metadata: string) =>
   `select c.item_id, c.position, c.model, ${metadata} as metadata from candidates c join items i on i.id = c.item_id
-    where i.project_id = ? and c.position <= 1 order by c.item_id, c.position`;
+    where i.project_id = ? and c.position <= 1`;
 const candidateRow = (r: Row): StatsCandidateRow => ({
   item: num(r.item_id),
   position: num(r.position),
@@ -131,11 +133,14 @@ export const STATS_JUDGMENTS = defineQuery(
   },
 );
 
-/** The candidate metadata keys of the project (from its first 1000 candidates with metadata), unordered: the service sorts them. */
+/**
+ * The metadata keys of the candidates of some items (the project's first items, their ids as a JSON
+ * array), unordered: the service sorts them.
+ */
 export const STATS_METADATA_KEYS = defineQuery(
   "stats.metadataKeys",
-  (d) => `select distinct k.key from (select c.metadata from candidates c join items i on i.id = c.item_id
-      where i.project_id = ? and c.metadata is not null order by c.item_id, c.position limit 1000) m,
-    ${d.kind === "sqlite" ? "json_each(m.metadata) k" : "jsonb_object_keys(case when jsonb_typeof(m.metadata) = 'object' then m.metadata end) as k(key)"}`,
+  (d) => `select distinct k.key from candidates c,
+    ${d.kind === "sqlite" ? "json_each(c.metadata) k" : "jsonb_object_keys(case when jsonb_typeof(c.metadata) = 'object' then c.metadata end) as k(key)"}
+  where c.item_id in (select cast(ids.value as integer) from ${d.eachText(d.jsonParam, "ids")}) and c.metadata is not null`,
   (r) => str(r.key),
 );

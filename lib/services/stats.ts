@@ -2,6 +2,7 @@
 // tally (lib/stats/tally.ts: one pass, every figure), and keeps the result per project version, so
 // every dashboard widget, `arbiter stats` and the API render from one computation.
 import { z } from "zod";
+import { jsonText } from "@/db/engine";
 import { PROJECT_BY_SLUG } from "@/db/queries/projects";
 import { STATS_ANNOTATORS, STATS_CANDIDATES, STATS_CANDIDATES_WITH_METADATA, STATS_ITEMS, STATS_JUDGMENTS, STATS_METADATA_KEYS, STATS_VERSION } from "@/db/queries/stats";
 import { ProjectTally, type ProjectStats } from "@/lib/stats";
@@ -25,6 +26,9 @@ export const statsInput = z.object({
 export type StatsInput = z.input<typeof statsInput>;
 
 const CACHE_SIZE = 16;
+
+/** Items whose candidates' metadata keys are listed (the breakdown's choices). */
+const METADATA_SAMPLE = 500;
 
 /** Rows fetched at a time from a large result (PostgreSQL's cursor; SQLite reads row by row). */
 const STREAM_BATCH = 5000;
@@ -63,8 +67,10 @@ export async function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput
     for await (const c of view.stream(by !== null ? STATS_CANDIDATES_WITH_METADATA : STATS_CANDIDATES, [p], STREAM_BATCH)) tally.candidate(c);
     for await (const j of view.stream(STATS_JUDGMENTS, [p], STREAM_BATCH)) tally.judgment(j);
     const { progress, ...rest } = tally.figures();
-    // Sorted here rather than in SQL: the engines' collations differ, code-unit order does not.
-    const keys = (await view.many(STATS_METADATA_KEYS, [p])).filter((k) => k !== "model").sort();
+    // The keys of the first items' candidates name what a breakdown can use; sorted here rather than
+    // in SQL: the engines' collations differ, code-unit order does not.
+    const sampled = jsonText(items.slice(0, METADATA_SAMPLE).map((i) => i.id));
+    const keys = (await view.many(STATS_METADATA_KEYS, [sampled])).filter((k) => k !== "model").sort();
     const result: ProjectStats = {
       project: { slug: project.slug, name: project.name, overlap: project.overlap },
       // TRANSITION (issue 11): adaptive.ts still reads through the SQLite connection; pass `view` once it moves.
