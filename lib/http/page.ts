@@ -3,21 +3,21 @@ import "server-only";
 import { notFound } from "next/navigation";
 import { AppError } from "@/lib/services/errors";
 
-function notFoundPage(err: unknown): never {
+function rethrowNotFound(err: unknown): never {
   if (err instanceof AppError && err.code === "not_found") notFound();
   throw err;
 }
 
-/**
- * Runs a page's loader; an unknown project, item or other not_found answers 404 instead of an error
- * page. An async loader's promise comes back with the same mapping (await it).
- */
-export function orNotFound<T>(load: () => T): T {
+/** Runs a page's loader; an unknown project, item or other not_found answers 404 instead of an error page. */
+export function orNotFound<T>(load: () => Promise<T>): Promise<T>;
+/** TRANSITION (issue 11): the synchronous form, for loaders of services not yet moved to the engine. */
+export function orNotFound<T>(load: () => T): T;
+export function orNotFound<T>(load: () => T | Promise<T>): T | Promise<T> {
   try {
     const out = load();
-    return (out instanceof Promise ? out.catch(notFoundPage) : out) as T;
+    return out instanceof Promise ? out.catch(rethrowNotFound) : out;
   } catch (err) {
-    notFoundPage(err);
+    return rethrowNotFound(err);
   }
 }
 

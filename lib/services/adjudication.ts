@@ -11,7 +11,7 @@ import type { Verdict } from "@/lib/formats/verdict";
 import { audit } from "./audit";
 import { nowOf, requireScope, type Ctx, type Untrusted, writing } from "./context";
 import { badRequest, notFound, parseInput } from "./errors";
-import { getProject } from "./projects";
+import { getProjectSync } from "./projects";
 import { adaptiveRule, baseOverlap } from "./adaptive";
 import { VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
 
@@ -71,7 +71,7 @@ const queueInput = z.object({
 export function adjudicationQueue({ ctx, input }: { ctx: Ctx; input: z.input<typeof queueInput> }): { total: number; items: QueueItem[] } {
   requireScope(ctx, "judgment:read_all");
   const data = parseInput(queueInput, input);
-  const project = getProject({ ctx, input: { slug: data.slug } });
+  const project = getProjectSync({ ctx, input: { slug: data.slug } });
   const client = ctx.db.$client;
   const disputed = client
     .prepare(

@@ -19,7 +19,7 @@ import { parseSplit } from "@/lib/stats/aggregate";
 import { audit } from "./audit";
 import { requireScope, type Ctx, writing } from "./context";
 import { AppError } from "./errors";
-import { getProject } from "./projects";
+import { getProjectSync } from "./projects";
 
 export type { ExportCounts } from "@/lib/formats/export/decide";
 export type { ExportOptions } from "@/lib/formats/export/options-schema";
@@ -47,7 +47,7 @@ function prepare(ctx: Ctx, input: ExportInput, action: string): Prepared {
   requireScope(ctx, "export:read");
   const { slug, ...raw } = input;
   const options = readExportOptions(raw, "key");
-  const project = getProject({ ctx, input: { slug } });
+  const project = getProjectSync({ ctx, input: { slug } });
   // One export is all text or all messages: a column that mixes them loads in no dataset library.
   if (!options.conversational && options.format !== "hh-rlhf" && hasMultiTurnPrompt(ctx, project.id)) options.conversational = true;
   writing(ctx.db, (tx) =>

@@ -157,7 +157,7 @@ async function* wellFormed(results: AsyncIterable<ReadResult>): AsyncGenerator<R
 
 export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput }): Promise<ImportSummary> {
   requireScope(ctx, "item:import");
-  const project = getProject({ ctx, input: { slug: input.slug } });
+  const project = await getProject({ ctx, input: { slug: input.slug } });
   const rule = adaptiveRule(project);
   const maxErrors = input.maxErrors ?? 100;
   const readOptions: ReadOptions = { format: input.format, map: input.map };

@@ -23,7 +23,7 @@ import { answerWasShown, closeLease, feedbackOf, freeSeats, leaseToJudge, ownAss
 import { findRow, immediate, insertRow } from "./statements";
 import { nowOf, requireCaller, requireScope, type Ctx, writing } from "./context";
 import { badRequest, conflict, notFound, parseInput } from "./errors";
-import { getWorkProject } from "./projects";
+import { getWorkProjectSync } from "./projects";
 import { adaptiveRule, baseOverlap } from "./adaptive";
 import type { GoldFeedback } from "./qualification";
 
@@ -235,7 +235,7 @@ export function reviseJudgment({ ctx, input }: { ctx: Ctx; input: { id: number |
 export function countMyJudgments({ ctx, input }: { ctx: Ctx; input: { slug: string } }): number {
   const caller = requireCaller(ctx);
   requireScope(ctx, "assignment:work");
-  const project = getWorkProject({ ctx, input });
+  const project = getWorkProjectSync({ ctx, input });
   return ctx.db.select({ n: sql<number>`count(*)` }).from(judgments).where(and(eq(judgments.projectId, project.id), eq(judgments.userId, caller.userId))).get()!.n;
 }
 
@@ -268,7 +268,7 @@ export function myJudgments({ ctx, input }: { ctx: Ctx; input: z.input<typeof hi
   const caller = requireCaller(ctx);
   requireScope(ctx, "assignment:work");
   const data = parseInput(historyInput, input);
-  const project = getWorkProject({ ctx, input: { slug: data.slug } });
+  const project = getWorkProjectSync({ ctx, input: { slug: data.slug } });
   // The search reads the prompt's text, not its JSON: a plain prompt is the tree's root, a
   // conversation's turns are its `content` fields (json_tree finds both).
   const pattern = data.q ? containsPattern(data.q) : null;

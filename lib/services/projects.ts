@@ -1,17 +1,38 @@
 // Projects: creating and reading labeling campaigns, and their progress.
-import { and, asc, count, eq, isNotNull, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { items, judgments, projectMembers, projects } from "@/db/schema";
+import type { Db } from "@/db/client";
+import { jsonText, type Engine } from "@/db/engine";
+import {
+  ALL_PROJECTS,
+  GOLD_ITEM_COUNT,
+  INSERT_PROJECT,
+  IS_MEMBER,
+  ITEM_COUNT,
+  ITEMS_WITH_METADATA,
+  MEMBER_COUNT,
+  PROJECT_BY_SLUG,
+  PROJECT_PROGRESS,
+  PROJECT_SLUG_TAKEN,
+  PROJECT_TAG_KEYS,
+  SET_ITEM_TAGS,
+  SET_PROJECT_TAG_KEYS,
+  UPDATE_PROJECT,
+  updateProjectParams,
+  USER_JUDGMENT_COUNT,
+  WORK_LEFT,
+  type ProjectRow,
+} from "@/db/queries/projects";
+import { projects } from "@/db/schema";
 import { PROJECT_DEFAULTS } from "@/db/schema/constants";
 import { effectiveSchema, projectJudgmentSchema } from "@/lib/formats/judgment";
 import { can } from "@/lib/auth/permissions";
 import { audit } from "./audit";
-import { requireCaller, requireScope, type Ctx, countRows, writing } from "./context";
+import { requireCaller, requireScope, type Ctx, countRows } from "./context";
 import { AppError, badRequest, conflict, notFound, parseInput, type FieldErrors } from "./errors";
 import { PROJECT_SETTINGS, projectSettingsShape } from "./project-settings";
-import { connectionOf, prepared } from "./statements";
-import { adaptiveRule, baseOverlap } from "./adaptive";
-import { retargetProject } from "./legacy-sync";
+import { prepared } from "./statements";
+import { adaptiveRule, baseOverlap, retargetProject } from "./adaptive";
 import { FormatError } from "@/lib/formats/errors";
 import { readTags, tagKey } from "@/lib/formats/tags";
 
@@ -30,17 +51,31 @@ export const projectInput = z.object({
   judgmentSchema: projectJudgmentSchema.nullable().optional(),
 });
 export type ProjectInput = z.input<typeof projectInput>;
-export type Project = typeof projects.$inferSelect;
+export type Project = ProjectRow;
 
-export function createProject({ ctx, input }: { ctx: Ctx; input: ProjectInput }): Project {
+/**
+ * TRANSITION (issue 11): adaptive.ts still writes through the transitional `Db`; on SQLite the `tx`
+ * of a write is one (db/client.ts). The lead passes `tx` itself once it moves.
+ */
+const legacy = (tx: Engine): Db => tx as unknown as Db;
+
+export async function createProject({ ctx, input }: { ctx: Ctx; input: ProjectInput }): Promise<Project> {
   requireScope(ctx, "project:write");
   const data = parseInput(projectInput, input);
-  return writing(ctx.db, (tx) => {
-    if (tx.select({ id: projects.id }).from(projects).where(eq(projects.slug, data.slug)).get()) {
+  return ctx.db.write(async (tx) => {
+    if ((await tx.first(PROJECT_SLUG_TAKEN, [data.slug])) !== undefined) {
       throw conflict(`A project with slug "${data.slug}" already exists.`);
     }
-    const project = tx.insert(projects).values(data).returning().get();
-    audit(tx, ctx, { action: "project.create", targetType: "project", targetId: project.id, detail: { slug: project.slug } });
+    const project = (await tx.first(INSERT_PROJECT, [
+      data.slug,
+      data.name,
+      data.overlap,
+      data.leaseMinutes,
+      data.guidelines,
+      data.status,
+      data.judgmentSchema == null ? null : jsonText(data.judgmentSchema),
+    ]))!;
+    await audit(tx, ctx, { action: "project.create", targetType: "project", targetId: project.id, detail: { slug: project.slug } });
     return project;
   });
 }
@@ -50,8 +85,8 @@ export function createProject({ ctx, input }: { ctx: Ctx; input: ProjectInput })
  * first (the services with requireScope, pages with requirePageCaller); annotators reach projects
  * through getWorkProject, which hides the ones they may not work on.
  */
-export function getProject({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Project {
-  const project = ctx.db.select().from(projects).where(eq(projects.slug, input.slug)).get();
+export async function getProject({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Promise<Project> {
+  const project = await ctx.db.first(PROJECT_BY_SLUG, [input.slug]);
   if (!project) throw notFound(`Project "${input.slug}"`);
   return project;
 }
@@ -61,10 +96,10 @@ export function getProject({ ctx, input }: { ctx: Ctx; input: { slug: string } }
  * not_found, as for a project that does not exist, unless the project is active or paused and open
  * to them (visibility `everyone`, or they are a member).
  */
-export function getWorkProject({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Project {
-  const project = getProject({ ctx, input });
+export async function getWorkProject({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Promise<Project> {
+  const project = await getProject({ ctx, input });
   const caller = ctx.caller;
-  if (caller && !can(caller.role, "project:read") && !(isWorkable(project.status) && isMember(ctx, project.id, caller.userId))) {
+  if (caller && !can(caller.role, "project:read") && !(isWorkable(project.status) && (await isMember(ctx, project.id, caller.userId)))) {
     throw notFound(`Project "${input.slug}"`);
   }
   return project;
@@ -81,20 +116,11 @@ export interface ProjectProgress {
   completeItems: number;
 }
 
-export function projectProgress(ctx: Ctx, project: Pick<Project, "id" | "overlap" | "minJudgments" | "maxJudgments" | "stopAgreement">): ProjectProgress {
-  const base = baseOverlap(project);
-  const row = ctx.db
-    .select({
-      items: count(),
-      judgments: sql<number>`coalesce(sum(${items.judgmentCount}), 0)`,
-      // Complete: as many judgments as wanted, the overlap (under adaptive overlap the item's target)
-      // plus any a manager sent back (extra_overlap).
-      completeItems: sql<number>`coalesce(sum(case when ${items.judgmentCount} >= coalesce(${items.judgmentTarget}, ${base}) + ${items.extraOverlap} then 1 else 0 end), 0)`,
-    })
-    .from(items)
-    .where(eq(items.projectId, project.id))
-    .get()!;
-  return { items: row.items, judgments: Number(row.judgments), completeItems: Number(row.completeItems) };
+/** A database to read from: the engine, a write's `tx` or a snapshot. */
+type Reader = { db: Pick<Engine, "first"> };
+
+export async function projectProgress(ctx: Reader, project: Pick<Project, "id" | "overlap" | "minJudgments" | "maxJudgments" | "stopAgreement">): Promise<ProjectProgress> {
+  return (await ctx.db.first(PROJECT_PROGRESS, [baseOverlap(project), project.id]))!;
 }
 
 export interface ProjectSummary {
@@ -117,26 +143,26 @@ export interface ProjectSummary {
  * The projects the caller can see, with progress. Managers and admins see every project; an
  * annotator sees the active and paused projects they are a member of (or that have no members).
  */
-export function listProjects({ ctx }: { ctx: Ctx }): ProjectSummary[] {
+export async function listProjects({ ctx }: { ctx: Ctx }): Promise<ProjectSummary[]> {
   const caller = requireCaller(ctx);
   if (!can(caller.role, "project:read") && !can(caller.role, "assignment:work")) return [];
-  let rows = ctx.db.select().from(projects).orderBy(asc(projects.id)).all();
-  if (!can(caller.role, "project:read")) {
-    rows = rows.filter((p) => isWorkable(p.status) && isMember(ctx, p.id, caller.userId));
-  }
-  return rows.map((p) => {
-    const mine = countRows(ctx.db, judgments, and(eq(judgments.projectId, p.id), eq(judgments.userId, caller.userId)));
-    return {
+  const readsAll = can(caller.role, "project:read");
+  const out: ProjectSummary[] = [];
+  for (const p of await ctx.db.many(ALL_PROJECTS)) {
+    if (!readsAll && !(isWorkable(p.status) && (await isMember(ctx, p.id, caller.userId)))) continue;
+    const mine = await countRows(ctx.db, USER_JUDGMENT_COUNT, [p.id, caller.userId]);
+    out.push({
       slug: p.slug,
       name: p.name,
       status: p.status,
       overlap: p.overlap,
       leaseMinutes: p.leaseMinutes,
-      progress: projectProgress(ctx, p),
+      progress: await projectProgress(ctx, p),
       mine,
-      finished: (p.quota != null && mine >= p.quota) || !hasWorkLeft(ctx, p, caller.userId),
-    };
-  });
+      finished: (p.quota != null && mine >= p.quota) || !(await hasWorkLeft(ctx, p, caller.userId)),
+    });
+  }
+  return out;
 }
 
 /**
@@ -144,36 +170,21 @@ export function listProjects({ ctx }: { ctx: Ctx }): ProjectSummary[] {
  * claim serves them only between others) and that they have neither judged nor skipped. Others'
  * leases do not count: they expire. Stops at the first such item.
  */
-export function hasWorkLeft(ctx: Pick<Ctx, "db">, project: Pick<Project, "id" | "overlap">, userId: number): boolean {
-  const row = prepared(
-    ctx.db,
-    `select exists(select 1 from items i where i.project_id = @project and i.gold is null
-        and i.judgment_count < @overlap + i.extra_overlap
-        and not exists (select 1 from judgments j where j.item_id = i.id and j.user_id = @user)
-        and not exists (select 1 from assignments a where a.item_id = i.id and a.user_id = @user and a.status = 'skipped')) as left`,
-  ).get({ project: project.id, overlap: project.overlap, user: userId }) as { left: number };
-  return row.left === 1;
+export async function hasWorkLeft(ctx: Reader, project: Pick<Project, "id" | "overlap">, userId: number): Promise<boolean> {
+  return (await ctx.db.first(WORK_LEFT, [project.id, project.overlap, userId, userId]))!;
 }
 
 /** Every project with its progress, oldest first, for whoever may read every project (the CLI, admins, managers). */
-export function listAllProjects({ ctx }: { ctx: Ctx }): { project: Project; progress: ProjectProgress }[] {
+export async function listAllProjects({ ctx }: { ctx: Ctx }): Promise<{ project: Project; progress: ProjectProgress }[]> {
   requireScope(ctx, "project:read");
-  return ctx.db
-    .select()
-    .from(projects)
-    .orderBy(asc(projects.id))
-    .all()
-    .map((project) => ({ project, progress: projectProgress(ctx, project) }));
+  const out: { project: Project; progress: ProjectProgress }[] = [];
+  for (const project of await ctx.db.many(ALL_PROJECTS)) out.push({ project, progress: await projectProgress(ctx, project) });
+  return out;
 }
 
 /** Whether a user may work on a project: it is open to everyone, or lists the user as a member. */
-export function isMember(ctx: Pick<Ctx, "db">, projectId: number, userId: number): boolean {
-  const row = prepared(
-    ctx.db,
-    `select visibility = 'everyone' or exists(select 1 from project_members where project_id = projects.id and user_id = ?) as open
-       from projects where id = ?`,
-  ).get(userId, projectId) as { open: number } | undefined;
-  return !!row?.open;
+export async function isMember(ctx: Reader, projectId: number, userId: number): Promise<boolean> {
+  return (await ctx.db.first(IS_MEMBER, [userId, projectId])) ?? false;
 }
 
 /**
@@ -213,14 +224,12 @@ function checkAdaptiveOverlap(next: Pick<Project, "minJudgments" | "maxJudgments
  * A new `tagsFrom` key applies to the items already there: each item whose metadata has the key takes
  * its tags from it (the others keep theirs). One bad value refuses the setting, naming the item.
  */
-function retagFromMetadata(tx: unknown, projectId: number, key: string): number {
-  const db = connectionOf(tx);
-  const rows = prepared(db, `select id, external_id as externalId, metadata from items where project_id = ? and metadata is not null`).all(projectId) as { id: number; externalId: string; metadata: string }[];
-  const update = prepared(db, `update items set tags = ?, tag_key = ? where id = ?`);
+async function retagFromMetadata(tx: Engine, projectId: number, key: string): Promise<number> {
+  const rows = await tx.many(ITEMS_WITH_METADATA, [projectId]);
   let retagged = 0;
-  const keys = new Set(JSON.parse(prepared(db, `select tag_keys from projects where id = ?`, "pluck").get(projectId) as string) as string[]);
+  const keys = new Set((await tx.first(PROJECT_TAG_KEYS, [projectId]))!);
   for (const row of rows) {
-    const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
+    const metadata = row.metadata;
     if (!metadata || typeof metadata !== "object" || !Object.hasOwn(metadata, key)) continue;
     let tags: string[];
     try {
@@ -229,22 +238,22 @@ function retagFromMetadata(tx: unknown, projectId: number, key: string): number 
       if (error instanceof FormatError) throw badRequest(`tagsFrom: item "${row.externalId}" (id ${row.id}): ${error.message}`);
       throw error;
     }
-    update.run(tags.length ? JSON.stringify(tags) : null, tagKey(tags), row.id);
+    await tx.exec(SET_ITEM_TAGS, [tags.length ? jsonText(tags) : null, tagKey(tags), row.id]);
     if (tags.length) keys.add(tagKey(tags));
     retagged++;
   }
-  prepared(db, `update projects set tag_keys = ? where id = ?`).run(JSON.stringify([...keys].sort()), projectId);
+  await tx.exec(SET_PROJECT_TAG_KEYS, [jsonText([...keys].sort()), projectId]);
   return retagged;
 }
 
 /** Changes a project's settings (policies, status, judgment schema); writes the changed fields to the audit log. */
-export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettingsInput }): Project {
+export async function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettingsInput }): Promise<Project> {
   requireScope(ctx, "project:write");
   const { slug, ...changes } = parseInput(projectSettingsInput, input);
   const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<Project>;
-  return writing(ctx.db, 
-    (tx) => {
-      const project = tx.select().from(projects).where(eq(projects.slug, slug)).get();
+  return ctx.db.write(
+    async (tx) => {
+      const project = await tx.first(PROJECT_BY_SLUG, [slug]);
       if (!project) throw notFound(`Project "${slug}"`);
       const next = { ...project, ...set };
       // The cut-off needs both halves: a minimum accuracy and the number of gold judgments it applies after.
@@ -261,7 +270,7 @@ export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettings
       // A qualification needs its gold items before anyone is served: checked when it is set on an
       // active project or the project is activated (claims refuse with the same reason otherwise).
       if (next.status === "active" && next.qualificationItems != null && (set.qualificationItems !== undefined || set.status !== undefined)) {
-        const gold = countRows(ctx.db, items, and(eq(items.projectId, project.id), isNotNull(items.gold)));
+        const gold = await countRows(tx, GOLD_ITEM_COUNT, [project.id]);
         if (gold < next.qualificationItems) {
           throw new AppError(
             "bad_request",
@@ -272,15 +281,15 @@ export function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSettings
         }
       }
       if (Object.keys(set).length === 0) return project;
-      const retagged = set.tagsFrom != null && set.tagsFrom !== project.tagsFrom ? retagFromMetadata(tx, project.id, set.tagsFrom) : undefined;
-      const updated = tx.update(projects).set(set).where(eq(projects.id, project.id)).returning().get();
+      const retagged = set.tagsFrom != null && set.tagsFrom !== project.tagsFrom ? await retagFromMetadata(tx, project.id, set.tagsFrom) : undefined;
+      const updated = (await tx.first(UPDATE_PROJECT, updateProjectParams(next)))!;
       // A changed overlap rule applies to the items already there, in this transaction: each item's
       // target is recomputed from its judgments (an item that meets the new rule stops at once).
       const rule = adaptiveRule(updated);
       const before = adaptiveRule(project);
       let retargeted: number | undefined;
-      if (JSON.stringify(rule) !== JSON.stringify(before)) retargeted = retargetProject(tx, project.id, rule);
-      audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, projectId: project.id, detail: { slug, changes: set, ...(retargeted !== undefined ? { retargeted_items: retargeted } : {}), ...(retagged !== undefined ? { retagged } : {}) } });
+      if (JSON.stringify(rule) !== JSON.stringify(before)) retargeted = await retargetProject(legacy(tx), project.id, rule);
+      await audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, projectId: project.id, detail: { slug, changes: set, ...(retargeted !== undefined ? { retargeted_items: retargeted } : {}), ...(retagged !== undefined ? { retagged } : {}) } });
       return updated;
     },
   );
@@ -298,15 +307,46 @@ export interface ProjectChecklist {
   members: number;
 }
 
-export function projectChecklist({ ctx, input }: { ctx: Ctx; input: { slug: string } }): ProjectChecklist {
+export async function projectChecklist({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Promise<ProjectChecklist> {
   requireScope(ctx, "project:write");
-  const project = getProject({ ctx, input });
+  const project = await getProject({ ctx, input });
   return {
     status: project.status,
-    items: countRows(ctx.db, items, eq(items.projectId, project.id)),
+    items: await countRows(ctx.db, ITEM_COUNT, [project.id]),
     guidelines: project.guidelines.trim() !== "",
     judgmentSchema: project.judgmentSchema != null,
     visibility: project.visibility,
-    members: countRows(ctx.db, projectMembers, eq(projectMembers.projectId, project.id)),
+    members: await countRows(ctx.db, MEMBER_COUNT, [project.id]),
   };
+}
+
+// TRANSITION (issue 11): synchronous twins of getProject, getWorkProject and isMember for the
+// services not yet moved to the engine (they read through the SQLite connection, on SQLite only).
+// The lead removes them once their callers await the functions above.
+
+/** TRANSITION: getProject for services not yet moved. */
+export function getProjectSync({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Project {
+  const project = ctx.db.select().from(projects).where(eq(projects.slug, input.slug)).get();
+  if (!project) throw notFound(`Project "${input.slug}"`);
+  return project as Project;
+}
+
+/** TRANSITION: getWorkProject for services not yet moved. */
+export function getWorkProjectSync({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Project {
+  const project = getProjectSync({ ctx, input });
+  const caller = ctx.caller;
+  if (caller && !can(caller.role, "project:read") && !(isWorkable(project.status) && isMemberSync(ctx, project.id, caller.userId))) {
+    throw notFound(`Project "${input.slug}"`);
+  }
+  return project;
+}
+
+/** TRANSITION: isMember for services not yet moved. */
+export function isMemberSync(ctx: Pick<Ctx, "db">, projectId: number, userId: number): boolean {
+  const row = prepared(
+    ctx.db,
+    `select visibility = 'everyone' or exists(select 1 from project_members where project_id = projects.id and user_id = ?) as open
+       from projects where id = ?`,
+  ).get(userId, projectId) as { open: number } | undefined;
+  return !!row?.open;
 }

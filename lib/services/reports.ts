@@ -1,15 +1,15 @@
 // The time and pay report for managers: a project's judgments per annotator and local day or week
 // (in the viewer's time zone) with active time, judgments per hour and gold accuracy. Reads the
-// rows in one read transaction and hands them to the pure sums in lib/stats/time-report.ts.
-import type Database from "better-sqlite3";
+// rows in one snapshot and hands them to the pure sums in lib/stats/time-report.ts. Timestamps come
+// back as UTC milliseconds on every engine; the local days are worked out in lib/stats, not in SQL.
 import { z } from "zod";
-import type { Verdict } from "@/lib/formats/verdict";
+import { at, jsonText } from "@/db/engine";
+import { PROJECT_BY_SLUG } from "@/db/queries/projects";
+import { REPORT_JUDGMENTS, REPORT_USERS } from "@/db/queries/reports";
 import { addDays, daysBetween, isDateKey, isTimeZone, localDate, utcWindow } from "@/lib/stats/calendar";
-import { REPORT_PERIODS, timeReport as sumReport, type ReportAnnotator, type ReportJudgment, type ReportPeriod, type TimeReport } from "@/lib/stats/time-report";
+import { REPORT_PERIODS, TimeReportTally, type ReportAnnotator, type ReportPeriod, type TimeReport } from "@/lib/stats/time-report";
 import { nowOf, requireScope, type Ctx, type Untrusted } from "./context";
 import { fieldError, notFound, parseInput } from "./errors";
-import { prepared } from "./statements";
-import { GOLD_VERDICT_SQL, VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
 
 export { REPORT_PERIODS, type ReportPeriod, type TimeReport };
 
@@ -39,30 +39,11 @@ export const reportInput = z
   .strict();
 export type ReportInput = z.input<typeof reportInput>;
 
-interface ProjectRow {
-  id: number;
-  slug: string;
-  name: string;
-  timeCapSeconds: number;
-}
-const PROJECT_SQL = `select id, slug, name, time_cap_seconds as timeCapSeconds from projects where slug = ?`;
-
-// No index covers created_at: the project's judgments are read through (project_id, item_id) and
-// the window narrows them; the exact local days are decided in lib/stats.
-const JUDGMENTS_SQL = `select j.user_id, j.created_at, j.duration_ms, case when j.type = 'pairwise' then ${VERDICT_SQL} end, ${GOLD_VERDICT_SQL}
-  from judgments j join items i on i.id = j.item_id ${VERDICT_JOIN_SQL}
-  where j.project_id = ? and j.created_at >= ? and j.created_at < ?`;
-type JudgmentTuple = [annotator: number, createdAt: number, durationMs: number | null, verdict: Verdict | null, gold: Verdict | null];
-function* judgmentRows(db: Database.Database, projectId: number, start: number, end: number): Generator<ReportJudgment> {
-  for (const r of prepared(db, JUDGMENTS_SQL, "raw").iterate(projectId, start, end) as IterableIterator<JudgmentTuple>) {
-    yield { annotator: r[0], createdAt: r[1], durationMs: r[2], verdict: r[3], gold: r[4] };
-  }
-}
-
-const USERS_SQL = `select id as user_id, email, name, external from users where id in (select value from json_each(?))`;
+/** Rows fetched at a time from the judgments (PostgreSQL's cursor; SQLite reads row by row). */
+const STREAM_BATCH = 5000;
 
 /** The time report of one project (managers and admins). */
-export function timeReport({ ctx, input }: { ctx: Ctx; input: Untrusted<ReportInput> }): TimeReport {
+export async function timeReport({ ctx, input }: { ctx: Ctx; input: Untrusted<ReportInput> }): Promise<TimeReport> {
   requireScope(ctx, "project:read");
   const options = parseInput(reportInput, input);
   const now = nowOf(ctx);
@@ -71,25 +52,17 @@ export function timeReport({ ctx, input }: { ctx: Ctx; input: Untrusted<ReportIn
   const days = daysBetween(from, to) + 1;
   if (days < 1) throw fieldError("from", `must be on or before the last day, ${to}`);
   if (days > MAX_REPORT_DAYS) throw fieldError("from", `${from} to ${to} covers ${days} days; a report covers at most ${MAX_REPORT_DAYS}`);
-  const db = ctx.db.$client;
-  const project = prepared(db, PROJECT_SQL).get(options.slug) as ProjectRow | undefined;
-  if (!project) throw notFound(`Project "${options.slug}"`);
   const window = utcWindow(from, to);
-  // One read transaction: the users read match the judgments read.
-  const { figures, users } = db.transaction(() => {
-    const figures = sumReport(judgmentRows(db, project.id, window.start, window.end), {
-      timeZone: options.tz,
-      by: options.by,
-      capMs: project.timeCapSeconds * 1000,
-      from,
-      to,
-    });
-    const ids = figures.annotators.map((a) => a.annotator);
-    const users = (prepared(db, USERS_SQL).all(JSON.stringify(ids)) as (Omit<ReportAnnotator, "external"> & { external: number })[]).map(
-      (u): ReportAnnotator => ({ ...u, external: Boolean(u.external) }),
-    );
-    return { figures, users };
-  })();
+  // One snapshot: the users read match the judgments read.
+  const { project, figures, users } = await ctx.db.snapshot(async (view) => {
+    const project = await view.first(PROJECT_BY_SLUG, [options.slug]);
+    if (!project) throw notFound(`Project "${options.slug}"`);
+    const tally = new TimeReportTally({ timeZone: options.tz, by: options.by, capMs: project.timeCapSeconds * 1000, from, to });
+    for await (const j of view.stream(REPORT_JUDGMENTS, [project.id, at(window.start), at(window.end)], STREAM_BATCH)) tally.add(j);
+    const figures = tally.figures();
+    const users: ReportAnnotator[] = await view.many(REPORT_USERS, [jsonText(figures.annotators.map((a) => a.annotator))]);
+    return { project, figures, users };
+  });
   const byId = new Map(users.map((u) => [u.user_id, u]));
   const who = (id: number): ReportAnnotator => byId.get(id) ?? { user_id: id, email: `user ${id}`, name: "", external: false };
   const byEmail = (a: { annotator: number; period?: string }, b: { annotator: number; period?: string }) => {

@@ -1,18 +1,14 @@
-// Project statistics for managers: reads the project's rows in one read transaction, hands them to
-// the pure tally (lib/stats/tally.ts: one pass, every figure), and keeps the result per project
-// state, so every dashboard widget, `arbiter stats` and the API render from one computation.
-import type Database from "better-sqlite3";
+// Project statistics for managers: reads the project's rows in one snapshot, hands them to the pure
+// tally (lib/stats/tally.ts: one pass, every figure), and keeps the result per project version, so
+// every dashboard widget, `arbiter stats` and the API render from one computation.
 import { z } from "zod";
-import type { StoredJudgment } from "@/lib/formats/judgment";
-import type { Choice } from "@/lib/formats/record";
-import type { Verdict } from "@/lib/formats/verdict";
-import { projectFigures, type ProjectStats, type TallyAnnotator, type TallyCandidate, type TallyItem, type TallyJudgment } from "@/lib/stats";
+import { jsonText } from "@/db/engine";
+import { PROJECT_BY_SLUG } from "@/db/queries/projects";
+import { STATS_ANNOTATORS, STATS_CANDIDATES, STATS_CANDIDATES_WITH_METADATA, STATS_ITEMS, STATS_JUDGMENTS, STATS_METADATA_KEYS, STATS_VERSION } from "@/db/queries/stats";
+import { ProjectTally, type ProjectStats } from "@/lib/stats";
 import { nowOf, requireScope, type Ctx } from "./context";
-import { prepared } from "./statements";
 import { notFound, parseInput } from "./errors";
-import { GOLD_VERDICT_SQL, VERDICT_JOIN_SQL, VERDICT_SQL } from "./verdict-sql";
-import { adaptiveRule, baseOverlap } from "./adaptive";
-import { adaptiveFiguresOf } from "./legacy-sync";
+import { adaptiveFiguresOf, adaptiveRule, baseOverlap } from "./adaptive";
 
 export const statsInput = z.object({
   slug: z.string().min(1),
@@ -31,109 +27,32 @@ export type StatsInput = z.input<typeof statsInput>;
 
 const CACHE_SIZE = 16;
 
+/** Items whose candidates' metadata keys are listed (the breakdown's choices). */
+const METADATA_SAMPLE = 500;
 
-interface ProjectRow {
-  id: number;
-  slug: string;
-  name: string;
-  overlap: number;
-  minJudgments: number | null;
-  maxJudgments: number | null;
-  stopAgreement: number | null;
-}
-const PROJECT_SQL = `select id, slug, name, overlap, min_judgments as minJudgments, max_judgments as maxJudgments, stop_agreement as stopAgreement
-  from projects where slug = ?`;
+/** Rows fetched at a time from a large result (PostgreSQL's cursor; SQLite reads row by row). */
+const STREAM_BATCH = 5000;
 
-/** What the cache key watches: any judgment, revision, item or send-back changes it. */
-const STATE_SQL = `select
-  (select count(*) from judgments where project_id = @p) as judgments,
-  (select max(id) from judgments where project_id = @p) as maxJudgment,
-  (select max(id) from judgment_revisions) as maxRevision,
-  (select count(*) from items where project_id = @p) as items,
-  (select max(id) from items where project_id = @p) as maxItem,
-  (select coalesce(sum(extra_overlap), 0) from items where project_id = @p) as extraOverlap`;
-
-// Rows are read as tuples (better-sqlite3 builds a tuple much faster than an object with named keys)
-// and decoded into the tally's row types right below each statement: no position is read elsewhere.
-
-/** TallyItem rows, in id order. */
-// @overlap: what an item without an adaptive target wants (baseOverlap).
-const ITEMS_SQL = `select i.id, i.judgment_count, coalesce(i.judgment_target, @overlap) + i.extra_overlap, ${GOLD_VERDICT_SQL}
-  from items i where i.project_id = @p order by i.id`;
-type ItemTuple = [id: number, judgments: number, wanted: number, gold: Verdict | null];
-function* itemRows(db: Database.Database, project: ProjectRow): Generator<TallyItem> {
-  for (const r of prepared(db, ITEMS_SQL, "raw").iterate({ p: project.id, overlap: baseOverlap(project) }) as IterableIterator<ItemTuple>) {
-    yield { id: r[0], judgments: r[1], wanted: r[2], gold: r[3] };
-  }
-}
-
-/** TallyCandidate rows; metadata (JSON) only for a breakdown. */
-const CANDIDATES_SQL = `select c.item_id, c.position, c.model, null from candidates c join items i on i.id = c.item_id where i.project_id = ?`;
-const CANDIDATES_META_SQL = `select c.item_id, c.position, c.model, c.metadata from candidates c join items i on i.id = c.item_id where i.project_id = ?`;
-type CandidateTuple = [item: number, position: number, model: string | null, metadata: string | null];
-function* candidateRows(db: Database.Database, projectId: number, withMetadata: boolean): Generator<TallyCandidate> {
-  for (const r of prepared(db, withMetadata ? CANDIDATES_META_SQL : CANDIDATES_SQL, "raw").iterate(projectId) as IterableIterator<CandidateTuple>) {
-    yield { item: r[0], position: r[1], model: r[2], metadata: r[3] === null ? null : (JSON.parse(r[3]) as Record<string, unknown>) };
-  }
-}
-
-const ANNOTATORS_SQL = `select id, email, name, external from users where id in (select distinct user_id from judgments where project_id = ?)`;
-function annotatorRows(db: Database.Database, projectId: number): TallyAnnotator[] {
-  return (prepared(db, ANNOTATORS_SQL).all(projectId) as (Omit<TallyAnnotator, "external"> & { external: number })[]).map((u) => ({ ...u, external: Boolean(u.external) }));
-}
-
-// Ordered by item (the (project_id, item_id) index gives this order without sorting), so the
-// judgments of an item arrive together. Payloads are read only where ratings or rankings may be.
-const JUDGMENTS_SQL = `select j.item_id, j.user_id, j.type, j.choice, ${VERDICT_SQL}, j.duration_ms, j.source = 'app', j.created_at,
-  json_extract(j.payload, '$.flags'), case when j.type <> 'pairwise' or instr(j.payload, '"ratings"') > 0 then j.payload end
-  from judgments j ${VERDICT_JOIN_SQL} where j.project_id = ? order by j.item_id, j.id`;
-type JudgmentTuple = [
-  item: number,
-  annotator: number,
-  type: string,
-  choice: Choice | null,
-  verdict: Verdict | null,
-  durationMs: number | null,
-  fromApp: number,
-  createdAt: number,
-  flags: string | null,
-  payload: string | null,
-];
-function* judgmentRows(db: Database.Database, projectId: number): Generator<TallyJudgment> {
-  for (const r of prepared(db, JUDGMENTS_SQL, "raw").iterate(projectId) as IterableIterator<JudgmentTuple>) {
-    const payload = r[9] === null ? null : (JSON.parse(r[9]) as StoredJudgment);
-    yield {
-      item: r[0],
-      annotator: r[1],
-      type: r[2],
-      choice: r[3],
-      verdict: r[4],
-      durationMs: r[5],
-      fromApp: r[6] === 1,
-      createdAt: r[7],
-      flags: r[8] === null ? null : Object.values(JSON.parse(r[8]) as Record<string, string[]>).flat(),
-      ratings: payload?.ratings ?? null,
-      ranking: payload?.type === "ranking" ? (payload.ranking ?? null) : null,
-    };
-  }
-}
-
-const KEYS_SQL = `select distinct k.key from (select c.metadata from candidates c join items i on i.id = c.item_id
-  where i.project_id = ? and c.metadata is not null limit 1000) m, json_each(m.metadata) k order by k.key`;
-
+/**
+ * Results by project version (STATS_VERSION, read in the same snapshot as the rows) and options:
+ * the version is read from the database, so a judgment, import or audited change made by another
+ * instance on the same database is seen as surely as one made here.
+ */
 const cache = new Map<string, ProjectStats>();
 
 /** Statistics of one project (managers and admins); see README "Project statistics" for the JSON. */
-export function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput }): ProjectStats {
+export async function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput }): Promise<ProjectStats> {
   requireScope(ctx, "project:read");
   const options = parseInput(statsInput, input);
-  const db = ctx.db.$client;
-  const project = prepared(db, PROJECT_SQL).get(options.slug) as ProjectRow | undefined;
-  if (!project) throw notFound(`Project "${options.slug}"`);
-  // One read transaction: every query sees the same snapshot, even while annotators keep judging.
-  return db.transaction(() => {
-    const state = prepared(db, STATE_SQL).get({ p: project.id }) as Record<string, number | null>;
-    const key = JSON.stringify([db.name, project.id, project.overlap, adaptiveRule(project), state, options.by ?? null, options.rounds, options.seed]);
+  // One snapshot: every statement sees the same state, even while annotators keep judging, so the
+  // figures agree with each other (and are the same on every engine for the same data).
+  return ctx.db.snapshot(async (view) => {
+    const project = await view.first(PROJECT_BY_SLUG, [options.slug]);
+    if (!project) throw notFound(`Project "${options.slug}"`);
+    const p = project.id;
+    const version = await view.first(STATS_VERSION, [p, p, p, p, p]);
+    const by = options.by ?? null;
+    const key = JSON.stringify([ctx.db.location, p, project.overlap, adaptiveRule(project), version, by, options.rounds, options.seed]);
     const hit = cache.get(key);
     if (hit) {
       // Refresh its place in the LRU order.
@@ -142,21 +61,19 @@ export function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput }): P
       return hit;
     }
     const now = nowOf(ctx);
-    const by = options.by ?? null;
-    const figures = projectFigures(
-      {
-        items: itemRows(db, project),
-        candidates: candidateRows(db, project.id, by !== null),
-        annotators: annotatorRows(db, project.id),
-        judgments: judgmentRows(db, project.id),
-      },
-      { by, rounds: options.rounds, seed: options.seed, now },
-    );
-    const keys = (prepared(db, KEYS_SQL, "pluck").all(project.id) as string[]).filter((k) => k !== "model");
-    const { progress, ...rest } = figures;
+    const items = await view.many(STATS_ITEMS, [baseOverlap(project), p]);
+    const annotators = await view.many(STATS_ANNOTATORS, [p]);
+    const tally = new ProjectTally(items, annotators, { by, rounds: options.rounds, seed: options.seed, now });
+    for await (const c of view.stream(by !== null ? STATS_CANDIDATES_WITH_METADATA : STATS_CANDIDATES, [p], STREAM_BATCH)) tally.candidate(c);
+    for await (const j of view.stream(STATS_JUDGMENTS, [p], STREAM_BATCH)) tally.judgment(j);
+    const { progress, ...rest } = tally.figures();
+    // The keys of the first items' candidates name what a breakdown can use; sorted here rather than
+    // in SQL: the engines' collations differ, code-unit order does not.
+    const sampled = jsonText(items.slice(0, METADATA_SAMPLE).map((i) => i.id));
+    const keys = (await view.many(STATS_METADATA_KEYS, [sampled])).filter((k) => k !== "model").sort();
     const result: ProjectStats = {
       project: { slug: project.slug, name: project.name, overlap: project.overlap },
-      adaptive: adaptiveFiguresOf(db, project.id, project),
+      adaptive: await adaptiveFiguresOf(view, p, project),
       generated_at: new Date(now).toISOString(),
       options: { by, rounds: options.rounds, seed: options.seed },
       ...rest,
@@ -166,7 +83,7 @@ export function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput }): P
     cache.set(key, result);
     while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
     return result;
-  })();
+  });
 }
 
 /** Forgets cached results (tests and benchmarks measure the computation itself). */

@@ -496,137 +496,177 @@ const EMPTY_INTERVAL: Interval = { low: null, high: null, rounds: 0 };
 
 /** Every figure of ProjectFigures from the project's rows, in one pass over the judgments. */
 export function projectFigures(rows: TallyRows, options: TallyOptions): ProjectFigures {
-  // Items, in the order given (the bootstrap draws follow the order in which items first appear).
-  const itemList = [...rows.items];
-  const nItems = itemList.length;
-  const itemIndex = new IdIndex(itemList.map((item) => item.id));
-  const wanted = Int32Array.from(itemList, (item) => item.wanted);
-  const completeItems = itemList.reduce((n, item) => n + (item.judgments >= item.wanted ? 1 : 0), 0);
+  const tally = new ProjectTally(rows.items, rows.annotators, options);
+  for (const c of rows.candidates) tally.candidate(c);
+  for (const j of rows.judgments) tally.judgment(j);
+  return tally.figures();
+}
 
-  // The models of each item's first two candidates, interned; their metadata for a breakdown.
-  const modelNames: string[] = [];
-  const modelOf = new Map<string, number>();
-  const itemModel = new Int32Array(2 * nItems).fill(-1);
-  const metadataOf: (Readonly<Record<string, unknown>> | undefined)[] = options.by === null ? [] : new Array(2 * nItems);
-  for (const c of rows.candidates) {
-    const i = itemIndex.get(c.item);
-    if (i < 0 || c.position > 1) continue;
+/**
+ * projectFigures one row at a time, for rows that arrive asynchronously (the stats service streams
+ * them from the database): the items and annotators first, then every candidate, then every
+ * judgment (ordered by item), then `figures()` once.
+ */
+export class ProjectTally {
+  private readonly itemList: TallyItem[];
+  private readonly itemIndex: IdIndex;
+  private readonly completeItems: number;
+  private readonly modelNames: string[] = [];
+  private readonly modelOf = new Map<string, number>();
+  /** The models of each item's first two candidates, interned; their metadata for a breakdown. */
+  private readonly itemModel: Int32Array;
+  private readonly metadataOf: (Readonly<Record<string, unknown>> | undefined)[];
+  private readonly annotatorIndex: Map<number, number>;
+  private readonly emails: string[];
+  private readonly quality: QualityTally;
+  private readonly agreement: AgreementTally;
+  private readonly progress: ProgressTally;
+  /** Sized by the models of every candidate: made at the first judgment, once the candidates are in. */
+  private pairs: PairTable | null = null;
+  private readonly verdictLog: VerdictLog | null;
+  private readonly judgmentTypes: Record<string, number> = {};
+  private readonly ratings: RatingJudgment[] = [];
+  private readonly rankings: RankingJudgment[] = [];
+  private nJudgments = 0;
+  private readonly annotators: TallyAnnotator[];
+
+  constructor(
+    items: Iterable<TallyItem>,
+    annotators: Iterable<TallyAnnotator>,
+    private readonly options: TallyOptions,
+  ) {
+    // Items, in the order given (the bootstrap draws follow the order in which items first appear).
+    this.itemList = [...items];
+    const nItems = this.itemList.length;
+    this.itemIndex = new IdIndex(this.itemList.map((item) => item.id));
+    const wanted = Int32Array.from(this.itemList, (item) => item.wanted);
+    this.completeItems = this.itemList.reduce((n, item) => n + (item.judgments >= item.wanted ? 1 : 0), 0);
+    this.itemModel = new Int32Array(2 * nItems).fill(-1);
+    this.metadataOf = options.by === null ? [] : new Array(2 * nItems);
+
+    this.annotators = [...annotators].sort((x, y) => (x.email < y.email ? -1 : x.email > y.email ? 1 : 0));
+    this.annotatorIndex = new Map(this.annotators.map((u, a) => [u.id, a]));
+    this.emails = this.annotators.map((u) => u.email);
+
+    this.quality = new QualityTally(this.annotators.length);
+    this.agreement = new AgreementTally(nItems, this.annotators.length, this.quality);
+    this.progress = new ProgressTally(wanted);
+    this.verdictLog = options.by === null ? null : new VerdictLog();
+  }
+
+  /** A candidate of an item (every candidate before the first judgment). */
+  candidate(c: TallyCandidate): void {
+    const i = this.itemIndex.get(c.item);
+    if (i < 0 || c.position > 1) return;
     if (c.model !== null) {
-      let m = modelOf.get(c.model);
+      let m = this.modelOf.get(c.model);
       if (m === undefined) {
-        m = modelNames.length;
-        modelOf.set(c.model, m);
-        modelNames.push(c.model);
+        m = this.modelNames.length;
+        this.modelOf.set(c.model, m);
+        this.modelNames.push(c.model);
       }
-      itemModel[2 * i + c.position] = m;
+      this.itemModel[2 * i + c.position] = m;
     }
-    if (options.by !== null) {
+    if (this.options.by !== null) {
       const metadata = c.metadata ?? {};
-      metadataOf[2 * i + c.position] = options.by === "model" && !("model" in metadata) ? { ...metadata, model: c.model } : metadata;
+      this.metadataOf[2 * i + c.position] = this.options.by === "model" && !("model" in metadata) ? { ...metadata, model: c.model } : metadata;
     }
   }
 
-  const annotators = [...rows.annotators].sort((x, y) => (x.email < y.email ? -1 : x.email > y.email ? 1 : 0));
-  const annotatorIndex = new Map(annotators.map((u, a) => [u.id, a]));
-  const emails = annotators.map((u) => u.email);
-
-  const quality = new QualityTally(annotators.length);
-  const agreement = new AgreementTally(nItems, annotators.length, quality);
-  const progress = new ProgressTally(wanted);
-  const pairs = new PairTable(modelNames);
-  const verdictLog = options.by === null ? null : new VerdictLog();
-  const judgmentTypes: Record<string, number> = {};
-  const ratings: RatingJudgment[] = [];
-  const rankings: RankingJudgment[] = [];
-  let nJudgments = 0;
-
-  for (const j of rows.judgments) {
-    nJudgments++;
-    judgmentTypes[j.type] = (judgmentTypes[j.type] ?? 0) + 1;
-    const i = itemIndex.get(j.item);
-    const a = annotatorIndex.get(j.annotator);
+  /** A judgment; the judgments of one item come together. */
+  judgment(j: TallyJudgment): void {
+    this.nJudgments++;
+    this.judgmentTypes[j.type] = (this.judgmentTypes[j.type] ?? 0) + 1;
+    const i = this.itemIndex.get(j.item);
+    const a = this.annotatorIndex.get(j.annotator);
     if (a === undefined) throw new RangeError(`judgment by annotator ${j.annotator}, who is not among the annotators`);
-    progress.add(i, a, j.createdAt);
-    quality.judgment(a, j);
-    collectRatingsAndRanking(j, String(a), ratings, rankings);
+    this.progress.add(i, a, j.createdAt);
+    this.quality.judgment(a, j);
+    collectRatingsAndRanking(j, String(a), this.ratings, this.rankings);
 
-    if (j.type !== "pairwise" || i < 0 || j.verdict === null) continue;
+    if (j.type !== "pairwise" || i < 0 || j.verdict === null) return;
     const code = VERDICT_CODE[j.verdict];
-    agreement.add(i, a, code);
-    quality.verdict(a, j, code, itemList[i].gold);
-    verdictLog?.push(i, code);
-    const mA = itemModel[2 * i];
-    const mB = itemModel[2 * i + 1];
-    if (mA >= 0 && mB >= 0) pairs.add(mA, mB, code);
-  }
-  agreement.close();
-  progress.close();
-
-  const ordered = agreement.ordered();
-  const point = pairwiseAgreementFromCounts(ordered);
-  const intervals = options.rounds > 0 ? pairwiseAgreementIntervals(ordered, { rounds: options.rounds, seed: options.seed }) : null;
-  const ci = (key: keyof NonNullable<typeof intervals>): Interval => (intervals ? toInterval(intervals[key]) : EMPTY_INTERVAL);
-  const cohen = [...agreement.kappaTables.entries()]
-    .sort(([x], [y]) => x - y)
-    .map(([k, table]) => {
-      const a = Math.floor(k / annotators.length);
-      const b = k % annotators.length;
-      const matrix = [0, 1, 2].map((r) => [table[3 * r], table[3 * r + 1], table[3 * r + 2]]);
-      return { a: emails[a], b: emails[b], kappa: cohenKappa(matrix), n: table[9] };
-    });
-
-  const board = bradleyTerryFromCounts(pairs.counts(), { rounds: options.rounds, seed: options.seed });
-
-  const ratingFigures = ratingAlphaByCriterion(ratings).map((r) => ({
-    ...r,
-    ci:
-      options.rounds > 0
-        ? toInterval(ratingAlphaCI(ratings.filter((x) => x.criterion === r.criterion), "interval", { rounds: options.rounds, seed: options.seed }))
-        : EMPTY_INTERVAL,
-  }));
-  let rankingFigures: ProjectFigures["rankings"] = null;
-  if (rankings.length > 0) {
-    const tau = meanPairwiseTau(rankings);
-    rankingFigures = { tau_mean: tau.mean, n_pairs: tau.n_pairs, by_annotator_pair: tau.by_annotator_pair, ...rankingAlpha(rankings) };
+    this.agreement.add(i, a, code);
+    this.quality.verdict(a, j, code, this.itemList[i].gold);
+    this.verdictLog?.push(i, code);
+    const mA = this.itemModel[2 * i];
+    const mB = this.itemModel[2 * i + 1];
+    if (mA >= 0 && mB >= 0) (this.pairs ??= new PairTable(this.modelNames)).add(mA, mB, code);
   }
 
-  let breakdown: ProjectFigures["breakdown"] = null;
-  if (options.by !== null && verdictLog) breakdown = { key: options.by, rows: breakdownRows(options.by, metadataOf, verdictLog) };
+  /** Every figure, once all rows are in. */
+  figures(): ProjectFigures {
+    const { options, annotators, emails, agreement, progress, ratings, rankings } = this;
+    const nItems = this.itemList.length;
+    const completeItems = this.completeItems;
+    agreement.close();
+    progress.close();
+    const ordered = agreement.ordered();
+    const point = pairwiseAgreementFromCounts(ordered);
+    const intervals = options.rounds > 0 ? pairwiseAgreementIntervals(ordered, { rounds: options.rounds, seed: options.seed }) : null;
+    const ci = (key: keyof NonNullable<typeof intervals>): Interval => (intervals ? toInterval(intervals[key]) : EMPTY_INTERVAL);
+    const cohen = [...agreement.kappaTables.entries()]
+      .sort(([x], [y]) => x - y)
+      .map(([k, table]) => {
+        const a = Math.floor(k / annotators.length);
+        const b = k % annotators.length;
+        const matrix = [0, 1, 2].map((r) => [table[3 * r], table[3 * r + 1], table[3 * r + 2]]);
+        return { a: emails[a], b: emails[b], kappa: cohenKappa(matrix), n: table[9] };
+      });
 
-  const [majorityA, majorityTie, majorityB, majorityNone] = agreement.majority;
-  return {
-    items: nItems,
-    judgments: nJudgments,
-    complete_items: completeItems,
-    judgment_types: judgmentTypes,
-    agreement: {
-      n_items: point.percent.n_items,
-      n_judgments: point.fleiss.n_ratings,
-      n_pairs: point.percent.n_pairs,
-      n_pairs_no_ties: point.percent.n_pairs_no_ties,
-      both_bad: point.percent.both_bad,
-      majority: { A: majorityA, tie: majorityTie, B: majorityB, none: majorityNone },
-      percent: point.percent.percent,
-      percent_ci: ci("percent"),
-      percent_no_ties: point.percent.percent_no_ties,
-      percent_no_ties_ci: ci("percent_no_ties"),
-      cohen_kappa: cohen,
-      fleiss_kappa: point.fleiss.kappa,
-      fleiss_kappa_ci: ci("fleiss_kappa"),
-      krippendorff_alpha_nominal: point.alpha_nominal.alpha,
-      krippendorff_alpha_nominal_ci: ci("alpha_nominal"),
-      krippendorff_alpha_ordinal: point.alpha_ordinal.alpha,
-      krippendorff_alpha_ordinal_ci: ci("alpha_ordinal"),
-    },
-    ratings: ratingFigures,
-    rankings: rankingFigures,
-    annotators: quality.rows(annotators),
-    leaderboard: board.rows,
-    win_rates: board.win_rates,
-    leaderboard_info: { n_comparisons: board.n_comparisons, n_self_ignored: board.n_self_ignored, prior_used: board.prior_used, rounds: board.rounds },
-    breakdown,
-    progress: progress.figures(emails, nItems, completeItems, options.now),
-  };
+    const board = bradleyTerryFromCounts((this.pairs ?? new PairTable(this.modelNames)).counts(), { rounds: options.rounds, seed: options.seed });
+
+    const ratingFigures = ratingAlphaByCriterion(ratings).map((r) => ({
+      ...r,
+      ci:
+        options.rounds > 0
+          ? toInterval(ratingAlphaCI(ratings.filter((x) => x.criterion === r.criterion), "interval", { rounds: options.rounds, seed: options.seed }))
+          : EMPTY_INTERVAL,
+    }));
+    let rankingFigures: ProjectFigures["rankings"] = null;
+    if (rankings.length > 0) {
+      const tau = meanPairwiseTau(rankings);
+      rankingFigures = { tau_mean: tau.mean, n_pairs: tau.n_pairs, by_annotator_pair: tau.by_annotator_pair, ...rankingAlpha(rankings) };
+    }
+
+    let breakdown: ProjectFigures["breakdown"] = null;
+    if (options.by !== null && this.verdictLog) breakdown = { key: options.by, rows: breakdownRows(options.by, this.metadataOf, this.verdictLog) };
+
+    const [majorityA, majorityTie, majorityB, majorityNone] = agreement.majority;
+    return {
+      items: nItems,
+      judgments: this.nJudgments,
+      complete_items: completeItems,
+      judgment_types: this.judgmentTypes,
+      agreement: {
+        n_items: point.percent.n_items,
+        n_judgments: point.fleiss.n_ratings,
+        n_pairs: point.percent.n_pairs,
+        n_pairs_no_ties: point.percent.n_pairs_no_ties,
+        both_bad: point.percent.both_bad,
+        majority: { A: majorityA, tie: majorityTie, B: majorityB, none: majorityNone },
+        percent: point.percent.percent,
+        percent_ci: ci("percent"),
+        percent_no_ties: point.percent.percent_no_ties,
+        percent_no_ties_ci: ci("percent_no_ties"),
+        cohen_kappa: cohen,
+        fleiss_kappa: point.fleiss.kappa,
+        fleiss_kappa_ci: ci("fleiss_kappa"),
+        krippendorff_alpha_nominal: point.alpha_nominal.alpha,
+        krippendorff_alpha_nominal_ci: ci("alpha_nominal"),
+        krippendorff_alpha_ordinal: point.alpha_ordinal.alpha,
+        krippendorff_alpha_ordinal_ci: ci("alpha_ordinal"),
+      },
+      ratings: ratingFigures,
+      rankings: rankingFigures,
+      annotators: this.quality.rows(annotators),
+      leaderboard: board.rows,
+      win_rates: board.win_rates,
+      leaderboard_info: { n_comparisons: board.n_comparisons, n_self_ignored: board.n_self_ignored, prior_used: board.prior_used, rounds: board.rounds },
+      breakdown,
+      progress: progress.figures(emails, nItems, completeItems, options.now),
+    };
+  }
 }
 
 /** Ratings per (item, candidate) and rankings of candidate ids, in the shapes of the agreement functions. */

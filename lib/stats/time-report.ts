@@ -110,36 +110,54 @@ class Sum {
  * everyone. Rows may come in any order; buckets without judgments are left out.
  */
 export function timeReport(judgments: Iterable<ReportJudgment>, options: ReportOptions): TimeReportFigures {
-  const dayOf = localDater(options.timeZone);
-  const periodOf = options.by === "week" ? (day: DateKey) => weekStart(day) : (day: DateKey) => day;
-  const weekOf = new Map<DateKey, DateKey>();
-  const buckets = new Map<number, Map<DateKey, Sum>>();
-  for (const j of judgments) {
-    const day = dayOf(j.createdAt);
-    if (day < options.from || day > options.to) continue;
+  const tally = new TimeReportTally(options);
+  for (const j of judgments) tally.add(j);
+  return tally.figures();
+}
+
+/** timeReport one judgment at a time, for rows that arrive asynchronously (the report service streams them). */
+export class TimeReportTally {
+  private readonly dayOf: (ms: number) => DateKey;
+  private readonly periodOf: (day: DateKey) => DateKey;
+  private readonly weekOf = new Map<DateKey, DateKey>();
+  private readonly buckets = new Map<number, Map<DateKey, Sum>>();
+
+  constructor(private readonly options: ReportOptions) {
+    this.dayOf = localDater(options.timeZone);
+    this.periodOf = options.by === "week" ? (day: DateKey) => weekStart(day) : (day: DateKey) => day;
+  }
+
+  add(j: ReportJudgment): void {
+    const { options, weekOf, buckets } = this;
+    const day = this.dayOf(j.createdAt);
+    if (day < options.from || day > options.to) return;
     let period = weekOf.get(day);
-    if (period === undefined) weekOf.set(day, (period = periodOf(day)));
+    if (period === undefined) weekOf.set(day, (period = this.periodOf(day)));
     let mine = buckets.get(j.annotator);
     if (!mine) buckets.set(j.annotator, (mine = new Map()));
     let sum = mine.get(period);
     if (!sum) mine.set(period, (sum = new Sum()));
     sum.add(j, options.capMs);
   }
-  const rows: ReportRow[] = [];
-  const annotators: TimeReportFigures["annotators"] = [];
-  const total = new Sum();
-  for (const annotator of [...buckets.keys()].sort((a, b) => a - b)) {
-    const mine = buckets.get(annotator)!;
-    const theirs = new Sum();
-    for (const period of [...mine.keys()].sort()) {
-      const sum = mine.get(period)!;
-      rows.push({ annotator, period, ...sum.figures() });
-      theirs.merge(sum);
+
+  figures(): TimeReportFigures {
+    const { buckets } = this;
+    const rows: ReportRow[] = [];
+    const annotators: TimeReportFigures["annotators"] = [];
+    const total = new Sum();
+    for (const annotator of [...buckets.keys()].sort((a, b) => a - b)) {
+      const mine = buckets.get(annotator)!;
+      const theirs = new Sum();
+      for (const period of [...mine.keys()].sort()) {
+        const sum = mine.get(period)!;
+        rows.push({ annotator, period, ...sum.figures() });
+        theirs.merge(sum);
+      }
+      annotators.push({ annotator, ...theirs.figures() });
+      total.merge(theirs);
     }
-    annotators.push({ annotator, ...theirs.figures() });
-    total.merge(theirs);
+    return { rows, annotators, totals: total.figures() };
   }
-  return { rows, annotators, totals: total.figures() };
 }
 
 export interface ReportAnnotator {

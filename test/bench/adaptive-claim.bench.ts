@@ -36,8 +36,8 @@ async function main() {
   await runMigrations(db);
   const system: Ctx = { db, caller: null };
   for (const slug of ["fixed", "adaptive"]) {
-    createProject({ ctx: system, input: { slug, name: slug, overlap: 3 } });
-    updateProject({ ctx: system, input: { slug, status: "active", ...(slug === "adaptive" ? { minJudgments: 2, maxJudgments: 5 } : {}) } });
+    await createProject({ ctx: system, input: { slug, name: slug, overlap: 3 } });
+    await updateProject({ ctx: system, input: { slug, status: "active", ...(slug === "adaptive" ? { minJudgments: 2, maxJudgments: 5 } : {}) } });
     const lines = function* () {
       for (let i = 0; i < N; i++) yield JSON.stringify({ id: `${slug}-${i}`, prompt: `Prompt ${i}`, responses: [{ content: "one" }, { content: "two" }] }) + "\n";
     };

@@ -119,7 +119,7 @@ async function generate(file: string): Promise<{ db: Db; annotators: Annotator[]
   const db = openDatabase(file);
   await runMigrations(db);
   const system: Ctx = { db, caller: null };
-  createProject({ ctx: system, input: { status: "active", slug: SLUG, name: "Benchmark", overlap: 3, leaseMinutes: 30 } });
+  await createProject({ ctx: system, input: { status: "active", slug: SLUG, name: "Benchmark", overlap: 3, leaseMinutes: 30 } });
   const lines = function* () {
     for (let i = 0; i < ITEMS; i++) {
       yield JSON.stringify({
@@ -135,11 +135,11 @@ async function generate(file: string): Promise<{ db: Db; annotators: Annotator[]
   };
   await importItems({ ctx: system, input: { slug: SLUG, source: () => Readable.from(lines()) } });
   if (ROUTING) {
-    createProject({ ctx: system, input: { slug: ROUTED_SLUG, name: "Benchmark, routed", overlap: 3, leaseMinutes: 30 } });
+    await createProject({ ctx: system, input: { slug: ROUTED_SLUG, name: "Benchmark, routed", overlap: 3, leaseMinutes: 30 } });
     await importItems({ ctx: system, input: { slug: ROUTED_SLUG, source: () => Readable.from(lines()) } });
-    updateProject({ ctx: system, input: { slug: ROUTED_SLUG, status: "active", routing: ROUTING } });
+    await updateProject({ ctx: system, input: { slug: ROUTED_SLUG, status: "active", routing: ROUTING } });
   }
-  updateProject({ ctx: system, input: { slug: SLUG, status: "active" } });
+  await updateProject({ ctx: system, input: { slug: SLUG, status: "active" } });
   // Accounts straight into the table: 64 scrypt password hashes would only slow the set-up down.
   const insertUser = db.$client.prepare("insert into users (email, name, role, password_hash, created_at, skills) values (?, ?, 'annotator', null, ?, ?) returning id");
   const annotators: Annotator[] = [];

@@ -58,7 +58,7 @@ async function benchExport(dir: string) {
   const db = openDatabase(file);
   await runMigrations(db);
   const ctx: Ctx = { db, caller: null };
-  const project = createProject({ ctx, input: { status: "active", slug: "bench", name: "Bench", overlap: 3 } });
+  const project = await createProject({ ctx, input: { status: "active", slug: "bench", name: "Bench", overlap: 3 } });
   const client = db.$client;
   const t0 = performance.now();
   const users = [1, 2, 3].map(
@@ -137,7 +137,7 @@ async function benchImport(dir: string) {
   const db = openDatabase(path.join(dir, "import.db"));
   await runMigrations(db);
   const ctx: Ctx = { db, caller: null };
-  createProject({ ctx, input: { status: "active", slug: "imp", name: "Import" } });
+  await createProject({ ctx, input: { status: "active", slug: "imp", name: "Import" } });
   const imp = await measured(() => importItems({ ctx, input: { slug: "imp", source: () => fs.createReadStream(jsonlFile) } }));
   if (imp.result.inserted !== IMPORT_RECORDS) throw new Error(`imported ${imp.result.inserted}, expected ${IMPORT_RECORDS}`);
   db.$client.close();
@@ -146,7 +146,7 @@ async function benchImport(dir: string) {
   const baseDb = openDatabase(path.join(dir, "import-base.db"));
   await runMigrations(baseDb);
   const baseCtx: Ctx = { db: baseDb, caller: null };
-  const baseProject = createProject({ ctx: baseCtx, input: { status: "active", slug: "base", name: "Base" } });
+  const baseProject = await createProject({ ctx: baseCtx, input: { status: "active", slug: "base", name: "Base" } });
   const rows = Array.from({ length: IMPORT_RECORDS }, (_, i) => record(i));
   const base = await measured(() => {
     const c = baseDb.$client;
@@ -204,11 +204,11 @@ import { importItems } from "@/lib/services/importer";
 const db = openDatabase(${JSON.stringify(db)});
 migrateConnection(db.$client, MIGRATIONS_DIR);
 const ctx = { db, caller: null };
-createProject({ ctx, input: { status: "active", slug: "big", name: "Big" } });
 let peak = 0;
-const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss(), 0)), 50);
-const t0 = performance.now();
-importItems({ ctx, input: { slug: "big", source: () => fs.createReadStream(${JSON.stringify(gz)}) } }).then((s) => {
+createProject({ ctx, input: { status: "active", slug: "big", name: "Big" } }).then(async () => {
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss(), 0)), 50);
+  const t0 = performance.now();
+  const s = await importItems({ ctx, input: { slug: "big", source: () => fs.createReadStream(${JSON.stringify(gz)}) } });
   clearInterval(timer);
   console.log(JSON.stringify({ inserted: s.inserted, ms: Math.round(performance.now() - t0), peakRssMb: Math.round(peak / 1048576), heapMb: Math.round(process.memoryUsage().heapUsed / 1048576) }));
 });

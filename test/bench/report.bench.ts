@@ -70,6 +70,12 @@ function time<T>(fn: () => T): { ms: number; value: T } {
   return { ms: performance.now() - t0, value };
 }
 
+async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
+
 function bareScan(): number {
   let rows = 0;
   for (const _row of sqlite.prepare(`select user_id, created_at, duration_ms from judgments`).raw(true).iterate()) rows++;
@@ -79,26 +85,33 @@ function bareScan(): number {
 const generated = time(generate);
 console.log(`Generated ${N_JUDGMENTS} judgments on ${N_ITEMS} items by ${N_ANNOTATORS} annotators over 30 days in ${(generated.ms / 1000).toFixed(1)} s`);
 
-const ctx = { db, caller: null };
-const input = { slug: "bench", from: "2025-12-31", to: "2026-01-31" };
-const results: { scan: number; day: number; week: number }[] = [];
-bareScan();
-for (let r = 0; r < RUNS; r++) {
-  const scan = time(bareScan);
-  const day = time(() => timeReport({ ctx, input: { ...input, by: "day", tz: "America/Los_Angeles" } }));
-  const week = time(() => timeReport({ ctx, input: { ...input, by: "week", tz: "Asia/Kolkata" } }));
-  if (day.value.totals.judgments !== scan.value || week.value.totals.judgments !== scan.value) throw new Error("the report did not count every judgment");
-  results.push({ scan: scan.ms, day: day.ms, week: week.ms });
-  console.log(
-    `run ${r + 1}: bare scan ${scan.ms.toFixed(0)} ms | by day (Los Angeles) ${day.ms.toFixed(0)} ms (${(day.ms / scan.ms).toFixed(2)}×, ${day.value.rows.length} rows)` +
-      ` | by week (Kolkata) ${week.ms.toFixed(0)} ms (${(week.ms / scan.ms).toFixed(2)}×, ${week.value.rows.length} rows)`,
-  );
-  if (r === RUNS - 1) {
-    const t = day.value.totals;
-    console.log(`  totals: ${t.judgments} judgments, ${(t.active_seconds / 3600).toFixed(1)} h active, ${t.capped_judgments} capped, ${t.judgments_per_hour?.toFixed(1)} per hour, gold ${t.gold_accuracy?.toFixed(3)} (${t.gold_n})`);
+async function main() {
+  const ctx = { db, caller: null };
+  const input = { slug: "bench", from: "2025-12-31", to: "2026-01-31" };
+  const results: { scan: number; day: number; week: number }[] = [];
+  bareScan();
+  for (let r = 0; r < RUNS; r++) {
+    const scan = time(bareScan);
+    const day = await timeAsync(() => timeReport({ ctx, input: { ...input, by: "day", tz: "America/Los_Angeles" } }));
+    const week = await timeAsync(() => timeReport({ ctx, input: { ...input, by: "week", tz: "Asia/Kolkata" } }));
+    if (day.value.totals.judgments !== scan.value || week.value.totals.judgments !== scan.value) throw new Error("the report did not count every judgment");
+    results.push({ scan: scan.ms, day: day.ms, week: week.ms });
+    console.log(
+      `run ${r + 1}: bare scan ${scan.ms.toFixed(0)} ms | by day (Los Angeles) ${day.ms.toFixed(0)} ms (${(day.ms / scan.ms).toFixed(2)}×, ${day.value.rows.length} rows)` +
+        ` | by week (Kolkata) ${week.ms.toFixed(0)} ms (${(week.ms / scan.ms).toFixed(2)}×, ${week.value.rows.length} rows)`,
+    );
+    if (r === RUNS - 1) {
+      const t = day.value.totals;
+      console.log(`  totals: ${t.judgments} judgments, ${(t.active_seconds / 3600).toFixed(1)} h active, ${t.capped_judgments} capped, ${t.judgments_per_hour?.toFixed(1)} per hour, gold ${t.gold_accuracy?.toFixed(3)} (${t.gold_n})`);
+    }
   }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`median: by day ${median(results.map((r) => r.day)).toFixed(0)} ms (${median(results.map((r) => r.day / r.scan)).toFixed(2)}× the bare scan), by week ${median(results.map((r) => r.week)).toFixed(0)} ms`);
+  sqlite.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`median: by day ${median(results.map((r) => r.day)).toFixed(0)} ms (${median(results.map((r) => r.day / r.scan)).toFixed(2)}× the bare scan), by week ${median(results.map((r) => r.week)).toFixed(0)} ms`);
-sqlite.close();
-fs.rmSync(dir, { recursive: true, force: true });
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -41,84 +41,92 @@ migrateConnection(db.$client, MIGRATIONS_DIR);
 const system: Ctx = { db, caller: null };
 const skill = (i: number) => `skill-${i % SKILLS}`;
 
-console.log(`Generating ${ITEMS} items × 2 projects, ${SKILLS} skills, ${ANNOTATORS} annotators…`);
-const projects = (["open", "required"] as const).map((routing) => {
-  const p = createProject({ ctx: system, input: { slug: `bench-${routing}`, name: routing, overlap: 3 } });
-  updateProject({ ctx: system, input: { slug: p.slug, status: "active", routing } });
-  const insertItem = db.$client.prepare(`insert into items (project_id, external_id, prompt, tags, tag_key, created_at) values (?, ?, ?, ?, ?, 0) returning id`).pluck();
-  const insertCandidate = db.$client.prepare(`insert into candidates (item_id, position, content, model) values (?, ?, ?, ?)`);
-  const keys = new Set<string>();
-  db.$client.transaction(() => {
-    for (let i = 0; i < ITEMS; i++) {
-      const tags = [...new Set(i % 10 === 0 ? [skill(i), skill(i + 7)] : [skill(i)])].sort();
-      const id = insertItem.get(p.id, `b${i}`, JSON.stringify(`Benchmark prompt ${i}`), JSON.stringify(tags), tags.join("|")) as number;
-      insertCandidate.run(id, 0, `Response one to ${i}. `.repeat(20), "model-a");
-      insertCandidate.run(id, 1, `Response two to ${i}. `.repeat(20), "model-b");
-      keys.add(tags.join("|"));
-    }
-    // What the importer keeps for a routed claim: the project's tag keys.
-    db.$client.prepare(`update projects set tag_keys = ? where id = ?`).run(JSON.stringify([...keys].sort()), p.id);
-  })();
-  return { slug: p.slug, routing };
-});
-db.$client.exec("analyze");
-
-const insertUser = db.$client.prepare(`insert into users (email, name, role, password_hash, skills, created_at) values (?, ?, 'annotator', null, ?, 0) returning id`).pluck();
-const annotators: Ctx[] = Array.from({ length: ANNOTATORS }, (_, i) => {
-  const skills = [...new Set([skill(i), skill(i * 3 + 1), skill(i * 7 + 2)])].sort();
-  const id = insertUser.get(`bench${i}@bench.local`, `Bench ${i}`, JSON.stringify(skills)) as number;
-  return { db, caller: { userId: id, email: `bench${i}@bench.local`, role: "annotator" } };
-});
-
-const judgeOpenLeases = db.$client.transaction(() => {
-  db.$client
-    .prepare(
-      `insert into judgments (project_id, item_id, user_id, assignment_id, type, choice, slot_order, source, client_id, created_at)
-       select project_id, item_id, user_id, id, 'pairwise', 'tie', slot_order, 'app', 'local-' || id, 0 from assignments where status = 'leased'`,
-    )
-    .run();
-  db.$client
-    .prepare(`update items set judgment_count = judgment_count + (select count(*) from assignments a where a.item_id = items.id and a.status = 'leased')
-              where id in (select item_id from assignments where status = 'leased')`)
-    .run();
-  db.$client.prepare(`update assignments set status = 'submitted', closed_at = 0 where status = 'leased'`).run();
-});
-
-const samples = new Map<string, number[]>(projects.map((p) => [p.slug, []]));
-for (let round = 0; round < ROUNDS; round++) {
-  for (const p of round % 2 ? projects.slice().reverse() : projects) {
-    const into = samples.get(p.slug)!;
-    for (const ctx of annotators) {
-      const start = process.hrtime.bigint();
-      const claimed = await claimNext({ ctx, input: { slug: p.slug } });
-      into.push(Number(process.hrtime.bigint() - start) / 1e6);
-      if (!claimed) throw new Error(`no item for annotator ${ctx.caller!.userId} in ${p.slug}`);
-    }
-    judgeOpenLeases();
+async function main() {
+  console.log(`Generating ${ITEMS} items × 2 projects, ${SKILLS} skills, ${ANNOTATORS} annotators…`);
+  const projects: { slug: string; routing: "open" | "required" }[] = [];
+  for (const routing of ["open", "required"] as const) {
+    const p = await createProject({ ctx: system, input: { slug: `bench-${routing}`, name: routing, overlap: 3 } });
+    await updateProject({ ctx: system, input: { slug: p.slug, status: "active", routing } });
+    const insertItem = db.$client.prepare(`insert into items (project_id, external_id, prompt, tags, tag_key, created_at) values (?, ?, ?, ?, ?, 0) returning id`).pluck();
+    const insertCandidate = db.$client.prepare(`insert into candidates (item_id, position, content, model) values (?, ?, ?, ?)`);
+    const keys = new Set<string>();
+    db.$client.transaction(() => {
+      for (let i = 0; i < ITEMS; i++) {
+        const tags = [...new Set(i % 10 === 0 ? [skill(i), skill(i + 7)] : [skill(i)])].sort();
+        const id = insertItem.get(p.id, `b${i}`, JSON.stringify(`Benchmark prompt ${i}`), JSON.stringify(tags), tags.join("|")) as number;
+        insertCandidate.run(id, 0, `Response one to ${i}. `.repeat(20), "model-a");
+        insertCandidate.run(id, 1, `Response two to ${i}. `.repeat(20), "model-b");
+        keys.add(tags.join("|"));
+      }
+      // What the importer keeps for a routed claim: the project's tag keys.
+      db.$client.prepare(`update projects set tag_keys = ? where id = ?`).run(JSON.stringify([...keys].sort()), p.id);
+    })();
+    projects.push({ slug: p.slug, routing });
   }
+  db.$client.exec("analyze");
+
+  const insertUser = db.$client.prepare(`insert into users (email, name, role, password_hash, skills, created_at) values (?, ?, 'annotator', null, ?, 0) returning id`).pluck();
+  const annotators: Ctx[] = Array.from({ length: ANNOTATORS }, (_, i) => {
+    const skills = [...new Set([skill(i), skill(i * 3 + 1), skill(i * 7 + 2)])].sort();
+    const id = insertUser.get(`bench${i}@bench.local`, `Bench ${i}`, JSON.stringify(skills)) as number;
+    return { db, caller: { userId: id, email: `bench${i}@bench.local`, role: "annotator" } };
+  });
+
+  const judgeOpenLeases = db.$client.transaction(() => {
+    db.$client
+      .prepare(
+        `insert into judgments (project_id, item_id, user_id, assignment_id, type, choice, slot_order, source, client_id, created_at)
+         select project_id, item_id, user_id, id, 'pairwise', 'tie', slot_order, 'app', 'local-' || id, 0 from assignments where status = 'leased'`,
+      )
+      .run();
+    db.$client
+      .prepare(`update items set judgment_count = judgment_count + (select count(*) from assignments a where a.item_id = items.id and a.status = 'leased')
+                where id in (select item_id from assignments where status = 'leased')`)
+      .run();
+    db.$client.prepare(`update assignments set status = 'submitted', closed_at = 0 where status = 'leased'`).run();
+  });
+
+  const samples = new Map<string, number[]>(projects.map((p) => [p.slug, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const p of round % 2 ? projects.slice().reverse() : projects) {
+      const into = samples.get(p.slug)!;
+      for (const ctx of annotators) {
+        const start = process.hrtime.bigint();
+        const claimed = claimNext({ ctx, input: { slug: p.slug } });
+        into.push(Number(process.hrtime.bigint() - start) / 1e6);
+        if (!claimed) throw new Error(`no item for annotator ${ctx.caller!.userId} in ${p.slug}`);
+      }
+      judgeOpenLeases();
+    }
+  }
+
+  const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const rates = new Map<string, number>();
+  for (const p of projects) {
+    const ms = samples.get(p.slug)!.slice().sort((a, b) => a - b);
+    const rps = ms.length / (ms.reduce((s, x) => s + x, 0) / 1000);
+    rates.set(p.routing, rps);
+    console.log(`routing ${p.routing.padEnd(8)} claims ${ms.length}  ${rps.toFixed(0)} claims/s  p50 ${quantile(ms, 0.5).toFixed(3)} ms  p99 ${quantile(ms, 0.99).toFixed(3)} ms`);
+  }
+  console.log(`ratio required/open: ${(rates.get("required")! / rates.get("open")!).toFixed(2)} (target ≥ 0.90)`);
+
+  // The 204 case: someone whose skills match no item, while 100,000 items wait for others.
+  const outsider = insertUser.get("outsider@bench.local", "Outsider", JSON.stringify(["nobody-has-this"])) as number;
+  const ctx: Ctx = { db, caller: { userId: outsider, email: "outsider@bench.local", role: "annotator" } };
+  const empty: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const start = process.hrtime.bigint();
+    if (await claimNext({ ctx, input: { slug: "bench-required" } })) throw new Error("the outsider got an item");
+    empty.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  empty.sort((a, b) => a - b);
+  console.log(`204 for an annotator matching none of ${ITEMS} items: p50 ${quantile(empty, 0.5).toFixed(3)} ms  p99 ${quantile(empty, 0.99).toFixed(3)} ms`);
+
+  db.$client.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-const rates = new Map<string, number>();
-for (const p of projects) {
-  const ms = samples.get(p.slug)!.slice().sort((a, b) => a - b);
-  const rps = ms.length / (ms.reduce((s, x) => s + x, 0) / 1000);
-  rates.set(p.routing, rps);
-  console.log(`routing ${p.routing.padEnd(8)} claims ${ms.length}  ${rps.toFixed(0)} claims/s  p50 ${quantile(ms, 0.5).toFixed(3)} ms  p99 ${quantile(ms, 0.99).toFixed(3)} ms`);
-}
-console.log(`ratio required/open: ${(rates.get("required")! / rates.get("open")!).toFixed(2)} (target ≥ 0.90)`);
-
-// The 204 case: someone whose skills match no item, while 100,000 items wait for others.
-const outsider = insertUser.get("outsider@bench.local", "Outsider", JSON.stringify(["nobody-has-this"])) as number;
-const ctx: Ctx = { db, caller: { userId: outsider, email: "outsider@bench.local", role: "annotator" } };
-const empty: number[] = [];
-for (let i = 0; i < 200; i++) {
-  const start = process.hrtime.bigint();
-  if (await claimNext({ ctx, input: { slug: "bench-required" } })) throw new Error("the outsider got an item");
-  empty.push(Number(process.hrtime.bigint() - start) / 1e6);
-}
-empty.sort((a, b) => a - b);
-console.log(`204 for an annotator matching none of ${ITEMS} items: p50 ${quantile(empty, 0.5).toFixed(3)} ms  p99 ${quantile(empty, 0.99).toFixed(3)} ms`);
-
-db.$client.close();
-fs.rmSync(dir, { recursive: true, force: true });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -47,7 +47,7 @@ async function generate(file: string) {
   const db = openDatabase(file);
   await runMigrations(db);
   const system: Ctx = { db, caller: null };
-  createProject({ ctx: system, input: { status: "active", slug: SLUG, name: "Workspace benchmark", overlap: 2, leaseMinutes: 60 } });
+  await createProject({ ctx: system, input: { status: "active", slug: SLUG, name: "Workspace benchmark", overlap: 2, leaseMinutes: 60 } });
   const body = (i: number, side: string) =>
     `## Answer ${side} to ${i}\n\nHere is a **detailed** explanation with a table and some code.\n\n| step | cost |\n|---|---|\n| parse | O(n) |\n| sort | O(n log n) |\n\n` +
     "```python\ndef solve(xs):\n    # sort then scan\n    return sorted(xs)[:10]\n```\n\n" +

@@ -95,8 +95,8 @@ describe.skipIf(!executable)("accessibility and phone fit in Chromium", () => {
 
   beforeAll(async () => {
     const ctx = systemCtx();
-    createProject({ ctx, input: { slug: SLUG, name: "Accessibility E2E", overlap: 4, guidelines: "# Guidelines\n\nPick the **better** response." } });
-    updateProject({ ctx, input: { slug: SLUG, status: "active" } });
+    await createProject({ ctx, input: { slug: SLUG, name: "Accessibility E2E", overlap: 4, guidelines: "# Guidelines\n\nPick the **better** response." } });
+    await updateProject({ ctx, input: { slug: SLUG, status: "active" } });
     const records = Array.from({ length: 4 }, (_, i) => ({
       id: `w${i}`,
       prompt: i === 0 ? WIDE : [{ role: "system", content: "Be brief." }, { role: "user", content: `Question ${i}: ${WIDE}` }],

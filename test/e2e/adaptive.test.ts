@@ -17,8 +17,8 @@ describe.skipIf(!executable)("adaptive overlap", () => {
 
   beforeAll(async () => {
     const ctx = systemCtx();
-    createProject({ ctx, input: { slug: SLUG, name: "Adaptive project" } });
-    updateProject({ ctx, input: { slug: SLUG, status: "active" } });
+    await createProject({ ctx, input: { slug: SLUG, name: "Adaptive project" } });
+    await updateProject({ ctx, input: { slug: SLUG, status: "active" } });
     // Judgments made elsewhere: A A (agrees at 2), A B A (needs 3 under min 2 / max 3).
     const record = (id: string, labels: string[]) => ({
       id,
@@ -52,7 +52,7 @@ describe.skipIf(!executable)("adaptive overlap", () => {
     await page.getByTestId("settings-submit").click();
     await expect.poll(() => page.getByTestId("settings-message").textContent()).toMatch(/Settings saved/);
     const ctx = systemCtx();
-    expect(getProject({ ctx, input: { slug: SLUG } })).toMatchObject({ minJudgments: 2, maxJudgments: 3, stopAgreement: null });
+    expect(await getProject({ ctx, input: { slug: SLUG } })).toMatchObject({ minJudgments: 2, maxJudgments: 3, stopAgreement: null });
     ctx.db.$client.close();
     await page.reload();
     expect(await page.getByTestId("progress-overlap").innerText()).toBe("adaptive 2–3");

@@ -90,7 +90,7 @@ describe.skipIf(!executable)("admin screens", () => {
   it("searches the items page, sets an item's gold answer and priority and a batch's priority, and keeps them", async () => {
     const slug = "items-e2e";
     const ctx = systemCtx();
-    createProject({ ctx, input: { status: "active", slug, name: "Items E2E" } });
+    await createProject({ ctx, input: { status: "active", slug, name: "Items E2E" } });
     const records = Array.from({ length: 60 }, (_, i) =>
       JSON.stringify({ id: `ie-${i}`, prompt: `Item prompt ${i}`, responses: [{ content: "x", model: "model-left" }, { content: "y", model: "model-right" }] }),
     );

@@ -17,7 +17,7 @@ describe.skipIf(!executable)("annotation in the browser", () => {
 
   beforeAll(async () => {
     const ctx = systemCtx();
-    createProject({ ctx, input: { status: "active", slug: SLUG, name: "Keyboard project", overlap: 1 } });
+    await createProject({ ctx, input: { status: "active", slug: SLUG, name: "Keyboard project", overlap: 1 } });
     const lines = [1, 2, 3, 4].map(
       (i) =>
         JSON.stringify({

@@ -20,7 +20,7 @@ describe.skipIf(!executable)("project dashboard", () => {
 
   beforeAll(async () => {
     const ctx = systemCtx();
-    createProject({ ctx, input: { status: "active", slug: SLUG, name: "Dashboard E2E", overlap: 3 } });
+    await createProject({ ctx, input: { status: "active", slug: SLUG, name: "Dashboard E2E", overlap: 3 } });
     const models = ["alpha", "beta", "gamma"];
     const records = Array.from({ length: 12 }, (_, i) => ({
       id: `d${i}`,

@@ -25,7 +25,7 @@ describe.skipIf(!executable)("import messages, empty responses and dashboard num
   beforeAll(async () => {
     const ctx = systemCtx();
     for (const [slug, name] of [[IMPORT_SLUG, "Data import"], [DASH_SLUG, "Data dashboard"]]) {
-      createProject({ ctx, input: { slug, name, overlap: 2 } });
+      await createProject({ ctx, input: { slug, name, overlap: 2 } });
       // New projects may start as drafts: these must serve items.
       ctx.db.$client.prepare("update projects set status = 'active' where slug = ?").run(slug);
     }

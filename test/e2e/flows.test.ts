@@ -45,7 +45,7 @@ describe.skipIf(!executable)("everyday flows", () => {
     const ctx = systemCtx();
     const { annotator, annotator2 } = serverInfo().users;
     // History and a finished project: annotator2 judges all three items of an overlap-1 project.
-    createProject({ ctx, input: { status: "active", slug: HISTORY, name: "Flows history", overlap: 1 } });
+    await createProject({ ctx, input: { status: "active", slug: HISTORY, name: "Flows history", overlap: 1 } });
     await importItems({
       ctx,
       input: {
@@ -59,13 +59,13 @@ describe.skipIf(!executable)("everyday flows", () => {
     });
     await judgeAll(as(ctx, annotator2), HISTORY, "first");
     // Adjudication: two annotators disagree on a response holding a table and a code block.
-    createProject({ ctx, input: { status: "active", slug: ADJUDICATE, name: "Flows adjudication", overlap: 2 } });
+    await createProject({ ctx, input: { status: "active", slug: ADJUDICATE, name: "Flows adjudication", overlap: 2 } });
     await importItems({ ctx, input: { slug: ADJUDICATE, source: lines([pair("adj-1", "Show me a table", TABLE_AND_CODE, "No table here.")]) } });
     await judgeAll(as(ctx, annotator), ADJUDICATE, "Here");
     await judgeAll(as(ctx, annotator2), ADJUDICATE, "No");
     adjudicatedItem = ctx.db.get<{ id: number }>(sql`select i.id from items i join projects p on p.id = i.project_id where p.slug = ${ADJUDICATE}`).id;
     // Enter with nothing chosen.
-    createProject({ ctx, input: { status: "active", slug: ENTER, name: "Flows enter", overlap: 1 } });
+    await createProject({ ctx, input: { status: "active", slug: ENTER, name: "Flows enter", overlap: 1 } });
     await importItems({ ctx, input: { slug: ENTER, source: lines([pair("enter-1", "Pick one")]) } });
     ctx.db.$client.close();
     browser = await launchChromium(executable!);

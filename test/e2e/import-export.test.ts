@@ -20,8 +20,8 @@ const PANDALM_MAP = "prompt=instruction+input,responses=response1|response2,mode
 
 pandalm.describe("import and export over HTTP", () => {
   const slug = "http-io";
-  beforeAll(() => {
-    createProject({ ctx: systemCtx(), input: { status: "active", slug, name: "HTTP import/export" } });
+  beforeAll(async () => {
+    await createProject({ ctx: systemCtx(), input: { status: "active", slug, name: "HTTP import/export" } });
   });
 
   it("imports PandaLM with a field map, streaming progress and then the summary", async () => {
@@ -75,7 +75,7 @@ describe.skipIf(!executable)("import progress and export counts in the admin scr
   const slug = "ui-io";
 
   beforeAll(async () => {
-    createProject({ ctx: systemCtx(), input: { status: "active", slug, name: "UI import/export" } });
+    await createProject({ ctx: systemCtx(), input: { status: "active", slug, name: "UI import/export" } });
     browser = await launchChromium(executable!);
   });
   afterAll(async () => {
@@ -119,7 +119,7 @@ describe.skipIf(!executable)("import progress and export counts in the admin scr
   it("downloads Parquet, showing bytes received, with JavaScript and without", async () => {
     const parquetSlug = "ui-parquet";
     const ctx = systemCtx();
-    createProject({ ctx, input: { status: "active", slug: parquetSlug, name: "UI Parquet" } });
+    await createProject({ ctx, input: { status: "active", slug: parquetSlug, name: "UI Parquet" } });
     const records = Array.from({ length: 40 }, (_, i) => ({ id: `p${i}`, prompt: `Question ${i}`, responses: [`yes ${i}`, `no ${i}`], annotations: [{ annotator: "vendor", choice: "A" }] }));
     await importItems({ ctx, input: { slug: parquetSlug, source: () => Readable.from(records.map((r) => JSON.stringify(r) + "\n")) } });
     ctx.db.$client.close();

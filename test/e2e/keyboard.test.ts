@@ -28,10 +28,10 @@ describe.skipIf(!executable)("ratings and flags by keyboard", () => {
         { key: "accuracy", label: "Accuracy", min: 1, max: 10 },
       ],
     } as ProjectJudgmentSchema;
-    createProject({ ctx, input: { status: "active", slug: SLUG, name: SLUG, overlap: 1, judgmentSchema: schema } });
+    await createProject({ ctx, input: { status: "active", slug: SLUG, name: SLUG, overlap: 1, judgmentSchema: schema } });
     const line = JSON.stringify({ id: "r1", prompt: "Rate these", responses: [{ content: "first answer" }, { content: "second answer" }] }) + "\n";
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([line]) } });
-    createProject({
+    await createProject({
       ctx,
       input: { status: "active", slug: FLAGS, name: FLAGS, overlap: 1, judgmentSchema: { flags: [{ key: "unsafe", label: "Unsafe" }, { key: "pii", label: "Personal data" }] } as ProjectJudgmentSchema },
     });

@@ -23,7 +23,7 @@ describe.skipIf(!executable)("quality-control screens", () => {
   beforeAll(async () => {
     browser = await launchChromium(executable!);
     const ctx = systemCtx();
-    createProject({ ctx, input: { status: "active", slug: SLUG, name: "QC E2E", overlap: 2 } });
+    await createProject({ ctx, input: { status: "active", slug: SLUG, name: "QC E2E", overlap: 2 } });
     const records = [1, 2].map((i) => JSON.stringify({ id: `e${i}`, prompt: `Disputed ${i}`, responses: [{ content: `first ${i}`, model: "model-one" }, { content: `second ${i}`, model: "model-two" }] }));
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([records.join("\n") + "\n"]) } });
     const { annotator, annotator2 } = serverInfo().users;

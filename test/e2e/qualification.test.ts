@@ -17,11 +17,11 @@ describe.skipIf(!executable)("qualification in the browser", () => {
 
   beforeAll(async () => {
     const ctx = systemCtx();
-    createProject({ ctx, input: { slug: SLUG, name: "Qualification project", overlap: 1 } });
+    await createProject({ ctx, input: { slug: SLUG, name: "Qualification project", overlap: 1 } });
     const gold = [1, 2].map((i) => ({ id: `g${i}`, prompt: `Check ${i}`, responses: [{ content: `gold-right ${i}` }, { content: `gold-wrong ${i}` }], gold: { choice: "A", explanation: `Reason ${i}: the right one cites a source.` } }));
     const real = [1, 2].map((i) => ({ id: `r${i}`, prompt: `Real ${i}`, responses: [{ content: `left ${i}` }, { content: `right ${i}` }] }));
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([[...gold, ...real].map((r) => JSON.stringify(r)).join("\n") + "\n"]) } });
-    updateProject({ ctx, input: { slug: SLUG, status: "active", qualificationItems: 2, qualificationAccuracy: 0.5 } });
+    await updateProject({ ctx, input: { slug: SLUG, status: "active", qualificationItems: 2, qualificationAccuracy: 0.5 } });
     ctx.db.$client.close();
     browser = await launchChromium(executable!);
   });

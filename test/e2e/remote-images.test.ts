@@ -32,7 +32,7 @@ describe.skipIf(!executable)("remote images in the workspace", () => {
     origin = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
 
     const ctx = systemCtx();
-    createProject({ ctx, input: { status: "active", slug: SLUG, name: "Remote images project", overlap: 1 } });
+    await createProject({ ctx, input: { status: "active", slug: SLUG, name: "Remote images project", overlap: 1 } });
     const record = {
       id: "img1",
       prompt: `Describe ![prompt pic](${origin}/prompt.png)`,
@@ -71,7 +71,7 @@ describe.skipIf(!executable)("remote images in the workspace", () => {
     expect(requested).toEqual([]);
 
     const ctx = systemCtx();
-    expect(updateProject({ ctx, input: { slug: SLUG, allowRemoteImages: "yes" } }).allowRemoteImages).toBe(true);
+    expect((await updateProject({ ctx, input: { slug: SLUG, allowRemoteImages: "yes" } })).allowRemoteImages).toBe(true);
     ctx.db.$client.close();
 
     // The same item is still leased to the annotator, so the reload shows it again, images loaded.
@@ -99,7 +99,7 @@ describe.skipIf(!executable)("remote images in the workspace", () => {
     await page.getByTestId("settings-submit").click();
     await expect.poll(() => page.getByTestId("settings-message").textContent()).toMatch(/Settings saved/);
     const ctx = systemCtx();
-    expect(getProject({ ctx, input: { slug: SLUG } }).allowRemoteImages).toBe(false);
+    expect((await getProject({ ctx, input: { slug: SLUG } })).allowRemoteImages).toBe(false);
     ctx.db.$client.close();
     await context.close();
   });

@@ -18,7 +18,7 @@ describe.skipIf(!executable)("time report page", () => {
 
   beforeAll(async () => {
     const ctx = systemCtx();
-    createProject({ ctx, input: { slug: SLUG, name: "Report E2E" } });
+    await createProject({ ctx, input: { slug: SLUG, name: "Report E2E" } });
     const records = Array.from({ length: 4 }, (_, i) => ({
       id: `r${i}`,
       prompt: `Prompt ${i}`,

@@ -25,7 +25,7 @@ describe.skipIf(!executable)("narrowing the workspace stream to a skill", () => 
 
   beforeAll(async () => {
     const ctx = systemCtx();
-    createProject({ ctx, input: { slug: SLUG, name: "Routing project", overlap: 1 } });
+    await createProject({ ctx, input: { slug: SLUG, name: "Routing project", overlap: 1 } });
     // Import order puts untagged and medical items first: narrowed to code, none of them may show.
     const records = [
       { id: "plain-1", prompt: "Untagged question one?", responses: ["a", "b"] },
@@ -35,7 +35,7 @@ describe.skipIf(!executable)("narrowing the workspace stream to a skill", () => 
       { id: "code-2", prompt: "Code question two?", responses: ["a", "b"], tags: ["code", "medical"] },
     ];
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([records.map((r) => JSON.stringify(r)).join("\n") + "\n"]) } });
-    updateProject({ ctx, input: { slug: SLUG, status: "active", orderPolicy: "import", routing: "required" } });
+    await updateProject({ ctx, input: { slug: SLUG, status: "active", orderPolicy: "import", routing: "required" } });
     ctx.db.insert(users).values({ email: EMAIL, name: "Router", role: "annotator", passwordHash: quickHash(PASSWORD), skills: ["code", "medical"] }).run();
     ctx.db.$client.close();
     browser = await launchChromium(executable!);

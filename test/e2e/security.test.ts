@@ -70,7 +70,7 @@ describe.skipIf(!executable)("content security policy in Chromium", () => {
   beforeAll(async () => {
     const ctx = systemCtx();
     // Overlap 4 over three imported raters: every item still wants a judgment from the annotator.
-    createProject({ ctx, input: { status: "active", slug: SLUG, name: "CSP E2E", overlap: 4 } });
+    await createProject({ ctx, input: { status: "active", slug: SLUG, name: "CSP E2E", overlap: 4 } });
     const records = Array.from({ length: 6 }, (_, i) => ({
       id: `c${i}`,
       prompt: `Question ${i}: ${RICH}`,
@@ -163,7 +163,7 @@ describe.skipIf(!executable)("forged requests in Chromium", () => {
 
   beforeAll(async () => {
     const ctx = systemCtx();
-    createProject({ ctx, input: { status: "active", slug: FORGED, name: "Forged E2E", overlap: 1 } });
+    await createProject({ ctx, input: { status: "active", slug: FORGED, name: "Forged E2E", overlap: 1 } });
     await importItems({ ctx, input: { slug: FORGED, source: () => Readable.from([JSON.stringify({ id: "f0", prompt: "p", responses: ["a", "b"] }) + "\n"]) } });
     ctx.db.$client.close();
     const listed = await (await api(`/api/v1/projects/${FORGED}/items`, { token: serverInfo().users.admin.token })).json();

@@ -22,7 +22,7 @@ const XSS = [
 ].join("\n\n");
 
 async function seed(ctx: Ctx, slug: string, schema: Partial<ProjectJudgmentSchema>, records: { prompt: string; responses: string[] }[]) {
-  createProject({ ctx, input: { status: "active", slug, name: slug, overlap: 1, judgmentSchema: schema as ProjectJudgmentSchema } });
+  await createProject({ ctx, input: { status: "active", slug, name: slug, overlap: 1, judgmentSchema: schema as ProjectJudgmentSchema } });
   const lines = records.map((r, i) => JSON.stringify({ id: `${slug}-${i}`, prompt: r.prompt, responses: r.responses.map((content) => ({ content })) }) + "\n");
   await importItems({ ctx, input: { slug, source: () => Readable.from(lines) } });
 }

@@ -205,7 +205,7 @@ export async function makeUsers(t: TempDb, count: number, role: RoleName): Promi
   return made;
 }
 
-export function makeProject(t: TempDb, input: Partial<ProjectInput> = {}) {
+export async function makeProject(t: TempDb, input: Partial<ProjectInput> = {}) {
   return createProject({ ctx: t.system, input: { slug: `p${++counter}`, name: "Test project", status: "active", ...input } });
 }
 

@@ -15,7 +15,7 @@ let deactivatedToken = "";
 
 beforeAll(async () => {
   const ctx = systemCtx();
-  createProject({ ctx, input: { status: "active", slug: SLUG, name: "Access suite" } });
+  await createProject({ ctx, input: { status: "active", slug: SLUG, name: "Access suite" } });
   await createUser({ ctx, input: { email: "gone@test.local", role: "admin", password: "password-123" } });
   deactivatedToken = (await createToken({ ctx, input: { email: "gone@test.local" } })).token;
   await setUserStatus({ ctx, input: { email: "gone@test.local", status: "deactivated" } });

@@ -45,7 +45,7 @@ function median(xs: number[]): number {
 
 beforeAll(async () => {
   const ctx = systemCtx();
-  createProject({ ctx, input: { status: "active", slug: SLUG, name: "Accounts over HTTP", overlap: 3 } });
+  await createProject({ ctx, input: { status: "active", slug: SLUG, name: "Accounts over HTTP", overlap: 3 } });
   const records = Array.from({ length: 5 }, (_, i) => JSON.stringify({ id: `h${i}`, prompt: `P${i}`, responses: [{ content: "x" }, { content: "y" }] }) + "\n");
   await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from(records) } });
   ctx.db.$client.close();
@@ -152,10 +152,10 @@ describe("projects an annotator may not work on", () => {
   it("answer 404 on their pages and API, as a project that does not exist", async () => {
     const { annotator, annotator2 } = serverInfo().users;
     const ctx = systemCtx();
-    createProject({ ctx, input: { status: "active", slug: "accounts-closed", name: "Secret name", guidelines: "Secret guidelines" } });
+    await createProject({ ctx, input: { status: "active", slug: "accounts-closed", name: "Secret name", guidelines: "Secret guidelines" } });
     await addMember({ ctx, input: { slug: "accounts-closed", email: annotator2.email } });
-    createProject({ ctx, input: { status: "active", slug: "accounts-draft", name: "Draft name" } });
-    updateProject({ ctx, input: { slug: "accounts-draft", status: "draft" } });
+    await createProject({ ctx, input: { status: "active", slug: "accounts-draft", name: "Draft name" } });
+    await updateProject({ ctx, input: { slug: "accounts-draft", status: "draft" } });
     ctx.db.$client.close();
     const cookie = await login(annotator.email, annotator.password);
 

@@ -15,9 +15,9 @@ const records = [1, 2, 3].map((i) => ({
 }));
 const body = records.map((r) => JSON.stringify(r)).join("\n");
 
-beforeAll(() => {
+beforeAll(async () => {
   const ctx = systemCtx();
-  createProject({ ctx, input: { status: "active", slug: SLUG, name: "HTTP suite", overlap: 2 } });
+  await createProject({ ctx, input: { status: "active", slug: SLUG, name: "HTTP suite", overlap: 2 } });
   ctx.db.$client.close();
 });
 

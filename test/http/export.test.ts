@@ -23,7 +23,7 @@ async function readJsonl(res: Response): Promise<Record<string, unknown>[]> {
 describe("Parquet exports over HTTP", () => {
   beforeAll(async () => {
     const ctx = systemCtx();
-    createProject({ ctx, input: { status: "active", slug: SLUG, name: "HTTP Parquet" } });
+    await createProject({ ctx, input: { status: "active", slug: SLUG, name: "HTTP Parquet" } });
     ctx.db.$client.close();
     const records = Array.from({ length: ITEMS }, (_, i) => ({
       id: `q${i}`,

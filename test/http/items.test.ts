@@ -27,7 +27,7 @@ const list = async (query = "") => {
 
 beforeAll(async () => {
   const ctx = systemCtx();
-  createProject({ ctx, input: { status: "active", slug: SLUG, name: "Items over HTTP", overlap: 2 } });
+  await createProject({ ctx, input: { status: "active", slug: SLUG, name: "Items over HTTP", overlap: 2 } });
   const records = ["Alpha", "Beta", "Gamma"].map((w, i) => ({
     id: `ih-${w.toLowerCase()}`,
     prompt: i === 2 ? [{ role: "user", content: "Hi" }, { role: "assistant", content: "Hello" }, { role: "user", content: `${w} question` }] : `${w} question`,

@@ -11,10 +11,10 @@ const STRENGTH = "http-strength";
 
 beforeAll(async () => {
   const ctx = systemCtx();
-  createProject({ ctx, input: { status: "active", slug: SLUG, name: "Ranking over HTTP", overlap: 2, judgmentSchema: { type: "ranking", flags: [{ key: "unsafe", label: "Unsafe" }] } as never } });
+  await createProject({ ctx, input: { status: "active", slug: SLUG, name: "Ranking over HTTP", overlap: 2, judgmentSchema: { type: "ranking", flags: [{ key: "unsafe", label: "Unsafe" }] } as never } });
   const lines = [1, 2].map((i) => JSON.stringify({ id: `r${i}`, prompt: `Rank ${i}`, responses: ["one", "two", "three"].map((c) => ({ content: `${c} ${i}`, model: `secret-model-${c}` })) }) + "\n");
   await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from(lines) } });
-  createProject({ ctx, input: { status: "active", slug: STRENGTH, name: "Strength over HTTP", overlap: 1, judgmentSchema: { strength: true } as never } });
+  await createProject({ ctx, input: { status: "active", slug: STRENGTH, name: "Strength over HTTP", overlap: 1, judgmentSchema: { strength: true } as never } });
   const pair = JSON.stringify({ id: "s1", prompt: "Which?", responses: [{ content: "left" }, { content: "right" }] }) + "\n";
   await importItems({ ctx, input: { slug: STRENGTH, source: () => Readable.from([pair]) } });
   ctx.db.$client.close();

@@ -23,7 +23,7 @@ async function expectError(res: Response, status: number, message?: RegExp) {
 
 beforeAll(async () => {
   const ctx = systemCtx();
-  createProject({ ctx, input: { status: "active", slug: SLUG, name: "QC suite", overlap: 2 } });
+  await createProject({ ctx, input: { status: "active", slug: SLUG, name: "QC suite", overlap: 2 } });
   const record = { id: "q1", prompt: "Which is right?", responses: [{ content: "left answer", model: "model-left" }, { content: "right answer", model: "model-right" }] };
   await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([JSON.stringify(record) + "\n"]) } });
   // Two annotators disagree: the item has no majority.
@@ -99,9 +99,9 @@ describe("claim-next refusals", () => {
   it("answers 409 on a paused project and 404 to a non-member, with messages", async () => {
     const { annotator, annotator2 } = serverInfo().users;
     const ctx = systemCtx();
-    createProject({ ctx, input: { status: "active", slug: "qc-paused", name: "Paused" } });
-    updateProject({ ctx, input: { slug: "qc-paused", status: "paused" } });
-    createProject({ ctx, input: { status: "active", slug: "qc-members", name: "Members only" } });
+    await createProject({ ctx, input: { status: "active", slug: "qc-paused", name: "Paused" } });
+    await updateProject({ ctx, input: { slug: "qc-paused", status: "paused" } });
+    await createProject({ ctx, input: { status: "active", slug: "qc-members", name: "Members only" } });
     await addMember({ ctx, input: { slug: "qc-members", email: annotator2.email } });
     ctx.db.$client.close();
     const paused = await expectError(await api(`/api/v1/projects/qc-paused/assignments/next`, { method: "POST", token: annotator.token }), 409, /paused/);

@@ -19,7 +19,7 @@ let itemId: number;
 
 beforeAll(async () => {
   const ctx = systemCtx();
-  createProject({ ctx, input: { status: "active", slug: SLUG, name: "Security suite", overlap: 1 } });
+  await createProject({ ctx, input: { status: "active", slug: SLUG, name: "Security suite", overlap: 1 } });
   await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([jsonl]) } });
   ctx.db.$client.close();
   const listed = await (await api(`/api/v1/projects/${SLUG}/items?q=s1`, { token: admin().token })).json();

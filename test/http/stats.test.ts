@@ -10,7 +10,7 @@ const SLUG = "http-stats";
 
 beforeAll(async () => {
   const ctx = systemCtx();
-  createProject({ ctx, input: { status: "active", slug: SLUG, name: "HTTP stats", overlap: 2 } });
+  await createProject({ ctx, input: { status: "active", slug: SLUG, name: "HTTP stats", overlap: 2 } });
   const outcomes = [["A", "A"], ["A", "B"], ["B", "B"], ["tie", "A"]];
   const records = outcomes.map(([first, second], i) => ({
     id: `s${i}`,

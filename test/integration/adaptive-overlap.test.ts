@@ -17,7 +17,7 @@ import { reviseJudgment, submitJudgment, undoJudgment } from "@/lib/services/jud
 import { updateProject } from "@/lib/services/projects";
 import { clearStatsCache, projectStats } from "@/lib/services/stats";
 import { main } from "@/lib/cli/main";
-import { errorCode, importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { errorCode, errorCodeAsync, importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb } from "../helpers/db";
 import { needsSharedData, PANDALM_TEST } from "../helpers/shared-data";
 import { verdictFor } from "../helpers/adaptive-worker";
 
@@ -33,9 +33,9 @@ afterEach(() => {
 type Annotator = Awaited<ReturnType<typeof makeUser>>;
 
 /** A project that serves items (new projects may start as drafts). */
-function activeProject(input: Parameters<typeof makeProject>[1] = {}) {
-  const p = makeProject(t, input);
-  updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } });
+async function activeProject(input: Parameters<typeof makeProject>[1] = {}) {
+  const p = await makeProject(t, input);
+  await updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } });
   return p;
 }
 
@@ -84,13 +84,13 @@ describe("adaptive overlap under concurrency", () => {
   const RULE: AdaptiveRule = { min: 2, max: 4, stopAgreement: 0.6 };
 
   it(`${ANNOTATORS} annotators in separate processes: never past max, stop at min on agreement, more judgments where they disagree`, async () => {
-    const p = activeProject();
+    const p = await activeProject();
     await importText(
       t,
       p.slug,
       jsonl([...Array.from({ length: ITEMS }, (_, i) => pairRecord(i)), ...Array.from({ length: 6 }, (_, i) => pairRecord(1000 + i, { gold: { choice: "A" } }))]),
     );
-    updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: RULE.min, maxJudgments: RULE.max, stopAgreement: RULE.stopAgreement, goldRate: 0.1 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: RULE.min, maxJudgments: RULE.max, stopAgreement: RULE.stopAgreement, goldRate: 0.1 } });
     const items = t.db.all<{ id: number; external: string }>(sql`select id, external_id as external from items where gold is null order by id`);
     const numberOf = new Map(items.map((r) => [r.id, Number(r.external.slice("item-".length))]));
     // Two agreeing items are sent back for one more judgment each: extra_overlap still adds seats.
@@ -146,7 +146,7 @@ describe("adaptive overlap under concurrency", () => {
     expect(given.filter((g) => g.verdict !== verdictFor(numberOf.get(g.itemId)!, byUser.get(g.userId)!))).toEqual([]);
 
     // The dashboard's figures: spent against a fixed overlap of max.
-    const stats = projectStats({ ctx: t.system, input: { slug: p.slug, rounds: 0 } });
+    const stats = await projectStats({ ctx: t.system, input: { slug: p.slug, rounds: 0 } });
     const spent = [...votes.entries()].filter(([id]) => numberOf.has(id)).reduce((s, [, v]) => s + v.length, 0);
     expect(stats.adaptive).toMatchObject({ min: 2, max: 4, items: ITEMS, judgments: spent, fixed_judgments: ITEMS * 4, stopped_early: expect.any(Number) });
     expect(stats.adaptive!.stopped_early + stats.adaptive!.reached_max).toBe(ITEMS);
@@ -154,10 +154,10 @@ describe("adaptive overlap under concurrency", () => {
 });
 
 describe("the stopping rule, one judgment at a time", () => {
-  it("stops an item at min when its judgments agree and serves it to nobody after", () => {
-    const p = activeProject();
+  it("stops an item at min when its judgments agree and serves it to nobody after", async () => {
+    const p = await activeProject();
     return importText(t, p.slug, jsonl([pairRecord(1)])).then(async () => {
-      updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 3 } });
+      await updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 3 } });
       const [a, b, c] = [await makeUser(t, "annotator"), await makeUser(t, "annotator"), await makeUser(t, "annotator")];
       expect(await judge(a, p.slug, "B")).not.toBeNull();
       expect(await judge(b, p.slug, "B")).not.toBeNull();
@@ -167,7 +167,7 @@ describe("the stopping rule, one judgment at a time", () => {
   });
 
   it("asks for one more while they disagree, up to max, and stops at the stopping agreement", async () => {
-    const p = activeProject();
+    const p = await activeProject();
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 3, maxJudgments: 5, stopAgreement: 0.75 } });
     const u = await makeUsers(t, 6, "annotator");
@@ -178,7 +178,7 @@ describe("the stopping rule, one judgment at a time", () => {
   });
 
   it("goes to max and no further when the judgments never agree; the item lands in the adjudication queue", async () => {
-    const p = activeProject();
+    const p = await activeProject();
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 4 } });
     const u = await makeUsers(t, 5, "annotator");
@@ -193,8 +193,8 @@ describe("the stopping rule, one judgment at a time", () => {
     expect(queued()).toEqual([["no_majority", 4, 4]]);
   });
 
-  it("counts live leases against the target: min seats at first, no third lease before the second judgment", () => {
-    const p = activeProject();
+  it("counts live leases against the target: min seats at first, no third lease before the second judgment", async () => {
+    const p = await activeProject();
     return importText(t, p.slug, jsonl([pairRecord(1)])).then(async () => {
       updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 5 } });
       const u = await makeUsers(t, 4, "annotator");
@@ -216,7 +216,7 @@ describe("the stopping rule, one judgment at a time", () => {
 
 describe("undo and revision", () => {
   it("recompute the item's target: a revised verdict can stop an item, an undone one reopens its seat", async () => {
-    const p = activeProject();
+    const p = await activeProject();
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 3 } });
     const u = await makeUsers(t, 4, "annotator");
@@ -242,21 +242,21 @@ describe("undo and revision", () => {
 
 describe("changing the rule", () => {
   it("recomputes every item's target in the same update, both ways", async () => {
-    const p = activeProject({ overlap: 3 });
+    const p = await activeProject({ overlap: 3 });
     // Imported judgments in recorded order: A A A, A B A, A B, and an item without any.
     const record = (i: number, labels: string[]) => pairRecord(i, { annotations: labels.map((choice, k) => ({ annotator: `ext-${k}`, choice })) } as never);
     await importText(t, p.slug, jsonl([record(1, ["A", "A", "A"]), record(2, ["A", "B", "A"]), record(3, ["A", "B"]), pairRecord(4)]));
     const wanted = () => listItems({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => [i.judgments, i.wanted]);
     expect(wanted()).toEqual([[3, 3], [3, 3], [2, 3], [0, 3]]);
 
-    updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 4 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 4 } });
     // A A… stops at 2 (it has 3 already); A B A needs 4; A B needs 3; nothing yet needs min.
     expect(wanted()).toEqual([[3, 2], [3, 4], [2, 3], [0, 2]]);
     const audit = t.db.get<{ detail: string }>(sql`select detail from audit_log where action = 'project.update' order by id desc limit 1`);
     expect(JSON.parse(audit.detail).retargeted_items).toBe(4);
 
     // A stopping agreement of 0.6 stops A B A at 3 (2/3).
-    updateProject({ ctx: t.system, input: { slug: p.slug, stopAgreement: 0.6 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, stopAgreement: 0.6 } });
     expect(wanted()).toEqual([[3, 2], [3, 3], [2, 3], [0, 2]]);
 
     // The server serves exactly the open seats: items 3 and 4 (twice), not 1 or 2.
@@ -267,14 +267,14 @@ describe("changing the rule", () => {
     expect(served.slice(0, 2).sort()).toEqual([ids[2], ids[3]].sort());
 
     // Back to the fixed overlap of 3: targets cleared, every item wants 3 again.
-    updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: null, maxJudgments: null, stopAgreement: null } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: null, maxJudgments: null, stopAgreement: null } });
     expect(wanted()).toEqual([[3, 3], [3, 3], [3, 3], [1, 3]]);
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from items where judgment_target is not null`).n).toBe(0);
   });
 
   it("sets the target of items imported with judgments into an adaptive project", async () => {
-    const p = activeProject();
-    updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 3 } });
+    const p = await activeProject();
+    await updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 3 } });
     const record = (i: number, labels: string[]) => pairRecord(i, { annotations: labels.map((choice, k) => ({ annotator: `ext-${k}`, choice })) } as never);
     await importText(t, p.slug, jsonl([record(1, ["A", "A"]), record(2, ["A", "B"]), pairRecord(3)]));
     expect(listItems({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => [i.judgments, i.wanted])).toEqual([[2, 2], [2, 3], [0, 2]]);
@@ -285,31 +285,31 @@ describe("changing the rule", () => {
     expect(await judge(a, p.slug, "A")).toBeNull();
   });
 
-  it("refuses a rule that does not hold together, naming the fields", () => {
-    const p = makeProject(t);
-    const fieldsOf = (input: Record<string, unknown>) => {
+  it("refuses a rule that does not hold together, naming the fields", async () => {
+    const p = await makeProject(t);
+    const fieldsOf = async (input: Record<string, unknown>) => {
       try {
-        updateProject({ ctx: t.system, input: { slug: p.slug, ...input } });
+        await updateProject({ ctx: t.system, input: { slug: p.slug, ...input } });
       } catch (e) {
         return (e as { fields?: Record<string, string> }).fields;
       }
       return undefined;
     };
-    expect(fieldsOf({ minJudgments: 2 })).toEqual({ maxJudgments: expect.stringContaining("required") });
-    expect(fieldsOf({ maxJudgments: 3 })).toEqual({ minJudgments: expect.stringContaining("required") });
-    expect(fieldsOf({ minJudgments: 4, maxJudgments: 3 })).toEqual({ maxJudgments: "must be at least min judgments (4)" });
-    expect(fieldsOf({ minJudgments: 2, maxJudgments: 21 })).toEqual({ maxJudgments: "must be between 1 and 20" });
-    expect(fieldsOf({ minJudgments: 0, maxJudgments: 3 })).toEqual({ minJudgments: "must be between 1 and 20" });
-    expect(fieldsOf({ minJudgments: 2, maxJudgments: 3, stopAgreement: 0.5 })).toEqual({ stopAgreement: "must be above 0.5 and at most 1" });
-    expect(fieldsOf({ stopAgreement: 0.8 })).toEqual({ stopAgreement: expect.stringContaining("adaptive overlap only") });
-    expect(errorCode(() => updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 2.5 } }))).toBe("bad_request");
-    expect(fieldsOf({ minJudgments: 2, maxJudgments: 3, stopAgreement: 1 })).toBeUndefined();
+    expect(await fieldsOf({ minJudgments: 2 })).toEqual({ maxJudgments: expect.stringContaining("required") });
+    expect(await fieldsOf({ maxJudgments: 3 })).toEqual({ minJudgments: expect.stringContaining("required") });
+    expect(await fieldsOf({ minJudgments: 4, maxJudgments: 3 })).toEqual({ maxJudgments: "must be at least min judgments (4)" });
+    expect(await fieldsOf({ minJudgments: 2, maxJudgments: 21 })).toEqual({ maxJudgments: "must be between 1 and 20" });
+    expect(await fieldsOf({ minJudgments: 0, maxJudgments: 3 })).toEqual({ minJudgments: "must be between 1 and 20" });
+    expect(await fieldsOf({ minJudgments: 2, maxJudgments: 3, stopAgreement: 0.5 })).toEqual({ stopAgreement: "must be above 0.5 and at most 1" });
+    expect(await fieldsOf({ stopAgreement: 0.8 })).toEqual({ stopAgreement: expect.stringContaining("adaptive overlap only") });
+    expect(await errorCodeAsync(() => updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 2.5 } }))).toBe("bad_request");
+    expect(await fieldsOf({ minJudgments: 2, maxJudgments: 3, stopAgreement: 1 })).toBeUndefined();
   });
 });
 
 describe("arbiter project set, simulate and stats", () => {
   it("sets and clears adaptive overlap from the command line", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     let r = await cli("project", "set", "--project", p.slug, "--min-judgments", "2", "--max-judgments", "5", "--stop-agreement", "0.8");
     expect(r.err).toBe("");
     expect(r.out).toContain("adaptive overlap 2–5 (stops when the first 2 agree or at agreement 0.8)");
@@ -322,7 +322,7 @@ describe("arbiter project set, simulate and stats", () => {
   });
 
   it("simulate prints the replay on constructed judgments, in text and JSON, and refuses a bad rule", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const record = (i: number, labels: string[]) => pairRecord(i, { annotations: labels.map((choice, k) => ({ annotator: `ext-${k}`, choice })) } as never);
     // By hand, min 2 max 3: A A A → 2 (A, same); A B A → 3; B B A → 2 (B, same); A A B B? has 4: 2 → A vs none: changed.
     // A gold item is left out.
@@ -349,13 +349,13 @@ describe("arbiter project set, simulate and stats", () => {
   });
 
   it("stats reports judgments spent against a fixed overlap of max, in text and JSON", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const record = (i: number, labels: string[]) => pairRecord(i, { annotations: labels.map((choice, k) => ({ annotator: `ext-${k}`, choice })) } as never);
     await importText(t, p.slug, jsonl([record(1, ["A", "A"]), record(2, ["A", "B", "A"]), record(3, ["A", "B", "B"]), pairRecord(4)]));
     let r = await cli("stats", "--project", p.slug, "--rounds", "0", "--json");
     expect(JSON.parse(r.out).adaptive).toBeNull();
     expect(JSON.parse(r.out).complete_items).toBe(2);
-    updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 3 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 3 } });
     r = await cli("stats", "--project", p.slug, "--rounds", "0", "--json");
     // Under 2–3: items 1 (stopped at 2), 2 and 3 (at max) are complete; item 4 is not.
     expect(JSON.parse(r.out).complete_items).toBe(3);
@@ -383,7 +383,7 @@ const PANDALM_MAP = "id=idx,prompt=instruction+input,responses=response1|respons
 
 pandalm.describe("PandaLM replay", () => {
   it("min 2 / max 3 over the three annotators of 999 items", async () => {
-    activeProject({ slug: "pandalm" });
+    await activeProject({ slug: "pandalm" });
     const summary = await importItems({
       ctx: t.system,
       input: { slug: "pandalm", source: () => fs.createReadStream(pandalm.files[0]), format: "json", map: parseFieldMap(PANDALM_MAP) },

@@ -35,7 +35,7 @@ const VOTES = [
 ];
 
 async function judged() {
-  const p = makeProject(t, { overlap: 3 });
+  const p = await makeProject(t, { overlap: 3 });
   await importText(t, p.slug, jsonl(VOTES.map((_, i) => pairRecord(i))));
   const annotators = await makeUsers(t, 3, "annotator");
   for (const [k, a] of annotators.entries()) {
@@ -71,7 +71,7 @@ describe("adjudication queue", () => {
 
   it("adds items below the project's agreement threshold", async () => {
     const { p, manager } = await judged();
-    updateProject({ ctx: t.system, input: { slug: p.slug, agreementThreshold: 0.75 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, agreementThreshold: 0.75 } });
     const queue = adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } });
     expect(queue.items.map((i) => [i.external_id, i.reason])).toEqual([
       ["item-0", "below_threshold"],
@@ -129,20 +129,20 @@ describe("sending an item back", () => {
     expect(await claimNext({ ctx: fourth.ctx, input: { slug: p.slug } })).toBeNull(); // every item has its 3 judgments
     // Sent back, the item is no longer complete, the same everywhere progress is shown (the
     // statistics computed before the requeue are not served from their cache after it).
-    const complete = () => ({
-      admin: projectProgress(t.system, getProject({ ctx: t.system, input: { slug: p.slug } })).completeItems,
-      stats: projectStats({ ctx: manager.ctx, input: { slug: p.slug } }).complete_items,
+    const complete = async () => ({
+      admin: (await projectProgress(t.system, await getProject({ ctx: t.system, input: { slug: p.slug } }))).completeItems,
+      stats: (await projectStats({ ctx: manager.ctx, input: { slug: p.slug } })).complete_items,
     });
     const all = VOTES.length;
-    expect(complete()).toEqual({ admin: all, stats: all });
+    expect(await complete()).toEqual({ admin: all, stats: all });
     expect(requeueItem({ ctx: manager.ctx, input: { itemId: itemId(1), extra: 1 } })).toMatchObject({ extra_overlap: 1, effective_overlap: 4 });
-    expect(complete()).toEqual({ admin: all - 1, stats: all - 1 });
+    expect(await complete()).toEqual({ admin: all - 1, stats: all - 1 });
     const claimed = (await claimNext({ ctx: fourth.ctx, input: { slug: p.slug } }))!;
     expect(indexOf(claimed)).toBe(1);
     submitJudgment({ ctx: fourth.ctx, input: { assignment_id: claimed.assignment.id, choice: slotFor(claimed, "A") as "A" } });
     expect(await claimNext({ ctx: (await makeUser(t, "annotator")).ctx, input: { slug: p.slug } })).toBeNull();
     expect(t.db.get<{ n: number }>(sql`select judgment_count as n from items where id = ${itemId(1)}`).n).toBe(4);
-    expect(complete()).toEqual({ admin: all, stats: all });
+    expect(await complete()).toEqual({ admin: all, stats: all });
     // With the fourth vote (A) item 1 still has no strict majority (2 of 4): it stays in the queue.
     const queued = adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } }).items.find((i) => i.id === itemId(1))!;
     expect(queued).toMatchObject({ votes: { A: 2, B: 1, tie: 1 }, effective_overlap: 4 });

@@ -38,6 +38,7 @@ async function refusalOf(call: Promise<unknown>): Promise<{ code: string; reason
   return undefined;
 }
 
+
 /** The item's external id ("item-7" → 7) of a claimed assignment. */
 function indexOf(claimed: Claim): number {
   return Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${claimed.item.id}`).e.split("-")[1]);
@@ -56,16 +57,16 @@ async function claimAndJudge(ctx: Ctx, slug: string, choice: "A" | "B" | "tie" =
 }
 
 async function project(n: number, settings: Record<string, unknown> = {}, records = Array.from({ length: n }, (_, i) => pairRecord(i))) {
-  const p = makeProject(t, { overlap: (settings.overlap as number) ?? 2 });
+  const p = await makeProject(t, { overlap: (settings.overlap as number) ?? 2 });
   if (records.length) await importText(t, p.slug, jsonl(records)); // an empty file is refused (no records)
-  if (Object.keys(settings).length) updateProject({ ctx: t.system, input: { slug: p.slug, ...settings } });
+  if (Object.keys(settings).length) await updateProject({ ctx: t.system, input: { slug: p.slug, ...settings } });
   return p;
 }
 
 describe("project settings", () => {
   it("updates policies, refuses bad values naming the field, and writes an audit row", async () => {
     const p = await project(1);
-    const updated = updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: "finish-first", quota: 5, goldRate: 0.1, status: "paused" } });
+    const updated = await updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: "finish-first", quota: 5, goldRate: 0.1, status: "paused" } });
     expect(updated).toMatchObject({ orderPolicy: "finish_first", quota: 5, goldRate: 0.1, status: "paused" });
     expect((await refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 2 } })))?.message).toMatch(/goldRate: must be between 0 and 1/);
     expect((await refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: "newest" } })))?.message).toMatch(/orderPolicy/);
@@ -161,7 +162,7 @@ describe("quota", () => {
 describe("membership", () => {
   it("closes a project to non-members once it has members, and shows annotators only their projects", async () => {
     const p = await project(3);
-    const other = makeProject(t);
+    const other = await makeProject(t);
     const a = await makeUser(t, "annotator");
     const b = await makeUser(t, "annotator");
     expect(await addMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } })).toEqual({ added: true });
@@ -170,10 +171,10 @@ describe("membership", () => {
     // Issue 12: a project an annotator may not work on answers as one that does not exist.
     expect(await refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
     expect(await claimNext({ ctx: b.ctx, input: { slug: p.slug } })).not.toBeNull();
-    expect(listProjects({ ctx: a.ctx }).map((x) => x.slug)).toEqual([other.slug]);
-    expect(listProjects({ ctx: b.ctx }).map((x) => x.slug)).toEqual([p.slug, other.slug]);
+    expect((await listProjects({ ctx: a.ctx })).map((x) => x.slug)).toEqual([other.slug]);
+    expect((await listProjects({ ctx: b.ctx })).map((x) => x.slug)).toEqual([p.slug, other.slug]);
     const manager = await makeUser(t, "manager");
-    expect(listProjects({ ctx: manager.ctx })).toHaveLength(2);
+    expect(await listProjects({ ctx: manager.ctx })).toHaveLength(2);
     const m = await makeUser(t, "manager");
     expect((await refusal(() => addMember({ ctx: t.system, input: { slug: p.slug, email: m.caller.email } })))?.message).toMatch(/^email: .* is a manager/);
     expect((await refusal(() => addMember({ ctx: t.system, input: { slug: p.slug, email: "nobody@test.local" } })))?.code).toBe("not_found");
@@ -181,7 +182,7 @@ describe("membership", () => {
     // Issue 12: removing the last member leaves a members-only project closed, to b as well.
     expect(await refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
     expect(await refusal(() => claimNext({ ctx: b.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
-    updateProject({ ctx: t.system, input: { slug: p.slug, visibility: "everyone" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, visibility: "everyone" } });
     expect(await claimNext({ ctx: a.ctx, input: { slug: p.slug } })).not.toBeNull();
   });
 
@@ -190,8 +191,8 @@ describe("membership", () => {
     const archived = await project(1, { status: "archived" });
     const paused = await project(1, { status: "paused" });
     const a = await makeUser(t, "annotator");
-    expect(listProjects({ ctx: a.ctx }).map((x) => x.slug)).toEqual([paused.slug]);
-    expect(listProjects({ ctx: (await makeUser(t, "manager")).ctx }).map((x) => x.slug)).toEqual([draft.slug, archived.slug, paused.slug]);
+    expect((await listProjects({ ctx: a.ctx })).map((x) => x.slug)).toEqual([paused.slug]);
+    expect((await listProjects({ ctx: (await makeUser(t, "manager")).ctx })).map((x) => x.slug)).toEqual([draft.slug, archived.slug, paused.slug]);
     // Issue 12: a draft project is hidden from annotators: not_found, as for one that does not exist.
     expect(await refusal(() => claimNext({ ctx: a.ctx, input: { slug: draft.slug } }))).toMatchObject({ code: "not_found" });
     expect(await refusal(() => claimNext({ ctx: a.ctx, input: { slug: archived.slug } }))).toMatchObject({ code: "not_found" });
@@ -203,14 +204,14 @@ describe("project status", () => {
     const p = await project(3);
     const a = await makeUser(t, "annotator");
     const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
-    updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused" } });
     const refused = await refusal(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }));
     expect(refused).toMatchObject({ code: "conflict" });
     expect(refused!.message).toMatch(/paused/);
     const other = await makeUser(t, "annotator");
     expect(await refusal(() => claimNext({ ctx: other.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "project_not_active" });
     expect(countRows(t, "judgments")).toBe(0);
-    updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } });
     expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }).created).toBe(true);
   });
 });
@@ -222,7 +223,7 @@ describe("gold items", () => {
   it("mixes gold items into the stream at the rate, looking like any other item, and tracks accuracy", async () => {
     const p = await project(0, {}, []);
     await importText(t, p.slug, jsonl([...Array.from({ length: 200 }, (_, i) => pairRecord(i)), ...goldRecords(60)]));
-    updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 0.25 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 0.25 } });
     const a = await makeUser(t, "annotator");
     let gold = 0;
     let right = 0;
@@ -267,7 +268,7 @@ describe("gold items", () => {
   it("an annotator below the minimum gold accuracy after N gold judgments stops receiving items, with the reason", async () => {
     const p = await project(0, {}, []);
     await importText(t, p.slug, jsonl([...Array.from({ length: 30 }, (_, i) => pairRecord(i)), ...goldRecords(10)]));
-    updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 1, minGoldAccuracy: 0.8, minGoldAfter: 3 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 1, minGoldAccuracy: 0.8, minGoldAfter: 3 } });
     const careless = await makeUser(t, "annotator");
     const careful = await makeUser(t, "annotator");
     for (let n = 0; n < 3; n++) {
@@ -289,7 +290,7 @@ describe("gold items", () => {
     // Correcting the gold answers (say the admin had them backwards) re-scores everyone at once.
     const goldIds = t.db.all<{ id: number }>(sql`select id from items where gold is not null`).map((r) => r.id);
     for (const id of goldIds) updateItem({ ctx: t.system, input: { itemId: id, gold: "B" } });
-    updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.5 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.5 } });
     expect(await claimNext({ ctx: careless.ctx, input: { slug: p.slug } })).not.toBeNull(); // 2 of 3 now
     expect(await refusal(() => claimNext({ ctx: careful.ctx, input: { slug: p.slug } }))).toMatchObject({ reason: "gold_accuracy" }); // 0 of 3
   });

@@ -24,7 +24,7 @@ beforeEach(() => {
 afterEach(() => t.close());
 
 async function fill(items: number): Promise<number> {
-  const p = makeProject(t);
+  const p = await makeProject(t);
   await makeUser(t, "annotator");
   await importText(t, p.slug, jsonl(Array.from({ length: items }, (_, i) => pairRecord(i))));
   return p.id;

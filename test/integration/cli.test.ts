@@ -65,8 +65,8 @@ describe("exit codes and messages", () => {
     }
   });
 
-  it("answers 1 for a value it refuses, naming the flag as typed, and prints the error as JSON with --json", () => {
-    const p = makeProject(t);
+  it("answers 1 for a value it refuses, naming the flag as typed, and prints the error as JSON with --json", async () => {
+    const p = await makeProject(t);
     const lease = arbiter("project", "set", "--project", p.slug, "--lease-minutes", "0");
     expect(lease.code).toBe(1);
     expect(lease.err).toMatch(/^arbiter: --lease-minutes: /);
@@ -128,9 +128,9 @@ describe("--json output", () => {
     expect(JSON.parse(outputs[8].out)).toEqual({ batch_id: Number(batchId), priority: 4, items: 2 });
   });
 
-  it("project list reads other projects than the ones it made (through the projects service)", () => {
-    makeProject(t, { slug: "first", name: "First" });
-    makeProject(t, { slug: "second", name: "Second" });
+  it("project list reads other projects than the ones it made (through the projects service)", async () => {
+    await makeProject(t, { slug: "first", name: "First" });
+    await makeProject(t, { slug: "second", name: "Second" });
     const r = arbiter("project", "list");
     expect(r.code).toBe(0);
     expect(r.out.trim().split("\n")).toEqual(["first\tFirst\titems 0\tjudgments 0\tcomplete 0", "second\tSecond\titems 0\tjudgments 0\tcomplete 0"]);
@@ -168,7 +168,7 @@ describe("accounts from the command line", () => {
     expect(JSON.parse(arbiter("token", "list", "--json").out).tokens[0].revoked_at).not.toBeNull();
     expect(arbiter("token", "revoke", "--id", "abc").err).toMatch(/--id: must be a whole number/);
 
-    const p = makeProject(t);
+    const p = await makeProject(t);
     expect(arbiter("member", "list", "--project", p.slug).out).toMatch(/Every annotator may work/);
     expect(arbiter("project", "set", "--project", p.slug, "--visibility", "members").code).toBe(0);
     const members = JSON.parse(arbiter("member", "list", "--project", p.slug, "--json").out);
@@ -191,7 +191,7 @@ describe("concurrent writers", () => {
   }
 
   it("16 CLI commands that write at once, during an import, all succeed", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     for (let i = 0; i < 8; i++) await arbiterAsync("user", "add", "--email", `owner${i}@example.test`, "--role", "annotator", "--password", "password-123");
     const file = path.join(path.dirname(t.file), "big.jsonl");
     fs.writeFileSync(file, jsonl(Array.from({ length: 3000 }, (_, i) => pairRecord(i))));

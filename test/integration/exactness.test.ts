@@ -35,7 +35,7 @@ function runWorker(args: string[]): Promise<{ judged: number; skipped: number; b
 
 describe("exactness under concurrency", () => {
   it(`${ANNOTATORS} annotators in separate processes, with skips, gold items, priorities and sent-back items`, async () => {
-    const p = makeProject(t, { overlap: OVERLAP, leaseMinutes: 30 });
+    const p = await makeProject(t, { overlap: OVERLAP, leaseMinutes: 30 });
     await importText(
       t,
       p.slug,
@@ -44,7 +44,7 @@ describe("exactness under concurrency", () => {
         ...Array.from({ length: GOLD }, (_, i) => pairRecord(1000 + i, { gold: { choice: "A" } })),
       ]),
     );
-    updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 0.1 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 0.1 } });
     const ids = t.db.all<{ id: number }>(sql`select id from items where gold is null order by id`).map((r) => r.id);
     // Some items want more judgments (sent back by a manager), some are served first.
     for (const id of ids.slice(0, 10)) requeueItem({ ctx: t.system, input: { itemId: id, extra: 2 } });

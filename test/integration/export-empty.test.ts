@@ -33,7 +33,7 @@ const records = [
 ];
 
 async function project() {
-  const p = makeProject(t);
+  const p = await makeProject(t);
   await importText(t, p.slug, jsonl(records));
   return p;
 }
@@ -103,7 +103,7 @@ describe("export counts", () => {
   });
 
   shared.it("PandaLM: the dry run's agreement is the card's, over 2,997 pairs; pairs with one of its 54 empty responses are left out", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     await importItems({ ctx: t.system, input: { slug: p.slug, source: () => fs.createReadStream(PANDALM), map: parseFieldMap(PANDALM_MAP) } });
     const dry = dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } });
     expect(dry.agreement.n_pairs).toBe(2997);

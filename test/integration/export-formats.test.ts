@@ -71,7 +71,7 @@ const records = [
 ];
 
 async function setup() {
-  const p = makeProject(t);
+  const p = await makeProject(t);
   const summary = await importText(t, p.slug, jsonl(records));
   expect(summary).toMatchObject({ inserted: 4, annotations: 12, error_count: 0 });
   return p;
@@ -183,7 +183,7 @@ describe("export formats round trip", () => {
   });
 
   it("includes an app judgment in raw with its display order and duration", async () => {
-    const p = makeProject(t, { overlap: 1 });
+    const p = await makeProject(t, { overlap: 1 });
     await importText(t, p.slug, jsonl([{ id: "one", prompt: "q", responses: ["first", "second"] }]));
     const a = await makeUser(t, "annotator");
     const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
@@ -197,7 +197,7 @@ describe("export formats round trip", () => {
   });
 
   it("writes a raw payload in the item's order: strength flipped where the annotator saw the candidates reversed", async () => {
-    const p = makeProject(t, { overlap: 1, judgmentSchema: { type: "pairwise", strength: true } });
+    const p = await makeProject(t, { overlap: 1, judgmentSchema: { type: "pairwise", strength: true } });
     await importText(t, p.slug, jsonl([{ id: "one", prompt: "q", responses: ["first", "second"] }]));
     const ids = t.db.all<{ id: number }>(sql`select id from candidates order by position`).map((c) => c.id);
     const a = await makeUser(t, "annotator");
@@ -219,7 +219,7 @@ describe("export formats round trip", () => {
       { key: "help", label: "Helpfulness", min: 1, max: 5 },
       { key: "style", label: "Style", min: 1, max: 7 },
     ];
-    const p = makeProject(t, { judgmentSchema: { type: "rating", criteria } });
+    const p = await makeProject(t, { judgmentSchema: { type: "rating", criteria } });
     // Raw means: x (5 + 2) / 2 = 3.5, y (1 + 7) / 2 = 4: y would win.
     // On [0, 1]: x (1 + 1/6) / 2 = 7/12, y (0 + 1) / 2 = 1/2: x wins, by 1/12.
     await importText(
@@ -231,7 +231,7 @@ describe("export formats round trip", () => {
   });
 
   it("exports every majority-ordered pair of rankings that have no common first place", async () => {
-    const p = makeProject(t, { judgmentSchema: { type: "ranking" } });
+    const p = await makeProject(t, { judgmentSchema: { type: "ranking" } });
     await importText(
       t,
       p.slug,
@@ -253,7 +253,7 @@ describe("export formats round trip", () => {
   });
 
   it("ratings and rankings imported as annotations become pairs", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const three = ["good", "fine", "bad"];
     await importText(
       t,
@@ -326,7 +326,7 @@ describe("export formats round trip", () => {
 
 describe("gold, splits, dry runs and dataset folders", () => {
   it("leaves gold items out unless asked", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     await importText(
       t,
       p.slug,
@@ -341,7 +341,7 @@ describe("gold, splits, dry runs and dataset folders", () => {
   });
 
   it("splits by prompt, deterministically, and counts what each rule keeps and drops", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const many = Array.from({ length: 400 }, (_, i) => ({
       id: `i${i}`,
       // every prompt twice (two items), so a prompt on both sides would show
@@ -444,7 +444,7 @@ describe("Parquet as a stream (HTTP, stdout)", () => {
   });
 
   it("carries one part of a split, the same rows as the JSONL part", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     await importText(
       t,
       p.slug,
@@ -463,7 +463,7 @@ describe("Parquet as a stream (HTTP, stdout)", () => {
   });
 
   it("writes a row group per 5,000 rows and hands it out a row group at a time", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const n = 11_000;
     await importText(t, p.slug, jsonl(Array.from({ length: n }, (_, i) => ({ id: `i${i}`, prompt: `prompt ${i}`, responses: [`a${i}`, `b${i}`], annotations: [ann("x", { choice: "A" })] }))));
     const exp = openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", fileFormat: "parquet" } });

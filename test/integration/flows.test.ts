@@ -17,26 +17,26 @@ afterEach(() => t.close());
 describe("a new project", () => {
   it("starts as a draft that annotators neither list nor open, until it is activated", async () => {
     const annotator = await makeUser(t, "annotator");
-    const project = createProject({ ctx: t.system, input: { slug: "fresh", name: "Fresh" } });
+    const project = await createProject({ ctx: t.system, input: { slug: "fresh", name: "Fresh" } });
     expect(project.status).toBe("draft");
     await importText(t, "fresh", jsonl([{ id: "x1", prompt: "Hello?", responses: [{ content: "a" }, { content: "b" }] }]));
-    expect(listProjects({ ctx: annotator.ctx }).map((p) => p.slug)).toEqual([]);
+    expect((await listProjects({ ctx: annotator.ctx })).map((p) => p.slug)).toEqual([]);
     await expect(claimNext({ ctx: annotator.ctx, input: { slug: "fresh" } })).rejects.toThrow(AppError);
 
-    updateProject({ ctx: t.system, input: { slug: "fresh", status: "active" } });
-    expect(listProjects({ ctx: annotator.ctx }).map((p) => p.slug)).toEqual(["fresh"]);
+    await updateProject({ ctx: t.system, input: { slug: "fresh", status: "active" } });
+    expect((await listProjects({ ctx: annotator.ctx })).map((p) => p.slug)).toEqual(["fresh"]);
     expect((await claimNext({ ctx: annotator.ctx, input: { slug: "fresh" } }))?.item.prompt).toBe("Hello?");
   });
 
-  it("can be created active when asked", () => {
-    expect(createProject({ ctx: t.system, input: { slug: "live", name: "Live", status: "active" } }).status).toBe("active");
+  it("can be created active when asked", async () => {
+    expect((await createProject({ ctx: t.system, input: { slug: "live", name: "Live", status: "active" } })).status).toBe("active");
   });
 
   it("has a checklist of what it still lacks", async () => {
     const admin = await makeUser(t, "admin");
     const annotator = await makeUser(t, "annotator");
-    createProject({ ctx: t.system, input: { slug: "todo", name: "To do" } });
-    expect(projectChecklist({ ctx: admin.ctx, input: { slug: "todo" } })).toEqual({
+    await createProject({ ctx: t.system, input: { slug: "todo", name: "To do" } });
+    expect(await projectChecklist({ ctx: admin.ctx, input: { slug: "todo" } })).toEqual({
       status: "draft",
       items: 0,
       guidelines: false,
@@ -45,35 +45,35 @@ describe("a new project", () => {
       members: 0,
     });
     await importText(t, "todo", jsonl([1, 2].map((i) => ({ id: `t${i}`, prompt: `P${i}`, responses: [{ content: "a" }, { content: "b" }] }))));
-    updateProject({ ctx: t.system, input: { slug: "todo", guidelines: "Be kind.", judgmentSchema: { strength: true } as never, visibility: "members" } });
-    await addMember({ ctx: t.system, input: { slug: "todo", email: annotator.caller.email } });
-    expect(projectChecklist({ ctx: admin.ctx, input: { slug: "todo" } })).toMatchObject({ items: 2, guidelines: true, judgmentSchema: true, visibility: "members", members: 1 });
-    expect(() => projectChecklist({ ctx: annotator.ctx, input: { slug: "todo" } })).toThrow(/does not allow project:write/);
+    await updateProject({ ctx: t.system, input: { slug: "todo", guidelines: "Be kind.", judgmentSchema: { strength: true } as never, visibility: "members" } });
+    addMember({ ctx: t.system, input: { slug: "todo", email: annotator.caller.email } });
+    expect(await projectChecklist({ ctx: admin.ctx, input: { slug: "todo" } })).toMatchObject({ items: 2, guidelines: true, judgmentSchema: true, visibility: "members", members: 1 });
+    await expect(projectChecklist({ ctx: annotator.ctx, input: { slug: "todo" } })).rejects.toThrow(/does not allow project:write/);
   });
 });
 
 describe("a finished project", () => {
   it("is finished for an annotator who judged or skipped every item still wanting judgments, or reached the quota", async () => {
-    createProject({ ctx: t.system, input: { slug: "f", name: "Finish", overlap: 1, status: "active" } });
+    await createProject({ ctx: t.system, input: { slug: "f", name: "Finish", overlap: 1, status: "active" } });
     await importText(t, "f", jsonl([1, 2, 3].map((i) => ({ id: `f${i}`, prompt: `P${i}`, responses: [{ content: "a" }, { content: "b" }] }))));
     const me = await makeUser(t, "annotator");
     const other = await makeUser(t, "annotator");
-    const mine = () => listProjects({ ctx: me.ctx })[0];
-    expect(mine()).toMatchObject({ mine: 0, finished: false });
+    const mine = async () => (await listProjects({ ctx: me.ctx }))[0];
+    expect(await mine()).toMatchObject({ mine: 0, finished: false });
     const first = (await claimNext({ ctx: me.ctx, input: { slug: "f" } }))!;
     submitJudgment({ ctx: me.ctx, input: { assignment_id: first.assignment.id, choice: "A" } });
     const second = (await claimNext({ ctx: other.ctx, input: { slug: "f" } }))!;
     submitJudgment({ ctx: other.ctx, input: { assignment_id: second.assignment.id, choice: "B" } });
-    expect(mine()).toMatchObject({ mine: 1, finished: false });
+    expect(await mine()).toMatchObject({ mine: 1, finished: false });
     const third = (await claimNext({ ctx: me.ctx, input: { slug: "f" } }))!;
     await skipAssignment({ ctx: me.ctx, input: { id: third.assignment.id } });
     // The one item left was skipped by me, so nothing is left for me; the other annotator still has it.
-    expect(mine()).toMatchObject({ mine: 1, finished: true });
-    expect(listProjects({ ctx: other.ctx })[0]).toMatchObject({ mine: 1, finished: false });
+    expect(await mine()).toMatchObject({ mine: 1, finished: true });
+    expect((await listProjects({ ctx: other.ctx }))[0]).toMatchObject({ mine: 1, finished: false });
     expect(await claimNext({ ctx: me.ctx, input: { slug: "f" } })).toBeNull();
 
-    updateProject({ ctx: t.system, input: { slug: "f", quota: 1 } });
-    expect(listProjects({ ctx: other.ctx })[0]).toMatchObject({ finished: true });
+    await updateProject({ ctx: t.system, input: { slug: "f", quota: 1 } });
+    expect((await listProjects({ ctx: other.ctx }))[0]).toMatchObject({ finished: true });
   });
 });
 
@@ -85,7 +85,7 @@ describe("searching one's judgments", () => {
   ];
 
   async function judgeAll() {
-    createProject({ ctx: t.system, input: { slug: "s", name: "Search", overlap: 2, status: "active" } });
+    await createProject({ ctx: t.system, input: { slug: "s", name: "Search", overlap: 2, status: "active" } });
     await importText(t, "s", jsonl(records));
     const me = await makeUser(t, "annotator");
     const other = await makeUser(t, "annotator");

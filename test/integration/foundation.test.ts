@@ -18,7 +18,7 @@ afterEach(() => t.close());
 
 describe("leasing and judging", () => {
   it("serves an item with two slotted candidates and no model names", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     const a = await makeUser(t, "annotator");
     const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
@@ -30,7 +30,7 @@ describe("leasing and judging", () => {
   });
 
   it("stores the winner through the slot order and refuses a second judgment", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     const a = await makeUser(t, "annotator");
     const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
@@ -42,7 +42,7 @@ describe("leasing and judging", () => {
   });
 
   it("treats a retry with the same client_id as the first judgment", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     const a = await makeUser(t, "annotator");
     const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
@@ -55,7 +55,7 @@ describe("leasing and judging", () => {
   });
 
   it("does not let an annotator judge or skip another annotator's assignment", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     const a = await makeUser(t, "annotator");
     const b = await makeUser(t, "annotator");
@@ -66,7 +66,7 @@ describe("leasing and judging", () => {
   });
 
   it("never serves more leases than the overlap, and frees an expired lease", async () => {
-    const p = makeProject(t, { overlap: 2, leaseMinutes: 1 });
+    const p = await makeProject(t, { overlap: 2, leaseMinutes: 1 });
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     let now = 1_000_000;
     const users = [await makeUser(t, "annotator"), await makeUser(t, "annotator"), await makeUser(t, "annotator")];
@@ -87,7 +87,7 @@ describe("leasing and judging", () => {
   });
 
   it("never serves a skipped item to the annotator who skipped it", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2)]));
     const a = await makeUser(t, "annotator");
     const first = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
@@ -108,7 +108,7 @@ describe("leasing and judging", () => {
   });
 
   it("leases a second item when the client excludes the one it shows (prefetch), and a reload gets the first back", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2), pairRecord(3)]));
     const a = await makeUser(t, "annotator");
     const first = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
@@ -121,7 +121,7 @@ describe("leasing and judging", () => {
   });
 
   it("refuses work to roles without the claimed scope", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const m = await makeUser(t, "manager");
     expect(await errorCodeAsync(() => claimNext({ ctx: m.ctx, input: { slug: p.slug } }))).toBe("forbidden");
   });
@@ -129,7 +129,7 @@ describe("leasing and judging", () => {
 
 describe("concurrent annotators", () => {
   it("8 annotators in separate processes never push an item past its overlap", async () => {
-    const p = makeProject(t, { overlap: 3 });
+    const p = await makeProject(t, { overlap: 3 });
     await importText(t, p.slug, jsonl(Array.from({ length: 40 }, (_, i) => pairRecord(i))));
     const users = await makeUsers(t, 8, "annotator");
     const root = path.resolve(__dirname, "../..");
@@ -169,7 +169,7 @@ describe("concurrent annotators", () => {
 
 describe("import", () => {
   it("writes nothing from a file with an invalid line and reports the line", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const text = jsonl([pairRecord(1), { prompt: "x", responses: [{ content: "only one" }] }, pairRecord(3)]);
     const summary = await importText(t, p.slug, text);
     expect(summary.rejected).toBe(true);
@@ -182,7 +182,7 @@ describe("import", () => {
   });
 
   it("imports the valid lines with skipInvalid and skips duplicates on a second import", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const text = jsonl([pairRecord(1), "{not json", pairRecord(3)]);
     const first = await importText(t, p.slug, text, { skipInvalid: true });
     expect(first).toMatchObject({ inserted: 2, duplicates: 0, error_count: 1 });
@@ -193,7 +193,7 @@ describe("import", () => {
   });
 
   it("accepts the response_a/response_b shorthand and records without ids (deduplicated by content)", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const text = jsonl([{ prompt: "Hi?", response_a: "Hello", response_b: "Hey", model_a: "m1", model_b: "m2" }]);
     expect(await importText(t, p.slug, text)).toMatchObject({ inserted: 1 });
     expect(await importText(t, p.slug, text)).toMatchObject({ inserted: 0, duplicates: 1 });
@@ -202,7 +202,7 @@ describe("import", () => {
   });
 
   it("refuses an import from an annotator", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const a = await makeUser(t, "annotator");
     const { importItems } = await import("@/lib/services/importer");
     await expect(importItems({ ctx: a.ctx, input: { slug: p.slug, source: () => [jsonl([pairRecord(1)])] } })).rejects.toMatchObject({ code: "forbidden" });
@@ -211,7 +211,7 @@ describe("import", () => {
 
 describe("trl-dpo export", () => {
   async function judged(overlap: number, votes: ("A" | "B" | "tie" | "both_bad")[][], conversation = false) {
-    const p = makeProject(t, { overlap });
+    const p = await makeProject(t, { overlap });
     const records = votes.map((_, i) =>
       conversation
         ? pairRecord(i, { prompt: [{ role: "user", content: "Hi" }, { role: "assistant", content: "Hello!" }, { role: "user", content: `Q${i}` }] })
@@ -272,7 +272,7 @@ describe("trl-dpo export", () => {
   });
 
   it("is refused to annotators and managers", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     for (const role of ["annotator", "manager"] as const) {
       const u = await makeUser(t, role);
       expect(errorCode(() => openExport({ ctx: u.ctx, input: { slug: p.slug, format: "trl-dpo" } }))).toBe("forbidden");

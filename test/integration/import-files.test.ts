@@ -29,7 +29,7 @@ afterEach(() => t.close());
 
 shared.describe("real files", () => {
   it("imports every row of the HH-RLHF harmless test set, once", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const progress: ImportProgress[] = [];
     const summary = await importItems({
       ctx: t.system,
@@ -49,7 +49,7 @@ shared.describe("real files", () => {
   });
 
   it("imports PandaLM with its three annotators: 999 items, 2,997 judgments, the published majorities", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const summary = await importItems({ ctx: t.system, input: { slug: p.slug, source: () => fs.createReadStream(PANDALM), map: parseFieldMap(PANDALM_MAP) } });
     expect(summary).toMatchObject({ inserted: 999, annotations: 2997, error_count: 0 });
     expect(countRows(t, "judgments")).toBe(2997);
@@ -72,7 +72,7 @@ shared.describe("real files", () => {
 
 describe("malformed inputs", () => {
   async function rejected(text: string | Buffer, options: { format?: "csv" } = {}) {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const summary = await importItems({ ctx: t.system, input: { slug: p.slug, source: () => Readable.from([text]), ...options } });
     expect(summary.rejected).toBe(true);
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from items where project_id = ${p.id}`).n).toBe(0);
@@ -111,7 +111,7 @@ describe("malformed inputs", () => {
 
   it("reads a 10 MB line, and names the field when it is wrong", async () => {
     const big = "x".repeat(10 * 1024 * 1024);
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const ok = await importText(t, p.slug, jsonl([pairRecord(1), { id: "big", prompt: "q", responses: [big, "b"] }]));
     expect(ok).toMatchObject({ inserted: 2, error_count: 0 });
     expect(t.db.get<{ n: number }>(sql`select length(content) as n from candidates where content like 'xxx%'`).n).toBe(big.length);
@@ -120,7 +120,7 @@ describe("malformed inputs", () => {
   });
 
   it("reads CSV with quoted newlines and reports the starting line of a bad row", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const csv = 'id,prompt,response_a,response_b\n1,"two\nlines","a, with comma","b ""quoted"""\n2,,a,b\n3,q,a,b\n';
     const summary = await importText(t, p.slug, csv);
     expect(summary.rejected).toBe(true);
@@ -144,7 +144,7 @@ describe("malformed inputs", () => {
 
   it("reads gzip directly and stops the error list at the limit, counting the rest", async () => {
     const lines = Array.from({ length: 150 }, (_, i) => ({ prompt: "q", responses: [`only ${i}`] }));
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const summary = await importItems({ ctx: t.system, input: { slug: p.slug, source: () => Readable.from([gzipSync(jsonl(lines))]) } });
     expect(summary).toMatchObject({ rejected: true, error_count: 150 });
     expect(summary.errors).toHaveLength(100);
@@ -166,7 +166,7 @@ describe("the import and export commands", () => {
   });
 
   shared.it("imports PandaLM with --map and prints the dry-run counts as JSON", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const imp = await run(["import", "--db", t.file, "--project", p.slug, "--map", PANDALM_MAP, "--json", PANDALM]);
     expect(imp.code).toBe(0);
     expect(JSON.parse(imp.out)).toMatchObject({ inserted: 999, annotations: 2997 });
@@ -183,7 +183,7 @@ describe("the import and export commands", () => {
   });
 
   shared.it("writes one file per split with --out", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     await importItems({ ctx: t.system, input: { slug: p.slug, source: () => fs.createReadStream(PANDALM), map: parseFieldMap(PANDALM_MAP) } });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-out-"));
     try {

@@ -26,7 +26,7 @@ beforeEach(() => {
 afterEach(() => t.close());
 
 async function importBytes(data: string | Buffer, options: { map?: string; format?: "csv" } = {}) {
-  const p = makeProject(t);
+  const p = await makeProject(t);
   return importItems({
     ctx: t.system,
     input: { slug: p.slug, source: () => Readable.from(data.length ? [data] : []), format: options.format, map: options.map ? parseFieldMap(options.map) : undefined },
@@ -92,7 +92,7 @@ describe("files that are not data", () => {
 
   it("the CLI prints the same refusals, and the field-map grammar for an unknown shape", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-import-"));
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const file = (name: string, data: string | Buffer) => (fs.writeFileSync(path.join(dir, name), data), path.join(dir, name));
     const png = await cli("import", "--project", p.slug, file("picture.png", PNG));
     expect(png.code).not.toBe(0);
@@ -128,20 +128,20 @@ describe("empty and non-text responses", () => {
 
   it("the CLI lists the warnings, and --json carries them", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-import-"));
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const file = path.join(dir, "pairs.jsonl");
     fs.writeFileSync(file, jsonl([pairRecord(1), { id: "e", prompt: "q", responses: ["a", ""] }]));
     const text = await cli("import", "--project", p.slug, file);
     expect(text.code).toBe(0);
     expect(text.out).toContain("1 warning(s) (imported; check these rows):\n  line 2: responses[1]: empty response");
-    const p2 = makeProject(t);
+    const p2 = await makeProject(t);
     const json = JSON.parse((await cli("import", "--project", p2.slug, file, "--json")).out);
     expect(json).toMatchObject({ inserted: 2, warning_count: 1, warnings: [{ line: 2, field: "responses[1]", message: "responses[1]: empty response" }] });
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   shared.it("PandaLM: 54 empty responses and 6 `true` responses, each a warning with its line", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const summary = await importItems({ ctx: t.system, input: { slug: p.slug, source: () => fs.createReadStream(PANDALM), map: parseFieldMap(PANDALM_MAP), maxErrors: 1000 } });
     expect(summary).toMatchObject({ inserted: 999, error_count: 0, warning_count: 60 });
     expect(summary.warnings.filter((w) => w.message.endsWith("empty response"))).toHaveLength(54);

@@ -32,7 +32,7 @@ const conversation = [
 
 /** 120 plain items, then one conversation, one gold item with two imported judgments, one raised item. */
 async function project() {
-  const p = makeProject(t, { overlap: 3 });
+  const p = await makeProject(t, { overlap: 3 });
   await importText(t, p.slug, jsonl(Array.from({ length: 120 }, (_, i) => pairRecord(i))));
   await importText(
     t,

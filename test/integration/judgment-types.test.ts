@@ -25,12 +25,23 @@ function failure(fn: () => unknown): { code: string; message: string } {
   throw new Error("expected an error");
 }
 
+/** failure for a service call that returns a promise. */
+async function failureOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return { code: e.code, message: e.message };
+    throw e;
+  }
+  throw new Error("expected an error");
+}
+
 const criteria = [{ key: "helpfulness", label: "Helpfulness", min: 1, max: 5 }];
 const flags = [{ key: "unsafe", label: "Unsafe" }];
 
 /** A project of one type with `n` items of `k` responses each, and an annotator holding the first item. */
 async function setup(schema: Partial<ProjectJudgmentSchema>, k = 2, n = 2) {
-  const p = makeProject(t, { judgmentSchema: schema as ProjectJudgmentSchema, overlap: 1 });
+  const p = await makeProject(t, { judgmentSchema: schema as ProjectJudgmentSchema, overlap: 1 });
   const records = Array.from({ length: n }, (_, i) => ({
     id: `it-${i}`,
     prompt: `Prompt ${i}`,
@@ -233,11 +244,11 @@ describe("setting a project's judgment schema", () => {
     return file;
   }
 
-  it("stores a valid schema and refuses a bad one naming the field", () => {
-    const p = makeProject(t, { judgmentSchema: { type: "rating", criteria } as ProjectJudgmentSchema });
+  it("stores a valid schema and refuses a bad one naming the field", async () => {
+    const p = await makeProject(t, { judgmentSchema: { type: "rating", criteria } as ProjectJudgmentSchema });
     expect(p.judgmentSchema).toMatchObject({ type: "rating", criteria: [{ key: "helpfulness", min: 1, max: 5 }], rationale: "optional" });
-    expect(failure(() => makeProject(t, { judgmentSchema: { type: "vote" } as never })).message).toMatch(/^judgmentSchema\.type: /);
-    expect(failure(() => makeProject(t, { judgmentSchema: { criteria: [{ key: "Bad Key", label: "x" }] } as never })).message).toMatch(/^judgmentSchema\.criteria\.0\.key: must be a short lowercase key/);
+    expect((await failureOf(makeProject(t, { judgmentSchema: { type: "vote" } as never }))).message).toMatch(/^judgmentSchema\.type: /);
+    expect((await failureOf(makeProject(t, { judgmentSchema: { criteria: [{ key: "Bad Key", label: "x" }] } as never }))).message).toMatch(/^judgmentSchema\.criteria\.0\.key: must be a short lowercase key/);
   });
 
   it("takes --schema FILE on project create and project set", async () => {

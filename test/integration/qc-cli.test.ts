@@ -19,7 +19,7 @@ async function run(...args: string[]) {
 
 describe("arbiter project set", () => {
   it("sets the policies and prints them", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const r = await run("project", "set", "--project", p.slug, "--overlap", "5", "--lease-minutes", "10", "--order", "random", "--quota", "40", "--gold-rate", "0.1", "--min-gold-accuracy", "0.7", "--after", "5", "--status", "paused", "--agreement-threshold", "0.6");
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
@@ -31,7 +31,7 @@ describe("arbiter project set", () => {
   });
 
   it("explains bad values and half a gold cut-off", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const order = await run("project", "set", "--project", p.slug, "--order", "newest");
     expect(order.code).toBe(1);
     expect(order.err).toMatch(/--order: must be finish-first, random or import/);
@@ -45,7 +45,7 @@ describe("arbiter project set", () => {
   });
 
   it("sets the judgment schema from a file, refusing an invalid one", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const fs = await import("node:fs");
     const good = t.file + ".schema.json";
     fs.writeFileSync(good, JSON.stringify({ type: "rating", criteria: [{ key: "helpful", label: "Helpful" }] }));
@@ -60,7 +60,7 @@ describe("arbiter project set", () => {
 
 describe("arbiter member, item and batch", () => {
   it("adds, lists and removes members", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const a = await makeUser(t, "annotator");
     expect((await run("member", "list", "--project", p.slug)).out).toMatch(/Every annotator may work/);
     expect((await run("member", "add", "--project", p.slug, "--email", a.caller.email)).out).toMatch(/Added/);
@@ -73,7 +73,7 @@ describe("arbiter member, item and batch", () => {
   });
 
   it("sets an item's priority and gold answer, and a batch's priority", async () => {
-    const p = makeProject(t);
+    const p = await makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2)]));
     const id = t.db.get<{ id: number }>(sql`select id from items order by id limit 1`).id;
     expect((await run("item", "set", "--id", String(id), "--priority", "7", "--gold", "B")).code).toBe(0);

@@ -31,11 +31,22 @@ async function refusal(fn: () => unknown): Promise<{ code: string; reason?: stri
   return undefined;
 }
 
+/** refusal for a service call that returns a promise. */
+async function refusalOf(p: Promise<unknown>): Promise<{ code: string; reason?: string; message: string; fields?: Record<string, string> } | undefined> {
+  return p.then(
+    () => undefined,
+    (e) => {
+      if (e instanceof AppError) return { code: e.code, reason: (e.details as { reason?: string } | undefined)?.reason, message: e.message, fields: e.fields };
+      throw e;
+    },
+  );
+}
+
 const EXPLANATION = "The first response cites its source; the second invents one.";
 
 /** A project with `real` ordinary items and `gold` gold items (gold answer A: the record's first response, with an explanation). */
 async function project(real: number, gold: number, settings: Record<string, unknown> = {}) {
-  const p = makeProject(t, { overlap: 2 });
+  const p = await makeProject(t, { overlap: 2 });
   await importText(
     t,
     p.slug,
@@ -44,7 +55,7 @@ async function project(real: number, gold: number, settings: Record<string, unkn
       ...Array.from({ length: gold }, (_, i) => pairRecord(100 + i, { gold: { choice: "A", explanation: EXPLANATION } as never })),
     ]),
   );
-  updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", ...settings } });
+  await updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", ...settings } });
   return p;
 }
 
@@ -64,16 +75,16 @@ function judge(ctx: Ctx, c: Claim, right: boolean) {
 describe("qualification settings", () => {
   it("refuses a qualification larger than the gold items of an active project, naming the field, and bad accuracies", async () => {
     const p = await project(2, 2);
-    const tooMany = await refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: 3 } }));
+    const tooMany = await refusalOf(updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: 3 } }));
     expect(tooMany?.message).toMatch(/asks for 3 gold item\(s\) but project "p\d+" has 2/);
     expect(tooMany?.fields).toHaveProperty("qualificationItems");
-    expect((await refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, qualificationAccuracy: 1.5 } })))?.message).toMatch(/qualificationAccuracy: must be between 0 and 1/);
+    expect((await refusalOf(updateProject({ ctx: t.system, input: { slug: p.slug, qualificationAccuracy: 1.5 } })))?.message).toMatch(/qualificationAccuracy: must be between 0 and 1/);
     // A paused project may be prepared first; activating it is checked.
-    updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused", qualificationItems: 3 } });
-    expect((await refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } })))?.fields).toHaveProperty("qualificationItems");
-    expect(updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: "none", status: "active" } as never }).qualificationItems).toBeNull();
+    await updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused", qualificationItems: 3 } });
+    expect((await refusalOf(updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } })))?.fields).toHaveProperty("qualificationItems");
+    expect((await updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: "none", status: "active" } as never })).qualificationItems).toBeNull();
     // Gold answers are pairwise verdicts: a qualification on rankings could never be passed.
-    const ranked = await refusal(() => updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: 1, judgmentSchema: { type: "ranking" } } as never }));
+    const ranked = await refusalOf(updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: 1, judgmentSchema: { type: "ranking" } } as never }));
     expect(ranked?.message).toMatch(/needs pairwise judgments/);
     expect(ranked?.fields).toHaveProperty("qualificationItems");
   });
@@ -184,13 +195,13 @@ describe("feedback and training mode", () => {
     const g1 = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     expect(isGold(g1)).toBe(true);
     expect(judge(a.ctx, g1, true).feedback).toBeUndefined();
-    updateProject({ ctx: t.system, input: { slug: p.slug, trainingMode: "yes" } as never });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, trainingMode: "yes" } as never });
     const g2 = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     const res = judge(a.ctx, g2, false);
     expect(res.feedback).toEqual({ answer: slotOfFirst(g2), correct: false, explanation: EXPLANATION, qualification: null });
     expect((await refusal(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: g2.assignment.id } })))?.message).toMatch(/seen its answer/);
     // A retry of the same request gets the same feedback again.
-    updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 0 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 0 } });
     const real = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     expect(isGold(real)).toBe(false);
     const once = submitJudgment({ ctx: a.ctx, input: { assignment_id: real.assignment.id, choice: "A", client_id: "r1" } });
@@ -213,10 +224,10 @@ function runTab(args: string[]): Promise<{ judged: number; refused: string | nul
 describe("qualification under concurrency", () => {
   it("one annotator in four processes at once judges exactly N qualification items, and real items only after passing", async () => {
     const N = 3;
-    const p = makeProject(t, { overlap: 1 });
+    const p = await makeProject(t, { overlap: 1 });
     // Gold answers "tie", which the tabs always give: the attempt passes.
     await importText(t, p.slug, jsonl([...Array.from({ length: 20 }, (_, i) => pairRecord(i)), ...Array.from({ length: 8 }, (_, i) => pairRecord(100 + i, { gold: { choice: "tie" } }))]));
-    updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", qualificationItems: N } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", qualificationItems: N } });
     const a = await makeUser(t, "annotator");
     const tabs = await Promise.all(Array.from({ length: 4 }, () => runTab([t.file, String(a.caller.userId), a.caller.email, p.slug, "tie"])));
     expect(tabs.every((r) => r.refused === null)).toBe(true);

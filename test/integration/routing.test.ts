@@ -34,10 +34,10 @@ function runWorker(args: string[]): Promise<{ judged: number; skipped: number }>
 }
 
 /** A project created and then set as given, `active` explicitly (new projects may start as drafts). */
-function project(settings: { overlap?: number } & Omit<Parameters<typeof updateProject>[0]["input"], "slug">) {
+async function project(settings: { overlap?: number } & Omit<Parameters<typeof updateProject>[0]["input"], "slug">) {
   const { overlap, ...rest } = settings;
-  const p = makeProject(t, overlap ? { overlap } : {});
-  return updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", ...rest } });
+  const p = await makeProject(t, overlap ? { overlap } : {});
+  return await updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", ...rest } });
 }
 
 /** An annotator with the given skills. */
@@ -60,9 +60,9 @@ describe("routing exactness under concurrency", () => {
   it("32 annotators with different skills, some narrowing: nobody gets an item without all its tags, none past overlap", async () => {
     const OVERLAP = 3;
     const TAG_SETS = [[], ["code"], ["medical"], ["code", "lang:de"], ["lang:fr"], ["lang:de", "medical"], ["law"]];
-    const p = project({ overlap: OVERLAP, status: "active" });
+    const p = await project({ overlap: OVERLAP, status: "active" });
     await importText(t, p.slug, jsonl(Array.from({ length: 140 }, (_, i) => pairRecord(i, TAG_SETS[i % TAG_SETS.length].length ? { tags: TAG_SETS[i % TAG_SETS.length] } : {}))));
-    updateProject({ ctx: t.system, input: { slug: p.slug, routing: "required" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, routing: "required" } });
     const SKILL_SETS = [[], ["code"], ["medical"], ["code", "lang:de"], ["lang:de", "medical"], ["code", "lang:fr", "medical"], ["lang:fr"], ["code", "lang:de", "lang:fr", "medical"]];
     const people = [];
     for (let i = 0; i < 32; i++) people.push({ user: await annotator(SKILL_SETS[i % SKILL_SETS.length]), skills: SKILL_SETS[i % SKILL_SETS.length], narrow: i % 4 === 3 && SKILL_SETS[i % SKILL_SETS.length].length ? [SKILL_SETS[i % SKILL_SETS.length][0]] : null });
@@ -94,9 +94,9 @@ describe("routing exactness under concurrency", () => {
 
 describe("routing rules", () => {
   it("required: untagged items go to everyone, tagged ones only to annotators holding all their tags", async () => {
-    const p = project({ overlap: 1, status: "active", orderPolicy: "import" });
+    const p = await project({ overlap: 1, status: "active", orderPolicy: "import" });
     await importText(t, p.slug, jsonl([pairRecord(1, { tags: ["code", "lang:de"] }), pairRecord(2), pairRecord(3, { tags: ["code"] })]));
-    updateProject({ ctx: t.system, input: { slug: p.slug, routing: "required" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, routing: "required" } });
     const coder = await annotator(["code"]);
     const nobody = await annotator([]);
     // The coder lacks lang:de: item 1 is skipped over, item 3 (code) is theirs after the untagged item 2.
@@ -110,20 +110,20 @@ describe("routing rules", () => {
   });
 
   it("open serves tagged items to anyone, as before", async () => {
-    const p = project({ overlap: 1, status: "active", orderPolicy: "import" });
+    const p = await project({ overlap: 1, status: "active", orderPolicy: "import" });
     await importText(t, p.slug, jsonl([pairRecord(1, { tags: ["medical"] })]));
     expect(tagsOf((await judge((await annotator([])), p.slug))!)).toBe('["medical"]');
   });
 
   it("preferred: matching items first, in the project's order, then the rest; others get the rest first", async () => {
-    const p = project({ overlap: 2, status: "active", orderPolicy: "import" });
+    const p = await project({ overlap: 2, status: "active", orderPolicy: "import" });
     // Import order puts the untagged and the medical items before the code ones.
     await importText(
       t,
       p.slug,
       jsonl([pairRecord(1), pairRecord(2, { tags: ["medical"] }), pairRecord(3), pairRecord(4, { tags: ["code"] }), pairRecord(5, { tags: ["code"] }), pairRecord(6, { tags: ["code", "medical"] })]),
     );
-    updateProject({ ctx: t.system, input: { slug: p.slug, routing: "preferred" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, routing: "preferred" } });
     const externalIdOf = (id: number) => t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${id}`).e;
     const order = async (u: Awaited<ReturnType<typeof annotator>>) => {
       const seen: string[] = [];
@@ -137,9 +137,9 @@ describe("routing rules", () => {
   });
 
   it("preferred with finish-first keeps the order among matching items: most judgments first", async () => {
-    const p = project({ overlap: 3, status: "active", orderPolicy: "finish_first" });
+    const p = await project({ overlap: 3, status: "active", orderPolicy: "finish_first" });
     await importText(t, p.slug, jsonl([pairRecord(1, { tags: ["code"] }), pairRecord(2, { tags: ["lang:de"] }), pairRecord(3, { tags: ["code"] }), pairRecord(4)]));
-    updateProject({ ctx: t.system, input: { slug: p.slug, routing: "preferred" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, routing: "preferred" } });
     const ids = t.db.all<{ id: number }>(sql`select id from items order by id`).map((r) => r.id);
     // Someone without skills matches nothing, so they get plain finish-first order: item 1.
     const plain = await annotator([]);
@@ -152,30 +152,30 @@ describe("routing rules", () => {
   });
 
   it("answers 204 at once for an annotator whose skills match none of 100,000 waiting items", async () => {
-    const p = project({ overlap: 3, status: "active" });
+    const p = await project({ overlap: 3, status: "active" });
     // 100,000 items for German speakers, one untagged item already finished.
     t.db.$client.exec(`
       with recursive n(i) as (select 1 union all select i + 1 from n where i < 100000)
       insert into items (project_id, external_id, prompt, tags, tag_key, created_at) select ${p.id}, 'de-' || i, '"Frage?"', '["lang:de"]', 'lang:de', 0 from n;
       insert into items (project_id, external_id, prompt, judgment_count, created_at) values (${p.id}, 'done', '"Q"', 3, 0);
       update projects set tag_keys = '["lang:de"]' where id = ${p.id};`);
-    updateProject({ ctx: t.system, input: { slug: p.slug, routing: "required" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, routing: "required" } });
     for (const order of ["finish_first", "import", "random"] as const) {
-      updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: order } });
+      await updateProject({ ctx: t.system, input: { slug: p.slug, orderPolicy: order } });
       expect(await claimNext({ ctx: (await annotator(["code", "lang:fr"])).ctx, input: { slug: p.slug } })).toBeNull();
       expect(await claimNext({ ctx: (await annotator([])).ctx, input: { slug: p.slug } })).toBeNull();
       const claimed = await claimNext({ ctx: (await annotator(["lang:de"])).ctx, input: { slug: p.slug } });
       expect(tagsOf(claimed!.item.id)).toBe('["lang:de"]');
     }
     // Preferred serves them to anyone once nothing matches.
-    updateProject({ ctx: t.system, input: { slug: p.slug, routing: "preferred" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, routing: "preferred" } });
     expect(tagsOf((await claimNext({ ctx: (await annotator(["code"])).ctx, input: { slug: p.slug } }))!.item.id)).toBe('["lang:de"]');
   });
 });
 
 describe("narrowing a stream to some of one's skills", () => {
   it("serves only items sharing a tag with the chosen skills, releases a held lease outside them, refuses a skill not held", async () => {
-    const p = project({ overlap: 1, status: "active", orderPolicy: "import" });
+    const p = await project({ overlap: 1, status: "active", orderPolicy: "import" });
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2, { tags: ["medical"] }), pairRecord(3, { tags: ["code"] }), pairRecord(4, { tags: ["code", "medical"] })]));
     const u = await annotator(["code", "medical"]);
     // Open project: a plain claim takes the untagged item 1 first; narrowed to code, the lease on item 1 is let go.
@@ -204,7 +204,7 @@ describe("narrowing a stream to some of one's skills", () => {
 
 describe("item tags at import and from a metadata key", () => {
   it("stores the normalised tags and the tag key, and takes them from the project's tagsFrom key", async () => {
-    const p = project({ status: "active" });
+    const p = await project({ status: "active" });
     await importText(t, p.slug, jsonl([pairRecord(1, { tags: ["Code", "lang:de", "code"] }), pairRecord(2, { metadata: { topic: "medical;law" } })]));
     const rows = () => t.db.all<{ e: string; tags: string | null; key: string }>(sql`select external_id as e, tags, tag_key as key from items order by id`);
     expect(rows()).toEqual([
@@ -212,7 +212,7 @@ describe("item tags at import and from a metadata key", () => {
       { e: "item-2", tags: null, key: "" },
     ]);
     // Setting tagsFrom re-tags the items that have the key; new imports take their tags from it too.
-    updateProject({ ctx: t.system, input: { slug: p.slug, tagsFrom: "topic" } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, tagsFrom: "topic" } });
     expect(rows()[1]).toEqual({ e: "item-2", tags: '["law","medical"]', key: "law|medical" });
     await importText(t, p.slug, jsonl([pairRecord(3, { metadata: { topic: ["code"] } })]));
     expect(rows()[2]).toEqual({ e: "item-3", tags: '["code"]', key: "code" });
@@ -226,9 +226,9 @@ describe("item tags at import and from a metadata key", () => {
   });
 
   it("refuses a tagsFrom key whose values are not tags, naming the item", async () => {
-    const p = project({ status: "active" });
+    const p = await project({ status: "active" });
     await importText(t, p.slug, jsonl([pairRecord(1, { metadata: { lang: "English (US)" } })]));
-    expect(() => updateProject({ ctx: t.system, input: { slug: p.slug, tagsFrom: "lang" } })).toThrow('tagsFrom: item "item-1" (id 1): metadata.lang: "English (US)" is not a valid tag');
+    await expect(updateProject({ ctx: t.system, input: { slug: p.slug, tagsFrom: "lang" } })).rejects.toThrow('tagsFrom: item "item-1" (id 1): metadata.lang: "English (US)" is not a valid tag');
     expect(t.db.get<{ f: string | null }>(sql`select tags_from as f from projects where id = ${p.id}`).f).toBeNull();
   });
 });
@@ -263,7 +263,7 @@ describe("the arbiter commands for skills and routing", () => {
     expect(JSON.parse(arbiter("user", "list", "--json").out).users.find((x: { email: string }) => x.email === "bob@test.local").skills).toEqual(["law", "medical"]);
     fs.rmSync(dir, { recursive: true, force: true });
 
-    const p = makeProject(t);
+    const p = await makeProject(t);
     const routed = JSON.parse(arbiter("project", "set", "--project", p.slug, "--routing", "required", "--tags-from", "topic", "--json").out);
     expect(routed.project).toMatchObject({ routing: "required", tags_from: "topic" });
     expect(JSON.parse(arbiter("project", "set", "--project", p.slug, "--tags-from", "none", "--json").out).project.tags_from).toBeNull();

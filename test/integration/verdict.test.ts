@@ -26,7 +26,7 @@ afterEach(() => {
 
 /** Every annotator judges every item through claimNext and submitJudgment, cycling through the choices. */
 async function judgeEverything() {
-  const project = makeProject(t, { overlap: N_ANNOTATORS });
+  const project = await makeProject(t, { overlap: N_ANNOTATORS });
   await importText(t, project.slug, jsonl(Array.from({ length: N_ITEMS }, (_, i) => pairRecord(i))));
   const annotators = await makeUsers(t, N_ANNOTATORS, "annotator");
   for (const [k, annotator] of annotators.entries()) {
@@ -88,7 +88,7 @@ describe("VERDICT_SQL", () => {
   });
 
   it("is null for a judgment that is not pairwise", async () => {
-    const project = makeProject(t, { overlap: 1 });
+    const project = await makeProject(t, { overlap: 1 });
     await importText(t, project.slug, jsonl([pairRecord(1)]));
     const user = await makeUser(t, "annotator");
     const [first, second] = candidateIdsByPosition(t.db.get<{ id: number }>(sql`select id from items`).id);
@@ -127,7 +127,7 @@ describe("gold accuracy", () => {
 
     const standings = await goldStandings({ ctx: t.system, input: { slug: project.slug } });
     expect(standings).toHaveLength(N_ANNOTATORS);
-    const stats = projectStats({ ctx: t.system, input: { slug: project.slug, rounds: 0 } });
+    const stats = await projectStats({ ctx: t.system, input: { slug: project.slug, rounds: 0 } });
     for (const standing of standings) {
       const want = expected.get(standing.user_id)!;
       expect([standing.gold_judged, standing.gold_correct]).toEqual([want.judged, want.correct]);

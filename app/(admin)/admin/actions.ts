@@ -24,7 +24,7 @@ export async function createProjectAction(_prev: ActionState, formData: FormData
   }
   let slug: string;
   try {
-    slug = createProject({ ctx: contextFor(caller), input: parsed.data }).slug;
+    slug = (await createProject({ ctx: contextFor(caller), input: parsed.data })).slug;
   } catch (err) {
     return { ...refusal(err, PROJECT_FIELDS), values };
   }

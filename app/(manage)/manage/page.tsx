@@ -5,7 +5,7 @@ import { ProjectProgressTable } from "@/app/_components/ProjectProgressTable";
 
 export default async function ManagePage() {
   const caller = await requirePageCaller("project:read");
-  const projects = listProjects({ ctx: contextFor(caller) });
+  const projects = await listProjects({ ctx: contextFor(caller) });
   return (
     <>
       <h1>Progress</h1>

@@ -2,6 +2,6 @@ import { contextFor } from "@/lib/auth/session";
 import { checkDatabase } from "@/lib/services/health";
 
 // Liveness and database check, used by the start command to know when to print the login details.
-export function GET() {
-  return Response.json(checkDatabase({ ctx: contextFor(null) }));
+export async function GET() {
+  return Response.json(await checkDatabase({ ctx: contextFor(null) }));
 }

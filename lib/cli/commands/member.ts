@@ -44,7 +44,7 @@ export const member: Command = {
         const slug = need(values, "project");
         const ctx = await systemCtx(values);
         const members = await listMembers({ ctx, input: { slug } });
-        const { visibility } = getProject({ ctx, input: { slug } });
+        const { visibility } = await getProject({ ctx, input: { slug } });
         const who = visibility === "everyone" ? `Every annotator may work on ${slug}` : `Only its members may work on ${slug}`;
         const list = members.map((m) => `${m.email}\t${m.name}`).join("\n");
         print(`${who}.${members.length ? `\n${list}` : visibility === "members" ? " It has none: nobody can." : ""}`, { visibility, members });

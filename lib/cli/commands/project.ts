@@ -63,7 +63,7 @@ export const project: Command = {
           },
           { leaseMinutes: "lease-minutes", judgmentSchema: "schema" },
         );
-        const project = createProject({ ctx: await systemCtx(values), input });
+        const project = await createProject({ ctx: await systemCtx(values), input });
         const next = project.status === "draft" ? `; activate it with: arbiter project set --project ${project.slug} --status active` : "";
         print(`Created project ${project.slug} (${project.status}, overlap ${project.overlap}, lease ${project.leaseMinutes} min)${next}`, { project: projectJson(project) });
         return 0;
@@ -75,7 +75,7 @@ export const project: Command = {
       summary: "list the projects with their progress",
       flags: {},
       async run({ values, print }) {
-        const rows = listAllProjects({ ctx: await systemCtx(values) });
+        const rows = await listAllProjects({ ctx: await systemCtx(values) });
         print(
           rows.map(({ project: p, progress }) => `${p.slug}\t${p.name}\titems ${progress.items}\tjudgments ${progress.judgments}\tcomplete ${progress.completeItems}`).join("\n"),
           { projects: rows.map(({ project: p, progress }) => ({ slug: p.slug, name: p.name, status: p.status, overlap: p.overlap, progress: progressJson(progress) })) },
@@ -110,7 +110,7 @@ export const project: Command = {
           },
           { slug: "project", judgmentSchema: "schema", ...Object.fromEntries(SETTINGS.map((s) => [s.key, s.flag])) },
         );
-        const p = updateProject({ ctx: await systemCtx(values), input });
+        const p = await updateProject({ ctx: await systemCtx(values), input });
         const policy = [
           `status ${p.status}`,
           p.minJudgments != null

@@ -50,7 +50,7 @@ export const report: Command = {
         const input = checked(reportInput, { slug: need(values, "project"), from: values.from, to: values.to, by: values.by ?? REPORT_PERIODS[0], tz: values.tz ?? localZone() }, FLAGS);
         let r: TimeReport;
         try {
-          r = timeReport({ ctx: await systemCtx(values), input });
+          r = await timeReport({ ctx: await systemCtx(values), input });
         } catch (err) {
           // A refused range names the flags as typed (--from), not the service's keys.
           if (err instanceof AppError && err.fields) throw badRequest(Object.entries(err.fields).map(([k, m]) => `--${k}: ${m}`).join("; "));

@@ -19,7 +19,7 @@ export const stats: Command = {
       },
       async run({ values, print }) {
         const input = checked(statsInput, { slug: need(values, "project"), by: values.by, rounds: values.rounds, seed: values.seed }, { slug: "project" });
-        const stats = projectStats({ ctx: await systemCtx(values), input });
+        const stats = await projectStats({ ctx: await systemCtx(values), input });
         print(statsSummary(stats), stats);
         return 0;
       },

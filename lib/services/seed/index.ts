@@ -36,7 +36,7 @@ export interface SeedResult {
 /** Creates the demo project when it does not exist yet; does nothing on a database that has it. */
 export async function seedDemo(ctx: Ctx): Promise<SeedResult> {
   if (ctx.db.select({ id: projects.id }).from(projects).where(eq(projects.slug, DEMO_SLUG)).get()) return {};
-  createProject({
+  await createProject({
     ctx,
     input: { slug: DEMO_SLUG, name: "Demo: assistant responses", overlap: 2, guidelines: DEMO_GUIDELINES, status: "active" },
   });

@@ -12,7 +12,7 @@ export default async function AnnotatePage({ params }: { params: Promise<{ slug:
   const { slug } = await params;
   const caller = await requirePageCaller("assignment:work");
   const ctx = contextFor(caller);
-  const project = orNotFound(() => getWorkProject({ ctx, input: { slug } }));
+  const project = await orNotFound(() => getWorkProject({ ctx, input: { slug } }));
   const qualification = await myQualification({ ctx, input: { slug } });
   const skills = await mySkills({ ctx });
   const judged = countMyJudgments({ ctx, input: { slug: project.slug } });

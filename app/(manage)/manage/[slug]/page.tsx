@@ -21,11 +21,11 @@ export default async function ProjectDashboard({ params, searchParams }: { param
   let stats: ProjectStats;
   let byError: string | null = null;
   try {
-    stats = orNotFound(() => projectStats({ ctx: contextFor(caller), input: { slug, by } }));
+    stats = await orNotFound(() => projectStats({ ctx: contextFor(caller), input: { slug, by } }));
   } catch (err) {
     if (!(err instanceof AppError && err.code === "bad_request" && by)) throw err;
     byError = err.message;
-    stats = projectStats({ ctx: contextFor(caller), input: { slug } });
+    stats = await projectStats({ ctx: contextFor(caller), input: { slug } });
   }
   const names = Object.fromEntries(stats.annotators.map((a) => [a.email, a.name]));
   const a = stats.agreement;

@@ -4,7 +4,7 @@
 import { contextFor } from "@/lib/auth/session";
 import { insertBenchRow } from "@/lib/services/bench";
 
-export function POST(): Response {
+export async function POST(): Promise<Response> {
   if (process.env.ARBITER_BENCH !== "1") return new Response(null, { status: 404 });
-  return Response.json(insertBenchRow({ ctx: contextFor(null) }), { status: 201 });
+  return Response.json(await insertBenchRow({ ctx: contextFor(null) }), { status: 201 });
 }

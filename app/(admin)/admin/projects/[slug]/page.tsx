@@ -16,10 +16,10 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
   const { slug } = await params;
   const { activated } = await searchParams;
   const ctx = contextFor(caller);
-  const project = orNotFound(() => getProject({ ctx, input: { slug } }));
-  const progress = projectProgress(ctx, project);
+  const project = await orNotFound(() => getProject({ ctx, input: { slug } }));
+  const progress = await projectProgress(ctx, project);
   const members = await listMembers({ ctx, input: { slug: project.slug } });
-  const checklist = project.status === "draft" ? projectChecklist({ ctx, input: { slug: project.slug } }) : null;
+  const checklist = project.status === "draft" ? await projectChecklist({ ctx, input: { slug: project.slug } }) : null;
   return (
     <>
       <h1>{project.name}</h1>

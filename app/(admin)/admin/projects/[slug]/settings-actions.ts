@@ -23,7 +23,7 @@ export async function updateSettingsAction(_prev: ActionState, formData: FormDat
   const { slug, ...values } = formValues(formData, ["slug", ...PROJECT_SETTING_KEYS]);
   // The settings' schema reads a blank limit as null: "none".
   try {
-    updateProject({ ctx: contextFor(caller), input: { slug, ...withoutBlanks(values, KEEP_WHEN_BLANK) } });
+    await updateProject({ ctx: contextFor(caller), input: { slug, ...withoutBlanks(values, KEEP_WHEN_BLANK) } });
   } catch (err) {
     return refusal(err, PROJECT_SETTING_KEYS, SEE_FIELDS);
   }
@@ -91,7 +91,7 @@ export async function activateProjectAction(_prev: ActionState, formData: FormDa
   const caller = await requirePageCaller("project:write");
   const { slug } = formValues(formData, ["slug"]);
   try {
-    updateProject({ ctx: contextFor(caller), input: { slug, status: "active" } });
+    await updateProject({ ctx: contextFor(caller), input: { slug, status: "active" } });
   } catch (err) {
     return refusal(err, []);
   }
@@ -108,7 +108,7 @@ export async function updateTextsAction(_prev: ActionState, formData: FormData):
   const schema = judgmentSchemaField(judgmentSchema);
   if (schema.error) return { ok: false, message: SEE_FIELDS, errors: { judgmentSchema: schema.error }, values: { guidelines, judgmentSchema } };
   try {
-    updateProject({ ctx: contextFor(caller), input: { slug, guidelines, judgmentSchema: (schema.value ?? null) as never } });
+    await updateProject({ ctx: contextFor(caller), input: { slug, guidelines, judgmentSchema: (schema.value ?? null) as never } });
   } catch (err) {
     return { ...refusal(err, ["guidelines", "judgmentSchema"], SEE_FIELDS), values: { guidelines, judgmentSchema } };
   }

@@ -16,7 +16,7 @@ export default async function HistoryPage({ params, searchParams }: { params: Pr
   const q = (Array.isArray(query.q) ? query.q[0] : query.q)?.trim() ?? "";
   const caller = await requirePageCaller("assignment:work");
   const ctx = contextFor(caller);
-  const project = orNotFound(() => getWorkProject({ ctx, input: { slug } }));
+  const project = await orNotFound(() => getWorkProject({ ctx, input: { slug } }));
   const history = orBadRequest(() => myJudgments({ ctx, input: { slug, limit: PAGE, offset: (page - 1) * PAGE, q: q || undefined } }));
   if ("error" in history) {
     return (

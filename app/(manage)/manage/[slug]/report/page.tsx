@@ -18,14 +18,14 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
   const { slug } = await params;
   const query = await searchParams;
   const ctx = contextFor(caller);
-  const project = orNotFound(() => getProject({ ctx, input: { slug } }));
+  const project = await orNotFound(() => getProject({ ctx, input: { slug } }));
   const one = (v: unknown) => (typeof v === "string" ? v : undefined);
   const input = { slug, from: one(query.from) || undefined, to: one(query.to) || undefined, by: one(query.by) || undefined, tz: one(query.tz) || undefined };
   let report: TimeReport | null = null;
   let error: string | null = null;
   if (input.tz) {
     try {
-      report = timeReport({ ctx, input });
+      report = await timeReport({ ctx, input });
     } catch (err) {
       if (!(err instanceof AppError && err.code === "bad_request")) throw err;
       error = err.message;

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/services/errors";
 import { projectStats } from "@/lib/services/stats";
 
 // One dashboard table as CSV: ?table=annotators|leaderboard|kappa|breakdown|progress (breakdown needs &by=KEY).
-export const GET = apiRoute<{ slug: string }>(({ request, params, caller }) => {
+export const GET = apiRoute<{ slug: string }>(async ({ request, params, caller }) => {
   const url = new URL(request.url);
   const table = url.searchParams.get("table") ?? "";
   if (!(STATS_CSV_TABLES as readonly string[]).includes(table)) {
@@ -13,7 +13,7 @@ export const GET = apiRoute<{ slug: string }>(({ request, params, caller }) => {
   }
   const by = url.searchParams.get("by") ?? undefined;
   if (table === "breakdown" && !by) throw new AppError("bad_request", "by: the breakdown table needs a metadata key (by=KEY)");
-  const stats = projectStats({ ctx: contextFor(caller), input: { slug: params.slug, by } });
+  const stats = await projectStats({ ctx: contextFor(caller), input: { slug: params.slug, by } });
   const name = `${params.slug}-${table}${table === "breakdown" ? `-${by}` : ""}.csv`;
   return new Response(statsCsv(stats, table as StatsCsvTable), {
     headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}"` },
