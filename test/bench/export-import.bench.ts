@@ -14,6 +14,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
+import Database from "better-sqlite3";
 import { openDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import type { Ctx } from "@/lib/services/context";
@@ -56,10 +57,11 @@ function record(i: number) {
 async function benchExport(dir: string) {
   const file = path.join(dir, "export.db");
   const db = openDatabase(file);
-  runMigrations(db);
+  await runMigrations(db);
   const ctx: Ctx = { db, caller: null };
-  const project = createProject({ ctx, input: { status: "active", slug: "bench", name: "Bench", overlap: 3 } });
-  const client = db.$client;
+  const project = await createProject({ ctx, input: { status: "active", slug: "bench", name: "Bench", overlap: 3 } });
+  // The judgments are generated on a connection of the bench's own, with bare prepared statements.
+  const client = new Database(file);
   const t0 = performance.now();
   const users = [1, 2, 3].map(
     (n) => client.prepare("insert into users (email, name, role, external, created_at) values (?, ?, 'annotator', 1, 0) returning id").pluck().get(`bench${n}@external.invalid`, `bench${n}`) as number,
@@ -92,17 +94,17 @@ async function benchExport(dir: string) {
 
   // Baseline: a bare scan of the judgments table on a fresh read-only connection.
   const scan = await measured(() => {
-    const conn = new (client.constructor as typeof import("better-sqlite3"))(file, { readonly: true });
+    const conn = new Database(file, { readonly: true });
     let n = 0;
     for (const _ of conn.prepare("select * from judgments where project_id = ?").raw().iterate(project.id)) n++;
     conn.close();
     return n;
   });
-  const exp = await measured(() => {
-    const e = openExport({ ctx, input: { slug: "bench", format: "trl-dpo" } });
+  const exp = await measured(async () => {
+    const e = await openExport({ ctx, input: { slug: "bench", format: "trl-dpo" } });
     let lines = 0;
     let bytes = 0;
-    for (const line of e.lines) {
+    for await (const line of e.lines) {
       lines++;
       bytes += line.length;
     }
@@ -116,10 +118,10 @@ async function benchExport(dir: string) {
   );
   console.log(`  ratio ${(exportRate / scanRate).toFixed(2)} (target ≥ 0.30); peak RSS during export ${mb(exp.peakRss)} (target < 256 MB; ${mb(exp.startRss)} at start)`);
   // The same export as Parquet, as the HTTP route streams it (row groups of 5,000 rows).
-  const parquet = await measured(() => {
-    const e = openExport({ ctx, input: { slug: "bench", format: "trl-dpo", fileFormat: "parquet" } });
+  const parquet = await measured(async () => {
+    const e = await openExport({ ctx, input: { slug: "bench", format: "trl-dpo", fileFormat: "parquet" } });
     let bytes = 0;
-    if ("chunks" in e) for (const chunk of e.chunks) bytes += chunk.byteLength;
+    if ("chunks" in e) for await (const chunk of e.chunks) bytes += chunk.byteLength;
     return { bytes };
   });
   const parquetRate = rate(JUDGMENTS, parquet.ms);
@@ -128,6 +130,7 @@ async function benchExport(dir: string) {
   );
   console.log(`  ratio ${(parquetRate / scanRate).toFixed(2)} (target ≥ 0.30); peak RSS during export ${mb(parquet.peakRss)} (target < 256 MB; ${mb(parquet.startRss)} at start)`);
   client.close();
+  await db.close();
 }
 
 async function benchImport(dir: string) {
@@ -135,21 +138,27 @@ async function benchImport(dir: string) {
   fs.writeFileSync(jsonlFile, Array.from({ length: IMPORT_RECORDS }, (_, i) => JSON.stringify(record(i))).join("\n") + "\n");
 
   const db = openDatabase(path.join(dir, "import.db"));
-  runMigrations(db);
+  await runMigrations(db);
   const ctx: Ctx = { db, caller: null };
-  createProject({ ctx, input: { status: "active", slug: "imp", name: "Import" } });
+  await createProject({ ctx, input: { status: "active", slug: "imp", name: "Import" } });
   const imp = await measured(() => importItems({ ctx, input: { slug: "imp", source: () => fs.createReadStream(jsonlFile) } }));
   if (imp.result.inserted !== IMPORT_RECORDS) throw new Error(`imported ${imp.result.inserted}, expected ${IMPORT_RECORDS}`);
-  db.$client.close();
+  await db.close();
 
   // Baseline: the same rows inserted with bare prepared statements in one transaction.
-  const baseDb = openDatabase(path.join(dir, "import-base.db"));
-  runMigrations(baseDb);
+  const baseFile = path.join(dir, "import-base.db");
+  const baseDb = openDatabase(baseFile);
+  await runMigrations(baseDb);
   const baseCtx: Ctx = { db: baseDb, caller: null };
-  const baseProject = createProject({ ctx: baseCtx, input: { status: "active", slug: "base", name: "Base" } });
+  const baseProject = await createProject({ ctx: baseCtx, input: { status: "active", slug: "base", name: "Base" } });
+  await baseDb.close();
   const rows = Array.from({ length: IMPORT_RECORDS }, (_, i) => record(i));
+  const c = new Database(baseFile);
+  // As the engine opens it (db/sqlite.ts).
+  c.pragma("journal_mode = WAL");
+  c.pragma("foreign_keys = ON");
+  c.pragma("synchronous = NORMAL");
   const base = await measured(() => {
-    const c = baseDb.$client;
     const insItem = c.prepare("insert into items (project_id, external_id, prompt, metadata, created_at) values (?, ?, ?, ?, 0)");
     const insCand = c.prepare("insert into candidates (item_id, position, content, model) values (?, ?, ?, ?)");
     c.transaction(() => {
@@ -159,7 +168,7 @@ async function benchImport(dir: string) {
       }
     })();
   });
-  baseDb.$client.close();
+  c.close();
 
   const baseRate = rate(IMPORT_RECORDS, base.ms);
   const impRate = rate(IMPORT_RECORDS, imp.ms);
@@ -200,17 +209,20 @@ import { runMigrations } from "@/db/migrate";
 import fs from "node:fs";
 import { createProject } from "@/lib/services/projects";
 import { importItems } from "@/lib/services/importer";
-const db = openDatabase(${JSON.stringify(db)});
-runMigrations(db);
-const ctx = { db, caller: null };
-createProject({ ctx, input: { status: "active", slug: "big", name: "Big" } });
-let peak = 0;
-const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss(), 0)), 50);
-const t0 = performance.now();
-importItems({ ctx, input: { slug: "big", source: () => fs.createReadStream(${JSON.stringify(gz)}) } }).then((s) => {
+async function main() {
+  const db = openDatabase(${JSON.stringify(db)});
+  await runMigrations(db);
+  const ctx = { db, caller: null };
+  await createProject({ ctx, input: { status: "active", slug: "big", name: "Big" } });
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss(), 0)), 50);
+  const t0 = performance.now();
+  const s = await importItems({ ctx, input: { slug: "big", source: () => fs.createReadStream(${JSON.stringify(gz)}) } });
   clearInterval(timer);
   console.log(JSON.stringify({ inserted: s.inserted, ms: Math.round(performance.now() - t0), peakRssMb: Math.round(peak / 1048576), heapMb: Math.round(process.memoryUsage().heapUsed / 1048576) }));
-});
+  await db.close();
+}
+void main();
 `,
   );
   const child = spawnSync(process.execPath, ["--max-old-space-size=64", "--import", "tsx", script], {

@@ -54,9 +54,9 @@ function counts(file: string): Record<string, number> {
   }
 }
 
-function refusal(fn: () => unknown): AppError {
+async function refusal(fn: () => Promise<unknown>): Promise<AppError> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     if (e instanceof AppError) return e;
     throw e;
@@ -87,7 +87,7 @@ describe("backupDatabase", () => {
     while (Atomics.load(written, 0) < 20) await new Promise((r) => setTimeout(r, 5));
     const before = Atomics.load(written, 0);
     const out = path.join(dir, "during.db");
-    const result = backupDatabase({ ctx: t.system, input: { out } });
+    const result = await backupDatabase({ ctx: t.system, input: { out } });
     const after = Atomics.load(written, 0);
     await new Promise((r) => setTimeout(r, 50));
     Atomics.store(written, 1, 1);
@@ -112,11 +112,11 @@ describe("backupDatabase", () => {
     await fill(5);
     const out = path.join(dir, "existing.db");
     fs.writeFileSync(out, "precious");
-    const e = refusal(() => backupDatabase({ ctx: t.system, input: { out } }));
+    const e = await refusal(() => backupDatabase({ ctx: t.system, input: { out } }));
     expect(e.code).toBe("conflict");
     expect(e.message).toMatch(/already exists.*--force/);
     expect(fs.readFileSync(out, "utf8")).toBe("precious");
-    const forced = backupDatabase({ ctx: t.system, input: { out, force: true } });
+    const forced = await backupDatabase({ ctx: t.system, input: { out, force: true } });
     expect(forced.tables.items).toBe(5);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
@@ -126,9 +126,9 @@ describe("restoreDatabase", () => {
   it("restores into a stopped installation with the same row counts, and brings an older backup up to date", async () => {
     await fill(40);
     const out = path.join(dir, "backup.db");
-    const backed = backupDatabase({ ctx: t.system, input: { out } });
+    const backed = await backupDatabase({ ctx: t.system, input: { out } });
     const target = path.join(dir, "restored", "arbiter.db");
-    const restored = restoreDatabase({ input: { from: out, db: target } });
+    const restored = await restoreDatabase({ input: { from: out, db: target } });
     expect(restored).toMatchObject({ file: target, integrity: "ok", migrated: 0 });
     expect(restored.tables).toEqual(backed.tables);
     expect(counts(target)).toEqual(backed.tables);
@@ -148,7 +148,7 @@ describe("restoreDatabase", () => {
     crashed.close();
     fs.rmSync(target);
     fs.writeFileSync(`${target}-wal`, wal);
-    const replaced = restoreDatabase({ input: { from: out, db: target } });
+    const replaced = await restoreDatabase({ input: { from: out, db: target } });
     expect(replaced.migrated).toBe(1);
     for (const [table, rows] of Object.entries(olderTables)) if (table !== "__drizzle_migrations") expect(replaced.tables[table], table).toBe(rows);
     // No temporary file, and the old -wal and -shm are gone (the restore's own connection closed cleanly).
@@ -161,13 +161,13 @@ describe("restoreDatabase", () => {
   it("refuses to replace an existing database without --force, and one that is in use", async () => {
     await fill(3);
     const out = path.join(dir, "backup.db");
-    backupDatabase({ ctx: t.system, input: { out } });
+    await backupDatabase({ ctx: t.system, input: { out } });
     // t.db is the open connection a running server would hold.
     const before = counts(t.file);
-    const exists = refusal(() => restoreDatabase({ input: { from: out, db: t.file } }));
+    const exists = await refusal(() => restoreDatabase({ input: { from: out, db: t.file } }));
     expect(exists.code).toBe("conflict");
     expect(exists.message).toMatch(/already holds a database; add --force/);
-    const busy = refusal(() => restoreDatabase({ input: { from: out, db: t.file, force: true } }));
+    const busy = await refusal(() => restoreDatabase({ input: { from: out, db: t.file, force: true } }));
     expect(busy.code).toBe("conflict");
     expect(busy.message).toMatch(/is in use .*stop the server/);
     expect(counts(t.file)).toEqual(before);
@@ -176,15 +176,15 @@ describe("restoreDatabase", () => {
     fs.copyFileSync(out, other);
     const holder = openDatabase(other);
     holder.$client.prepare("select count(*) from items").get();
-    expect(refusal(() => restoreDatabase({ input: { from: out, db: other, force: true } })).message).toMatch(/is in use/);
+    expect((await refusal(() => restoreDatabase({ input: { from: out, db: other, force: true } }))).message).toMatch(/is in use/);
     holder.$client.close();
-    expect(restoreDatabase({ input: { from: out, db: other, force: true } }).tables.items).toBe(3);
+    expect((await restoreDatabase({ input: { from: out, db: other, force: true } })).tables.items).toBe(3);
   });
 
   it("refuses a corrupt or non-Arbiter file with a clear message and leaves the target untouched", async () => {
     await fill(30);
     const out = path.join(dir, "backup.db");
-    backupDatabase({ ctx: t.system, input: { out } });
+    await backupDatabase({ ctx: t.system, input: { out } });
     const target = path.join(dir, "target.db");
     fs.copyFileSync(out, target);
     const original = sha(target);
@@ -204,7 +204,7 @@ describe("restoreDatabase", () => {
       [text, /cannot be opened as a SQLite database|is not a sound SQLite database/],
       [path.join(dir, "missing.db"), /Backup file .* not found/],
     ] as const) {
-      const e = refusal(() => restoreDatabase({ input: { from, db: target, force: true } }));
+      const e = await refusal(() => restoreDatabase({ input: { from, db: target, force: true } }));
       expect(e.message, from).toMatch(message);
       expect(sha(target), from).toBe(original);
     }

@@ -12,6 +12,7 @@ import { parseFieldMap } from "@/lib/formats/import/field-map";
 import { dryRunExport, openExport, readExportOptions, writeExport } from "@/lib/services/exporter";
 import { importItems } from "@/lib/services/importer";
 import { importText, jsonl, makeProject, tempDb, type TempDb } from "../helpers/db";
+import { collect } from "../helpers/collect";
 import { needsSharedData, PANDALM_TEST } from "../helpers/shared-data";
 
 const shared = needsSharedData(PANDALM_TEST);
@@ -48,20 +49,20 @@ async function cli(...args: string[]) {
 describe("empty responses in exports", () => {
   it("leaves out pairs with an empty side and counts them; keepEmpty writes them", async () => {
     const p = await project();
-    const counts = dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } });
+    const counts = await dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } });
     expect(counts).toMatchObject({ items: 4, kept_items: 1, rows: 1, left_out_empty: 2 });
     expect(counts.dropped).toMatchObject({ empty_response: 2, no_majority: 1 });
-    const rows = [...openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } }).lines].map((l) => JSON.parse(l));
+    const rows = (await collect((await openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } })).lines)).map((l) => JSON.parse(l));
     expect(rows.map((r) => r.chosen)).toEqual(["Good,\nwith two lines"]);
 
-    const kept = dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", keepEmpty: true } });
+    const kept = await dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", keepEmpty: true } });
     expect(kept).toMatchObject({ kept_items: 3, rows: 3, left_out_empty: 0 });
     expect(kept.dropped.empty_response).toBe(0);
-    const all = [...openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", keepEmpty: true } }).lines].map((l) => JSON.parse(l));
+    const all = (await collect((await openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", keepEmpty: true } })).lines)).map((l) => JSON.parse(l));
     expect(all.map((r) => [r.chosen, r.rejected])).toEqual([["Good,\nwith two lines", "Bad"], ["Fine", ""], ["  ", "Something"]]);
 
     // KTO: an empty completion is one row left out, the other side of the pair stays.
-    const kto = dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-kto" } });
+    const kto = await dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-kto" } });
     expect(kto).toMatchObject({ rows: 4, left_out_empty: 2 });
   });
 
@@ -81,7 +82,7 @@ describe("empty responses in exports", () => {
 describe("export counts", () => {
   it("the dry run reports the agreement the dataset card states", async () => {
     const p = await project();
-    const dry = dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } });
+    const dry = await dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } });
     // Three items agree, one does not: 3 of 4 pairs of judgments.
     expect(dry.agreement).toEqual({ percent: 0.75, n_pairs: 4, n_items: 4 });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-card-"));
@@ -95,8 +96,8 @@ describe("export counts", () => {
 
   it("a CSV export to stdout reports rows, not lines", async () => {
     const p = await project();
-    const exp = openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", fileFormat: "csv", keepEmpty: true } });
-    const text = [...exp.lines].join("");
+    const exp = await openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", fileFormat: "csv", keepEmpty: true } });
+    const text = (await collect(exp.lines)).join("");
     expect(exp.written.rows).toBe(3);
     expect(parseCsv(text, { columns: true })).toHaveLength(3);
     expect(text.split("\n").length - 1).toBeGreaterThan(4);
@@ -105,10 +106,10 @@ describe("export counts", () => {
   shared.it("PandaLM: the dry run's agreement is the card's, over 2,997 pairs; pairs with one of its 54 empty responses are left out", async () => {
     const p = makeProject(t);
     await importItems({ ctx: t.system, input: { slug: p.slug, source: () => fs.createReadStream(PANDALM), map: parseFieldMap(PANDALM_MAP) } });
-    const dry = dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } });
+    const dry = await dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } });
     expect(dry.agreement.n_pairs).toBe(2997);
     expect(dry.agreement.percent).not.toBeNull();
-    const kept = dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", keepEmpty: true } });
+    const kept = await dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", keepEmpty: true } });
     expect(kept.rows).toBe(894);
     expect(dry.rows + dry.left_out_empty).toBe(894);
     expect(dry.left_out_empty).toBeGreaterThan(0);

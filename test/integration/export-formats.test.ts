@@ -12,6 +12,7 @@ import { claimNext } from "@/lib/services/assignment";
 import { dryRunExport, openExport, writeExport, type ExportInput } from "@/lib/services/exporter";
 import { submitJudgment } from "@/lib/services/judgments";
 import { importText, jsonl, makeProject, makeUser, tempDb, type TempDb } from "../helpers/db";
+import { collect } from "../helpers/collect";
 
 let t: TempDb;
 beforeEach(() => {
@@ -19,16 +20,16 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function rows(input: ExportInput & { fileFormat?: "jsonl" }): Record<string, unknown>[] {
-  const exp = openExport({ ctx: t.system, input });
-  return [...exp.lines].map((l) => JSON.parse(l));
+async function rows(input: ExportInput & { fileFormat?: "jsonl" }): Promise<Record<string, unknown>[]> {
+  const exp = await openExport({ ctx: t.system, input });
+  return (await collect(exp.lines)).map((l) => JSON.parse(l));
 }
 
 /** The Parquet stream of an export, joined and read back by a full Parquet reader (hyparquet). */
 async function parquetExport(input: ExportInput): Promise<{ filename: string; contentType: string; file: Buffer; rows: Record<string, unknown>[] }> {
-  const exp = openExport({ ctx: t.system, input: { ...input, fileFormat: "parquet" } });
+  const exp = await openExport({ ctx: t.system, input: { ...input, fileFormat: "parquet" } });
   if (!("chunks" in exp)) throw new Error("a Parquet export streams bytes");
-  const file = Buffer.concat([...exp.chunks]);
+  const file = Buffer.concat(await collect(exp.chunks));
   const { parquetReadObjects } = await import("hyparquet");
   const read = (await parquetReadObjects({ file: file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer })) as Record<string, unknown>[];
   return { filename: exp.filename, contentType: exp.contentType, file, rows: read };
@@ -80,26 +81,26 @@ async function setup() {
 describe("export formats round trip", () => {
   it("trl-dpo: majority winners with an explicit prompt, standard or conversational", async () => {
     const p = await setup();
-    const out = rows({ slug: p.slug, format: "trl-dpo" });
+    const out = await rows({ slug: p.slug, format: "trl-dpo" });
     expect(out).toEqual([
       { prompt: "What is 2+2?", chosen: "4", rejected: "5" },
       { prompt: "Capital of France?", chosen: "Paris.", rejected: "Lyon." },
     ]);
     for (const row of out) expect(checkTrlRow("trl-dpo", row)).toEqual([]);
-    const conv = rows({ slug: p.slug, format: "trl-dpo", conversational: true });
+    const conv = await rows({ slug: p.slug, format: "trl-dpo", conversational: true });
     expect(conv[0]).toEqual({
       prompt: [{ role: "user", content: "What is 2+2?" }],
       chosen: [{ role: "assistant", content: "4" }],
       rejected: [{ role: "assistant", content: "5" }],
     });
     for (const row of conv) expect(checkTrlRow("trl-dpo", row)).toEqual([]);
-    expect(rows({ slug: p.slug, format: "trl-dpo", policy: "unanimous" })).toHaveLength(1);
-    expect(rows({ slug: p.slug, format: "trl-dpo", minAgreement: 0.9 })).toHaveLength(1);
+    expect(await rows({ slug: p.slug, format: "trl-dpo", policy: "unanimous" })).toHaveLength(1);
+    expect(await rows({ slug: p.slug, format: "trl-dpo", minAgreement: 0.9 })).toHaveLength(1);
   });
 
   it("trl-reward: implicit prompt with the strength margin", async () => {
     const p = await setup();
-    const out = rows({ slug: p.slug, format: "trl-reward" });
+    const out = await rows({ slug: p.slug, format: "trl-reward" });
     // strengths toward B: +3, +1, and −1 from the vote for A → mean 1
     expect(out[0]).toEqual({ chosen: "What is 2+2?\n\n4", rejected: "What is 2+2?\n\n5", margin: 1 });
     expect(out[1]).toEqual({ chosen: "Capital of France?\n\nParis.", rejected: "Capital of France?\n\nLyon." });
@@ -108,7 +109,7 @@ describe("export formats round trip", () => {
 
   it("trl-kto: winners true, losers false, both-bad items as negatives unless dropped", async () => {
     const p = await setup();
-    const out = rows({ slug: p.slug, format: "trl-kto" });
+    const out = await rows({ slug: p.slug, format: "trl-kto" });
     expect(out.map((r) => [r.completion, r.label])).toEqual([
       ["4", true],
       ["5", false],
@@ -118,17 +119,17 @@ describe("export formats round trip", () => {
       ["6", false],
     ]);
     for (const row of out) expect(checkTrlRow("trl-kto", row)).toEqual([]);
-    expect(rows({ slug: p.slug, format: "trl-kto", bothBad: "drop" })).toHaveLength(4);
+    expect(await rows({ slug: p.slug, format: "trl-kto", bothBad: "drop" })).toHaveLength(4);
   });
 
   it("openai-dpo and hh-rlhf", async () => {
     const p = await setup();
-    expect(rows({ slug: p.slug, format: "openai-dpo" })[0]).toEqual({
+    expect((await rows({ slug: p.slug, format: "openai-dpo" }))[0]).toEqual({
       input: { messages: [{ role: "user", content: "What is 2+2?" }] },
       preferred_output: [{ role: "assistant", content: "4" }],
       non_preferred_output: [{ role: "assistant", content: "5" }],
     });
-    expect(rows({ slug: p.slug, format: "hh-rlhf" })[0]).toEqual({
+    expect((await rows({ slug: p.slug, format: "hh-rlhf" }))[0]).toEqual({
       chosen: "\n\nHuman: What is 2+2?\n\nAssistant: 4",
       rejected: "\n\nHuman: What is 2+2?\n\nAssistant: 5",
     });
@@ -136,9 +137,9 @@ describe("export formats round trip", () => {
 
   it("sft: rewrites and demonstrations, and unanimous winners when asked", async () => {
     const p = await setup();
-    const out = rows({ slug: p.slug, format: "sft" });
+    const out = await rows({ slug: p.slug, format: "sft" });
     expect(out).toEqual([{ prompt: "Capital of France?", completion: "Paris is the capital." }]);
-    const withWinners = rows({ slug: p.slug, format: "sft", sftWinners: true });
+    const withWinners = await rows({ slug: p.slug, format: "sft", sftWinners: true });
     expect(withWinners).toEqual([out[0], { prompt: "Capital of France?", completion: "Paris." }]);
   });
 
@@ -150,7 +151,7 @@ describe("export formats round trip", () => {
     const adjudicatedItem = t.db.get<{ id: number }>(sql`select id from items where external_id = 'tied'`).id;
     t.db.run(sql`insert into adjudications (item_id, choice, winner_candidate_id, created_at) values (${adjudicatedItem}, 'B', ${candidates.find((c) => c.content === "hello")!.id}, 0)`);
 
-    const out = rows({ slug: p.slug, format: "raw" });
+    const out = await rows({ slug: p.slug, format: "raw" });
     expect(out).toHaveLength(12);
     const first = out[0];
     expect(first).toMatchObject({
@@ -172,14 +173,14 @@ describe("export formats round trip", () => {
     // The same annotator has one pseudonym within an export, a new one in the next export.
     const byAnn = new Set(out.map((r) => r.annotator));
     expect(byAnn.size).toBe(3);
-    const again = rows({ slug: p.slug, format: "raw" });
+    const again = await rows({ slug: p.slug, format: "raw" });
     expect(again[0].annotator).not.toBe(first.annotator);
-    expect(rows({ slug: p.slug, format: "raw", revealAnnotators: true })[0].annotator).toBe("ann1@external.invalid");
+    expect((await rows({ slug: p.slug, format: "raw", revealAnnotators: true }))[0].annotator).toBe("ann1@external.invalid");
     const tied = out.filter((r) => r.item_external_id === "tied");
     expect(tied.every((r) => r.adjudicated === true && (r.adjudication as { verdict: string }).verdict === "B")).toBe(true);
     expect(out.find((r) => r.rationale === "shorter")).toMatchObject({ choice: "A" });
     // The adjudicated label wins in every aggregated format.
-    expect(rows({ slug: p.slug, format: "trl-dpo" }).map((r) => r.chosen)).toContain("hello");
+    expect((await rows({ slug: p.slug, format: "trl-dpo" })).map((r) => r.chosen)).toContain("hello");
   });
 
   it("includes an app judgment in raw with its display order and duration", async () => {
@@ -188,12 +189,12 @@ describe("export formats round trip", () => {
     const a = makeUser(t, "annotator");
     const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A", duration_ms: 1234 } });
-    const [row] = rows({ slug: p.slug, format: "raw" });
+    const [row] = await rows({ slug: p.slug, format: "raw" });
     const shownFirst = claimed.item.candidates[0].content;
     const ids = row.candidate_ids as number[];
     expect(row).toMatchObject({ imported: false, duration_ms: 1234, choice: "A" });
     expect((row.display_order as number[])[0]).toBe(ids[shownFirst === "first" ? 0 : 1]);
-    expect(rows({ slug: p.slug, format: "trl-dpo" })).toEqual([{ prompt: "q", chosen: shownFirst, rejected: shownFirst === "first" ? "second" : "first" }]);
+    expect(await rows({ slug: p.slug, format: "trl-dpo" })).toEqual([{ prompt: "q", chosen: shownFirst, rejected: shownFirst === "first" ? "second" : "first" }]);
   });
 
   it("writes a raw payload in the item's order: strength flipped where the annotator saw the candidates reversed", async () => {
@@ -207,11 +208,11 @@ describe("export formats round trip", () => {
     submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A", strength: -3 } });
     const stored = t.db.get<{ payload: string }>(sql`select payload from judgments`);
     expect(JSON.parse(stored.payload)).toMatchObject({ choice: "A", strength: -3 }); // stored as seen
-    const [row] = rows({ slug: p.slug, format: "raw" });
+    const [row] = await rows({ slug: p.slug, format: "raw" });
     expect(row).toMatchObject({ choice: "A", verdict: "B", display_order: [ids[1], ids[0]], winner_candidate_id: ids[1] });
     // Item order: B (the second candidate) is much better, +3.
     expect(row.payload).toEqual({ type: "pairwise", verdict: "B", strength: 3, winner: ids[1] });
-    expect(rows({ slug: p.slug, format: "trl-reward" })).toEqual([{ chosen: "q\n\nsecond", rejected: "q\n\nfirst", margin: 3 }]);
+    expect(await rows({ slug: p.slug, format: "trl-reward" })).toEqual([{ chosen: "q\n\nsecond", rejected: "q\n\nfirst", margin: 3 }]);
   });
 
   it("puts ratings on different scales on [0, 1] before averaging them into one score", async () => {
@@ -227,7 +228,7 @@ describe("export formats round trip", () => {
       p.slug,
       jsonl([{ id: "r", prompt: "q", responses: ["x", "y"], annotations: [ann("r1", { ratings: { A: { help: 5, style: 2 }, B: { help: 1, style: 7 } } })] }]),
     );
-    expect(rows({ slug: p.slug, format: "trl-reward" })).toEqual([{ chosen: "q\n\nx", rejected: "q\n\ny", margin: Math.round((7 / 12 - 1 / 2) * 1e6) / 1e6 }]);
+    expect(await rows({ slug: p.slug, format: "trl-reward" })).toEqual([{ chosen: "q\n\nx", rejected: "q\n\ny", margin: Math.round((7 / 12 - 1 / 2) * 1e6) / 1e6 }]);
   });
 
   it("exports every majority-ordered pair of rankings that have no common first place", async () => {
@@ -245,11 +246,11 @@ describe("export formats round trip", () => {
       ]),
     );
     // P>R in 3 of 3 rankings, Q>R in 2 of 3; P vs Q: 1 ahead, 1 behind, 1 tie: no majority.
-    expect(rows({ slug: p.slug, format: "trl-dpo" })).toEqual([
+    expect(await rows({ slug: p.slug, format: "trl-dpo" })).toEqual([
       { prompt: "q", chosen: "P", rejected: "R" },
       { prompt: "q", chosen: "Q", rejected: "R" },
     ]);
-    expect(dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } })).toMatchObject({ kept_items: 1, rows: 2 });
+    expect(await dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } })).toMatchObject({ kept_items: 1, rows: 2 });
   });
 
   it("ratings and rankings imported as annotations become pairs", async () => {
@@ -275,7 +276,7 @@ describe("export formats round trip", () => {
     );
     const stored = t.db.all<{ type: string; payload: string }>(sql`select type, payload from judgments order by id`);
     expect(stored.map((s) => s.type)).toEqual(["rating", "rating", "ranking", "ranking"]);
-    const out = rows({ slug: p.slug, format: "trl-reward" });
+    const out = await rows({ slug: p.slug, format: "trl-reward" });
     expect(out).toEqual([
       // scores on [0, 1] (the default 1–5 scale): good (1 + 0.75) / 2, bad 0
       { chosen: "q1\n\ngood", rejected: "q1\n\nbad", margin: 0.875 },
@@ -283,19 +284,19 @@ describe("export formats round trip", () => {
       { chosen: "q2\n\ngood", rejected: "q2\n\nbad" },
       // fine vs bad: one ranking puts fine ahead, the other ties them: no majority, no pair
     ]);
-    expect(rows({ slug: p.slug, format: "trl-dpo", rankingPairs: "best-vs-rest" }).filter((r) => r.prompt === "q2")).toHaveLength(2);
-    const random = rows({ slug: p.slug, format: "trl-dpo", ratingPairs: "best-vs-random", seed: 1 });
-    expect(rows({ slug: p.slug, format: "trl-dpo", ratingPairs: "best-vs-random", seed: 1 })).toEqual(random);
+    expect((await rows({ slug: p.slug, format: "trl-dpo", rankingPairs: "best-vs-rest" })).filter((r) => r.prompt === "q2")).toHaveLength(2);
+    const random = await rows({ slug: p.slug, format: "trl-dpo", ratingPairs: "best-vs-random", seed: 1 });
+    expect(await rows({ slug: p.slug, format: "trl-dpo", ratingPairs: "best-vs-random", seed: 1 })).toEqual(random);
   });
 
   it("writes CSV that a CSV parser reads back, with quoted newlines and JSON cells", async () => {
     const p = await setup();
-    const exp = openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", fileFormat: "csv" } });
+    const exp = await openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", fileFormat: "csv" } });
     expect(exp.filename).toMatch(/\.csv$/);
-    const parsed = parseCsv([...exp.lines].join(""), { columns: true }) as Record<string, string>[];
+    const parsed = parseCsv((await collect(exp.lines)).join(""), { columns: true }) as Record<string, string>[];
     expect(parsed[0]).toEqual({ prompt: "What is 2+2?", chosen: "4", rejected: "5" });
     expect(parsed[1]).toEqual({ prompt: "Capital of France?", chosen: "Paris.", rejected: "Lyon." });
-    const raw = parseCsv([...openExport({ ctx: t.system, input: { slug: p.slug, format: "raw", fileFormat: "csv" } }).lines].join(""), { columns: true }) as Record<string, string>[];
+    const raw = parseCsv((await collect((await openExport({ ctx: t.system, input: { slug: p.slug, format: "raw", fileFormat: "csv" } })).lines)).join(""), { columns: true }) as Record<string, string>[];
     expect(raw).toHaveLength(12);
     expect(JSON.parse(raw[0].payload)).toMatchObject({ type: "pairwise", verdict: "B", strength: 3 });
     expect(raw[0].imported).toBe("true");
@@ -310,7 +311,7 @@ describe("export formats round trip", () => {
       { role: "user", content: "And now?" },
     ];
     await importText(t, p.slug, jsonl([{ id: "multi", prompt: turns, responses: ["x", "y"], annotations: [ann("ann1", { choice: "B" })] }]));
-    const out = rows({ slug: p.slug, format: "trl-dpo" });
+    const out = await rows({ slug: p.slug, format: "trl-dpo" });
     expect(out).toHaveLength(3);
     expect(out[0]).toEqual({
       prompt: [{ role: "user", content: "What is 2+2?" }],
@@ -319,8 +320,8 @@ describe("export formats round trip", () => {
     });
     expect(out[2]).toEqual({ prompt: turns, chosen: [{ role: "assistant", content: "y" }], rejected: [{ role: "assistant", content: "x" }] });
     for (const row of out) expect(checkTrlRow("trl-dpo", row)).toEqual([]);
-    for (const row of rows({ slug: p.slug, format: "trl-kto" })) expect(checkTrlRow("trl-kto", row)).toEqual([]);
-    expect(rows({ slug: p.slug, format: "sft" })).toEqual([{ messages: [{ role: "user", content: "Capital of France?" }, { role: "assistant", content: "Paris is the capital." }] }]);
+    for (const row of await rows({ slug: p.slug, format: "trl-kto" })) expect(checkTrlRow("trl-kto", row)).toEqual([]);
+    expect(await rows({ slug: p.slug, format: "sft" })).toEqual([{ messages: [{ role: "user", content: "Capital of France?" }, { role: "assistant", content: "Paris is the capital." }] }]);
   });
 });
 
@@ -335,9 +336,9 @@ describe("gold, splits, dry runs and dataset folders", () => {
         { id: "n", prompt: "normal q", responses: ["a", "b"], annotations: [ann("x", { choice: "B" })] },
       ]),
     );
-    expect(rows({ slug: p.slug, format: "trl-dpo" }).map((r) => r.prompt)).toEqual(["normal q"]);
-    expect(rows({ slug: p.slug, format: "trl-dpo", includeGold: true })).toHaveLength(2);
-    expect(dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } })).toMatchObject({ items: 2, gold_items_excluded: 1, rows: 1 });
+    expect((await rows({ slug: p.slug, format: "trl-dpo" })).map((r) => r.prompt)).toEqual(["normal q"]);
+    expect(await rows({ slug: p.slug, format: "trl-dpo", includeGold: true })).toHaveLength(2);
+    expect(await dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo" } })).toMatchObject({ items: 2, gold_items_excluded: 1, rows: 1 });
   });
 
   it("splits by prompt, deterministically, and counts what each rule keeps and drops", async () => {
@@ -351,22 +352,22 @@ describe("gold, splits, dry runs and dataset folders", () => {
     }));
     await importText(t, p.slug, jsonl(many));
     const input = { slug: p.slug, format: "trl-dpo" as const, split: "test=0.2", seed: 42 };
-    const train = rows({ ...input, part: "train" });
-    const test = rows({ ...input, part: "test" });
+    const train = await rows({ ...input, part: "train" });
+    const test = await rows({ ...input, part: "test" });
     expect(train.length + test.length).toBe(360);
     expect(test.length).toBeGreaterThan(40);
     expect(test.length).toBeLessThan(110);
     const trainPrompts = new Set(train.map((r) => r.prompt));
     expect(test.some((r) => trainPrompts.has(r.prompt))).toBe(false);
-    expect(rows({ ...input, part: "test" })).toEqual(test);
-    expect(rows({ ...input, seed: 7, part: "test" })).not.toEqual(test);
+    expect(await rows({ ...input, part: "test" })).toEqual(test);
+    expect(await rows({ ...input, seed: 7, part: "test" })).not.toEqual(test);
 
-    const counts = dryRunExport({ ctx: t.system, input: { ...input, minVotes: 2 } });
+    const counts = await dryRunExport({ ctx: t.system, input: { ...input, minVotes: 2 } });
     expect(counts).toMatchObject({ items: 400, kept_items: 360, rows: 360, splits: { train: train.length, test: test.length } });
     expect(counts.dropped).toMatchObject({ no_majority: 40, below_min_votes: 0 });
-    expect(dryRunExport({ ctx: t.system, input: { ...input, minVotes: 3 } }).dropped).toMatchObject({ below_min_votes: 360, no_majority: 40 });
-    expect(() => openExport({ ctx: t.system, input: { ...input, part: "dev" } })).toThrow(/part: "dev" is not one of the splits/);
-    expect(() => openExport({ ctx: t.system, input: { ...input, split: "test=2" } })).toThrow(/expected NAME=SHARE/);
+    expect((await dryRunExport({ ctx: t.system, input: { ...input, minVotes: 3 } })).dropped).toMatchObject({ below_min_votes: 360, no_majority: 40 });
+    await expect(openExport({ ctx: t.system, input: { ...input, part: "dev" } })).rejects.toThrow(/part: "dev" is not one of the splits/);
+    await expect(openExport({ ctx: t.system, input: { ...input, split: "test=2" } })).rejects.toThrow(/expected NAME=SHARE/);
   });
 
   it("writes a Hugging Face dataset folder: one file per split and a dataset card", async () => {
@@ -414,11 +415,11 @@ describe("Parquet as a stream (HTTP, stdout)", () => {
     expect(plain.filename).toBe(`${p.slug}-trl-dpo.parquet`);
     expect(plain.contentType).toBe("application/vnd.apache.parquet");
     expect([plain.file.subarray(0, 4).toString(), plain.file.subarray(-4).toString()]).toEqual(["PAR1", "PAR1"]);
-    expect(plain.rows).toEqual(rows({ slug: p.slug, format: "trl-dpo" }));
+    expect(plain.rows).toEqual(await rows({ slug: p.slug, format: "trl-dpo" }));
     expect(plain.rows).toHaveLength(2);
 
     const conv = await parquetExport({ slug: p.slug, format: "trl-dpo", conversational: true });
-    expect(conv.rows).toEqual(rows({ slug: p.slug, format: "trl-dpo", conversational: true }));
+    expect(conv.rows).toEqual(await rows({ slug: p.slug, format: "trl-dpo", conversational: true }));
     expect(conv.rows[0].prompt).toEqual([{ role: "user", content: "What is 2+2?" }]);
   });
 
@@ -438,7 +439,7 @@ describe("Parquet as a stream (HTTP, stdout)", () => {
         }),
       ),
     );
-    const want = rows(input);
+    const want = await rows(input);
     expect(want).toHaveLength(12);
     expect(decoded).toEqual(want);
   });
@@ -453,10 +454,10 @@ describe("Parquet as a stream (HTTP, stdout)", () => {
     const input = { slug: p.slug, format: "trl-dpo" as const, split: "test=0.2", seed: 42 };
     const test = await parquetExport({ ...input, part: "test" });
     expect(test.filename).toBe(`${p.slug}-trl-dpo-test.parquet`);
-    expect(test.rows).toEqual(rows({ ...input, part: "test" }));
+    expect(test.rows).toEqual(await rows({ ...input, part: "test" }));
     const train = await parquetExport(input);
     expect(train.filename).toBe(`${p.slug}-trl-dpo-train.parquet`);
-    expect(train.rows).toEqual(rows({ ...input, part: "train" }));
+    expect(train.rows).toEqual(await rows({ ...input, part: "train" }));
     expect(test.rows.length).toBeGreaterThan(10);
     expect(train.rows.length + test.rows.length).toBe(200);
     await expect(parquetExport({ ...input, part: "dev" })).rejects.toThrow(/part: "dev" is not one of the splits/);
@@ -466,9 +467,9 @@ describe("Parquet as a stream (HTTP, stdout)", () => {
     const p = makeProject(t);
     const n = 11_000;
     await importText(t, p.slug, jsonl(Array.from({ length: n }, (_, i) => ({ id: `i${i}`, prompt: `prompt ${i}`, responses: [`a${i}`, `b${i}`], annotations: [ann("x", { choice: "A" })] }))));
-    const exp = openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", fileFormat: "parquet" } });
+    const exp = await openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", fileFormat: "parquet" } });
     if (!("chunks" in exp)) throw new Error("a Parquet export streams bytes");
-    const chunks = [...exp.chunks];
+    const chunks = await collect(exp.chunks);
     const file = Buffer.concat(chunks);
     const { parquetMetadata, parquetReadObjects } = await import("hyparquet");
     const ab = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
@@ -487,7 +488,7 @@ describe("Parquet as a stream (HTTP, stdout)", () => {
     const p = await setup();
     let error: unknown;
     try {
-      openExport({ ctx: t.system, input: { slug: p.slug, format: "openai-dpo", fileFormat: "parquet" } });
+      await openExport({ ctx: t.system, input: { slug: p.slug, format: "openai-dpo", fileFormat: "parquet" } });
     } catch (e) {
       error = e;
     }

@@ -14,6 +14,7 @@ import { main } from "@/lib/cli/main";
 import { dryRunExport, openExport } from "@/lib/services/exporter";
 import { importItems, type ImportProgress } from "@/lib/services/importer";
 import { importText, jsonl, makeProject, pairRecord, tempDb, type TempDb, countRows } from "../helpers/db";
+import { collect } from "../helpers/collect";
 import { HH_RLHF_TEST, needsSharedData, PANDALM_TEST } from "../helpers/shared-data";
 
 const shared = needsSharedData(HH_RLHF_TEST, PANDALM_TEST);
@@ -60,9 +61,9 @@ shared.describe("real files", () => {
 
     // The published majority label distribution: 105 ties / 422 response1 / 472 response2.
     // keepEmpty: PandaLM has empty responses, which an export otherwise leaves out (export-empty.test.ts).
-    const counts = dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", keepEmpty: true } });
-    const exp = openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", keepEmpty: true } });
-    const rows = [...exp.lines].map((l) => JSON.parse(l));
+    const counts = await dryRunExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", keepEmpty: true } });
+    const exp = await openExport({ ctx: t.system, input: { slug: p.slug, format: "trl-dpo", keepEmpty: true } });
+    const rows = (await collect(exp.lines)).map((l) => JSON.parse(l));
     for (const row of rows) expect(checkTrlRow("trl-dpo", row)).toEqual([]);
     expect(rows.length).toBe(422 + 472);
     expect(counts.rows).toBe(894);
