@@ -12,7 +12,7 @@ import { openDatabase, synchronousMode } from "@/db/client";
 import { MIGRATIONS_DIR } from "@/db/migrate";
 import { backupDatabase, restoreDatabase } from "@/lib/services/backup";
 import { AppError } from "@/lib/services/errors";
-import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { ENGINES, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, tempDbOn, type TempDb } from "../helpers/db";
 
 const ROOT = path.resolve(__dirname, "../..");
 let t: TempDb;
@@ -266,6 +266,24 @@ describe("arbiter backup and restore", () => {
     expect(b.err).toMatch(/PostgreSQL .*pg_dump --format=custom --file=arbiter\.dump "\$ARBITER_DATABASE_URL"/);
     const r = arbiter(url, "restore", "--from", path.join(dir, "pg.dump"));
     expect(r.err).toMatch(/pg_restore --clean --if-exists --no-owner --dbname="\$ARBITER_DATABASE_URL" arbiter\.dump/);
+  });
+});
+
+describe.skipIf(!ENGINES.includes("postgres"))("on PostgreSQL", () => {
+  it("refuses backup and restore, pointing to pg_dump, pg_restore and a copy into SQLite", async () => {
+    const pg = await tempDbOn("postgres");
+    try {
+      const out = path.join(dir, "pg.db");
+      const backup = await refusal(() => backupDatabase({ ctx: pg.system, input: { out } }));
+      expect(backup.code).toBe("bad_request");
+      expect(backup.message).toMatch(/PostgreSQL .*pg_dump --format=custom .*arbiter db copy/);
+      expect(fs.existsSync(out)).toBe(false);
+      await backupDatabase({ ctx: t.system, input: { out } });
+      const restore = await refusal(() => restoreDatabase({ input: { from: out, db: pg.file, force: true } }));
+      expect(restore.message).toMatch(/PostgreSQL .*pg_restore --clean/);
+    } finally {
+      await pg.close();
+    }
   });
 });
 

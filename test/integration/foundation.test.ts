@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { claimNext, skipAssignment } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { openExport } from "@/lib/services/exporter";
-import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb, errorCode, countRows } from "../helpers/db";
+import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb, errorCode, errorCodeAsync, countRows } from "../helpers/db";
 import { collect } from "../helpers/collect";
 
 let t: TempDb;
@@ -276,7 +276,7 @@ describe("trl-dpo export", () => {
     const p = makeProject(t);
     for (const role of ["annotator", "manager"] as const) {
       const u = makeUser(t, role);
-      await expect(openExport({ ctx: u.ctx, input: { slug: p.slug, format: "trl-dpo" } })).rejects.toMatchObject({ code: "forbidden" });
+      expect(await errorCodeAsync(() => openExport({ ctx: u.ctx, input: { slug: p.slug, format: "trl-dpo" } }))).toBe("forbidden");
     }
   });
 });
