@@ -1,14 +1,16 @@
-// Turns generators of text lines or bytes into pull-based response bodies: memory stays flat because
-// the next lines or bytes are produced only when the client has taken the previous chunk.
+// Turns generators of text lines or bytes (sync or async) into pull-based response bodies: memory
+// stays flat because the next lines or bytes are produced only when the client has taken the previous chunk.
 const CHUNK_BYTES = 64 * 1024;
 
-export function streamLines(lines: Generator<string, void, undefined>): ReadableStream<Uint8Array> {
+type Source<T> = Iterator<T, unknown, undefined> | AsyncIterator<T, unknown, undefined>;
+
+export function streamLines(lines: Source<string>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       let buffer = "";
       while (buffer.length < CHUNK_BYTES) {
-        const next = lines.next();
+        const next = await lines.next();
         if (next.done) {
           if (buffer) controller.enqueue(encoder.encode(buffer));
           controller.close();
@@ -18,20 +20,20 @@ export function streamLines(lines: Generator<string, void, undefined>): Readable
       }
       controller.enqueue(encoder.encode(buffer));
     },
-    cancel() {
-      lines.return();
+    async cancel() {
+      await lines.return?.();
     },
   });
 }
 
 /** Small chunks (page headers, magic bytes) are joined up to 64 KiB; a large one is passed on as it is. */
-export function streamBytes(chunks: Generator<Uint8Array, void, undefined>): ReadableStream<Uint8Array> {
+export function streamBytes(chunks: Source<Uint8Array>): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       const parts: Uint8Array[] = [];
       let size = 0;
       for (;;) {
-        const next = chunks.next();
+        const next = await chunks.next();
         if (next.done) {
           if (size) controller.enqueue(join(parts, size));
           controller.close();
@@ -50,8 +52,8 @@ export function streamBytes(chunks: Generator<Uint8Array, void, undefined>): Rea
         }
       }
     },
-    cancel() {
-      chunks.return();
+    async cancel() {
+      await chunks.return?.();
     },
   });
 }

@@ -6,6 +6,8 @@ import path from "node:path";
 import { z } from "zod";
 import { openDatabase } from "@/db/client";
 import { MIGRATIONS_DIR, runMigrations } from "@/db/migrate";
+import { isPostgresUrl, redactUrl } from "@/db/postgres";
+import { openSqliteConnection } from "@/db/sqlite";
 import type { Ctx } from "./context";
 import { badRequest, conflict, notFound, parseInput } from "./errors";
 
@@ -30,13 +32,17 @@ export interface RestoreResult {
 
 const MIGRATIONS_TABLE = "__drizzle_migrations";
 
-/** Refuses a PostgreSQL URL: its backups are pg_dump's job, and this says how. */
-export function refusePostgres(url: string | undefined, verb: "backup" | "restore"): void {
-  if (!url || !/^postgres(ql)?:\/\//i.test(url)) return;
+/**
+ * Refuses a PostgreSQL database (a postgres:// URL): backup and restore copy SQLite files, and a
+ * PostgreSQL database is backed up with its own tools. The message says how.
+ */
+export function refusePostgres(target: string, verb: "backup" | "restore"): void {
+  if (!isPostgresUrl(target)) return;
+  const where = `this installation uses PostgreSQL (${redactUrl(target)})`;
   throw badRequest(
     verb === "backup"
-      ? 'this installation uses PostgreSQL ($ARBITER_DATABASE_URL): back it up with pg_dump, e.g. pg_dump --format=custom --file=arbiter.dump "$ARBITER_DATABASE_URL"'
-      : 'this installation uses PostgreSQL ($ARBITER_DATABASE_URL): restore a pg_dump file with pg_restore while the server is stopped, e.g. pg_restore --clean --if-exists --no-owner --dbname="$ARBITER_DATABASE_URL" arbiter.dump',
+      ? `${where}: back it up with pg_dump, e.g. pg_dump --format=custom --file=arbiter.dump "$ARBITER_DATABASE_URL", or copy it into a SQLite file with \`arbiter db copy\``
+      : `${where}: restore a pg_dump file with pg_restore while the server is stopped, e.g. pg_restore --clean --if-exists --no-owner --dbname="$ARBITER_DATABASE_URL" arbiter.dump`,
   );
 }
 
@@ -46,21 +52,28 @@ export const backupInput = z.object({
 });
 
 /**
- * Copies the database of `ctx.db` to `out` with VACUUM INTO: one read transaction, so the copy is
- * the database as of one commit while the server keeps writing (WAL readers do not block writers).
- * The online backup API would restart its page copy whenever another connection writes, which a
- * busy server may do for ever on a large file. The copy goes to a temporary file in `out`'s folder,
- * is synced and checked (integrity_check), and only then takes its final name.
+ * Copies the SQLite database of `ctx.db` to `out` with VACUUM INTO, on a read-only connection of
+ * its own: one read transaction, so the copy is the database as of one commit while the server
+ * keeps writing (WAL readers do not block writers). The online backup API would restart its page
+ * copy whenever another connection writes, which a busy server may do for ever on a large file. The
+ * copy goes to a temporary file in `out`'s folder, is synced and checked (integrity_check), and
+ * only then takes its final name. A PostgreSQL database is refused (refusePostgres says why).
  */
-export function backupDatabase({ ctx, input }: { ctx: Ctx; input: z.input<typeof backupInput> }): BackupResult {
+export async function backupDatabase({ ctx, input }: { ctx: Ctx; input: z.input<typeof backupInput> }): Promise<BackupResult> {
   const { out, force } = parseInput(backupInput, input);
+  if (ctx.db.kind !== "sqlite") refusePostgres(ctx.db.location, "backup");
   const file = path.resolve(out);
   if (!force && fs.existsSync(file)) throw conflict(`${file} already exists; choose another --out or add --force to replace it.`);
   const dir = path.dirname(file);
   if (!fs.existsSync(dir)) throw notFound(`Folder ${dir}`);
   const temp = tempBeside(file);
   try {
-    ctx.db.$client.prepare("vacuum into ?").run(temp);
+    const source = openSqliteConnection(ctx.db.location, { readonly: true });
+    try {
+      source.prepare("vacuum into ?").run(temp);
+    } finally {
+      source.close();
+    }
     syncFile(temp);
     const { tables } = checkDatabase(temp, `The copy of the database (${temp})`);
     if (force) fs.renameSync(temp, file);
@@ -93,9 +106,11 @@ export const restoreInput = z.object({
  * Arbiter database no newer than this version. The target must not be open in any process (the
  * server, a CLI command): restoring under a running server would leave it reading a file that is
  * no longer there. Takes no context: it works on files while no connection to the target is open.
+ * A PostgreSQL target (a postgres:// URL) is refused (refusePostgres says why).
  */
 export async function restoreDatabase({ input }: { input: z.input<typeof restoreInput> }): Promise<RestoreResult> {
   const parsed = parseInput(restoreInput, input);
+  refusePostgres(parsed.db, "restore");
   const from = path.resolve(parsed.from);
   const file = path.resolve(parsed.db);
   if (!fs.existsSync(from)) throw notFound(`Backup file ${from}`);
@@ -121,14 +136,23 @@ export async function restoreDatabase({ input }: { input: z.input<typeof restore
     for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(temp + suffix, { force: true });
   }
 
+  const before = onFile(file, appliedMigrations);
   const db = openDatabase(file);
   try {
-    const before = appliedMigrations(db.$client);
     await runMigrations(db);
-    const migrated = appliedMigrations(db.$client) - before;
-    return { file, from, tables: tableCounts(db.$client), integrity: "ok", migrated };
   } finally {
-    db.$client.close();
+    await db.close();
+  }
+  return onFile(file, (restored) => ({ file, from, tables: tableCounts(restored), integrity: "ok", migrated: appliedMigrations(restored) - before }));
+}
+
+/** `fn` on a plain connection of its own to the SQLite file (no engine is open on it here), closed after. */
+function onFile<T>(file: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
   }
 }
 

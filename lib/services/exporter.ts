@@ -1,25 +1,26 @@
-// Writes a dataset from a project's judgments in three steps: read (readItems below: the SQL rows
-// of one item decoded into an ExportItem), decide (lib/formats/export/decide.ts, pure, through the
-// one aggregation in lib/stats/aggregate.ts) and encode (lib/formats/export/encode.ts: JSONL, CSV or
+// Writes a dataset from a project's judgments in three steps: read (readItems below: the rows of
+// one item merged into an ExportItem), decide (lib/formats/export/decide.ts, pure, through the one
+// aggregation in lib/stats/aggregate.ts) and encode (lib/formats/export/encode.ts: JSONL, CSV or
 // Parquet, the same encoder for the HTTP stream, stdout and files). It streams: reading goes through
-// its own read-only connection (a consistent snapshot that never blocks writers), one item at a time
-// in item order, and rows are encoded as they come.
-import Database from "better-sqlite3";
+// one snapshot (a consistent view that never blocks writers), its statements streamed in item order
+// and merged one item at a time, and rows are encoded as they come.
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import type { Db } from "@/db/client";
+import { jsonText, type Engine, type Snapshot } from "@/db/engine";
+import { anyMultiTurnPrompt, judgedItemCandidates, judgedItems, projectAdjudications, projectJudgments, userEmail } from "@/db/queries/exporter";
 import { datasetCard } from "@/lib/formats/export/dataset-card";
-import { count, decideItem, emptyCounts, type DecideContext, type ExportCounts, type ExportItem, type ExportJudgment, type ExportRow } from "@/lib/formats/export/decide";
+import { count, decideItem, emptyCounts, type DecideContext, type ExportCounts, type ExportItem, type ExportRow } from "@/lib/formats/export/decide";
 import { CONTENT_TYPES, encoderFor, type RowEncoder } from "@/lib/formats/export/encode";
 import type { OptionNaming } from "@/lib/formats/export/options";
 import { checkExportOptions, settingsOf, type ExportOptions, type ExportOptionsInput } from "@/lib/formats/export/options-schema";
-import { effectiveSchema, type JudgmentType, type StoredJudgment } from "@/lib/formats/judgment";
-import type { Choice, Prompt } from "@/lib/formats/record";
+import { effectiveSchema } from "@/lib/formats/judgment";
 import { parseSplit } from "@/lib/stats/aggregate";
 import { audit } from "./audit";
-import { requireScope, type Ctx, writing } from "./context";
+import { requireScope, type Ctx } from "./context";
 import { AppError } from "./errors";
-import { getProjectSync } from "./projects";
+import { getProject } from "./projects";
 
 export type { ExportCounts } from "@/lib/formats/export/decide";
 export type { ExportOptions } from "@/lib/formats/export/options-schema";
@@ -38,20 +39,21 @@ export function readExportOptions(raw: unknown, naming: OptionNaming): ExportOpt
 }
 
 interface Prepared {
-  file: string;
+  db: Engine;
   project: { id: number; slug: string; name: string };
   decide: DecideContext;
 }
 
-function prepare(ctx: Ctx, input: ExportInput, action: string): Prepared {
+async function prepare(ctx: Ctx, input: ExportInput, action: string): Promise<Prepared> {
   requireScope(ctx, "export:read");
   const { slug, ...raw } = input;
   const options = readExportOptions(raw, "key");
-  const project = getProjectSync({ ctx, input: { slug } });
+  const project = await getProject({ ctx, input: { slug } });
   // One export is all text or all messages: a column that mixes them loads in no dataset library.
-  if (!options.conversational && options.format !== "hh-rlhf" && hasMultiTurnPrompt(ctx, project.id)) options.conversational = true;
-  writing(ctx.db, (tx) =>
-    audit(tx, ctx, {
+  if (!options.conversational && options.format !== "hh-rlhf" && (await ctx.db.first(anyMultiTurnPrompt, [project.id]))) options.conversational = true;
+  await ctx.db.write(async (tx) =>
+    // TRANSITION (issue 11): the cast goes once audit takes the engine's transaction.
+    audit(tx as Db, ctx, {
       action,
       targetType: "project",
       targetId: project.id,
@@ -60,19 +62,7 @@ function prepare(ctx: Ctx, input: ExportInput, action: string): Prepared {
   );
   const scales = Object.fromEntries(effectiveSchema(project.judgmentSchema).criteria.map((c) => [c.key, { min: c.min, max: c.max }]));
   const split = options.split ? parseSplit(options.split, options.seed) : undefined;
-  return { file: ctx.db.$client.name, project, decide: { options, split, scales } };
-}
-
-function hasMultiTurnPrompt(ctx: Ctx, projectId: number): boolean {
-  return (
-    ctx.db.$client
-      .prepare(
-        `select 1 from items where project_id = ? and json_type(prompt) = 'array'
-         and not (json_array_length(prompt) = 1 and json_extract(prompt, '$[0].role') = 'user') limit 1`,
-      )
-      .pluck()
-      .get(projectId) !== undefined
-  );
+  return { db: ctx.db, project, decide: { options, split, scales } };
 }
 
 interface ExportHead {
@@ -82,14 +72,14 @@ interface ExportHead {
   written: { rows: number };
 }
 
-/** JSONL or CSV. Iterating to the end (or returning early) closes the connection. */
+/** JSONL or CSV. Reading starts at the first line; iterating to the end (or returning early) ends the snapshot. */
 export interface LinesExport extends ExportHead {
-  lines: Generator<string, void, undefined>;
+  lines: AsyncGenerator<string, void, undefined>;
 }
 
-/** Parquet: the file's bytes in order, "PAR1" first and the footer last. Closes like `lines`. */
+/** Parquet: the file's bytes in order, "PAR1" first and the footer last. Ends like `lines`. */
 export interface ChunksExport extends ExportHead {
-  chunks: Generator<Uint8Array, void, undefined>;
+  chunks: AsyncGenerator<Uint8Array, void, undefined>;
 }
 
 export type ExportStream = LinesExport | ChunksExport;
@@ -98,10 +88,10 @@ export type ExportStream = LinesExport | ChunksExport;
  * One stream for HTTP and stdout: lines of JSONL or CSV, or the bytes of a Parquet file. With a
  * split, only `part` (default train).
  */
-export function openExport(args: { ctx: Ctx; input: ExportInput & { fileFormat?: "jsonl" | "csv" } }): LinesExport;
-export function openExport(args: { ctx: Ctx; input: ExportInput }): ExportStream;
-export function openExport({ ctx, input }: { ctx: Ctx; input: ExportInput }): ExportStream {
-  const prep = prepare(ctx, input, "export");
+export async function openExport(args: { ctx: Ctx; input: ExportInput & { fileFormat?: "jsonl" | "csv" } }): Promise<LinesExport>;
+export async function openExport(args: { ctx: Ctx; input: ExportInput }): Promise<ExportStream>;
+export async function openExport({ ctx, input }: { ctx: Ctx; input: ExportInput }): Promise<ExportStream> {
+  const prep = await prepare(ctx, input, "export");
   const { options } = prep.decide;
   const part = options.part ?? (prep.decide.split ? "train" : undefined);
   const filename = `${prep.project.slug}-${options.format}${part ? `-${part}` : ""}.${options.fileFormat}`;
@@ -113,8 +103,13 @@ export function openExport({ ctx, input }: { ctx: Ctx; input: ExportInput }): Ex
   return { ...head, lines: encode(rows, encoder as RowEncoder<string>, part, written) };
 }
 
-function* encode<C extends string | Uint8Array>(rows: Generator<ExportRow>, encoder: RowEncoder<C>, part: string | undefined, written: { rows: number }): Generator<C, void, undefined> {
-  for (const { split, row } of rows) {
+async function* encode<C extends string | Uint8Array>(
+  rows: AsyncGenerator<ExportRow>,
+  encoder: RowEncoder<C>,
+  part: string | undefined,
+  written: { rows: number },
+): AsyncGenerator<C, void, undefined> {
+  for await (const { split, row } of rows) {
     if (part && split !== part) continue;
     written.rows++;
     yield* encoder.push(row);
@@ -126,10 +121,10 @@ function* encode<C extends string | Uint8Array>(rows: Generator<ExportRow>, enco
  * Counts what the export would keep and drop, by rule, without writing anything; with the
  * agreement a dataset card of the same export states.
  */
-export function dryRunExport({ ctx, input }: { ctx: Ctx; input: ExportInput }): ExportCounts {
-  const prep = prepare(ctx, input, "export.dry_run");
+export async function dryRunExport({ ctx, input }: { ctx: Ctx; input: ExportInput }): Promise<ExportCounts> {
+  const prep = await prepare(ctx, input, "export.dry_run");
   const counts = emptyCounts();
-  for (const _ of exportRows({ ...prep, decide: { ...prep.decide, withAgreement: true } }, counts));
+  for await (const _ of exportRows({ ...prep, decide: { ...prep.decide, withAgreement: true } }, counts));
   return counts;
 }
 
@@ -155,7 +150,7 @@ export async function writeExport({
   target: { out: string } | { dir: string };
   licence?: string;
 }): Promise<WrittenExport> {
-  const prep = prepare(ctx, input, "export");
+  const prep = await prepare(ctx, input, "export");
   const { options, split } = prep.decide;
   const ext = options.fileFormat;
   const splitNames = split ? ["train", ...split.parts.map((p) => p.name)] : ["train"];
@@ -177,7 +172,7 @@ export async function writeExport({
       const final = pathOf(name);
       writers.set(name, { path: final, rows: 0, stream: fs.createWriteStream(`${final}.partial`), encoder: encoderFor(options.format, ext, options.conversational) });
     }
-    for (const { split: name, row } of exportRows({ ...prep, decide: { ...prep.decide, withAgreement: "dir" in target } }, counts)) {
+    for await (const { split: name, row } of exportRows({ ...prep, decide: { ...prep.decide, withAgreement: "dir" in target } }, counts)) {
       const w = writers.get(name)!;
       w.rows++;
       await put(w, w.encoder.push(row));
@@ -217,111 +212,159 @@ export async function writeExport({
 }
 
 /** Reads, decides and counts: the rows of every item in item order. */
-function* exportRows(prep: Prepared, counts: ExportCounts): Generator<ExportRow, void, undefined> {
-  for (const item of readItems(prep)) {
-    const outcome = decideItem(item, prep.decide);
-    count(counts, outcome);
-    yield* outcome.rows;
+async function* exportRows(prep: Prepared, counts: ExportCounts): AsyncGenerator<ExportRow, void, undefined> {
+  for await (const items of inSnapshot(prep.db, (view) => readItems(view, prep))) {
+    for (const item of items) {
+      const outcome = decideItem(item, prep.decide);
+      count(counts, outcome);
+      yield* outcome.rows;
+    }
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Read: SQL rows → ExportItem
+// Read: rows → ExportItem
 
-const JUDGMENTS_SQL = `select item_id, id, user_id, type, choice, winner_candidate_id, slot_order, payload, gold, source, duration_ms, rationale, created_at
-  from judgments where project_id = ? order by item_id, id`;
+/** Rows fetched per round trip from each statement an export streams. */
+const STREAM_BATCH = 1000;
+/** Items handed out of the snapshot at a time. */
+const ITEMS_PER_HANDOFF = 100;
 
-/** A row of JUDGMENTS_SQL, read raw (as an array) for speed; judgmentOf is the one place that reads it. */
-type JudgmentRow = [
-  itemId: number,
-  id: number,
-  userId: number,
-  type: string,
-  choice: string | null,
-  winner: number | null,
-  slotOrder: string,
-  payload: string | null,
-  gold: number,
-  source: string,
-  durationMs: number | null,
-  rationale: string | null,
-  createdAt: number,
-];
-
-function judgmentOf(r: JudgmentRow, annotator: (userId: number) => string): ExportJudgment {
-  const [, id, userId, type, choice, winnerId, slotOrder, payload, gold, source, durationMs, rationale, createdAt] = r;
-  return {
-    id,
-    annotatorId: userId,
-    annotator: annotator(userId),
-    type: type as JudgmentType,
-    choice: choice as Choice | null,
-    winnerId,
-    slotOrder: JSON.parse(slotOrder) as number[],
-    payload: payload ? (JSON.parse(payload) as StoredJudgment) : null,
-    gold: gold === 1,
-    imported: source === "import",
-    durationMs,
-    rationale,
-    createdAt,
-  };
-}
-
-interface ItemRow {
-  external_id: string;
-  prompt: string;
-  gold: string | null;
-}
-
-/** Every judged item of the project, in item order, with its candidates, judgments and adjudication. */
-function* readItems(prep: Prepared): Generator<ExportItem, void, undefined> {
+/**
+ * Every judged item of the project, in item order, with its candidates, judgments and
+ * adjudication, a few at a time: four statements streamed side by side in item order and merged,
+ * so an export costs a few round trips per thousand rows on any engine and holds a few items at once.
+ */
+async function* readItems(view: Snapshot, prep: Prepared): AsyncGenerator<ExportItem[], void, undefined> {
   const { options } = prep.decide;
-  const conn = new Database(prep.file, { readonly: true, fileMustExist: true });
-  try {
-    const judgmentsStmt = conn.prepare(JUDGMENTS_SQL).raw();
-    const itemStmt = conn.prepare("select external_id, prompt, gold from items where id = ?");
-    const candStmt = conn.prepare("select id, content, model from candidates where item_id = ? order by position");
-    const anyAdjudication = conn.prepare("select 1 from adjudications a join items i on i.id = a.item_id where i.project_id = ? limit 1").pluck().get(prep.project.id);
-    // adjudications.choice is in the item's order (a verdict).
-    const adjStmt = conn.prepare("select choice as verdict, winner_candidate_id as winnerId from adjudications where item_id = ?");
-    const userStmt = conn.prepare("select email from users where id = ?").pluck();
-    const salt = randomBytes(16);
-    const names = new Map<number, string>();
-    const annotator = (userId: number): string => {
-      let name = names.get(userId);
-      if (!name) {
-        name = options.revealAnnotators
-          ? ((userStmt.get(userId) as string | undefined) ?? `user-${userId}`)
-          : "annotator-" + createHash("sha256").update(salt).update(String(userId)).digest("hex").slice(0, 12);
-        names.set(userId, name);
-      }
-      return name;
-    };
-    const itemOf = (id: number, rows: JudgmentRow[]): ExportItem => {
-      const item = itemStmt.get(id) as ItemRow;
-      return {
-        id,
-        externalId: item.external_id,
-        prompt: JSON.parse(item.prompt) as Prompt,
-        promptKey: item.prompt,
-        gold: item.gold !== null,
-        candidates: candStmt.all(id) as ExportItem["candidates"],
-        judgments: rows.map((r) => judgmentOf(r, annotator)),
-        adjudication: anyAdjudication ? ((adjStmt.get(id) as ExportItem["adjudication"] | undefined) ?? null) : null,
-      };
-    };
-    let current = -1;
-    let bucket: JudgmentRow[] = [];
-    for (const row of judgmentsStmt.iterate(prep.project.id) as IterableIterator<JudgmentRow>) {
-      if (row[0] !== current) {
-        if (current !== -1) yield itemOf(current, bucket);
-        current = row[0];
-        bucket = [];
-      }
-      bucket.push(row);
+  const id = prep.project.id;
+  const items = view.stream(judgedItems, [id], STREAM_BATCH);
+  const candidates = new Runs(view.stream(judgedItemCandidates, [id], STREAM_BATCH), (c) => c.itemId);
+  const judgments = new Runs(view.stream(projectJudgments, [id], STREAM_BATCH), (j) => j.itemId);
+  const adjudications = new Runs(view.stream(projectAdjudications, [id], STREAM_BATCH), (a) => a.itemId);
+  const salt = randomBytes(16);
+  const names = new Map<number, string>();
+  const annotator = async (userId: number): Promise<string> => {
+    let name = names.get(userId);
+    if (!name) {
+      name = options.revealAnnotators
+        ? ((await view.first(userEmail, [userId])) ?? `user-${userId}`)
+        : "annotator-" + createHash("sha256").update(salt).update(String(userId)).digest("hex").slice(0, 12);
+      names.set(userId, name);
     }
-    if (current !== -1) yield itemOf(current, bucket);
+    return name;
+  };
+  let out: ExportItem[] = [];
+  try {
+    for await (const item of items) {
+      const exported: ExportItem["judgments"] = [];
+      for (const j of await judgments.take(item.id)) {
+        exported.push({
+          id: j.id,
+          annotatorId: j.userId,
+          annotator: names.get(j.userId) ?? (await annotator(j.userId)),
+          type: j.type,
+          choice: j.choice,
+          winnerId: j.winnerId,
+          slotOrder: j.slotOrder,
+          payload: j.payload,
+          gold: j.gold,
+          imported: j.source === "import",
+          durationMs: j.durationMs,
+          rationale: j.rationale,
+          createdAt: j.createdAt,
+        });
+      }
+      const adjudication = (await adjudications.take(item.id))[0];
+      out.push({
+        id: item.id,
+        externalId: item.externalId,
+        prompt: item.prompt,
+        // What a split hashes: the prompt's JSON in one canonical form, whichever engine stored it.
+        promptKey: jsonText(item.prompt),
+        gold: item.gold,
+        candidates: (await candidates.take(item.id)).map(({ id, content, model }) => ({ id, content, model })),
+        judgments: exported,
+        adjudication: adjudication ? { verdict: adjudication.verdict, winnerId: adjudication.winnerId } : null,
+      });
+      if (out.length === ITEMS_PER_HANDOFF) {
+        yield out;
+        out = [];
+      }
+    }
+    if (out.length) yield out;
   } finally {
-    conn.close();
+    await Promise.all([candidates.close(), judgments.close(), adjudications.close()]);
   }
+}
+
+/** An ordered stream read one key at a time: the rows with that key, after skipping smaller ones. */
+class Runs<T> {
+  private head: IteratorResult<T, void> | undefined;
+
+  constructor(
+    private readonly rows: AsyncGenerator<T, void, undefined>,
+    private readonly keyOf: (row: T) => number,
+  ) {}
+
+  async take(key: number): Promise<T[]> {
+    const out: T[] = [];
+    this.head ??= await this.rows.next();
+    while (!this.head.done && this.keyOf(this.head.value) < key) this.head = await this.rows.next();
+    while (!this.head.done && this.keyOf(this.head.value) === key) {
+      out.push(this.head.value);
+      this.head = await this.rows.next();
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.rows.return();
+  }
+}
+
+/**
+ * The values `body` yields inside one `db.snapshot`, as a generator the caller pulls at its own
+ * pace: the snapshot opens at the first pull and ends when `body` is done, when the caller stops
+ * early (return) or when either fails. `snapshot` takes a callback, so the two sides hand values
+ * across one at a time.
+ */
+async function* inSnapshot<T>(db: Engine, body: (view: Snapshot) => AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> {
+  let wanted = handoff<boolean>();
+  let offered = handoff<IteratorResult<T, void>>();
+  const reading = db.snapshot(async (view) => {
+    if (!(await wanted.promise)) return;
+    for await (const value of body(view)) {
+      wanted = handoff();
+      offered.resolve({ value, done: false });
+      // Leaving the loop closes `body`, and with it the statements it streams.
+      if (!(await wanted.promise)) return;
+    }
+  });
+  reading.then(
+    () => offered.resolve({ value: undefined, done: true }),
+    (error: unknown) => offered.reject(error),
+  );
+  try {
+    for (;;) {
+      wanted.resolve(true);
+      const next = await offered.promise;
+      if (next.done) return;
+      offered = handoff();
+      yield next.value;
+    }
+  } finally {
+    wanted.resolve(false);
+    // The snapshot's own error reached the loop above already; here only its end is awaited.
+    await reading.catch(() => {});
+  }
+}
+
+function handoff<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((ok, fail) => ((resolve = ok), (reject = fail)));
+  // Nobody waits for the last hand-off once the caller has stopped: its failure is not unhandled.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
 }

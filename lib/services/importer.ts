@@ -1,21 +1,38 @@
 // Imports items (and judgments made elsewhere) into a project. Two passes over the source: the
-// first validates every row, so an invalid file writes nothing; the second inserts in batches.
-// A failure during the second pass removes what this import inserted, so a file lands whole or not at all.
+// first validates every row, so an invalid file writes nothing; the second inserts in batches of
+// multi-row statements inside one write transaction, so a file lands whole or not at all.
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
+import type { Db } from "@/db/client";
+import { at, jsonText, type Engine, type Param, type Query } from "@/db/engine";
+import {
+  countItemJudgments,
+  deleteImportBatch,
+  externalUserByEmail,
+  insertCandidates,
+  insertExternalUser,
+  insertImportBatch,
+  insertItems,
+  insertJudgments,
+  projectTagKeys,
+  ROWS_PER_INSERT,
+  setImportBatchInserted,
+  setProjectTagKeys,
+  userByEmail,
+} from "@/db/queries/importer";
 import { FormatError, NotDataError } from "@/lib/formats/errors";
 import { storedImportedJudgment } from "@/lib/formats/import/imported-judgment";
 import { parseFieldMap, type FieldMap } from "@/lib/formats/import/field-map";
 import { IMPORT_FORMATS, readRecords, type ReadOptions } from "@/lib/formats/import/read";
 import type { ImportRecord, ReadResult, RecordError } from "@/lib/formats/record";
-import { ILL_FORMED_TEXT, illFormedTextPath } from "@/lib/formats/unicode";
+import { ILL_FORMED_TEXT, illFormedTextPath, NUL_TEXT, nulTextPath } from "@/lib/formats/unicode";
 import { readTags, tagKey } from "@/lib/formats/tags";
 import { audit } from "./audit";
 import { AppError, fieldError } from "./errors";
-import { nowOf, requireScope, type Ctx, writing } from "./context";
+import { nowOf, requireScope, type Ctx } from "./context";
 import { getProject } from "./projects";
-import { adaptiveRule } from "./adaptive";
-import { retargetItem } from "./legacy-sync";
+import type { AdaptiveRule } from "@/lib/stats";
+import { adaptiveRule, retargetItem } from "./adaptive";
 
 export type ImportSource = () => AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
@@ -78,7 +95,8 @@ function notData(reason: string): AppError {
   return new AppError("bad_request", `${reason[0].toUpperCase()}${reason.slice(1)}; nothing was imported.`, undefined, { body: reason });
 }
 
-const BATCH = 1000;
+/** Records inserted together: one multi-row statement of items. */
+const BATCH = ROWS_PER_INSERT;
 const PROGRESS_EVERY = 2000;
 
 /**
@@ -147,16 +165,34 @@ function counted(source: ReturnType<ImportSource>, onBytes: (n: number) => void)
   })();
 }
 
-/** A record with a lone surrogate in any text becomes that row's error, in both passes, so it is never stored. */
-async function* wellFormed(results: AsyncIterable<ReadResult>): AsyncGenerator<ReadResult> {
+/**
+ * A record with text no engine can store (a lone surrogate, a NUL character) becomes that row's
+ * error naming the field, in both passes, so it is never stored.
+ */
+async function* storable(results: AsyncIterable<ReadResult>): AsyncGenerator<ReadResult> {
   for await (const result of results) {
-    const field = "record" in result ? illFormedTextPath(result.record) : undefined;
-    yield field === undefined ? result : { line: result.line, error: { line: result.line, field, message: `${field}: ${ILL_FORMED_TEXT}` } };
+    if (!("record" in result)) {
+      yield result;
+      continue;
+    }
+    let field = illFormedTextPath(result.record);
+    let problem = ILL_FORMED_TEXT;
+    if (field === undefined) {
+      field = nulTextPath(result.record);
+      problem = NUL_TEXT;
+    }
+    yield field === undefined ? result : { line: result.line, error: { line: result.line, field, message: `${field}: ${problem}` } };
   }
+}
+
+/** An optional JSON value as the text of a nullable JSON column. */
+function jsonTextOrNull(value: unknown): string | null {
+  return value === undefined || value === null ? null : jsonText(value);
 }
 
 export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput }): Promise<ImportSummary> {
   requireScope(ctx, "item:import");
+  if (input.sourceName?.includes("\u0000")) throw fieldError("source", NUL_TEXT);
   const project = await getProject({ ctx, input: { slug: input.slug } });
   const rule = adaptiveRule(project);
   const maxErrors = input.maxErrors ?? 100;
@@ -170,7 +206,7 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
   let rows = 0;
   let bytes = 0;
   try {
-    for await (const result of withProjectTags(wellFormed(readRecords(counted(input.source(), (n) => (bytes += n)), readOptions)), project.tagsFrom)) {
+    for await (const result of withProjectTags(storable(readRecords(counted(input.source(), (n) => (bytes += n)), readOptions)), project.tagsFrom)) {
       rows++;
       if ("error" in result) {
         errorCount++;
@@ -199,143 +235,152 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
     return summary;
   }
 
-  // The insert pass runs on prepared statements of the underlying connection (drizzle per row
-  // costs several times more); one immediate transaction per batch.
-  const client = ctx.db.$client;
   const now = nowOf(ctx);
-  const insertItem = client.prepare(
-    `insert into items (project_id, external_id, prompt, metadata, priority, gold, created_at, batch_id, tags, tag_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict (project_id, external_id) do nothing returning id`,
-  ).pluck();
-  const insertCandidate = client.prepare("insert into candidates (item_id, position, content, model, metadata) values (?, ?, ?, ?, ?)");
-  const insertJudgment = client.prepare(
-    `insert into judgments (project_id, item_id, user_id, type, choice, winner_candidate_id, slot_order, payload, rationale, duration_ms, source, created_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?) on conflict do nothing`,
-  );
-  const setCount = client.prepare("update items set judgment_count = ? where id = ?");
-  const findUser = client.prepare("select id from users where email = ? and external = 1").pluck();
-  const addUser = client.prepare("insert into users (email, name, role, external, password_hash, created_at) values (?, ?, 'annotator', 1, null, ?) returning id").pluck();
-  const takenEmail = client.prepare("select 1 from users where email = ?").pluck();
-
-  // Ids this import inserted, as ranges of consecutive ids: enough to undo it, in constant memory.
-  const inserted: [number, number][] = [];
-  const externalUsers = new Map<string, number>();
-
-  // External annotators are accounts that cannot sign in; one per name across projects.
-  const externalUser = (name: string): number => {
-    const cached = externalUsers.get(name);
-    if (cached) return cached;
-    const email = `${name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-")}@external.invalid`;
-    let id = findUser.get(email) as number | undefined;
-    if (id === undefined) {
-      if (takenEmail.get(email)) throw new AppError("conflict", `Cannot create external annotator "${name}": ${email} belongs to a user who can sign in.`);
-      id = addUser.get(email, name, now) as number;
-    }
-    externalUsers.set(name, id);
-    return id;
-  };
-
-  const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
-  // One import_batches row per import, so an admin can raise the priority of everything it brought.
-  const batchId = Number(
-    client.prepare("insert into import_batches (project_id, source, inserted, created_at) values (?, ?, 0, ?)").run(project.id, input.sourceName ?? null, now).lastInsertRowid,
-  );
-  // The project's tag keys (what a routed claim may serve) grow with the keys this import brings,
-  // merged inside each batch's transaction so that concurrent imports both land.
-  const readKeys = client.prepare("select tag_keys from projects where id = ?").pluck();
-  const writeKeys = client.prepare("update projects set tag_keys = ? where id = ?");
-  const knownKeys = new Set(JSON.parse(readKeys.get(project.id) as string) as string[]);
-  const insertBatch = client.transaction((batch: ImportRecord[]) => {
-    const newKeys = new Set<string>();
-    for (const record of batch) {
-      if (record.tags?.length && !knownKeys.has(tagKey(record.tags))) newKeys.add(tagKey(record.tags));
-    }
-    if (newKeys.size) {
-      const merged = new Set([...(JSON.parse(readKeys.get(project.id) as string) as string[]), ...newKeys]);
-      writeKeys.run(JSON.stringify([...merged].sort()), project.id);
-      for (const key of merged) knownKeys.add(key);
-    }
-    for (const record of batch) {
-      const itemId = insertItem.get(project.id, externalIdOf(record), JSON.stringify(record.prompt), json(record.metadata), record.priority ?? 0, json(record.gold), now, batchId, record.tags?.length ? JSON.stringify(record.tags) : null, tagKey(record.tags ?? [])) as
-        | number
-        | undefined;
-      if (itemId === undefined) {
-        summary.duplicates++;
-        continue;
-      }
-      const last = inserted[inserted.length - 1];
-      if (last && last[1] === itemId - 1) last[1] = itemId;
-      else inserted.push([itemId, itemId]);
-      summary.inserted++;
-      const candidateIds = record.responses.map(
-        (r, position) => Number(insertCandidate.run(itemId, position, r.content, r.model ?? null, json(r.metadata)).lastInsertRowid),
-      );
-      let stored = 0;
-      for (const a of record.annotations ?? []) {
-        const j = storedImportedJudgment(a, candidateIds);
-        const userId = externalUser(a.annotator);
-        const result = insertJudgment.run(
-          project.id,
-          itemId,
-          userId,
-          j.type,
-          j.choice,
-          j.winnerCandidateId,
-          JSON.stringify(candidateIds),
-          JSON.stringify(j.payload),
-          j.rationale,
-          j.durationMs,
-          now,
-        );
-        stored += result.changes;
-      }
-      if (stored) {
-        setCount.run(stored, itemId);
-        summary.annotations += stored;
-        // Under adaptive overlap the imported judgments decide how many more the item needs.
-        if (rule && !record.gold) retargetItem(client, rule, itemId);
-      }
-    }
-  });
-
-  try {
+  // The insert pass is one write transaction: the file lands whole or not at all, and the tag keys
+  // it brings merge with those of any other import (writes run one at a time).
+  await ctx.db.write(async (tx) => {
+    const batchId = (await tx.first(insertImportBatch, [project.id, input.sourceName ?? null, at(now)]))!;
+    const inserter = new Inserter(tx, project.id, batchId, now, rule, summary);
+    const storedKeys = (await tx.first(projectTagKeys, [project.id])) ?? [];
+    const keys = new Set(storedKeys);
     let batch: ImportRecord[] = [];
     let read = 0;
     bytes = 0;
-    for await (const result of withProjectTags(wellFormed(readRecords(counted(input.source(), (n) => (bytes += n)), readOptions)), project.tagsFrom)) {
+    for await (const result of withProjectTags(storable(readRecords(counted(input.source(), (n) => (bytes += n)), readOptions)), project.tagsFrom)) {
       read++;
-      if ("record" in result) batch.push(result.record);
+      if ("record" in result) {
+        batch.push(result.record);
+        if (result.record.tags?.length) keys.add(tagKey(result.record.tags));
+      }
       if (batch.length >= BATCH) {
-        insertBatch.immediate(batch);
+        await inserter.insert(batch);
         batch = [];
       }
       if (read % PROGRESS_EVERY === 0) input.onProgress?.({ phase: "inserting", rows: read, bytes, total });
     }
-    if (batch.length) insertBatch.immediate(batch);
+    if (batch.length) await inserter.insert(batch);
     input.onProgress?.({ phase: "inserting", rows: read, bytes, total });
-  } catch (err) {
-    removeItems(ctx, project.id, inserted);
-    client.prepare("delete from import_batches where id = ?").run(batchId);
-    throw err;
-  }
-  if (summary.inserted) client.prepare("update import_batches set inserted = ? where id = ?").run(summary.inserted, batchId);
-  else client.prepare("delete from import_batches where id = ?").run(batchId);
-  summary.batch_id = summary.inserted ? batchId : null;
-
-  writing(ctx.db, (tx) =>
-    audit(tx, ctx, {
+    // The project's tag keys (what a routed claim may serve) grow with the keys this import brings.
+    if (keys.size > storedKeys.length) await tx.exec(setProjectTagKeys, [jsonText([...keys].sort()), project.id]);
+    if (summary.inserted) await tx.exec(setImportBatchInserted, [summary.inserted, batchId]);
+    else await tx.exec(deleteImportBatch, [batchId]);
+    summary.batch_id = summary.inserted ? batchId : null;
+    // TRANSITION (issue 11): the cast goes once audit takes the engine's transaction.
+    await audit(tx as Db, ctx, {
       action: "items.import",
       targetType: "project",
       targetId: project.id,
       detail: { inserted: summary.inserted, duplicates: summary.duplicates, annotations: summary.annotations, skipped_invalid: errorCount, warnings: warningCount },
-    }),
-  );
+    });
+  });
   return summary;
 }
 
-function removeItems(ctx: Ctx, projectId: number, ranges: [number, number][]): void {
-  const del = ctx.db.$client.prepare("delete from items where project_id = ? and id between ? and ?");
-  ctx.db.$client.transaction(() => {
-    for (const [from, to] of ranges) del.run(projectId, from, to);
-  }).immediate();
+/** Inserts records a batch at a time inside the import's transaction, many rows per statement. */
+class Inserter {
+  // External annotators are accounts that cannot sign in; one per name across projects.
+  private readonly externalUsers = new Map<string, number>();
+
+  constructor(
+    private readonly tx: Engine,
+    private readonly projectId: number,
+    private readonly batchId: number,
+    private readonly now: number,
+    private readonly rule: AdaptiveRule | null,
+    private readonly summary: ImportSummary,
+  ) {}
+
+  async insert(batch: ImportRecord[]): Promise<void> {
+    const { tx, projectId, summary } = this;
+    const createdAt = at(this.now);
+    const externalIds = batch.map(externalIdOf);
+    const itemIds = new Map(
+      (
+        await insertRows(
+          tx,
+          insertItems,
+          batch.map((record, i) => [
+            projectId,
+            externalIds[i],
+            jsonText(record.prompt),
+            jsonTextOrNull(record.metadata),
+            record.priority ?? 0,
+            jsonTextOrNull(record.gold),
+            createdAt,
+            this.batchId,
+            record.tags?.length ? jsonText(record.tags) : null,
+            tagKey(record.tags ?? []),
+          ]),
+        )
+      ).map((item) => [item.externalId, item.id]),
+    );
+    // A record whose external id the project had, or that came earlier in this batch, is a duplicate.
+    const fresh: { record: ImportRecord; itemId: number }[] = [];
+    batch.forEach((record, i) => {
+      const itemId = itemIds.get(externalIds[i]);
+      if (itemId === undefined) {
+        summary.duplicates++;
+        return;
+      }
+      itemIds.delete(externalIds[i]);
+      fresh.push({ record, itemId });
+      summary.inserted++;
+    });
+    if (!fresh.length) return;
+
+    const candidates = await insertRows(
+      tx,
+      insertCandidates,
+      fresh.flatMap(({ record, itemId }) => record.responses.map((r, position) => [itemId, position, r.content, r.model ?? null, jsonTextOrNull(r.metadata)])),
+    );
+    const candidateIds = new Map<number, number[]>();
+    for (const c of candidates) {
+      let ids = candidateIds.get(c.itemId);
+      if (!ids) candidateIds.set(c.itemId, (ids = []));
+      ids[c.position] = c.id;
+    }
+
+    const judgmentRows: Param[][] = [];
+    for (const { record, itemId } of fresh) {
+      const ids = candidateIds.get(itemId)!;
+      for (const a of record.annotations ?? []) {
+        const j = storedImportedJudgment(a, ids);
+        const userId = await this.externalUser(a.annotator);
+        judgmentRows.push([projectId, itemId, userId, j.type, j.choice, j.winnerCandidateId, jsonText(ids), jsonText(j.payload), j.rationale, j.durationMs, "import", createdAt]);
+      }
+    }
+    if (!judgmentRows.length) return;
+    const inserted = await insertRows(tx, insertJudgments, judgmentRows);
+    if (!inserted.length) return;
+    const stored = new Set(inserted.map((j) => j.itemId));
+    await tx.exec(countItemJudgments, [jsonText([...stored])]);
+    summary.annotations += inserted.length;
+    // Under adaptive overlap the imported judgments decide how many more the item needs.
+    if (this.rule) for (const { record, itemId } of fresh) if (!record.gold && stored.has(itemId)) await retargetItem(tx, this.rule, itemId);
+  }
+
+  private async externalUser(name: string): Promise<number> {
+    const cached = this.externalUsers.get(name);
+    if (cached) return cached;
+    const email = `${name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-")}@external.invalid`;
+    let id = await this.tx.first(externalUserByEmail, [email]);
+    if (id === undefined) {
+      if ((await this.tx.first(userByEmail, [email])) !== undefined) {
+        throw new AppError("conflict", `Cannot create external annotator "${name}": ${email} belongs to a user who can sign in.`);
+      }
+      id = (await this.tx.first(insertExternalUser, [email, name, at(this.now)]))!;
+    }
+    this.externalUsers.set(name, id);
+    return id;
+  }
+}
+
+/** Runs a multi-row insert over `rows`, ROWS_PER_INSERT at a time; the rows it returns. */
+async function insertRows<R>(tx: Engine, statement: (rows: number) => Query<R>, rows: Param[][]): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+    for (const row of await tx.many(statement(chunk.length), chunk.flat())) out.push(row);
+  }
+  return out;
 }

@@ -3,6 +3,9 @@
 //   npx tsx test/bench/export-import.bench.ts            (export 1,000,000 judgments, import 100,000 records)
 //   npx tsx test/bench/export-import.bench.ts --big 300  (also: a 300 MB gzip import in a child
 //                                                          process limited to --max-old-space-size=64)
+//   npx tsx test/bench/export-import.bench.ts --postgres (the same export and import on a throwaway
+//                                                          database of the PostgreSQL test server,
+//                                                          test/helpers/postgres.ts; --small: 1/10 the size)
 //
 // Targets (issue 5): trl-dpo export ≥ 0.3 × a bare better-sqlite3 scan of the judgments table, peak
 // RSS under 256 MB (as JSONL and as Parquet); import of 100,000 canonical records ≥ 0.2 × bare prepared inserts of the same
@@ -14,16 +17,20 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
+import Database from "better-sqlite3";
 import { openDatabase } from "@/db/client";
+import { at, dynamicQuery, num } from "@/db/engine";
 import { runMigrations } from "@/db/migrate";
 import type { Ctx } from "@/lib/services/context";
 import { openExport } from "@/lib/services/exporter";
 import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
+import { createTestDatabase } from "../helpers/postgres";
 
-const ITEMS = 333_334;
-const JUDGMENTS = 1_000_000;
-const IMPORT_RECORDS = 100_000;
+const SCALE = process.argv.includes("--small") ? 10 : 1;
+const ITEMS = Math.ceil(333_334 / SCALE);
+const JUDGMENTS = 1_000_000 / SCALE;
+const IMPORT_RECORDS = 100_000 / SCALE;
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
@@ -59,7 +66,8 @@ async function benchExport(dir: string) {
   await runMigrations(db);
   const ctx: Ctx = { db, caller: null };
   const project = await createProject({ ctx, input: { status: "active", slug: "bench", name: "Bench", overlap: 3 } });
-  const client = db.$client;
+  // The judgments are generated on a connection of the bench's own, with bare prepared statements.
+  const client = new Database(file);
   const t0 = performance.now();
   const users = [1, 2, 3].map(
     (n) => client.prepare("insert into users (email, name, role, external, created_at) values (?, ?, 'annotator', 1, 0) returning id").pluck().get(`bench${n}@external.invalid`, `bench${n}`) as number,
@@ -92,17 +100,17 @@ async function benchExport(dir: string) {
 
   // Baseline: a bare scan of the judgments table on a fresh read-only connection.
   const scan = await measured(() => {
-    const conn = new (client.constructor as typeof import("better-sqlite3"))(file, { readonly: true });
+    const conn = new Database(file, { readonly: true });
     let n = 0;
     for (const _ of conn.prepare("select * from judgments where project_id = ?").raw().iterate(project.id)) n++;
     conn.close();
     return n;
   });
-  const exp = await measured(() => {
-    const e = openExport({ ctx, input: { slug: "bench", format: "trl-dpo" } });
+  const exp = await measured(async () => {
+    const e = await openExport({ ctx, input: { slug: "bench", format: "trl-dpo" } });
     let lines = 0;
     let bytes = 0;
-    for (const line of e.lines) {
+    for await (const line of e.lines) {
       lines++;
       bytes += line.length;
     }
@@ -116,10 +124,10 @@ async function benchExport(dir: string) {
   );
   console.log(`  ratio ${(exportRate / scanRate).toFixed(2)} (target ≥ 0.30); peak RSS during export ${mb(exp.peakRss)} (target < 256 MB; ${mb(exp.startRss)} at start)`);
   // The same export as Parquet, as the HTTP route streams it (row groups of 5,000 rows).
-  const parquet = await measured(() => {
-    const e = openExport({ ctx, input: { slug: "bench", format: "trl-dpo", fileFormat: "parquet" } });
+  const parquet = await measured(async () => {
+    const e = await openExport({ ctx, input: { slug: "bench", format: "trl-dpo", fileFormat: "parquet" } });
     let bytes = 0;
-    if ("chunks" in e) for (const chunk of e.chunks) bytes += chunk.byteLength;
+    if ("chunks" in e) for await (const chunk of e.chunks) bytes += chunk.byteLength;
     return { bytes };
   });
   const parquetRate = rate(JUDGMENTS, parquet.ms);
@@ -128,6 +136,7 @@ async function benchExport(dir: string) {
   );
   console.log(`  ratio ${(parquetRate / scanRate).toFixed(2)} (target ≥ 0.30); peak RSS during export ${mb(parquet.peakRss)} (target < 256 MB; ${mb(parquet.startRss)} at start)`);
   client.close();
+  await db.close();
 }
 
 async function benchImport(dir: string) {
@@ -140,16 +149,22 @@ async function benchImport(dir: string) {
   await createProject({ ctx, input: { status: "active", slug: "imp", name: "Import" } });
   const imp = await measured(() => importItems({ ctx, input: { slug: "imp", source: () => fs.createReadStream(jsonlFile) } }));
   if (imp.result.inserted !== IMPORT_RECORDS) throw new Error(`imported ${imp.result.inserted}, expected ${IMPORT_RECORDS}`);
-  db.$client.close();
+  await db.close();
 
   // Baseline: the same rows inserted with bare prepared statements in one transaction.
-  const baseDb = openDatabase(path.join(dir, "import-base.db"));
+  const baseFile = path.join(dir, "import-base.db");
+  const baseDb = openDatabase(baseFile);
   await runMigrations(baseDb);
   const baseCtx: Ctx = { db: baseDb, caller: null };
   const baseProject = await createProject({ ctx: baseCtx, input: { status: "active", slug: "base", name: "Base" } });
+  await baseDb.close();
   const rows = Array.from({ length: IMPORT_RECORDS }, (_, i) => record(i));
+  const c = new Database(baseFile);
+  // As the engine opens it (db/sqlite.ts).
+  c.pragma("journal_mode = WAL");
+  c.pragma("foreign_keys = ON");
+  c.pragma("synchronous = NORMAL");
   const base = await measured(() => {
-    const c = baseDb.$client;
     const insItem = c.prepare("insert into items (project_id, external_id, prompt, metadata, created_at) values (?, ?, ?, ?, 0)");
     const insCand = c.prepare("insert into candidates (item_id, position, content, model) values (?, ?, ?, ?)");
     c.transaction(() => {
@@ -159,7 +174,7 @@ async function benchImport(dir: string) {
       }
     })();
   });
-  baseDb.$client.close();
+  c.close();
 
   const baseRate = rate(IMPORT_RECORDS, base.ms);
   const impRate = rate(IMPORT_RECORDS, imp.ms);
@@ -196,22 +211,25 @@ async function benchBig(dir: string, megabytes: number) {
   fs.writeFileSync(
     script,
     `import { openDatabase } from "@/db/client";
-import { MIGRATIONS_DIR } from "@/db/migrate";
-import { migrateConnection } from "@/db/sqlite";
+import { at, dynamicQuery, num } from "@/db/engine";
+import { runMigrations } from "@/db/migrate";
 import fs from "node:fs";
 import { createProject } from "@/lib/services/projects";
 import { importItems } from "@/lib/services/importer";
-const db = openDatabase(${JSON.stringify(db)});
-migrateConnection(db.$client, MIGRATIONS_DIR);
-const ctx = { db, caller: null };
-let peak = 0;
-createProject({ ctx, input: { status: "active", slug: "big", name: "Big" } }).then(async () => {
+async function main() {
+  const db = openDatabase(${JSON.stringify(db)});
+  await runMigrations(db);
+  const ctx = { db, caller: null };
+  await createProject({ ctx, input: { status: "active", slug: "big", name: "Big" } });
+  let peak = 0;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss(), 0)), 50);
   const t0 = performance.now();
   const s = await importItems({ ctx, input: { slug: "big", source: () => fs.createReadStream(${JSON.stringify(gz)}) } });
   clearInterval(timer);
   console.log(JSON.stringify({ inserted: s.inserted, ms: Math.round(performance.now() - t0), peakRssMb: Math.round(peak / 1048576), heapMb: Math.round(process.memoryUsage().heapUsed / 1048576) }));
-});
+  await db.close();
+}
+void main();
 `,
   );
   const child = spawnSync(process.execPath, ["--max-old-space-size=64", "--import", "tsx", script], {
@@ -227,11 +245,94 @@ createProject({ ctx, input: { status: "active", slug: "big", name: "Big" } }).th
   console.log(`big import under --max-old-space-size=64: ${r.inserted.toLocaleString("en")} records in ${(r.ms / 1000).toFixed(1)} s, peak RSS ${r.peakRssMb} MB, heap at end ${r.heapMb} MB`);
 }
 
+/**
+ * The export and the import on PostgreSQL: the same judgments, generated in SQL on the server, and
+ * the same 100,000 records. The baseline is a bare scan of the judgments table through the engine's
+ * own cursor (the driver's cost without Arbiter's); the import has none (there is no bare
+ * equivalent of better-sqlite3's prepared inserts), so its rate is printed beside SQLite's.
+ */
+async function benchPostgres(dir: string) {
+  const database = await createTestDatabase();
+  const db = openDatabase(database.url);
+  try {
+    await runMigrations(db);
+    const ctx: Ctx = { db, caller: null };
+    const project = await createProject({ ctx, input: { status: "active", slug: "bench", name: "Bench", overlap: 3 } });
+    const t0 = performance.now();
+    const run = (text: string, params: (string | number | Date)[] = []) => db.exec(dynamicQuery(text), params);
+    await run("insert into users (email, name, role, external, created_at) select 'bench' || n || '@external.invalid', 'bench' || n, 'annotator', true, ? from generate_series(1, 3) n", [at(0)]);
+    await run(
+      `insert into items (project_id, external_id, prompt, judgment_count, created_at)
+       select ?, 'r' || g, to_jsonb('Question ' || g || ': explain why the sky looks blue at noon and red at sunset, briefly.'), least(3, ? - 3 * g), ?
+       from generate_series(0, ? - 1) g`,
+      [project.id, JUDGMENTS, at(0), ITEMS],
+    );
+    await run(
+      `insert into candidates (item_id, position, content, model)
+       select i.id, p.pos, 'Answer ' || i.external_id || ' from model ' || p.pos || ': Rayleigh scattering favours short wavelengths.', 'model-' || p.pos
+       from items i cross join (values (0), (1)) p(pos) order by i.id, p.pos`,
+    );
+    // Votes as the SQLite generator makes them: mostly agreeing, some dissent and ties.
+    await run(
+      `insert into judgments (project_id, item_id, user_id, type, choice, winner_candidate_id, slot_order, payload, source, created_at)
+       select v.project_id, v.item_id, v.user_id, 'pairwise', v.choice, v.winner, v.slot_order, jsonb_build_object('type', 'pairwise', 'choice', v.choice, 'winner', v.winner), 'import', ?
+       from (
+         select i.project_id, i.id as item_id, u.id as user_id, c.choice, case c.choice when 'A' then a.id when 'B' then b.id end as winner,
+           case when i.id % 2 = 1 then jsonb_build_array(b.id, a.id) else jsonb_build_array(a.id, b.id) end as slot_order
+         from items i
+         join candidates a on a.item_id = i.id and a.position = 0
+         join candidates b on b.item_id = i.id and b.position = 1
+         join (select id, row_number() over (order by id) - 1 as v from users) u on u.v < i.judgment_count
+         cross join lateral (select case when (i.id * 7 + u.v * 3) % 10 < 6 then 'A' when (i.id * 7 + u.v * 3) % 10 < 9 then 'B' else 'tie' end as choice) c
+       ) v order by v.item_id, v.user_id`,
+      [at(0)],
+    );
+    const judgments = (await db.first(dynamicQuery("select count(*) as n from judgments", (r) => num(r.n))))!;
+    console.log(`PostgreSQL: generated ${ITEMS.toLocaleString("en")} items, ${judgments.toLocaleString("en")} judgments in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    const scan = await measured(() =>
+      db.snapshot(async (view) => {
+        let n = 0;
+        for await (const _ of view.stream(dynamicQuery("select * from judgments where project_id = ?"), [project.id], 1000)) n++;
+        return n;
+      }),
+    );
+    const exp = await measured(async () => {
+      const e = await openExport({ ctx, input: { slug: "bench", format: "trl-dpo" } });
+      let lines = 0;
+      let bytes = 0;
+      for await (const line of e.lines) {
+        lines++;
+        bytes += line.length;
+      }
+      return { lines, bytes };
+    });
+    const scanRate = rate(scan.result, scan.ms);
+    const exportRate = rate(judgments, exp.ms);
+    console.log(`bare cursor scan: ${scan.result.toLocaleString("en")} judgments in ${scan.ms.toFixed(0)} ms → ${scanRate.toLocaleString("en")} judgments/s`);
+    console.log(`trl-dpo export:   ${judgments.toLocaleString("en")} judgments → ${exp.result.lines.toLocaleString("en")} rows (${mb(exp.result.bytes)}) in ${exp.ms.toFixed(0)} ms → ${exportRate.toLocaleString("en")} judgments/s`);
+    console.log(`  ratio ${(exportRate / scanRate).toFixed(2)}; peak RSS during export ${mb(exp.peakRss)} (${mb(exp.startRss)} at start)`);
+
+    const jsonlFile = path.join(dir, "records.jsonl");
+    fs.writeFileSync(jsonlFile, Array.from({ length: IMPORT_RECORDS }, (_, i) => JSON.stringify(record(i))).join("\n") + "\n");
+    await createProject({ ctx, input: { status: "active", slug: "imp", name: "Import" } });
+    const imp = await measured(() => importItems({ ctx, input: { slug: "imp", source: () => fs.createReadStream(jsonlFile) } }));
+    if (imp.result.inserted !== IMPORT_RECORDS) throw new Error(`imported ${imp.result.inserted}, expected ${IMPORT_RECORDS}`);
+    console.log(
+      `importItems:      ${IMPORT_RECORDS.toLocaleString("en")} records (${mb(fs.statSync(jsonlFile).size)} JSONL, both passes) in ${imp.ms.toFixed(0)} ms → ${rate(IMPORT_RECORDS, imp.ms).toLocaleString("en")} records/s; RSS ${mb(imp.startRss)} at start, peak ${mb(imp.peakRss)}`,
+    );
+  } finally {
+    await db.close();
+    await database.drop();
+  }
+}
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-bench-"));
   const bigAt = process.argv.indexOf("--big");
   try {
     console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? "cpu"}`);
+    if (process.argv.includes("--postgres")) return await benchPostgres(dir);
     if (!process.argv.includes("--import-only")) await benchExport(dir);
     if (!process.argv.includes("--export-only")) await benchImport(dir);
     if (bigAt > 0) await benchBig(dir, Number(process.argv[bigAt + 1] ?? 300));

@@ -12,7 +12,7 @@ import { openDatabase, synchronousMode } from "@/db/client";
 import { MIGRATIONS_DIR } from "@/db/migrate";
 import { backupDatabase, restoreDatabase } from "@/lib/services/backup";
 import { AppError } from "@/lib/services/errors";
-import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { ENGINES, importText, jsonl, makeProject, makeUser, pairRecord, tempDb, tempDbOn, type TempDb } from "../helpers/db";
 
 const ROOT = path.resolve(__dirname, "../..");
 let t: TempDb;
@@ -54,17 +54,7 @@ function counts(file: string): Record<string, number> {
   }
 }
 
-function refusal(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-}
-
-async function refusalAsync(fn: () => Promise<unknown>): Promise<AppError> {
+async function refusal(fn: () => Promise<unknown>): Promise<AppError> {
   try {
     await fn();
   } catch (e) {
@@ -97,7 +87,7 @@ describe("backupDatabase", () => {
     while (Atomics.load(written, 0) < 20) await new Promise((r) => setTimeout(r, 5));
     const before = Atomics.load(written, 0);
     const out = path.join(dir, "during.db");
-    const result = backupDatabase({ ctx: t.system, input: { out } });
+    const result = await backupDatabase({ ctx: t.system, input: { out } });
     const after = Atomics.load(written, 0);
     await new Promise((r) => setTimeout(r, 50));
     Atomics.store(written, 1, 1);
@@ -122,11 +112,11 @@ describe("backupDatabase", () => {
     await fill(5);
     const out = path.join(dir, "existing.db");
     fs.writeFileSync(out, "precious");
-    const e = refusal(() => backupDatabase({ ctx: t.system, input: { out } }));
+    const e = await refusal(() => backupDatabase({ ctx: t.system, input: { out } }));
     expect(e.code).toBe("conflict");
     expect(e.message).toMatch(/already exists.*--force/);
     expect(fs.readFileSync(out, "utf8")).toBe("precious");
-    const forced = backupDatabase({ ctx: t.system, input: { out, force: true } });
+    const forced = await backupDatabase({ ctx: t.system, input: { out, force: true } });
     expect(forced.tables.items).toBe(5);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
@@ -136,7 +126,7 @@ describe("restoreDatabase", () => {
   it("restores into a stopped installation with the same row counts, and brings an older backup up to date", async () => {
     await fill(40);
     const out = path.join(dir, "backup.db");
-    const backed = backupDatabase({ ctx: t.system, input: { out } });
+    const backed = await backupDatabase({ ctx: t.system, input: { out } });
     const target = path.join(dir, "restored", "arbiter.db");
     const restored = await restoreDatabase({ input: { from: out, db: target } });
     expect(restored).toMatchObject({ file: target, integrity: "ok", migrated: 0 });
@@ -171,13 +161,13 @@ describe("restoreDatabase", () => {
   it("refuses to replace an existing database without --force, and one that is in use", async () => {
     await fill(3);
     const out = path.join(dir, "backup.db");
-    backupDatabase({ ctx: t.system, input: { out } });
+    await backupDatabase({ ctx: t.system, input: { out } });
     // t.db is the open connection a running server would hold.
     const before = counts(t.file);
-    const exists = await refusalAsync(() => restoreDatabase({ input: { from: out, db: t.file } }));
+    const exists = await refusal(() => restoreDatabase({ input: { from: out, db: t.file } }));
     expect(exists.code).toBe("conflict");
     expect(exists.message).toMatch(/already holds a database; add --force/);
-    const busy = await refusalAsync(() => restoreDatabase({ input: { from: out, db: t.file, force: true } }));
+    const busy = await refusal(() => restoreDatabase({ input: { from: out, db: t.file, force: true } }));
     expect(busy.code).toBe("conflict");
     expect(busy.message).toMatch(/is in use .*stop the server/);
     expect(counts(t.file)).toEqual(before);
@@ -186,7 +176,7 @@ describe("restoreDatabase", () => {
     fs.copyFileSync(out, other);
     const holder = openDatabase(other);
     holder.$client.prepare("select count(*) from items").get();
-    expect((await refusalAsync(() => restoreDatabase({ input: { from: out, db: other, force: true } }))).message).toMatch(/is in use/);
+    expect((await refusal(() => restoreDatabase({ input: { from: out, db: other, force: true } }))).message).toMatch(/is in use/);
     holder.$client.close();
     expect((await restoreDatabase({ input: { from: out, db: other, force: true } })).tables.items).toBe(3);
   });
@@ -194,7 +184,7 @@ describe("restoreDatabase", () => {
   it("refuses a corrupt or non-Arbiter file with a clear message and leaves the target untouched", async () => {
     await fill(30);
     const out = path.join(dir, "backup.db");
-    backupDatabase({ ctx: t.system, input: { out } });
+    await backupDatabase({ ctx: t.system, input: { out } });
     const target = path.join(dir, "target.db");
     fs.copyFileSync(out, target);
     const original = sha(target);
@@ -214,7 +204,7 @@ describe("restoreDatabase", () => {
       [text, /cannot be opened as a SQLite database|is not a sound SQLite database/],
       [path.join(dir, "missing.db"), /Backup file .* not found/],
     ] as const) {
-      const e = await refusalAsync(() => restoreDatabase({ input: { from, db: target, force: true } }));
+      const e = await refusal(() => restoreDatabase({ input: { from, db: target, force: true } }));
       expect(e.message, from).toMatch(message);
       expect(sha(target), from).toBe(original);
     }
@@ -276,6 +266,24 @@ describe("arbiter backup and restore", () => {
     expect(b.err).toMatch(/PostgreSQL .*pg_dump --format=custom --file=arbiter\.dump "\$ARBITER_DATABASE_URL"/);
     const r = arbiter(url, "restore", "--from", path.join(dir, "pg.dump"));
     expect(r.err).toMatch(/pg_restore --clean --if-exists --no-owner --dbname="\$ARBITER_DATABASE_URL" arbiter\.dump/);
+  });
+});
+
+describe.skipIf(!ENGINES.includes("postgres"))("on PostgreSQL", () => {
+  it("refuses backup and restore, pointing to pg_dump, pg_restore and a copy into SQLite", async () => {
+    const pg = await tempDbOn("postgres");
+    try {
+      const out = path.join(dir, "pg.db");
+      const backup = await refusal(() => backupDatabase({ ctx: pg.system, input: { out } }));
+      expect(backup.code).toBe("bad_request");
+      expect(backup.message).toMatch(/PostgreSQL .*pg_dump --format=custom .*arbiter db copy/);
+      expect(fs.existsSync(out)).toBe(false);
+      await backupDatabase({ ctx: t.system, input: { out } });
+      const restore = await refusal(() => restoreDatabase({ input: { from: out, db: pg.file, force: true } }));
+      expect(restore.message).toMatch(/PostgreSQL .*pg_restore --clean/);
+    } finally {
+      await pg.close();
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import { claimNext, skipAssignment } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { openExport } from "@/lib/services/exporter";
 import { importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb, errorCode, errorCodeAsync, countRows } from "../helpers/db";
+import { collect } from "../helpers/collect";
 
 let t: TempDb;
 beforeEach(() => {
@@ -236,8 +237,8 @@ describe("trl-dpo export", () => {
     return p;
   }
 
-  function rows(slug: string, minVotes?: number) {
-    return [...openExport({ ctx: t.system, input: { slug, format: "trl-dpo", minVotes } }).lines].map((l) => JSON.parse(l));
+  async function rows(slug: string, minVotes?: number) {
+    return (await collect((await openExport({ ctx: t.system, input: { slug, format: "trl-dpo", minVotes } })).lines)).map((l) => JSON.parse(l));
   }
 
   it("writes one row per item with a strict majority, chosen = the majority's response", async () => {
@@ -248,17 +249,17 @@ describe("trl-dpo export", () => {
       ["tie", "tie", "A"], // ties are left out
       ["both_bad", "both_bad", "both_bad"],
     ]);
-    const out = rows(p.slug);
+    const out = await rows(p.slug);
     expect(out).toEqual([
       { prompt: "Question number 0?", chosen: "First answer to 0", rejected: "Second answer to 0" },
       { prompt: "Question number 1?", chosen: "Second answer to 1", rejected: "First answer to 1" },
     ]);
-    expect(rows(p.slug, 3)).toEqual([out[1]]);
+    expect(await rows(p.slug, 3)).toEqual([out[1]]);
   });
 
   it("writes a multi-turn prompt in TRL's conversational form", async () => {
     const p = await judged(1, [["B"]], true);
-    expect(rows(p.slug)).toEqual([
+    expect(await rows(p.slug)).toEqual([
       {
         prompt: [
           { role: "user", content: "Hi" },

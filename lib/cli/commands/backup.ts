@@ -23,14 +23,13 @@ export const backup: Command = {
         out: { type: "string", value: "FILE", help: "the backup file to write (refused if it exists)" },
         force: { type: "boolean", help: "replace FILE if it exists" },
       },
-      run({ values, print }) {
+      async run({ values, print }) {
         const out = need(values, "out");
-        const target = dbTarget(values);
-        refusePostgres(target ?? process.env.ARBITER_DATABASE_URL, "backup");
-        const source = resolveDbPath(target);
+        const source = resolveDbPath(dbTarget(values));
+        refusePostgres(source, "backup");
         // Opening would create an empty database: a missing file is a mistake in --db or $ARBITER_DB.
         if (!fs.existsSync(source)) throw notFound(`Database ${source}`);
-        const result = backupDatabase({ ctx: { db: getDb(source), caller: null }, input: { out, force: values.force } });
+        const result = await backupDatabase({ ctx: { db: getDb(source), caller: null }, input: { out, force: values.force } });
         print([`Backed up ${source} to ${result.file} (${result.bytes} bytes, integrity ok)`, ...countLines(result.tables)].join("\n"), result);
         return 0;
       },

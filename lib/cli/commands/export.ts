@@ -30,7 +30,7 @@ export const exportCommand: Command = {
         const input = { slug, ...readExportOptions(exportOptionsFromCli(values), "flag") };
         const ctx = await systemCtx(values);
         if (values["dry-run"]) {
-          const c = dryRunExport({ ctx, input });
+          const c = await dryRunExport({ ctx, input });
           const dropped = Object.entries(c.dropped).filter(([, n]) => n > 0);
           print(
             [
@@ -60,18 +60,18 @@ export const exportCommand: Command = {
         }
         if (input.fileFormat === "parquet" && process.stdout.isTTY) throw usageError("Parquet is binary: give --out FILE or redirect stdout");
         // The rows themselves are the output (--json changes nothing); counts go to stderr.
-        const exp = openExport({ ctx, input });
+        const exp = await openExport({ ctx, input });
         const drain = () => new Promise<void>((r) => process.stdout.once("drain", () => r()));
         if ("chunks" in exp) {
           let bytes = 0;
-          for (const chunk of exp.chunks) {
+          for await (const chunk of exp.chunks) {
             bytes += chunk.byteLength;
             if (!process.stdout.write(chunk)) await drain();
           }
           io.err(`${exp.written.rows} row(s), ${bytes} byte(s)\n`);
           return 0;
         }
-        for (const line of exp.lines) if (!process.stdout.write(line)) await drain();
+        for await (const line of exp.lines) if (!process.stdout.write(line)) await drain();
         // Rows, not lines: a CSV row may span lines (quoted newlines), and the header is not a row.
         io.err(`${exp.written.rows} row(s)\n`);
         return 0;

@@ -1,6 +1,6 @@
 // `arbiter restore`: puts a backup in place of the database of a stopped installation.
 import { resolveDbPath } from "@/db/client";
-import { refusePostgres, restoreDatabase } from "@/lib/services/backup";
+import { restoreDatabase } from "@/lib/services/backup";
 import { dbTarget, verb, type Command } from "../command";
 import { need } from "../flags";
 import { countLines } from "./backup";
@@ -18,9 +18,8 @@ export const restore: Command = {
       },
       async run({ values, print }) {
         const from = need(values, "from");
-        const target = dbTarget(values);
-        refusePostgres(target ?? process.env.ARBITER_DATABASE_URL, "restore");
-        const result = await restoreDatabase({ input: { from, db: resolveDbPath(target), force: values.force } });
+        // A PostgreSQL target is refused by restoreDatabase, with how to restore one.
+        const result = await restoreDatabase({ input: { from, db: resolveDbPath(dbTarget(values)), force: values.force } });
         const migrated = result.migrated ? `, ${result.migrated} migration${result.migrated > 1 ? "s" : ""} applied` : "";
         print([`Restored ${result.from} into ${result.file} (integrity ok${migrated})`, ...countLines(result.tables)].join("\n"), result);
         return 0;

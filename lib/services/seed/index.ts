@@ -2,11 +2,10 @@
 // made through the services like any other caller's. Called by the start command and
 // `arbiter seed --demo`, never by the server process.
 import { Readable } from "node:stream";
-import { eq } from "drizzle-orm";
-import { projects } from "@/db/schema";
 import type { Ctx } from "../context";
+import { AppError } from "../errors";
 import { importItems, type ImportSummary } from "../importer";
-import { createProject } from "../projects";
+import { createProject, getProject } from "../projects";
 import { countUsers, createUser, findUserByEmail } from "../users";
 import { demoItems } from "./demo-items";
 
@@ -35,7 +34,7 @@ export interface SeedResult {
 
 /** Creates the demo project when it does not exist yet; does nothing on a database that has it. */
 export async function seedDemo(ctx: Ctx): Promise<SeedResult> {
-  if (ctx.db.select({ id: projects.id }).from(projects).where(eq(projects.slug, DEMO_SLUG)).get()) return {};
+  if (await demoExists(ctx)) return {};
   await createProject({
     ctx,
     input: { slug: DEMO_SLUG, name: "Demo: assistant responses", overlap: 2, guidelines: DEMO_GUIDELINES, status: "active" },
@@ -43,6 +42,16 @@ export async function seedDemo(ctx: Ctx): Promise<SeedResult> {
   const lines = demoItems.map((item) => JSON.stringify(item) + "\n");
   const summary = await importItems({ ctx, input: { slug: DEMO_SLUG, source: () => Readable.from(lines) } });
   return { project: { slug: DEMO_SLUG, import: summary } };
+}
+
+async function demoExists(ctx: Ctx): Promise<boolean> {
+  try {
+    await getProject({ ctx, input: { slug: DEMO_SLUG } });
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") return false;
+    throw error;
+  }
 }
 
 export interface CreatedAccount {
