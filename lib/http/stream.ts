@@ -2,13 +2,14 @@
 // the next lines or bytes are produced only when the client has taken the previous chunk.
 const CHUNK_BYTES = 64 * 1024;
 
-export function streamLines(lines: Generator<string, void, undefined>): ReadableStream<Uint8Array> {
+/** Lines from a generator, or from an async one (rows read from the database in batches as the client takes them). */
+export function streamLines(lines: Generator<string, void, undefined> | AsyncGenerator<string, void, undefined>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       let buffer = "";
       while (buffer.length < CHUNK_BYTES) {
-        const next = lines.next();
+        const next = await lines.next();
         if (next.done) {
           if (buffer) controller.enqueue(encoder.encode(buffer));
           controller.close();
@@ -18,8 +19,8 @@ export function streamLines(lines: Generator<string, void, undefined>): Readable
       }
       controller.enqueue(encoder.encode(buffer));
     },
-    cancel() {
-      lines.return();
+    async cancel() {
+      await lines.return();
     },
   });
 }
