@@ -29,10 +29,10 @@ function as(ctx: Ctx, user: Account): Ctx {
 }
 
 /** The annotator judges everything they can in the project, choosing the slot of the response that starts with `prefer`. */
-function judgeAll(ctx: Ctx, slug: string, prefer: string) {
+async function judgeAll(ctx: Ctx, slug: string, prefer: string) {
   for (let claimed; (claimed = claimNext({ ctx, input: { slug } })); ) {
     const slot = claimed.item.candidates.find((c) => c.content.startsWith(prefer))?.slot ?? "A";
-    submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice: slot as "A" } });
+    await submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice: slot as "A" } });
   }
 }
 
@@ -57,12 +57,12 @@ describe.skipIf(!executable)("everyday flows", () => {
         ]),
       },
     });
-    judgeAll(as(ctx, annotator2), HISTORY, "first");
+    await judgeAll(as(ctx, annotator2), HISTORY, "first");
     // Adjudication: two annotators disagree on a response holding a table and a code block.
     createProject({ ctx, input: { status: "active", slug: ADJUDICATE, name: "Flows adjudication", overlap: 2 } });
     await importItems({ ctx, input: { slug: ADJUDICATE, source: lines([pair("adj-1", "Show me a table", TABLE_AND_CODE, "No table here.")]) } });
-    judgeAll(as(ctx, annotator), ADJUDICATE, "Here");
-    judgeAll(as(ctx, annotator2), ADJUDICATE, "No");
+    await judgeAll(as(ctx, annotator), ADJUDICATE, "Here");
+    await judgeAll(as(ctx, annotator2), ADJUDICATE, "No");
     adjudicatedItem = ctx.db.get<{ id: number }>(sql`select i.id from items i join projects p on p.id = i.project_id where p.slug = ${ADJUDICATE}`).id;
     // Enter with nothing chosen.
     createProject({ ctx, input: { status: "active", slug: ENTER, name: "Flows enter", overlap: 1 } });

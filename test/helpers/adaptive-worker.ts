@@ -20,10 +20,10 @@ export async function run([file, userId, email, slug, number]: string[]) {
   const db = openDatabase(file);
   const ctx = { db, caller: { userId: Number(userId), email, role: "annotator" as RoleName } };
   let judged = 0;
-  const retry = <T>(fn: () => T): T => {
+  const retry = async <T>(fn: () => T | Promise<T>): Promise<T> => {
     for (;;) {
       try {
-        return fn();
+        return await fn();
       } catch (e) {
         if ((e as { code?: string }).code !== "SQLITE_BUSY") throw e;
       }
@@ -35,9 +35,9 @@ export async function run([file, userId, email, slug, number]: string[]) {
        where p.slug = ? and a.status = 'leased' and a.expires_at > ? and a.user_id <> ?) as busy`,
   );
   for (;;) {
-    const claimed = retry(() => claimNext({ ctx, input: { slug } }));
+    const claimed = await retry(() => claimNext({ ctx, input: { slug } }));
     if (!claimed) {
-      if (!(retry(() => othersLeasing.get(slug, Date.now(), Number(userId))) as { busy: number }).busy) break;
+      if (!((await retry(() => othersLeasing.get(slug, Date.now(), Number(userId)))) as { busy: number }).busy) break;
       await new Promise((r) => setTimeout(r, 10));
       continue;
     }
@@ -47,7 +47,7 @@ export async function run([file, userId, email, slug, number]: string[]) {
     // Verdict A is the slot showing the item's first response.
     const slotOf = (prefix: string) => claimed.item.candidates.find((c) => c.content.startsWith(prefix))!.slot as "A" | "B";
     const choice = verdict === "tie" ? "tie" : slotOf(verdict === "A" ? "First" : "Second");
-    retry(() => submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice } }));
+    await retry(() => submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice } }));
     judged++;
   }
   db.$client.close();

@@ -14,10 +14,10 @@ export async function run([file, userId, email, slug, skipEvery, narrowTo]: stri
   let judged = 0;
   let skipped = 0;
   let busyRetries = 0;
-  const retry = <T>(fn: () => T): T => {
+  const retry = async <T>(fn: () => T | Promise<T>): Promise<T> => {
     for (;;) {
       try {
-        return fn();
+        return await fn();
       } catch (e) {
         if ((e as { code?: string }).code !== "SQLITE_BUSY") throw e;
         busyRetries++;
@@ -32,20 +32,20 @@ export async function run([file, userId, email, slug, skipEvery, narrowTo]: stri
        where p.slug = ? and a.status = 'leased' and a.expires_at > ? and a.user_id <> ?) as busy`,
   );
   for (let n = 0; ; ) {
-    const claimed = retry(() => claimNext({ ctx, input: { slug, skills } }));
+    const claimed = await retry(() => claimNext({ ctx, input: { slug, skills } }));
     if (!claimed) {
-      if (!(retry(() => othersLeasing.get(slug, Date.now(), Number(userId))) as { busy: number }).busy) break;
+      if (!((await retry(() => othersLeasing.get(slug, Date.now(), Number(userId)))) as { busy: number }).busy) break;
       await new Promise((r) => setTimeout(r, 20));
       continue;
     }
     n++;
     const choice = (["A", "B", "tie"] as const)[n % 3];
     if (every && n % every === 0) {
-      retry(() => skipAssignment({ ctx, input: { id: claimed.assignment.id, reason: "test" } }));
+      await retry(() => skipAssignment({ ctx, input: { id: claimed.assignment.id, reason: "test" } }));
       skipped++;
       continue;
     }
-    retry(() => submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice, client_id: `${userId}-${claimed.assignment.id}` } }));
+    await retry(() => submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice, client_id: `${userId}-${claimed.assignment.id}` } }));
     judged++;
   }
   db.$client.close();

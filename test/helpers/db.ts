@@ -102,3 +102,14 @@ export function errorCode(fn: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The AppError code an async call rejects with, or undefined when it succeeds (other errors propagate). */
+export async function errorCodeAsync(fn: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof AppError) return e.code;
+    throw e;
+  }
+  return undefined;
+}

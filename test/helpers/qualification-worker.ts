@@ -11,10 +11,10 @@ import { submitJudgment } from "@/lib/services/judgments";
 export async function run([file, userId, email, slug, choice]: string[]) {
   const db = openDatabase(file);
   const ctx = { db, caller: { userId: Number(userId), email, role: "annotator" as RoleName } };
-  const retry = <T>(fn: () => T): T => {
+  const retry = async <T>(fn: () => T | Promise<T>): Promise<T> => {
     for (;;) {
       try {
-        return fn();
+        return await fn();
       } catch (e) {
         if ((e as { code?: string }).code !== "SQLITE_BUSY") throw e;
       }
@@ -28,7 +28,7 @@ export async function run([file, userId, email, slug, choice]: string[]) {
     let claimed;
     try {
       // The tab shows one item and prefetches the next.
-      claimed = retry(() => claimNext({ ctx, input: { slug, exclude: shown.slice(-1) } }));
+      claimed = await retry(() => claimNext({ ctx, input: { slug, exclude: shown.slice(-1) } }));
     } catch (e) {
       if (e instanceof AppError && (e.details as { reason?: string } | undefined)?.reason) {
         refused = (e.details as { reason: string }).reason;
@@ -44,7 +44,7 @@ export async function run([file, userId, email, slug, choice]: string[]) {
     idle = 0;
     shown.push(claimed.assignment.id);
     try {
-      retry(() => submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice: choice as "A" } }));
+      await retry(() => submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice: choice as "A" } }));
       judged++;
     } catch (e) {
       // Another tab judged the same lease first.

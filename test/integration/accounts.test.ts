@@ -124,7 +124,7 @@ describe("deactivation", () => {
     const { token, id } = createToken({ ctx: t.system, input: { email: a.caller.email } });
     expect(resolveToken(t.system, token)).toMatchObject({ userId: a.caller.userId });
     const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } });
+    await submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } });
 
     setUserStatus({ ctx: t.system, input: { email: a.caller.email, status: "deactivated" } });
     expect(resolveToken(t.system, token)).toBeNull();
@@ -217,7 +217,7 @@ describe("visibility and membership", () => {
 
     const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     removeMember({ ctx: t.system, input: { slug: p.slug, email: a.caller.email } });
-    expect(code(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } }))).toBe("forbidden");
+    expect(await codeOf(submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A" } }))).toBe("forbidden");
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from judgments`).n).toBe(0);
 
     // Still closed: no members left. Opening it to everyone gives the item (its lease ended) to b.
@@ -245,25 +245,27 @@ describe("audit log reading", () => {
     await verifyCredentials(t.system, a.caller.email, "wrong-password");
     setUserRole({ ctx: admin.ctx, input: { email: a.caller.email, role: "manager" } });
 
-    const first = listAudit({ ctx: admin.ctx, input: { user: admin.caller.email } });
+    const first = await listAudit({ ctx: admin.ctx, input: { user: admin.caller.email } });
     expect(first.entries).toHaveLength(AUDIT_PAGE_SIZE);
     expect(first.hasMore).toBe(true);
     expect(first.entries[0].action).toBe("user.role");
-    const second = listAudit({ ctx: admin.ctx, input: { user: admin.caller.email, page: 2 } });
+    const second = await listAudit({ ctx: admin.ctx, input: { user: admin.caller.email, page: 2 } });
     expect(second.hasMore).toBe(false);
     expect(first.entries.length + second.entries.length).toBeGreaterThanOrEqual(AUDIT_PAGE_SIZE + 6);
 
-    const auth = listAudit({ ctx: admin.ctx, input: { action: "auth." } }).entries;
+    const auth = (await listAudit({ ctx: admin.ctx, input: { action: "auth." } })).entries;
     expect(auth.map((e) => [e.action, e.detail?.email, e.detail?.reason])).toEqual([["auth.sign_in_failed", a.caller.email, "wrong_password"]]);
-    expect(listAudit({ ctx: admin.ctx, input: { project: p.slug, action: "project.update" } }).entries.every((e) => e.project === p.slug)).toBe(true);
+    expect((await listAudit({ ctx: admin.ctx, input: { project: p.slug, action: "project.update" } })).entries.every((e) => e.project === p.slug)).toBe(true);
     const today = new Date().toISOString().slice(0, 10);
-    expect(listAudit({ ctx: admin.ctx, input: { from: today, to: today, action: "user.role" } }).entries).toHaveLength(1);
-    expect(listAudit({ ctx: admin.ctx, input: { to: "2000-01-01" } }).entries).toHaveLength(0);
-    expect(code(() => listAudit({ ctx: admin.ctx, input: { from: "yesterday" } }))).toBe("bad_request");
-    expect(code(() => listAudit({ ctx: makeUser(t, "manager").ctx, input: {} }))).toBe("forbidden");
-    expect([...auditEntries({ ctx: admin.ctx, input: { user: admin.caller.email } })]).toHaveLength(first.entries.length + second.entries.length);
+    expect((await listAudit({ ctx: admin.ctx, input: { from: today, to: today, action: "user.role" } })).entries).toHaveLength(1);
+    expect((await listAudit({ ctx: admin.ctx, input: { to: "2000-01-01" } })).entries).toHaveLength(0);
+    expect(await codeOf(listAudit({ ctx: admin.ctx, input: { from: "yesterday" } }))).toBe("bad_request");
+    expect(await codeOf(listAudit({ ctx: makeUser(t, "manager").ctx, input: {} }))).toBe("forbidden");
+    const streamed = [];
+    for await (const e of auditEntries({ ctx: admin.ctx, input: { user: admin.caller.email } })) streamed.push(e);
+    expect(streamed).toHaveLength(first.entries.length + second.entries.length);
     // A user filter also finds what was done to the account: the failed sign-in and the role change.
-    expect(listAudit({ ctx: admin.ctx, input: { user: a.caller.email } }).entries.map((e) => e.action)).toEqual(["user.role", "auth.sign_in_failed"]);
+    expect((await listAudit({ ctx: admin.ctx, input: { user: a.caller.email } })).entries.map((e) => e.action)).toEqual(["user.role", "auth.sign_in_failed"]);
   });
 });
 

@@ -27,6 +27,16 @@ function refusal(fn: () => unknown): { code: string; reason?: string; message: s
   return undefined;
 }
 
+async function refusalAsync(fn: () => Promise<unknown>): Promise<{ code: string; reason?: string; message: string } | undefined> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof AppError) return { code: e.code, reason: (e.details as { reason?: string } | undefined)?.reason, message: e.message };
+    throw e;
+  }
+  return undefined;
+}
+
 /** The item's external id ("item-7" → 7) of a claimed assignment. */
 function indexOf(claimed: Claim): number {
   return Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${claimed.item.id}`).e.split("-")[1]);
@@ -38,9 +48,9 @@ function slotOfFirst(claimed: Claim): "A" | "B" {
   return claimed.item.candidates.find((c) => c.content === first)!.slot as "A" | "B";
 }
 
-function claimAndJudge(ctx: Ctx, slug: string, choice: "A" | "B" | "tie" = "A"): Claim | null {
+async function claimAndJudge(ctx: Ctx, slug: string, choice: "A" | "B" | "tie" = "A"): Promise<Claim | null> {
   const claimed = claimNext({ ctx, input: { slug } });
-  if (claimed) submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice } });
+  if (claimed) await submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice } });
   return claimed;
 }
 
@@ -74,7 +84,7 @@ describe("order policies", () => {
     const first = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     expect(indexOf(first)).toBe(0);
     skipAssignment({ ctx: a.ctx, input: { id: first.assignment.id } });
-    expect(indexOf(claimAndJudge(a.ctx, p.slug)!)).toBe(1); // item 1 now has one judgment, item 0 none
+    expect(indexOf((await claimAndJudge(a.ctx, p.slug))!)).toBe(1); // item 1 now has one judgment, item 0 none
     return { p, b: makeUser(t, "annotator") };
   }
 
@@ -92,7 +102,7 @@ describe("order policies", () => {
     const p = await project(60, { orderPolicy: "random", overlap: 1 });
     const a = makeUser(t, "annotator");
     const order: number[] = [];
-    for (let claimed; (claimed = claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(claimed));
+    for (let claimed; (claimed = await claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(claimed));
     expect(new Set(order).size).toBe(60);
     expect(order).not.toEqual([...order].sort((x, y) => x - y));
   });
@@ -102,7 +112,7 @@ describe("order policies", () => {
     await project(600, { orderPolicy: "random" });
     const a = makeUser(t, "annotator");
     const order: number[] = [];
-    for (let claimed; (claimed = claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(claimed));
+    for (let claimed; (claimed = await claimAndJudge(a.ctx, p.slug)); ) order.push(indexOf(claimed));
     expect(new Set(order).size).toBe(60);
     // In import order nearly every step goes to the next item; in a random order few do.
     const nextInLine = order.slice(1).filter((v, i) => v === order[i] + 1).length;
@@ -114,15 +124,16 @@ describe("priority", () => {
   it("serves a raised item first, then a raised batch, whatever the order policy", async () => {
     const p = await project(5, { orderPolicy: "import" });
     await importText(t, p.slug, jsonl([pairRecord(100), pairRecord(101)]));
-    const batches = listBatches({ ctx: t.system, input: { slug: p.slug } });
+    const batches = await listBatches({ ctx: t.system, input: { slug: p.slug } });
     expect(batches.map((b) => b.inserted)).toEqual([2, 5]);
     const itemOf = (i: number) => t.db.get<{ id: number }>(sql`select id from items where external_id = ${"item-" + i}`).id;
-    updateItem({ ctx: t.system, input: { itemId: itemOf(3), priority: 10 } });
-    setBatchPriority({ ctx: t.system, input: { batchId: batches[0].id, priority: 5 } });
+    await updateItem({ ctx: t.system, input: { itemId: itemOf(3), priority: 10 } });
+    await setBatchPriority({ ctx: t.system, input: { batchId: batches[0].id, priority: 5 } });
     const a = makeUser(t, "annotator");
-    const served = [0, 1, 2, 3].map(() => indexOf(claimAndJudge(a.ctx, p.slug)!));
+    const served: number[] = [];
+    for (let k = 0; k < 4; k++) served.push(indexOf((await claimAndJudge(a.ctx, p.slug))!));
     expect(served).toEqual([3, 100, 101, 0]);
-    expect(refusal(() => updateItem({ ctx: a.ctx, input: { itemId: itemOf(0), priority: 99 } }))?.code).toBe("forbidden");
+    expect((await refusalAsync(() => updateItem({ ctx: a.ctx, input: { itemId: itemOf(0), priority: 99 } })))?.code).toBe("forbidden");
   });
 
   it("takes priority from the import record", async () => {
@@ -137,8 +148,8 @@ describe("quota", () => {
   it("stops an annotator at the quota with a clear reason, others go on", async () => {
     const p = await project(5, { quota: 2 });
     const a = makeUser(t, "annotator");
-    claimAndJudge(a.ctx, p.slug);
-    claimAndJudge(a.ctx, p.slug);
+    await claimAndJudge(a.ctx, p.slug);
+    await claimAndJudge(a.ctx, p.slug);
     expect(refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "quota_reached" });
     const b = makeUser(t, "annotator");
     expect(claimNext({ ctx: b.ctx, input: { slug: p.slug } })).not.toBeNull();
@@ -192,13 +203,13 @@ describe("project status", () => {
     const a = makeUser(t, "annotator");
     const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused" } });
-    const refused = refusal(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }));
+    const refused = await refusalAsync(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }));
     expect(refused).toMatchObject({ code: "conflict" });
     expect(refused!.message).toMatch(/paused/);
     expect(refusal(() => claimNext({ ctx: makeUser(t, "annotator").ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "project_not_active" });
     expect(countRows(t, "judgments")).toBe(0);
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } });
-    expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }).created).toBe(true);
+    expect((await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } })).created).toBe(true);
   });
 });
 
@@ -225,7 +236,7 @@ describe("gold items", () => {
         if (correct) right++;
         choice = correct ? slotOfFirst(claimed) : slotOfFirst(claimed) === "A" ? "B" : "A";
       }
-      submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice } });
+      await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice } });
     }
     expect(shapes.size).toBe(1);
     // Binomial(100, 0.25): mean 25, sd 4.3; these bounds are more than 3 sd away.
@@ -243,8 +254,8 @@ describe("gold items", () => {
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2), pairRecord(3), ...goldRecords(1)]));
     updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 1 } });
     for (const [k, u] of [1, 2, 3].map(() => makeUser(t, "annotator")).entries()) {
-      expect(indexOf(claimAndJudge(u.ctx, p.slug)!)).toBe(1000);
-      expect(indexOf(claimAndJudge(u.ctx, p.slug)!)).toBe(k + 1);
+      expect(indexOf((await claimAndJudge(u.ctx, p.slug))!)).toBe(1000);
+      expect(indexOf((await claimAndJudge(u.ctx, p.slug))!)).toBe(k + 1);
     }
     expect(t.db.get<{ n: number }>(sql`select judgment_count as n from items where external_id = 'item-1000'`).n).toBe(3);
     // Gold items alone are not work: once the real items are done, the stream ends.
@@ -262,9 +273,9 @@ describe("gold items", () => {
       expect(isGold(claimed)).toBe(true);
       // Two wrong answers of three: 33%, below 80%.
       const choice = n === 0 ? slotOfFirst(claimed) : slotOfFirst(claimed) === "A" ? "B" : "A";
-      submitJudgment({ ctx: careless.ctx, input: { assignment_id: claimed.assignment.id, choice } });
+      await submitJudgment({ ctx: careless.ctx, input: { assignment_id: claimed.assignment.id, choice } });
       const good = claimNext({ ctx: careful.ctx, input: { slug: p.slug } })!;
-      submitJudgment({ ctx: careful.ctx, input: { assignment_id: good.assignment.id, choice: slotOfFirst(good) } });
+      await submitJudgment({ ctx: careful.ctx, input: { assignment_id: good.assignment.id, choice: slotOfFirst(good) } });
     }
     const refused = refusal(() => claimNext({ ctx: careless.ctx, input: { slug: p.slug } }));
     expect(refused).toMatchObject({ code: "forbidden", reason: "gold_accuracy" });
@@ -275,7 +286,7 @@ describe("gold items", () => {
     expect(quality.find((q) => q.user_id === careful.caller.userId)).toMatchObject({ gold_judged: 3, gold_correct: 3, blocked: null });
     // Correcting the gold answers (say the admin had them backwards) re-scores everyone at once.
     const goldIds = t.db.all<{ id: number }>(sql`select id from items where gold is not null`).map((r) => r.id);
-    for (const id of goldIds) updateItem({ ctx: t.system, input: { itemId: id, gold: "B" } });
+    for (const id of goldIds) await updateItem({ ctx: t.system, input: { itemId: id, gold: "B" } });
     updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.5 } });
     expect(claimNext({ ctx: careless.ctx, input: { slug: p.slug } })).not.toBeNull(); // 2 of 3 now
     expect(refusal(() => claimNext({ ctx: careful.ctx, input: { slug: p.slug } }))).toMatchObject({ reason: "gold_accuracy" }); // 0 of 3

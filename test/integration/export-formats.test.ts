@@ -187,7 +187,7 @@ describe("export formats round trip", () => {
     await importText(t, p.slug, jsonl([{ id: "one", prompt: "q", responses: ["first", "second"] }]));
     const a = makeUser(t, "annotator");
     const claimed = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A", duration_ms: 1234 } });
+    await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A", duration_ms: 1234 } });
     const [row] = rows({ slug: p.slug, format: "raw" });
     const shownFirst = claimed.item.candidates[0].content;
     const ids = row.candidate_ids as number[];
@@ -204,7 +204,7 @@ describe("export formats round trip", () => {
     const task = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     // The annotator sees the item's second candidate as slot A, and prefers it strongly.
     t.db.run(sql`update assignments set slot_order = ${JSON.stringify([ids[1], ids[0]])} where id = ${task.assignment.id}`);
-    submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A", strength: -3 } });
+    await submitJudgment({ ctx: a.ctx, input: { assignment_id: task.assignment.id, choice: "A", strength: -3 } });
     const stored = t.db.get<{ payload: string }>(sql`select payload from judgments`);
     expect(JSON.parse(stored.payload)).toMatchObject({ choice: "A", strength: -3 }); // stored as seen
     const [row] = rows({ slug: p.slug, format: "raw" });

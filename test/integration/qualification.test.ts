@@ -31,6 +31,16 @@ function refusal(fn: () => unknown): { code: string; reason?: string; message: s
   return undefined;
 }
 
+async function refusalAsync(fn: () => Promise<unknown>): Promise<{ code: string; reason?: string; message: string; fields?: Record<string, string> } | undefined> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof AppError) return { code: e.code, reason: (e.details as { reason?: string } | undefined)?.reason, message: e.message, fields: e.fields };
+    throw e;
+  }
+  return undefined;
+}
+
 const EXPLANATION = "The first response cites its source; the second invents one.";
 
 /** A project with `real` ordinary items and `gold` gold items (gold answer A: the record's first response, with an explanation). */
@@ -57,8 +67,8 @@ function slotOfFirst(c: Claim): "A" | "B" {
 }
 const other = (s: "A" | "B") => (s === "A" ? "B" : "A");
 
-function judge(ctx: Ctx, c: Claim, right: boolean) {
-  return submitJudgment({ ctx, input: { assignment_id: c.assignment.id, choice: right ? slotOfFirst(c) : other(slotOfFirst(c)) } });
+async function judge(ctx: Ctx, c: Claim, right: boolean) {
+  return await submitJudgment({ ctx, input: { assignment_id: c.assignment.id, choice: right ? slotOfFirst(c) : other(slotOfFirst(c)) } });
 }
 
 describe("qualification settings", () => {
@@ -83,12 +93,12 @@ describe("gold explanations in the item editor", () => {
   it("sets, keeps with a changed answer, clears with the answer, and refuses one for an ordinary item", async () => {
     const p = await project(1, 1);
     const [real, gold] = t.db.all<{ id: number }>(sql`select id from items where project_id = ${p.id} order by gold is not null`).map((r) => r.id);
-    expect(updateItem({ ctx: t.system, input: { itemId: gold, gold_explanation: "Because A is sourced." } })).toMatchObject({ gold: "A", gold_explanation: "Because A is sourced." });
-    expect(updateItem({ ctx: t.system, input: { itemId: gold, gold: "B" } })).toMatchObject({ gold: "B", gold_explanation: "Because A is sourced." });
-    expect(updateItem({ ctx: t.system, input: { itemId: gold, gold_explanation: " " } })).toMatchObject({ gold: "B", gold_explanation: null });
-    updateItem({ ctx: t.system, input: { itemId: gold, gold: "A", gold_explanation: "Again." } });
-    expect(updateItem({ ctx: t.system, input: { itemId: gold, gold: null } })).toMatchObject({ gold: null, gold_explanation: null });
-    expect(refusal(() => updateItem({ ctx: t.system, input: { itemId: real, gold_explanation: "Why?" } }))?.fields).toHaveProperty("gold_explanation");
+    expect(await updateItem({ ctx: t.system, input: { itemId: gold, gold_explanation: "Because A is sourced." } })).toMatchObject({ gold: "A", gold_explanation: "Because A is sourced." });
+    expect(await updateItem({ ctx: t.system, input: { itemId: gold, gold: "B" } })).toMatchObject({ gold: "B", gold_explanation: "Because A is sourced." });
+    expect(await updateItem({ ctx: t.system, input: { itemId: gold, gold_explanation: " " } })).toMatchObject({ gold: "B", gold_explanation: null });
+    await updateItem({ ctx: t.system, input: { itemId: gold, gold: "A", gold_explanation: "Again." } });
+    expect(await updateItem({ ctx: t.system, input: { itemId: gold, gold: null } })).toMatchObject({ gold: null, gold_explanation: null });
+    expect((await refusalAsync(() => updateItem({ ctx: t.system, input: { itemId: real, gold_explanation: "Why?" } })))?.fields).toHaveProperty("gold_explanation");
   });
 });
 
@@ -103,7 +113,7 @@ describe("qualification gating", () => {
       // Nothing in the claim tells a gold item apart before the judgment is recorded.
       expect(JSON.stringify(c)).not.toMatch(/gold|explanation|cites its source/i);
       const right = i !== 1; // 2 of 3 right: 67% ≥ 60%
-      const res = judge(a.ctx, c, right);
+      const res = await judge(a.ctx, c, right);
       expect(res.feedback).toEqual({
         answer: slotOfFirst(c), // in the slots as they were shown
         correct: right,
@@ -115,7 +125,7 @@ describe("qualification gating", () => {
     }
     const real = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     expect(isGold(real)).toBe(false);
-    expect(judge(a.ctx, real, true).feedback).toBeUndefined();
+    expect((await judge(a.ctx, real, true)).feedback).toBeUndefined();
     expect(myQualification({ ctx: a.ctx, input: { slug: p.slug } })).toMatchObject({ status: "passed", judged: 3, correct: 2 });
   });
 
@@ -128,7 +138,7 @@ describe("qualification gating", () => {
       const c = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
       expect(isGold(c)).toBe(true);
       first.push(c.item.id);
-      judge(a.ctx, c, right);
+      await judge(a.ctx, c, right);
     }
     const refused = refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }));
     expect(refused).toMatchObject({ code: "forbidden", reason: "qualification_failed" });
@@ -153,7 +163,7 @@ describe("qualification gating", () => {
     for (let i = 0; i < 2; i++) {
       const c = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
       again.push(c.item.id);
-      expect(judge(a.ctx, c, true).feedback?.qualification).toMatchObject({ attempt: 2, judged: i + 1 });
+      expect((await judge(a.ctx, c, true)).feedback?.qualification).toMatchObject({ attempt: 2, judged: i + 1 });
     }
     expect(again.sort()).toEqual(first.sort());
     expect(isGold(claimNext({ ctx: a.ctx, input: { slug: p.slug } })!)).toBe(false);
@@ -166,9 +176,9 @@ describe("qualification gating", () => {
   it("refuses with a reason for the admin when too few gold items are left to qualify", async () => {
     const p = await project(2, 2, { qualificationItems: 2 });
     const a = makeUser(t, "annotator");
-    judge(a.ctx, claimNext({ ctx: a.ctx, input: { slug: p.slug } })!, true);
+    await judge(a.ctx, claimNext({ ctx: a.ctx, input: { slug: p.slug } })!, true);
     const left = t.db.get<{ id: number }>(sql`select id from items where gold is not null and id not in (select item_id from judgments)`).id;
-    updateItem({ ctx: t.system, input: { itemId: left, gold: null } });
+    await updateItem({ ctx: t.system, input: { itemId: left, gold: null } });
     const refused = refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }));
     expect(refused).toMatchObject({ code: "conflict", reason: "qualification_unavailable" });
     expect(CLAIM_REFUSALS).toContain(refused?.reason);
@@ -183,17 +193,17 @@ describe("feedback and training mode", () => {
     // No qualification, no training: a gold item gets no feedback.
     const g1 = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     expect(isGold(g1)).toBe(true);
-    expect(judge(a.ctx, g1, true).feedback).toBeUndefined();
+    expect((await judge(a.ctx, g1, true)).feedback).toBeUndefined();
     updateProject({ ctx: t.system, input: { slug: p.slug, trainingMode: "yes" } as never });
     const g2 = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
-    const res = judge(a.ctx, g2, false);
+    const res = await judge(a.ctx, g2, false);
     expect(res.feedback).toEqual({ answer: slotOfFirst(g2), correct: false, explanation: EXPLANATION, qualification: null });
-    expect(refusal(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: g2.assignment.id } }))?.message).toMatch(/seen its answer/);
+    expect((await refusalAsync(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: g2.assignment.id } })))?.message).toMatch(/seen its answer/);
     // A retry of the same request gets the same feedback again.
     updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 0 } });
     const real = claimNext({ ctx: a.ctx, input: { slug: p.slug } })!;
     expect(isGold(real)).toBe(false);
-    const once = submitJudgment({ ctx: a.ctx, input: { assignment_id: real.assignment.id, choice: "A", client_id: "r1" } });
+    const once = await submitJudgment({ ctx: a.ctx, input: { assignment_id: real.assignment.id, choice: "A", client_id: "r1" } });
     expect(once.feedback).toBeUndefined();
   });
 });
@@ -243,7 +253,7 @@ describe("the qualification CLI", () => {
     expect(set.code, set.err).toBe(0);
     expect(arbiter("project", "set", "--project", p.slug, "--qualification-items", "3").err).toMatch(/asks for 3 gold item\(s\) but project "p\d+" has 2/);
     const a = makeUser(t, "annotator", "cli-ann@test.local");
-    for (const right of [true, false]) judge(a.ctx, claimNext({ ctx: a.ctx, input: { slug: p.slug } })!, right);
+    for (const right of [true, false]) await judge(a.ctx, claimNext({ ctx: a.ctx, input: { slug: p.slug } })!, right);
     const listed = JSON.parse(arbiter("qualification", "list", "--project", p.slug, "--json").out);
     expect(listed).toMatchObject({ required: 2, accuracy_required: 1, annotators: [{ email: "cli-ann@test.local", status: "failed", judged: 2, correct: 1, accuracy: 0.5 }] });
     expect(arbiter("qualification", "list", "--project", p.slug).out).toMatch(/cli-ann@test.local\tfailed\tattempt 1\t2\/2 judged\t1 right\t50%/);

@@ -46,10 +46,10 @@ function annotator(skills: string[]) {
   return u;
 }
 
-function judge(u: ReturnType<typeof annotator>, slug: string, skills?: string[]): number | null {
+async function judge(u: ReturnType<typeof annotator>, slug: string, skills?: string[]): Promise<number | null> {
   const claimed = claimNext({ ctx: u.ctx, input: { slug, skills } });
   if (!claimed) return null;
-  submitJudgment({ ctx: u.ctx, input: { assignment_id: claimed.assignment.id, choice: "A", client_id: `c-${claimed.assignment.id}` } });
+  await submitJudgment({ ctx: u.ctx, input: { assignment_id: claimed.assignment.id, choice: "A", client_id: `c-${claimed.assignment.id}` } });
   return claimed.item.id;
 }
 
@@ -98,19 +98,19 @@ describe("routing rules", () => {
     const coder = annotator(["code"]);
     const nobody = annotator([]);
     // The coder lacks lang:de: item 1 is skipped over, item 3 (code) is theirs after the untagged item 2.
-    const first = judge(coder, p.slug)!;
+    const first = (await judge(coder, p.slug))!;
     expect(tagsOf(first)).toBeNull();
-    expect(tagsOf(judge(coder, p.slug)!)).toBe('["code"]');
-    expect(judge(coder, p.slug)).toBeNull();
-    expect(judge(nobody, p.slug)).toBeNull(); // only item 1 is left, and it needs code and lang:de
+    expect(tagsOf((await judge(coder, p.slug))!)).toBe('["code"]');
+    expect(await judge(coder, p.slug)).toBeNull();
+    expect(await judge(nobody, p.slug)).toBeNull(); // only item 1 is left, and it needs code and lang:de
     const german = annotator(["code", "lang:de"]);
-    expect(tagsOf(judge(german, p.slug)!)).toBe('["code","lang:de"]');
+    expect(tagsOf((await judge(german, p.slug))!)).toBe('["code","lang:de"]');
   });
 
   it("open serves tagged items to anyone, as before", async () => {
     const p = project({ overlap: 1, status: "active", orderPolicy: "import" });
     await importText(t, p.slug, jsonl([pairRecord(1, { tags: ["medical"] })]));
-    expect(tagsOf(judge(annotator([]), p.slug)!)).toBe('["medical"]');
+    expect(tagsOf((await judge(annotator([]), p.slug))!)).toBe('["medical"]');
   });
 
   it("preferred: matching items first, in the project's order, then the rest; others get the rest first", async () => {
@@ -123,15 +123,15 @@ describe("routing rules", () => {
     );
     updateProject({ ctx: t.system, input: { slug: p.slug, routing: "preferred" } });
     const externalIdOf = (id: number) => t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${id}`).e;
-    const order = (u: ReturnType<typeof annotator>) => {
+    const order = async (u: ReturnType<typeof annotator>) => {
       const seen: string[] = [];
-      for (let id = judge(u, p.slug); id != null; id = judge(u, p.slug)) seen.push(externalIdOf(id));
+      for (let id = await judge(u, p.slug); id != null; id = await judge(u, p.slug)) seen.push(externalIdOf(id));
       return seen;
     };
-    expect(order(annotator(["code"]))).toEqual(["item-4", "item-5", "item-1", "item-2", "item-3", "item-6"]);
-    expect(order(annotator(["code", "medical"]))).toEqual(["item-2", "item-4", "item-5", "item-6", "item-1", "item-3"]);
+    expect(await order(annotator(["code"]))).toEqual(["item-4", "item-5", "item-1", "item-2", "item-3", "item-6"]);
+    expect(await order(annotator(["code", "medical"]))).toEqual(["item-2", "item-4", "item-5", "item-6", "item-1", "item-3"]);
     // Both seats of every item are taken now.
-    expect(order(annotator([]))).toEqual([]);
+    expect(await order(annotator([]))).toEqual([]);
   });
 
   it("preferred with finish-first keeps the order among matching items: most judgments first", async () => {
@@ -141,12 +141,12 @@ describe("routing rules", () => {
     const ids = t.db.all<{ id: number }>(sql`select id from items order by id`).map((r) => r.id);
     // Someone without skills matches nothing, so they get plain finish-first order: item 1.
     const plain = annotator([]);
-    expect(judge(plain, p.slug)).toBe(ids[0]);
+    expect(await judge(plain, p.slug)).toBe(ids[0]);
     // Now item 1 leads among the code items (one judgment); then item 3; only then untagged and lang:de items.
     const coder = annotator(["code"]);
-    expect(judge(coder, p.slug)).toBe(ids[0]);
-    expect(judge(coder, p.slug)).toBe(ids[2]);
-    expect(judge(coder, p.slug)).toBe(ids[1]);
+    expect(await judge(coder, p.slug)).toBe(ids[0]);
+    expect(await judge(coder, p.slug)).toBe(ids[2]);
+    expect(await judge(coder, p.slug)).toBe(ids[1]);
   });
 
   it("answers 204 at once for an annotator whose skills match none of 100,000 waiting items", async () => {
@@ -182,11 +182,11 @@ describe("narrowing a stream to some of one's skills", () => {
     const narrowed = claimNext({ ctx: u.ctx, input: { slug: p.slug, skills: ["code"] } })!;
     expect(tagsOf(narrowed.item.id)).toBe('["code"]');
     expect(t.db.get<{ expires: number }>(sql`select expires_at as expires from assignments where id = ${plain.assignment.id}`).expires).toBeLessThanOrEqual(Date.now());
-    submitJudgment({ ctx: u.ctx, input: { assignment_id: narrowed.assignment.id, choice: "A", client_id: "n1" } });
-    expect(tagsOf(judge(u, p.slug, ["code"])!)).toBe('["code","medical"]');
-    expect(judge(u, p.slug, ["code"])).toBeNull();
+    await submitJudgment({ ctx: u.ctx, input: { assignment_id: narrowed.assignment.id, choice: "A", client_id: "n1" } });
+    expect(tagsOf((await judge(u, p.slug, ["code"]))!)).toBe('["code","medical"]');
+    expect(await judge(u, p.slug, ["code"])).toBeNull();
     // Someone else may take item 1 at once: its seat was freed.
-    expect(tagsOf(judge(annotator([]), p.slug)!)).toBeNull();
+    expect(tagsOf((await judge(annotator([]), p.slug))!)).toBeNull();
     const refused = (() => {
       try {
         claimNext({ ctx: u.ctx, input: { slug: p.slug, skills: ["law"] } });

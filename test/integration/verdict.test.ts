@@ -29,14 +29,14 @@ async function judgeEverything() {
   const project = makeProject(t, { overlap: N_ANNOTATORS });
   await importText(t, project.slug, jsonl(Array.from({ length: N_ITEMS }, (_, i) => pairRecord(i))));
   const annotators = Array.from({ length: N_ANNOTATORS }, () => makeUser(t, "annotator"));
-  annotators.forEach((annotator, k) => {
+  for (const [k, annotator] of annotators.entries()) {
     for (let n = 0; ; n++) {
       const claimed = claimNext({ ctx: annotator.ctx, input: { slug: project.slug } });
       if (!claimed) break;
       const choice = CHOICES[(n + k) % CHOICES.length];
-      submitJudgment({ ctx: annotator.ctx, input: { assignment_id: claimed.assignment.id, choice } });
+      await submitJudgment({ ctx: annotator.ctx, input: { assignment_id: claimed.assignment.id, choice } });
     }
-  });
+  }
   return project;
 }
 

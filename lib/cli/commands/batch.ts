@@ -12,8 +12,8 @@ export const batch: Command = {
       usage: "--project S",
       summary: "import batches, to raise one's priority",
       flags: { project: { type: "string", value: "S", help: "the project's slug" } },
-      run({ values, print }) {
-        const batches = listBatches({ ctx: systemCtx(values.db), input: { slug: need(values, "project") } });
+      async run({ values, print }) {
+        const batches = await listBatches({ ctx: systemCtx(values.db), input: { slug: need(values, "project") } });
         print(batches.map((b) => `${b.id}\t${b.created_at}\t${b.inserted} item(s)\tpriority ${b.priority}\t${b.source ?? ""}`).join("\n"), { batches });
         return 0;
       },
@@ -26,10 +26,10 @@ export const batch: Command = {
         id: { type: "string", value: "N", help: "the batch's id (batch list)" },
         priority: { type: "string", value: "P", help: "higher is served first" },
       },
-      run({ values, print }) {
+      async run({ values, print }) {
         const batchId = wholeNumber("id", need(values, "id"), 1)!;
         const priority = wholeNumber("priority", need(values, "priority"))!;
-        const r = setBatchPriority({ ctx: systemCtx(values.db), input: { batchId, priority } });
+        const r = await setBatchPriority({ ctx: systemCtx(values.db), input: { batchId, priority } });
         print(`Set priority ${r.priority} on ${r.items} item(s) of batch ${r.batchId}`, { batch_id: r.batchId, priority: r.priority, items: r.items });
         return 0;
       },

@@ -17,14 +17,14 @@ export const item: Command = {
         priority: { type: "string", value: "P", help: "higher is served first" },
         gold: { type: "string", value: "G", help: `the gold answer in the item's own order (A = its first response): ${CHOICES.join(", ")}, or none` },
       },
-      run({ values, print }) {
+      async run({ values, print }) {
         const id = need(values, "id");
         if (values.priority === undefined && values.gold === undefined) throw usageError("item set needs --priority P and/or --gold CHOICE");
         const itemId = wholeNumber("id", id, 1)!;
         const goldFlag = oneOf("gold", values.gold, [...CHOICES, "none"]);
         const gold = goldFlag === undefined ? undefined : goldFlag === "none" ? null : goldFlag;
         // One call, so a bad --gold does not leave a new --priority behind.
-        const item = updateItem({ ctx: systemCtx(values.db), input: { itemId, priority: wholeNumber("priority", values.priority), gold } });
+        const item = await updateItem({ ctx: systemCtx(values.db), input: { itemId, priority: wholeNumber("priority", values.priority), gold } });
         const out: Record<string, unknown> = { item: item.id };
         if (values.priority !== undefined) out.priority = item.priority;
         if (values.gold !== undefined) out.gold = item.gold ? { choice: item.gold } : null;

@@ -29,10 +29,10 @@ export default async function AdjudicationPage({ params, searchParams }: { param
   const { slug } = await params;
   const resolved = (await searchParams).resolved === "1";
   const ctx = contextFor(caller);
-  const { project, queue, quality } = orNotFound(() => ({
-    project: getProject({ ctx, input: { slug } }),
-    queue: adjudicationQueue({ ctx, input: { slug, resolved, limit: 100 } }),
-    quality: goldStandings({ ctx, input: { slug } }),
+  const { project, queue, quality } = await orNotFound(async () => ({
+    project: await getProject({ ctx, input: { slug } }),
+    queue: await adjudicationQueue({ ctx, input: { slug, resolved, limit: 100 } }),
+    quality: await goldStandings({ ctx, input: { slug } }),
   }));
   return (
     <>

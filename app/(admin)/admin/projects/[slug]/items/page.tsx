@@ -27,7 +27,7 @@ export default async function ItemsPage({ params, searchParams }: { params: Prom
   const { slug } = await params;
   const sp = await searchParams;
   const query: Query = { q: first(sp.q) ?? "", filter: first(sp.filter) || "all", page: first(sp.page) || "1" };
-  const { project, batches, list } = orNotFound(() => load(contextFor(caller), slug, query));
+  const { project, batches, list } = await orNotFound(() => load(contextFor(caller), slug, query));
   const base = `/admin/projects/${project.slug}/items`;
   return (
     <>
@@ -214,11 +214,11 @@ function pageHref(base: string, query: Query, page: number): string {
 type Loaded = { project: Project; batches: BatchView[]; list: ItemPage | { error: string } };
 
 /** The page's data; a bad search (say ?page=abc) shows its message instead of the list. */
-function load(ctx: Ctx, slug: string, query: Query): Loaded {
-  const project = getProject({ ctx, input: { slug } });
-  const batches = listBatches({ ctx, input: { slug } });
+async function load(ctx: Ctx, slug: string, query: Query): Promise<Loaded> {
+  const project = await getProject({ ctx, input: { slug } });
+  const batches = await listBatches({ ctx, input: { slug } });
   try {
-    return { project, batches, list: listItems({ ctx, input: { slug, q: query.q, filter: query.filter, page: query.page, page_size: PAGE_SIZE } }) };
+    return { project, batches, list: await listItems({ ctx, input: { slug, q: query.q, filter: query.filter, page: query.page, page_size: PAGE_SIZE } }) };
   } catch (err) {
     if (err instanceof AppError && err.code === "bad_request") return { project, batches, list: { error: err.message } };
     throw err;
