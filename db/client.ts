@@ -1,7 +1,7 @@
-// Opens the embedded SQLite database (WAL, foreign keys, busy timeout) and wraps it in drizzle.
-// SQL is written only in db/ and lib/services/ (lib/auth reads settings through db/queries), so
-// another backend can be added without touching routes; the import-boundary check
-// (.dependency-cruiser.cjs) keeps app/ from reaching past the services.
+// Opens the database this process uses: an embedded SQLite file (db/sqlite.ts) or a PostgreSQL
+// server (db/postgres.ts), both behind db/engine.ts. SQL is written only in db/ and lib/services/
+// (lib/auth reads settings through db/queries), so routes never see which engine runs; the
+// import-boundary check (.dependency-cruiser.cjs) keeps app/ from reaching past the services.
 import type Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import path from "node:path";
@@ -25,7 +25,7 @@ const DEFAULT_DB_PATH = "./data/arbiter.db";
 const legacyViews = new WeakMap<object, Db>();
 
 /** The engine with drizzle's builder over the same SQLite connection (transition only). */
-function withLegacy(engine: Engine, conn: Database.Database, close: () => Promise<void>): Db {
+function withLegacy(engine: Engine, conn: Database.Database, opened: SqliteEngine): Db {
   let view = legacyViews.get(engine);
   if (view) return view;
   const d = drizzle(conn, { schema }) as LegacyDrizzle;
@@ -35,9 +35,10 @@ function withLegacy(engine: Engine, conn: Database.Database, close: () => Promis
     many: engine.many.bind(engine),
     first: engine.first.bind(engine),
     exec: engine.exec.bind(engine),
-    write: <T>(fn: (tx: Engine) => Promise<T>) => engine.write((tx) => fn(withLegacy(tx, conn, close))),
+    write: <T>(fn: (tx: Engine) => Promise<T>) => engine.write((tx) => fn(withLegacy(tx, conn, opened))),
     snapshot: engine.snapshot.bind(engine),
-    close,
+    migrate: (folder: string) => opened.migrate(folder),
+    close: () => opened.close(),
   }) as unknown as Db;
   legacyViews.set(engine, view);
   return view;
@@ -57,16 +58,11 @@ export function resolveDbPath(explicit?: string): string {
 export function openDatabase(target: string): Db {
   if (isPostgresUrl(target)) return openPostgres(target) as unknown as Db;
   const engine: SqliteEngine = openSqlite(target);
-  return withLegacy(engine, engine.conn, () => engine.close());
+  return withLegacy(engine, engine.conn, engine);
 }
 
-/** True once the migrations (db/migrate.ts) have created Arbiter's tables in this database. */
-export function isMigrated(db: Db): boolean {
-  return db.$client.prepare("select 1 from sqlite_master where type = 'table' and name = 'projects'").get() !== undefined;
-}
-
-// One connection per process and file. Kept on globalThis so Next's module reloading in dev
-// does not open a new connection on every edit.
+// One engine per process and database (a SQLite connection, or a PostgreSQL pool). Kept on
+// globalThis so Next's module reloading in dev does not open a new one on every edit.
 const globalForDb = globalThis as unknown as { __arbiterDb?: Map<string, Db> };
 
 export function getDb(file?: string): Db {
@@ -78,4 +74,15 @@ export function getDb(file?: string): Db {
     globalForDb.__arbiterDb.set(resolved, db);
   }
   return db;
+}
+
+/**
+ * Closes every engine `getDb` opened, for a process that is done (the CLI): an open PostgreSQL pool
+ * would keep it alive until its idle connections time out.
+ */
+export async function closeDatabases(): Promise<void> {
+  const open = globalForDb.__arbiterDb;
+  if (!open) return;
+  globalForDb.__arbiterDb = undefined;
+  await Promise.all([...open.values()].map((db) => db.close()));
 }

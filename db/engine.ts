@@ -182,6 +182,8 @@ export interface Snapshot extends Omit<Engine, "write" | "snapshot"> {
 
 /** An engine the process opened; closing it ends its connections. */
 export interface OpenEngine extends Engine {
+  /** Applies the drizzle-kit migrations in `folder` not yet applied (db/migrate.ts picks the engine's folder). */
+  migrate(folder: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -9,11 +9,16 @@
 // that guarantee at once, with no retries to get wrong, and a write transaction here is a few
 // milliseconds of database work (no network calls inside, by rule), so queueing them costs less
 // than the round trips a retry loop would add. Reads take no lock and never wait for writers.
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { inWriteOf, refuseReentry, type Engine, type OpenEngine, type Param, type Query, type Row, type Snapshot } from "./engine";
 
 /** The advisory lock every write transaction holds ("arbi"); any other number is free for other uses. */
 export const WRITE_LOCK = 0x61726269;
+
+/** The session advisory lock migrations run under ("migr"), so instances starting at once migrate one after another. */
+export const MIGRATE_LOCK = 0x6d696772;
 
 const PARSERS: Record<number, (value: string) => unknown> = {
   // int8 (count(*), sum of integers) and numeric (avg, sum of numerics): numbers, as on SQLite.
@@ -186,6 +191,26 @@ export class PostgresEngine implements OpenEngine {
     } catch (e) {
       await client.query("rollback").catch((err: Error) => (broken = err));
       throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /**
+   * drizzle's migrator on one connection holding MIGRATE_LOCK: a second instance starting at the
+   * same moment waits, then finds the migrations applied and does nothing.
+   */
+  async migrate(folder: string): Promise<void> {
+    refuseReentry(this);
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("select pg_advisory_lock($1)", [MIGRATE_LOCK]);
+      try {
+        await migrate(drizzle({ client }), { migrationsFolder: folder });
+      } finally {
+        await client.query("select pg_advisory_unlock($1)", [MIGRATE_LOCK]).catch((err: Error) => (broken = err));
+      }
     } finally {
       client.release(broken);
     }

@@ -5,6 +5,8 @@
 // (otherwise their statements would run inside it), and write transactions take SQLite's write lock
 // at their start (BEGIN IMMEDIATE) so concurrent processes queue instead of failing.
 import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import fs from "node:fs";
 import path from "node:path";
 import { inWriteOf, refuseReentry, type Engine, type OpenEngine, type Param, type Query, type Snapshot } from "./engine";
@@ -240,10 +242,28 @@ export class SqliteEngine implements OpenEngine {
     }
   }
 
+  /** drizzle's migrator on this connection, in the connection's turn (it runs its own transaction). */
+  async migrate(folder: string): Promise<void> {
+    await this.turn.acquire();
+    try {
+      migrateConnection(this.conn, folder);
+    } finally {
+      this.turn.end();
+    }
+  }
+
   async close(): Promise<void> {
     await this.turn.idle();
     this.conn.close();
   }
+}
+
+/**
+ * Applies the migrations in `folder` to a connection at once (better-sqlite3 is synchronous), for
+ * code that has a bare connection and cannot await: the synchronous test helper and the benchmarks.
+ */
+export function migrateConnection(conn: Database.Database, folder: string): void {
+  migrate(drizzle(conn), { migrationsFolder: folder });
 }
 
 export function openSqlite(file: string): SqliteEngine {

@@ -1,13 +1,14 @@
 // Start-up checks for the server process: environment, database schema, auth secret.
-import { getDb, isMigrated, resolveDbPath } from "@/db/client";
+import { getDb, resolveDbPath } from "@/db/client";
+import { isMigrated } from "@/db/migrate";
 import { resolveAuthSecret } from "@/lib/auth/secret";
 import { readEnv } from "@/lib/env";
 
-export function checkStartup(): void {
+export async function checkStartup(): Promise<void> {
   try {
     readEnv();
     const db = getDb();
-    if (!isMigrated(db)) {
+    if (!(await isMigrated(db))) {
       throw new Error(`The database ${resolveDbPath()} has no Arbiter tables: run \`npx arbiter migrate\` (or start with \`npx arbiter start\`).`);
     }
     resolveAuthSecret(db);

@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { getDb } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
+import { isPostgresUrl } from "@/db/postgres";
 import type { Ctx } from "@/lib/services/context";
 import { AppError, badRequest } from "@/lib/services/errors";
 
@@ -27,6 +28,7 @@ export type FlagValues<F extends Flags> = { -readonly [K in keyof F]: F[K]["type
 /** The flags every command takes. */
 export const COMMON_FLAGS = {
   db: { type: "string", value: "PATH", help: "SQLite file (default: $ARBITER_DB or ./data/arbiter.db)" },
+  "database-url": { type: "string", value: "URL", help: "PostgreSQL database instead of a SQLite file (default: $ARBITER_DATABASE_URL)" },
   json: { type: "boolean", help: "print one JSON object on stdout (for scripts)" },
   help: { type: "boolean", short: "h", help: "show this command's help" },
 } as const satisfies Flags;
@@ -97,9 +99,26 @@ export function parseFlags<F extends Flags>(args: string[], flags: F, positional
   return { values: parsed.values as FlagValues<F & typeof COMMON_FLAGS>, positionals: parsed.positionals };
 }
 
+/** The flags that name the database. */
+export interface DbFlags {
+  db?: string;
+  "database-url"?: string;
+}
+
+/**
+ * The database the command line names (`--database-url URL` or `--db PATH`, never both), or
+ * undefined for the environment's (db/client.ts `resolveDbPath`).
+ */
+export function dbTarget(values: DbFlags): string | undefined {
+  const url = values["database-url"];
+  if (url !== undefined && values.db !== undefined) throw usageError("--db and --database-url both name a database: pass one of them");
+  if (url !== undefined && !isPostgresUrl(url)) throw usageError(`--database-url: must start with postgres:// or postgresql:// (got "${url}")`);
+  return url ?? values.db;
+}
+
 /** The system context the CLI acts in (no caller: the operator may do anything), on a migrated database. */
-export function systemCtx(dbPath?: string): Ctx {
-  const db = getDb(dbPath);
-  runMigrations(db);
+export async function systemCtx(values: DbFlags): Promise<Ctx> {
+  const db = getDb(dbTarget(values));
+  await runMigrations(db);
   return { db, caller: null };
 }

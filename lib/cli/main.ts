@@ -58,7 +58,7 @@ export function helpText(): string {
   return [
     "arbiter — collect human preference data for RLHF and DPO",
     "",
-    "Usage: arbiter <command> [options]        (every command takes --db PATH and --json)",
+    "Usage: arbiter <command> [options]        (every command takes --db PATH or --database-url URL, and --json)",
     "",
     ...COMMANDS.flatMap((c) => c.verbs.flatMap((v) => usageLines(c, v))),
     "",

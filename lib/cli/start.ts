@@ -7,6 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { getDb, resolveDbPath } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
+import { isPostgresUrl } from "@/db/postgres";
 import { ADMIN_EMAIL, ensureAccounts, seedDemo } from "@/lib/services/seed";
 import { ensureStoredSecret } from "@/lib/auth/secret";
 import { readEnv } from "@/lib/env";
@@ -47,7 +48,7 @@ export async function startServer(options: StartOptions): Promise<number> {
   const env = readEnv();
   const dbFile = resolveDbPath(options.dbPath);
   const db = getDb(dbFile);
-  runMigrations(db);
+  await runMigrations(db);
   const ctx = { db, caller: null };
 
   if (options.demo) {
@@ -78,14 +79,15 @@ export async function startServer(options: StartOptions): Promise<number> {
   const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(options.port), "-H", options.host], {
     cwd: ROOT,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", ARBITER_DB: dbFile, NEXTAUTH_URL: env.NEXTAUTH_URL ?? url },
+    // The database chosen here, whatever the environment names: a URL wins over ARBITER_DB, so a file clears it.
+    env: { ...process.env, NODE_ENV: "production", ...(isPostgresUrl(dbFile) ? { ARBITER_DATABASE_URL: dbFile } : { ARBITER_DB: dbFile, ARBITER_DATABASE_URL: "" }), NEXTAUTH_URL: env.NEXTAUTH_URL ?? url },
   });
   const stop = () => child.kill("SIGTERM");
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 
   if (await waitForServer(`${url}/api/health`, child)) {
-    io.out(`\nArbiter is running at ${url}  (database: ${dbFile})\n`);
+    io.out(`\nArbiter is running at ${url}  (database: ${db.location})\n`);
     if (accounts.length) {
       io.out("Log in with one of these accounts (passwords are shown only this once):\n");
       for (const a of accounts) io.out(`  ${a.role.padEnd(9)} ${a.email.padEnd(28)} password: ${a.password}\n`);

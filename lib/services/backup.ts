@@ -94,7 +94,7 @@ export const restoreInput = z.object({
  * server, a CLI command): restoring under a running server would leave it reading a file that is
  * no longer there. Takes no context: it works on files while no connection to the target is open.
  */
-export function restoreDatabase({ input }: { input: z.input<typeof restoreInput> }): RestoreResult {
+export async function restoreDatabase({ input }: { input: z.input<typeof restoreInput> }): Promise<RestoreResult> {
   const parsed = parseInput(restoreInput, input);
   const from = path.resolve(parsed.from);
   const file = path.resolve(parsed.db);
@@ -124,7 +124,7 @@ export function restoreDatabase({ input }: { input: z.input<typeof restoreInput>
   const db = openDatabase(file);
   try {
     const before = appliedMigrations(db.$client);
-    runMigrations(db);
+    await runMigrations(db);
     const migrated = appliedMigrations(db.$client) - before;
     return { file, from, tables: tableCounts(db.$client), integrity: "ok", migrated };
   } finally {

@@ -33,7 +33,7 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-adaptive-bench-"));
   const db = openDatabase(path.join(dir, "bench.db"));
-  runMigrations(db);
+  await runMigrations(db);
   const system: Ctx = { db, caller: null };
   for (const slug of ["fixed", "adaptive"]) {
     createProject({ ctx: system, input: { slug, name: slug, overlap: 3 } });

@@ -117,7 +117,7 @@ function build(): string {
 
 async function generate(file: string): Promise<{ db: Db; annotators: Annotator[] }> {
   const db = openDatabase(file);
-  runMigrations(db);
+  await runMigrations(db);
   const system: Ctx = { db, caller: null };
   createProject({ ctx: system, input: { status: "active", slug: SLUG, name: "Benchmark", overlap: 3, leaseMinutes: 30 } });
   const lines = function* () {

@@ -56,7 +56,7 @@ function record(i: number) {
 async function benchExport(dir: string) {
   const file = path.join(dir, "export.db");
   const db = openDatabase(file);
-  runMigrations(db);
+  await runMigrations(db);
   const ctx: Ctx = { db, caller: null };
   const project = createProject({ ctx, input: { status: "active", slug: "bench", name: "Bench", overlap: 3 } });
   const client = db.$client;
@@ -135,7 +135,7 @@ async function benchImport(dir: string) {
   fs.writeFileSync(jsonlFile, Array.from({ length: IMPORT_RECORDS }, (_, i) => JSON.stringify(record(i))).join("\n") + "\n");
 
   const db = openDatabase(path.join(dir, "import.db"));
-  runMigrations(db);
+  await runMigrations(db);
   const ctx: Ctx = { db, caller: null };
   createProject({ ctx, input: { status: "active", slug: "imp", name: "Import" } });
   const imp = await measured(() => importItems({ ctx, input: { slug: "imp", source: () => fs.createReadStream(jsonlFile) } }));
@@ -144,7 +144,7 @@ async function benchImport(dir: string) {
 
   // Baseline: the same rows inserted with bare prepared statements in one transaction.
   const baseDb = openDatabase(path.join(dir, "import-base.db"));
-  runMigrations(baseDb);
+  await runMigrations(baseDb);
   const baseCtx: Ctx = { db: baseDb, caller: null };
   const baseProject = createProject({ ctx: baseCtx, input: { status: "active", slug: "base", name: "Base" } });
   const rows = Array.from({ length: IMPORT_RECORDS }, (_, i) => record(i));
@@ -196,12 +196,13 @@ async function benchBig(dir: string, megabytes: number) {
   fs.writeFileSync(
     script,
     `import { openDatabase } from "@/db/client";
-import { runMigrations } from "@/db/migrate";
+import { MIGRATIONS_DIR } from "@/db/migrate";
+import { migrateConnection } from "@/db/sqlite";
 import fs from "node:fs";
 import { createProject } from "@/lib/services/projects";
 import { importItems } from "@/lib/services/importer";
 const db = openDatabase(${JSON.stringify(db)});
-runMigrations(db);
+migrateConnection(db.$client, MIGRATIONS_DIR);
 const ctx = { db, caller: null };
 createProject({ ctx, input: { status: "active", slug: "big", name: "Big" } });
 let peak = 0;

@@ -8,7 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { openDatabase } from "@/db/client";
-import { runMigrations } from "@/db/migrate";
+import { MIGRATIONS_DIR } from "@/db/migrate";
+import { migrateConnection } from "@/db/sqlite";
 import { mulberry32 } from "@/lib/stats";
 import { timeReport } from "@/lib/services/reports";
 
@@ -26,7 +27,7 @@ const DAY = 86_400_000;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-bench-"));
 const file = path.join(dir, "bench.db");
 const db = openDatabase(file);
-runMigrations(db);
+migrateConnection(db.$client, MIGRATIONS_DIR);
 const sqlite = db.$client;
 
 function generate() {

@@ -16,7 +16,8 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
-import { runMigrations } from "@/db/migrate";
+import { MIGRATIONS_DIR } from "@/db/migrate";
+import { migrateConnection } from "@/db/sqlite";
 import { claimNext } from "@/lib/services/assignment";
 import type { Ctx } from "@/lib/services/context";
 import { createProject, updateProject } from "@/lib/services/projects";
@@ -36,7 +37,7 @@ const ROUNDS = Number(opts.rounds);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-routing-bench-"));
 const db = openDatabase(path.join(dir, "bench.db"));
-runMigrations(db);
+migrateConnection(db.$client, MIGRATIONS_DIR);
 const system: Ctx = { db, caller: null };
 const skill = (i: number) => `skill-${i % SKILLS}`;
 

@@ -45,7 +45,7 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 async function generate(file: string) {
   const db = openDatabase(file);
-  runMigrations(db);
+  await runMigrations(db);
   const system: Ctx = { db, caller: null };
   createProject({ ctx: system, input: { status: "active", slug: SLUG, name: "Workspace benchmark", overlap: 2, leaseMinutes: 60 } });
   const body = (i: number, side: string) =>

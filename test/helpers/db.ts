@@ -1,10 +1,29 @@
-// A fresh migrated SQLite file per test, and small factories that build rows through the services.
+// A fresh migrated database per test (a SQLite file, or a PostgreSQL database made from a migrated
+// template), and small factories that build rows through the services.
+//
+// A suite runs on every engine there is (PostgreSQL when a server answers, test/helpers/postgres.ts):
+//
+//   describe.each(ENGINES)("… on %s", (kind) => {
+//     let t: TempDb;
+//     beforeEach(async () => { t = await tempDbOn(kind); });
+//     afterEach(() => t.close());
+//     …
+//   });
+//
+// and counts rows and refusals with `countRowsAsync` and `errorCodeAsync`, which work on both.
+// `tempDb()` (SQLite, synchronous) stays for suites whose services have not moved to the engine yet.
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { openDatabase, type Db } from "@/db/client";
-import { runMigrations } from "@/db/migrate";
+import { dynamicQuery, num, type EngineKind } from "@/db/engine";
+import { MIGRATIONS_DIR, PG_MIGRATIONS_DIR, runMigrations } from "@/db/migrate";
+import { openPostgres } from "@/db/postgres";
+import { migrateConnection } from "@/db/sqlite";
+import pg from "pg";
+import { postgresAvailable, TEST_SERVER_URL, testDatabaseUrl } from "./postgres";
 import type { RoleName } from "@/db/schema/constants";
 import type { Caller, Ctx } from "@/lib/services/context";
 import { importItems } from "@/lib/services/importer";
@@ -17,29 +36,144 @@ import { sql } from "drizzle-orm";
 
 export interface TempDb {
   db: Db;
+  /** The SQLite file, or the PostgreSQL database's URL. */
   file: string;
   system: Ctx;
-  close(): void;
+  /** Closes the connections and removes the database. */
+  close(): Promise<void>;
 }
+
+/** The engines the suites run on: SQLite always, PostgreSQL when the test server answers (under CI=true it must). */
+export const ENGINES: EngineKind[] = ["sqlite", ...((await postgresAvailable()) ? (["postgres"] as const) : [])];
 
 export function tempDbFile(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-test-"));
   return path.join(dir, "arbiter.db");
 }
 
+/** A migrated SQLite file (synchronously: the migrator of better-sqlite3 is). */
 export function tempDb(): TempDb {
   const file = tempDbFile();
   const db = openDatabase(file);
-  runMigrations(db);
+  migrateConnection(db.$client, MIGRATIONS_DIR);
   return {
     db,
     file,
     system: { db, caller: null },
-    close() {
+    async close() {
       db.$client.close();
       fs.rmSync(path.dirname(file), { recursive: true, force: true });
     },
   };
+}
+
+/** A migrated database on `kind`, removed by `close()`. */
+export async function tempDbOn(kind: EngineKind): Promise<TempDb> {
+  if (kind === "sqlite") {
+    const file = tempDbFile();
+    const db = openDatabase(file);
+    await runMigrations(db);
+    return {
+      db,
+      file,
+      system: { db, caller: null },
+      async close() {
+        await db.close();
+        fs.rmSync(path.dirname(file), { recursive: true, force: true });
+      },
+    };
+  }
+  const name = await createFromTemplate();
+  const url = testDatabaseUrl(name);
+  // A few connections per test database: test files run in parallel, and the server's limit is shared.
+  const db = openPostgres(url, { max: 5 }) as unknown as Db;
+  return {
+    db,
+    file: url,
+    system: { db, caller: null },
+    async close() {
+      await db.close();
+      await onServer((c) => c.query(`drop database if exists "${name}" with (force)`));
+    },
+  };
+}
+
+// PostgreSQL test databases are copies of a template migrated once per set of migrations: its name
+// carries a hash of db/migrations-pg, so a new migration makes a new template and worktrees or runs
+// with different migrations never share one. Creating it is guarded by an advisory lock, so parallel
+// vitest workers build it once; the others wait and find it built.
+
+/** The advisory lock (on the server's maintenance database) held while a template is built ("tmpl"). */
+const TEMPLATE_LOCK = 0x746d706c;
+
+function filesUnder(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+    .sort();
+}
+
+function templateName(): string {
+  const hash = createHash("sha256");
+  for (const file of filesUnder(PG_MIGRATIONS_DIR)) hash.update(path.relative(PG_MIGRATIONS_DIR, file)).update("\0").update(fs.readFileSync(file));
+  return `arbiter_template_${hash.digest("hex").slice(0, 16)}`;
+}
+
+async function onServer<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_SERVER_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+let template: Promise<string> | undefined;
+
+/** The migrated template's name, built by the first worker that needs it. */
+function migratedTemplate(): Promise<string> {
+  template ??= onServer(async (c) => {
+    const name = templateName();
+    await c.query("select pg_advisory_lock($1)", [TEMPLATE_LOCK]);
+    try {
+      const { rowCount } = await c.query("select 1 from pg_database where datname = $1", [name]);
+      if (!rowCount) {
+        // Built under another name and renamed when done, so a crash midway never leaves a half-migrated template.
+        const building = `${name}_building`;
+        await c.query(`drop database if exists "${building}" with (force)`);
+        await c.query(`create database "${building}" template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`);
+        const engine = openPostgres(testDatabaseUrl(building), { max: 1 });
+        try {
+          await runMigrations(engine);
+        } finally {
+          await engine.close();
+        }
+        await c.query(`alter database "${building}" rename to "${name}"`);
+      }
+    } finally {
+      await c.query("select pg_advisory_unlock($1)", [TEMPLATE_LOCK]);
+    }
+    return name;
+  });
+  return template;
+}
+
+let databases = 0;
+
+/** A new database copied from the template; retried while another session briefly holds the template (SQLSTATE 55006). */
+async function createFromTemplate(): Promise<string> {
+  const source = await migratedTemplate();
+  const name = `arbiter_t_${process.pid}_${Date.now().toString(36)}_${++databases}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await onServer((c) => c.query(`create database "${name}" template "${source}"`));
+      return name;
+    } catch (e) {
+      if ((e as { code?: string }).code !== "55006" || attempt >= 50) throw e;
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
+    }
+  }
 }
 
 let counter = 0;
@@ -90,6 +224,12 @@ export async function importText(t: TempDb, slug: string, text: string, options:
 /** Rows in a table of the test database. */
 export function countRows(t: TempDb, table: string): number {
   return t.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)).n;
+}
+
+/** Rows in a table of the test database, on either engine. */
+export async function countRowsAsync(t: TempDb, table: string): Promise<number> {
+  if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
+  return (await t.db.first(dynamicQuery(`select count(*) as n from ${table}`, (r) => num(r.n))))!;
 }
 
 /** The AppError code a call throws, or undefined when it succeeds (other errors propagate). */

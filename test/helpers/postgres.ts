@@ -44,7 +44,8 @@ function databaseName(): string {
   return `arbiter_t_${process.pid}_${Date.now().toString(36)}_${++counter}`;
 }
 
-function urlFor(name: string): string {
+/** The URL of database `name` on the test server. */
+export function testDatabaseUrl(name: string): string {
   const u = new URL(TEST_SERVER_URL);
   u.pathname = "/" + name;
   return u.toString();
@@ -65,7 +66,7 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
   const name = databaseName();
   await admin((c) => c.query(`create database "${name}" template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`));
   return {
-    url: urlFor(name),
+    url: testDatabaseUrl(name),
     name,
     drop: () => admin((c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
   };

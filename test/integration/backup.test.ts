@@ -64,6 +64,16 @@ function refusal(fn: () => unknown): AppError {
   throw new Error("expected a refusal");
 }
 
+async function refusalAsync(fn: () => Promise<unknown>): Promise<AppError> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error("expected a refusal");
+}
+
 const sha = (file: string) => fs.readFileSync(file).toString("base64");
 
 describe("backupDatabase", () => {
@@ -128,7 +138,7 @@ describe("restoreDatabase", () => {
     const out = path.join(dir, "backup.db");
     const backed = backupDatabase({ ctx: t.system, input: { out } });
     const target = path.join(dir, "restored", "arbiter.db");
-    const restored = restoreDatabase({ input: { from: out, db: target } });
+    const restored = await restoreDatabase({ input: { from: out, db: target } });
     expect(restored).toMatchObject({ file: target, integrity: "ok", migrated: 0 });
     expect(restored.tables).toEqual(backed.tables);
     expect(counts(target)).toEqual(backed.tables);
@@ -148,7 +158,7 @@ describe("restoreDatabase", () => {
     crashed.close();
     fs.rmSync(target);
     fs.writeFileSync(`${target}-wal`, wal);
-    const replaced = restoreDatabase({ input: { from: out, db: target } });
+    const replaced = await restoreDatabase({ input: { from: out, db: target } });
     expect(replaced.migrated).toBe(1);
     for (const [table, rows] of Object.entries(olderTables)) if (table !== "__drizzle_migrations") expect(replaced.tables[table], table).toBe(rows);
     // No temporary file, and the old -wal and -shm are gone (the restore's own connection closed cleanly).
@@ -164,10 +174,10 @@ describe("restoreDatabase", () => {
     backupDatabase({ ctx: t.system, input: { out } });
     // t.db is the open connection a running server would hold.
     const before = counts(t.file);
-    const exists = refusal(() => restoreDatabase({ input: { from: out, db: t.file } }));
+    const exists = await refusalAsync(() => restoreDatabase({ input: { from: out, db: t.file } }));
     expect(exists.code).toBe("conflict");
     expect(exists.message).toMatch(/already holds a database; add --force/);
-    const busy = refusal(() => restoreDatabase({ input: { from: out, db: t.file, force: true } }));
+    const busy = await refusalAsync(() => restoreDatabase({ input: { from: out, db: t.file, force: true } }));
     expect(busy.code).toBe("conflict");
     expect(busy.message).toMatch(/is in use .*stop the server/);
     expect(counts(t.file)).toEqual(before);
@@ -176,9 +186,9 @@ describe("restoreDatabase", () => {
     fs.copyFileSync(out, other);
     const holder = openDatabase(other);
     holder.$client.prepare("select count(*) from items").get();
-    expect(refusal(() => restoreDatabase({ input: { from: out, db: other, force: true } })).message).toMatch(/is in use/);
+    expect((await refusalAsync(() => restoreDatabase({ input: { from: out, db: other, force: true } }))).message).toMatch(/is in use/);
     holder.$client.close();
-    expect(restoreDatabase({ input: { from: out, db: other, force: true } }).tables.items).toBe(3);
+    expect((await restoreDatabase({ input: { from: out, db: other, force: true } })).tables.items).toBe(3);
   });
 
   it("refuses a corrupt or non-Arbiter file with a clear message and leaves the target untouched", async () => {
@@ -204,7 +214,7 @@ describe("restoreDatabase", () => {
       [text, /cannot be opened as a SQLite database|is not a sound SQLite database/],
       [path.join(dir, "missing.db"), /Backup file .* not found/],
     ] as const) {
-      const e = refusal(() => restoreDatabase({ input: { from, db: target, force: true } }));
+      const e = await refusalAsync(() => restoreDatabase({ input: { from, db: target, force: true } }));
       expect(e.message, from).toMatch(message);
       expect(sha(target), from).toBe(original);
     }

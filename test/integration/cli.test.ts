@@ -4,7 +4,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { projectSettingRows } from "@/lib/services/project-settings";
-import { importText, jsonl, makeProject, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { dynamicQuery, num } from "@/db/engine";
+import { isMigrated, PG_MIGRATIONS_DIR } from "@/db/migrate";
+import { openPostgres } from "@/db/postgres";
+import { ENGINES, importText, jsonl, makeProject, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { createTestDatabase } from "../helpers/postgres";
 
 const ROOT = path.resolve(__dirname, "../..");
 let t: TempDb;
@@ -202,4 +206,50 @@ describe("concurrent writers", () => {
     expect(JSON.parse(arbiter("user", "list", "--json").out).users).toHaveLength(16);
     expect(JSON.parse(arbiter("token", "list", "--json").out).tokens).toHaveLength(8);
   }, 180_000);
+});
+
+describe("the database flags", () => {
+  it("refuses --db and --database-url together, and a --database-url that is not a PostgreSQL URL", () => {
+    for (const [args, message] of [
+      [["migrate", "--db", t.file, "--database-url", "postgres://localhost/arbiter"], /--db and --database-url both name a database/],
+      [["project", "list", "--database-url", t.file], /--database-url: must start with postgres:\/\/ or postgresql:\/\//],
+    ] as const) {
+      const r = arbiter(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.err).toMatch(message);
+    }
+  });
+
+  it.skipIf(!ENGINES.includes("postgres"))("migrates a PostgreSQL database with --database-url, once however many start at the same moment", async () => {
+    const database = await createTestDatabase();
+    try {
+      const run = (): Promise<{ code: number | null; out: string; err: string }> =>
+        new Promise((resolve) => {
+          // ARBITER_DB names a file, to show the flag wins over it.
+          const child = spawn(process.execPath, [path.join(ROOT, "lib/cli/bin.mjs"), "migrate", "--database-url", database.url, "--json"], { cwd: ROOT, env: { ...process.env, ARBITER_DB: t.file } });
+          let out = "";
+          let err = "";
+          child.stdout.on("data", (b) => (out += b));
+          child.stderr.on("data", (b) => (err += b));
+          child.on("close", (code) => resolve({ code, out, err }));
+        });
+      const runs = await Promise.all([run(), run(), run()]);
+      for (const r of runs) {
+        expect(r.err).toBe("");
+        expect(r.code).toBe(0);
+        expect(JSON.parse(r.out)).toEqual({ ok: true, db: database.url });
+      }
+      const engine = openPostgres(database.url, { max: 1 });
+      try {
+        expect(await isMigrated(engine)).toBe(true);
+        const applied = dynamicQuery("select count(*) as n from drizzle.__drizzle_migrations", (r) => num(r.n));
+        const journal = JSON.parse(fs.readFileSync(path.join(PG_MIGRATIONS_DIR, "meta/_journal.json"), "utf8")) as { entries: unknown[] };
+        expect(await engine.first(applied)).toBe(journal.entries.length);
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      await database.drop();
+    }
+  }, 120_000);
 });

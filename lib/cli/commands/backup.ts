@@ -3,7 +3,7 @@ import { getDb, resolveDbPath } from "@/db/client";
 import { backupDatabase, refusePostgres, type TableCounts } from "@/lib/services/backup";
 import { notFound } from "@/lib/services/errors";
 import fs from "node:fs";
-import { verb, type Command } from "../command";
+import { dbTarget, verb, type Command } from "../command";
 import { need } from "../flags";
 
 /** The row counts as aligned lines, one table a line. */
@@ -25,8 +25,9 @@ export const backup: Command = {
       },
       run({ values, print }) {
         const out = need(values, "out");
-        if (!values.db) refusePostgres(process.env.ARBITER_DATABASE_URL, "backup");
-        const source = resolveDbPath(values.db);
+        const target = dbTarget(values);
+        refusePostgres(target ?? process.env.ARBITER_DATABASE_URL, "backup");
+        const source = resolveDbPath(target);
         // Opening would create an empty database: a missing file is a mistake in --db or $ARBITER_DB.
         if (!fs.existsSync(source)) throw notFound(`Database ${source}`);
         const result = backupDatabase({ ctx: { db: getDb(source), caller: null }, input: { out, force: values.force } });

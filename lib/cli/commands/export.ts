@@ -28,7 +28,7 @@ export const exportCommand: Command = {
         if (values.out && values["hf-dataset"]) throw usageError("give --out or --hf-dataset, not both");
         // A refused value names the flag as typed (--min-votes).
         const input = { slug, ...readExportOptions(exportOptionsFromCli(values), "flag") };
-        const ctx = systemCtx(values.db);
+        const ctx = await systemCtx(values);
         if (values["dry-run"]) {
           const c = dryRunExport({ ctx, input });
           const dropped = Object.entries(c.dropped).filter(([, n]) => n > 0);

@@ -44,7 +44,7 @@ export const importCommand: Command = {
           if (e instanceof FormatError) throw usageError(`--map: ${e.message}\n\n${FIELD_MAP_HELP}`);
           throw e;
         }
-        const ctx = systemCtx(values.db);
+        const ctx = await systemCtx(values);
         const bar = !json && process.stderr.isTTY ? progressBar(fs.statSync(file).size) : undefined;
         const summary = await importItems({
           ctx,

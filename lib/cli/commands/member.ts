@@ -16,9 +16,9 @@ export const member: Command = {
       usage: "--project S --email E",
       summary: "let an annotator work on a project",
       flags: { project, email },
-      run({ values, print }) {
+      async run({ values, print }) {
         const input = { slug: need(values, "project"), email: need(values, "email") };
-        const { added } = addMember({ ctx: systemCtx(values.db), input });
+        const { added } = addMember({ ctx: await systemCtx(values), input });
         print(added ? `Added ${values.email} to ${values.project}` : `${values.email} was already a member of ${values.project}`, { added });
         return 0;
       },
@@ -28,9 +28,9 @@ export const member: Command = {
       usage: "--project S --email E",
       summary: "take an annotator off a project",
       flags: { project, email },
-      run({ values, print }) {
+      async run({ values, print }) {
         const input = { slug: need(values, "project"), email: need(values, "email") };
-        removeMember({ ctx: systemCtx(values.db), input });
+        removeMember({ ctx: await systemCtx(values), input });
         print(`Removed ${values.email} from ${values.project}`, { removed: true });
         return 0;
       },
@@ -40,9 +40,9 @@ export const member: Command = {
       usage: "--project S",
       summary: "list a project's members",
       flags: { project },
-      run({ values, print }) {
+      async run({ values, print }) {
         const slug = need(values, "project");
-        const ctx = systemCtx(values.db);
+        const ctx = await systemCtx(values);
         const members = listMembers({ ctx, input: { slug } });
         const { visibility } = getProject({ ctx, input: { slug } });
         const who = visibility === "everyone" ? `Every annotator may work on ${slug}` : `Only its members may work on ${slug}`;

@@ -1,5 +1,4 @@
 // `arbiter migrate`: applies the database migrations (every other command applies them too).
-import { resolveDbPath } from "@/db/client";
 import { systemCtx, verb, type Command } from "../command";
 
 export const migrate: Command = {
@@ -10,10 +9,9 @@ export const migrate: Command = {
       usage: "",
       summary: "apply database migrations",
       flags: {},
-      run({ values, print }) {
-        const file = resolveDbPath(values.db);
-        systemCtx(values.db);
-        print(`Migrated ${file}`, { ok: true, db: file });
+      async run({ values, print }) {
+        const { db } = await systemCtx(values);
+        print(`Migrated ${db.location}`, { ok: true, db: db.location });
         return 0;
       },
     }),

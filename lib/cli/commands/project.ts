@@ -49,7 +49,7 @@ export const project: Command = {
         guidelines,
         schema,
       },
-      run({ values, print }) {
+      async run({ values, print }) {
         const input = checked(
           projectInput,
           {
@@ -63,7 +63,7 @@ export const project: Command = {
           },
           { leaseMinutes: "lease-minutes", judgmentSchema: "schema" },
         );
-        const project = createProject({ ctx: systemCtx(values.db), input });
+        const project = createProject({ ctx: await systemCtx(values), input });
         const next = project.status === "draft" ? `; activate it with: arbiter project set --project ${project.slug} --status active` : "";
         print(`Created project ${project.slug} (${project.status}, overlap ${project.overlap}, lease ${project.leaseMinutes} min)${next}`, { project: projectJson(project) });
         return 0;
@@ -74,8 +74,8 @@ export const project: Command = {
       usage: "",
       summary: "list the projects with their progress",
       flags: {},
-      run({ values, print }) {
-        const rows = listAllProjects({ ctx: systemCtx(values.db) });
+      async run({ values, print }) {
+        const rows = listAllProjects({ ctx: await systemCtx(values) });
         print(
           rows.map(({ project: p, progress }) => `${p.slug}\t${p.name}\titems ${progress.items}\tjudgments ${progress.judgments}\tcomplete ${progress.completeItems}`).join("\n"),
           { projects: rows.map(({ project: p, progress }) => ({ slug: p.slug, name: p.name, status: p.status, overlap: p.overlap, progress: progressJson(progress) })) },
@@ -88,7 +88,7 @@ export const project: Command = {
       usage: ["--project S", ...SETTINGS.flatMap(settingUsage), "[--name N]", "[--guidelines FILE]", "[--schema FILE]"].join(" "),
       summary: "change a project's settings (none clears a limit)",
       flags: SET_FLAGS,
-      run({ values, print }) {
+      async run({ values, print }) {
         const slug = need(values, "project");
         const clearsGold = values["min-gold-accuracy"] === "none";
         // Back to a fixed overlap: clearing min clears the rest of the adaptive rule unless given.
@@ -110,7 +110,7 @@ export const project: Command = {
           },
           { slug: "project", judgmentSchema: "schema", ...Object.fromEntries(SETTINGS.map((s) => [s.key, s.flag])) },
         );
-        const p = updateProject({ ctx: systemCtx(values.db), input });
+        const p = updateProject({ ctx: await systemCtx(values), input });
         const policy = [
           `status ${p.status}`,
           p.minJudgments != null

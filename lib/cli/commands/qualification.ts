@@ -17,9 +17,9 @@ export const qualification: Command = {
       usage: "--project S",
       summary: "each annotator's qualification: status, attempt, judged, accuracy",
       flags: { project },
-      run({ values, print }) {
+      async run({ values, print }) {
         const slug = need(values, "project");
-        const list = listQualifications({ ctx: systemCtx(values.db), input: { slug } });
+        const list = listQualifications({ ctx: await systemCtx(values), input: { slug } });
         const head =
           list.required == null
             ? `Project ${slug} asks for no qualification.`
@@ -34,9 +34,9 @@ export const qualification: Command = {
       usage: "--project S --email E",
       summary: "start a new attempt (the earlier one's gold judgments no longer count)",
       flags: { project, email },
-      run({ values, print }) {
+      async run({ values, print }) {
         const input = { slug: need(values, "project"), email: need(values, "email") };
-        const attempt = resetQualification({ ctx: systemCtx(values.db), input });
+        const attempt = resetQualification({ ctx: await systemCtx(values), input });
         print(`Reset ${input.email}'s qualification in ${input.slug}: attempt ${attempt.attempt} starts, pending.`, attempt);
         return 0;
       },

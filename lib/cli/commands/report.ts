@@ -46,11 +46,11 @@ export const report: Command = {
         by: { type: "string", value: "P", help: "day (default) or week (weeks start Monday)" },
         tz: { type: "string", value: "ZONE", help: "IANA time zone the days are counted in (default: this machine's)" },
       },
-      run({ values, print }) {
+      async run({ values, print }) {
         const input = checked(reportInput, { slug: need(values, "project"), from: values.from, to: values.to, by: values.by ?? REPORT_PERIODS[0], tz: values.tz ?? localZone() }, FLAGS);
         let r: TimeReport;
         try {
-          r = timeReport({ ctx: systemCtx(values.db), input });
+          r = timeReport({ ctx: await systemCtx(values), input });
         } catch (err) {
           // A refused range names the flags as typed (--from), not the service's keys.
           if (err instanceof AppError && err.fields) throw badRequest(Object.entries(err.fields).map(([k, m]) => `--${k}: ${m}`).join("; "));

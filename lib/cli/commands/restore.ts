@@ -1,7 +1,7 @@
 // `arbiter restore`: puts a backup in place of the database of a stopped installation.
 import { resolveDbPath } from "@/db/client";
 import { refusePostgres, restoreDatabase } from "@/lib/services/backup";
-import { verb, type Command } from "../command";
+import { dbTarget, verb, type Command } from "../command";
 import { need } from "../flags";
 import { countLines } from "./backup";
 
@@ -16,10 +16,11 @@ export const restore: Command = {
         from: { type: "string", value: "FILE", help: "the backup file (checked before anything is replaced)" },
         force: { type: "boolean", help: "replace an existing database" },
       },
-      run({ values, print }) {
+      async run({ values, print }) {
         const from = need(values, "from");
-        if (!values.db) refusePostgres(process.env.ARBITER_DATABASE_URL, "restore");
-        const result = restoreDatabase({ input: { from, db: resolveDbPath(values.db), force: values.force } });
+        const target = dbTarget(values);
+        refusePostgres(target ?? process.env.ARBITER_DATABASE_URL, "restore");
+        const result = await restoreDatabase({ input: { from, db: resolveDbPath(target), force: values.force } });
         const migrated = result.migrated ? `, ${result.migrated} migration${result.migrated > 1 ? "s" : ""} applied` : "";
         print([`Restored ${result.from} into ${result.file} (integrity ok${migrated})`, ...countLines(result.tables)].join("\n"), result);
         return 0;

@@ -12,7 +12,7 @@ export const seed: Command = {
       flags: { demo: { type: "boolean", help: "the demo project and accounts (the only seed there is)" } },
       async run({ values, print }) {
         if (!values.demo) throw usageError("seed needs --demo (the only seed there is)");
-        const ctx = systemCtx(values.db);
+        const ctx = await systemCtx(values);
         const seeded = await seedDemo(ctx);
         const accounts = await ensureAccounts(ctx, { demo: true });
         const lines = [

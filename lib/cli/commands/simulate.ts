@@ -19,9 +19,9 @@ export const simulate: Command = {
         max: { type: "string", value: "M", help: "most judgments an item gets while they disagree (min–20)" },
         threshold: { type: "string", value: "R", help: "also stop once the leading verdict's share reaches R (above 0.5, at most 1)" },
       },
-      run({ values, print }) {
+      async run({ values, print }) {
         const r = simulateOverlap({
-          ctx: systemCtx(values.db),
+          ctx: await systemCtx(values),
           input: { slug: need(values, "project"), min: need(values, "min"), max: need(values, "max"), threshold: values.threshold ?? null },
         });
         const rule = `min ${r.rule.min}, max ${r.rule.max}, ${r.rule.stopAgreement === null ? "stop when the first min agree" : `stop when the first min agree or at agreement ${r.rule.stopAgreement}`}`;

@@ -1,6 +1,6 @@
 // `arbiter start`: migrate, (seed the demo,) build if needed, serve (lib/cli/start.ts).
 import { startServer } from "../start";
-import { verb, type Command } from "../command";
+import { dbTarget, verb, type Command } from "../command";
 import { wholeNumber } from "../flags";
 
 export const start: Command = {
@@ -18,7 +18,7 @@ export const start: Command = {
       },
       run({ values, io }) {
         return startServer({
-          dbPath: values.db,
+          dbPath: dbTarget(values),
           demo: values.demo,
           port: wholeNumber("port", values.port ?? process.env.PORT, 0) ?? 3000,
           host: values.host ?? "localhost",

@@ -17,9 +17,9 @@ export const stats: Command = {
         rounds: { type: "string", value: "N", help: "bootstrap rounds for the 95% intervals (0–2000, default 100)" },
         seed: { type: "string", value: "N", help: "the bootstrap's seed (default 1)" },
       },
-      run({ values, print }) {
+      async run({ values, print }) {
         const input = checked(statsInput, { slug: need(values, "project"), by: values.by, rounds: values.rounds, seed: values.seed }, { slug: "project" });
-        const stats = projectStats({ ctx: systemCtx(values.db), input });
+        const stats = projectStats({ ctx: await systemCtx(values), input });
         print(statsSummary(stats), stats);
         return 0;
       },

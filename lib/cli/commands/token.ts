@@ -16,9 +16,9 @@ export const token: Command = {
         email: { type: "string", value: "E", help: "the user the token acts as" },
         name: { type: "string", value: "N", help: "a name to tell tokens apart" },
       },
-      run({ values, print }) {
+      async run({ values, print }) {
         const input = checked(tokenInput, { email: need(values, "email"), name: values.name });
-        const { token } = createToken({ ctx: systemCtx(values.db), input });
+        const { token } = createToken({ ctx: await systemCtx(values), input });
         print(`${token}\n(shown once; store it now)`, { token });
         return 0;
       },
@@ -28,8 +28,8 @@ export const token: Command = {
       usage: "[--email E]",
       summary: "list API tokens (never the tokens themselves), newest first",
       flags: { email: { type: "string", value: "E", help: "only this user's tokens" } },
-      run({ values, print }) {
-        const tokens = listTokens({ ctx: systemCtx(values.db), input: { email: values.email } });
+      async run({ values, print }) {
+        const tokens = listTokens({ ctx: await systemCtx(values), input: { email: values.email } });
         const state = (t: (typeof tokens)[number]) => (t.revokedAt != null ? "revoked" : t.lastUsedAt != null ? `last used ${new Date(t.lastUsedAt).toISOString()}` : "never used");
         print(tokens.map((t) => `${t.id}\t${t.prefix}…\t${t.email}\t${t.name}\t${state(t)}`).join("\n") || "No tokens.", { tokens: tokens.map(tokenJson) });
         return 0;
@@ -40,9 +40,9 @@ export const token: Command = {
       usage: "--id N",
       summary: "revoke a token: it is refused from its next request",
       flags: { id: { type: "string", value: "N", help: "the token's id (from token list)" } },
-      run({ values, print }) {
+      async run({ values, print }) {
         const id = wholeNumber("id", need(values, "id"), 1)!;
-        revokeToken({ ctx: systemCtx(values.db), input: { id } });
+        revokeToken({ ctx: await systemCtx(values), input: { id } });
         print(`Token ${id} revoked`, { revoked: id });
         return 0;
       },

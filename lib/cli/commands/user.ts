@@ -24,7 +24,7 @@ export const user: Command = {
       },
       async run({ values, print }) {
         const input = checked(userInput, { email: need(values, "email"), role: need(values, "role"), name: values.name, password: values.password });
-        const { user, password } = await createUser({ ctx: systemCtx(values.db), input });
+        const { user, password } = await createUser({ ctx: await systemCtx(values), input });
         print(`Created ${user.role} ${user.email}` + (password ? `\nPassword: ${password}` : ""), { user: userJson(user), ...(password ? { password } : {}) });
         return 0;
       },
@@ -35,7 +35,7 @@ export const user: Command = {
       summary: "set (or generate) a user's password",
       flags: { email, password },
       async run({ values, print }) {
-        const { password } = await setPassword({ ctx: systemCtx(values.db), input: { email: need(values, "email"), password: values.password } });
+        const { password } = await setPassword({ ctx: await systemCtx(values), input: { email: need(values, "email"), password: values.password } });
         print(`Password set for ${values.email}` + (password ? `\nPassword: ${password}` : ""), { ok: true, ...(password ? { password } : {}) });
         return 0;
       },
@@ -45,8 +45,8 @@ export const user: Command = {
       usage: "",
       summary: "list the users",
       flags: {},
-      run({ values, print }) {
-        const users = listUsers({ ctx: systemCtx(values.db) });
+      async run({ values, print }) {
+        const users = listUsers({ ctx: await systemCtx(values) });
         const lastSignIn = (u: (typeof users)[number]) => (u.lastSignInAt == null ? "never signed in" : `last sign-in ${new Date(u.lastSignInAt).toISOString()}`);
         const skills = (u: (typeof users)[number]) => (u.skills.length ? `\tskills ${u.skills.join(",")}` : "");
         print(users.map((u) => `${u.id}\t${u.role}\t${u.status}\t${u.email}\t${u.external ? "(external)" : lastSignIn(u)}${skills(u)}`).join("\n"), { users: users.map(userJson) });
@@ -59,9 +59,9 @@ export const user: Command = {
         usage: "--email E",
         summary: name === "deactivate" ? "stop a user: their sessions and tokens are refused from the next request (judgments stay)" : "let a deactivated user sign in again",
         flags: { email },
-        run({ values, print }) {
+        async run({ values, print }) {
           const input = checked(statusInput, { email: need(values, "email"), status: name === "deactivate" ? "deactivated" : "active" });
-          const u = setUserStatus({ ctx: systemCtx(values.db), input });
+          const u = setUserStatus({ ctx: await systemCtx(values), input });
           print(`${u.email} is ${u.status}`, { user: userJson(u) });
           return 0;
         },
@@ -72,9 +72,9 @@ export const user: Command = {
       usage: "--email E --role admin|manager|annotator",
       summary: "change a user's role (their sessions end)",
       flags: { email, role: { type: "string", value: "R", help: "admin, manager or annotator" } },
-      run({ values, print }) {
+      async run({ values, print }) {
         const input = checked(roleInput, { email: need(values, "email"), role: need(values, "role") });
-        const u = setUserRole({ ctx: systemCtx(values.db), input });
+        const u = setUserRole({ ctx: await systemCtx(values), input });
         print(`${u.email} is now ${u.role}`, { user: userJson(u) });
         return 0;
       },
@@ -89,8 +89,8 @@ export const user: Command = {
         add: { type: "string", value: "LIST", help: "skills to add, separated by commas" },
         remove: { type: "string", value: "LIST", help: "skills to remove, separated by commas" },
       },
-      run({ values, print }) {
-        const u = setSkills({ ctx: systemCtx(values.db), input: { email: need(values, "email"), set: values.set, add: values.add, remove: values.remove } });
+      async run({ values, print }) {
+        const u = setSkills({ ctx: await systemCtx(values), input: { email: need(values, "email"), set: values.set, add: values.add, remove: values.remove } });
         print(`${u.email}: ${u.skills.length ? u.skills.join(", ") : "no skills"}`, { user: userJson(u) });
         return 0;
       },
@@ -101,7 +101,7 @@ export const user: Command = {
       summary: "create or update users from a CSV (email,name,role,skills[,password]); all or nothing",
       flags: { file: { type: "string", value: "FILE", help: "a CSV with a header row: email,name,role,skills[,password]; skills separated by ; or |" } },
       async run({ values, print }) {
-        const summary = await importUsers({ ctx: systemCtx(values.db), input: { csv: readTextFile(need(values, "file")) } });
+        const summary = await importUsers({ ctx: await systemCtx(values), input: { csv: readTextFile(need(values, "file")) } });
         if (summary.errors.length) {
           const lines = summary.errors.map((e) => `line ${e.line}${e.field ? ` (${e.field})` : ""}: ${e.message}`);
           print(`Nothing imported: ${summary.errors.length} error(s)\n${lines.join("\n")}`, { ...summary, imported: false });
