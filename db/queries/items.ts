@@ -1,6 +1,6 @@
 // Curating items after import: the admin items list (search, filters, pages), an item's priority and
 // gold answer, and import batches with their priority.
-import { defineQuery, json, jsonOrNull, num, numOrNull, str, strOrNull } from "../engine";
+import { defineQuery, json, jsonOrNull, num, numOrNull, str, strOrNull, type Dialect, type Query } from "../engine";
 
 /** A project's overlap settings (what an item without an adaptive target wants), by slug. */
 export interface ItemsProjectRow {
@@ -52,32 +52,44 @@ const itemRow = (r: Record<string, unknown>): ItemRow => ({
   tags: jsonOrNull<string[]>(r.tags),
 });
 
+/** What the list shows: every item, gold items, or items whose priority was raised or lowered. */
+export const ITEM_FILTERS = ["all", "gold", "priority"] as const;
+export type ItemFilter = (typeof ITEM_FILTERS)[number];
+
+// One statement per filter, written out so SQLite's planner sees the condition (the gold filter
+// reads items_project_gold_idx, the partial index of gold items, not every item of the project).
+const FILTER_SQL: Record<ItemFilter, string> = { all: "", gold: "and i.gold is not null", priority: "and i.priority <> 0" };
+
 /**
- * Which of a project's items the list shows. Params: project id, filter ('all', 'gold' or
- * 'priority', twice), then the search (null for none, else a `like` pattern with `!` escaping its
- * wildcards, the same pattern as the prompt's JSON text writes it, and the item id a whole-number
- * search names, or null). The prompt is searched as JSON text, so a conversation's turns all count.
+ * Which of a project's items the list shows. Params: project id, then the search (null for none,
+ * else a `like` pattern with `!` escaping its wildcards, the same pattern as the prompt's JSON text
+ * writes it, and the item id a whole-number search names, or null). The prompt is searched as JSON
+ * text, so a conversation's turns all count.
  */
-const LISTED = (ilike: string) => `i.project_id = ?
-  and (? <> 'gold' or i.gold is not null)
-  and (? <> 'priority' or i.priority <> 0)
-  and (cast(? as text) is null or i.external_id ${ilike} ? escape '!' or cast(i.prompt as text) ${ilike} ? escape '!' or i.id = ?)`;
+const LISTED = (d: Dialect, filter: ItemFilter) => `i.project_id = ? ${FILTER_SQL[filter]}
+  and (cast(? as text) is null or i.external_id ${d.ilike} ? escape '!' or cast(i.prompt as text) ${d.ilike} ? escape '!' or i.id = ?)`;
+
+function byFilter<R>(make: (filter: ItemFilter) => Query<R>): Record<ItemFilter, Query<R>> {
+  return { all: make("all"), gold: make("gold"), priority: make("priority") };
+}
 
 /**
  * One page of the list in import (id) order: the page's ids come from an index alone, and only those
  * rows are read whole, so a deep page does not sort 100,000 prompts to skip most of them. Params:
  * LISTED's, then limit and offset.
  */
-export const ITEM_PAGE = defineQuery(
-  "items.page",
-  (d) => `select ${ITEM_COLUMNS} from items i
-    where i.id in (select i.id from items i where ${LISTED(d.ilike)} order by i.id limit ? offset ?)
-    order by i.id`,
-  itemRow,
+export const ITEM_PAGE = byFilter((filter) =>
+  defineQuery(
+    `items.page.${filter}`,
+    (d) => `select ${ITEM_COLUMNS} from items i
+      where i.id in (select i.id from items i where ${LISTED(d, filter)} order by i.id limit ? offset ?)
+      order by i.id`,
+    itemRow,
+  ),
 );
 
 /** How many items the list has on every page. Params: LISTED's. */
-export const ITEM_COUNT = defineQuery("items.count", (d) => `select count(*) as n from items i where ${LISTED(d.ilike)}`, (r) => num(r.n));
+export const ITEM_COUNT = byFilter((filter) => defineQuery(`items.count.${filter}`, (d) => `select count(*) as n from items i where ${LISTED(d, filter)}`, (r) => num(r.n)));
 
 /** One item as the list shows it, with its project's overlap settings. */
 export const ITEM_WITH_OVERLAP = defineQuery(

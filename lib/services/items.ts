@@ -8,6 +8,7 @@ import {
   ITEM_COUNT,
   ITEM_GOLD,
   ITEM_PAGE,
+  ITEM_FILTERS,
   ITEM_WITH_OVERLAP,
   ITEMS_PROJECT,
   PROJECT_BATCHES,
@@ -49,8 +50,6 @@ const itemInput = z
   .strictObject({ itemId, priority: priority.optional(), gold: goldChoice.nullable().optional(), gold_explanation: goldExplanation.optional() })
   .refine((d) => d.priority !== undefined || d.gold !== undefined || d.gold_explanation !== undefined, { message: "Nothing to change: give priority, gold and/or gold_explanation." });
 const batchPriorityInput = z.object({ batchId: z.coerce.number().int().positive(), priority });
-
-const ITEM_FILTERS = ["all", "gold", "priority"] as const;
 
 const listInput = z.object({
   slug: z.string().trim().min(1),
@@ -108,11 +107,11 @@ export async function listItems({ ctx, input }: { ctx: Ctx; input: z.input<typeo
   const q = data.q || null;
   const id = q && /^\d{1,15}$/.test(q) && Number(q) <= MAX_ID ? Number(q) : null;
   // The prompt column holds JSON text, so look for the query as JSON writes it (quotes and newlines escaped).
-  const listed = [project.id, data.filter, data.filter, q, q && containing(q), q && containing(JSON.stringify(q).slice(1, -1)), id];
+  const listed = [project.id, q, q && containing(q), q && containing(JSON.stringify(q).slice(1, -1)), id];
   const offset = (data.page - 1) * data.page_size;
-  const rows = await ctx.db.many(ITEM_PAGE, [...listed, data.page_size, offset]);
+  const rows = await ctx.db.many(ITEM_PAGE[data.filter], [...listed, data.page_size, offset]);
   // A short page ends the list, so it gives the total without a second scan (a search reads every prompt).
-  const total = rows.length > 0 && rows.length < data.page_size ? offset + rows.length : (await ctx.db.first(ITEM_COUNT, listed))!;
+  const total = rows.length > 0 && rows.length < data.page_size ? offset + rows.length : (await ctx.db.first(ITEM_COUNT[data.filter], listed))!;
   return { total, page: data.page, page_size: data.page_size, items: await viewsOf(ctx, rows, baseOverlap(project)) };
 }
 

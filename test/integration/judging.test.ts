@@ -218,7 +218,7 @@ describe.each(ENGINES)("judging on %s", (kind: EngineKind) => {
       const l2 = await lease(a, p.id, i2.id, i2.candidates);
       await submitJudgment({ ctx: a, input: { assignment_id: l1, choice: "A" } });
       const { judgment } = await submitJudgment({ ctx: a, input: { assignment_id: l2, choice: "tie", rationale: "same" } });
-      expect((await errorCodeAsync(() => undoJudgment({ ctx: a, input: { assignmentId: l1 } })))).toBe("conflict");
+      expect(await errorCodeAsync(() => undoJudgment({ ctx: a, input: { assignmentId: l1 } }))).toBe("conflict");
       expect(await errorCodeAsync(async () => undoJudgment({ ctx: await user(), input: { assignmentId: l2 } }))).toBe("not_found");
       const later = { ...a, now: () => Date.now() + 24 * 3600_000 };
       await expect(undoJudgment({ ctx: later, input: { assignmentId: l2 } })).rejects.toThrow(/lease on this item has run out/);
