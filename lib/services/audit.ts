@@ -1,46 +1,44 @@
 // The audit log: rows written inside the caller's transaction (so an action and its record commit
 // together), and read back, filtered and paged, by admins.
-import { and, desc, eq, gte, like, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "@/db/client";
-import { at, defineQuery, jsonText, type Engine } from "@/db/engine";
-import { auditLog, projects, users } from "@/db/schema";
+import { at, jsonText, type Engine } from "@/db/engine";
+import { AUDIT_ENTRIES, AUDIT_INSERT, type AuditEntryRow } from "@/db/queries/audit";
 import { prepared } from "./statements";
 import { nowOf, requireScope, type Ctx } from "./context";
 import { parseInput } from "./errors";
 
-// TRANSITION (issue 11): services moved to the engine interface pass their write's `tx` (an Engine)
-// and await the call. On SQLite it is the same connection, which `prepared` reaches; on PostgreSQL
-// the row goes through the engine. The "judging" move replaces this with the engine version.
-type Tx = Pick<Db, "insert"> | Engine;
+/**
+ * TRANSITION (issue 11): a service not yet moved to the engine interface still writes its audit row
+ * through a drizzle transaction (it has `insert`, not the engine's `exec`); the row is written
+ * synchronously on that transaction's SQLite connection and nothing is returned (better-sqlite3's
+ * transactions refuse a function that returns a promise). Removed with the drizzle half of `Db`.
+ */
+type LegacyTx = { insert: unknown };
 
-const INSERT_THROUGH_ENGINE = defineQuery(
-  "audit.insertTransition",
-  "insert into audit_log (actor_id, action, target_type, target_id, project_id, detail, created_at) values (?, ?, ?, ?, ?, ?, ?)",
-);
-
-export function audit(
-  tx: Tx,
-  ctx: Ctx,
-  entry: { action: string; targetType: string; targetId?: string | number | null; projectId?: number | null; detail?: Record<string, unknown> },
-): void | Promise<void> {
-  const values = {
-    actorId: ctx.caller?.userId ?? null,
-    action: entry.action,
-    targetType: entry.targetType,
-    targetId: entry.targetId == null ? null : String(entry.targetId),
+/** Writes the audit row of an action, in the transaction `tx` that does the action. */
+export function audit(tx: Pick<Engine, "exec">, ctx: Ctx, entry: AuditRecord): Promise<void>;
+export function audit(tx: LegacyTx, ctx: Ctx, entry: AuditRecord): void;
+export function audit(tx: Pick<Engine, "exec"> | LegacyTx, ctx: Ctx, entry: AuditRecord): Promise<void> | void {
+  const params = [
+    ctx.caller?.userId ?? null,
+    entry.action,
+    entry.targetType,
+    entry.targetId == null ? null : String(entry.targetId),
     // An action on a project concerns that project; others name theirs when they know it.
-    projectId: entry.projectId ?? (entry.targetType === "project" && entry.targetId != null ? Number(entry.targetId) : null),
-    detail: entry.detail ?? null,
-    createdAt: nowOf(ctx),
-  };
-  if ((tx as Engine).kind === "postgres") {
-    const { actorId, action, targetType, targetId, projectId, detail, createdAt } = values;
-    return (tx as Engine).exec(INSERT_THROUGH_ENGINE, [actorId, action, targetType, targetId, projectId, detail == null ? null : jsonText(detail), at(createdAt)]).then(() => undefined);
-  }
-  // Busy paths (skips, revisions, undos) write an audit row: a statement prepared once per connection,
-  // on the transaction's own connection, costs a fraction of building the insert through drizzle.
-  prepared(tx, "insert into audit_log (actor_id, action, target_type, target_id, project_id, detail, created_at) values (?, ?, ?, ?, ?, ?, ?)").run(values.actorId, values.action, values.targetType, values.targetId, values.projectId, values.detail == null ? null : JSON.stringify(values.detail), values.createdAt);
+    entry.projectId ?? (entry.targetType === "project" && entry.targetId != null ? Number(entry.targetId) : null),
+    entry.detail == null ? null : jsonText(entry.detail),
+    at(nowOf(ctx)),
+  ] as const;
+  if ("exec" in tx) return tx.exec(AUDIT_INSERT, params).then(() => undefined);
+  prepared(tx, AUDIT_INSERT.sqlite).run(...params.map((p) => (p instanceof Date ? p.getTime() : p)));
+}
+
+export interface AuditRecord {
+  action: string;
+  targetType: string;
+  targetId?: string | number | null;
+  projectId?: number | null;
+  detail?: Record<string, unknown>;
 }
 
 // Reading the log: the admin audit page and its CSV download.
@@ -80,43 +78,19 @@ export interface AuditEntry {
 
 export const AUDIT_PAGE_SIZE = 50;
 
-function conditions(q: z.output<typeof auditQuery>) {
-  const where: SQL[] = [];
-  if (q.user) {
-    const account = sql`(select cast(${users.id} as text) from ${users} where ${users.email} = ${q.user})`;
-    where.push(or(eq(users.email, q.user), and(eq(auditLog.targetType, "user"), eq(auditLog.targetId, account)))!);
-  }
-  if (q.action) where.push(q.action.endsWith(".") ? like(auditLog.action, `${q.action.replace(/[%_]/g, "")}%`) : eq(auditLog.action, q.action));
-  if (q.project) where.push(eq(projects.slug, q.project));
-  if (q.from) where.push(gte(auditLog.createdAt, Date.parse(q.from)));
+/** The filter params of AUDIT_ENTRIES (null for "any"); `before` and the page come after them. */
+function filterParams(q: z.output<typeof auditQuery>) {
+  const prefix = q.action?.endsWith(".") ? `${q.action.replace(/[!%_]/g, "")}%` : null;
+  const exact = q.action && !q.action.endsWith(".") ? q.action : null;
+  const user = q.user || null;
+  const project = q.project || null;
+  const from = q.from ? at(Date.parse(q.from)) : null;
   // A bare date as the upper bound means the whole of that day.
-  if (q.to) where.push(lte(auditLog.createdAt, Date.parse(q.to) + (/^\d{4}-\d{2}-\d{2}$/.test(q.to) ? 86_400_000 - 1 : 0)));
-  return where.length ? and(...where) : undefined;
+  const to = q.to ? at(Date.parse(q.to) + (/^\d{4}-\d{2}-\d{2}$/.test(q.to) ? 86_400_000 - 1 : 0)) : null;
+  return [user, user, user, exact, exact, prefix, prefix, project, project, from, to];
 }
 
-function selectEntries(ctx: Ctx, q: z.output<typeof auditQuery>) {
-  return ctx.db
-    .select({
-      id: auditLog.id,
-      createdAt: auditLog.createdAt,
-      actor: users.email,
-      action: auditLog.action,
-      targetType: auditLog.targetType,
-      targetId: auditLog.targetId,
-      project: projects.slug,
-      detail: auditLog.detail,
-    })
-    .from(auditLog)
-    .leftJoin(users, eq(users.id, auditLog.actorId))
-    .leftJoin(projects, eq(projects.id, auditLog.projectId))
-    .where(conditions(q))
-    .orderBy(desc(auditLog.id))
-    .$dynamic();
-}
-
-type EntryRow = Awaited<ReturnType<ReturnType<typeof selectEntries>["all"]>>[number];
-
-function entryOf(r: EntryRow): AuditEntry {
+function entryOf(r: AuditEntryRow): AuditEntry {
   return {
     id: r.id,
     at: new Date(r.createdAt).toISOString(),
@@ -130,31 +104,32 @@ function entryOf(r: EntryRow): AuditEntry {
 }
 
 /** One page of the audit log, newest first, with the filters applied. */
-export function listAudit({ ctx, input }: { ctx: Ctx; input: AuditQuery }): { entries: AuditEntry[]; page: number; hasMore: boolean } {
+export async function listAudit({ ctx, input }: { ctx: Ctx; input: AuditQuery }): Promise<{ entries: AuditEntry[]; page: number; hasMore: boolean }> {
   requireScope(ctx, "audit:read");
   const q = parseInput(auditQuery, input);
-  const rows = selectEntries(ctx, q)
-    .limit(AUDIT_PAGE_SIZE + 1)
-    .offset((q.page - 1) * AUDIT_PAGE_SIZE)
-    .all();
+  const rows = await ctx.db.many(AUDIT_ENTRIES, [...filterParams(q), Number.MAX_SAFE_INTEGER, AUDIT_PAGE_SIZE + 1, (q.page - 1) * AUDIT_PAGE_SIZE]);
   return { entries: rows.slice(0, AUDIT_PAGE_SIZE).map(entryOf), page: q.page, hasMore: rows.length > AUDIT_PAGE_SIZE };
 }
 
 export const AUDIT_CSV_COLUMNS = ["id", "at", "actor", "action", "target_type", "target_id", "project", "detail"] as const;
 
+const BATCH = 1000;
+
 /**
- * Every entry matching the filters (the page is ignored), newest first, read in batches so memory
- * stays flat. Authorization happens on the call, before the first line is produced.
+ * Every entry matching the filters (the page is ignored), newest first, read in batches below the
+ * last id seen, so memory stays flat and no transaction stays open while a client downloads slowly.
+ * Authorization happens on the call, before the first line is produced.
  */
-export function auditEntries({ ctx, input }: { ctx: Ctx; input: AuditQuery }): Generator<AuditEntry, void, undefined> {
+export function auditEntries({ ctx, input }: { ctx: Ctx; input: AuditQuery }): AsyncGenerator<AuditEntry, void, undefined> {
   requireScope(ctx, "audit:read");
   const q = parseInput(auditQuery, input);
-  return (function* () {
+  const filters = filterParams(q);
+  return (async function* () {
     let before = Number.MAX_SAFE_INTEGER;
     for (;;) {
-      const rows = selectEntries(ctx, q).where(and(conditions(q), lt(auditLog.id, before))).limit(1000).all();
+      const rows = await ctx.db.many(AUDIT_ENTRIES, [...filters, before, BATCH, 0]);
       for (const r of rows) yield entryOf(r);
-      if (rows.length < 1000) return;
+      if (rows.length < BATCH) return;
       before = rows[rows.length - 1].id;
     }
   })();

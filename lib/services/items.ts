@@ -1,11 +1,26 @@
 // Curating items after import (admins): listing a project's items with their models and progress,
 // raising an item's or an import batch's priority, and setting or clearing an item's gold answer.
-import { and, asc, desc, eq, inArray, isNotNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { candidates, CHOICES, importBatches, items, projects } from "@/db/schema";
+import { jsonText } from "@/db/engine";
+import {
+  BATCH_EXISTS,
+  CANDIDATE_MODELS,
+  ITEM_COUNT,
+  ITEM_GOLD,
+  ITEM_PAGE,
+  ITEM_FILTERS,
+  ITEM_WITH_OVERLAP,
+  ITEMS_PROJECT,
+  PROJECT_BATCHES,
+  SET_BATCH_PRIORITY,
+  SET_ITEM_GOLD,
+  SET_ITEM_PRIORITY,
+  type ItemRow,
+} from "@/db/queries/items";
+import { CHOICES } from "@/db/schema/constants";
 import type { Choice, Prompt } from "@/lib/formats/record";
 import { audit } from "./audit";
-import { countRows, requireScope, type Ctx, type Untrusted, writing } from "./context";
+import { requireScope, type Ctx, type Untrusted } from "./context";
 import { fieldError, notFound, parseInput } from "./errors";
 import { baseOverlap } from "./adaptive";
 import { GOLD_EXPLANATION_MAX } from "@/lib/formats/import/normalize";
@@ -35,8 +50,6 @@ const itemInput = z
   .strictObject({ itemId, priority: priority.optional(), gold: goldChoice.nullable().optional(), gold_explanation: goldExplanation.optional() })
   .refine((d) => d.priority !== undefined || d.gold !== undefined || d.gold_explanation !== undefined, { message: "Nothing to change: give priority, gold and/or gold_explanation." });
 const batchPriorityInput = z.object({ batchId: z.coerce.number().int().positive(), priority });
-
-const ITEM_FILTERS = ["all", "gold", "priority"] as const;
 
 const listInput = z.object({
   slug: z.string().trim().min(1),
@@ -69,24 +82,13 @@ export interface ItemView {
   tags: string[];
 }
 
-const ITEM_COLUMNS = {
-  id: items.id,
-  externalId: items.externalId,
-  prompt: items.prompt,
-  priority: items.priority,
-  gold: items.gold,
-  batchId: items.batchId,
-  extraOverlap: items.extraOverlap,
-  judgmentCount: items.judgmentCount,
-  judgmentTarget: items.judgmentTarget,
-  tags: items.tags,
-};
-type ItemRow = Pick<typeof items.$inferSelect, keyof typeof ITEM_COLUMNS>;
-
 /** A `like` pattern for "contains s", with `!` escaping the wildcards. */
 function containing(s: string): string {
   return `%${s.replace(/[!%_]/g, "!$&")}%`;
 }
+
+/** The largest id a whole-number search may name (PostgreSQL's integer ids). */
+const MAX_ID = 2 ** 31 - 1;
 
 export interface ItemPage {
   /** Items that match the search and filter, on every page. */
@@ -97,54 +99,34 @@ export interface ItemPage {
 }
 
 /** A project's items in import (id) order, one page at a time, with the total that match. */
-export function listItems({ ctx, input }: { ctx: Ctx; input: z.input<typeof listInput> }): ItemPage {
+export async function listItems({ ctx, input }: { ctx: Ctx; input: z.input<typeof listInput> }): Promise<ItemPage> {
   requireScope(ctx, "project:write");
   const data = parseInput(listInput, input);
-  const project = ctx.db.select().from(projects).where(eq(projects.slug, data.slug)).get();
+  const project = await ctx.db.first(ITEMS_PROJECT, [data.slug]);
   if (!project) throw notFound(`Project "${data.slug}"`);
-  const conditions: (SQL | undefined)[] = [eq(items.projectId, project.id)];
-  if (data.filter === "gold") conditions.push(isNotNull(items.gold));
-  if (data.filter === "priority") conditions.push(ne(items.priority, 0));
-  if (data.q) {
-    conditions.push(
-      or(
-        sql`${items.externalId} like ${containing(data.q)} escape '!'`,
-        // The prompt column holds JSON text, so look for the query as JSON writes it (quotes and
-        // newlines escaped); a raw sql parameter keeps drizzle from JSON-encoding the pattern itself.
-        sql`${items.prompt} like ${containing(JSON.stringify(data.q).slice(1, -1))} escape '!'`,
-        /^\d{1,15}$/.test(data.q) ? eq(items.id, Number(data.q)) : undefined,
-      ),
-    );
-  }
-  const where = and(...conditions);
+  const q = data.q || null;
+  const id = q && /^\d{1,15}$/.test(q) && Number(q) <= MAX_ID ? Number(q) : null;
+  // The prompt column holds JSON text, so look for the query as JSON writes it (quotes and newlines escaped).
+  const listed = [project.id, q, q && containing(q), q && containing(JSON.stringify(q).slice(1, -1)), id];
   const offset = (data.page - 1) * data.page_size;
-  // The page's ids come from an index alone; only those rows are then read whole, so a deep page
-  // does not sort 100,000 prompts to skip most of them.
-  const pageIds = ctx.db.select({ id: items.id }).from(items).where(where).orderBy(asc(items.id)).limit(data.page_size).offset(offset);
-  const rows = ctx.db.select(ITEM_COLUMNS).from(items).where(inArray(items.id, pageIds)).orderBy(asc(items.id)).all();
+  const rows = await ctx.db.many(ITEM_PAGE[data.filter], [...listed, data.page_size, offset]);
   // A short page ends the list, so it gives the total without a second scan (a search reads every prompt).
-  const total = rows.length > 0 && rows.length < data.page_size ? offset + rows.length : countRows(ctx.db, items, where);
-  return { total, page: data.page, page_size: data.page_size, items: viewsOf(ctx, rows, baseOverlap(project)) };
+  const total = rows.length > 0 && rows.length < data.page_size ? offset + rows.length : (await ctx.db.first(ITEM_COUNT[data.filter], listed))!;
+  return { total, page: data.page, page_size: data.page_size, items: await viewsOf(ctx, rows, baseOverlap(project)) };
 }
 
 /** One item as listItems shows it. */
-function itemView(ctx: Ctx, id: number): ItemView {
-  const row = ctx.db.select({ ...ITEM_COLUMNS, overlap: projects.overlap, minJudgments: projects.minJudgments, maxJudgments: projects.maxJudgments, stopAgreement: projects.stopAgreement }).from(items).innerJoin(projects, eq(projects.id, items.projectId)).where(eq(items.id, id)).get();
+async function itemView(ctx: Ctx, id: number): Promise<ItemView> {
+  const row = await ctx.db.first(ITEM_WITH_OVERLAP, [id]);
   if (!row) throw notFound(`Item ${id}`);
-  return viewsOf(ctx, [row], baseOverlap(row))[0];
+  return (await viewsOf(ctx, [row.item], baseOverlap(row.settings)))[0];
 }
 
 /** `overlap`: what an item without an adaptive target wants (baseOverlap). */
-function viewsOf(ctx: Ctx, rows: ItemRow[], overlap: number): ItemView[] {
+async function viewsOf(ctx: Ctx, rows: ItemRow[], overlap: number): Promise<ItemView[]> {
   if (rows.length === 0) return [];
   const models = new Map<number, (string | null)[]>();
-  const cands = ctx.db
-    .select({ itemId: candidates.itemId, model: candidates.model })
-    .from(candidates)
-    .where(inArray(candidates.itemId, rows.map((r) => r.id)))
-    .orderBy(asc(candidates.itemId), asc(candidates.position))
-    .all();
-  for (const c of cands) {
+  for (const c of await ctx.db.many(CANDIDATE_MODELS, [jsonText(rows.map((r) => r.id))])) {
     const list = models.get(c.itemId) ?? [];
     list.push(c.model);
     models.set(c.itemId, list);
@@ -170,11 +152,11 @@ function viewsOf(ctx: Ctx, rows: ItemRow[], overlap: number): ItemView[] {
  * anything is written. Higher priority is served first, whatever the project's order policy; a gold
  * answer (null clears it) makes the item a gold item, served at the project's gold rate.
  */
-export function updateItem({ ctx, input }: { ctx: Ctx; input: Untrusted<z.input<typeof itemInput>> }): ItemView {
+export async function updateItem({ ctx, input }: { ctx: Ctx; input: Untrusted<z.input<typeof itemInput>> }): Promise<ItemView> {
   requireScope(ctx, "project:write");
   const data = parseInput(itemInput, input);
-  writing(ctx.db, (tx) => {
-    const current = tx.select({ gold: items.gold }).from(items).where(eq(items.id, data.itemId)).get();
+  await ctx.db.write(async (tx) => {
+    const current = await tx.first(ITEM_GOLD, [data.itemId]);
     if (!current) throw notFound(`Item ${data.itemId}`);
     // The explanation goes with the answer: kept when only the answer changes, dropped when it is cleared.
     let gold: { choice: string; explanation?: string } | null | undefined = undefined;
@@ -185,27 +167,27 @@ export function updateItem({ ctx, input }: { ctx: Ctx; input: Untrusted<z.input<
       const explanation = data.gold_explanation !== undefined ? data.gold_explanation : (current.gold?.explanation ?? null);
       gold = explanation ? { choice, explanation } : { choice };
     }
-    tx.update(items).set({ priority: data.priority, gold }).where(eq(items.id, data.itemId)).run();
     if (data.priority !== undefined) {
-      audit(tx, ctx, { action: "item.priority", targetType: "item", targetId: data.itemId, detail: { priority: data.priority } });
+      await tx.exec(SET_ITEM_PRIORITY, [data.priority, data.itemId]);
+      await audit(tx, ctx, { action: "item.priority", targetType: "item", targetId: data.itemId, detail: { priority: data.priority } });
     }
     if (gold !== undefined) {
-      audit(tx, ctx, { action: gold ? "item.gold.set" : "item.gold.unset", targetType: "item", targetId: data.itemId, detail: { gold } });
+      await tx.exec(SET_ITEM_GOLD, [gold && jsonText(gold), data.itemId]);
+      await audit(tx, ctx, { action: gold ? "item.gold.set" : "item.gold.unset", targetType: "item", targetId: data.itemId, detail: { gold } });
     }
   });
   return itemView(ctx, data.itemId);
 }
 
 /** Sets the priority of every item of one import batch. */
-export function setBatchPriority({ ctx, input }: { ctx: Ctx; input: z.input<typeof batchPriorityInput> }): { batchId: number; priority: number; items: number } {
+export async function setBatchPriority({ ctx, input }: { ctx: Ctx; input: z.input<typeof batchPriorityInput> }): Promise<{ batchId: number; priority: number; items: number }> {
   requireScope(ctx, "project:write");
   const data = parseInput(batchPriorityInput, input);
-  return writing(ctx.db, (tx) => {
-    const batch = tx.select({ id: importBatches.id }).from(importBatches).where(eq(importBatches.id, data.batchId)).get();
-    if (!batch) throw notFound(`Import batch ${data.batchId}`);
-    const res = tx.update(items).set({ priority: data.priority }).where(eq(items.batchId, data.batchId)).run();
-    audit(tx, ctx, { action: "batch.priority", targetType: "import_batch", targetId: data.batchId, detail: { priority: data.priority, items: res.changes } });
-    return { ...data, items: res.changes };
+  return ctx.db.write(async (tx) => {
+    if ((await tx.first(BATCH_EXISTS, [data.batchId])) === undefined) throw notFound(`Import batch ${data.batchId}`);
+    const changed = await tx.exec(SET_BATCH_PRIORITY, [data.priority, data.batchId]);
+    await audit(tx, ctx, { action: "batch.priority", targetType: "import_batch", targetId: data.batchId, detail: { priority: data.priority, items: changed } });
+    return { ...data, items: changed };
   });
 }
 
@@ -219,24 +201,10 @@ export interface BatchView {
 }
 
 /** A project's import batches, newest first. */
-export function listBatches({ ctx, input }: { ctx: Ctx; input: { slug: string } }): BatchView[] {
+export async function listBatches({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Promise<BatchView[]> {
   requireScope(ctx, "project:read");
-  const project = ctx.db.select({ id: projects.id }).from(projects).where(eq(projects.slug, input.slug)).get();
+  const project = await ctx.db.first(ITEMS_PROJECT, [input.slug]);
   if (!project) throw notFound(`Project "${input.slug}"`);
-  // Each batch's highest priority is one seek on the (batch_id, priority) index. The outer table is
-  // named in full: drizzle writes a single-table query's columns unqualified, and inside the
-  // subquery SQLite would read "id" as the items' own.
-  return ctx.db
-    .select({
-      id: importBatches.id,
-      source: importBatches.source,
-      inserted: importBatches.inserted,
-      createdAt: importBatches.createdAt,
-      priority: sql<number>`coalesce((select max(i.priority) from items i where i.batch_id = "import_batches"."id"), 0)`,
-    })
-    .from(importBatches)
-    .where(eq(importBatches.projectId, project.id))
-    .orderBy(desc(importBatches.id))
-    .all()
-    .map((b) => ({ id: b.id, source: b.source, inserted: b.inserted, created_at: new Date(b.createdAt).toISOString(), priority: Number(b.priority) }));
+  const batches = await ctx.db.many(PROJECT_BATCHES, [project.id]);
+  return batches.map((b) => ({ id: b.id, source: b.source, inserted: b.inserted, created_at: new Date(b.createdAt).toISOString(), priority: b.priority }));
 }

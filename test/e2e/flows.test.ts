@@ -32,7 +32,7 @@ function as(ctx: Ctx, user: Account): Ctx {
 async function judgeAll(ctx: Ctx, slug: string, prefer: string) {
   for (let claimed; (claimed = await claimNext({ ctx, input: { slug } })); ) {
     const slot = claimed.item.candidates.find((c) => c.content.startsWith(prefer))?.slot ?? "A";
-    submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice: slot as "A" } });
+    await submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice: slot as "A" } });
   }
 }
 

@@ -31,7 +31,7 @@ describe.skipIf(!executable)("quality-control screens", () => {
       const actx: Ctx = { db: ctx.db, caller: { userId: u.id, email: u.email, role: "annotator" } };
       for (let claimed; (claimed = await claimNext({ ctx: actx, input: { slug: SLUG } })); ) {
         const slot = claimed.item.candidates.find((c) => c.content.startsWith(first ? "first" : "second"))!.slot;
-        submitJudgment({ ctx: actx, input: { assignment_id: claimed.assignment.id, choice: slot as "A", rationale: `${u.email} reasons` } });
+        await submitJudgment({ ctx: actx, input: { assignment_id: claimed.assignment.id, choice: slot as "A", rationale: `${u.email} reasons` } });
       }
     }
     ids.push(...ctx.db.all<{ id: number }>(sql`select i.id from items i join projects p on p.id = i.project_id where p.slug = ${SLUG} order by i.id`).map((r) => r.id));

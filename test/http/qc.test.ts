@@ -33,7 +33,7 @@ beforeAll(async () => {
     const claimed = (await claimNext({ ctx: actx, input: { slug: SLUG } }))!;
     itemId = claimed.item.id;
     const slot = claimed.item.candidates.find((c) => c.content === (label === "A" ? "left answer" : "right answer"))!.slot;
-    submitJudgment({ ctx: actx, input: { assignment_id: claimed.assignment.id, choice: slot as "A", rationale: `${u.email} thinks ${label}` } });
+    await submitJudgment({ ctx: actx, input: { assignment_id: claimed.assignment.id, choice: slot as "A", rationale: `${u.email} thinks ${label}` } });
   }
   ctx.db.$client.close();
 });

@@ -44,7 +44,7 @@ async function judge(u: Annotator, slug: string, verdict: "A" | "B" | "tie"): Pr
   const c = await claimNext({ ctx: u.ctx, input: { slug } });
   if (!c) return null;
   const slot = (prefix: string) => c.item.candidates.find((x) => x.content.startsWith(prefix))!.slot as "A" | "B";
-  submitJudgment({ ctx: u.ctx, input: { assignment_id: c.assignment.id, choice: verdict === "tie" ? "tie" : slot(verdict === "A" ? "First" : "Second") } });
+  await submitJudgment({ ctx: u.ctx, input: { assignment_id: c.assignment.id, choice: verdict === "tie" ? "tie" : slot(verdict === "A" ? "First" : "Second") } });
   return c.item.id;
 }
 
@@ -111,7 +111,7 @@ describe("adaptive overlap under concurrency", () => {
           if (!c) break;
           const verdict = verdictFor(Number(/Question number (\d+)/.exec(c.item.prompt as string)![1]), k);
           const slot = (prefix: string) => c.item.candidates.find((x) => x.content.startsWith(prefix))!.slot as "A" | "B";
-          submitJudgment({ ctx: u.ctx, input: { assignment_id: c.assignment.id, choice: verdict === "tie" ? "tie" : slot(verdict === "A" ? "First" : "Second") } });
+          await submitJudgment({ ctx: u.ctx, input: { assignment_id: c.assignment.id, choice: verdict === "tie" ? "tie" : slot(verdict === "A" ? "First" : "Second") } });
           late++;
           again = true;
         }
@@ -162,7 +162,7 @@ describe("the stopping rule, one judgment at a time", () => {
       expect(await judge(a, p.slug, "B")).not.toBeNull();
       expect(await judge(b, p.slug, "B")).not.toBeNull();
       expect(await claimNext({ ctx: c.ctx, input: { slug: p.slug } })).toBeNull();
-      expect(listItems({ ctx: t.system, input: { slug: p.slug } }).items[0]).toMatchObject({ judgments: 2, wanted: 2 });
+      expect((await listItems({ ctx: t.system, input: { slug: p.slug } })).items[0]).toMatchObject({ judgments: 2, wanted: 2 });
     });
   });
 
@@ -174,7 +174,7 @@ describe("the stopping rule, one judgment at a time", () => {
     // A A B: 2/3 < 0.75 → a fourth seat; A A B A: 3/4 = 0.75 → stop at 4.
     for (const [k, verdict] of (["A", "A", "B", "A"] as const).entries()) expect(await judge(u[k], p.slug, verdict)).not.toBeNull();
     expect(await claimNext({ ctx: u[4].ctx, input: { slug: p.slug } })).toBeNull();
-    expect(listItems({ ctx: t.system, input: { slug: p.slug } }).items[0]).toMatchObject({ judgments: 4, wanted: 4 });
+    expect((await listItems({ ctx: t.system, input: { slug: p.slug } })).items[0]).toMatchObject({ judgments: 4, wanted: 4 });
   });
 
   it("goes to max and no further when the judgments never agree; the item lands in the adjudication queue", async () => {
@@ -182,15 +182,15 @@ describe("the stopping rule, one judgment at a time", () => {
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 4 } });
     const u = await makeUsers(t, 5, "annotator");
-    const queued = () => adjudicationQueue({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => [i.reason, i.judgments.length, i.effective_overlap]);
+    const queued = async () => (await adjudicationQueue({ ctx: t.system, input: { slug: p.slug } })).items.map((i) => [i.reason, i.judgments.length, i.effective_overlap]);
     expect(await judge(u[0], p.slug, "A")).not.toBeNull();
     expect(await judge(u[1], p.slug, "B")).not.toBeNull();
     // Still collecting judgments: not in the queue yet.
-    expect(queued()).toEqual([]);
+    expect(await queued()).toEqual([]);
     expect(await judge(u[2], p.slug, "A")).not.toBeNull();
     expect(await judge(u[3], p.slug, "B")).not.toBeNull();
     expect(await claimNext({ ctx: u[4].ctx, input: { slug: p.slug } })).toBeNull();
-    expect(queued()).toEqual([["no_majority", 4, 4]]);
+    expect(await queued()).toEqual([["no_majority", 4, 4]]);
   });
 
   it("counts live leases against the target: min seats at first, no third lease before the second judgment", async () => {
@@ -204,10 +204,10 @@ describe("the stopping rule, one judgment at a time", () => {
       // Two seats (min), both leased: nobody else gets the item yet.
       expect(await claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })).toBeNull();
       const choiceFor = (c: typeof first, prefix: string) => c.item.candidates.find((x) => x.content.startsWith(prefix))!.slot as "A" | "B";
-      submitJudgment({ ctx: u[0].ctx, input: { assignment_id: first.assignment.id, choice: choiceFor(first, "First") } });
+      await submitJudgment({ ctx: u[0].ctx, input: { assignment_id: first.assignment.id, choice: choiceFor(first, "First") } });
       expect(await claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })).toBeNull();
       // The second disagrees: a third seat opens.
-      submitJudgment({ ctx: u[1].ctx, input: { assignment_id: second.assignment.id, choice: choiceFor(second, "Second") } });
+      await submitJudgment({ ctx: u[1].ctx, input: { assignment_id: second.assignment.id, choice: choiceFor(second, "Second") } });
       expect((await claimNext({ ctx: u[2].ctx, input: { slug: p.slug } }))?.item.id).toBe(first.item.id);
       expect(await claimNext({ ctx: u[3].ctx, input: { slug: p.slug } })).toBeNull();
     });
@@ -220,21 +220,21 @@ describe("undo and revision", () => {
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 3 } });
     const u = await makeUsers(t, 4, "annotator");
-    const wanted = () => listItems({ ctx: t.system, input: { slug: p.slug } }).items[0].wanted;
+    const wanted = async () => (await listItems({ ctx: t.system, input: { slug: p.slug } })).items[0].wanted;
     await judge(u[0], p.slug, "A");
     await judge(u[1], p.slug, "B");
-    expect(wanted()).toBe(3);
+    expect(await wanted()).toBe(3);
     // The second annotator changes their mind to A: the first two agree, the item stops at 2.
     const mine = t.db.get<{ id: number; slotOrder: string }>(sql`select id, slot_order as slotOrder from judgments where user_id = ${u[1].caller.userId}`);
     const first = t.db.get<{ id: number }>(sql`select id from candidates where position = 0`).id;
-    reviseJudgment({ ctx: u[1].ctx, input: { id: mine.id, choice: JSON.parse(mine.slotOrder)[0] === first ? "A" : "B" } });
-    expect(wanted()).toBe(2);
-    expect(await claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })).toBeNull();
+    await reviseJudgment({ ctx: u[1].ctx, input: { id: mine.id, choice: JSON.parse(mine.slotOrder)[0] === first ? "A" : "B" } });
+    expect(await wanted()).toBe(2);
+    expect(claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })).toBeNull();
     // The first annotator takes theirs back: one judgment, the item wants 2 again and their lease is live.
     const lease = t.db.get<{ id: number }>(sql`select id from assignments where user_id = ${u[0].caller.userId}`).id;
-    undoJudgment({ ctx: u[0].ctx, input: { assignmentId: lease } });
-    expect(wanted()).toBe(2);
-    expect(listItems({ ctx: t.system, input: { slug: p.slug } }).items[0].judgments).toBe(1);
+    await undoJudgment({ ctx: u[0].ctx, input: { assignmentId: lease } });
+    expect(await wanted()).toBe(2);
+    expect((await listItems({ ctx: t.system, input: { slug: p.slug } })).items[0].judgments).toBe(1);
     expect((await claimNext({ ctx: u[0].ctx, input: { slug: p.slug } }))?.assignment.id).toBe(lease);
     expect(await claimNext({ ctx: u[3].ctx, input: { slug: p.slug } })).toBeNull();
   });
@@ -246,29 +246,29 @@ describe("changing the rule", () => {
     // Imported judgments in recorded order: A A A, A B A, A B, and an item without any.
     const record = (i: number, labels: string[]) => pairRecord(i, { annotations: labels.map((choice, k) => ({ annotator: `ext-${k}`, choice })) } as never);
     await importText(t, p.slug, jsonl([record(1, ["A", "A", "A"]), record(2, ["A", "B", "A"]), record(3, ["A", "B"]), pairRecord(4)]));
-    const wanted = () => listItems({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => [i.judgments, i.wanted]);
-    expect(wanted()).toEqual([[3, 3], [3, 3], [2, 3], [0, 3]]);
+    const wanted = async () => (await listItems({ ctx: t.system, input: { slug: p.slug } })).items.map((i) => [i.judgments, i.wanted]);
+    expect(await wanted()).toEqual([[3, 3], [3, 3], [2, 3], [0, 3]]);
 
     await updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 4 } });
     // A A… stops at 2 (it has 3 already); A B A needs 4; A B needs 3; nothing yet needs min.
-    expect(wanted()).toEqual([[3, 2], [3, 4], [2, 3], [0, 2]]);
+    expect(await wanted()).toEqual([[3, 2], [3, 4], [2, 3], [0, 2]]);
     const audit = t.db.get<{ detail: string }>(sql`select detail from audit_log where action = 'project.update' order by id desc limit 1`);
     expect(JSON.parse(audit.detail).retargeted_items).toBe(4);
 
     // A stopping agreement of 0.6 stops A B A at 3 (2/3).
     await updateProject({ ctx: t.system, input: { slug: p.slug, stopAgreement: 0.6 } });
-    expect(wanted()).toEqual([[3, 2], [3, 3], [2, 3], [0, 2]]);
+    expect(await wanted()).toEqual([[3, 2], [3, 3], [2, 3], [0, 2]]);
 
     // The server serves exactly the open seats: items 3 and 4 (twice), not 1 or 2.
     const a = await makeUser(t, "annotator");
     const served = [await judge(a, p.slug, "A"), await judge(a, p.slug, "A"), await judge(a, p.slug, "A")];
     expect(served[2]).toBeNull();
-    const ids = listItems({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => i.id);
+    const ids = (await listItems({ ctx: t.system, input: { slug: p.slug } })).items.map((i) => i.id);
     expect(served.slice(0, 2).sort()).toEqual([ids[2], ids[3]].sort());
 
     // Back to the fixed overlap of 3: targets cleared, every item wants 3 again.
     await updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: null, maxJudgments: null, stopAgreement: null } });
-    expect(wanted()).toEqual([[3, 3], [3, 3], [3, 3], [1, 3]]);
+    expect(await wanted()).toEqual([[3, 3], [3, 3], [3, 3], [1, 3]]);
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from items where judgment_target is not null`).n).toBe(0);
   });
 
@@ -277,9 +277,9 @@ describe("changing the rule", () => {
     await updateProject({ ctx: t.system, input: { slug: p.slug, minJudgments: 2, maxJudgments: 3 } });
     const record = (i: number, labels: string[]) => pairRecord(i, { annotations: labels.map((choice, k) => ({ annotator: `ext-${k}`, choice })) } as never);
     await importText(t, p.slug, jsonl([record(1, ["A", "A"]), record(2, ["A", "B"]), pairRecord(3)]));
-    expect(listItems({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => [i.judgments, i.wanted])).toEqual([[2, 2], [2, 3], [0, 2]]);
+    expect((await listItems({ ctx: t.system, input: { slug: p.slug } })).items.map((i) => [i.judgments, i.wanted])).toEqual([[2, 2], [2, 3], [0, 2]]);
     const a = await makeUser(t, "annotator");
-    const ids = listItems({ ctx: t.system, input: { slug: p.slug } }).items.map((i) => i.id);
+    const ids = (await listItems({ ctx: t.system, input: { slug: p.slug } })).items.map((i) => i.id);
     expect(await judge(a, p.slug, "A")).toBe(ids[1]);
     expect(await judge(a, p.slug, "A")).toBe(ids[2]);
     expect(await judge(a, p.slug, "A")).toBeNull();

@@ -7,7 +7,7 @@ import { adjudicationQueue, recordAdjudication, requeueItem } from "@/lib/servic
 import { getProject, projectProgress, updateProject } from "@/lib/services/projects";
 import { projectStats } from "@/lib/services/stats";
 import { AppError } from "@/lib/services/errors";
-import { countRows, importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb, errorCode } from "../helpers/db";
+import { countRows, importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb, errorCode, errorCodeAsync } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -41,7 +41,7 @@ async function judged() {
   for (const [k, a] of annotators.entries()) {
     for (let claimed; (claimed = await claimNext({ ctx: a.ctx, input: { slug: p.slug } })); ) {
       const label = VOTES[indexOf(claimed)][k];
-      submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: slotFor(claimed, label) as "A", rationale: `because ${label} (${k})` } });
+      await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: slotFor(claimed, label) as "A", rationale: `because ${label} (${k})` } });
     }
   }
   const itemId = (i: number) => t.db.get<{ id: number }>(sql`select id from items where external_id = ${"item-" + i}`).id;
@@ -51,7 +51,7 @@ async function judged() {
 describe("adjudication queue", () => {
   it("lists items without a strict majority, with prompt, responses with models, each judgment and rationale", async () => {
     const { p, manager, annotators } = await judged();
-    const queue = adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } });
+    const queue = await adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } });
     expect(queue.total).toBe(2);
     expect(queue.items.map((i) => i.external_id)).toEqual(["item-1", "item-3"]);
     const item = queue.items[0];
@@ -72,7 +72,7 @@ describe("adjudication queue", () => {
   it("adds items below the project's agreement threshold", async () => {
     const { p, manager } = await judged();
     await updateProject({ ctx: t.system, input: { slug: p.slug, agreementThreshold: 0.75 } });
-    const queue = adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } });
+    const queue = await adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } });
     expect(queue.items.map((i) => [i.external_id, i.reason])).toEqual([
       ["item-0", "below_threshold"],
       ["item-1", "no_majority"],
@@ -82,28 +82,28 @@ describe("adjudication queue", () => {
 
   it("is for managers and admins only", async () => {
     const { p, annotators, itemId } = await judged();
-    expect(errorCode(() => adjudicationQueue({ ctx: annotators[0].ctx, input: { slug: p.slug } }))).toBe("forbidden");
-    expect(errorCode(() => recordAdjudication({ ctx: annotators[0].ctx, input: { itemId: itemId(1), choice: "A" } }))).toBe("forbidden");
-    expect(errorCode(() => requeueItem({ ctx: annotators[0].ctx, input: { itemId: itemId(1), extra: 1 } }))).toBe("forbidden");
-    const other = await makeUser(t, "admin");
-    expect(errorCode(() => adjudicationQueue({ ctx: other.ctx, input: { slug: p.slug } }))).toBeUndefined();
+    expect(await errorCodeAsync(() => adjudicationQueue({ ctx: annotators[0].ctx, input: { slug: p.slug } }))).toBe("forbidden");
+    expect(await errorCodeAsync(() => recordAdjudication({ ctx: annotators[0].ctx, input: { itemId: itemId(1), choice: "A" } }))).toBe("forbidden");
+    expect(await errorCodeAsync(() => requeueItem({ ctx: annotators[0].ctx, input: { itemId: itemId(1), extra: 1 } }))).toBe("forbidden");
+    const admin = await makeUser(t, "admin");
+    expect(await errorCodeAsync(() => adjudicationQueue({ ctx: admin.ctx, input: { slug: p.slug } }))).toBeUndefined();
   });
 });
 
 describe("recording an adjudication", () => {
   it("stores the verdict (item order) with the winner, a note and an audit row, and leaves the queue", async () => {
     const { p, manager, itemId } = await judged();
-    const result = recordAdjudication({ ctx: manager.ctx, input: { itemId: itemId(1), choice: "B", note: "B cites the source" } });
+    const result = await recordAdjudication({ ctx: manager.ctx, input: { itemId: itemId(1), choice: "B", note: "B cites the source" } });
     expect(result).toMatchObject({ choice: "B", note: "B cites the source", by: manager.caller.email });
     const row = t.db.get<{ choice: string; winner: string; note: string; payload: string }>(sql`
       select a.choice, c.content as winner, a.note, a.payload from adjudications a join candidates c on c.id = a.winner_candidate_id`);
     expect(row).toMatchObject({ choice: "B", winner: "Second answer to 1", note: "B cites the source" });
     expect(JSON.parse(row.payload)).toMatchObject({ type: "pairwise", choice: "B" });
-    expect(adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } }).items.map((i) => i.external_id)).toEqual(["item-3"]);
-    const resolved = adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug, resolved: true } });
+    expect((await adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } })).items.map((i) => i.external_id)).toEqual(["item-3"]);
+    const resolved = await adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug, resolved: true } });
     expect(resolved.items[0].adjudication).toMatchObject({ choice: "B" });
     // A second decision replaces the first; both are in the audit log.
-    recordAdjudication({ ctx: manager.ctx, input: { itemId: itemId(1), choice: "tie" } });
+    await recordAdjudication({ ctx: manager.ctx, input: { itemId: itemId(1), choice: "tie" } });
     const after = t.db.get<{ choice: string; winner: number | null }>(sql`select choice, winner_candidate_id as winner from adjudications`);
     expect(after).toEqual({ choice: "tie", winner: null });
     expect(t.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'adjudication.record'`).n).toBe(2);
@@ -112,12 +112,12 @@ describe("recording an adjudication", () => {
   it("refuses an unknown choice naming the field, and an unknown item", async () => {
     const { manager, itemId } = await judged();
     try {
-      recordAdjudication({ ctx: manager.ctx, input: { itemId: itemId(1), choice: "C" as "A" } });
+      await recordAdjudication({ ctx: manager.ctx, input: { itemId: itemId(1), choice: "C" as "A" } });
       expect.unreachable();
     } catch (e) {
       expect((e as AppError).message).toMatch(/^choice: must be one of A, B, tie, both_bad/);
     }
-    expect(errorCode(() => recordAdjudication({ ctx: manager.ctx, input: { itemId: 999_999, choice: "A" } }))).toBe("not_found");
+    expect(await errorCodeAsync(() => recordAdjudication({ ctx: manager.ctx, input: { itemId: 999_999, choice: "A" } }))).toBe("not_found");
     expect(countRows(t, "adjudications")).toBe(0);
   });
 });
@@ -135,17 +135,17 @@ describe("sending an item back", () => {
     });
     const all = VOTES.length;
     expect(await complete()).toEqual({ admin: all, stats: all });
-    expect(requeueItem({ ctx: manager.ctx, input: { itemId: itemId(1), extra: 1 } })).toMatchObject({ extra_overlap: 1, effective_overlap: 4 });
+    expect(await requeueItem({ ctx: manager.ctx, input: { itemId: itemId(1), extra: 1 } })).toMatchObject({ extra_overlap: 1, effective_overlap: 4 });
     expect(await complete()).toEqual({ admin: all - 1, stats: all - 1 });
     const claimed = (await claimNext({ ctx: fourth.ctx, input: { slug: p.slug } }))!;
     expect(indexOf(claimed)).toBe(1);
-    submitJudgment({ ctx: fourth.ctx, input: { assignment_id: claimed.assignment.id, choice: slotFor(claimed, "A") as "A" } });
+    await submitJudgment({ ctx: fourth.ctx, input: { assignment_id: claimed.assignment.id, choice: slotFor(claimed, "A") as "A" } });
     expect(await claimNext({ ctx: (await makeUser(t, "annotator")).ctx, input: { slug: p.slug } })).toBeNull();
     expect(t.db.get<{ n: number }>(sql`select judgment_count as n from items where id = ${itemId(1)}`).n).toBe(4);
     expect(await complete()).toEqual({ admin: all, stats: all });
     // With the fourth vote (A) item 1 still has no strict majority (2 of 4): it stays in the queue.
-    const queued = adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } }).items.find((i) => i.id === itemId(1))!;
+    const queued = (await adjudicationQueue({ ctx: manager.ctx, input: { slug: p.slug } })).items.find((i) => i.id === itemId(1))!;
     expect(queued).toMatchObject({ votes: { A: 2, B: 1, tie: 1 }, effective_overlap: 4 });
-    expect(errorCode(() => requeueItem({ ctx: manager.ctx, input: { itemId: itemId(1), extra: 0 } }))).toBe("bad_request");
+    expect(await errorCodeAsync(() => requeueItem({ ctx: manager.ctx, input: { itemId: itemId(1), extra: 0 } }))).toBe("bad_request");
   });
 });

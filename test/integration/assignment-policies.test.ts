@@ -52,7 +52,7 @@ function slotOfFirst(claimed: Claim): "A" | "B" {
 
 async function claimAndJudge(ctx: Ctx, slug: string, choice: "A" | "B" | "tie" = "A"): Promise<Claim | null> {
   const claimed = await claimNext({ ctx, input: { slug } });
-  if (claimed) submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice } });
+  if (claimed) await submitJudgment({ ctx, input: { assignment_id: claimed.assignment.id, choice } });
   return claimed;
 }
 
@@ -126,14 +126,14 @@ describe("priority", () => {
   it("serves a raised item first, then a raised batch, whatever the order policy", async () => {
     const p = await project(5, { orderPolicy: "import" });
     await importText(t, p.slug, jsonl([pairRecord(100), pairRecord(101)]));
-    const batches = listBatches({ ctx: t.system, input: { slug: p.slug } });
+    const batches = await listBatches({ ctx: t.system, input: { slug: p.slug } });
     expect(batches.map((b) => b.inserted)).toEqual([2, 5]);
     const itemOf = (i: number) => t.db.get<{ id: number }>(sql`select id from items where external_id = ${"item-" + i}`).id;
-    updateItem({ ctx: t.system, input: { itemId: itemOf(3), priority: 10 } });
-    setBatchPriority({ ctx: t.system, input: { batchId: batches[0].id, priority: 5 } });
+    await updateItem({ ctx: t.system, input: { itemId: itemOf(3), priority: 10 } });
+    await setBatchPriority({ ctx: t.system, input: { batchId: batches[0].id, priority: 5 } });
     const a = await makeUser(t, "annotator");
     const served: number[] = [];
-    for (let n = 0; n < 4; n++) served.push(indexOf((await claimAndJudge(a.ctx, p.slug))!));
+    for (let k = 0; k < 4; k++) served.push(indexOf((await claimAndJudge(a.ctx, p.slug))!));
     expect(served).toEqual([3, 100, 101, 0]);
     expect((await refusal(() => updateItem({ ctx: a.ctx, input: { itemId: itemOf(0), priority: 99 } })))?.code).toBe("forbidden");
   });
@@ -212,7 +212,7 @@ describe("project status", () => {
     expect(await refusal(() => claimNext({ ctx: other.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "conflict", reason: "project_not_active" });
     expect(countRows(t, "judgments")).toBe(0);
     await updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } });
-    expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }).created).toBe(true);
+    expect((await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } })).created).toBe(true);
   });
 });
 
@@ -239,7 +239,7 @@ describe("gold items", () => {
         if (correct) right++;
         choice = correct ? slotOfFirst(claimed) : slotOfFirst(claimed) === "A" ? "B" : "A";
       }
-      submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice } });
+      await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice } });
     }
     expect(shapes.size).toBe(1);
     // Binomial(100, 0.25): mean 25, sd 4.3; these bounds are more than 3 sd away.
@@ -276,9 +276,9 @@ describe("gold items", () => {
       expect(isGold(claimed)).toBe(true);
       // Two wrong answers of three: 33%, below 80%.
       const choice = n === 0 ? slotOfFirst(claimed) : slotOfFirst(claimed) === "A" ? "B" : "A";
-      submitJudgment({ ctx: careless.ctx, input: { assignment_id: claimed.assignment.id, choice } });
+      await submitJudgment({ ctx: careless.ctx, input: { assignment_id: claimed.assignment.id, choice } });
       const good = (await claimNext({ ctx: careful.ctx, input: { slug: p.slug } }))!;
-      submitJudgment({ ctx: careful.ctx, input: { assignment_id: good.assignment.id, choice: slotOfFirst(good) } });
+      await submitJudgment({ ctx: careful.ctx, input: { assignment_id: good.assignment.id, choice: slotOfFirst(good) } });
     }
     const refused = await refusal(() => claimNext({ ctx: careless.ctx, input: { slug: p.slug } }));
     expect(refused).toMatchObject({ code: "forbidden", reason: "gold_accuracy" });
@@ -289,7 +289,7 @@ describe("gold items", () => {
     expect(quality.find((q) => q.user_id === careful.caller.userId)).toMatchObject({ gold_judged: 3, gold_correct: 3, blocked: null });
     // Correcting the gold answers (say the admin had them backwards) re-scores everyone at once.
     const goldIds = t.db.all<{ id: number }>(sql`select id from items where gold is not null`).map((r) => r.id);
-    for (const id of goldIds) updateItem({ ctx: t.system, input: { itemId: id, gold: "B" } });
+    for (const id of goldIds) await updateItem({ ctx: t.system, input: { itemId: id, gold: "B" } });
     await updateProject({ ctx: t.system, input: { slug: p.slug, minGoldAccuracy: 0.5 } });
     expect(await claimNext({ ctx: careless.ctx, input: { slug: p.slug } })).not.toBeNull(); // 2 of 3 now
     expect(await refusal(() => claimNext({ ctx: careful.ctx, input: { slug: p.slug } }))).toMatchObject({ reason: "gold_accuracy" }); // 0 of 3

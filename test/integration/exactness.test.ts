@@ -47,8 +47,8 @@ describe("exactness under concurrency", () => {
     await updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 0.1 } });
     const ids = t.db.all<{ id: number }>(sql`select id from items where gold is null order by id`).map((r) => r.id);
     // Some items want more judgments (sent back by a manager), some are served first.
-    for (const id of ids.slice(0, 10)) requeueItem({ ctx: t.system, input: { itemId: id, extra: 2 } });
-    for (const id of ids.slice(50, 60)) updateItem({ ctx: t.system, input: { itemId: id, priority: 5 } });
+    for (const id of ids.slice(0, 10)) await requeueItem({ ctx: t.system, input: { itemId: id, extra: 2 } });
+    for (const id of ids.slice(50, 60)) await updateItem({ ctx: t.system, input: { itemId: id, priority: 5 } });
     const users = await makeUsers(t, ANNOTATORS, "annotator");
 
     const results = await Promise.all(

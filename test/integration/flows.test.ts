@@ -61,9 +61,9 @@ describe("a finished project", () => {
     const mine = async () => (await listProjects({ ctx: me.ctx }))[0];
     expect(await mine()).toMatchObject({ mine: 0, finished: false });
     const first = (await claimNext({ ctx: me.ctx, input: { slug: "f" } }))!;
-    submitJudgment({ ctx: me.ctx, input: { assignment_id: first.assignment.id, choice: "A" } });
+    await submitJudgment({ ctx: me.ctx, input: { assignment_id: first.assignment.id, choice: "A" } });
     const second = (await claimNext({ ctx: other.ctx, input: { slug: "f" } }))!;
-    submitJudgment({ ctx: other.ctx, input: { assignment_id: second.assignment.id, choice: "B" } });
+    await submitJudgment({ ctx: other.ctx, input: { assignment_id: second.assignment.id, choice: "B" } });
     expect(await mine()).toMatchObject({ mine: 1, finished: false });
     const third = (await claimNext({ ctx: me.ctx, input: { slug: "f" } }))!;
     await skipAssignment({ ctx: me.ctx, input: { id: third.assignment.id } });
@@ -92,7 +92,7 @@ describe("searching one's judgments", () => {
     for (const who of [me, other]) {
       for (let i = 0; i < records.length; i++) {
         const claim = (await claimNext({ ctx: who.ctx, input: { slug: "s" } }))!;
-        submitJudgment({ ctx: who.ctx, input: { assignment_id: claim.assignment.id, choice: "A" } });
+        await submitJudgment({ ctx: who.ctx, input: { assignment_id: claim.assignment.id, choice: "A" } });
       }
     }
     return me;
@@ -100,27 +100,27 @@ describe("searching one's judgments", () => {
 
   it("finds the prompt's words in any turn, ignoring case, and pages over the matches", async () => {
     const me = await judgeAll();
-    const find = (q: string) => myJudgments({ ctx: me.ctx, input: { slug: "s", q } });
-    expect(find("purr").judgments.map((e) => e.item.external_id)).toEqual(["cats"]);
-    expect(find("dogs dream").judgments.map((e) => e.item.external_id)).toEqual(["dogs"]);
-    expect(find("dogs dream").total).toBe(1);
+    const find = async (q: string) => await myJudgments({ ctx: me.ctx, input: { slug: "s", q } });
+    expect((await find("purr")).judgments.map((e) => e.item.external_id)).toEqual(["cats"]);
+    expect((await find("dogs dream")).judgments.map((e) => e.item.external_id)).toEqual(["dogs"]);
+    expect((await find("dogs dream")).total).toBe(1);
     // Only the text, never the JSON around it: "role" and "content" are not in any prompt's words.
-    expect(find("content").judgments.map((e) => e.item.external_id)).toEqual(["cats"]);
-    expect(find("role").total).toBe(0);
+    expect((await find("content")).judgments.map((e) => e.item.external_id)).toEqual(["cats"]);
+    expect((await find("role")).total).toBe(0);
     // LIKE's wildcards are taken literally.
-    expect(find("50%").judgments.map((e) => e.item.external_id)).toEqual(["rates"]);
-    expect(find("10_0").total).toBe(1);
-    expect(find("5_%").total).toBe(0);
+    expect((await find("50%")).judgments.map((e) => e.item.external_id)).toEqual(["rates"]);
+    expect((await find("10_0")).total).toBe(1);
+    expect((await find("5_%")).total).toBe(0);
     // An item's external id finds it too; a blank search lists everything.
-    expect(find("rates").total).toBe(1);
-    expect(myJudgments({ ctx: me.ctx, input: { slug: "s", q: "  " } }).total).toBe(3);
-    const page = myJudgments({ ctx: me.ctx, input: { slug: "s", q: "?", limit: 2, offset: 2 } });
+    expect((await find("rates")).total).toBe(1);
+    expect((await myJudgments({ ctx: me.ctx, input: { slug: "s", q: "  " } })).total).toBe(3);
+    const page = await myJudgments({ ctx: me.ctx, input: { slug: "s", q: "?", limit: 2, offset: 2 } });
     expect(page.total).toBe(3);
     expect(page.judgments).toHaveLength(1);
   });
 
   it("refuses a search longer than 200 characters, naming the field", async () => {
     const me = await judgeAll();
-    expect(() => myJudgments({ ctx: me.ctx, input: { slug: "s", q: "x".repeat(201) } })).toThrow(/^q: must be at most 200 characters/);
+    await expect(myJudgments({ ctx: me.ctx, input: { slug: "s", q: "x".repeat(201) } })).rejects.toThrow(/^q: must be at most 200 characters/);
   });
 });

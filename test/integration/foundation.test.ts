@@ -35,11 +35,11 @@ describe("leasing and judging", () => {
     await importText(t, p.slug, jsonl([pairRecord(1)]));
     const a = await makeUser(t, "annotator");
     const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
-    const { created } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "B" } });
+    const { created } = await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "B" } });
     expect(created).toBe(true);
     const row = t.db.get<{ winner: string }>(sql`select c.content as winner from judgments j join candidates c on c.id = j.winner_candidate_id`);
     expect(row.winner).toBe(claimed.item.candidates[1].content);
-    expect(errorCode(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }))).toBe("conflict");
+    expect(await errorCodeAsync(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }))).toBe("conflict");
   });
 
   it("treats a retry with the same client_id as the first judgment", async () => {
@@ -48,8 +48,8 @@ describe("leasing and judging", () => {
     const a = await makeUser(t, "annotator");
     const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     const input = { assignment_id: claimed.assignment.id, choice: "A" as const, client_id: "c-1" };
-    const first = submitJudgment({ ctx: a.ctx, input });
-    const retry = submitJudgment({ ctx: a.ctx, input });
+    const first = await submitJudgment({ ctx: a.ctx, input });
+    const retry = await submitJudgment({ ctx: a.ctx, input });
     expect(retry.created).toBe(false);
     expect(retry.judgment.id).toBe(first.judgment.id);
     expect(countRows(t, "judgments")).toBe(1);
@@ -79,11 +79,11 @@ describe("leasing and judging", () => {
     const t3 = (await claimNext({ ctx: ctxs[2], input: { slug: p.slug } }))!;
     expect(t3).not.toBeNull();
     // Annotator 0's lease expired but a seat is still free (only one live lease): the late judgment counts.
-    expect(submitJudgment({ ctx: ctxs[0], input: { assignment_id: t1.assignment.id, choice: "A" } }).created).toBe(true);
+    expect((await submitJudgment({ ctx: ctxs[0], input: { assignment_id: t1.assignment.id, choice: "A" } })).created).toBe(true);
     // Annotator 1 comes back late: the judgment plus annotator 2's live lease fill the overlap.
     const t2 = t.db.get<{ id: number }>(sql`select id from assignments where user_id = ${users[1].caller.userId}`);
-    expect(errorCode(() => submitJudgment({ ctx: ctxs[1], input: { assignment_id: t2.id, choice: "B" } }))).toBe("conflict");
-    submitJudgment({ ctx: ctxs[2], input: { assignment_id: t3.assignment.id, choice: "A" } });
+    expect(await errorCodeAsync(() => submitJudgment({ ctx: ctxs[1], input: { assignment_id: t2.id, choice: "B" } }))).toBe("conflict");
+    await submitJudgment({ ctx: ctxs[2], input: { assignment_id: t3.assignment.id, choice: "A" } });
     expect(countRows(t, "judgments")).toBe(2);
   });
 
@@ -95,7 +95,7 @@ describe("leasing and judging", () => {
     await skipAssignment({ ctx: a.ctx, input: { id: first.assignment.id, reason: "unclear" } });
     const second = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     expect(second.item.id).not.toBe(first.item.id);
-    submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, choice: "tie" } });
+    await submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, choice: "tie" } });
     expect(await claimNext({ ctx: a.ctx, input: { slug: p.slug } })).toBeNull();
     // Another annotator still gets the skipped item.
     const b = await makeUser(t, "annotator");
@@ -103,7 +103,7 @@ describe("leasing and judging", () => {
     for (let i = 0; i < 2; i++) {
       const claimed = (await claimNext({ ctx: b.ctx, input: { slug: p.slug } }))!;
       ids.add(claimed.item.id);
-      submitJudgment({ ctx: b.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } });
+      await submitJudgment({ ctx: b.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } });
     }
     expect(ids.has(first.item.id)).toBe(true);
   });
@@ -231,7 +231,7 @@ describe("trl-dpo export", () => {
         const first = t.db.get<{ c: string }>(sql`select content as c from candidates where item_id = ${claimed.item.id} and position = 0`).c;
         const firstSlot = claimed.item.candidates.find((c) => c.content === first)!.slot;
         const choice = want === "A" ? firstSlot : want === "B" ? (firstSlot === "A" ? "B" : "A") : want;
-        submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: choice as "A" } });
+        await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: choice as "A" } });
       }
     }
     return p;

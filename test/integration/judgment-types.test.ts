@@ -15,9 +15,9 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function failure(fn: () => unknown): { code: string; message: string } {
+async function failure(fn: () => unknown): Promise<{ code: string; message: string }> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     if (e instanceof AppError) return { code: e.code, message: e.message };
     throw e;
@@ -75,7 +75,7 @@ describe("storing each type", () => {
       rationale: "B is clearer",
       duration_ms: 1234,
     };
-    const { judgment } = submitJudgment({ ctx: a.ctx, input });
+    const { judgment } = await submitJudgment({ ctx: a.ctx, input });
     const r = row(judgment.id);
     expect(r).toMatchObject({ type: "pairwise", choice: "B", winnerCandidateId: slotOrder[1], rationale: "B is clearer", durationMs: 1234 });
     expect(r.payload).toEqual({
@@ -91,7 +91,7 @@ describe("storing each type", () => {
 
   it("stores a ranking of four in candidate terms, with no pairwise choice", async () => {
     const { a, claimed, slotOrder } = await setup({ type: "ranking" }, 4);
-    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ranking: [["D"], ["B", "A"], ["C"]] } });
+    const { judgment } = await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ranking: [["D"], ["B", "A"], ["C"]] } });
     const r = row(judgment.id);
     expect(r).toMatchObject({ type: "ranking", choice: null, winnerCandidateId: null });
     expect(r.payload!.ranking).toEqual([[slotOrder[3]], [slotOrder[1], slotOrder[0]], [slotOrder[2]]]);
@@ -99,11 +99,11 @@ describe("storing each type", () => {
 
   it("refuses a ranking that omits or repeats a response with a 400 naming the slot, and writes nothing", async () => {
     const { a, claimed } = await setup({ type: "ranking" }, 4);
-    expect(failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ranking: [["A"], ["B"], ["C"]] } }))).toEqual({
+    expect(await failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ranking: [["A"], ["B"], ["C"]] } }))).toEqual({
       code: "bad_request",
       message: "ranking: slot D is missing",
     });
-    expect(failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ranking: [["A"], ["B"], ["C"], ["B"]] } })).message).toBe(
+    expect((await failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ranking: [["A"], ["B"], ["C"], ["B"]] } }))).message).toBe(
       "ranking: slot B appears twice",
     );
     expect(countRows(t, "judgments")).toBe(0);
@@ -114,22 +114,22 @@ describe("storing each type", () => {
     const { a, claimed, slotOrder } = await setup({ type: "rating", criteria, rationale: "hidden" }, 3);
     const ratings = { A: { helpfulness: 1 }, B: { helpfulness: 5 }, C: { helpfulness: 3 } };
     expect(
-      failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ratings, rationale: "why" } })).message,
+      (await failure(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ratings, rationale: "why" } }))).message,
     ).toBe("rationale: this project does not collect a rationale");
-    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ratings } });
+    const { judgment } = await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ratings } });
     expect(row(judgment.id).payload!.ratings).toEqual({ [slotOrder[0]]: { helpfulness: 1 }, [slotOrder[1]]: { helpfulness: 5 }, [slotOrder[2]]: { helpfulness: 3 } });
   });
 
   it("stores a rewrite and a demonstration", async () => {
     const pw = await setup({});
-    const { judgment } = submitJudgment({ ctx: pw.a.ctx, input: { assignment_id: pw.claimed.assignment.id, choice: "both_bad", rewrite: "A better answer." } });
+    const { judgment } = await submitJudgment({ ctx: pw.a.ctx, input: { assignment_id: pw.claimed.assignment.id, choice: "both_bad", rewrite: "A better answer." } });
     expect(row(judgment.id).payload).toMatchObject({ type: "pairwise", choice: "both_bad", winner: null, rewrite: "A better answer." });
 
     const demo = await setup({ type: "demonstration", rationale: "required" });
-    expect(failure(() => submitJudgment({ ctx: demo.a.ctx, input: { assignment_id: demo.claimed.assignment.id, demonstration: "Ideal." } })).message).toBe(
+    expect((await failure(() => submitJudgment({ ctx: demo.a.ctx, input: { assignment_id: demo.claimed.assignment.id, demonstration: "Ideal." } }))).message).toBe(
       "rationale: required in this project",
     );
-    const d = submitJudgment({ ctx: demo.a.ctx, input: { assignment_id: demo.claimed.assignment.id, demonstration: "Ideal.", rationale: "edited A" } });
+    const d = await submitJudgment({ ctx: demo.a.ctx, input: { assignment_id: demo.claimed.assignment.id, demonstration: "Ideal.", rationale: "edited A" } });
     expect(row(d.judgment.id)).toMatchObject({ type: "demonstration", choice: null, rationale: "edited A", payload: { type: "demonstration", demonstration: "Ideal." } });
   });
 });
@@ -137,8 +137,8 @@ describe("storing each type", () => {
 describe("revising", () => {
   it("keeps the earlier version of each type and moves the winner", async () => {
     const { a, claimed, slotOrder } = await setup({ strength: true });
-    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, strength: -3, rationale: "A" } });
-    const revised = reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, strength: 1, rationale: "on reflection B" } });
+    const { judgment } = await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, strength: -3, rationale: "A" } });
+    const revised = await reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, strength: 1, rationale: "on reflection B" } });
     expect(revised).toMatchObject({ revision: 2, choice: "B", payload: { strength: 1, choice: "B", rationale: "on reflection B" } });
     expect(revised.updated_at).not.toBeNull();
     expect(row(judgment.id)).toMatchObject({ winnerCandidateId: slotOrder[1], revision: 2 });
@@ -156,10 +156,10 @@ describe("revising", () => {
       [{ type: "demonstration" }, { demonstration: "one" }, { demonstration: "two" }, 2],
     ] as const) {
       const { a, claimed } = await setup(schema as never, k);
-      const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ...(first as object) } });
-      expect(failure(() => reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, ranking: [["A"]], ratings: {}, demonstration: "" } as never })).code).toBe("bad_request");
+      const { judgment } = await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ...(first as object) } });
+      expect((await failure(() => reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, ranking: [["A"]], ratings: {}, demonstration: "" } as never }))).code).toBe("bad_request");
       expect(row(judgment.id).revision).toBe(1);
-      const revised = reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, ...(second as object) } });
+      const revised = await reviseJudgment({ ctx: a.ctx, input: { id: judgment.id, ...(second as object) } });
       expect(revised.revision).toBe(2);
       expect(revised.payload).toEqual(second);
       expect(t.db.select().from(judgmentRevisions).where(eq(judgmentRevisions.judgmentId, judgment.id)).all()).toHaveLength(1);
@@ -168,9 +168,9 @@ describe("revising", () => {
 
   it("lets only the owner revise", async () => {
     const { a, claimed } = await setup({});
-    const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } });
+    const { judgment } = await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } });
     const other = await makeUser(t, "annotator");
-    expect(failure(() => reviseJudgment({ ctx: other.ctx, input: { id: judgment.id, choice: "B" } })).code).toBe("not_found");
+    expect((await failure(() => reviseJudgment({ ctx: other.ctx, input: { id: judgment.id, choice: "B" } }))).code).toBe("not_found");
   });
 });
 
@@ -183,8 +183,8 @@ describe("undoing", () => {
       [{ type: "demonstration" }, { demonstration: "ideal" }, 2],
     ] as const) {
       const { a, p, claimed } = await setup(schema as never, k);
-      const { judgment } = submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ...(payload as object) } });
-      expect(undoJudgment({ ctx: a.ctx, input: { assignmentId: claimed.assignment.id } })).toEqual({ undone: true, assignment_id: claimed.assignment.id });
+      const { judgment } = await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ...(payload as object) } });
+      expect(await undoJudgment({ ctx: a.ctx, input: { assignmentId: claimed.assignment.id } })).toEqual({ undone: true, assignment_id: claimed.assignment.id });
       expect(t.db.select().from(judgments).where(eq(judgments.id, judgment.id)).get()).toBeUndefined();
       expect(t.db.select().from(items).where(eq(items.id, claimed.item.id)).get()!.judgmentCount).toBe(0);
       expect(t.db.select().from(assignments).where(eq(assignments.id, claimed.assignment.id)).get()).toMatchObject({ status: "leased", closedAt: null });
@@ -192,35 +192,35 @@ describe("undoing", () => {
       expect(audit.n).toBe(1);
       // The same item comes back to the annotator, and can be judged again.
       expect((await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!.assignment.id).toBe(claimed.assignment.id);
-      expect(submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ...(payload as object) } }).created).toBe(true);
+      expect((await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ...(payload as object) } })).created).toBe(true);
     }
   });
 
   it("refuses to undo an older judgment, after the lease ran out, or someone else's", async () => {
     const { a, p, claimed } = await setup({}, 2, 3);
-    submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } });
+    await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } });
     const second = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
-    submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, choice: "B" } });
-    expect(failure(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: claimed.assignment.id } })).message).toMatch(/Only your last judgment/);
+    await submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, choice: "B" } });
+    expect((await failure(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: claimed.assignment.id } }))).message).toMatch(/Only your last judgment/);
     const other = await makeUser(t, "annotator");
-    expect(failure(() => undoJudgment({ ctx: other.ctx, input: { assignmentId: second.assignment.id } })).code).toBe("not_found");
+    expect((await failure(() => undoJudgment({ ctx: other.ctx, input: { assignmentId: second.assignment.id } }))).code).toBe("not_found");
     const later = { ...a.ctx, now: () => Date.now() + 24 * 3600_000 };
-    expect(failure(() => undoJudgment({ ctx: later, input: { assignmentId: second.assignment.id } })).message).toMatch(/lease on this item has run out/);
-    expect(failure(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: 999 } })).code).toBe("not_found");
+    expect((await failure(() => undoJudgment({ ctx: later, input: { assignmentId: second.assignment.id } }))).message).toMatch(/lease on this item has run out/);
+    expect((await failure(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: 999 } }))).code).toBe("not_found");
   });
 });
 
 describe("history", () => {
   it("lists only my judgments, newest first, in the slot terms I saw", async () => {
     const { a, p, claimed } = await setup({ type: "ranking" }, 3, 3);
-    submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ranking: [["C"], ["B"], ["A"]] } });
+    await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, ranking: [["C"], ["B"], ["A"]] } });
     const second = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
-    submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, ranking: [["A", "B"], ["C"]] } });
+    await submitJudgment({ ctx: a.ctx, input: { assignment_id: second.assignment.id, ranking: [["A", "B"], ["C"]] } });
     const other = await makeUser(t, "annotator");
     const third = (await claimNext({ ctx: other.ctx, input: { slug: p.slug } }))!;
-    submitJudgment({ ctx: other.ctx, input: { assignment_id: third.assignment.id, ranking: [["A"], ["B"], ["C"]] } });
+    await submitJudgment({ ctx: other.ctx, input: { assignment_id: third.assignment.id, ranking: [["A"], ["B"], ["C"]] } });
 
-    const h = myJudgments({ ctx: a.ctx, input: { slug: p.slug } });
+    const h = await myJudgments({ ctx: a.ctx, input: { slug: p.slug } });
     expect(h.total).toBe(2);
     expect(h.schema.type).toBe("ranking");
     expect(h.judgments.map((e) => e.judgment.payload.ranking)).toEqual([[["A", "B"], ["C"]], [["C"], ["B"], ["A"]]]);
@@ -247,8 +247,8 @@ describe("setting a project's judgment schema", () => {
   it("stores a valid schema and refuses a bad one naming the field", async () => {
     const p = await makeProject(t, { judgmentSchema: { type: "rating", criteria } as ProjectJudgmentSchema });
     expect(p.judgmentSchema).toMatchObject({ type: "rating", criteria: [{ key: "helpfulness", min: 1, max: 5 }], rationale: "optional" });
-    expect((await failureOf(makeProject(t, { judgmentSchema: { type: "vote" } as never }))).message).toMatch(/^judgmentSchema\.type: /);
-    expect((await failureOf(makeProject(t, { judgmentSchema: { criteria: [{ key: "Bad Key", label: "x" }] } as never }))).message).toMatch(/^judgmentSchema\.criteria\.0\.key: must be a short lowercase key/);
+    expect((await failure(() => makeProject(t, { judgmentSchema: { type: "vote" } as never }))).message).toMatch(/^judgmentSchema\.type: /);
+    expect((await failure(() => makeProject(t, { judgmentSchema: { criteria: [{ key: "Bad Key", label: "x" }] } as never }))).message).toMatch(/^judgmentSchema\.criteria\.0\.key: must be a short lowercase key/);
   });
 
   it("takes --schema FILE on project create and project set", async () => {

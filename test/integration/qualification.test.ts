@@ -31,15 +31,14 @@ async function refusal(fn: () => unknown): Promise<{ code: string; reason?: stri
   return undefined;
 }
 
-/** refusal for a service call that returns a promise. */
-async function refusalOf(p: Promise<unknown>): Promise<{ code: string; reason?: string; message: string; fields?: Record<string, string> } | undefined> {
-  return p.then(
-    () => undefined,
-    (e) => {
-      if (e instanceof AppError) return { code: e.code, reason: (e.details as { reason?: string } | undefined)?.reason, message: e.message, fields: e.fields };
-      throw e;
-    },
-  );
+async function refusalAsync(fn: () => Promise<unknown>): Promise<{ code: string; reason?: string; message: string; fields?: Record<string, string> } | undefined> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof AppError) return { code: e.code, reason: (e.details as { reason?: string } | undefined)?.reason, message: e.message, fields: e.fields };
+    throw e;
+  }
+  return undefined;
 }
 
 const EXPLANATION = "The first response cites its source; the second invents one.";
@@ -68,23 +67,23 @@ function slotOfFirst(c: Claim): "A" | "B" {
 }
 const other = (s: "A" | "B") => (s === "A" ? "B" : "A");
 
-function judge(ctx: Ctx, c: Claim, right: boolean) {
-  return submitJudgment({ ctx, input: { assignment_id: c.assignment.id, choice: right ? slotOfFirst(c) : other(slotOfFirst(c)) } });
+async function judge(ctx: Ctx, c: Claim, right: boolean) {
+  return await submitJudgment({ ctx, input: { assignment_id: c.assignment.id, choice: right ? slotOfFirst(c) : other(slotOfFirst(c)) } });
 }
 
 describe("qualification settings", () => {
   it("refuses a qualification larger than the gold items of an active project, naming the field, and bad accuracies", async () => {
     const p = await project(2, 2);
-    const tooMany = await refusalOf(updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: 3 } }));
+    const tooMany = await refusalAsync(() => updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: 3 } }));
     expect(tooMany?.message).toMatch(/asks for 3 gold item\(s\) but project "p\d+" has 2/);
     expect(tooMany?.fields).toHaveProperty("qualificationItems");
-    expect((await refusalOf(updateProject({ ctx: t.system, input: { slug: p.slug, qualificationAccuracy: 1.5 } })))?.message).toMatch(/qualificationAccuracy: must be between 0 and 1/);
+    expect((await refusalAsync(() => updateProject({ ctx: t.system, input: { slug: p.slug, qualificationAccuracy: 1.5 } })))?.message).toMatch(/qualificationAccuracy: must be between 0 and 1/);
     // A paused project may be prepared first; activating it is checked.
     await updateProject({ ctx: t.system, input: { slug: p.slug, status: "paused", qualificationItems: 3 } });
-    expect((await refusalOf(updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } })))?.fields).toHaveProperty("qualificationItems");
+    expect((await refusalAsync(() => updateProject({ ctx: t.system, input: { slug: p.slug, status: "active" } })))?.fields).toHaveProperty("qualificationItems");
     expect((await updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: "none", status: "active" } as never })).qualificationItems).toBeNull();
     // Gold answers are pairwise verdicts: a qualification on rankings could never be passed.
-    const ranked = await refusalOf(updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: 1, judgmentSchema: { type: "ranking" } } as never }));
+    const ranked = await refusalAsync(() => updateProject({ ctx: t.system, input: { slug: p.slug, qualificationItems: 1, judgmentSchema: { type: "ranking" } } as never }));
     expect(ranked?.message).toMatch(/needs pairwise judgments/);
     expect(ranked?.fields).toHaveProperty("qualificationItems");
   });
@@ -94,12 +93,12 @@ describe("gold explanations in the item editor", () => {
   it("sets, keeps with a changed answer, clears with the answer, and refuses one for an ordinary item", async () => {
     const p = await project(1, 1);
     const [real, gold] = t.db.all<{ id: number }>(sql`select id from items where project_id = ${p.id} order by gold is not null`).map((r) => r.id);
-    expect(updateItem({ ctx: t.system, input: { itemId: gold, gold_explanation: "Because A is sourced." } })).toMatchObject({ gold: "A", gold_explanation: "Because A is sourced." });
-    expect(updateItem({ ctx: t.system, input: { itemId: gold, gold: "B" } })).toMatchObject({ gold: "B", gold_explanation: "Because A is sourced." });
-    expect(updateItem({ ctx: t.system, input: { itemId: gold, gold_explanation: " " } })).toMatchObject({ gold: "B", gold_explanation: null });
-    updateItem({ ctx: t.system, input: { itemId: gold, gold: "A", gold_explanation: "Again." } });
-    expect(updateItem({ ctx: t.system, input: { itemId: gold, gold: null } })).toMatchObject({ gold: null, gold_explanation: null });
-    expect((await refusal(() => updateItem({ ctx: t.system, input: { itemId: real, gold_explanation: "Why?" } })))?.fields).toHaveProperty("gold_explanation");
+    expect(await updateItem({ ctx: t.system, input: { itemId: gold, gold_explanation: "Because A is sourced." } })).toMatchObject({ gold: "A", gold_explanation: "Because A is sourced." });
+    expect(await updateItem({ ctx: t.system, input: { itemId: gold, gold: "B" } })).toMatchObject({ gold: "B", gold_explanation: "Because A is sourced." });
+    expect(await updateItem({ ctx: t.system, input: { itemId: gold, gold_explanation: " " } })).toMatchObject({ gold: "B", gold_explanation: null });
+    await updateItem({ ctx: t.system, input: { itemId: gold, gold: "A", gold_explanation: "Again." } });
+    expect(await updateItem({ ctx: t.system, input: { itemId: gold, gold: null } })).toMatchObject({ gold: null, gold_explanation: null });
+    expect((await refusalAsync(() => updateItem({ ctx: t.system, input: { itemId: real, gold_explanation: "Why?" } })))?.fields).toHaveProperty("gold_explanation");
   });
 });
 
@@ -114,7 +113,7 @@ describe("qualification gating", () => {
       // Nothing in the claim tells a gold item apart before the judgment is recorded.
       expect(JSON.stringify(c)).not.toMatch(/gold|explanation|cites its source/i);
       const right = i !== 1; // 2 of 3 right: 67% ≥ 60%
-      const res = judge(a.ctx, c, right);
+      const res = await judge(a.ctx, c, right);
       expect(res.feedback).toEqual({
         answer: slotOfFirst(c), // in the slots as they were shown
         correct: right,
@@ -126,7 +125,7 @@ describe("qualification gating", () => {
     }
     const real = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     expect(isGold(real)).toBe(false);
-    expect(judge(a.ctx, real, true).feedback).toBeUndefined();
+    expect((await judge(a.ctx, real, true)).feedback).toBeUndefined();
     expect(await myQualification({ ctx: a.ctx, input: { slug: p.slug } })).toMatchObject({ status: "passed", judged: 3, correct: 2 });
   });
 
@@ -139,7 +138,7 @@ describe("qualification gating", () => {
       const c = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
       expect(isGold(c)).toBe(true);
       first.push(c.item.id);
-      judge(a.ctx, c, right);
+      await judge(a.ctx, c, right);
     }
     const refused = await refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }));
     expect(refused).toMatchObject({ code: "forbidden", reason: "qualification_failed" });
@@ -164,7 +163,7 @@ describe("qualification gating", () => {
     for (let i = 0; i < 2; i++) {
       const c = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
       again.push(c.item.id);
-      expect(judge(a.ctx, c, true).feedback?.qualification).toMatchObject({ attempt: 2, judged: i + 1 });
+      expect((await judge(a.ctx, c, true)).feedback?.qualification).toMatchObject({ attempt: 2, judged: i + 1 });
     }
     expect(again.sort()).toEqual(first.sort());
     expect(isGold((await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!)).toBe(false);
@@ -194,17 +193,17 @@ describe("feedback and training mode", () => {
     // No qualification, no training: a gold item gets no feedback.
     const g1 = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     expect(isGold(g1)).toBe(true);
-    expect(judge(a.ctx, g1, true).feedback).toBeUndefined();
+    expect((await judge(a.ctx, g1, true)).feedback).toBeUndefined();
     await updateProject({ ctx: t.system, input: { slug: p.slug, trainingMode: "yes" } as never });
     const g2 = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
-    const res = judge(a.ctx, g2, false);
+    const res = await judge(a.ctx, g2, false);
     expect(res.feedback).toEqual({ answer: slotOfFirst(g2), correct: false, explanation: EXPLANATION, qualification: null });
     expect((await refusal(() => undoJudgment({ ctx: a.ctx, input: { assignmentId: g2.assignment.id } })))?.message).toMatch(/seen its answer/);
     // A retry of the same request gets the same feedback again.
     await updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 0 } });
     const real = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     expect(isGold(real)).toBe(false);
-    const once = submitJudgment({ ctx: a.ctx, input: { assignment_id: real.assignment.id, choice: "A", client_id: "r1" } });
+    const once = await submitJudgment({ ctx: a.ctx, input: { assignment_id: real.assignment.id, choice: "A", client_id: "r1" } });
     expect(once.feedback).toBeUndefined();
   });
 });

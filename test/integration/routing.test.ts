@@ -50,7 +50,7 @@ async function annotator(skills: string[]) {
 async function judge(u: Awaited<ReturnType<typeof annotator>>, slug: string, skills?: string[]): Promise<number | null> {
   const claimed = await claimNext({ ctx: u.ctx, input: { slug, skills } });
   if (!claimed) return null;
-  submitJudgment({ ctx: u.ctx, input: { assignment_id: claimed.assignment.id, choice: "A", client_id: `c-${claimed.assignment.id}` } });
+  await submitJudgment({ ctx: u.ctx, input: { assignment_id: claimed.assignment.id, choice: "A", client_id: `c-${claimed.assignment.id}` } });
   return claimed.item.id;
 }
 
@@ -184,7 +184,7 @@ describe("narrowing a stream to some of one's skills", () => {
     const narrowed = (await claimNext({ ctx: u.ctx, input: { slug: p.slug, skills: ["code"] } }))!;
     expect(tagsOf(narrowed.item.id)).toBe('["code"]');
     expect(t.db.get<{ expires: number }>(sql`select expires_at as expires from assignments where id = ${plain.assignment.id}`).expires).toBeLessThanOrEqual(Date.now());
-    submitJudgment({ ctx: u.ctx, input: { assignment_id: narrowed.assignment.id, choice: "A", client_id: "n1" } });
+    await submitJudgment({ ctx: u.ctx, input: { assignment_id: narrowed.assignment.id, choice: "A", client_id: "n1" } });
     expect(tagsOf((await judge(u, p.slug, ["code"]))!)).toBe('["code","medical"]');
     expect(await judge(u, p.slug, ["code"])).toBeNull();
     // Someone else may take item 1 at once: its seat was freed.

@@ -34,7 +34,7 @@ async function judgeEverything() {
       const claimed = await claimNext({ ctx: annotator.ctx, input: { slug: project.slug } });
       if (!claimed) break;
       const choice = CHOICES[(n + k) % CHOICES.length];
-      submitJudgment({ ctx: annotator.ctx, input: { assignment_id: claimed.assignment.id, choice } });
+      await submitJudgment({ ctx: annotator.ctx, input: { assignment_id: claimed.assignment.id, choice } });
     }
   }
   return project;

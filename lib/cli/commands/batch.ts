@@ -13,7 +13,7 @@ export const batch: Command = {
       summary: "import batches, to raise one's priority",
       flags: { project: { type: "string", value: "S", help: "the project's slug" } },
       async run({ values, print }) {
-        const batches = listBatches({ ctx: await systemCtx(values), input: { slug: need(values, "project") } });
+        const batches = await listBatches({ ctx: await systemCtx(values), input: { slug: need(values, "project") } });
         print(batches.map((b) => `${b.id}\t${b.created_at}\t${b.inserted} item(s)\tpriority ${b.priority}\t${b.source ?? ""}`).join("\n"), { batches });
         return 0;
       },
@@ -29,7 +29,7 @@ export const batch: Command = {
       async run({ values, print }) {
         const batchId = wholeNumber("id", need(values, "id"), 1)!;
         const priority = wholeNumber("priority", need(values, "priority"))!;
-        const r = setBatchPriority({ ctx: await systemCtx(values), input: { batchId, priority } });
+        const r = await setBatchPriority({ ctx: await systemCtx(values), input: { batchId, priority } });
         print(`Set priority ${r.priority} on ${r.items} item(s) of batch ${r.batchId}`, { batch_id: r.batchId, priority: r.priority, items: r.items });
         return 0;
       },

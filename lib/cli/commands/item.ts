@@ -24,7 +24,7 @@ export const item: Command = {
         const goldFlag = oneOf("gold", values.gold, [...CHOICES, "none"]);
         const gold = goldFlag === undefined ? undefined : goldFlag === "none" ? null : goldFlag;
         // One call, so a bad --gold does not leave a new --priority behind.
-        const item = updateItem({ ctx: await systemCtx(values), input: { itemId, priority: wholeNumber("priority", values.priority), gold } });
+        const item = await updateItem({ ctx: await systemCtx(values), input: { itemId, priority: wholeNumber("priority", values.priority), gold } });
         const out: Record<string, unknown> = { item: item.id };
         if (values.priority !== undefined) out.priority = item.priority;
         if (values.gold !== undefined) out.gold = item.gold ? { choice: item.gold } : null;

@@ -16,10 +16,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const filters = Object.fromEntries(FILTERS.map((k) => [k, typeof raw[k] === "string" ? (raw[k] as string) : ""])) as Record<(typeof FILTERS)[number], string>;
   const given = Object.fromEntries(Object.entries(filters).filter(([, v]) => v.trim()));
   const page = Number(typeof raw.page === "string" ? raw.page : 1) || 1;
-  let result: ReturnType<typeof listAudit> | undefined;
+  let result: Awaited<ReturnType<typeof listAudit>> | undefined;
   let problem: string | undefined;
   try {
-    result = listAudit({ ctx: contextFor(caller), input: { ...given, page } });
+    result = await listAudit({ ctx: contextFor(caller), input: { ...given, page } });
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== "bad_request") throw err;
     problem = err.message;

@@ -15,7 +15,7 @@ export default async function AnnotatePage({ params }: { params: Promise<{ slug:
   const project = await orNotFound(() => getWorkProject({ ctx, input: { slug } }));
   const qualification = await myQualification({ ctx, input: { slug } });
   const skills = await mySkills({ ctx });
-  const judged = countMyJudgments({ ctx, input: { slug: project.slug } });
+  const judged = await countMyJudgments({ ctx, input: { slug: project.slug } });
   return (
     <RemoteImages allowed={project.allowRemoteImages}>
       <Workspace slug={project.slug} name={project.name} guidelines={project.guidelines} quota={project.quota} qualification={qualification} judgedBefore={judged} skills={skills} />

@@ -8,9 +8,9 @@ import { AUDIT_CSV_COLUMNS, auditEntries } from "@/lib/services/audit";
 export const GET = apiRoute(({ request, caller }) => {
   const query = Object.fromEntries(new URL(request.url).searchParams);
   const entries = auditEntries({ ctx: contextFor(caller), input: { ...query, page: undefined } });
-  function* lines() {
+  async function* lines() {
     yield csvLine(AUDIT_CSV_COLUMNS);
-    for (const e of entries) yield csvLine(AUDIT_CSV_COLUMNS.map((c) => e[c]));
+    for await (const e of entries) yield csvLine(AUDIT_CSV_COLUMNS.map((c) => e[c]));
   }
   return new Response(streamLines(lines()), {
     headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="arbiter-audit.csv"` },

@@ -9,7 +9,7 @@ import { submitJudgment, type JudgmentInput } from "@/lib/services/judgments";
 export const POST = apiRoute(
   async ({ caller, readJson }) => {
     const body = jsonObject(await readJson());
-    const { judgment, created, feedback } = submitJudgment({ ctx: contextFor(caller), input: body as JudgmentInput });
+    const { judgment, created, feedback } = await submitJudgment({ ctx: contextFor(caller), input: body as JudgmentInput });
     return json(feedback ? { judgment, feedback } : { judgment }, created ? 201 : 200);
   },
   { body: "judgment" },

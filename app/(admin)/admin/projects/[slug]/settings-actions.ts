@@ -65,7 +65,7 @@ export async function updateItemAction(_prev: ActionState, formData: FormData): 
   let saved: { id: number; priority: number; gold: string | null };
   try {
     // Clearing the gold answer drops its explanation with it.
-    saved = updateItem({ ctx: contextFor(caller), input: { itemId, priority, gold: choice, ...(choice ? { gold_explanation: gold_explanation ?? "" } : {}) } });
+    saved = await updateItem({ ctx: contextFor(caller), input: { itemId, priority, gold: choice, ...(choice ? { gold_explanation: gold_explanation ?? "" } : {}) } });
   } catch (err) {
     return refusal(err, ["priority", "gold", "gold_explanation"], SEE_FIELDS);
   }
@@ -78,7 +78,7 @@ export async function setBatchPriorityAction(_prev: ActionState, formData: FormD
   const { slug, batchId, priority } = formValues(formData, ["slug", "batchId", "priority"]);
   let saved: { batchId: number; priority: number; items: number };
   try {
-    saved = setBatchPriority({ ctx: contextFor(caller), input: { batchId, priority } });
+    saved = await setBatchPriority({ ctx: contextFor(caller), input: { batchId, priority } });
   } catch (err) {
     return refusal(err, ["priority"], SEE_FIELDS);
   }

@@ -17,7 +17,7 @@ export default async function HistoryPage({ params, searchParams }: { params: Pr
   const caller = await requirePageCaller("assignment:work");
   const ctx = contextFor(caller);
   const project = await orNotFound(() => getWorkProject({ ctx, input: { slug } }));
-  const history = orBadRequest(() => myJudgments({ ctx, input: { slug, limit: PAGE, offset: (page - 1) * PAGE, q: q || undefined } }));
+  const history = await orBadRequest(() => myJudgments({ ctx, input: { slug, limit: PAGE, offset: (page - 1) * PAGE, q: q || undefined } }));
   if ("error" in history) {
     return (
       <>

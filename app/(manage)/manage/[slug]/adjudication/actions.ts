@@ -19,7 +19,7 @@ export async function recordAdjudicationAction(_prev: AdjudicationState, formDat
   const choice = formData.get("choice");
   if (typeof choice !== "string" || !choice) return { ok: false, message: "Choose the final label first." };
   try {
-    const a = recordAdjudication({ ctx: contextFor(caller), input: { itemId: String(formData.get("itemId") ?? ""), choice: choice as "A", note: String(formData.get("note") ?? "") } });
+    const a = await recordAdjudication({ ctx: contextFor(caller), input: { itemId: String(formData.get("itemId") ?? ""), choice: choice as "A", note: String(formData.get("note") ?? "") } });
     // No revalidation here: the decided item would vanish from the open queue along with this
     // confirmation. It leaves the queue on the next visit.
     return { ok: true, choice: a.choice, message: `Recorded “${VERDICT_WORDS[a.choice]}” as the final label.` };
@@ -33,7 +33,7 @@ export async function requeueAction(_prev: AdjudicationState, formData: FormData
   const caller = await requirePageCaller("judgment:read_all");
   const slug = String(formData.get("slug") ?? "");
   try {
-    const r = requeueItem({ ctx: contextFor(caller), input: { itemId: String(formData.get("itemId") ?? ""), extra: String(formData.get("extra") || "1") } });
+    const r = await requeueItem({ ctx: contextFor(caller), input: { itemId: String(formData.get("itemId") ?? ""), extra: String(formData.get("extra") || "1") } });
     revalidatePath(`/manage/${slug}/adjudication`);
     return { ok: true, message: `Sent back: the item now wants ${r.effective_overlap} judgments.` };
   } catch (err) {

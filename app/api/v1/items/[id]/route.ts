@@ -7,5 +7,5 @@ import { updateItem } from "@/lib/services/items";
 // "both_bad"|null}, A being the item's first response. Answers the item as the list shows it.
 export const PATCH = apiRoute<{ id: string }>(async ({ params, caller, readJson }) => {
   const body = jsonObject(await readJson());
-  return json({ item: updateItem({ ctx: contextFor(caller), input: { ...body, itemId: params.id } }) });
+  return json({ item: await updateItem({ ctx: contextFor(caller), input: { ...body, itemId: params.id } }) });
 });

@@ -7,7 +7,7 @@ import { reviseJudgment } from "@/lib/services/judgments";
 export const PUT = apiRoute<{ id: string }>(
   async ({ params, caller, readJson }) => {
     const body = jsonObject(await readJson());
-    return json({ judgment: reviseJudgment({ ctx: contextFor(caller), input: { ...body, id: params.id } }) });
+    return json({ judgment: await reviseJudgment({ ctx: contextFor(caller), input: { ...body, id: params.id } }) });
   },
   { body: "judgment" },
 );

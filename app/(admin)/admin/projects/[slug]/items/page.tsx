@@ -216,9 +216,9 @@ type Loaded = { project: Project; batches: BatchView[]; list: ItemPage | { error
 /** The page's data; a bad search (say ?page=abc) shows its message instead of the list. */
 async function load(ctx: Ctx, slug: string, query: Query): Promise<Loaded> {
   const project = await getProject({ ctx, input: { slug } });
-  const batches = listBatches({ ctx, input: { slug } });
+  const batches = await listBatches({ ctx, input: { slug } });
   try {
-    return { project, batches, list: listItems({ ctx, input: { slug, q: query.q, filter: query.filter, page: query.page, page_size: PAGE_SIZE } }) };
+    return { project, batches, list: await listItems({ ctx, input: { slug, q: query.q, filter: query.filter, page: query.page, page_size: PAGE_SIZE } }) };
   } catch (err) {
     if (err instanceof AppError && err.code === "bad_request") return { project, batches, list: { error: err.message } };
     throw err;

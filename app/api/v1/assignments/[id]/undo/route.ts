@@ -7,5 +7,5 @@ import { undoJudgment } from "@/lib/services/judgments";
 // The body is empty or `{}`.
 export const POST = apiRoute<{ id: string }>(async ({ params, caller, readJson }) => {
   jsonObject(await readJson());
-  return json(undoJudgment({ ctx: contextFor(caller), input: { assignmentId: params.id } }));
+  return json(await undoJudgment({ ctx: contextFor(caller), input: { assignmentId: params.id } }));
 });

@@ -8,11 +8,11 @@ import { requireScope, type Caller } from "@/lib/services/context";
 
 // The project's items with their models, progress, priority and gold answer (admins), in import
 // order: `?q=` (external id, prompt text or item id), `?filter=all|gold|priority`, `?page=`, `?page_size=`.
-export const GET = apiRoute<{ slug: string }>(({ request, params, caller }) => {
+export const GET = apiRoute<{ slug: string }>(async ({ request, params, caller }) => {
   const q = new URL(request.url).searchParams;
   const get = (name: string) => q.get(name) || undefined;
   const input = { slug: params.slug, q: get("q"), filter: get("filter"), page: get("page"), page_size: get("page_size") };
-  return json(listItems({ ctx: contextFor(caller), input }));
+  return json(await listItems({ ctx: contextFor(caller), input }));
 });
 
 // Body: JSONL, a JSON array or CSV (optionally gzipped) of import records. Query: `skip_invalid=1`
