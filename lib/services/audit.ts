@@ -3,22 +3,11 @@
 import { z } from "zod";
 import { at, jsonText, type Engine } from "@/db/engine";
 import { AUDIT_ENTRIES, AUDIT_INSERT, type AuditEntryRow } from "@/db/queries/audit";
-import { prepared } from "./statements";
 import { nowOf, requireScope, type Ctx } from "./context";
 import { parseInput } from "./errors";
 
-/**
- * TRANSITION (issue 11): a service not yet moved to the engine interface still writes its audit row
- * through a drizzle transaction (it has `insert`, not the engine's `exec`); the row is written
- * synchronously on that transaction's SQLite connection and nothing is returned (better-sqlite3's
- * transactions refuse a function that returns a promise). Removed with the drizzle half of `Db`.
- */
-type LegacyTx = { insert: unknown };
-
 /** Writes the audit row of an action, in the transaction `tx` that does the action. */
-export function audit(tx: Pick<Engine, "exec">, ctx: Ctx, entry: AuditRecord): Promise<void>;
-export function audit(tx: LegacyTx, ctx: Ctx, entry: AuditRecord): void;
-export function audit(tx: Pick<Engine, "exec"> | LegacyTx, ctx: Ctx, entry: AuditRecord): Promise<void> | void {
+export async function audit(tx: Pick<Engine, "exec">, ctx: Ctx, entry: AuditRecord): Promise<void> {
   const params = [
     ctx.caller?.userId ?? null,
     entry.action,
@@ -29,8 +18,7 @@ export function audit(tx: Pick<Engine, "exec"> | LegacyTx, ctx: Ctx, entry: Audi
     entry.detail == null ? null : jsonText(entry.detail),
     at(nowOf(ctx)),
   ] as const;
-  if ("exec" in tx) return tx.exec(AUDIT_INSERT, params).then(() => undefined);
-  prepared(tx, AUDIT_INSERT.sqlite).run(...params.map((p) => (p instanceof Date ? p.getTime() : p)));
+  await tx.exec(AUDIT_INSERT, params);
 }
 
 export interface AuditRecord {

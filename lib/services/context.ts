@@ -27,19 +27,6 @@ export interface Ctx {
  */
 export type Untrusted<T> = { [K in keyof T]?: unknown };
 
-/**
- * Runs `fn` in a write transaction that takes SQLite's write lock at its start (BEGIN IMMEDIATE).
- * A deferred transaction that reads and then writes cannot wait for another writer: SQLite refuses
- * it with "database is locked" at once, whatever the busy timeout. An immediate one waits its turn,
- * so concurrent CLI commands, imports and the server all get through.
- */
-export function writing<T>(db: Db, fn: (tx: Parameters<Parameters<Db["transaction"]>[0]>[0]) => T): T {
-  // TRANSITION (issue 11): inside an engine write transaction (db.write) the connection is already
-  // in its transaction; a service not yet moved to the engine interface joins it.
-  if (db.$client.inTransaction) return fn(db as unknown as Parameters<Parameters<Db["transaction"]>[0]>[0]);
-  return db.transaction(fn, { behavior: "immediate" });
-}
-
 export function nowOf(ctx: Ctx): number {
   return ctx.now ? ctx.now() : Date.now();
 }

@@ -31,7 +31,6 @@ import { audit } from "./audit";
 import { requireCaller, requireScope, type Ctx, countRows } from "./context";
 import { AppError, badRequest, conflict, notFound, parseInput, type FieldErrors } from "./errors";
 import { PROJECT_SETTINGS, projectSettingsShape } from "./project-settings";
-import { prepared } from "./statements";
 import { adaptiveRule, baseOverlap, retargetProject } from "./adaptive";
 import { FormatError } from "@/lib/formats/errors";
 import { readTags, tagKey } from "@/lib/formats/tags";
@@ -53,11 +52,6 @@ export const projectInput = z.object({
 export type ProjectInput = z.input<typeof projectInput>;
 export type Project = ProjectRow;
 
-/**
- * TRANSITION (issue 11): adaptive.ts still writes through the transitional `Db`; on SQLite the `tx`
- * of a write is one (db/client.ts). The lead passes `tx` itself once it moves.
- */
-const legacy = (tx: Engine): Db => tx as unknown as Db;
 
 export async function createProject({ ctx, input }: { ctx: Ctx; input: ProjectInput }): Promise<Project> {
   requireScope(ctx, "project:write");
@@ -288,7 +282,7 @@ export async function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSe
       const rule = adaptiveRule(updated);
       const before = adaptiveRule(project);
       let retargeted: number | undefined;
-      if (JSON.stringify(rule) !== JSON.stringify(before)) retargeted = await retargetProject(legacy(tx), project.id, rule);
+      if (JSON.stringify(rule) !== JSON.stringify(before)) retargeted = await retargetProject(tx, project.id, rule);
       await audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, projectId: project.id, detail: { slug, changes: set, ...(retargeted !== undefined ? { retargeted_items: retargeted } : {}), ...(retagged !== undefined ? { retagged } : {}) } });
       return updated;
     },
@@ -320,33 +314,3 @@ export async function projectChecklist({ ctx, input }: { ctx: Ctx; input: { slug
   };
 }
 
-// TRANSITION (issue 11): synchronous twins of getProject, getWorkProject and isMember for the
-// services not yet moved to the engine (they read through the SQLite connection, on SQLite only).
-// The lead removes them once their callers await the functions above.
-
-/** TRANSITION: getProject for services not yet moved. */
-export function getProjectSync({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Project {
-  const project = ctx.db.select().from(projects).where(eq(projects.slug, input.slug)).get();
-  if (!project) throw notFound(`Project "${input.slug}"`);
-  return project as Project;
-}
-
-/** TRANSITION: getWorkProject for services not yet moved. */
-export function getWorkProjectSync({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Project {
-  const project = getProjectSync({ ctx, input });
-  const caller = ctx.caller;
-  if (caller && !can(caller.role, "project:read") && !(isWorkable(project.status) && isMemberSync(ctx, project.id, caller.userId))) {
-    throw notFound(`Project "${input.slug}"`);
-  }
-  return project;
-}
-
-/** TRANSITION: isMember for services not yet moved. */
-export function isMemberSync(ctx: Pick<Ctx, "db">, projectId: number, userId: number): boolean {
-  const row = prepared(
-    ctx.db,
-    `select visibility = 'everyone' or exists(select 1 from project_members where project_id = projects.id and user_id = ?) as open
-       from projects where id = ?`,
-  ).get(userId, projectId) as { open: number } | undefined;
-  return !!row?.open;
-}
