@@ -61,8 +61,8 @@ export function openDatabase(target: string): Db {
   return withLegacy(engine, engine.conn, engine);
 }
 
-// One connection per process and file. Kept on globalThis so Next's module reloading in dev
-// does not open a new connection on every edit.
+// One engine per process and database (a SQLite connection, or a PostgreSQL pool). Kept on
+// globalThis so Next's module reloading in dev does not open a new one on every edit.
 const globalForDb = globalThis as unknown as { __arbiterDb?: Map<string, Db> };
 
 export function getDb(file?: string): Db {
@@ -74,4 +74,15 @@ export function getDb(file?: string): Db {
     globalForDb.__arbiterDb.set(resolved, db);
   }
   return db;
+}
+
+/**
+ * Closes every engine `getDb` opened, for a process that is done (the CLI): an open PostgreSQL pool
+ * would keep it alive until its idle connections time out.
+ */
+export async function closeDatabases(): Promise<void> {
+  const open = globalForDb.__arbiterDb;
+  if (!open) return;
+  globalForDb.__arbiterDb = undefined;
+  await Promise.all([...open.values()].map((db) => db.close()));
 }

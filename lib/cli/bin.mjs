@@ -9,12 +9,16 @@ process.env.TSX_TSCONFIG_PATH ??= path.join(root, "tsconfig.json");
 const require = createRequire(import.meta.url);
 require("tsx/cjs/api").register();
 const { main } = require("./main.ts");
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    console.error(err instanceof Error ? err.stack : err);
-    process.exitCode = 1;
-  },
-);
+const { closeDatabases } = require("../../db/client.ts");
+main(process.argv.slice(2))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      console.error(err instanceof Error ? err.stack : err);
+      process.exitCode = 1;
+    },
+  )
+  // The command is done: close its database (a PostgreSQL pool would keep the process alive for a while).
+  .then(() => closeDatabases());
