@@ -9,8 +9,7 @@
 // path of the application (see test/bench/claim.bench.ts): a handful of statements, no more.
 import { randomInt } from "node:crypto";
 import { z } from "zod";
-import type { Engine } from "@/db/engine";
-import { at, jsonText } from "@/db/engine";
+import { at, jsonText, type Engine } from "@/db/engine";
 import {
   ASSIGNMENT_BY_ID,
   CANDIDATE_CONTENTS,

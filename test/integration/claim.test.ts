@@ -54,6 +54,12 @@ const ITEM_TARGETS = defineQuery("test.claim.itemTargets", `select id, judgment_
   target: numOrNull(r.judgment_target),
   count: num(r.judgment_count),
 }));
+const JUDGMENTS_PER_ITEM = defineQuery(
+  "test.claim.judgmentsPerItem",
+  `select i.id, i.judgment_count, count(j.id) as judgments, count(distinct j.user_id) as annotators
+   from items i left join judgments j on j.item_id = i.id group by i.id, i.judgment_count order by i.id`,
+  (r) => ({ itemId: num(r.id), counter: num(r.judgment_count), judgments: num(r.judgments), annotators: num(r.annotators) }),
+);
 const GOLD_OF = defineQuery("test.claim.goldOf", `select gold ->> 'choice' as verdict from items where id = ?`, (r) => str(r.verdict));
 const ATTEMPTS = defineQuery("test.claim.attempts", `select user_id, attempt, status, judged, correct from qualification_attempts order by user_id, attempt`, (r) => ({
   userId: num(r.user_id),
@@ -406,7 +412,7 @@ describe.each(ENGINES)("claiming on %s", (kind: EngineKind) => {
       const p = await project({ overlap: OVERLAP }, Array.from({ length: ITEMS }, (_, i) => ({ priority: i % 4 === 0 ? 2 : 0, extra: i % 10 === 0 ? 1 : 0 })));
       const people = [];
       for (let n = 0; n < WORKERS; n++) people.push(await user());
-      const results = await Promise.all(people.map((u) => runWorker([t.file, String(u.caller.userId), u.caller.email, p.slug])));
+      const results = await Promise.all(people.map((u) => runWorker([t.file, String(u.caller.userId), u.caller.email, p.slug, "hold"])));
       const leases = (await t.db.many(LEASES)).filter((l) => l.status === "leased");
       const perItem = new Map<number, number>();
       for (const l of leases) perItem.set(l.itemId, (perItem.get(l.itemId) ?? 0) + 1);
@@ -416,10 +422,34 @@ describe.each(ENGINES)("claiming on %s", (kind: EngineKind) => {
       // The work really was concurrent: many processes got leases.
       expect(results.filter((r) => r.leased > 0).length).toBeGreaterThan(WORKERS / 4);
     }, 240_000);
+
+    it("annotators in separate processes judging until nothing is left give every item exactly its overlap", async () => {
+      const OVERLAP = 3;
+      const ITEMS = 30;
+      const WORKERS = 16;
+      const p = await project({ overlap: OVERLAP, orderPolicy: "random" }, [
+        ...Array.from({ length: ITEMS }, (_, i) => ({ priority: i % 5 === 0 ? 3 : 0, extra: i % 7 === 0 ? 2 : 0 })),
+        ...Array.from({ length: 3 }, () => ({ gold: "A" as const })),
+      ]);
+      const people = [];
+      for (let n = 0; n < WORKERS; n++) people.push(await user());
+      const results = await Promise.all(people.map((u) => runWorker([t.file, String(u.caller.userId), u.caller.email, p.slug, "judge"])));
+      const judged = await t.db.many(JUDGMENTS_PER_ITEM);
+      const byItem = new Map(judged.map((r) => [r.itemId, r]));
+      for (const [i, id] of p.items.slice(0, ITEMS).entries()) {
+        // Exactly what the item wants: never past it, and the work was finished.
+        expect(byItem.get(id)?.judgments, `item ${i}`).toBe(OVERLAP + (i % 7 === 0 ? 2 : 0));
+        // The counter the claim relies on matches the rows.
+        expect(byItem.get(id)?.counter, `item ${i}`).toBe(byItem.get(id)?.judgments);
+      }
+      expect(judged.every((r) => r.annotators === r.judgments)).toBe(true); // nobody judged an item twice
+      expect(judged.reduce((s, r) => s + r.judgments, 0)).toBe(results.reduce((s, r) => s + r.judged, 0));
+      expect(results.filter((r) => r.judged > 0).length).toBeGreaterThan(WORKERS / 4);
+    }, 240_000);
   });
 });
 
-function runWorker(args: string[]): Promise<{ leased: number }> {
+function runWorker(args: string[]): Promise<{ leased: number; judged: number }> {
   const root = path.resolve(__dirname, "../..");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["test/helpers/run-ts.mjs", "test/helpers/claim-worker.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
