@@ -53,7 +53,6 @@ function Image({ src, alt, title }: ComponentProps<"img"> & { node?: unknown }) 
   const decision = imageDecision(typeof src === "string" ? src : undefined, useContext(RemoteImagesAllowed));
   if (decision.load) {
     // A plain <img>, not next/image: the optimizer would fetch the remote image from the server.
-    // eslint-disable-next-line @next/next/no-img-element
     return <img src={src} alt={alt ?? ""} title={title} referrerPolicy="no-referrer" loading="lazy" />;
   }
   return (

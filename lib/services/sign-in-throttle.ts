@@ -79,15 +79,13 @@ function limitersFor(engine: Engine): Limiters {
 
 /** Deletes counters whose window ended over an hour ago, every few minutes, while the engine is in use. */
 function clearExpiredLater(engine: WeakRef<Engine>): void {
-  const timer = setTimeout(async () => {
+  const timer = setTimeout(() => {
     const target = engine.deref();
     if (!target) return;
-    try {
-      await target.exec(LIMIT_CLEAR_EXPIRED, [at(Date.now() - EXPIRED_KEPT_MS)]);
-    } catch (error) {
-      console.warn("Failed to clear expired sign-in counters:", error);
-    }
-    clearExpiredLater(engine);
+    target
+      .exec(LIMIT_CLEAR_EXPIRED, [at(Date.now() - EXPIRED_KEPT_MS)])
+      .catch((error: unknown) => console.warn("Failed to clear expired sign-in counters:", error))
+      .finally(() => clearExpiredLater(engine));
   }, CLEANUP_INTERVAL_MS);
   timer.unref();
 }

@@ -92,7 +92,7 @@ async function main() {
       const into = samples.get(p.slug)!;
       for (const ctx of annotators) {
         const start = process.hrtime.bigint();
-        const claimed = claimNext({ ctx, input: { slug: p.slug } });
+        const claimed = await claimNext({ ctx, input: { slug: p.slug } });
         into.push(Number(process.hrtime.bigint() - start) / 1e6);
         if (!claimed) throw new Error(`no item for annotator ${ctx.caller!.userId} in ${p.slug}`);
       }

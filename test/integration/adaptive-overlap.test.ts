@@ -25,8 +25,8 @@ let t: TempDb;
 beforeEach(() => {
   t = tempDb();
 });
-afterEach(() => {
-  t.close();
+afterEach(async () => {
+  await t.close();
   clearStatsCache();
 });
 
@@ -95,7 +95,7 @@ describe("adaptive overlap under concurrency", () => {
     const numberOf = new Map(items.map((r) => [r.id, Number(r.external.slice("item-".length))]));
     // Two agreeing items are sent back for one more judgment each: extra_overlap still adds seats.
     const sentBack = [items[0].id, items[3].id];
-    for (const id of sentBack) requeueItem({ ctx: t.system, input: { itemId: id, extra: 1 } });
+    for (const id of sentBack) await requeueItem({ ctx: t.system, input: { itemId: id, extra: 1 } });
     const users = await makeUsers(t, ANNOTATORS, "annotator");
 
     await Promise.all(users.map((u, k) => runWorker([t.file, String(u.caller.userId), u.caller.email, p.slug, String(k)])));
@@ -169,7 +169,7 @@ describe("the stopping rule, one judgment at a time", () => {
   it("asks for one more while they disagree, up to max, and stops at the stopping agreement", async () => {
     const p = await activeProject();
     await importText(t, p.slug, jsonl([pairRecord(1)]));
-    updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 3, maxJudgments: 5, stopAgreement: 0.75 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 3, maxJudgments: 5, stopAgreement: 0.75 } });
     const u = await makeUsers(t, 6, "annotator");
     // A A B: 2/3 < 0.75 → a fourth seat; A A B A: 3/4 = 0.75 → stop at 4.
     for (const [k, verdict] of (["A", "A", "B", "A"] as const).entries()) expect(await judge(u[k], p.slug, verdict)).not.toBeNull();
@@ -180,7 +180,7 @@ describe("the stopping rule, one judgment at a time", () => {
   it("goes to max and no further when the judgments never agree; the item lands in the adjudication queue", async () => {
     const p = await activeProject();
     await importText(t, p.slug, jsonl([pairRecord(1)]));
-    updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 4 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 4 } });
     const u = await makeUsers(t, 5, "annotator");
     const queued = async () => (await adjudicationQueue({ ctx: t.system, input: { slug: p.slug } })).items.map((i) => [i.reason, i.judgments.length, i.effective_overlap]);
     expect(await judge(u[0], p.slug, "A")).not.toBeNull();
@@ -196,7 +196,7 @@ describe("the stopping rule, one judgment at a time", () => {
   it("counts live leases against the target: min seats at first, no third lease before the second judgment", async () => {
     const p = await activeProject();
     return importText(t, p.slug, jsonl([pairRecord(1)])).then(async () => {
-      updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 5 } });
+      await updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 5 } });
       const u = await makeUsers(t, 4, "annotator");
       const first = (await claimNext({ ctx: u[0].ctx, input: { slug: p.slug } }))!;
       const second = (await claimNext({ ctx: u[1].ctx, input: { slug: p.slug } }))!;
@@ -218,7 +218,7 @@ describe("undo and revision", () => {
   it("recompute the item's target: a revised verdict can stop an item, an undone one reopens its seat", async () => {
     const p = await activeProject();
     await importText(t, p.slug, jsonl([pairRecord(1)]));
-    updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 3 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, status: "active", minJudgments: 2, maxJudgments: 3 } });
     const u = await makeUsers(t, 4, "annotator");
     const wanted = async () => (await listItems({ ctx: t.system, input: { slug: p.slug } })).items[0].wanted;
     await judge(u[0], p.slug, "A");

@@ -178,7 +178,7 @@ describe("membership", () => {
     const m = await makeUser(t, "manager");
     expect((await refusal(() => addMember({ ctx: t.system, input: { slug: p.slug, email: m.caller.email } })))?.message).toMatch(/^email: .* is a manager/);
     expect((await refusal(() => addMember({ ctx: t.system, input: { slug: p.slug, email: "nobody@test.local" } })))?.code).toBe("not_found");
-    removeMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } });
+    await removeMember({ ctx: t.system, input: { slug: p.slug, email: b.caller.email } });
     // Issue 12: removing the last member leaves a members-only project closed, to b as well.
     expect(await refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
     expect(await refusal(() => claimNext({ ctx: b.ctx, input: { slug: p.slug } }))).toMatchObject({ code: "not_found" });
@@ -255,7 +255,7 @@ describe("gold items", () => {
   it("gold items are exempt from the overlap: every annotator gets each once", async () => {
     const p = await project(0, { overlap: 1 }, []);
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2), pairRecord(3), ...goldRecords(1)]));
-    updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 1 } });
+    await updateProject({ ctx: t.system, input: { slug: p.slug, goldRate: 1 } });
     for (const [k, u] of (await makeUsers(t, 3, "annotator")).entries()) {
       expect(indexOf((await claimAndJudge(u.ctx, p.slug))!)).toBe(1000);
       expect(indexOf((await claimAndJudge(u.ctx, p.slug))!)).toBe(k + 1);

@@ -46,7 +46,7 @@ describe("a new project", () => {
     });
     await importText(t, "todo", jsonl([1, 2].map((i) => ({ id: `t${i}`, prompt: `P${i}`, responses: [{ content: "a" }, { content: "b" }] }))));
     await updateProject({ ctx: t.system, input: { slug: "todo", guidelines: "Be kind.", judgmentSchema: { strength: true } as never, visibility: "members" } });
-    addMember({ ctx: t.system, input: { slug: "todo", email: annotator.caller.email } });
+    await addMember({ ctx: t.system, input: { slug: "todo", email: annotator.caller.email } });
     expect(await projectChecklist({ ctx: admin.ctx, input: { slug: "todo" } })).toMatchObject({ items: 2, guidelines: true, judgmentSchema: true, visibility: "members", members: 1 });
     await expect(projectChecklist({ ctx: annotator.ctx, input: { slug: "todo" } })).rejects.toThrow(/does not allow project:write/);
   });

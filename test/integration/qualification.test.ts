@@ -176,9 +176,9 @@ describe("qualification gating", () => {
   it("refuses with a reason for the admin when too few gold items are left to qualify", async () => {
     const p = await project(2, 2, { qualificationItems: 2 });
     const a = await makeUser(t, "annotator");
-    judge(a.ctx, (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!, true);
+    await judge(a.ctx, (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!, true);
     const left = t.db.get<{ id: number }>(sql`select id from items where gold is not null and id not in (select item_id from judgments)`).id;
-    updateItem({ ctx: t.system, input: { itemId: left, gold: null } });
+    await updateItem({ ctx: t.system, input: { itemId: left, gold: null } });
     const refused = await refusal(() => claimNext({ ctx: a.ctx, input: { slug: p.slug } }));
     expect(refused).toMatchObject({ code: "conflict", reason: "qualification_unavailable" });
     expect(CLAIM_REFUSALS).toContain(refused?.reason);
@@ -253,7 +253,7 @@ describe("the qualification CLI", () => {
     expect(set.code, set.err).toBe(0);
     expect(arbiter("project", "set", "--project", p.slug, "--qualification-items", "3").err).toMatch(/asks for 3 gold item\(s\) but project "p\d+" has 2/);
     const a = await makeUser(t, "annotator", "cli-ann@test.local");
-    for (const right of [true, false]) judge(a.ctx, (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!, right);
+    for (const right of [true, false]) await judge(a.ctx, (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!, right);
     const listed = JSON.parse(arbiter("qualification", "list", "--project", p.slug, "--json").out);
     expect(listed).toMatchObject({ required: 2, accuracy_required: 1, annotators: [{ email: "cli-ann@test.local", status: "failed", judged: 2, correct: 1, accuracy: 0.5 }] });
     expect(arbiter("qualification", "list", "--project", p.slug).out).toMatch(/cli-ann@test.local\tfailed\tattempt 1\t2\/2 judged\t1 right\t50%/);

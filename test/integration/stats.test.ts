@@ -314,7 +314,7 @@ describe.each(ENGINES)("projectStats on a hand-built project on %s", (kind) => {
     expect(hours).toHaveLength(25);
     expect(hours.at(-1)).toMatchObject({ judgments: 3, completed: 1, cumulative_judgments: 7, cumulative_completed: 3 });
 
-    expectMatchesLibrary(stats, t.db, project.id);
+    await expectMatchesLibrary(stats, t.db, project.id);
   });
 
   it("breaks down by model and serves the cached result until a judgment changes", async () => {

@@ -21,8 +21,8 @@ let t: TempDb;
 beforeEach(() => {
   t = tempDb();
 });
-afterEach(() => {
-  t.close();
+afterEach(async () => {
+  await t.close();
   clearStatsCache();
 });
 
