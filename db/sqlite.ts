@@ -33,12 +33,14 @@ export function synchronousMode(source: Record<string, string | undefined> = pro
 
 export function openSqliteConnection(file: string, options: { readonly?: boolean } = {}): Database.Database {
   if (options.readonly) return new Database(file, { readonly: true, fileMustExist: true });
+  // A bad setting stops the open before anything is created on disk.
+  const synchronous = synchronousMode();
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   const conn = new Database(file);
   conn.pragma("journal_mode = WAL");
   conn.pragma("foreign_keys = ON");
   conn.pragma("busy_timeout = 5000");
-  conn.pragma(`synchronous = ${synchronousMode()}`);
+  conn.pragma(`synchronous = ${synchronous}`);
   return conn;
 }
 

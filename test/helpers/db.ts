@@ -241,8 +241,9 @@ export async function countRowsAsync(t: TempDb, table: string): Promise<number> 
 }
 
 /** The AppError code a call throws, or undefined when it succeeds (other errors propagate). */
-export function errorCode(fn: () => unknown): string | undefined {
+export function errorCode<T>(fn: () => T extends PromiseLike<unknown> ? never : T): string | undefined {
   try {
+    // A call that returns a promise is refused by the type above: its error would come after this returns (use errorCodeAsync).
     fn();
   } catch (e) {
     if (e instanceof AppError) return e.code;

@@ -229,7 +229,7 @@ describe("undo and revision", () => {
     const first = t.db.get<{ id: number }>(sql`select id from candidates where position = 0`).id;
     await reviseJudgment({ ctx: u[1].ctx, input: { id: mine.id, choice: JSON.parse(mine.slotOrder)[0] === first ? "A" : "B" } });
     expect(await wanted()).toBe(2);
-    expect(claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })).toBeNull();
+    expect(await claimNext({ ctx: u[2].ctx, input: { slug: p.slug } })).toBeNull();
     // The first annotator takes theirs back: one judgment, the item wants 2 again and their lease is live.
     const lease = t.db.get<{ id: number }>(sql`select id from assignments where user_id = ${u[0].caller.userId}`).id;
     await undoJudgment({ ctx: u[0].ctx, input: { assignmentId: lease } });

@@ -61,7 +61,7 @@ describe("leasing and judging", () => {
     const a = await makeUser(t, "annotator");
     const b = await makeUser(t, "annotator");
     const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
-    expect(errorCode(() => submitJudgment({ ctx: b.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }))).toBe("not_found");
+    expect(await errorCodeAsync(() => submitJudgment({ ctx: b.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }))).toBe("not_found");
     expect(await errorCodeAsync(() => skipAssignment({ ctx: b.ctx, input: { id: claimed.assignment.id } }))).toBe("not_found");
     expect(countRows(t, "judgments")).toBe(0);
   });
@@ -276,7 +276,7 @@ describe("trl-dpo export", () => {
     const p = await makeProject(t);
     for (const role of ["annotator", "manager"] as const) {
       const u = await makeUser(t, role);
-      expect(errorCode(() => openExport({ ctx: u.ctx, input: { slug: p.slug, format: "trl-dpo" } }))).toBe("forbidden");
+      expect(await errorCodeAsync(() => openExport({ ctx: u.ctx, input: { slug: p.slug, format: "trl-dpo" } }))).toBe("forbidden");
     }
   });
 });
