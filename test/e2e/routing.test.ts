@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "@/db/schema";
 import { importItems } from "@/lib/services/importer";
 import { createProject, updateProject } from "@/lib/services/projects";
-import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
+import { chromiumOrSkip, expectTextSettles, launchChromium } from "../helpers/chromium";
 import { quickHash } from "../helpers/db";
 import { serverInfo, signIn, systemCtx } from "../helpers/server";
 
@@ -53,7 +53,7 @@ describe.skipIf(!executable)("narrowing the workspace stream to a skill", () => 
     await page.goto(`${baseUrl}/annotate/${SLUG}`);
     const prompt = page.getByTestId("prompt");
     // Unnarrowed, the stream starts in import order with the untagged item.
-    await expect.poll(() => prompt.innerText()).toContain("Untagged question one?");
+    await prompt.filter({ hasText: "Untagged question one?" }).waitFor();
 
     // The stream control, by keyboard: open it, tick "code" with Space, apply with Enter.
     const filter = page.getByTestId("stream-filter");
@@ -65,12 +65,14 @@ describe.skipIf(!executable)("narrowing the workspace stream to a skill", () => 
     expect(await code.isChecked()).toBe(true);
     await page.getByTestId("stream-apply").focus();
     await page.keyboard.press("Enter");
-    await page.waitForLoadState("load");
-
-    await expect.poll(() => filter.locator("summary").innerText()).toBe("Your stream: items needing code");
+    // Applying reloads the workspace; wait for the new stream's summary (however long that takes).
+    await filter.locator("summary", { hasText: "items needing code" }).waitFor();
+    expect(await filter.locator("summary").innerText()).toBe("Your stream: items needing code");
     const seen: string[] = [];
     for (;;) {
-      await expect.poll(async () => (await page.getByTestId("done").count()) + (await page.getByTestId("assignment").count())).toBe(1);
+      // Wait for the workspace to settle on the next item or on "done" (Playwright waits for the
+      // element itself, however long the claim takes on a loaded machine).
+      await page.locator("[data-testid=done], [data-testid=assignment]").first().waitFor();
       if (await page.getByTestId("done").count()) break;
       seen.push((await prompt.innerText()).trim());
       // Which assignment is on screen, read without waiting for one to appear ("none" once done).
@@ -78,7 +80,10 @@ describe.skipIf(!executable)("narrowing the workspace stream to a skill", () => 
       const before = await shown();
       await page.getByTestId("choice-A").click();
       await page.getByTestId("submit").click();
-      await expect.poll(shown).not.toBe(before);
+      await page.waitForFunction(
+        (previous) => (document.querySelector("[data-testid=assignment]")?.getAttribute("data-assignment") ?? "none") !== previous,
+        before,
+      );
     }
     // The untagged and the medical-only items before them in import order were never shown again.
     expect(seen).toHaveLength(2);
@@ -97,20 +102,20 @@ describe.skipIf(!executable)("narrowing the workspace stream to a skill", () => 
     await expect.poll(() => field.inputValue()).toBe("code, medical");
     await field.fill("Law, code, c++");
     await page.getByTestId(`user-skills-save-${EMAIL}`).click();
-    await expect.poll(() => page.getByTestId(`user-skills-message-${EMAIL}`).textContent()).toBe('Skills: "c++" is not a valid tag: use lowercase letters, digits and : - _ . (1–40 characters)');
+    await expectTextSettles(page.getByTestId(`user-skills-message-${EMAIL}`), 'Skills: "c++" is not a valid tag: use lowercase letters, digits and : - _ . (1–40 characters)');
     await field.fill("Law, code");
     await page.getByTestId(`user-skills-save-${EMAIL}`).click();
-    await expect.poll(() => page.getByTestId(`user-skills-message-${EMAIL}`).textContent()).toBe(`${EMAIL}: code, law.`);
+    await expectTextSettles(page.getByTestId(`user-skills-message-${EMAIL}`), `${EMAIL}: code, law.`);
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-e2e-users-"));
     fs.writeFileSync(path.join(dir, "bad.csv"), "email,name,role,skills\nnew@e2e.local,New,annotator,medical\nbroken,X,annotator,\n");
     await page.getByTestId("users-import-file").setInputFiles(path.join(dir, "bad.csv"));
     await page.getByTestId("users-import-submit").click();
-    await expect.poll(() => page.getByTestId("users-import-errors").innerText()).toBe("Line 3 (email): must be an email address");
+    await expectTextSettles(page.getByTestId("users-import-errors"), "Line 3 (email): must be an email address");
     fs.writeFileSync(path.join(dir, "good.csv"), "email,name,role,skills\nnew@e2e.local,New,annotator,medical;lang:de\n");
     await page.getByTestId("users-import-file").setInputFiles(path.join(dir, "good.csv"));
     await page.getByTestId("users-import-submit").click();
-    await expect.poll(() => page.getByTestId("users-import-message").textContent()).toBe("Created 1 user(s), updated 0.");
+    await expectTextSettles(page.getByTestId("users-import-message"), "Created 1 user(s), updated 0.");
     expect(await page.getByTestId("users-import-passwords").innerText()).toContain("new@e2e.local");
     await expect.poll(() => page.getByTestId("user-skills-new@e2e.local").inputValue()).toBe("lang:de, medical");
     const ctx = systemCtx();

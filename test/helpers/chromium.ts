@@ -1,6 +1,7 @@
 // Finds Debian's Chromium for the browser suite and launches it the way this machine needs.
 import fs from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Locator } from "playwright-core";
+import { expect } from "vitest";
 
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
 
@@ -29,4 +30,16 @@ export function launchChromium(executablePath: string): Promise<Browser> {
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
   });
+}
+
+/**
+ * Waits until `locator`'s text is exactly `expected`, as long as Playwright waits for any element
+ * state, then asserts it (showing the text found when it never came). What a form shows after a
+ * server action that hashes a new password (scrypt, in a low-priority thread) or re-renders a page
+ * can take seconds on a loaded machine, past the one second `expect.poll` allows by default.
+ */
+export async function expectTextSettles(locator: Locator, expected: string): Promise<void> {
+  const exactly = new RegExp(`^\\s*${expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
+  await locator.filter({ hasText: exactly }).waitFor().catch(() => undefined);
+  expect((await locator.textContent())?.trim()).toBe(expected);
 }
