@@ -25,6 +25,12 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          // expect.poll here waits for what a real server and browser show after a request: a
+          // server action that hashes a password (scrypt in a low-priority thread) or re-renders a
+          // page takes seconds on a loaded machine, past vitest's one-second default. A wrong value
+          // that stays wrong still fails; Playwright's own expect waits 5 s by default for the same
+          // reason.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],
