@@ -194,12 +194,33 @@ function streamed(path: string, bytes: number, headers: Record<string, string> =
   });
 }
 
+/**
+ * Declares a body of `bytes` and sends none of it: a route refuses a declared length over its limit
+ * before reading a byte and closes the connection, so a client still writing the body (as fetch
+ * does) fails with EPIPE now and then instead of reading the 413.
+ */
+function declared(path: string, bytes: number, headers: Record<string, string> = {}): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(serverInfo().baseUrl + path, { method: "POST", headers: { ...headers, "content-length": String(bytes) } }, (res) => {
+      const parts: Buffer[] = [];
+      res.on("data", (b: Buffer) => parts.push(b));
+      res.on("end", () => {
+        req.destroy();
+        resolve(new Response(Buffer.concat(parts), { status: res.statusCode, headers: res.headers as Record<string, string> }));
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.flushHeaders();
+  });
+}
+
 describe("body limits", () => {
   const token = () => ({ authorization: `Bearer ${admin().token}` });
 
   it("a JSON route refuses more than 1 MiB, declared or streamed", async () => {
     const path = `/api/v1/projects/${SLUG}/assignments/next`;
-    await expectError(await api(path, { method: "POST", token: admin().token, body: " ".repeat(MiB + 1) }), 413);
+    await expectError(await declared(path, MiB + 1, token()), 413);
     await expectError(await streamed(path, MiB + 1, token()), 413);
     // Just under the limit is read and parsed.
     await expectError(await api(path, { method: "POST", token: admin().token, body: `{"exclude": "x"}${" ".repeat(MiB - 100)}` }), 400, "exclude");
@@ -208,7 +229,7 @@ describe("body limits", () => {
   it("a judgment may be up to 2 MiB (long rewrites), no more", async () => {
     const big = JSON.stringify({ assignment_id: 999999, choice: "A", rationale: "r", rewrite: "w".repeat(1.5 * MiB) });
     expect((await api("/api/v1/judgments", { method: "POST", token: admin().token, body: big })).status).not.toBe(413);
-    await expectError(await api("/api/v1/judgments", { method: "POST", token: admin().token, body: " ".repeat(2 * MiB + 1) }), 413);
+    await expectError(await declared("/api/v1/judgments", 2 * MiB + 1, token()), 413);
     await expectError(await streamed("/api/v1/judgments", 2 * MiB + 1, token()), 413);
   });
 
