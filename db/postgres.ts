@@ -53,7 +53,26 @@ export function redactUrl(url: string): string {
   }
 }
 
-type Client = pg.Pool | pg.PoolClient;
+/** What the executors need of a pool, a pooled connection or a connection taking turns. */
+interface Client {
+  query<R extends pg.QueryResultRow = Row>(config: pg.QueryConfig | string): Promise<pg.QueryResult<R>>;
+}
+
+/**
+ * A snapshot's connection with its statements sent one after another. A stream asks for its next
+ * batch while the caller works on this one, and the caller may run other statements meanwhile; pg
+ * would queue them itself, but that is deprecated (pg 9 refuses a query on a busy client).
+ */
+function takingTurns(client: pg.PoolClient): Client {
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    query<R extends pg.QueryResultRow>(config: pg.QueryConfig | string) {
+      const run = last.then(() => client.query<R>(config));
+      last = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
 
 class Names {
   private readonly byText = new Map<string, string>();
@@ -90,20 +109,32 @@ function executor(client: Client, names: Names, location: string): Omit<Engine, 
 
 let cursors = 0;
 
-function snapshotOf(client: pg.PoolClient, names: Names, location: string): Snapshot {
+function snapshotOf(connection: pg.PoolClient, names: Names, location: string): Snapshot {
+  const client = takingTurns(connection);
   return {
     ...executor(client, names, location),
     async *stream(q, params, batchSize = 1000) {
-      // A server-side cursor in the open transaction: the server holds the result, we fetch a batch at a time.
+      // A server-side cursor in the open transaction: the server holds the result, we fetch a batch at
+      // a time. The next batch is asked for before this one is handed out, so the server reads it while
+      // the caller encodes (a statement the caller makes in between waits its turn behind that fetch).
       const cursor = `arbiter_cursor_${++cursors}`;
+      const fetchNext = () => {
+        const fetched = client.query<Row>(`fetch ${batchSize} from ${cursor}`);
+        // Awaited below; until then a failure must not count as unhandled (which ends the process).
+        fetched.catch(() => undefined);
+        return fetched;
+      };
       await client.query({ text: `declare ${cursor} no scroll cursor for ${q.postgres}`, values: bind(params) });
+      let next: Promise<pg.QueryResult<Row>> | undefined = fetchNext();
       try {
-        for (;;) {
-          const { rows } = await client.query<Row>(`fetch ${batchSize} from ${cursor}`);
+        while (next) {
+          const rows: Row[] = (await next).rows;
+          next = rows.length < batchSize ? undefined : fetchNext();
           for (const row of rows) yield q.decode(row);
-          if (rows.length < batchSize) break;
         }
       } finally {
+        // A caller that stops early leaves a fetch in flight: let it finish before the cursor closes.
+        await next?.catch(() => undefined);
         await client.query(`close ${cursor}`);
       }
     },
