@@ -14,3 +14,4 @@ export * from "./tally";
 export * from "./adaptive";
 export * from "./projection";
 export * from "./ticks";
+export * from "./contenders";
