@@ -15,3 +15,4 @@ export * from "./adaptive";
 export * from "./projection";
 export * from "./ticks";
 export * from "./contenders";
+export * from "./judges";
