@@ -16,3 +16,4 @@ export * from "./projection";
 export * from "./ticks";
 export * from "./contenders";
 export * from "./judges";
+export * from "./adaptive-pairs";
