@@ -1,6 +1,6 @@
 // The contender leaderboard as CSV (the dashboard table's download): one row per contender version,
 // then, per rating criterion seen in any row (sorted), its mean, interval and count.
-import type { ContenderRow } from "@/lib/stats/contenders";
+import type { ContenderRow } from "@/lib/stats/types";
 import { csvLine } from "./csv-cell";
 
 export const CONTENDER_CSV_COLUMNS = [

@@ -6,7 +6,7 @@
 import { compareStrings } from "./agreement";
 import { bootstrapItems, quantile, DEFAULT_ROUNDS, DEFAULT_SEED } from "./bootstrap";
 import { bradleyTerryFromCounts, CELLS, type PairCounts } from "./bradley-terry";
-import type { Verdict } from "./types";
+import type { ContenderRow, CriterionMean, Verdict } from "./types";
 
 /** One version of one contender; version null when the responses did not record one. */
 export interface ContenderKey {
@@ -34,35 +34,6 @@ export interface ContenderRating extends ContenderKey {
   item: string;
   criterion: string;
   value: number;
-}
-
-export interface CriterionMean {
-  mean: number;
-  ci_low: number | null;
-  ci_high: number | null;
-  /** Ratings averaged. */
-  n: number;
-}
-
-export interface ContenderRow {
-  /** The contender's name, with `@vN` when its responses record a version. */
-  name: string;
-  /** Elo scale (1000 + 400·θ/ln 10, mean 1000 over the rated versions); null without comparisons. */
-  rating: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  /** (wins + ½·ties) / n, both_bad counting as a tie. */
-  win_rate: number | null;
-  /** Comparisons with another contender version. */
-  n: number;
-  median_latency_ms: number | null;
-  p90_latency_ms: number | null;
-  median_ttft_ms: number | null;
-  mean_completion_tokens: number | null;
-  /** Mean cost of a response × 1000, over the responses with a recorded cost. */
-  cost_per_1k_usd: number | null;
-  /** Per criterion (sorted by name): mean rating with its 95% bootstrap interval over items. */
-  ratings: Record<string, CriterionMean>;
 }
 
 export interface ContenderOptions {
@@ -241,4 +212,77 @@ export function contenderLeaderboard(
     return compareNullable(x.key.version, y.key.version);
   });
   return rows.map((r) => r.row);
+}
+
+/** A finite number, or a numeric string (some servers report usage as text); null otherwise. */
+function numberOf(value: unknown): number | null {
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (typeof value === "string" && value.trim() !== "") {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+/**
+ * The contender version and measurements a generated response's candidate metadata records
+ * (`contender`, `contender_version`, `latency_ms`, `ttft_ms`, `completion_tokens`, `cost_usd`); null
+ * when the metadata names no contender (a non-empty string).
+ */
+export function contenderResponseOf(metadata: Readonly<Record<string, unknown>> | null | undefined): ContenderResponse | null {
+  const contender = metadata?.contender;
+  if (typeof contender !== "string" || contender === "") return null;
+  const version = numberOf(metadata!.contender_version);
+  return {
+    contender,
+    version: version !== null && Number.isInteger(version) ? version : null,
+    latency_ms: numberOf(metadata!.latency_ms),
+    ttft_ms: numberOf(metadata!.ttft_ms),
+    completion_tokens: numberOf(metadata!.completion_tokens),
+    cost_usd: numberOf(metadata!.cost_usd),
+  };
+}
+
+/**
+ * The leaderboard's inputs gathered one row at a time, as the stats service streams them: every
+ * contender candidate first (id, item, position, metadata), then the judgments. A pairwise verdict
+ * counts when the item's first two candidates both come from contenders; ratings count for every
+ * rated candidate that does (keyed by candidate id, as judgments store them).
+ */
+export class ContenderTally {
+  private readonly byCandidate = new Map<number, ContenderResponse>();
+  private readonly byItem = new Map<number, [ContenderResponse | undefined, ContenderResponse | undefined]>();
+  private readonly responses: ContenderResponse[] = [];
+  private readonly comparisons: ContenderComparison[] = [];
+  private readonly ratings: ContenderRating[] = [];
+
+  candidate(c: { id: number; item: number; position: number; metadata: Readonly<Record<string, unknown>> | null }): void {
+    const response = contenderResponseOf(c.metadata);
+    if (!response) return;
+    this.byCandidate.set(c.id, response);
+    this.responses.push(response);
+    if (c.position > 1) return;
+    let pair = this.byItem.get(c.item);
+    if (!pair) this.byItem.set(c.item, (pair = [undefined, undefined]));
+    pair[c.position] = response;
+  }
+
+  judgment(j: { item: number; type: string; verdict: Verdict | null; ratings: Readonly<Record<string, Readonly<Record<string, number>>>> | null }): void {
+    if (j.type === "pairwise" && j.verdict !== null) {
+      const pair = this.byItem.get(j.item);
+      if (pair?.[0] && pair[1]) this.comparisons.push({ a: pair[0], b: pair[1], verdict: j.verdict });
+    }
+    if (!j.ratings) return;
+    for (const [candidate, values] of Object.entries(j.ratings)) {
+      const response = this.byCandidate.get(Number(candidate));
+      if (!response) continue;
+      for (const [criterion, value] of Object.entries(values)) {
+        if (typeof value === "number") this.ratings.push({ contender: response.contender, version: response.version, item: `${j.item}:${candidate}`, criterion, value });
+      }
+    }
+  }
+
+  rows(options: ContenderOptions = {}): ContenderRow[] {
+    return contenderLeaderboard({ comparisons: this.comparisons, responses: this.responses, ratings: this.ratings }, options);
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contenderLeaderboard, type ContenderComparison, type ContenderKey, type ContenderResponse, type Verdict } from "@/lib/stats";
+import { contenderLeaderboard, contenderResponseOf, type ContenderComparison, type ContenderKey, type ContenderResponse, type Verdict } from "@/lib/stats";
 
 const key = (contender: string, version: number | null = null): ContenderKey => ({ contender, version });
 
@@ -124,5 +124,22 @@ describe("contenderLeaderboard", () => {
     expect(() => contenderLeaderboard({ comparisons: [{ a: key("a"), b: key("b"), verdict: "C" as Verdict }], responses: [] })).toThrow(
       'comparison 0: unknown verdict "C"',
     );
+  });
+});
+
+describe("contenderResponseOf", () => {
+  it("reads a generated response's metadata, numbers given as text included, and nothing without a contender", () => {
+    expect(contenderResponseOf({ contender: "tuned", contender_version: 3, latency_ms: 812, ttft_ms: "95", completion_tokens: 40, cost_usd: 0.0004, finish_reason: "stop" })).toEqual({
+      contender: "tuned",
+      version: 3,
+      latency_ms: 812,
+      ttft_ms: 95,
+      completion_tokens: 40,
+      cost_usd: 0.0004,
+    });
+    expect(contenderResponseOf({ contender: "x", contender_version: "v2", latency_ms: "fast", cost_usd: Infinity })).toMatchObject({ version: null, latency_ms: null, cost_usd: null });
+    expect(contenderResponseOf({ contender: "" })).toBeNull();
+    expect(contenderResponseOf({ contender: 7 })).toBeNull();
+    expect(contenderResponseOf(null)).toBeNull();
   });
 });
