@@ -113,7 +113,7 @@ describe.each(ENGINES)("contender leaderboard in project statistics on %s", (kin
     expect(v2.ratings.accuracy.n).toBe(6);
   });
 
-  it("is in `arbiter stats --json` and the CSV download, and empty for a project of imported responses", async () => {
+  it("is in `arbiter stats --json`, its text table and the CSV download, and empty for a project of imported responses", async () => {
     await build();
     let out = "";
     const code = await main(["stats", "--project", "gen", "--rounds", "0", "--json", ...(kind === "sqlite" ? ["--db", t.file] : ["--database-url", t.file])], { out: (s) => (out += s), err: () => {} });
@@ -134,6 +134,12 @@ describe.each(ENGINES)("contender leaderboard in project statistics on %s", (kin
       "cost_per_1k_usd",
       "ratings",
     ]);
+    let text = "";
+    expect(await main(["stats", "--project", "gen", "--rounds", "0", ...(kind === "sqlite" ? ["--db", t.file] : ["--database-url", t.file])], { out: (s) => (text += s), err: () => {} })).toBe(0);
+    const table = text.slice(text.indexOf("Contenders ("));
+    expect(table).toMatch(/contender\s+rating\s+95% CI\s+win rate\s+n\s+p50 latency\s+p90 latency\s+TTFT\s+tokens\s+\$\/1k\s+accuracy/);
+    // base@v1: 24 comparisons, p50 455 ms, p90 499 ms, TTFT 50 ms, 105.5 tokens, $0.20 per 1,000.
+    expect(table).toMatch(/base@v1\s.*\s24\s+455\s+499\s+50\s+105\.5\s+0\.2000\s/);
     const stats = await projectStats({ ctx: t.system, input: { slug: "gen", rounds: 0 } });
     const csv = statsCsv(stats, "contenders").split("\n");
     expect(csv[0]).toBe(
