@@ -70,6 +70,30 @@ export function statsSummary(s: ProjectStats): string {
       ),
     );
   }
+  if (s.contenders.length) {
+    const criteria = [...new Set(s.contenders.flatMap((r) => Object.keys(r.ratings)))].sort();
+    const money = (x: number | null) => (x === null ? "n/a" : x.toFixed(4));
+    out.push(
+      "",
+      `Contenders (Bradley–Terry, Elo scale; latency and TTFT in ms; cost per 1,000 responses in USD${criteria.length ? "; mean ratings" : ""}):`,
+      ...table(
+        ["contender", "rating", "95% CI", "win rate", "n", "p50 latency", "p90 latency", "TTFT", "tokens", "$/1k", ...criteria],
+        s.contenders.map((r) => [
+          r.name,
+          fixed(r.rating, 1),
+          r.ci_low === null || r.ci_high === null ? "" : `${r.ci_low.toFixed(1)} – ${r.ci_high.toFixed(1)}`,
+          pct(r.win_rate),
+          String(r.n),
+          fixed(r.median_latency_ms, 0),
+          fixed(r.p90_latency_ms, 0),
+          fixed(r.median_ttft_ms, 0),
+          fixed(r.mean_completion_tokens, 1),
+          money(r.cost_per_1k_usd),
+          ...criteria.map((c) => fixed(r.ratings[c]?.mean ?? null, 2)),
+        ]),
+      ),
+    );
+  }
   if (s.breakdown) {
     const fields = [...new Set(s.breakdown.rows.flatMap((r) => Object.keys(r.numeric)))];
     out.push(

@@ -1,8 +1,9 @@
 // The dashboard tables of a project's statistics as CSV, one table per file, for spreadsheets.
 import type { ProjectStats } from "@/lib/stats/types";
+import { contendersCsv } from "./contenders-csv";
 import { csvLine } from "./csv-cell";
 
-export const STATS_CSV_TABLES = ["annotators", "leaderboard", "kappa", "breakdown", "progress"] as const;
+export const STATS_CSV_TABLES = ["annotators", "leaderboard", "kappa", "breakdown", "progress", "contenders"] as const;
 export type StatsCsvTable = (typeof STATS_CSV_TABLES)[number];
 
 function lines(header: string[], rows: unknown[][]): string {
@@ -50,6 +51,8 @@ export function statsCsv(stats: ProjectStats, table: StatsCsvTable): string {
         rows.map((r) => [r.value, r.win_rate, r.ci_low, r.ci_high, r.n, r.wins, r.losses, r.ties, r.both_bad, r.n_same, ...fields.flatMap((f) => [r.numeric[f]?.mean, r.numeric[f]?.p95])]),
       );
     }
+    case "contenders":
+      return contendersCsv(stats.contenders);
     case "progress":
       return lines(
         ["date", "judgments", "completed", "cumulative_judgments", "cumulative_completed"],

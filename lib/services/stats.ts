@@ -4,8 +4,8 @@
 import { z } from "zod";
 import { jsonText } from "@/db/engine";
 import { PROJECT_BY_SLUG } from "@/db/queries/projects";
-import { STATS_ANNOTATORS, STATS_CANDIDATES, STATS_CANDIDATES_WITH_METADATA, STATS_ITEMS, STATS_JUDGMENTS, STATS_METADATA_KEYS, STATS_VERSION } from "@/db/queries/stats";
-import { ProjectTally, type ProjectStats } from "@/lib/stats";
+import { STATS_ANNOTATORS, STATS_CANDIDATES, STATS_CANDIDATES_WITH_METADATA, STATS_CONTENDER_CANDIDATES, STATS_ITEMS, STATS_JUDGMENTS, STATS_METADATA_KEYS, STATS_VERSION } from "@/db/queries/stats";
+import { ContenderTally, ProjectTally, type ProjectStats } from "@/lib/stats";
 import { nowOf, requireScope, type Ctx } from "./context";
 import { notFound, parseInput } from "./errors";
 import { adaptiveFiguresOf, adaptiveRule, baseOverlap } from "./adaptive";
@@ -63,20 +63,28 @@ export async function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput
     const now = nowOf(ctx);
     const items = await view.many(STATS_ITEMS, [baseOverlap(project), p]);
     const annotators = await view.many(STATS_ANNOTATORS, [p]);
-    const tally = new ProjectTally(items, annotators, { by, rounds: options.rounds, seed: options.seed, now });
-    for await (const c of view.stream(by !== null ? STATS_CANDIDATES_WITH_METADATA : STATS_CANDIDATES, [p], STREAM_BATCH)) tally.candidate(c);
-    for await (const j of view.stream(STATS_JUDGMENTS, [p], STREAM_BATCH)) tally.judgment(j);
-    const { progress, ...rest } = tally.figures();
     // The keys of the first items' candidates name what a breakdown can use; sorted here rather than
     // in SQL: the engines' collations differ, code-unit order does not.
     const sampled = jsonText(items.slice(0, METADATA_SAMPLE).map((i) => i.id));
     const keys = (await view.many(STATS_METADATA_KEYS, [sampled])).filter((k) => k !== "model").sort();
+    const tally = new ProjectTally(items, annotators, { by, rounds: options.rounds, seed: options.seed, now });
+    for await (const c of view.stream(by !== null ? STATS_CANDIDATES_WITH_METADATA : STATS_CANDIDATES, [p], STREAM_BATCH)) tally.candidate(c);
+    // Generated responses carry `contender` in their metadata; the sampled keys spare projects of
+    // imported responses a scan of every candidate's metadata.
+    const contenders = keys.includes("contender") ? new ContenderTally() : null;
+    if (contenders) for await (const c of view.stream(STATS_CONTENDER_CANDIDATES, [p], STREAM_BATCH)) contenders.candidate(c);
+    for await (const j of view.stream(STATS_JUDGMENTS, [p], STREAM_BATCH)) {
+      tally.judgment(j);
+      contenders?.judgment(j);
+    }
+    const { progress, ...rest } = tally.figures();
     const result: ProjectStats = {
       project: { slug: project.slug, name: project.name, overlap: project.overlap },
       adaptive: await adaptiveFiguresOf(view, p, project),
       generated_at: new Date(now).toISOString(),
       options: { by, rounds: options.rounds, seed: options.seed },
       ...rest,
+      contenders: contenders?.rows({ rounds: options.rounds, seed: options.seed }) ?? [],
       metadata_keys: ["model", ...keys],
       progress,
     };

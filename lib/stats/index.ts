@@ -14,3 +14,6 @@ export * from "./tally";
 export * from "./adaptive";
 export * from "./projection";
 export * from "./ticks";
+export * from "./contenders";
+export * from "./judges";
+export * from "./adaptive-pairs";

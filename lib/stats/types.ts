@@ -277,6 +277,38 @@ export interface BreakdownOptions {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Contender leaderboard (lib/stats/contenders.ts)
+
+export interface CriterionMean {
+  mean: number;
+  ci_low: number | null;
+  ci_high: number | null;
+  /** Ratings averaged. */
+  n: number;
+}
+
+export interface ContenderRow {
+  /** The contender's name, with `@vN` when its responses record a version. */
+  name: string;
+  /** Elo scale (1000 + 400·θ/ln 10, mean 1000 over the rated versions); null without comparisons. */
+  rating: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  /** (wins + ½·ties) / n, both_bad counting as a tie. */
+  win_rate: number | null;
+  /** Comparisons with another contender version. */
+  n: number;
+  median_latency_ms: number | null;
+  p90_latency_ms: number | null;
+  median_ttft_ms: number | null;
+  mean_completion_tokens: number | null;
+  /** Mean cost of a response × 1000, over the responses with a recorded cost. */
+  cost_per_1k_usd: number | null;
+  /** Per criterion (sorted by name): mean rating with its 95% bootstrap interval over items. */
+  ratings: Record<string, CriterionMean>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Project statistics: what the dashboard, `arbiter stats --json` and the stats API show
 // (README "Project statistics"). lib/stats/tally.ts computes ProjectFigures; the stats service adds
 // the project, the time and the options.
@@ -375,6 +407,8 @@ export interface ProjectStats extends ProjectFigures {
   adaptive: AdaptiveFigures | null;
   generated_at: string;
   options: { by: string | null; rounds: number; seed: number };
+  /** The contender leaderboard (lib/stats/contenders.ts): one row per contender version; empty when no response names a contender. */
+  contenders: ContenderRow[];
   /** Candidate metadata keys seen in the project's first 1000 candidates (for picking `by`). */
   metadata_keys: string[];
 }
