@@ -35,11 +35,21 @@ async function freshDatabase(kind: EngineKind): Promise<{ t: TempDb; drop(): Pro
   }
   const created = await createTestDatabase();
   const db = openPostgres(created.url, { max: 2 }) as unknown as Db;
-  await runMigrations(db);
+  try {
+    await runMigrations(db);
+  } catch (e) {
+    await db.close();
+    await created.drop();
+    throw e;
+  }
   const t: TempDb = { db, file: created.url, system: { db, caller: null }, close: () => db.close() };
   return { t, drop: created.drop };
 }
 
+/**
+ * Starts the server for `project` on a fresh database on `kind`, provides its `ServerInfo` to the
+ * tests, and returns the teardown (stop the server, then remove the database and the log).
+ */
 export async function setupServer(project: TestProject, kind: EngineKind): Promise<() => Promise<void>> {
   await ensureBuilt(ROOT);
   const { t, drop } = await freshDatabase(kind);
