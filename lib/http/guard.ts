@@ -3,7 +3,7 @@
 // must come from Arbiter's own pages. Bearer-token callers are not browsers, so nothing can forge
 // their requests: the origin rule does not apply to them.
 import { AppError, fieldError } from "@/lib/services/errors";
-import { ILL_FORMED_TEXT, illFormedTextPath } from "@/lib/formats/unicode";
+import { ILL_FORMED_TEXT, illFormedTextPath, NUL_TEXT, nulTextPath } from "@/lib/formats/unicode";
 import { formatBytes } from "./limits";
 
 /** What a route accepts: its body limit and, for writes, the content types a cookie caller may send. */
@@ -109,7 +109,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * A JSON body within `limit`: an empty body is `{}`. Malformed JSON or UTF-8 is a 400, and so is a
- * string holding a lone surrogate (it cannot be stored or exported as UTF-8), named by its path.
+ * string holding a lone surrogate (it cannot be stored or exported as UTF-8) or a NUL character
+ * (PostgreSQL stores none; lib/formats/unicode.ts), named by its path.
  */
 export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
   // No body at all (e.g. a bare claim): skip reading the empty stream.
@@ -130,7 +131,20 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
   }
   const bad = illFormedTextPath(value);
   if (bad !== undefined) throw fieldError(bad || "body", ILL_FORMED_TEXT);
+  const nul = nulTextPath(value);
+  if (nul !== undefined) throw fieldError(nul || "body", NUL_TEXT);
   return value;
+}
+
+/**
+ * Refuses a query parameter holding a NUL character with a 400 naming it: no stored text holds one,
+ * and PostgreSQL refuses one in a compared value with an error (a search would answer 500, a CSV
+ * stream would break off) where SQLite matches nothing. Refused here, every engine answers alike.
+ */
+export function checkQueryText(request: Request): void {
+  for (const [name, value] of new URL(request.url).searchParams) {
+    if (name.includes("\u0000") || value.includes("\u0000")) throw fieldError(name.replaceAll("\u0000", "\\u0000"), "contains a NUL character (\\u0000), which no stored text holds");
+  }
 }
 
 /** The body as a JSON object, or a 400 naming `body` with what arrived instead. */

@@ -4,7 +4,7 @@ import "server-only";
 import { AppError } from "@/lib/services/errors";
 import type { Caller } from "@/lib/services/context";
 import { requestCaller } from "@/lib/auth/session";
-import { checkCookieWrite, checkDeclaredLength, isWrite, JSON_TYPES, readJsonBody } from "./guard";
+import { checkCookieWrite, checkDeclaredLength, checkQueryText, isWrite, JSON_TYPES, readJsonBody } from "./guard";
 import { HSTS } from "./headers";
 import { BODY_LIMITS } from "./limits";
 
@@ -49,6 +49,16 @@ interface HandlerArgs<P> {
 }
 
 /**
+ * Whether a route param (a segment, or the segments of a catch-all) holds a NUL character. No stored
+ * id or slug holds one, and PostgreSQL refuses NUL in text outright (an error, not an empty result),
+ * so such an address is answered 404 before it reaches a query, the same on every engine.
+ */
+function holdsNul(params: unknown): boolean {
+  if (params === null || typeof params !== "object") return false;
+  return Object.values(params).some((v) => (Array.isArray(v) ? v : [v]).some((s) => typeof s === "string" && s.includes("\0")));
+}
+
+/**
  * Wraps an /api/v1 handler: refuses a body declared over the route's limit (413), authenticates
  * (401 for anonymous callers), holds cookie-authenticated writes to the same-origin rule (403),
  * awaits the route params and maps any thrown error. The handler itself parses, loads, authorizes
@@ -68,6 +78,8 @@ export function apiRoute<P = Record<string, never>>(handler: (args: HandlerArgs<
       if (write && !bearer) checkCookieWrite(request, typeof body === "string" ? JSON_TYPES : body.contentTypes);
       // A route without dynamic segments gets no params object.
       const params = ((await context?.params) ?? {}) as P;
+      if (holdsNul(params)) throw new AppError("not_found", "Not found: the address holds a NUL character, which no id or slug contains.");
+      checkQueryText(request);
       const response = await handler({ request, params, caller, readJson: () => readJsonBody(request, limit) });
       // Behind a TLS-terminating proxy next.config.ts adds HSTS from X-Forwarded-Proto; this covers TLS served directly.
       if (request.url.startsWith("https:")) response.headers.set("strict-transport-security", HSTS);

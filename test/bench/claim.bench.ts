@@ -156,7 +156,7 @@ async function generate(file: string): Promise<{ db: Db; annotators: Annotator[]
 async function startServer(file: string, dir: string, synchronous: SynchronousMode): Promise<{ baseUrl: string; server: ChildProcess; log: string }> {
   const { baseUrl, server, logFile } = await startNextServer({
     dir,
-    dbFile: file,
+    database: file,
     env: { ARBITER_BENCH: "1", NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0", ARBITER_SQLITE_SYNCHRONOUS: synchronous },
     nodeArgs: opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts.profile)}`] : [],
   });

@@ -66,7 +66,7 @@ async function generate(file: string) {
 async function startServer(file: string): Promise<{ baseUrl: string; server: ChildProcess }> {
   const { baseUrl, server } = await startNextServer({
     dir: ROOT,
-    dbFile: file,
+    database: file,
     env: { ARBITER_BENCH: "1", NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0" },
   });
   return { baseUrl, server };

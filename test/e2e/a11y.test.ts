@@ -108,7 +108,7 @@ describe.skipIf(!executable)("accessibility and phone fit in Chromium", () => {
       annotations: ["ra", "rb", "rc"].map((annotator, r) => ({ annotator, choice: (i + r) % 2 === 0 ? "A" : "B", rationale: `Because ${WIDE.slice(0, 120)}` })),
     }));
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from(records.map((r) => JSON.stringify(r) + "\n")) } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     browser = await launchChromium(executable!);
   });
   afterAll(async () => {

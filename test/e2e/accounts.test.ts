@@ -12,7 +12,7 @@ const executable = chromiumOrSkip();
 async function newUser(email: string): Promise<string> {
   const ctx = systemCtx();
   const { password } = await createUser({ ctx, input: { email, role: "annotator" } });
-  ctx.db.$client.close();
+  await ctx.db.close();
   return password!;
 }
 

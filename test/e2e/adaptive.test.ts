@@ -28,7 +28,7 @@ describe.skipIf(!executable)("adaptive overlap", () => {
     });
     const lines = [record("q1", ["A", "A"]), record("q2", ["A", "B", "A"])].map((r) => JSON.stringify(r) + "\n");
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from(lines) } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     browser = await launchChromium(executable!);
   });
 
@@ -53,7 +53,7 @@ describe.skipIf(!executable)("adaptive overlap", () => {
     await expect.poll(() => page.getByTestId("settings-message").textContent()).toMatch(/Settings saved/);
     const ctx = systemCtx();
     expect(await getProject({ ctx, input: { slug: SLUG } })).toMatchObject({ minJudgments: 2, maxJudgments: 3, stopAgreement: null });
-    ctx.db.$client.close();
+    await ctx.db.close();
     await page.reload();
     expect(await page.getByTestId("progress-overlap").innerText()).toBe("adaptive 2–3");
     // Both items have what they need under 2–3 (A A stops at 2, A B A goes to 3).

@@ -5,12 +5,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { sql } from "drizzle-orm";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
+import { importBatchesOf, itemIdOf } from "../helpers/rows";
 import { api, serverInfo, signIn, systemCtx } from "../helpers/server";
 
 const executable = chromiumOrSkip();
@@ -95,9 +95,9 @@ describe.skipIf(!executable)("admin screens", () => {
       JSON.stringify({ id: `ie-${i}`, prompt: `Item prompt ${i}`, responses: [{ content: "x", model: "model-left" }, { content: "y", model: "model-right" }] }),
     );
     await importItems({ ctx, input: { slug, source: () => Readable.from([records.join("\n") + "\n"]), sourceName: "items-e2e.jsonl" } });
-    const id = ctx.db.get<{ id: number }>(sql`select i.id from items i join projects p on p.id = i.project_id where p.slug = ${slug} and i.external_id = 'ie-42'`).id;
-    const batchId = ctx.db.get<{ id: number }>(sql`select b.id from import_batches b join projects p on p.id = b.project_id where p.slug = ${slug}`).id;
-    ctx.db.$client.close();
+    const id = await itemIdOf(ctx.db, slug, "ie-42");
+    const [batchId] = await importBatchesOf(ctx.db, slug);
+    await ctx.db.close();
 
     const page = await (await browser.newContext()).newPage();
     await signIn(page, serverInfo().users.admin.email, serverInfo().users.admin.password);

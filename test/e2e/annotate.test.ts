@@ -27,7 +27,7 @@ describe.skipIf(!executable)("annotation in the browser", () => {
         }) + "\n",
     );
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from(lines) } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     browser = await launchChromium(executable!);
   });
 

@@ -35,7 +35,7 @@ describe.skipIf(!executable)("project dashboard", () => {
     }));
     const text = records.map((r) => JSON.stringify(r)).join("\n") + "\n";
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([text]) } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     browser = await launchChromium(executable!);
   });
   afterAll(async () => {

@@ -25,9 +25,8 @@ describe.skipIf(!executable)("import messages, empty responses and dashboard num
   beforeAll(async () => {
     const ctx = systemCtx();
     for (const [slug, name] of [[IMPORT_SLUG, "Data import"], [DASH_SLUG, "Data dashboard"]]) {
-      await createProject({ ctx, input: { slug, name, overlap: 2 } });
       // New projects may start as drafts: these must serve items.
-      ctx.db.$client.prepare("update projects set status = 'active' where slug = ?").run(slug);
+      await createProject({ ctx, input: { status: "active", slug, name, overlap: 2 } });
     }
     // Two items judged twice (both A), three judged once: agreement is over two items.
     const records = [0, 1, 2, 3, 4].map((i) => ({
@@ -40,7 +39,7 @@ describe.skipIf(!executable)("import messages, empty responses and dashboard num
       annotations: i < 2 ? [{ annotator: "rater-1", choice: "A" }, { annotator: "rater-2", choice: "A" }] : [{ annotator: "rater-1", choice: i === 2 ? "A" : "B" }],
     }));
     await importItems({ ctx, input: { slug: DASH_SLUG, source: () => Readable.from([records.map((r) => JSON.stringify(r)).join("\n") + "\n"]) } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     browser = await launchChromium(executable!);
   });
   afterAll(async () => {

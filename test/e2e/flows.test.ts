@@ -3,7 +3,6 @@
 // and the forbidden page.
 import { Readable } from "node:stream";
 import type { Browser, Page } from "playwright-core";
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimNext } from "@/lib/services/assignment";
 import type { Ctx } from "@/lib/services/context";
@@ -11,6 +10,7 @@ import { importItems } from "@/lib/services/importer";
 import { submitJudgment } from "@/lib/services/judgments";
 import { createProject } from "@/lib/services/projects";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
+import { itemIdOf } from "../helpers/rows";
 import { api, serverInfo, signIn, systemCtx, type Account } from "../helpers/server";
 
 const executable = chromiumOrSkip();
@@ -63,11 +63,11 @@ describe.skipIf(!executable)("everyday flows", () => {
     await importItems({ ctx, input: { slug: ADJUDICATE, source: lines([pair("adj-1", "Show me a table", TABLE_AND_CODE, "No table here.")]) } });
     await judgeAll(as(ctx, annotator), ADJUDICATE, "Here");
     await judgeAll(as(ctx, annotator2), ADJUDICATE, "No");
-    adjudicatedItem = ctx.db.get<{ id: number }>(sql`select i.id from items i join projects p on p.id = i.project_id where p.slug = ${ADJUDICATE}`).id;
+    adjudicatedItem = await itemIdOf(ctx.db, ADJUDICATE, "adj-1");
     // Enter with nothing chosen.
     await createProject({ ctx, input: { status: "active", slug: ENTER, name: "Flows enter", overlap: 1 } });
     await importItems({ ctx, input: { slug: ENTER, source: lines([pair("enter-1", "Pick one")]) } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     browser = await launchChromium(executable!);
   });
   afterAll(async () => {
@@ -189,7 +189,7 @@ describe.skipIf(!executable)("everyday flows", () => {
 
     const ctx = systemCtx();
     await importItems({ ctx, input: { slug: DRAFT, source: lines([pair("d-1", "Draft question")]) } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     await admin.getByTestId("texts-guidelines").fill("Prefer the kinder answer.");
     await admin.getByTestId("texts-save").click();
     await expect.poll(() => admin.getByTestId("texts-message").textContent()).toBe("Guidelines and schema saved.");

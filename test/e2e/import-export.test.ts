@@ -11,7 +11,7 @@ import { checkTrlRow } from "@/lib/formats/export";
 import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
-import { api, serverInfo, signIn, systemCtx } from "../helpers/server";
+import { api, serverInfo, signIn, systemCtx, withSystemCtx } from "../helpers/server";
 import { needsSharedData, PANDALM_TEST } from "../helpers/shared-data";
 
 const pandalm = needsSharedData(PANDALM_TEST);
@@ -21,7 +21,7 @@ const PANDALM_MAP = "prompt=instruction+input,responses=response1|response2,mode
 pandalm.describe("import and export over HTTP", () => {
   const slug = "http-io";
   beforeAll(async () => {
-    await createProject({ ctx: systemCtx(), input: { status: "active", slug, name: "HTTP import/export" } });
+    await withSystemCtx((ctx) => createProject({ ctx, input: { status: "active", slug, name: "HTTP import/export" } }));
   });
 
   it("imports PandaLM with a field map, streaming progress and then the summary", async () => {
@@ -75,7 +75,7 @@ describe.skipIf(!executable)("import progress and export counts in the admin scr
   const slug = "ui-io";
 
   beforeAll(async () => {
-    await createProject({ ctx: systemCtx(), input: { status: "active", slug, name: "UI import/export" } });
+    await withSystemCtx((ctx) => createProject({ ctx, input: { status: "active", slug, name: "UI import/export" } }));
     browser = await launchChromium(executable!);
   });
   afterAll(async () => {
@@ -122,7 +122,7 @@ describe.skipIf(!executable)("import progress and export counts in the admin scr
     await createProject({ ctx, input: { status: "active", slug: parquetSlug, name: "UI Parquet" } });
     const records = Array.from({ length: 40 }, (_, i) => ({ id: `p${i}`, prompt: `Question ${i}`, responses: [`yes ${i}`, `no ${i}`], annotations: [{ annotator: "vendor", choice: "A" }] }));
     await importItems({ ctx, input: { slug: parquetSlug, source: () => Readable.from(records.map((r) => JSON.stringify(r) + "\n")) } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     const { parquetReadObjects } = await import("hyparquet");
     const readBack = async (file: string) => {
       const bytes = fs.readFileSync(file);

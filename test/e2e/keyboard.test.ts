@@ -4,6 +4,7 @@
 import { Readable } from "node:stream";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dynamicQuery, json } from "@/db/engine";
 import type { Ctx } from "@/lib/services/context";
 import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
@@ -42,7 +43,7 @@ describe.skipIf(!executable)("ratings and flags by keyboard", () => {
 
   afterAll(async () => {
     await browser?.close();
-    ctx?.db.$client.close();
+    await ctx?.db.close();
   });
 
   /** A fresh browser context signed in as the annotator, on the project's annotation page. */
@@ -55,10 +56,12 @@ describe.skipIf(!executable)("ratings and flags by keyboard", () => {
     return page;
   }
 
+  const JUDGMENT_OF = dynamicQuery(`select j.payload, j.slot_order from judgments j join projects p on p.id = j.project_id where p.slug = ?`, (r) => ({
+    payload: json<{ ratings?: Record<string, Record<string, number>>; flags?: Record<string, string[]> }>(r.payload),
+    slotOrder: json<number[]>(r.slot_order),
+  }));
   function judgmentRow(slug: string) {
-    return ctx.db.$client
-      .prepare(`select j.payload, j.slot_order from judgments j join projects p on p.id = j.project_id where p.slug = ?`)
-      .get(slug) as { payload: string; slot_order: string } | undefined;
+    return ctx.db.first(JUDGMENT_OF, [slug]);
   }
 
   const outlined = (page: Page) => page.$$eval("[data-testid^=scale-].current", (els) => els.map((el) => el.getAttribute("data-testid")));
@@ -104,9 +107,8 @@ describe.skipIf(!executable)("ratings and flags by keyboard", () => {
     await page.keyboard.press("Enter");
     const row = () => judgmentRow(SLUG);
     await expect.poll(() => row()).toBeTruthy();
-    const { payload, slot_order } = row()!;
-    const ids = JSON.parse(slot_order) as number[];
-    const ratings = JSON.parse(payload).ratings as Record<string, Record<string, number>>;
+    const { payload, slotOrder: ids } = (await row())!;
+    const ratings = payload.ratings!;
     expect(ratings[String(ids[0])]).toEqual({ helpfulness: 4, accuracy: 7 });
     expect(ratings[String(ids[1])]).toEqual({ helpfulness: 2, accuracy: 9 });
     // Slot A showed one of the two responses; the ratings belong to what was shown.
@@ -141,7 +143,7 @@ describe.skipIf(!executable)("ratings and flags by keyboard", () => {
     await page.keyboard.press("Enter");
     const row = () => judgmentRow(FLAGS);
     await expect.poll(() => row()).toBeTruthy();
-    const ids = JSON.parse(row()!.slot_order) as number[];
-    expect(JSON.parse(row()!.payload).flags).toEqual({ [String(ids[0])]: ["pii"], [String(ids[1])]: ["unsafe"] });
+    const { payload, slotOrder: ids } = (await row())!;
+    expect(payload.flags).toEqual({ [String(ids[0])]: ["pii"], [String(ids[1])]: ["unsafe"] });
   });
 });

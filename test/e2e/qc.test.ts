@@ -2,7 +2,6 @@
 // another back; an admin pauses a project and adds a member on the project page.
 import { Readable } from "node:stream";
 import type { Browser } from "playwright-core";
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimNext } from "@/lib/services/assignment";
 import type { Ctx } from "@/lib/services/context";
@@ -10,6 +9,7 @@ import { importItems } from "@/lib/services/importer";
 import { submitJudgment } from "@/lib/services/judgments";
 import { createProject } from "@/lib/services/projects";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
+import { itemsOf } from "../helpers/rows";
 import { serverInfo, systemCtx, signIn } from "../helpers/server";
 
 const executable = chromiumOrSkip();
@@ -34,8 +34,8 @@ describe.skipIf(!executable)("quality-control screens", () => {
         await submitJudgment({ ctx: actx, input: { assignment_id: claimed.assignment.id, choice: slot as "A", rationale: `${u.email} reasons` } });
       }
     }
-    ids.push(...ctx.db.all<{ id: number }>(sql`select i.id from items i join projects p on p.id = i.project_id where p.slug = ${SLUG} order by i.id`).map((r) => r.id));
-    ctx.db.$client.close();
+    ids.push(...(await itemsOf(ctx.db, SLUG)).map((i) => i.id));
+    await ctx.db.close();
   });
   afterAll(async () => {
     await browser?.close();

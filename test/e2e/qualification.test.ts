@@ -22,7 +22,7 @@ describe.skipIf(!executable)("qualification in the browser", () => {
     const real = [1, 2].map((i) => ({ id: `r${i}`, prompt: `Real ${i}`, responses: [{ content: `left ${i}` }, { content: `right ${i}` }] }));
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([[...gold, ...real].map((r) => JSON.stringify(r)).join("\n") + "\n"]) } });
     await updateProject({ ctx, input: { slug: SLUG, status: "active", qualificationItems: 2, qualificationAccuracy: 0.5 } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     browser = await launchChromium(executable!);
   });
 

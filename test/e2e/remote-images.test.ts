@@ -39,7 +39,7 @@ describe.skipIf(!executable)("remote images in the workspace", () => {
       responses: [{ content: `Here: ![pixel](${origin}/pixel.png)` }, { content: `Raw <img src="${origin}/raw.png"> stays text` }],
     };
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([JSON.stringify(record) + "\n"]) } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     browser = await launchChromium(executable!);
   });
 
@@ -72,7 +72,7 @@ describe.skipIf(!executable)("remote images in the workspace", () => {
 
     const ctx = systemCtx();
     expect((await updateProject({ ctx, input: { slug: SLUG, allowRemoteImages: "yes" } })).allowRemoteImages).toBe(true);
-    ctx.db.$client.close();
+    await ctx.db.close();
 
     // The same item is still leased to the annotator, so the reload shows it again, images loaded.
     await page.reload();
@@ -100,7 +100,7 @@ describe.skipIf(!executable)("remote images in the workspace", () => {
     await expect.poll(() => page.getByTestId("settings-message").textContent()).toMatch(/Settings saved/);
     const ctx = systemCtx();
     expect((await getProject({ ctx, input: { slug: SLUG } })).allowRemoteImages).toBe(false);
-    ctx.db.$client.close();
+    await ctx.db.close();
     await context.close();
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProject } from "@/lib/services/projects";
 import { importItems } from "@/lib/services/importer";
 import { chromiumOrSkip, launchChromium } from "../helpers/chromium";
+import { candidatesOf, insertJudgment, itemsOf } from "../helpers/rows";
 import { api, serverInfo, systemCtx, signIn } from "../helpers/server";
 
 const executable = chromiumOrSkip();
@@ -18,7 +19,7 @@ describe.skipIf(!executable)("time report page", () => {
 
   beforeAll(async () => {
     const ctx = systemCtx();
-    await createProject({ ctx, input: { slug: SLUG, name: "Report E2E" } });
+    const project = await createProject({ ctx, input: { slug: SLUG, name: "Report E2E" } });
     const records = Array.from({ length: 4 }, (_, i) => ({
       id: `r${i}`,
       prompt: `Prompt ${i}`,
@@ -26,24 +27,29 @@ describe.skipIf(!executable)("time report page", () => {
       ...(i === 0 ? { gold: { choice: "A" } } : {}),
     }));
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([records.map((r) => JSON.stringify(r)).join("\n") + "\n"]) } });
-    const c = ctx.db.$client;
-    const projectId = c.prepare("select id from projects where slug = ?").pluck().get(SLUG) as number;
-    const items = c.prepare("select id from items where project_id = ? order by id").pluck().all(projectId) as number[];
+    const items = (await itemsOf(ctx.db, SLUG)).map((i) => i.id);
     const { annotator, annotator2 } = serverInfo().users;
-    const judge = (item: number, user: number, iso: string, durationMs: number | null, position: 0 | 1) => {
-      const candidates = c.prepare("select id from candidates where item_id = ? order by position").pluck().all(item) as number[];
-      c.prepare(
-        `insert into judgments (project_id, item_id, user_id, type, choice, winner_candidate_id, slot_order, duration_ms, created_at)
-         values (?, ?, ?, 'pairwise', ?, ?, ?, ?, ?)`,
-      ).run(projectId, item, user, position === 0 ? "A" : "B", candidates[position], JSON.stringify(candidates), durationMs, Date.parse(iso));
+    // Written straight to the table: the services would stamp them with today's time.
+    const judge = async (itemId: number, userId: number, iso: string, durationMs: number | null, position: 0 | 1) => {
+      const candidates = await candidatesOf(ctx.db, itemId);
+      await insertJudgment(ctx.db, {
+        projectId: project.id,
+        itemId,
+        userId,
+        choice: position === 0 ? "A" : "B",
+        winnerCandidateId: candidates[position],
+        slotOrder: candidates,
+        durationMs,
+        createdAt: Date.parse(iso),
+      });
     };
     // annotator: 23:30 on January 14 in Los Angeles, then two on the 15th (one of 15 minutes, capped at 10).
-    judge(items[0], annotator.id, "2026-01-15T07:30:00Z", 30_000, 0);
-    judge(items[1], annotator.id, "2026-01-15T18:00:00Z", 900_000, 0);
-    judge(items[2], annotator.id, "2026-01-15T19:00:00Z", 45_000, 1);
+    await judge(items[0], annotator.id, "2026-01-15T07:30:00Z", 30_000, 0);
+    await judge(items[1], annotator.id, "2026-01-15T18:00:00Z", 900_000, 0);
+    await judge(items[2], annotator.id, "2026-01-15T19:00:00Z", 45_000, 1);
     // annotator2: one on the 15th, a wrong gold answer.
-    judge(items[0], annotator2.id, "2026-01-15T20:00:00Z", 120_000, 1);
-    c.close();
+    await judge(items[0], annotator2.id, "2026-01-15T20:00:00Z", 120_000, 1);
+    await ctx.db.close();
     browser = await launchChromium(executable!);
   });
   afterAll(async () => {

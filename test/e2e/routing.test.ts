@@ -5,14 +5,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
-import { eq } from "drizzle-orm";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { users } from "@/db/schema";
+import { jsonText } from "@/db/engine";
+import { USER_INSERT } from "@/db/queries/users";
 import { importItems } from "@/lib/services/importer";
 import { createProject, updateProject } from "@/lib/services/projects";
 import { chromiumOrSkip, expectTextSettles, launchChromium } from "../helpers/chromium";
 import { quickHash } from "../helpers/db";
+import { skillsOf } from "../helpers/rows";
 import { serverInfo, signIn, systemCtx } from "../helpers/server";
 
 const executable = chromiumOrSkip();
@@ -36,8 +37,8 @@ describe.skipIf(!executable)("narrowing the workspace stream to a skill", () => 
     ];
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([records.map((r) => JSON.stringify(r)).join("\n") + "\n"]) } });
     await updateProject({ ctx, input: { slug: SLUG, status: "active", orderPolicy: "import", routing: "required" } });
-    ctx.db.insert(users).values({ email: EMAIL, name: "Router", role: "annotator", passwordHash: quickHash(PASSWORD), skills: ["code", "medical"] }).run();
-    ctx.db.$client.close();
+    await ctx.db.first(USER_INSERT, [EMAIL, "Router", "annotator", quickHash(PASSWORD), jsonText(["code", "medical"])]);
+    await ctx.db.close();
     browser = await launchChromium(executable!);
   });
 
@@ -119,8 +120,8 @@ describe.skipIf(!executable)("narrowing the workspace stream to a skill", () => 
     expect(await page.getByTestId("users-import-passwords").innerText()).toContain("new@e2e.local");
     await expect.poll(() => page.getByTestId("user-skills-new@e2e.local").inputValue()).toBe("lang:de, medical");
     const ctx = systemCtx();
-    expect(ctx.db.select({ skills: users.skills }).from(users).where(eq(users.email, EMAIL)).get()?.skills).toEqual(["code", "law"]);
-    ctx.db.$client.close();
+    expect(await skillsOf(ctx.db, EMAIL)).toEqual(["code", "law"]);
+    await ctx.db.close();
     fs.rmSync(dir, { recursive: true, force: true });
     await context.close();
   });

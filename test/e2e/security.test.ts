@@ -82,7 +82,7 @@ describe.skipIf(!executable)("content security policy in Chromium", () => {
       annotations: ["ra", "rb", "rc"].map((annotator, r) => ({ annotator, choice: (i + r) % 2 === 0 ? "A" : "B" })),
     }));
     await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from(records.map((r) => JSON.stringify(r) + "\n")) } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     browser = await launchChromium(executable!);
   });
   afterAll(async () => {
@@ -165,7 +165,7 @@ describe.skipIf(!executable)("forged requests in Chromium", () => {
     const ctx = systemCtx();
     await createProject({ ctx, input: { status: "active", slug: FORGED, name: "Forged E2E", overlap: 1 } });
     await importItems({ ctx, input: { slug: FORGED, source: () => Readable.from([JSON.stringify({ id: "f0", prompt: "p", responses: ["a", "b"] }) + "\n"]) } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     const listed = await (await api(`/api/v1/projects/${FORGED}/items`, { token: serverInfo().users.admin.token })).json();
     itemId = listed.items[0].id;
 

@@ -3,6 +3,7 @@
 import { Readable } from "node:stream";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dynamicQuery, json, num, numOrNull, str, strOrNull, type Param } from "@/db/engine";
 import type { Ctx } from "@/lib/services/context";
 import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
@@ -67,7 +68,7 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
 
   afterAll(async () => {
     await browser?.close();
-    ctx?.db.$client.close();
+    await ctx?.db.close();
   });
 
   async function annotator(slug: string): Promise<{ page: Page; context: BrowserContext }> {
@@ -80,10 +81,25 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     return { page, context };
   }
 
+  /** The project's latest judgment, decoded. */
   function judgmentOf(slug: string) {
-    return ctx.db.$client
-      .prepare(`select j.* from judgments j join projects p on p.id = j.project_id where p.slug = ? order by j.id desc limit 1`)
-      .get(slug) as { choice: string | null; payload: string; rationale: string | null; duration_ms: number | null; type: string; slot_order: string } | undefined;
+    return ctx.db.first(
+      dynamicQuery(`select j.* from judgments j join projects p on p.id = j.project_id where p.slug = ? order by j.id desc limit 1`, (r) => ({
+        itemId: num(r.item_id),
+        type: str(r.type),
+        choice: strOrNull(r.choice),
+        rationale: strOrNull(r.rationale),
+        durationMs: numOrNull(r.duration_ms),
+        payload: json<Record<string, unknown>>(r.payload),
+        slotOrder: json<number[]>(r.slot_order),
+      })),
+      [slug],
+    );
+  }
+
+  /** How many rows `text` (a `select count(*) as n …`) counts. */
+  async function count(text: string, params: Param[] = []): Promise<number> {
+    return (await ctx.db.first(dynamicQuery(text, (r) => num(r.n)), params))!;
   }
 
   /** Dismisses every dialog the page opens and keeps its message, so a test can assert none ran. */
@@ -123,10 +139,11 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     expect(shown.map((s) => text[s])).toEqual(want);
     await page.keyboard.press("Enter");
     await page.getByTestId("done").waitFor();
-    const j = judgmentOf("ws-rank")!;
+    const j = (await judgmentOf("ws-rank"))!;
     expect(j.type).toBe("ranking");
-    const stored = JSON.parse(j.payload) as { ranking: number[][] };
-    const content = (id: number) => (ctx.db.$client.prepare("select content from candidates where id = ?").get(id) as { content: string }).content;
+    const stored = j.payload as { ranking: number[][] };
+    const candidates = await ctx.db.many(dynamicQuery("select id, content from candidates where item_id = ?", (r) => [num(r.id), str(r.content)] as const), [j.itemId]);
+    const content = (id: number) => new Map(candidates).get(id);
     expect(stored.ranking.map((g) => g.map(content))).toEqual(want.map((w) => [w]));
     await context.close();
   });
@@ -141,10 +158,10 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     await page.keyboard.type("B explains the steps");
     await page.keyboard.press("Enter");
     await page.getByTestId("done").waitFor();
-    const j = judgmentOf("ws-strength")!;
+    const j = (await judgmentOf("ws-strength"))!;
     expect(j).toMatchObject({ type: "pairwise", choice: "B", rationale: "B explains the steps" });
-    expect(JSON.parse(j.payload)).toMatchObject({ strength: 2, choice: "B" });
-    expect(j.duration_ms).toBeGreaterThan(0);
+    expect(j.payload).toMatchObject({ strength: 2, choice: "B" });
+    expect(j.durationMs).toBeGreaterThan(0);
     await context.close();
   });
 
@@ -158,9 +175,9 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     await page.keyboard.press("Escape");
     await page.keyboard.press("Enter");
     await page.getByTestId("done").waitFor();
-    const j = judgmentOf("ws-rewrite")!;
+    const j = (await judgmentOf("ws-rewrite"))!;
     expect(j.choice).toBe("both_bad");
-    expect(JSON.parse(j.payload)).toMatchObject({ choice: "both_bad", rewrite: "A much better answer." });
+    expect(j.payload).toMatchObject({ choice: "both_bad", rewrite: "A much better answer." });
     await context.close();
   });
 
@@ -181,7 +198,7 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     await page.getByTestId("done").waitFor();
     await page.reload();
     await page.getByTestId("done").waitFor();
-    const skipped = ctx.db.$client.prepare("select status, skip_reason from assignments where id = ?").get(Number(first)) as { status: string; skip_reason: string };
+    const skipped = await ctx.db.first(dynamicQuery("select status, skip_reason from assignments where id = ?"), [Number(first)]);
     expect(skipped).toEqual({ status: "skipped", skip_reason: "Prompt or responses are broken" });
     await context.close();
   });
@@ -200,10 +217,10 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     expect(await page.getByTestId("rationale").inputValue()).toBe("half-done thought");
     await page.getByTestId("submit").click();
     await page.getByTestId("done").waitFor();
-    const j = judgmentOf("ws-draft")!;
+    const j = (await judgmentOf("ws-draft"))!;
     expect(j).toMatchObject({ choice: "B", rationale: "half-done thought" });
-    const aId = JSON.parse(j.slot_order)[0];
-    expect(JSON.parse(j.payload).flags).toEqual({ [aId]: ["unsafe"] });
+    const aId = j.slotOrder[0];
+    expect(j.payload.flags).toEqual({ [aId]: ["unsafe"] });
     // The stored draft is gone once the judgment is saved.
     expect(await page.evaluate((id) => localStorage.getItem(`arbiter:draft:${id}`), assignment)).toBeNull();
     await context.close();
@@ -285,13 +302,13 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     const { page, context } = await annotator("ws-prefetch");
     // Once the first item is on screen the workspace leases the next one in the background.
     await expect
-      .poll(() => (ctx.db.$client.prepare(`select count(*) as n from assignments a join projects p on p.id = a.project_id where p.slug = 'ws-prefetch' and a.status = 'leased'`).get() as { n: number }).n)
+      .poll(() => count(`select count(*) as n from assignments a join projects p on p.id = a.project_id where p.slug = 'ws-prefetch' and a.status = 'leased'`))
       .toBe(2);
     const first = await page.getByTestId("assignment").getAttribute("data-assignment");
     await page.keyboard.press("1");
     await page.keyboard.press("Enter");
     await expect.poll(() => page.getByTestId("assignment").getAttribute("data-assignment")).not.toBe(first);
-    await expect.poll(() => (ctx.db.$client.prepare(`select count(*) as n from judgments j join projects p on p.id = j.project_id where p.slug = 'ws-prefetch'`).get() as { n: number }).n).toBe(1);
+    await expect.poll(() => count(`select count(*) as n from judgments j join projects p on p.id = j.project_id where p.slug = 'ws-prefetch'`)).toBe(1);
     await context.close();
   });
 
@@ -326,8 +343,8 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     await page.getByTestId("project-judgment-schema").fill('{"type": "ranking", "allow_tie": false}');
     await page.getByTestId("project-create").click();
     await page.waitForURL(/\/admin\/projects\/ws-admin-schema$/);
-    const row = ctx.db.$client.prepare("select judgment_schema as s from projects where slug = 'ws-admin-schema'").get() as { s: string };
-    expect(JSON.parse(row.s)).toMatchObject({ type: "ranking", allow_tie: false });
+    const schema = await ctx.db.first(dynamicQuery("select judgment_schema from projects where slug = 'ws-admin-schema'", (r) => json<object>(r.judgment_schema)));
+    expect(schema).toMatchObject({ type: "ranking", allow_tie: false });
     await context.close();
   });
 
@@ -338,7 +355,7 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     await page.getByTestId("done").waitFor();
     await page.keyboard.press("h");
     await page.getByTestId("history").waitFor();
-    const j = ctx.db.$client.prepare("select j.id from judgments j join projects p on p.id = j.project_id where p.slug = 'ws-history'").get() as { id: number };
+    const j = (await ctx.db.first(dynamicQuery("select j.id from judgments j join projects p on p.id = j.project_id where p.slug = 'ws-history'", (r) => ({ id: num(r.id) }))))!;
     await page.getByTestId(`revise-${j.id}`).click();
     await page.getByTestId("reviser").waitFor();
     expect(await page.getByTestId("choice-A").getAttribute("aria-pressed")).toBe("true");
@@ -346,9 +363,9 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     await page.getByTestId("rationale").fill("changed my mind");
     await page.getByTestId("save-revision").click();
     await expect.poll(() => page.getByTestId(`history-${j.id}`).innerText()).toContain("revision 2");
-    const row = ctx.db.$client.prepare("select choice, revision, rationale from judgments where id = ?").get(j.id);
+    const row = await ctx.db.first(dynamicQuery("select choice, revision, rationale from judgments where id = ?", (r) => ({ choice: r.choice, revision: num(r.revision), rationale: r.rationale })), [j.id]);
     expect(row).toEqual({ choice: "B", revision: 2, rationale: "changed my mind" });
-    const earlier = ctx.db.$client.prepare("select revision, choice from judgment_revisions where judgment_id = ?").all(j.id);
+    const earlier = await ctx.db.many(dynamicQuery("select revision, choice from judgment_revisions where judgment_id = ?", (r) => ({ revision: num(r.revision), choice: r.choice })), [j.id]);
     expect(earlier).toEqual([{ revision: 1, choice: "A" }]);
     await context.close();
   });
@@ -365,14 +382,14 @@ describe.skipIf(!executable)("the annotation workspace in the browser", () => {
     await page.keyboard.press("u");
     await page.waitForFunction((prev) => document.querySelector('[data-testid="assignment"]')?.getAttribute("data-assignment") === prev, first);
     expect(await page.getByTestId("choice-A").getAttribute("aria-pressed")).toBe("true");
-    const count = () => (ctx.db.$client.prepare("select count(*) as n from judgments where assignment_id = ?").get(Number(first)) as { n: number }).n;
-    expect(count()).toBe(0);
+    const judged = () => count("select count(*) as n from judgments where assignment_id = ?", [Number(first)]);
+    expect(await judged()).toBe(0);
     await page.keyboard.press("2");
     await page.keyboard.press("Enter");
     await page.waitForFunction((prev) => document.querySelector('[data-testid="assignment"]')?.getAttribute("data-assignment") !== prev, first);
     // The submit is optimistic (the prefetched item shows at once): wait for the save to land.
-    await expect.poll(count).toBe(1);
-    expect((ctx.db.$client.prepare("select choice from judgments where assignment_id = ?").get(Number(first)) as { choice: string }).choice).toBe("B");
+    await expect.poll(judged).toBe(1);
+    expect(await ctx.db.first(dynamicQuery("select choice from judgments where assignment_id = ?", (r) => str(r.choice)), [Number(first)])).toBe("B");
     await context.close();
   });
 });

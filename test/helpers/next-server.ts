@@ -1,8 +1,11 @@
-// Starts the production build (`next start`) on a free loopback port against a database file and
-// waits until /api/health answers; shared by the server test suite and the benchmarks.
+// Starts the production build (`next start`) on a free loopback port against a database (a SQLite
+// file or a PostgreSQL URL) and waits until /api/health answers; shared by the server test suites
+// and the benchmarks.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { isPostgresUrl } from "@/db/postgres";
 import { freePort } from "./net";
 
 export interface RunningServer {
@@ -11,16 +14,29 @@ export interface RunningServer {
   logFile: string;
 }
 
+/**
+ * The environment that points a server at `database`, whatever the environment already names: a URL
+ * wins over ARBITER_DB, so a file clears ARBITER_DATABASE_URL.
+ */
+export function databaseEnv(database: string): Record<string, string> {
+  return isPostgresUrl(database) ? { ARBITER_DATABASE_URL: database } : { ARBITER_DB: database, ARBITER_DATABASE_URL: "" };
+}
+
 export async function startNextServer(options: {
   /** The folder whose .next build and node_modules are served. */
   dir: string;
-  dbFile: string;
+  /** A SQLite file path (served as ARBITER_DB) or a postgres:// URL (as ARBITER_DATABASE_URL). */
+  database: string;
+  /** Where the server's output goes; by default server.log beside a SQLite file, or in a new temporary folder for a URL. */
+  logFile?: string;
   env?: Record<string, string>;
   nodeArgs?: string[];
 }): Promise<RunningServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const logFile = path.join(path.dirname(options.dbFile), "server.log");
+  const postgres = isPostgresUrl(options.database);
+  const logFile =
+    options.logFile ?? path.join(postgres ? fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-server-")) : path.dirname(options.database), "server.log");
   const fd = fs.openSync(logFile, "w");
   const server = spawn(
     process.execPath,
@@ -28,7 +44,13 @@ export async function startNextServer(options: {
     {
       cwd: options.dir,
       stdio: ["ignore", fd, fd],
-      env: { ...process.env, NODE_ENV: "production", ARBITER_DB: options.dbFile, NEXTAUTH_URL: baseUrl, ...options.env },
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        ...databaseEnv(options.database),
+        NEXTAUTH_URL: baseUrl,
+        ...options.env,
+      },
     },
   );
   const deadline = Date.now() + 60_000;

@@ -1,8 +1,9 @@
 // Rows written straight through the engine, on either engine, for suites that need data the
 // services would not let them choose (a judgment's time and duration, a gold answer, an imported
-// annotator), and a project's rows copied from one test database to another with their ids, so a
-// suite can compare what two engines compute from the very same rows.
-import { at, defineQuery, dynamicQuery, jsonText, num, type Engine, type Param, type Row } from "@/db/engine";
+// annotator); rows looked up the same way (a project's item ids, for the HTTP and browser suites
+// that address items by id); and a project's rows copied from one test database to another with
+// their ids, so a suite can compare what two engines compute from the very same rows.
+import { at, defineQuery, dynamicQuery, json, jsonText, num, str, type Engine, type Param, type Row } from "@/db/engine";
 import type { RoleName } from "@/db/schema/constants";
 import type { StoredJudgment } from "@/lib/formats/judgment";
 import type { Caller, Ctx } from "@/lib/services/context";
@@ -22,7 +23,47 @@ const JUDGMENT = defineQuery(
   (r) => num(r.id),
 );
 
+const ITEMS_OF = defineQuery(
+  "test.rows.items-of",
+  "select i.id, i.external_id from items i join projects p on p.id = i.project_id where p.slug = ? order by i.id",
+  (r) => ({ id: num(r.id), externalId: str(r.external_id) }),
+);
+const IMPORT_BATCHES_OF = defineQuery(
+  "test.rows.import-batches-of",
+  "select b.id from import_batches b join projects p on p.id = b.project_id where p.slug = ? order by b.id",
+  (r) => num(r.id),
+);
+const CANDIDATES_OF = defineQuery("test.rows.candidates-of", "select id from candidates where item_id = ? order by position", (r) => num(r.id));
+const SKILLS_OF = defineQuery("test.rows.skills-of", "select skills from users where email = ?", (r) => json<string[]>(r.skills));
+
 let counter = 0;
+
+/** The items of project `slug` in import order (ids ascending), with their external ids. */
+export function itemsOf(db: Pick<Engine, "many">, slug: string): Promise<{ id: number; externalId: string }[]> {
+  return db.many(ITEMS_OF, [slug]);
+}
+
+/** The id of the item with external id `externalId` in project `slug`; throws when there is none. */
+export async function itemIdOf(db: Pick<Engine, "many">, slug: string, externalId: string): Promise<number> {
+  const item = (await itemsOf(db, slug)).find((i) => i.externalId === externalId);
+  if (!item) throw new Error(`no item "${externalId}" in project "${slug}"`);
+  return item.id;
+}
+
+/** The candidate ids of item `itemId`, by position. */
+export function candidatesOf(db: Pick<Engine, "many">, itemId: number): Promise<number[]> {
+  return db.many(CANDIDATES_OF, [itemId]);
+}
+
+/** The ids of project `slug`'s import batches, oldest first. */
+export function importBatchesOf(db: Pick<Engine, "many">, slug: string): Promise<number[]> {
+  return db.many(IMPORT_BATCHES_OF, [slug]);
+}
+
+/** The skills stored for the user `email`, or undefined when there is no such user. */
+export function skillsOf(db: Pick<Engine, "first">, email: string): Promise<string[] | undefined> {
+  return db.first(SKILLS_OF, [email]);
+}
 
 /** A user inserted directly (no password: it never signs in), with a context acting as them. */
 export async function insertUser(t: TempDb, role: RoleName, email?: string, options: { external?: boolean } = {}): Promise<{ caller: Caller; ctx: Ctx }> {

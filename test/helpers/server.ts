@@ -2,6 +2,7 @@
 import type { Page } from "playwright-core";
 import { inject } from "vitest";
 import { openDatabase } from "@/db/client";
+import type { EngineKind } from "@/db/engine";
 import type { Ctx } from "@/lib/services/context";
 
 export interface Account {
@@ -13,7 +14,9 @@ export interface Account {
 
 export interface ServerInfo {
   baseUrl: string;
-  dbFile: string;
+  /** The server's database: a SQLite file path, or a PostgreSQL URL. */
+  database: string;
+  engine: EngineKind;
   logFile: string;
   /** The server process, whose memory the limit tests read from /proc. */
   pid: number;
@@ -32,9 +35,22 @@ export function serverInfo(): ServerInfo {
   return inject("server");
 }
 
-/** The server's database opened by the test process itself, for setting up fixtures through services. */
+/**
+ * The server's database opened by the test process itself, for setting up fixtures through services
+ * and reading rows (test/helpers/rows.ts) on either engine; `await ctx.db.close()` when done.
+ */
 export function systemCtx(): Ctx {
-  return { db: openDatabase(serverInfo().dbFile), caller: null };
+  return { db: openDatabase(serverInfo().database), caller: null };
+}
+
+/** Runs `fn` with a fresh `systemCtx()` and closes its connections afterwards, whatever `fn` does. */
+export async function withSystemCtx<T>(fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+  const ctx = systemCtx();
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.db.close();
+  }
 }
 
 /** Signs in through next-auth's credentials flow and returns the cookie header to send. */

@@ -19,7 +19,7 @@ beforeAll(async () => {
   await createUser({ ctx, input: { email: "gone@test.local", role: "admin", password: "password-123" } });
   deactivatedToken = (await createToken({ ctx, input: { email: "gone@test.local" } })).token;
   await setUserStatus({ ctx, input: { email: "gone@test.local", status: "deactivated" } });
-  ctx.db.$client.close();
+  await ctx.db.close();
 });
 
 function call(method: string, path: string, token: string) {

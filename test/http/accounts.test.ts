@@ -34,7 +34,7 @@ async function newUser(email: string, role: "annotator" | "admin" = "annotator")
   const ctx = systemCtx();
   const { user, password } = await createUser({ ctx, input: { email, role } });
   const { token } = await createToken({ ctx, input: { email } });
-  ctx.db.$client.close();
+  await ctx.db.close();
   return { id: user.id, email, password: password!, token };
 }
 
@@ -48,7 +48,7 @@ beforeAll(async () => {
   await createProject({ ctx, input: { status: "active", slug: SLUG, name: "Accounts over HTTP", overlap: 3 } });
   const records = Array.from({ length: 5 }, (_, i) => JSON.stringify({ id: `h${i}`, prompt: `P${i}`, responses: [{ content: "x" }, { content: "y" }] }) + "\n");
   await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from(records) } });
-  ctx.db.$client.close();
+  await ctx.db.close();
 });
 
 describe("sign-in throttling", () => {
@@ -75,10 +75,10 @@ describe("sign-in throttling", () => {
     const { annotator } = serverInfo().users;
     const claim = () => api(`/api/v1/projects/${SLUG}/assignments/next`, { method: "POST", token: annotator.token });
     expect((await claim()).status).toBe(200); // takes the lease; the calls below get it back
-    const sample = async (n: number, minMs = 0) => {
+    /** `n` timed claims, and more while `more()` holds. */
+    const sample = async (n: number, more = () => false) => {
       const times: number[] = [];
-      const start = performance.now();
-      for (let i = 0; i < n || performance.now() - start < minMs; i++) {
+      for (let i = 0; i < n || more(); i++) {
         const t0 = performance.now();
         const res = await claim();
         await res.arrayBuffer();
@@ -88,23 +88,37 @@ describe("sign-in throttling", () => {
       return times;
     };
     await sample(10); // warm
-    const quiet = median(await sample(40));
+    // The quiet value pools claims timed before and after the flood, so a change in the machine's
+    // other load while the test runs (it shares its cores) moves both sides of the comparison alike.
+    const quietBefore = await sample(20);
 
     const auth = await csrf();
     let stop = false;
     const statuses = new Map<number, number>();
+    const refused = new Set<number>();
+    let floodingClients = 16;
     const flood = Array.from({ length: 16 }, async (_, client) => {
       // Bounded: at most 40 attempts per client, and none after the measurement ends.
-      for (let i = 0; i < 40 && !stop; i++) {
-        const res = await postCredentials(auth, victim.email, `guess-${client}-${i}`, `10.2.${client}.${i}`);
-        await res.arrayBuffer();
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      try {
+        for (let i = 0; i < 40 && !stop; i++) {
+          const res = await postCredentials(auth, victim.email, `guess-${client}-${i}`, `10.2.${client}.${i}`);
+          await res.arrayBuffer();
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status === 429) refused.add(client);
+        }
+      } finally {
+        floodingClients--;
       }
     });
     await new Promise((r) => setTimeout(r, 200)); // the flood is under way
-    const flooded = median(await sample(40, 2500)); // long enough for every client to be refused more than once
+    // Measured until every client has been refused (and over at least 40 claims), not for a fixed
+    // time: the ten admitted guesses are hashed first, and how long that takes depends on the load
+    // on the machine (a fixed 2.5 s window ended before the slower half of the clients was ever
+    // answered on a busy one). Every client's second guess at the latest is refused.
+    const flooded = median(await sample(40, () => refused.size < 16 && floodingClients > 0));
     stop = true;
     await Promise.all(flood);
+    const quiet = median([...quietBefore, ...(await sample(20))]);
 
     console.log(`assignments/next p50: quiet ${quiet.toFixed(1)} ms, under the flood ${flooded.toFixed(1)} ms; flood answers ${JSON.stringify(Object.fromEntries(statuses))}`);
     // At most the account's allowance was checked against the password; everything else was refused.
@@ -142,7 +156,7 @@ describe("sessions and tokens that stop working", () => {
     expect((await api(`/api/v1/projects/${SLUG}/judgments/mine`, { cookie })).status).toBe(401);
     await expect(login(u.email, u.password)).rejects.toThrow(/login failed/);
     await setUserStatus({ ctx, input: { email: u.email, status: "active" } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     expect((await api(`/api/v1/projects/${SLUG}/judgments/mine`, { token: u.token })).status).toBe(200);
     expect((await api(`/api/v1/projects/${SLUG}/judgments/mine`, { cookie })).status).toBe(401); // that session stays ended
   });
@@ -156,7 +170,7 @@ describe("projects an annotator may not work on", () => {
     await addMember({ ctx, input: { slug: "accounts-closed", email: annotator2.email } });
     await createProject({ ctx, input: { status: "active", slug: "accounts-draft", name: "Draft name" } });
     await updateProject({ ctx, input: { slug: "accounts-draft", status: "draft" } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     const cookie = await login(annotator.email, annotator.password);
 
     for (const slug of ["accounts-closed", "accounts-draft", "no-such-project"]) {

@@ -18,7 +18,7 @@ const body = records.map((r) => JSON.stringify(r)).join("\n");
 beforeAll(async () => {
   const ctx = systemCtx();
   await createProject({ ctx, input: { status: "active", slug: SLUG, name: "HTTP suite", overlap: 2 } });
-  ctx.db.$client.close();
+  await ctx.db.close();
 });
 
 const notForAnnotators = notForAnnotatorsOf(SLUG);

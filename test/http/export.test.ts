@@ -24,7 +24,7 @@ describe("Parquet exports over HTTP", () => {
   beforeAll(async () => {
     const ctx = systemCtx();
     await createProject({ ctx, input: { status: "active", slug: SLUG, name: "HTTP Parquet" } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     const records = Array.from({ length: ITEMS }, (_, i) => ({
       id: `q${i}`,
       prompt: i % 7 ? `Prompt ${i}` : `Prompt ${i} with ünïcode and\nnew lines`,

@@ -1,10 +1,10 @@
 // Curating items over HTTP against the production server: the admin's item list with search,
 // filter and paging, and PATCH of an item's priority and gold answer.
 import { Readable } from "node:stream";
-import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
+import { itemsOf } from "../helpers/rows";
 import { api, JSON_TYPE, login, serverInfo, systemCtx } from "../helpers/server";
 
 const SLUG = "items-http";
@@ -34,8 +34,8 @@ beforeAll(async () => {
     responses: [{ content: `first ${w}`, model: "model-one" }, { content: `second ${w}`, model: "model-two" }],
   }));
   await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([records.map((r) => JSON.stringify(r)).join("\n") + "\n"]) } });
-  for (const r of ctx.db.all<{ id: number; e: string }>(sql`select i.id, i.external_id as e from items i join projects p on p.id = i.project_id where p.slug = ${SLUG}`)) ids[r.e] = r.id;
-  ctx.db.$client.close();
+  for (const item of await itemsOf(ctx.db, SLUG)) ids[item.externalId] = item.id;
+  await ctx.db.close();
 });
 
 describe("GET /api/v1/projects/{slug}/items", () => {

@@ -17,7 +17,7 @@ beforeAll(async () => {
   await createProject({ ctx, input: { status: "active", slug: STRENGTH, name: "Strength over HTTP", overlap: 1, judgmentSchema: { strength: true } as never } });
   const pair = JSON.stringify({ id: "s1", prompt: "Which?", responses: [{ content: "left" }, { content: "right" }] }) + "\n";
   await importItems({ ctx, input: { slug: STRENGTH, source: () => Readable.from([pair]) } });
-  ctx.db.$client.close();
+  await ctx.db.close();
 });
 
 const json = (body: unknown) => ({ headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

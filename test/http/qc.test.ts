@@ -35,7 +35,7 @@ beforeAll(async () => {
     const slot = claimed.item.candidates.find((c) => c.content === (label === "A" ? "left answer" : "right answer"))!.slot;
     await submitJudgment({ ctx: actx, input: { assignment_id: claimed.assignment.id, choice: slot as "A", rationale: `${u.email} thinks ${label}` } });
   }
-  ctx.db.$client.close();
+  await ctx.db.close();
 });
 
 describe("adjudication routes", () => {
@@ -103,7 +103,7 @@ describe("claim-next refusals", () => {
     await updateProject({ ctx, input: { slug: "qc-paused", status: "paused" } });
     await createProject({ ctx, input: { status: "active", slug: "qc-members", name: "Members only" } });
     await addMember({ ctx, input: { slug: "qc-members", email: annotator2.email } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     const paused = await expectError(await api(`/api/v1/projects/qc-paused/assignments/next`, { method: "POST", token: annotator.token }), 409, /paused/);
     expect(paused.error.details).toMatchObject({ reason: "project_not_active" });
     // Issue 12: a project an annotator may not work on answers 404, as one that does not exist.

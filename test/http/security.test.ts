@@ -21,7 +21,7 @@ beforeAll(async () => {
   const ctx = systemCtx();
   await createProject({ ctx, input: { status: "active", slug: SLUG, name: "Security suite", overlap: 1 } });
   await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([jsonl]) } });
-  ctx.db.$client.close();
+  await ctx.db.close();
   const listed = await (await api(`/api/v1/projects/${SLUG}/items?q=s1`, { token: admin().token })).json();
   itemId = listed.items[0].id;
 });
@@ -316,6 +316,7 @@ describe("malformed input", () => {
     ["broken JSON", "{"],
     ["invalid UTF-8", new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])],
     ["a lone surrogate", '{"note": "\\ud800", "reason": "\\udfff", "rationale": "\\ud800", "prompt": "\\ud800"}'],
+    ["a NUL character", '{"note": "a\\u0000", "reason": "\\u0000", "rationale": "\\u0000", "prompt": "\\u0000"}'],
   ];
   const routes = apiRoutes(SLUG);
   const writes = routes.filter(([method]) => method !== "GET");
@@ -341,6 +342,7 @@ describe("malformed input", () => {
     await expectError(await send("POST", `/api/v1/projects/${SLUG}/assignments/next`, '{"exclude": [1.5]}'), 400, "exclude.0");
     await expectError(await send("PATCH", `/api/v1/items/${itemId}`, '{"priority": "high"}'), 400, "priority");
     await expectError(await send("POST", `/api/v1/items/${itemId}/adjudication`, '{"choice": "A", "note": "\\ud800"}'), 400, "note");
+    await expectError(await send("POST", `/api/v1/items/${itemId}/adjudication`, '{"choice": "A", "note": "a\\u0000b"}'), 400, "note");
     await expectError(await send("POST", `/api/v1/items/${itemId}/adjudication`, '{"choice": 5}'), 400, "choice");
     await expectError(await send("POST", "/api/v1/assignments/1/skip", '{"reason": 5}'), 400, "reason");
     await expectError(await send("POST", "/api/v1/assignments/x/skip", "{}"), 400, "id");
@@ -378,10 +380,29 @@ describe("malformed input", () => {
     }
   });
 
+  // PostgreSQL refuses a NUL in text with an error rather than matching nothing: every route answers
+  // 404 for a NUL in its id or slug, before any query, on every engine.
+  it.each(addressed)("%s %s answers 404 to a NUL in its id or slug", async (method, path) => {
+    const variants = path.includes(SLUG) ? [path.replace(SLUG, "%00"), path.replace(SLUG, `${SLUG}%00`)] : [path.replace("/1", "/%00"), path.replace("/1", `/${itemId}%00`)];
+    for (const variant of variants) {
+      const body = await expectError(await send(method, variant, method === "GET" ? undefined : "{}"), 404);
+      expect(body.error.code, variant).toBe("not_found");
+    }
+  });
+
+  // PostgreSQL refuses a NUL in a compared value with an error (a 500, or a CSV stream cut off)
+  // where SQLite matches nothing: every engine answers a 400 naming the parameter instead.
+  it("a NUL character in a query parameter answers 400 naming it", async () => {
+    for (const path of [`/api/v1/projects/${SLUG}/items?q=a%00`, `/api/v1/projects/${SLUG}/judgments/mine?q=%00`, "/api/v1/audit.csv?user=%00", `/api/v1/projects/${SLUG}/stats?by=x%00`]) {
+      const name = new URL(path, "http://x").searchParams.keys().next().value!;
+      await expectError(await send("GET", path), 400, name);
+    }
+  });
+
   // Every query parameter a GET route reads, with values of the wrong type or out of range.
   const queries = [
     "limit=abc", "limit=-1", "limit=1e9", "offset=-5", "offset=x", "page=0", "page=abc", "page_size=100000", "filter=nope",
-    "q=%ff", "q=%", "by=%ff", "rounds=abc", "rounds=-1", "rounds=1e12", "seed=x", "table=nope", "resolved=maybe",
+    "q=%ff", "q=%", "q=%00", "by=%ff", "by=%00", "tz=%00", "user=%00", "action=%00", "project=%00", "rounds=abc", "rounds=-1", "rounds=1e12", "seed=x", "table=nope", "resolved=maybe",
     "format=nope", "file_format=nope", "policy=nope", "min_votes=abc", "min_agreement=2", "split=nope", "part=-1",
   ];
   it.each(reads)("%s %s answers 2xx or a JSON 4xx to malformed query parameters", async (method, path) => {

@@ -2,15 +2,16 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { tempDb } from "../helpers/db";
+import { tempDbOn } from "../helpers/db";
+import { databaseEnv } from "../helpers/next-server";
+import { serverInfo } from "../helpers/server";
 
 const ROOT = path.resolve(__dirname, "../..");
 
 describe("server start-up", () => {
   it("exits with a clear message when no auth secret is configured or stored", async () => {
-    const t = tempDb(); // migrated, no users, no stored secret
-    t.db.$client.close();
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", ARBITER_DB: t.file };
+    const t = await tempDbOn(serverInfo().engine); // migrated, no users, no stored secret
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", ...databaseEnv(t.file) };
     delete env.NEXTAUTH_SECRET;
     delete env.AUTH_SECRET;
     const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", "0", "-H", "127.0.0.1"], {
@@ -31,6 +32,7 @@ describe("server start-up", () => {
         resolve(c);
       });
     });
+    await t.close();
     expect(code).toBe(1);
     expect(output).toContain("Arbiter cannot start: No auth secret is configured");
   });

@@ -26,7 +26,7 @@ beforeAll(async () => {
   }));
   const text = records.map((r) => JSON.stringify(r)).join("\n") + "\n";
   await importItems({ ctx, input: { slug: SLUG, source: () => Readable.from([text]) } });
-  ctx.db.$client.close();
+  await ctx.db.close();
 });
 
 describe("GET /api/v1/projects/{slug}/stats", () => {
