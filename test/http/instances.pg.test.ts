@@ -53,6 +53,8 @@ let dir: string;
 let t: TempDb | undefined;
 const instances: Instance[] = [];
 let proxy: HoldingProxy | undefined;
+/** Annotator processes still running (a test that fails early leaves them to afterAll). */
+const running = new Set<ChildProcess>();
 
 function log(instance: Instance): string {
   return fs.existsSync(instance.logFile) ? fs.readFileSync(instance.logFile, "utf8").slice(-4000) : "(no log)";
@@ -141,6 +143,7 @@ describe.skipIf(!(await withPostgres()))("exactness across two instances on Post
   }, 600_000);
 
   afterAll(async () => {
+    for (const child of running) child.kill("SIGKILL");
     await proxy?.cut();
     for (const instance of instances) signalGroup(instance, "SIGTERM");
     await Promise.race([Promise.all(instances.map((i) => i.exited)), new Promise((r) => setTimeout(r, 5000))]);
@@ -178,13 +181,17 @@ describe.skipIf(!(await withPostgres()))("exactness across two instances on Post
       const [home, other] = i % 2 === 0 ? [aUrl, b.baseUrl] : [b.baseUrl, aUrl];
       return runWorker([ackFiles[i], tokens[i], p.slug, home, other, String(RESEND_EVERY)]);
     });
-    // A worker that fails stops the watch below at once (its error is the test's).
-    let failed = false;
-    const all = Promise.all(workers).finally(() => (failed = true));
+    // The watch below stops when the workers are done, or one failed (its error is the test's, thrown by `await all`).
+    let done = false;
+    const all = Promise.all(workers);
+    all.then(
+      () => (done = true),
+      () => (done = true),
+    );
 
     const heldJudgments = () => proxy!.held().filter((h) => h.method === "POST" && h.path === "/api/v1/judgments" && h.status === 201);
     let ackedAtKill = -1;
-    while (!failed) {
+    while (!done) {
       const n = acknowledged(ackFiles);
       if (n >= KILL_AFTER) {
         ackedAtKill = n;
@@ -194,7 +201,7 @@ describe.skipIf(!(await withPostgres()))("exactness across two instances on Post
     }
     // Each of A's annotators stops at its next judgment, waiting for an answer that never comes.
     proxy.hold((method, url) => method === "POST" && url === "/api/v1/judgments");
-    for (const deadline = Date.now() + 30_000; !failed && heldJudgments().length < HELD_JUDGMENTS && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    for (const deadline = Date.now() + 30_000; !done && heldJudgments().length < HELD_JUDGMENTS && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
     const held = heldJudgments();
     signalGroup(a, "SIGKILL");
     await proxy.cut();
