@@ -64,6 +64,8 @@ export default defineConfig({
         test: {
           name: "server",
           include: ["test/http/**/*.test.ts", "test/e2e/**/*.test.ts"],
+          // A *.pg.test.ts file needs PostgreSQL whatever the project's server runs on: server-pg has it.
+          exclude: ["**/*.pg.test.ts", "**/node_modules/**"],
           globalSetup: ["test/helpers/server-setup.ts"],
           sequence: { groupOrder: 1 },
           ...serverProject,

@@ -10,13 +10,12 @@
 // balancer would be. Just before the kill it keeps A's answers to judgments instead of delivering
 // them, until HELD_JUDGMENTS are kept: judgments A recorded whose clients never heard of them, the
 // case client_id exists for. A bare kill would hit that window only by luck.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dynamicQuery, num, str } from "@/db/engine";
-import { buildIsStale } from "@/lib/cli/start";
 import { requeueItem } from "@/lib/services/adjudication";
 import { updateItem } from "@/lib/services/items";
 import { updateProject } from "@/lib/services/projects";
@@ -24,6 +23,7 @@ import { createToken } from "@/lib/services/tokens";
 import { importText, jsonl, makeProject, makeUsers, pairRecord, tempDbOn, type TempDb } from "../helpers/db";
 import type { Ack, WorkerSummary } from "../helpers/http-annotator-worker";
 import { startHoldingProxy, type HoldingProxy } from "../helpers/holding-proxy";
+import { ensureBuilt } from "../helpers/build";
 import { freePort } from "../helpers/net";
 import { withPostgres } from "../helpers/postgres";
 
@@ -133,11 +133,8 @@ const rows = <R>(text: string, decode: (r: Record<string, unknown>) => R) => t!.
 
 describe.skipIf(!(await withPostgres()))("exactness across two instances on PostgreSQL", () => {
   beforeAll(async () => {
-    // The server suite's setup builds before this file runs; by itself, the file builds once here.
-    if (buildIsStale(ROOT)) {
-      const build = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
-      if (build.status !== 0) throw new Error("next build failed; see the output above");
-    }
+    // The server-pg project's setup builds before this file runs; by itself, the file builds here (under the build lock).
+    await ensureBuilt(ROOT);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-instances-"));
     t = await tempDbOn("postgres");
   }, 600_000);
