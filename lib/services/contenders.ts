@@ -32,7 +32,7 @@ const settings = {
     .nullable()
     .optional(),
   temperature: z.coerce.number({ message: "must be a number" }).min(0, "must be at least 0").max(2, "must be at most 2").nullable().optional(),
-  maxTokens: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(1_000_000).nullable().optional(),
+  max_tokens: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(1_000_000).nullable().optional(),
   seed: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(-2_147_483_648).max(2_147_483_647).nullable().optional(),
 };
 
@@ -89,7 +89,7 @@ export async function addContender({ ctx, input }: { ctx: Ctx; input: Untrusted<
       system: data.system ?? null,
       template: data.template ?? null,
       temperature: data.temperature ?? null,
-      maxTokens: data.maxTokens ?? null,
+      maxTokens: data.max_tokens ?? null,
       seed: data.seed ?? null,
     };
     const id = await tx.first(CONTENDER_INSERT, [data.name, at(now)]);
@@ -115,7 +115,7 @@ export async function editContender({ ctx, input }: { ctx: Ctx; input: Untrusted
       system: pick(data.system, current.systemPrompt),
       template: pick(data.template, current.template),
       temperature: pick(data.temperature, current.temperature),
-      maxTokens: pick(data.maxTokens, current.maxTokens),
+      maxTokens: pick(data.max_tokens, current.maxTokens),
       seed: pick(data.seed, current.seed),
     };
     const version = current.version + 1;

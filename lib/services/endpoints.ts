@@ -26,26 +26,26 @@ const price = z.coerce.number({ message: "must be a number (USD per million toke
 export const endpointInput = z
   .object({
     name: endpointName,
-    baseUrl: z
+    base_url: z
       .string()
       .trim()
       .url("must be a URL such as http://127.0.0.1:8000/v1")
       .refine((u) => /^https?:\/\//.test(u), "must be an http:// or https:// URL"),
     model: z.string().trim().min(1, "must not be empty").max(200),
-    apiKeyEnv: z
+    api_key_env: z
       .string()
       .trim()
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name such as OPENAI_API_KEY")
       .nullable()
       .optional(),
     /** A key entered directly (the admin form, the API): stored sealed, never shown back. */
-    apiKey: z.string().min(1, "must not be empty").max(1000).nullable().optional(),
-    maxConcurrency: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(1024).default(ENDPOINT_DEFAULTS.maxConcurrency),
-    timeoutS: z.coerce.number({ message: "must be a whole number of seconds" }).int("must be a whole number of seconds").min(1, "must be at least 1").max(3600).default(ENDPOINT_DEFAULTS.timeoutS),
-    priceIn: price,
-    priceOut: price,
+    api_key: z.string().min(1, "must not be empty").max(1000).nullable().optional(),
+    max_concurrency: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(1024).default(ENDPOINT_DEFAULTS.maxConcurrency),
+    timeout_s: z.coerce.number({ message: "must be a whole number of seconds" }).int("must be a whole number of seconds").min(1, "must be at least 1").max(3600).default(ENDPOINT_DEFAULTS.timeoutS),
+    price_in: price,
+    price_out: price,
   })
-  .refine((e) => !(e.apiKey && e.apiKeyEnv), { path: ["apiKey"], message: "give the key or the environment variable that holds it, not both" });
+  .refine((e) => !(e.api_key && e.api_key_env), { path: ["api_key"], message: "give the key or the environment variable that holds it, not both" });
 export type EndpointInput = z.input<typeof endpointInput>;
 
 /** An endpoint as every surface shows it: where the key comes from, never the key. */
@@ -78,18 +78,18 @@ export async function addEndpoint({ ctx, input }: { ctx: Ctx; input: Untrusted<E
   requireScope(ctx, "model:manage");
   const data = parseInput(endpointInput, input);
   // Sealed before the transaction: reading the secret may store one (a fresh development database).
-  const sealed = data.apiKey ? seal(data.apiKey, await resolveAuthSecret(ctx.db), KEY_PURPOSE) : null;
+  const sealed = data.api_key ? seal(data.api_key, await resolveAuthSecret(ctx.db), KEY_PURPOSE) : null;
   return ctx.db.write(async (tx) => {
     const row = await tx.first(ENDPOINT_INSERT, [
       data.name,
-      data.baseUrl.replace(/\/+$/, ""),
+      data.base_url.replace(/\/+$/, ""),
       data.model,
-      data.apiKeyEnv ?? null,
+      data.api_key_env ?? null,
       sealed,
-      data.maxConcurrency,
-      data.timeoutS,
-      data.priceIn ?? null,
-      data.priceOut ?? null,
+      data.max_concurrency,
+      data.timeout_s,
+      data.price_in ?? null,
+      data.price_out ?? null,
       at(nowOf(ctx)),
     ]);
     if (!row) throw fieldError("name", `an endpoint named "${data.name}" already exists`, "conflict");

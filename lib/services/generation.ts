@@ -43,6 +43,8 @@ import { AppError, fieldError, notFound, parseInput } from "./errors";
 import { importItems } from "./importer";
 import { complete, type ModelEndpoint, type ResponseMetrics, type RetryPolicy } from "./model-client";
 
+/** The largest JSON body that starts a run over HTTP (its prompts travel in it). */
+export const GENERATION_BODY_LIMIT = 32 * 1024 * 1024;
 /** The most prompts one run takes. */
 export const MAX_PROMPTS = 100_000;
 /** Prompt-file errors listed in full; past this only the count. */

@@ -47,7 +47,7 @@ describe.each(ENGINES)("arbiter generate on %s", (kind) => {
   });
 
   it("resumes after SIGKILL, calling the server only for the responses it lacks", async () => {
-    await addEndpoint({ ctx: t.system, input: { name: "local", baseUrl: server.baseUrl, model: "m", maxConcurrency: 2 } });
+    await addEndpoint({ ctx: t.system, input: { name: "local", base_url: server.baseUrl, model: "m", max_concurrency: 2 } });
     for (const name of ["alpha", "beta"]) await addContender({ ctx: t.system, input: { name, endpoint: "local", system: `persona ${name}` } });
     const project = await makeProject(t);
     const prompts = Array.from({ length: 20 }, (_, i) => ({ id: `q${i + 1}`, prompt: `question ${i + 1} for the models` }));

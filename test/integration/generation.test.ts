@@ -52,7 +52,7 @@ describe.each(ENGINES)("models in the loop on %s", (kind) => {
   async function setup(options: { maxConcurrency?: number; timeoutS?: number; names?: string[]; priceIn?: number; priceOut?: number } = {}) {
     await addEndpoint({
       ctx: t.system,
-      input: { name: "local", baseUrl: server.baseUrl, model: "test-model", maxConcurrency: options.maxConcurrency ?? 4, timeoutS: options.timeoutS ?? 10, priceIn: options.priceIn, priceOut: options.priceOut },
+      input: { name: "local", base_url: server.baseUrl, model: "test-model", max_concurrency: options.maxConcurrency ?? 4, timeout_s: options.timeoutS ?? 10, price_in: options.priceIn, price_out: options.priceOut },
     });
     for (const name of options.names ?? ["alpha", "beta"]) await addContender({ ctx: t.system, input: { name, endpoint: "local", system: `persona ${name}` } });
     return makeProject(t);
@@ -63,19 +63,19 @@ describe.each(ENGINES)("models in the loop on %s", (kind) => {
     const manager = await makeUser(t, "manager");
     const admin = await makeUser(t, "admin");
     for (const who of [annotator, manager]) {
-      expect(await errorCodeAsync(() => addEndpoint({ ctx: who.ctx, input: { name: "x", baseUrl: server.baseUrl, model: "m" } }))).toBe("forbidden");
+      expect(await errorCodeAsync(() => addEndpoint({ ctx: who.ctx, input: { name: "x", base_url: server.baseUrl, model: "m" } }))).toBe("forbidden");
       expect(await errorCodeAsync(() => listEndpoints({ ctx: who.ctx }))).toBe("forbidden");
       expect(await errorCodeAsync(() => listContenders({ ctx: who.ctx }))).toBe("forbidden");
       expect(await errorCodeAsync(() => startGeneration({ ctx: who.ctx, input: { slug: "x", prompts: ["hi"], contenders: ["a", "b"] } }))).toBe("forbidden");
     }
-    await addEndpoint({ ctx: admin.ctx, input: { name: "local", baseUrl: server.baseUrl + "/", model: "m", maxConcurrency: 2 } });
-    expect(await errorCodeAsync(() => addEndpoint({ ctx: admin.ctx, input: { name: "local", baseUrl: server.baseUrl, model: "m" } }))).toBe("conflict");
-    expect(await errorCodeAsync(() => addEndpoint({ ctx: admin.ctx, input: { name: "bad", baseUrl: "ftp://x", model: "m" } }))).toBe("bad_request");
+    await addEndpoint({ ctx: admin.ctx, input: { name: "local", base_url: server.baseUrl + "/", model: "m", max_concurrency: 2 } });
+    expect(await errorCodeAsync(() => addEndpoint({ ctx: admin.ctx, input: { name: "local", base_url: server.baseUrl, model: "m" } }))).toBe("conflict");
+    expect(await errorCodeAsync(() => addEndpoint({ ctx: admin.ctx, input: { name: "bad", base_url: "ftp://x", model: "m" } }))).toBe("bad_request");
     expect(await errorCodeAsync(() => addContender({ ctx: admin.ctx, input: { name: "c", endpoint: "nowhere" } }))).toBe("not_found");
     expect(await errorCodeAsync(() => addContender({ ctx: admin.ctx, input: { name: "c", endpoint: "local", template: "no placeholder" } }))).toBe("bad_request");
     const v1 = await addContender({ ctx: admin.ctx, input: { name: "c", endpoint: "local", system: "Be brief.", template: "Q: {prompt}", temperature: 0.2 } });
     expect(v1).toMatchObject({ name: "c", version: 1, endpoint: "local", system: "Be brief.", template: "Q: {prompt}", temperature: 0.2, max_tokens: null });
-    const v2 = await editContender({ ctx: admin.ctx, input: { name: "c", system: "Be thorough.", maxTokens: 100 } });
+    const v2 = await editContender({ ctx: admin.ctx, input: { name: "c", system: "Be thorough.", max_tokens: 100 } });
     expect(v2).toMatchObject({ name: "c", version: 2, system: "Be thorough.", template: "Q: {prompt}", temperature: 0.2, max_tokens: 100 });
     expect(await listContenders({ ctx: admin.ctx })).toEqual([v2]);
     expect((await listEndpoints({ ctx: admin.ctx }))[0]).toMatchObject({ name: "local", base_url: server.baseUrl, api_key: "none", max_concurrency: 2 });
@@ -129,7 +129,7 @@ describe.each(ENGINES)("models in the loop on %s", (kind) => {
   it("counts tokens with a tokenizer when the server sends no usage, and marks them counted", async () => {
     const quiet = await startModelServer({ usage: false });
     try {
-      await addEndpoint({ ctx: t.system, input: { name: "quiet", baseUrl: quiet.baseUrl, model: "m" } });
+      await addEndpoint({ ctx: t.system, input: { name: "quiet", base_url: quiet.baseUrl, model: "m" } });
       for (const name of ["alpha", "beta"]) await addContender({ ctx: t.system, input: { name, endpoint: "quiet", system: `persona ${name}` } });
       const project = await makeProject(t);
       const { run } = await startGeneration({ ctx: t.system, input: { slug: project.slug, prompts: prompts(2), contenders: ["alpha", "beta"] } });
@@ -205,7 +205,7 @@ describe.each(ENGINES)("models in the loop on %s", (kind) => {
   it("cancels a run: calling stops and no items are made", async () => {
     const slow = await startModelServer({ chunkDelayMs: 50 });
     try {
-      await addEndpoint({ ctx: t.system, input: { name: "slow", baseUrl: slow.baseUrl, model: "m", maxConcurrency: 1 } });
+      await addEndpoint({ ctx: t.system, input: { name: "slow", base_url: slow.baseUrl, model: "m", max_concurrency: 1 } });
       for (const name of ["alpha", "beta"]) await addContender({ ctx: t.system, input: { name, endpoint: "slow", system: `persona ${name}` } });
       const project = await makeProject(t);
       const { run } = await startGeneration({ ctx: t.system, input: { slug: project.slug, prompts: prompts(20), contenders: ["alpha", "beta"] } });
@@ -237,7 +237,7 @@ describe.each(ENGINES)("models in the loop on %s", (kind) => {
     const logs: string[] = [];
     const spies = (["log", "info", "warn", "error", "debug"] as const).map((level) => vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logs.push(args.map(String).join(" "))));
     try {
-      await addEndpoint({ ctx: t.system, input: { name: "keyed", baseUrl: server.baseUrl, model: "m", apiKey: key } });
+      await addEndpoint({ ctx: t.system, input: { name: "keyed", base_url: server.baseUrl, model: "m", api_key: key } });
       for (const name of ["alpha", "beta"]) await addContender({ ctx: t.system, input: { name, endpoint: "keyed", system: `persona ${name}` } });
       const project = await makeProject(t);
       const { run } = await startGeneration({ ctx: t.system, input: { slug: project.slug, prompts: prompts(2), contenders: ["alpha", "beta"] } });

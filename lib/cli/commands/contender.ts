@@ -22,7 +22,7 @@ function settingsOf(values: SettingValues): Record<string, unknown> {
   if (values.system !== undefined) out.system = readTextFile(values.system);
   if (values.template !== undefined) out.template = readTextFile(values.template);
   if (values.temperature !== undefined) out.temperature = values.temperature;
-  if (values["max-tokens"] !== undefined) out.maxTokens = values["max-tokens"];
+  if (values["max-tokens"] !== undefined) out.max_tokens = values["max-tokens"];
   if (values.seed !== undefined) out.seed = values.seed;
   return out;
 }
@@ -42,7 +42,7 @@ export const contender: Command = {
       summary: "add a contender (version 1)",
       flags: { name: { type: "string", value: "N", help: "the contender's name" }, ...SETTINGS },
       async run({ values, print }) {
-        const input = checked(contenderInput, { name: need(values, "name"), ...settingsOf({ ...values, endpoint: need(values, "endpoint") }) }, { maxTokens: "max-tokens" });
+        const input = checked(contenderInput, { name: need(values, "name"), ...settingsOf({ ...values, endpoint: need(values, "endpoint") }) }, { max_tokens: "max-tokens" });
         const view = await addContender({ ctx: await systemCtx(values), input });
         print(`Contender added: ${describe(view)}`, { contender: view });
         return 0;
@@ -54,7 +54,7 @@ export const contender: Command = {
       summary: "make a new version with the given settings changed",
       flags: { name: { type: "string", value: "N", help: "the contender's name" }, ...SETTINGS },
       async run({ values, print }) {
-        const input = checked(contenderEdit, { name: need(values, "name"), ...settingsOf(values) }, { maxTokens: "max-tokens" });
+        const input = checked(contenderEdit, { name: need(values, "name"), ...settingsOf(values) }, { max_tokens: "max-tokens" });
         const view = await editContender({ ctx: await systemCtx(values), input });
         print(`Contender edited: ${describe(view)}`, { contender: view });
         return 0;

@@ -4,7 +4,7 @@ import { addEndpoint, endpointInput, listEndpoints, testEndpoint } from "@/lib/s
 import { systemCtx, verb, type Command } from "../command";
 import { checked, need } from "../flags";
 
-const FLAG_OF = { baseUrl: "base-url", apiKeyEnv: "api-key-env", maxConcurrency: "max-concurrency", timeoutS: "timeout-s", priceIn: "price-in", priceOut: "price-out" };
+const FLAG_OF = { base_url: "base-url", api_key_env: "api-key-env", max_concurrency: "max-concurrency", timeout_s: "timeout-s", price_in: "price-in", price_out: "price-out" };
 
 export const endpoint: Command = {
   name: "endpoint",
@@ -29,13 +29,13 @@ export const endpoint: Command = {
           endpointInput,
           {
             name: need(values, "name"),
-            baseUrl: need(values, "base-url"),
+            base_url: need(values, "base-url"),
             model: need(values, "model"),
-            apiKeyEnv: values["api-key-env"],
-            maxConcurrency: values["max-concurrency"],
-            timeoutS: values["timeout-s"],
-            priceIn: values["price-in"],
-            priceOut: values["price-out"],
+            api_key_env: values["api-key-env"],
+            max_concurrency: values["max-concurrency"],
+            timeout_s: values["timeout-s"],
+            price_in: values["price-in"],
+            price_out: values["price-out"],
           },
           FLAG_OF,
         );
