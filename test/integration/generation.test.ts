@@ -12,6 +12,9 @@ import { addEndpoint, listEndpoints, testEndpoint } from "@/lib/services/endpoin
 import { cancelGeneration, getGeneration, listGenerations, messagesFor, readPromptFile, runGeneration, startGeneration, type GenerationSummary } from "@/lib/services/generation";
 import type { RetryPolicy } from "@/lib/services/model-client";
 import { listAudit } from "@/lib/services/audit";
+import { claimNext } from "@/lib/services/assignment";
+import { openExport } from "@/lib/services/exporter";
+import { submitJudgment } from "@/lib/services/judgments";
 import { ENGINES, errorCodeAsync, makeProject, makeUser, tempDbOn, type TempDb } from "../helpers/db";
 import { answerFor, startModelServer, type ModelServer } from "../helpers/model-server";
 
@@ -232,7 +235,7 @@ describe.each(ENGINES)("models in the loop on %s", (kind) => {
     }
   });
 
-  it("keeps an API key entered directly out of every plain column, log line, listing and audit row, and still sends it", async () => {
+  it("keeps an API key entered directly out of every plain column, log line, listing, audit row and export, and still sends it", async () => {
     const key = "sk-test-7f3a9c2e1b4d-SECRET";
     const logs: string[] = [];
     const spies = (["log", "info", "warn", "error", "debug"] as const).map((level) => vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logs.push(args.map(String).join(" "))));
@@ -246,7 +249,18 @@ describe.each(ENGINES)("models in the loop on %s", (kind) => {
       expect(server.served.every((s) => s.authorization === `Bearer ${key}`)).toBe(true);
       const listed = await listEndpoints({ ctx: t.system });
       expect(listed[0].api_key).toBe("stored");
-      const readable = [JSON.stringify(listed), JSON.stringify(await listAudit({ ctx: t.system, input: {} })), JSON.stringify(summary), JSON.stringify(await listGenerations({ ctx: t.system, input: { slug: project.slug } })), logs.join("\n")];
+      // A generated item judged and exported, in the raw and the DPO format.
+      const annotator = await makeUser(t, "annotator");
+      const claimed = (await claimNext({ ctx: annotator.ctx, input: { slug: project.slug } }))!;
+      await submitJudgment({ ctx: annotator.ctx, input: { assignment_id: claimed.assignment.id, choice: "A", duration_ms: 1000 } });
+      const exported: string[] = [];
+      for (const format of ["raw", "trl-dpo"] as const) {
+        const exp = await openExport({ ctx: t.system, input: { slug: project.slug, format } });
+        if (!("lines" in exp)) throw new Error("a JSONL export streams lines");
+        for await (const line of exp.lines) exported.push(line);
+      }
+      expect(exported.join("\n")).toMatch(/"models":\["(alpha|beta)","(alpha|beta)"\]/);
+      const readable = [exported.join("\n"), JSON.stringify(listed), JSON.stringify(await listAudit({ ctx: t.system, input: {} })), JSON.stringify(summary), JSON.stringify(await listGenerations({ ctx: t.system, input: { slug: project.slug } })), logs.join("\n")];
       for (const table of TABLES) {
         const rows = await t.db.many(dynamicQuery(`select * from ${table.name}`));
         readable.push(JSON.stringify(rows, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)));
