@@ -2,12 +2,12 @@
 // concurrency), each answer stored as it arrives, so a run killed half-way resumes calling only for
 // what it lacks; then the answers become items by the pairing rule, through the importer, blind
 // (the contender is candidate metadata, hidden from annotators) and in a random candidate order.
-// No network call happens inside a transaction: each stored answer is one statement of its own.
+// No network call happens inside a transaction: answers are stored by their own short writes.
 import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { Readable } from "node:stream";
 import { z } from "zod";
-import { at, jsonText } from "@/db/engine";
+import { at, jsonText, type Param } from "@/db/engine";
 import {
   CONTENDER_CURRENT,
   CONTENDER_VERSION,
@@ -49,6 +49,8 @@ export const GENERATION_BODY_LIMIT = 32 * 1024 * 1024;
 export const MAX_PROMPTS = 100_000;
 /** Prompt-file errors listed in full; past this only the count. */
 const MAX_LISTED_ERRORS = 20;
+/** Most responses stored in one transaction. */
+const STORE_BATCH = 500;
 /** How often a working run looks for its cancellation. */
 const CANCEL_POLL_MS = 250;
 
@@ -294,6 +296,7 @@ async function work(ctx: Ctx, run: GenerationRunRow, options: RunOptions): Promi
       .finally(() => (polling = false));
   }, CANCEL_POLL_MS);
 
+  const store = groupCommit(ctx);
   try {
     const tasks: Promise<void>[] = [];
     prompts.forEach((prompt, promptIndex) => {
@@ -310,7 +313,7 @@ async function work(ctx: Ctx, run: GenerationRunRow, options: RunOptions): Promi
             const params = result.ok
               ? [run.id, promptIndex, version.versionId, "ok", result.text, jsonText(result.metrics), null, at(nowOf(ctx))]
               : [run.id, promptIndex, version.versionId, "failed", null, null, result.reason, at(nowOf(ctx))];
-            await ctx.db.exec(RESPONSE_UPSERT, params);
+            await store(params);
             progress.done++;
             if (!result.ok) progress.failed++;
             options.onProgress?.({ ...progress });
@@ -356,6 +359,37 @@ async function work(ctx: Ctx, run: GenerationRunRow, options: RunOptions): Promi
   });
   const final = (await ctx.db.first(RUN_BY_ID, [run.id]))!;
   return { run: run.id, status: final.status, prompts: prompts.length, responses, failed, items: final.itemsCreated };
+}
+
+/**
+ * Stores responses as they arrive, those that arrive while a write is under way together in the
+ * next one (one transaction for many rows instead of a commit each). A response counts as stored
+ * only once its write committed, so a kill loses at most the ones not yet committed, which a
+ * resumed run asks for again.
+ */
+function groupCommit(ctx: Ctx): (params: Param[]) => Promise<void> {
+  const queue: { params: Param[]; done: () => void; failed: (e: unknown) => void }[] = [];
+  let writing = false;
+  const drain = async () => {
+    writing = true;
+    while (queue.length) {
+      const batch = queue.splice(0, STORE_BATCH);
+      try {
+        await ctx.db.write(async (tx) => {
+          for (const row of batch) await tx.exec(RESPONSE_UPSERT, row.params);
+        });
+        for (const row of batch) row.done();
+      } catch (error) {
+        for (const row of batch) row.failed(error);
+      }
+    }
+    writing = false;
+  };
+  return (params) =>
+    new Promise<void>((done, failed) => {
+      queue.push({ params, done, failed });
+      if (!writing) void drain();
+    });
 }
 
 /** Candidate metadata of a response: what it is measured by (README "Models in the loop"). */
@@ -441,16 +475,25 @@ export async function listGenerations({ ctx, input }: { ctx: Ctx; input: { slug:
   return (await ctx.db.many(RUNS_OF_PROJECT, [project.id])).map(generationView);
 }
 
+/** Runs this process is working in the background. */
+const working = new Set<number>();
+
 /**
  * Starts (or resumes) a run and works it in the background of this server process (the HTTP API);
  * its progress is read with getGeneration, and it is cancelled with cancelGeneration.
  */
 export async function launchGeneration({ ctx, input }: { ctx: Ctx; input: Untrusted<GenerationInput> }): Promise<{ run: GenerationView; resumed: boolean }> {
   const started = await startGeneration({ ctx, input });
+  const id = started.run.id;
+  // The same body posted again while this process still works the run finds it, and starts no second worker.
+  if (working.has(id)) return started;
+  working.add(id);
   // Runs on after the response; its outcome (done, failed with why, cancelled) is stored on the run.
-  void runGeneration({ ctx, input: { id: started.run.id } }).catch((error: unknown) => {
-    console.error(`generation ${started.run.id} failed:`, error instanceof Error ? error.message : error);
-  });
+  void runGeneration({ ctx, input: { id } })
+    .catch((error: unknown) => {
+      console.error(`generation ${id} failed:`, error instanceof Error ? error.message : error);
+    })
+    .finally(() => working.delete(id));
   return started;
 }
 
