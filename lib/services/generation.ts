@@ -298,32 +298,47 @@ async function work(ctx: Ctx, run: GenerationRunRow, options: RunOptions): Promi
 
   const store = groupCommit(ctx);
   try {
-    const tasks: Promise<void>[] = [];
-    prompts.forEach((prompt, promptIndex) => {
-      for (const version of versions) {
-        if (have.has(`${promptIndex}:${version.versionId}`)) continue;
-        tasks.push(
-          (async () => {
-            const result = await complete(
-              endpoints.get(version.endpoint)!,
-              { messages: messagesFor(version, prompt.prompt), temperature: version.temperature, maxTokens: version.maxTokens, seed: version.seed },
-              { signal: controller.signal, retry: options.retry },
-            );
-            if (controller.signal.aborted) return;
-            const params = result.ok
-              ? [run.id, promptIndex, version.versionId, "ok", result.text, jsonText(result.metrics), null, at(nowOf(ctx))]
-              : [run.id, promptIndex, version.versionId, "failed", null, null, result.reason, at(nowOf(ctx))];
-            await store(params);
+    const todo: { promptIndex: number; version: ContenderVersionRow }[] = [];
+    prompts.forEach((_, promptIndex) => {
+      for (const version of versions) if (!have.has(`${promptIndex}:${version.versionId}`)) todo.push({ promptIndex, version });
+    });
+    // As many workers as the endpoints take requests at once (each endpoint's semaphore holds its own
+    // limit): enough to keep every endpoint busy, without thousands of requests queued on semaphores.
+    const limits = new Map(versions.map((v) => [v.endpoint, endpoints.get(v.endpoint)!.maxConcurrency]));
+    const workers = Math.min(todo.length, [...limits.values()].reduce((a, b) => a + b, 0));
+    const writes = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    let next = 0;
+    const worker = async () => {
+      while (next < todo.length && !failure && !controller.signal.aborted) {
+        const { promptIndex, version } = todo[next++];
+        const result = await complete(
+          endpoints.get(version.endpoint)!,
+          { messages: messagesFor(version, prompts[promptIndex].prompt), temperature: version.temperature, maxTokens: version.maxTokens, seed: version.seed },
+          { signal: controller.signal, retry: options.retry },
+        );
+        if (controller.signal.aborted) return;
+        const params = result.ok
+          ? [run.id, promptIndex, version.versionId, "ok", result.text, jsonText(result.metrics), null, at(nowOf(ctx))]
+          : [run.id, promptIndex, version.versionId, "failed", null, null, result.reason, at(nowOf(ctx))];
+        // The next request goes out while this answer is written.
+        const write = store(params).then(
+          () => {
             progress.done++;
             if (!result.ok) progress.failed++;
             options.onProgress?.({ ...progress });
-          })(),
+          },
+          (error: unknown) => {
+            failure ??= { error };
+          },
         );
+        writes.add(write);
+        void write.finally(() => writes.delete(write));
       }
-    });
-    const settled = await Promise.allSettled(tasks);
-    const rejected = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-    if (rejected) throw rejected.reason;
+    };
+    await Promise.all(Array.from({ length: workers }, worker));
+    await Promise.all(writes);
+    if (failure) throw failure.error;
   } finally {
     clearInterval(poll);
     options.signal?.removeEventListener("abort", onAbort);
