@@ -292,7 +292,8 @@ async function work(ctx: Ctx, run: GenerationRunRow, options: RunOptions): Promi
           controller.abort();
         }
       })
-      .catch(() => {})
+      // A look that fails is made again at the next tick; a lasting database failure surfaces in the stores.
+      .catch(() => undefined)
       .finally(() => (polling = false));
   }, CANCEL_POLL_MS);
 
