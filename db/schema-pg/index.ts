@@ -6,3 +6,4 @@ export * from "./projects";
 export * from "./judgments";
 export * from "./audit";
 export * from "./qualification";
+export * from "./models";

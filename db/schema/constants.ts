@@ -37,3 +37,10 @@ export type QualificationStatus = (typeof QUALIFICATION_STATUSES)[number];
 
 /** The pass mark of a qualification when none is set: the share of its gold items judged correctly. */
 export const QUALIFICATION_DEFAULTS = { accuracy: 0.8 } as const;
+
+/** A generation run: calling the contenders, then done (items created), cancelled, or failed (its error says why). */
+export const GENERATION_STATUSES = ["running", "done", "cancelled", "failed"] as const;
+export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
+
+/** One stored response of a run: a response, or a failure (after retries) with its reason. */
+export const RESPONSE_STATUSES = ["ok", "failed"] as const;

@@ -4,3 +4,4 @@ export * from "./projects";
 export * from "./judgments";
 export * from "./audit";
 export * from "./qualification";
+export * from "./models";

@@ -12,6 +12,7 @@ export const SCOPES = [
   "assignment:work", // claim items and record judgments
   "judgment:read_all", // read other people's judgments
   "audit:read", // read the audit log
+  "model:manage", // endpoints, contenders and generation runs (models in the loop)
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -39,6 +39,16 @@ export function routeAccess(slug: string): RouteAccess[] {
     { method: "GET", path: `/api/v1/projects/${slug}/qualifications`, roles: READ_ALL },
     { method: "POST", path: `/api/v1/projects/${slug}/qualifications/reset`, roles: READ_ALL },
     { method: "GET", path: "/api/v1/audit.csv", roles: ADMIN },
+    { method: "GET", path: "/api/v1/endpoints", roles: ADMIN },
+    { method: "POST", path: "/api/v1/endpoints", roles: ADMIN },
+    { method: "POST", path: "/api/v1/endpoints/local/test", roles: ADMIN },
+    { method: "GET", path: "/api/v1/contenders", roles: ADMIN },
+    { method: "POST", path: "/api/v1/contenders", roles: ADMIN },
+    { method: "PATCH", path: "/api/v1/contenders/alpha", roles: ADMIN },
+    { method: "GET", path: `/api/v1/projects/${slug}/generations`, roles: ADMIN },
+    { method: "POST", path: `/api/v1/projects/${slug}/generations`, roles: ADMIN },
+    { method: "GET", path: "/api/v1/generations/1", roles: ADMIN },
+    { method: "DELETE", path: "/api/v1/generations/1", roles: ADMIN },
   ];
 }
 

@@ -100,6 +100,28 @@ async function populated(): Promise<TempDb> {
     "insert into qualification_answers (attempt_id, item_id, judgment_id, choice, verdict, correct, created_at) select q.id, j.item_id, j.id, 'A', 'A', ?, ? from qualification_attempts q, judgments j where j.id = ?",
     [true, at(EXPIRES), judged[0]],
   );
+  // Models in the loop: an endpoint (a sealed key, real prices), a contender with two versions, a run with one response and one failure.
+  await exec(
+    "insert into endpoints (name, base_url, model, api_key_env, api_key_sealed, max_concurrency, timeout_s, price_in, price_out, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ["local", "http://127.0.0.1:9/v1", "m", null, "v1.aXY.dGFn.Ym9keQ", 4, 60, 0.15, 0.6000000000000001, at(EXPIRES)],
+  );
+  await exec("insert into contenders (name, current_version, created_at) values (?, ?, ?)", ["alpha", 2, at(EXPIRES)]);
+  await exec(
+    "insert into contender_versions (contender_id, version, endpoint_id, system_prompt, template, temperature, max_tokens, seed, created_at) values (1, 1, 1, ?, ?, ?, ?, ?, ?), (1, 2, 1, null, null, null, null, null, ?)",
+    ["Be brief. Ünï", "Q: {prompt}", 0.7, 256, -5, at(EXPIRES), at(EXPIRES + 1)],
+  );
+  await exec(
+    `insert into generation_runs (project_id, status, pairs, contenders, prompts, fingerprint, prompt_count, items_created, error, created_by, created_at, finished_at)
+     select id, 'done', 'all', ?, ?, 'abc', 1, 0, null, ?, ?, ? from projects where slug = 'copy'`,
+    [JSON.stringify([{ contender: "alpha", version: 1, versionId: 1 }]), JSON.stringify([{ id: "p1", prompt: "hi" }]), manager.caller.userId, at(EXPIRES), at(EXPIRES + 5)],
+  );
+  await exec("insert into generation_responses (run_id, prompt_index, contender_version_id, status, text, metrics, error, created_at) values (1, 0, 1, 'ok', ?, ?, null, ?), (1, 0, 2, 'failed', null, null, ?, ?)", [
+    "Hello 👋",
+    JSON.stringify({ latency_ms: 120, ttft_ms: 30, prompt_tokens: 3, completion_tokens: 2, finish_reason: "stop", cost_usd: 1.65e-6 }),
+    at(EXPIRES),
+    "HTTP 500: boom (gave up after 5 attempts)",
+    at(EXPIRES),
+  ]);
   return t;
 }
 

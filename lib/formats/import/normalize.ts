@@ -82,6 +82,34 @@ export function toRecord(raw: unknown, options: ToRecordOptions = {}): ImportRec
   return record;
 }
 
+/** One prompt to generate responses for (`arbiter generate --prompts FILE`): an import record without responses. */
+export interface PromptRecord {
+  id?: string;
+  prompt: Prompt;
+  metadata?: Metadata;
+  tags?: string[];
+}
+
+const PROMPT_KEYS = ["id", "prompt", "metadata", "tags"];
+
+/**
+ * Maps one row of a prompts file onto a PromptRecord: `{"prompt": text or [{role, content}], "id"?,
+ * "metadata"?, "tags"?}`, the import format's prompt shapes; other keys are kept in the metadata.
+ */
+export function toPromptRecord(raw: unknown): PromptRecord {
+  if (!isPlainObject(raw)) fail("", `expected a JSON object with a "prompt", got ${describe(raw)}`);
+  const record: PromptRecord = { prompt: readPrompt(raw.prompt, "prompt") };
+  const id = readId(raw.id, "id");
+  if (id !== undefined) record.id = id;
+  const metadata = readMetadata(raw.metadata, "metadata");
+  const extra: Metadata = {};
+  for (const [key, value] of Object.entries(raw)) if (!PROMPT_KEYS.includes(key)) extra[key] = value;
+  if (metadata || Object.keys(extra).length) record.metadata = { ...extra, ...metadata };
+  const tags = readTags(raw.tags, "tags");
+  if (tags.length) record.tags = tags;
+  return record;
+}
+
 /** Records something accepted with a caveat (an empty response, `true` taken as text). */
 type Warn = (field: string, message: string) => void;
 

@@ -11,7 +11,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { FormatError, NotDataError } from "../errors";
 import type { ReadResult, RecordError } from "../record";
 import type { FieldMap } from "./field-map";
-import { toRecord } from "./normalize";
+import { toPromptRecord, toRecord, type PromptRecord } from "./normalize";
 import { notDataMessage, sniffContent, SNIFF_BYTES } from "./sniff";
 
 /** The formats an import may name; "auto" decides from the first non-blank byte. */
@@ -50,6 +50,24 @@ export function detectFormat(firstBytes: Uint8Array): InputFormat {
  * column, which is plain text) throws NotDataError before any row; so does a failing source.
  */
 export async function* readRecords(input: AsyncIterable<Chunk>, options: ReadOptions = {}): AsyncGenerator<ReadResult> {
+  for await (const row of readRows(input, options, (value) => toRecord(value, { map: options.map }))) yield "error" in row ? row : { line: row.line, record: row.value };
+}
+
+/**
+ * One result per row of a prompts file (JSONL or a JSON array, also CSV with a `prompt` column;
+ * README "Models in the loop"), read as `readRecords` reads records.
+ */
+export type PromptReadResult = { line: number; prompt: PromptRecord } | { line: number; error: RecordError };
+
+export async function* readPrompts(input: AsyncIterable<Chunk>): AsyncGenerator<PromptReadResult> {
+  for await (const row of readRows(input, {}, toPromptRecord)) {
+    yield "error" in row ? row : { line: row.line, prompt: row.value };
+  }
+}
+
+type Converted<T> = { line: number; value: T } | { line: number; error: RecordError };
+
+async function* readRows<T>(input: AsyncIterable<Chunk>, options: ReadOptions, convert: (value: unknown) => T): AsyncGenerator<Converted<T>> {
   const cursor = { line: 1 };
   try {
     let source: AsyncIterable<Buffer> = bytesOf(input);
@@ -77,7 +95,7 @@ export async function* readRecords(input: AsyncIterable<Chunk>, options: ReadOpt
         : format === "csv"
           ? csvRows(source, cursor, options.map !== undefined, guessed)
           : jsonlRows(source, cursor);
-    for await (const row of rows) yield toResult(row, options);
+    for await (const row of rows) yield convertRow(row, convert);
   } catch (error) {
     // A broken gzip stream ends the file; it is reported like a row so the caller sees where.
     if (error instanceof FormatError) yield failure(cursor.line, error.message, error.field);
@@ -88,17 +106,17 @@ export async function* readRecords(input: AsyncIterable<Chunk>, options: ReadOpt
 /** A row before normalisation: a parsed value, or the reason it could not be parsed. */
 type RawRow = { line: number; value: unknown } | { line: number; error: string };
 
-function toResult(row: RawRow, options: ReadOptions): ReadResult {
+function convertRow<T>(row: RawRow, convert: (value: unknown) => T): Converted<T> {
   if ("error" in row) return failure(row.line, row.error);
   try {
-    return { line: row.line, record: toRecord(row.value, { map: options.map }) };
+    return { line: row.line, value: convert(row.value) };
   } catch (error) {
     if (error instanceof FormatError) return failure(row.line, error.message, error.field, error.code);
     throw error;
   }
 }
 
-function failure(line: number, message: string, field?: string, code?: RecordError["code"]): ReadResult {
+function failure(line: number, message: string, field?: string, code?: RecordError["code"]): { line: number; error: RecordError } {
   const error: RecordError = { line, message };
   if (field) error.field = field;
   if (code) error.code = code;

@@ -1,0 +1,93 @@
+// Models in the loop: the OpenAI-compatible servers Arbiter calls (endpoints), the ways of answering
+// compared (contenders, versioned), and generation runs with one stored response per prompt × contender.
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { GENERATION_STATUSES, RESPONSE_STATUSES } from "./constants";
+import { projects } from "./projects";
+import { users } from "./users";
+
+export const endpoints = sqliteTable("endpoints", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  /** Up to and including `/v1`: requests go to `{base_url}/chat/completions`. */
+  baseUrl: text("base_url").notNull(),
+  model: text("model").notNull(),
+  /** The environment variable holding the API key, read when a request is made; never the key itself. */
+  apiKeyEnv: text("api_key_env"),
+  /** A key entered directly, sealed with the server's auth secret (lib/auth/secret-box.ts); never shown back. */
+  apiKeySealed: text("api_key_sealed"),
+  maxConcurrency: integer("max_concurrency").notNull(),
+  timeoutS: integer("timeout_s").notNull(),
+  /** USD per million prompt / completion tokens; null when unknown (no cost is computed). */
+  priceIn: real("price_in"),
+  priceOut: real("price_out"),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const contenders = sqliteTable("contenders", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  /** The latest version's number: an edit adds a version, responses keep the one that produced them. */
+  currentVersion: integer("current_version").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const contenderVersions = sqliteTable(
+  "contender_versions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    contenderId: integer("contender_id").notNull().references(() => contenders.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    endpointId: integer("endpoint_id").notNull().references(() => endpoints.id),
+    systemPrompt: text("system_prompt"),
+    /** The user message with a `{prompt}` placeholder; null sends the prompt as it is. */
+    template: text("template"),
+    temperature: real("temperature"),
+    maxTokens: integer("max_tokens"),
+    seed: integer("seed"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("contender_versions_contender_version_idx").on(t.contenderId, t.version)],
+);
+
+export const generationRuns = sqliteTable(
+  "generation_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    status: text("status", { enum: GENERATION_STATUSES }).notNull(),
+    /** The pairing rule: `all`, `baseline:NAME` or `random:K`. */
+    pairs: text("pairs").notNull(),
+    /** The contender versions called, in the order given: [{contender, version, versionId}]. */
+    contenders: text("contenders", { mode: "json" }).notNull().$type<{ contender: string; version: number; versionId: number }[]>(),
+    /** The prompts, as read from the prompts file: [{id?, prompt, metadata?}]. */
+    prompts: text("prompts", { mode: "json" }).notNull().$type<unknown[]>(),
+    /** sha256 of prompts, contender versions and pairing: an unfinished run with the same one is resumed. */
+    fingerprint: text("fingerprint").notNull(),
+    promptCount: integer("prompt_count").notNull(),
+    itemsCreated: integer("items_created").notNull().default(0),
+    error: text("error"),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [index("generation_runs_project_idx").on(t.projectId, t.fingerprint)],
+);
+
+export const generationResponses = sqliteTable(
+  "generation_responses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: integer("run_id").notNull().references(() => generationRuns.id, { onDelete: "cascade" }),
+    /** The prompt's position in the run's prompts. */
+    promptIndex: integer("prompt_index").notNull(),
+    contenderVersionId: integer("contender_version_id").notNull().references(() => contenderVersions.id),
+    status: text("status", { enum: RESPONSE_STATUSES }).notNull(),
+    text: text("text"),
+    /** latency_ms, ttft_ms, prompt_tokens, completion_tokens, finish_reason, cost_usd, tokens_counted?, attempts. */
+    metrics: text("metrics", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** Why a failed response failed (after its retries). */
+    error: text("error"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("generation_responses_run_prompt_contender_idx").on(t.runId, t.promptIndex, t.contenderVersionId)],
+);
