@@ -2,11 +2,10 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sql } from "drizzle-orm";
 import { claimNext, skipAssignment } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { openExport } from "@/lib/services/exporter";
-import { importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb, errorCode, errorCodeAsync, countRows } from "../helpers/db";
+import { importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, type TempDb, errorCode, errorCodeAsync, countRowsAsync, sql } from "../helpers/db";
 import { collect } from "../helpers/collect";
 
 let t: TempDb;
@@ -37,7 +36,7 @@ describe("leasing and judging", () => {
     const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     const { created } = await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "B" } });
     expect(created).toBe(true);
-    const row = t.db.get<{ winner: string }>(sql`select c.content as winner from judgments j join candidates c on c.id = j.winner_candidate_id`);
+    const row = await t.one<{ winner: string }>(sql`select c.content as winner from judgments j join candidates c on c.id = j.winner_candidate_id`);
     expect(row.winner).toBe(claimed.item.candidates[1].content);
     expect(await errorCodeAsync(() => submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }))).toBe("conflict");
   });
@@ -52,7 +51,7 @@ describe("leasing and judging", () => {
     const retry = await submitJudgment({ ctx: a.ctx, input });
     expect(retry.created).toBe(false);
     expect(retry.judgment.id).toBe(first.judgment.id);
-    expect(countRows(t, "judgments")).toBe(1);
+    expect(await countRowsAsync(t, "judgments")).toBe(1);
   });
 
   it("does not let an annotator judge or skip another annotator's assignment", async () => {
@@ -63,7 +62,7 @@ describe("leasing and judging", () => {
     const claimed = (await claimNext({ ctx: a.ctx, input: { slug: p.slug } }))!;
     expect(await errorCodeAsync(() => submitJudgment({ ctx: b.ctx, input: { assignment_id: claimed.assignment.id, choice: "A" } }))).toBe("not_found");
     expect(await errorCodeAsync(() => skipAssignment({ ctx: b.ctx, input: { id: claimed.assignment.id } }))).toBe("not_found");
-    expect(countRows(t, "judgments")).toBe(0);
+    expect(await countRowsAsync(t, "judgments")).toBe(0);
   });
 
   it("never serves more leases than the overlap, and frees an expired lease", async () => {
@@ -81,10 +80,10 @@ describe("leasing and judging", () => {
     // Annotator 0's lease expired but a seat is still free (only one live lease): the late judgment counts.
     expect((await submitJudgment({ ctx: ctxs[0], input: { assignment_id: t1.assignment.id, choice: "A" } })).created).toBe(true);
     // Annotator 1 comes back late: the judgment plus annotator 2's live lease fill the overlap.
-    const t2 = t.db.get<{ id: number }>(sql`select id from assignments where user_id = ${users[1].caller.userId}`);
+    const t2 = await t.one<{ id: number }>(sql`select id from assignments where user_id = ${users[1].caller.userId}`);
     expect(await errorCodeAsync(() => submitJudgment({ ctx: ctxs[1], input: { assignment_id: t2.id, choice: "B" } }))).toBe("conflict");
     await submitJudgment({ ctx: ctxs[2], input: { assignment_id: t3.assignment.id, choice: "A" } });
-    expect(countRows(t, "judgments")).toBe(2);
+    expect(await countRowsAsync(t, "judgments")).toBe(2);
   });
 
   it("never serves a skipped item to the annotator who skipped it", async () => {
@@ -152,16 +151,16 @@ describe("concurrent annotators", () => {
       ),
     );
     const total = results.reduce((s, r) => s + r.judged, 0);
-    const over = t.db.all<{ item_id: number; n: number }>(sql`select item_id, count(*) as n from judgments group by item_id having n > 3`);
+    const over = await t.all<{ item_id: number; n: number }>(sql`select item_id, count(*) as n from judgments group by item_id having n > 3`);
     expect(over).toEqual([]);
-    const dup = t.db.all(sql`select item_id, user_id from judgments group by item_id, user_id having count(*) > 1`);
+    const dup = await t.all(sql`select item_id, user_id from judgments group by item_id, user_id having count(*) > 1`);
     expect(dup).toEqual([]);
-    const skippedThenJudged = t.db.all(sql`
+    const skippedThenJudged = await t.all(sql`
       select a.id from assignments a join judgments j on j.item_id = a.item_id and j.user_id = a.user_id where a.status = 'skipped'`);
     expect(skippedThenJudged).toEqual([]);
-    expect(countRows(t, "judgments")).toBe(total);
+    expect(await countRowsAsync(t, "judgments")).toBe(total);
     // The counter the claim query relies on matches the rows.
-    const drift = t.db.all(sql`select i.id from items i where i.judgment_count <> (select count(*) from judgments j where j.item_id = i.id)`);
+    const drift = await t.all(sql`select i.id from items i where i.judgment_count <> (select count(*) from judgments j where j.item_id = i.id)`);
     expect(drift).toEqual([]);
     // Work was actually shared out: every item got its three judgments unless skips left it short.
     expect(total).toBeGreaterThan(100);
@@ -178,8 +177,8 @@ describe("import", () => {
     expect(summary.errors).toHaveLength(1);
     expect(summary.errors[0].line).toBe(2);
     expect(summary.errors[0].message + (summary.errors[0].field ?? "")).toMatch(/responses/);
-    expect(countRows(t, "items")).toBe(0);
-    expect(countRows(t, "candidates")).toBe(0);
+    expect(await countRowsAsync(t, "items")).toBe(0);
+    expect(await countRowsAsync(t, "candidates")).toBe(0);
   });
 
   it("imports the valid lines with skipInvalid and skips duplicates on a second import", async () => {
@@ -190,7 +189,7 @@ describe("import", () => {
     expect(first.errors[0].line).toBe(2);
     const again = await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(3), pairRecord(4)]));
     expect(again).toMatchObject({ inserted: 1, duplicates: 2 });
-    expect(countRows(t, "items")).toBe(3);
+    expect(await countRowsAsync(t, "items")).toBe(3);
   });
 
   it("accepts the response_a/response_b shorthand and records without ids (deduplicated by content)", async () => {
@@ -198,7 +197,7 @@ describe("import", () => {
     const text = jsonl([{ prompt: "Hi?", response_a: "Hello", response_b: "Hey", model_a: "m1", model_b: "m2" }]);
     expect(await importText(t, p.slug, text)).toMatchObject({ inserted: 1 });
     expect(await importText(t, p.slug, text)).toMatchObject({ inserted: 0, duplicates: 1 });
-    const models = t.db.all<{ model: string }>(sql`select model from candidates order by position`).map((r) => r.model);
+    const models = (await t.all<{ model: string }>(sql`select model from candidates order by position`)).map((r) => r.model);
     expect(models).toEqual(["m1", "m2"]);
   });
 
@@ -225,10 +224,10 @@ describe("trl-dpo export", () => {
       for (;;) {
         const claimed = await claimNext({ ctx: a.ctx, input: { slug: p.slug } });
         if (!claimed) break;
-        const itemIndex = Number(t.db.get<{ e: string }>(sql`select external_id as e from items where id = ${claimed.item.id}`).e.split("-")[1]);
+        const itemIndex = Number((await t.one<{ e: string }>(sql`select external_id as e from items where id = ${claimed.item.id}`)).e.split("-")[1]);
         const k = annotators.indexOf(a);
         const want = votes[itemIndex][k];
-        const first = t.db.get<{ c: string }>(sql`select content as c from candidates where item_id = ${claimed.item.id} and position = 0`).c;
+        const first = (await t.one<{ c: string }>(sql`select content as c from candidates where item_id = ${claimed.item.id} and position = 0`)).c;
         const firstSlot = claimed.item.candidates.find((c) => c.content === first)!.slot;
         const choice = want === "A" ? firstSlot : want === "B" ? (firstSlot === "A" ? "B" : "A") : want;
         await submitJudgment({ ctx: a.ctx, input: { assignment_id: claimed.assignment.id, choice: choice as "A" } });
