@@ -15,7 +15,8 @@
 //
 //   const { n } = await t.one<{ n: number }>(sql`select count(*) as n from items where project_id = ${id}`);
 //
-// `tempDb()` (SQLite, opened synchronously) stays for suites whose setup cannot await.
+// `tempDb()` opens a SQLite file synchronously, for the suites that are about SQLite files or CLI
+// options beside one (backup, cli, qc-cli) rather than about the engine.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";

@@ -268,9 +268,14 @@ describe.each(ENGINES)("judgment types on %s", (kind) => {
       const code = await main([...args, "--db", t.file], { out: (s) => (out += s), err: (s) => (err += s) });
       return { code, out, err };
     }
-    // A file beside the test's own (the database may be a PostgreSQL URL, not a file).
+    // A file in a folder of its own (the database may be a PostgreSQL URL, not a file to sit beside).
+    let folder: string;
+    beforeEach(() => {
+      folder = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-schema-"));
+    });
+    afterEach(() => fs.rmSync(folder, { recursive: true, force: true }));
     function schemaFile(content: string): string {
-      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-schema-")), "schema.json");
+      const file = path.join(folder, "schema.json");
       fs.writeFileSync(file, content);
       return file;
     }
