@@ -2,47 +2,17 @@
 // server (db/postgres.ts), both behind db/engine.ts. SQL is written only in db/ and lib/services/
 // (lib/auth reads settings through db/queries), so routes never see which engine runs; the
 // import-boundary check (.dependency-cruiser.cjs) keeps app/ from reaching past the services.
-import type Database from "better-sqlite3";
-import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import path from "node:path";
-import type { Engine, OpenEngine } from "./engine";
+import type { OpenEngine } from "./engine";
 import { isPostgresUrl, openPostgres } from "./postgres";
-import * as schema from "./schema";
-import { openSqlite, SqliteEngine } from "./sqlite";
+import { openSqlite } from "./sqlite";
 
 export { DEFAULT_SYNCHRONOUS, SYNCHRONOUS_MODES, synchronousMode, type SynchronousMode } from "./sqlite";
 
-/**
- * TRANSITION (issue 11): while the services move to the engine interface (db/engine.ts), the SQLite
- * engine also answers drizzle's builder, so a service not yet moved still runs on SQLite. A service
- * that has moved uses only `Engine`'s methods and runs on both engines.
- */
-type LegacyDrizzle = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-export type Db = LegacyDrizzle & OpenEngine;
+/** The engine a process opened; services, the CLI, tests and benchmarks reach the database only through it. */
+export type Db = OpenEngine;
 
 const DEFAULT_DB_PATH = "./data/arbiter.db";
-
-const legacyViews = new WeakMap<object, Db>();
-
-/** The engine with drizzle's builder over the same SQLite connection (transition only). */
-function withLegacy(engine: Engine, conn: Database.Database, opened: SqliteEngine): Db {
-  let view = legacyViews.get(engine);
-  if (view) return view;
-  const d = drizzle(conn, { schema }) as LegacyDrizzle;
-  view = Object.assign(d, {
-    kind: engine.kind,
-    location: engine.location,
-    many: engine.many.bind(engine),
-    first: engine.first.bind(engine),
-    exec: engine.exec.bind(engine),
-    write: <T>(fn: (tx: Engine) => Promise<T>) => engine.write((tx) => fn(withLegacy(tx, conn, opened))),
-    snapshot: engine.snapshot.bind(engine),
-    migrate: (folder: string) => opened.migrate(folder),
-    close: () => opened.close(),
-  }) as unknown as Db;
-  legacyViews.set(engine, view);
-  return view;
-}
 
 /**
  * The database this process uses: an explicit target (CLI `--database-url` or `--db`), else
@@ -56,9 +26,7 @@ export function resolveDbPath(explicit?: string): string {
 
 /** Opens the engine for `target`: a postgres:// URL, or a SQLite file path (":memory:" for a throwaway one). */
 export function openDatabase(target: string): Db {
-  if (isPostgresUrl(target)) return openPostgres(target) as unknown as Db;
-  const engine: SqliteEngine = openSqlite(target);
-  return withLegacy(engine, engine.conn, engine);
+  return isPostgresUrl(target) ? openPostgres(target) : openSqlite(target);
 }
 
 // One engine per process and database (a SQLite connection, or a PostgreSQL pool). Kept on

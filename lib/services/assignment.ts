@@ -441,9 +441,7 @@ export async function skipAssignment({ ctx, input }: { ctx: Ctx; input: { id: nu
     if (a.status === "skipped") return;
     if (a.status === "submitted") throw conflict("This item was already judged; it cannot be skipped.");
     await tx.exec(SKIP_LEASE, [input.reason?.slice(0, 500) ?? null, at(now), a.id]);
-    // TRANSITION (issue 11): audit() still writes through drizzle (the judging helper moves it); on
-    // SQLite the write's tx is the transitional Db, whose drizzle half runs in this transaction.
-    await audit(tx as unknown as Parameters<typeof audit>[0], ctx, { action: "assignment.skip", targetType: "item", targetId: a.itemId, detail: { reason: input.reason ?? null } });
+    await audit(tx, ctx, { action: "assignment.skip", targetType: "item", targetId: a.itemId, detail: { reason: input.reason ?? null } });
   });
   return { skipped: true };
 }

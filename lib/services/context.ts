@@ -1,6 +1,4 @@
 // What every service call receives besides its input: the database and who is acting.
-import { count, type SQL } from "drizzle-orm";
-import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db/client";
 import type { Engine, Param, Query } from "@/db/engine";
 import type { RoleName } from "@/db/schema/constants";
@@ -48,14 +46,6 @@ export function requireCaller(ctx: Ctx): Caller {
  * The count a counting statement (`select count(*) …`, decoded to a number) returns: 0 when it
  * returns no row.
  */
-export function countRows(db: Pick<Engine, "first">, q: Query<number>, params?: readonly Param[]): Promise<number>;
-/** TRANSITION (issue 11): the synchronous drizzle form, for services not yet moved; the lead removes it. */
-export function countRows(db: Db, table: SQLiteTable, where?: SQL): number;
-export function countRows(db: Pick<Engine, "first"> | Db, what: Query<number> | SQLiteTable, where?: readonly Param[] | SQL): Promise<number> | number {
-  if (isQuery(what)) return db.first(what, where as readonly Param[] | undefined).then((n) => n ?? 0);
-  return (db as Db).select({ n: count() }).from(what).where(where as SQL | undefined).get()!.n;
-}
-
-function isQuery(what: unknown): what is Query<number> {
-  return typeof (what as Query<number>).decode === "function" && typeof (what as Query<number>).sqlite === "string";
+export async function countRows(db: Pick<Engine, "first">, q: Query<number>, params?: readonly Param[]): Promise<number> {
+  return (await db.first(q, params)) ?? 0;
 }

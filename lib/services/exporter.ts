@@ -7,7 +7,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { Db } from "@/db/client";
 import { jsonText, type Engine, type Snapshot } from "@/db/engine";
 import { anyMultiTurnPrompt, judgedItemCandidates, judgedItems, projectAdjudications, projectJudgments, userEmail } from "@/db/queries/exporter";
 import { datasetCard } from "@/lib/formats/export/dataset-card";
@@ -52,8 +51,7 @@ async function prepare(ctx: Ctx, input: ExportInput, action: string): Promise<Pr
   // One export is all text or all messages: a column that mixes them loads in no dataset library.
   if (!options.conversational && options.format !== "hh-rlhf" && (await ctx.db.first(anyMultiTurnPrompt, [project.id]))) options.conversational = true;
   await ctx.db.write(async (tx) =>
-    // TRANSITION (issue 11): the cast goes once audit takes the engine's transaction.
-    audit(tx as Db, ctx, {
+    audit(tx, ctx, {
       action,
       targetType: "project",
       targetId: project.id,

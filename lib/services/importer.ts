@@ -3,7 +3,6 @@
 // multi-row statements inside one write transaction, so a file lands whole or not at all.
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import type { Db } from "@/db/client";
 import { at, jsonText, type Engine, type Param, type Query } from "@/db/engine";
 import {
   countItemJudgments,
@@ -265,8 +264,7 @@ export async function importItems({ ctx, input }: { ctx: Ctx; input: ImportInput
     if (summary.inserted) await tx.exec(setImportBatchInserted, [summary.inserted, batchId]);
     else await tx.exec(deleteImportBatch, [batchId]);
     summary.batch_id = summary.inserted ? batchId : null;
-    // TRANSITION (issue 11): the cast goes once audit takes the engine's transaction.
-    await audit(tx as Db, ctx, {
+    await audit(tx, ctx, {
       action: "items.import",
       targetType: "project",
       targetId: project.id,

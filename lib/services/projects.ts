@@ -1,5 +1,4 @@
 // Projects: creating and reading labeling campaigns, and their progress.
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { jsonText, type Engine } from "@/db/engine";

@@ -309,9 +309,7 @@ export async function resetQualification({ ctx, input }: { ctx: Ctx; input: z.in
     }
     await tx.exec(END_ATTEMPT, [at(now), ctx.caller?.userId ?? null, current.id]);
     const next = (await tx.first(START_ATTEMPT, [projectId, userId, current.attempt + 1, at(now)]))!;
-    // TRANSITION (issue 11): audit() still writes through drizzle (the judging helper moves it); on
-    // SQLite the write's tx is the transitional Db, whose drizzle half runs in this transaction.
-    await audit(tx as unknown as Parameters<typeof audit>[0], ctx, {
+    await audit(tx, ctx, {
       action: "qualification.reset",
       targetType: "user",
       targetId: userId,

@@ -16,6 +16,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Readable } from "node:stream";
 import { openDatabase } from "@/db/client";
+import { dynamicQuery } from "@/db/engine";
 import { runMigrations } from "@/db/migrate";
 import { claimNext } from "@/lib/services/assignment";
 import type { Ctx } from "@/lib/services/context";
@@ -45,16 +46,15 @@ async function main() {
   }
   // Finished items: every item but one in 1/OPEN (spread through the id range).
   const every = Math.max(1, Math.round(1 / OPEN));
-  db.$client.exec(`
-    update items set judgment_count = 3 where project_id = (select id from projects where slug = 'fixed') and id % ${every} <> 0;
-    update items set judgment_count = 2, judgment_target = 2 where project_id = (select id from projects where slug = 'adaptive') and id % ${every} <> 0;
-    analyze;`);
+  await db.exec(dynamicQuery(`update items set judgment_count = 3 where project_id = (select id from projects where slug = 'fixed') and id % ? <> 0`), [every]);
+  await db.exec(dynamicQuery(`update items set judgment_count = 2, judgment_target = 2 where project_id = (select id from projects where slug = 'adaptive') and id % ? <> 0`), [every]);
+  await db.exec(dynamicQuery(`analyze`));
   const users: Ctx[] = [];
   for (let k = 0; k < 50; k++) {
     const { user } = await createUser({ ctx: system, input: { email: `a${k}@bench.local`, role: "annotator", password: "bench-password-123" } });
     users.push({ db, caller: { userId: user.id, email: user.email, role: "annotator" } });
   }
-  const drop = db.$client.prepare(`delete from assignments where id = ?`);
+  const DROP_LEASE = dynamicQuery(`delete from assignments where id = ?`);
 
   const run = async (slug: string) => {
     const times: number[] = [];
@@ -64,7 +64,7 @@ async function main() {
       const c = await claimNext({ ctx, input: { slug } });
       times.push(Number(process.hrtime.bigint() - t0) / 1e6);
       if (!c) throw new Error(`nothing served in ${slug}`);
-      drop.run(c.assignment.id);
+      await db.exec(DROP_LEASE, [c.assignment.id]);
     }
     times.sort((a, b) => a - b);
     const total = times.reduce((s, x) => s + x, 0);
@@ -75,9 +75,11 @@ async function main() {
   await run("fixed"); // warm-up
   console.log(`  fixed overlap 3              ${await run("fixed")}`);
   console.log(`  adaptive 2–5, partial index  ${await run("adaptive")}`);
-  db.$client.exec(`drop index items_claim_idx; create index items_claim_idx on items (project_id, priority, judgment_count, id desc); analyze;`);
+  await db.exec(dynamicQuery(`drop index items_claim_idx`));
+  await db.exec(dynamicQuery(`create index items_claim_idx on items (project_id, priority, judgment_count, id desc)`));
+  await db.exec(dynamicQuery(`analyze`));
   console.log(`  adaptive 2–5, full index     ${await run("adaptive")}`);
-  db.$client.close();
+  await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

@@ -36,6 +36,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Readable } from "node:stream";
 import { openDatabase, synchronousMode, type Db, type SynchronousMode } from "@/db/client";
+import { at, dynamicQuery, num } from "@/db/engine";
 import { runMigrations } from "@/db/migrate";
 import { buildIsStale } from "@/lib/cli/start";
 import type { Ctx } from "@/lib/services/context";
@@ -115,6 +116,33 @@ function build(): string {
   return dir;
 }
 
+// What this process does straight in the database, untimed, through the engine like everything else.
+const INSERT_USER = dynamicQuery(`insert into users (email, name, role, password_hash, created_at, skills) values (?, ?, 'annotator', null, ?, ?) returning id`, (r) => num(r.id));
+const JUDGE_LEASED = dynamicQuery(
+  `insert into judgments (project_id, item_id, user_id, assignment_id, type, choice, slot_order, source, client_id, created_at)
+   select project_id, item_id, user_id, id, 'pairwise', 'tie', slot_order, 'app', 'local-' || id, ? from assignments where status = 'leased'`,
+);
+const COUNT_LEASED = dynamicQuery(`update items set judgment_count = judgment_count + (select count(*) from assignments a where a.item_id = items.id and a.status = 'leased')
+  where id in (select item_id from assignments where status = 'leased')`);
+const CLOSE_LEASED = dynamicQuery(`update assignments set status = 'submitted', closed_at = ? where status = 'leased'`);
+const FRESH_ITEMS = dynamicQuery(
+  `select i.id from items i where i.judgment_count = 0 and not exists (select 1 from assignments a where a.item_id = i.id) order by i.id desc limit ?`,
+  (r) => num(r.id),
+);
+const INSERT_LEASE = dynamicQuery(
+  (d) => `insert into assignments (project_id, item_id, user_id, status, slot_order, leased_at, expires_at)
+   select project_id, ?, ?, 'leased', (select ${d.jsonGroupArray("id")} from (select id from candidates where item_id = ? order by position) c), ?, ?
+   from items where id = ? returning id`,
+  (r) => num(r.id),
+);
+const count = (text: string) => dynamicQuery(`select count(*) as n from ${text}`, (r) => num(r.n));
+const COUNT_JUDGMENTS = count("judgments");
+const COUNT_HTTP_JUDGMENTS = count("judgments where client_id like 'http-%'");
+const COUNT_DUPLICATES = count("(select item_id, user_id from judgments group by item_id, user_id having count(*) > 1) d");
+const COUNT_OVER = count("items where judgment_count > 3 + extra_overlap");
+const COUNT_DRIFT = count("items i where i.judgment_count <> (select count(*) from judgments j where j.item_id = i.id)");
+const VACUUM_INTO = dynamicQuery("vacuum into ?");
+
 async function generate(file: string): Promise<{ db: Db; annotators: Annotator[] }> {
   const db = openDatabase(file);
   await runMigrations(db);
@@ -141,12 +169,11 @@ async function generate(file: string): Promise<{ db: Db; annotators: Annotator[]
   }
   await updateProject({ ctx: system, input: { slug: SLUG, status: "active" } });
   // Accounts straight into the table: 64 scrypt password hashes would only slow the set-up down.
-  const insertUser = db.$client.prepare("insert into users (email, name, role, password_hash, created_at, skills) values (?, ?, 'annotator', null, ?, ?) returning id");
   const annotators: Annotator[] = [];
   for (let i = 0; i < ANNOTATORS; i++) {
     const email = `bench${i}@bench.local`;
     const skills = ROUTING ? [...new Set([skillOf(i), skillOf(i * 3 + 1), skillOf(i * 7 + 2)])].sort() : [];
-    const { id } = insertUser.get(email, `Bench ${i}`, Date.now(), JSON.stringify(skills)) as { id: number };
+    const id = (await db.first(INSERT_USER, [email, `Bench ${i}`, at(Date.now()), JSON.stringify(skills)]))!;
     const { token } = await createToken({ ctx: system, input: { email } });
     annotators.push({ id, token });
   }
@@ -269,44 +296,29 @@ async function startTarget(mode: SynchronousMode, file: string, db: Db, serveDir
   };
   const claim = claimOn(SLUG);
   const routed = claimOn(ROUTED_SLUG);
-  const judgeOpenLeases = db.$client.transaction((now: number) => {
-    const inserted = db.$client
-      .prepare(
-        `insert into judgments (project_id, item_id, user_id, assignment_id, type, choice, slot_order, source, client_id, created_at)
-         select project_id, item_id, user_id, id, 'pairwise', 'tie', slot_order, 'app', 'local-' || id, ? from assignments where status = 'leased'`,
-      )
-      .run(now).changes;
-    db.$client
-      .prepare(`update items set judgment_count = judgment_count + (select count(*) from assignments a where a.item_id = items.id and a.status = 'leased')
-                where id in (select item_id from assignments where status = 'leased')`)
-      .run();
-    db.$client.prepare(`update assignments set status = 'submitted', closed_at = ? where status = 'leased'`).run(now);
-    return inserted;
-  });
+  const judgeOpenLeases = (now: number) =>
+    db.write(async (tx) => {
+      const inserted = await tx.exec(JUDGE_LEASED, [at(now)]);
+      await tx.exec(COUNT_LEASED);
+      await tx.exec(CLOSE_LEASED, [at(now)]);
+      return inserted;
+    });
   // (b) leases made here beforehand (untimed, fresh items, each (item, annotator) once, at most three
   // per item); the submits go over HTTP (timed), with no other work between them.
-  const leaseQueue = (offset: number, concurrency: number, total: number): { id: number; a: Annotator }[] => {
-    const now = Date.now();
-    const fresh = db.$client
-      .prepare(`select i.id from items i where i.judgment_count = 0 and not exists (select 1 from assignments a where a.item_id = i.id) order by i.id desc limit ?`)
-      .all(Math.ceil(total / 3) + 1) as { id: number }[];
-    if (fresh.length * 3 < total) throw new Error("the benchmark project ran out of fresh items; use more --items");
-    const insert = db.$client.prepare(
-      `insert into assignments (project_id, item_id, user_id, status, slot_order, leased_at, expires_at)
-       select project_id, ?, ?, 'leased', (select json_group_array(id) from (select id from candidates where item_id = ? order by position)), ?, ?
-       from items where id = ? returning id`,
-    );
-    const queue: { id: number; a: Annotator }[] = [];
-    db.$client.transaction(() => {
+  const leaseQueue = (offset: number, concurrency: number, total: number): Promise<{ id: number; a: Annotator }[]> =>
+    db.write(async (tx) => {
+      const now = Date.now();
+      const fresh = await tx.many(FRESH_ITEMS, [Math.ceil(total / 3) + 1]);
+      if (fresh.length * 3 < total) throw new Error("the benchmark project ran out of fresh items; use more --items");
+      const queue: { id: number; a: Annotator }[] = [];
       for (let k = 0; k < total; k++) {
-        const item = fresh[Math.floor(k / 3)].id;
+        const item = fresh[Math.floor(k / 3)];
         // Three different annotators of this phase's `concurrency` per item.
         const a = annotators[(offset + ((Math.floor(k / 3) * 3 + (k % 3)) % concurrency)) % annotators.length];
-        queue.push({ id: (insert.get(item, a.id, item, now, now + 30 * 60_000, item) as { id: number }).id, a });
+        queue.push({ id: (await tx.first(INSERT_LEASE, [item, a.id, item, at(now), at(now + 30 * 60_000), item]))!, a });
       }
-    }).immediate();
-    return queue;
-  };
+      return queue;
+    });
   const submit = (queue: { id: number; a: Annotator }[]) => async () => {
     const { id: assignmentId, a } = queue.shift()!;
     const body = JSON.stringify({ assignment_id: assignmentId, choice: choice(), client_id: `http-${a.id}-${assignmentId}` });
@@ -330,14 +342,14 @@ async function startTarget(mode: SynchronousMode, file: string, db: Db, serveDir
       turn = 0;
       if (KINDS.has(kind)) await run(c, ROUND, op, into[kind]);
     }
-    t.createdLocally += judgeOpenLeases.immediate(Date.now());
-    if (KINDS.has("submit")) await run(c, ROUND, submit(leaseQueue(0, ROUND, ROUND)), into.submit);
+    t.createdLocally += await judgeOpenLeases(Date.now());
+    if (KINDS.has("submit")) await run(c, ROUND, submit(await leaseQueue(0, ROUND, ROUND)), into.submit);
   };
   return t;
 }
 
 /** Prints a target's table and checks its judgments; true when nothing was lost, duplicated or refused. */
-function report(t: Target, results: Result[]): boolean {
+async function report(t: Target, results: Result[]): Promise<boolean> {
   const { db } = t;
   console.log(`\nsynchronous = ${t.mode}`);
   console.log("route              conc   req/s    p50 ms   p99 ms   vs bare (routed: vs open claim)");
@@ -350,11 +362,12 @@ function report(t: Target, results: Result[]): boolean {
   }
 
   // Lost or duplicated judgments: every 201 (and every local insert) is exactly one row.
-  const rows = db.$client.prepare("select count(*) as n from judgments").get() as { n: number };
-  const httpRows = db.$client.prepare("select count(*) as n from judgments where client_id like 'http-%'").get() as { n: number };
-  const dupes = db.$client.prepare("select count(*) as n from (select item_id, user_id from judgments group by item_id, user_id having count(*) > 1)").get() as { n: number };
-  const over = db.$client.prepare("select count(*) as n from items where judgment_count > 3 + extra_overlap").get() as { n: number };
-  const drift = db.$client.prepare("select count(*) as n from items i where i.judgment_count <> (select count(*) from judgments j where j.item_id = i.id)").get() as { n: number };
+  const n = async (q: typeof COUNT_JUDGMENTS) => ({ n: (await db.first(q))! });
+  const rows = await n(COUNT_JUDGMENTS);
+  const httpRows = await n(COUNT_HTTP_JUDGMENTS);
+  const dupes = await n(COUNT_DUPLICATES);
+  const over = await n(COUNT_OVER);
+  const drift = await n(COUNT_DRIFT);
   const { created201, createdLocally, failures } = t;
   console.log(
     `submit 201 answers: ${created201}; judgment rows from HTTP submits: ${httpRows.n} → lost ${created201 - httpRows.n > 0 ? created201 - httpRows.n : 0}, extra ${httpRows.n - created201 > 0 ? httpRows.n - created201 : 0}`,
@@ -385,7 +398,7 @@ async function main() {
   const dbs = [db];
   for (const mode of modes.slice(1)) {
     fs.mkdirSync(path.dirname(fileOf(mode)), { recursive: true });
-    db.$client.prepare("vacuum into ?").run(fileOf(mode));
+    await db.exec(VACUUM_INTO, [fileOf(mode)]);
     dbs.push(openDatabase(fileOf(mode)));
   }
   console.log(`Generated ${ITEMS} items, ${ANNOTATORS} annotators in ${((Date.now() - t0) / 1000).toFixed(1)} s (${dir})`);
@@ -420,7 +433,7 @@ async function main() {
 
   console.log(`\n${rounds * ROUND} requests per row, in rounds of ${ROUND}; ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ""}; Node ${process.version}`);
   let ok = true;
-  for (const t of targets) ok = report(t, results.get(t)!) && ok;
+  for (const t of targets) ok = (await report(t, results.get(t)!)) && ok;
   if (targets.length > 1) {
     // Each setting against the first, route by route: the cost of the stricter setting.
     const [first, ...others] = targets;
@@ -432,7 +445,7 @@ async function main() {
       }
     }
   }
-  for (const d of dbs) d.$client.close();
+  for (const d of dbs) await d.close();
   process.exitCode = ok ? 0 : 1;
 }
 

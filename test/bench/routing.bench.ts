@@ -16,8 +16,8 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
-import { MIGRATIONS_DIR } from "@/db/migrate";
-import { migrateConnection } from "@/db/sqlite";
+import { at, dynamicQuery, num } from "@/db/engine";
+import { runMigrations } from "@/db/migrate";
 import { claimNext } from "@/lib/services/assignment";
 import type { Ctx } from "@/lib/services/context";
 import { createProject, updateProject } from "@/lib/services/projects";
@@ -37,54 +37,59 @@ const ROUNDS = Number(opts.rounds);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-routing-bench-"));
 const db = openDatabase(path.join(dir, "bench.db"));
-migrateConnection(db.$client, MIGRATIONS_DIR);
 const system: Ctx = { db, caller: null };
 const skill = (i: number) => `skill-${i % SKILLS}`;
 
+// The generator's statements and the untimed judging between rounds, through the engine like everything else.
+const id = (r: Record<string, unknown>) => num(r.id);
+const INSERT_ITEM = dynamicQuery(`insert into items (project_id, external_id, prompt, tags, tag_key, created_at) values (?, ?, ?, ?, ?, ?) returning id`, id);
+const INSERT_CANDIDATE = dynamicQuery(`insert into candidates (item_id, position, content, model) values (?, ?, ?, ?)`);
+const SET_TAG_KEYS = dynamicQuery(`update projects set tag_keys = ? where id = ?`);
+const INSERT_USER = dynamicQuery(`insert into users (email, name, role, password_hash, skills, created_at) values (?, ?, 'annotator', null, ?, ?) returning id`, id);
+const JUDGE_LEASED = dynamicQuery(
+  `insert into judgments (project_id, item_id, user_id, assignment_id, type, choice, slot_order, source, client_id, created_at)
+   select project_id, item_id, user_id, id, 'pairwise', 'tie', slot_order, 'app', 'local-' || id, ? from assignments where status = 'leased'`,
+);
+const COUNT_LEASED = dynamicQuery(`update items set judgment_count = judgment_count + (select count(*) from assignments a where a.item_id = items.id and a.status = 'leased')
+  where id in (select item_id from assignments where status = 'leased')`);
+const CLOSE_LEASED = dynamicQuery(`update assignments set status = 'submitted', closed_at = ? where status = 'leased'`);
+
 async function main() {
+  await runMigrations(db);
   console.log(`Generating ${ITEMS} items × 2 projects, ${SKILLS} skills, ${ANNOTATORS} annotators…`);
   const projects: { slug: string; routing: "open" | "required" }[] = [];
   for (const routing of ["open", "required"] as const) {
     const p = await createProject({ ctx: system, input: { slug: `bench-${routing}`, name: routing, overlap: 3 } });
     await updateProject({ ctx: system, input: { slug: p.slug, status: "active", routing } });
-    const insertItem = db.$client.prepare(`insert into items (project_id, external_id, prompt, tags, tag_key, created_at) values (?, ?, ?, ?, ?, 0) returning id`).pluck();
-    const insertCandidate = db.$client.prepare(`insert into candidates (item_id, position, content, model) values (?, ?, ?, ?)`);
     const keys = new Set<string>();
-    db.$client.transaction(() => {
+    await db.write(async (tx) => {
       for (let i = 0; i < ITEMS; i++) {
         const tags = [...new Set(i % 10 === 0 ? [skill(i), skill(i + 7)] : [skill(i)])].sort();
-        const id = insertItem.get(p.id, `b${i}`, JSON.stringify(`Benchmark prompt ${i}`), JSON.stringify(tags), tags.join("|")) as number;
-        insertCandidate.run(id, 0, `Response one to ${i}. `.repeat(20), "model-a");
-        insertCandidate.run(id, 1, `Response two to ${i}. `.repeat(20), "model-b");
+        const id = (await tx.first(INSERT_ITEM, [p.id, `b${i}`, JSON.stringify(`Benchmark prompt ${i}`), JSON.stringify(tags), tags.join("|"), at(0)]))!;
+        await tx.exec(INSERT_CANDIDATE, [id, 0, `Response one to ${i}. `.repeat(20), "model-a"]);
+        await tx.exec(INSERT_CANDIDATE, [id, 1, `Response two to ${i}. `.repeat(20), "model-b"]);
         keys.add(tags.join("|"));
       }
       // What the importer keeps for a routed claim: the project's tag keys.
-      db.$client.prepare(`update projects set tag_keys = ? where id = ?`).run(JSON.stringify([...keys].sort()), p.id);
-    })();
+      await tx.exec(SET_TAG_KEYS, [JSON.stringify([...keys].sort()), p.id]);
+    });
     projects.push({ slug: p.slug, routing });
   }
-  db.$client.exec("analyze");
+  await db.exec(dynamicQuery("analyze"));
 
-  const insertUser = db.$client.prepare(`insert into users (email, name, role, password_hash, skills, created_at) values (?, ?, 'annotator', null, ?, 0) returning id`).pluck();
-  const annotators: Ctx[] = Array.from({ length: ANNOTATORS }, (_, i) => {
+  const annotators: Ctx[] = [];
+  for (let i = 0; i < ANNOTATORS; i++) {
     const skills = [...new Set([skill(i), skill(i * 3 + 1), skill(i * 7 + 2)])].sort();
-    const id = insertUser.get(`bench${i}@bench.local`, `Bench ${i}`, JSON.stringify(skills)) as number;
-    return { db, caller: { userId: id, email: `bench${i}@bench.local`, role: "annotator" } };
-  });
+    const id = (await db.first(INSERT_USER, [`bench${i}@bench.local`, `Bench ${i}`, JSON.stringify(skills), at(0)]))!;
+    annotators.push({ db, caller: { userId: id, email: `bench${i}@bench.local`, role: "annotator" } });
+  }
 
-  const judgeOpenLeases = db.$client.transaction(() => {
-    db.$client
-      .prepare(
-        `insert into judgments (project_id, item_id, user_id, assignment_id, type, choice, slot_order, source, client_id, created_at)
-         select project_id, item_id, user_id, id, 'pairwise', 'tie', slot_order, 'app', 'local-' || id, 0 from assignments where status = 'leased'`,
-      )
-      .run();
-    db.$client
-      .prepare(`update items set judgment_count = judgment_count + (select count(*) from assignments a where a.item_id = items.id and a.status = 'leased')
-                where id in (select item_id from assignments where status = 'leased')`)
-      .run();
-    db.$client.prepare(`update assignments set status = 'submitted', closed_at = 0 where status = 'leased'`).run();
-  });
+  const judgeOpenLeases = () =>
+    db.write(async (tx) => {
+      await tx.exec(JUDGE_LEASED, [at(0)]);
+      await tx.exec(COUNT_LEASED);
+      await tx.exec(CLOSE_LEASED, [at(0)]);
+    });
 
   const samples = new Map<string, number[]>(projects.map((p) => [p.slug, []]));
   for (let round = 0; round < ROUNDS; round++) {
@@ -96,7 +101,7 @@ async function main() {
         into.push(Number(process.hrtime.bigint() - start) / 1e6);
         if (!claimed) throw new Error(`no item for annotator ${ctx.caller!.userId} in ${p.slug}`);
       }
-      judgeOpenLeases();
+      await judgeOpenLeases();
     }
   }
 
@@ -111,7 +116,7 @@ async function main() {
   console.log(`ratio required/open: ${(rates.get("required")! / rates.get("open")!).toFixed(2)} (target ≥ 0.90)`);
 
   // The 204 case: someone whose skills match no item, while 100,000 items wait for others.
-  const outsider = insertUser.get("outsider@bench.local", "Outsider", JSON.stringify(["nobody-has-this"])) as number;
+  const outsider = (await db.first(INSERT_USER, ["outsider@bench.local", "Outsider", JSON.stringify(["nobody-has-this"]), at(0)]))!;
   const ctx: Ctx = { db, caller: { userId: outsider, email: "outsider@bench.local", role: "annotator" } };
   const empty: number[] = [];
   for (let i = 0; i < 200; i++) {
@@ -122,7 +127,7 @@ async function main() {
   empty.sort((a, b) => a - b);
   console.log(`204 for an annotator matching none of ${ITEMS} items: p50 ${quantile(empty, 0.5).toFixed(3)} ms  p99 ${quantile(empty, 0.99).toFixed(3)} ms`);
 
-  db.$client.close();
+  await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

@@ -59,7 +59,7 @@ async function generate(file: string) {
   await createUser({ ctx: system, input: { email: "ann@bench.local", role: "annotator", password: PASSWORD } });
   await createUser({ ctx: system, input: { email: "floor@bench.local", role: "annotator", password: PASSWORD } });
   const { token } = await createToken({ ctx: system, input: { email: "floor@bench.local" } });
-  db.$client.close();
+  await db.close();
   return { floorToken: token };
 }
 

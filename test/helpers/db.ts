@@ -10,18 +10,23 @@
 //     …
 //   });
 //
-// and counts rows and refusals with `countRowsAsync` and `errorCodeAsync`, which work on both.
-// `tempDb()` (SQLite, synchronous) stays for suites whose services have not moved to the engine yet.
+// and counts rows and refusals with `countRowsAsync` and `errorCodeAsync`, which work on both. A test
+// reads or changes rows directly with a statement written inline, through the engine like any other:
+//
+//   const { n } = await t.one<{ n: number }>(sql`select count(*) as n from items where project_id = ${id}`);
+//
+// `tempDb()` opens a SQLite file synchronously, for the suites that are about SQLite files or CLI
+// options beside one (backup, cli, qc-cli) rather than about the engine.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { openDatabase, type Db } from "@/db/client";
-import { dynamicQuery, jsonText, num, type EngineKind } from "@/db/engine";
+import { dynamicQuery, jsonText, num, type Dialect, type EngineKind, type Param, type Query, type Row } from "@/db/engine";
 import { MIGRATIONS_DIR, PG_MIGRATIONS_DIR, runMigrations } from "@/db/migrate";
 import { openPostgres } from "@/db/postgres";
-import { migrateConnection } from "@/db/sqlite";
+import { migrateConnection, openSqlite } from "@/db/sqlite";
 import pg from "pg";
 import { postgresAvailable, TEST_SERVER_URL, testDatabaseUrl } from "./postgres";
 import type { RoleName } from "@/db/schema/constants";
@@ -32,15 +37,73 @@ import { USER_INSERT } from "@/db/queries/users";
 import { scryptSync } from "node:crypto";
 import type { ImportRecord } from "@/lib/formats/record";
 import { AppError } from "@/lib/services/errors";
-import { sql } from "drizzle-orm";
 
 export interface TempDb {
   db: Db;
   /** The SQLite file, or the PostgreSQL database's URL. */
   file: string;
   system: Ctx;
+  /** The first row of an inline statement (`sql` below); fails when there is none. */
+  one<R = Row>(statement: Inline): Promise<R>;
+  /** Every row of an inline statement. */
+  all<R = Row>(statement: Inline): Promise<R[]>;
+  /** Runs an inline statement; resolves to the number of rows it changed. */
+  run(statement: Inline): Promise<number>;
   /** Closes the connections and removes the database. */
   close(): Promise<void>;
+}
+
+/** SQL text spliced into an inline statement as written (a fragment from db/queries), not bound. */
+export interface Fragment {
+  readonly fragment: string | ((d: Dialect) => string);
+}
+
+export function fragment(text: string | ((d: Dialect) => string)): Fragment {
+  return { fragment: text };
+}
+
+/** A statement written in a test: its query and the values bound to its placeholders. */
+export interface Inline {
+  readonly query: Query<Row>;
+  readonly params: Param[];
+}
+
+/**
+ * A statement written inline in a test: every `${value}` is bound as a parameter (never spliced
+ * into the text), except a `fragment(…)`, which is SQL. Write it once for both engines: quote
+ * camel-case aliases (`as "itemId"`), test booleans as booleans (`where gold`).
+ */
+export function sql(strings: TemplateStringsArray, ...values: (Param | Fragment)[]): Inline {
+  const params: Param[] = [];
+  const parts: (string | Fragment)[] = [strings[0]];
+  values.forEach((v, i) => {
+    if (v !== null && typeof v === "object" && "fragment" in v) parts.push(v);
+    else {
+      params.push(v);
+      parts.push("?");
+    }
+    parts.push(strings[i + 1]);
+  });
+  const render = (d: Dialect) => parts.map((p) => (typeof p === "string" ? p : typeof p.fragment === "string" ? p.fragment : p.fragment(d))).join("");
+  return { query: dynamicQuery(render), params };
+}
+
+function tempDbOf(db: Db, file: string, close: () => Promise<void>): TempDb {
+  return {
+    db,
+    file,
+    system: { db, caller: null },
+    async one<R>(s: Inline) {
+      const row = await db.first(s.query, s.params);
+      if (row === undefined) throw new Error(`no row from: ${s.query.sqlite.trim()}`);
+      return row as R;
+    },
+    async all<R>(s: Inline) {
+      return (await db.many(s.query, s.params)) as R[];
+    },
+    run: (s) => db.exec(s.query, s.params),
+    close,
+  };
 }
 
 /** The engines the suites run on: SQLite always, PostgreSQL when the test server answers (under CI=true it must). */
@@ -51,20 +114,15 @@ export function tempDbFile(): string {
   return path.join(dir, "arbiter.db");
 }
 
-/** A migrated SQLite file (synchronously: the migrator of better-sqlite3 is). */
+/** A migrated SQLite file, made synchronously (the migrator of better-sqlite3 is) for setup that cannot await. */
 export function tempDb(): TempDb {
   const file = tempDbFile();
-  const db = openDatabase(file);
-  migrateConnection(db.$client, MIGRATIONS_DIR);
-  return {
-    db,
-    file,
-    system: { db, caller: null },
-    async close() {
-      db.$client.close();
-      fs.rmSync(path.dirname(file), { recursive: true, force: true });
-    },
-  };
+  const db = openSqlite(file);
+  migrateConnection(db.conn, MIGRATIONS_DIR);
+  return tempDbOf(db, file, async () => {
+    await db.close();
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
 }
 
 /** A migrated database on `kind`, removed by `close()`. */
@@ -73,29 +131,19 @@ export async function tempDbOn(kind: EngineKind): Promise<TempDb> {
     const file = tempDbFile();
     const db = openDatabase(file);
     await runMigrations(db);
-    return {
-      db,
-      file,
-      system: { db, caller: null },
-      async close() {
-        await db.close();
-        fs.rmSync(path.dirname(file), { recursive: true, force: true });
-      },
-    };
+    return tempDbOf(db, file, async () => {
+      await db.close();
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    });
   }
   const name = await createFromTemplate();
   const url = testDatabaseUrl(name);
   // A few connections per test database: test files run in parallel, and the server's limit is shared.
-  const db = openPostgres(url, { max: 5 }) as unknown as Db;
-  return {
-    db,
-    file: url,
-    system: { db, caller: null },
-    async close() {
-      await db.close();
-      await onServer((c) => c.query(`drop database if exists "${name}" with (force)`));
-    },
-  };
+  const db = openPostgres(url, { max: 5 });
+  return tempDbOf(db, url, async () => {
+    await db.close();
+    await onServer((c) => c.query(`drop database if exists "${name}" with (force)`));
+  });
 }
 
 // PostgreSQL test databases are copies of a template migrated once per set of migrations: its name
@@ -227,11 +275,6 @@ export function jsonl(records: unknown[]): string {
 
 export async function importText(t: TempDb, slug: string, text: string, options: { skipInvalid?: boolean } = {}) {
   return importItems({ ctx: t.system, input: { slug, source: () => Readable.from([text]), ...options } });
-}
-
-/** Rows in a table of the test database. */
-export function countRows(t: TempDb, table: string): number {
-  return t.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)).n;
 }
 
 /** Rows in a table of the test database, on either engine. */

@@ -1,7 +1,6 @@
 // Accounts on real databases, SQLite and PostgreSQL (issue 12): session versions, deactivation, roles, the last admin,
 // password hashing and its upgrade, the sign-in throttle's store, visibility and membership removal.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sql } from "drizzle-orm";
 import { at, defineQuery, json, jsonText, num, numOrNull, str, strOrNull } from "@/db/engine";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { ensureStoredSecret, resolveAuthSecret } from "@/lib/auth/secret";
@@ -346,8 +345,8 @@ describe("migration 0006", () => {
     const fs = await import("node:fs");
     const os = await import("node:os");
     const path = await import("node:path");
-    const { migrate } = await import("drizzle-orm/better-sqlite3/migrator");
     const { openDatabase } = await import("@/db/client");
+    const { dynamicQuery } = await import("@/db/engine");
     const { MIGRATIONS_DIR } = await import("@/db/migrate");
     // The migrations as they were before 0006 (everything from 0006 on left out), applied to a database that has a project with members.
     const before = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-mig-"));
@@ -356,17 +355,17 @@ describe("migration 0006", () => {
     journal.entries = journal.entries.filter((e: { tag: string }) => e.tag < "0006");
     fs.writeFileSync(path.join(before, "meta/_journal.json"), JSON.stringify(journal));
     const db = openDatabase(path.join(before, "old.db"));
-    migrate(db, { migrationsFolder: before });
-    db.run(sql`insert into users (email, name, role, password_hash) values ('m@test.local', 'm', 'annotator', 'x')`);
-    db.run(sql`insert into projects (slug, name) values ('closed', 'Closed'), ('open', 'Open')`);
-    db.run(sql`insert into project_members (project_id, user_id) select p.id, u.id from projects p, users u where p.slug = 'closed'`);
-    migrate(db, { migrationsFolder: MIGRATIONS_DIR });
-    expect(db.all(sql`select slug, visibility from projects order by slug`)).toEqual([
+    await db.migrate(before);
+    await db.exec(dynamicQuery(`insert into users (email, name, role, password_hash) values ('m@test.local', 'm', 'annotator', 'x')`));
+    await db.exec(dynamicQuery(`insert into projects (slug, name) values ('closed', 'Closed'), ('open', 'Open')`));
+    await db.exec(dynamicQuery(`insert into project_members (project_id, user_id) select p.id, u.id from projects p, users u where p.slug = 'closed'`));
+    await db.migrate(MIGRATIONS_DIR);
+    expect(await db.many(dynamicQuery(`select slug, visibility from projects order by slug`))).toEqual([
       { slug: "closed", visibility: "members" },
       { slug: "open", visibility: "everyone" },
     ]);
-    expect(db.get(sql`select status, session_version from users`)).toEqual({ status: "active", session_version: 0 });
-    db.$client.close();
+    expect(await db.first(dynamicQuery(`select status, session_version from users`))).toEqual({ status: "active", session_version: 0 });
+    await db.close();
     fs.rmSync(before, { recursive: true, force: true });
   });
 });

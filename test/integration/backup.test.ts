@@ -6,9 +6,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { drizzle } from "drizzle-orm/better-sqlite3";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { openDatabase, synchronousMode } from "@/db/client";
+import { dynamicQuery, num } from "@/db/engine";
+import { migrateConnection } from "@/db/sqlite";
 import { MIGRATIONS_DIR } from "@/db/migrate";
 import { backupDatabase, restoreDatabase } from "@/lib/services/backup";
 import { AppError } from "@/lib/services/errors";
@@ -39,7 +39,7 @@ function olderDatabase(file: string): void {
   fs.writeFileSync(path.join(folder, "meta/_journal.json"), JSON.stringify({ ...JOURNAL, entries: JOURNAL.entries.slice(0, -1) }));
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
-  migrate(drizzle(sqlite), { migrationsFolder: folder });
+  migrateConnection(sqlite, folder);
   sqlite.close();
 }
 
@@ -175,9 +175,9 @@ describe("restoreDatabase", () => {
     const other = path.join(dir, "other.db");
     fs.copyFileSync(out, other);
     const holder = openDatabase(other);
-    holder.$client.prepare("select count(*) from items").get();
+    await holder.first(dynamicQuery("select count(*) as n from items"));
     expect((await refusal(() => restoreDatabase({ input: { from: out, db: other, force: true } }))).message).toMatch(/is in use/);
-    holder.$client.close();
+    await holder.close();
     expect((await restoreDatabase({ input: { from: out, db: other, force: true } })).tables.items).toBe(3);
   });
 
@@ -288,18 +288,19 @@ describe.skipIf(!ENGINES.includes("postgres"))("on PostgreSQL", () => {
 });
 
 describe("the durability setting", () => {
-  it("opens with synchronous = NORMAL unless ARBITER_SQLITE_SYNCHRONOUS says FULL, and refuses anything else", () => {
+  it("opens with synchronous = NORMAL unless ARBITER_SQLITE_SYNCHRONOUS says FULL, and refuses anything else", async () => {
+    const level = dynamicQuery("pragma synchronous", (r) => num(r.synchronous));
     expect(synchronousMode({})).toBe("NORMAL");
     expect(synchronousMode({ ARBITER_SQLITE_SYNCHRONOUS: "full" })).toBe("FULL");
     expect(() => synchronousMode({ ARBITER_SQLITE_SYNCHRONOUS: "OFF" })).toThrow('ARBITER_SQLITE_SYNCHRONOUS: must be NORMAL or FULL (got "OFF")');
     // SQLite reports the level as a number: 1 NORMAL, 2 FULL.
-    expect(t.db.$client.pragma("synchronous", { simple: true })).toBe(synchronousMode() === "FULL" ? 2 : 1);
+    expect(await t.db.first(level)).toBe(synchronousMode() === "FULL" ? 2 : 1);
     const saved = process.env.ARBITER_SQLITE_SYNCHRONOUS;
     process.env.ARBITER_SQLITE_SYNCHRONOUS = "FULL";
     try {
       const full = openDatabase(path.join(dir, "full.db"));
-      expect(full.$client.pragma("synchronous", { simple: true })).toBe(2);
-      full.$client.close();
+      expect(await full.first(level)).toBe(2);
+      await full.close();
       process.env.ARBITER_SQLITE_SYNCHRONOUS = "EXTRA";
       expect(() => openDatabase(path.join(dir, "extra.db"))).toThrow(/ARBITER_SQLITE_SYNCHRONOUS: must be NORMAL or FULL/);
       expect(fs.existsSync(path.join(dir, "extra.db"))).toBe(false);

@@ -1,8 +1,7 @@
 // The assignment and quality-control commands: project set, member, item set, batch.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sql } from "drizzle-orm";
 import { main } from "@/lib/cli/main";
-import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb } from "../helpers/db";
+import { importText, jsonl, makeProject, makeUser, pairRecord, tempDb, type TempDb, sql } from "../helpers/db";
 
 let t: TempDb;
 beforeEach(() => {
@@ -24,7 +23,7 @@ describe("arbiter project set", () => {
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/status paused, overlap 5, lease 10 min, order random, quota 40, gold rate 0.1, min gold accuracy 0.7 after 5, agreement threshold 0.6/);
-    const row = t.db.get<Record<string, unknown>>(sql`select overlap, lease_minutes, order_policy, quota, gold_rate, min_gold_accuracy, min_gold_after, status, agreement_threshold from projects where slug = ${p.slug}`);
+    const row = await t.one<Record<string, unknown>>(sql`select overlap, lease_minutes, order_policy, quota, gold_rate, min_gold_accuracy, min_gold_after, status, agreement_threshold from projects where slug = ${p.slug}`);
     expect(row).toEqual({ overlap: 5, lease_minutes: 10, order_policy: "random", quota: 40, gold_rate: 0.1, min_gold_accuracy: 0.7, min_gold_after: 5, status: "paused", agreement_threshold: 0.6 });
     const cleared = await run("project", "set", "--project", p.slug, "--quota", "none", "--min-gold-accuracy", "none", "--json");
     expect(JSON.parse(cleared.out).project).toMatchObject({ quota: null, min_gold_accuracy: null, min_gold_after: null });
@@ -50,7 +49,7 @@ describe("arbiter project set", () => {
     const good = t.file + ".schema.json";
     fs.writeFileSync(good, JSON.stringify({ type: "rating", criteria: [{ key: "helpful", label: "Helpful" }] }));
     expect((await run("project", "set", "--project", p.slug, "--schema", good)).code).toBe(0);
-    expect(JSON.parse(t.db.get<{ s: string }>(sql`select judgment_schema as s from projects`).s)).toMatchObject({ type: "rating" });
+    expect(JSON.parse((await t.one<{ s: string }>(sql`select judgment_schema as s from projects`)).s)).toMatchObject({ type: "rating" });
     fs.writeFileSync(good, JSON.stringify({ type: "poll" }));
     const bad = await run("project", "set", "--project", p.slug, "--schema", good);
     expect(bad.code).toBe(1);
@@ -75,11 +74,11 @@ describe("arbiter member, item and batch", () => {
   it("sets an item's priority and gold answer, and a batch's priority", async () => {
     const p = await makeProject(t);
     await importText(t, p.slug, jsonl([pairRecord(1), pairRecord(2)]));
-    const id = t.db.get<{ id: number }>(sql`select id from items order by id limit 1`).id;
+    const id = (await t.one<{ id: number }>(sql`select id from items order by id limit 1`)).id;
     expect((await run("item", "set", "--id", String(id), "--priority", "7", "--gold", "B")).code).toBe(0);
-    expect(t.db.get(sql`select priority, gold from items where id = ${id}`)).toEqual({ priority: 7, gold: '{"choice":"B"}' });
+    expect(await t.one(sql`select priority, gold from items where id = ${id}`)).toEqual({ priority: 7, gold: '{"choice":"B"}' });
     expect((await run("item", "set", "--id", String(id), "--gold", "none")).code).toBe(0);
-    expect(t.db.get(sql`select gold from items where id = ${id}`)).toEqual({ gold: null });
+    expect(await t.one(sql`select gold from items where id = ${id}`)).toEqual({ gold: null });
     const bad = await run("item", "set", "--id", String(id), "--gold", "C");
     expect(bad.err).toMatch(/gold: must be one of A, B, tie, both_bad/);
     const batches = JSON.parse((await run("batch", "list", "--project", p.slug, "--json")).out).batches;

@@ -4,7 +4,6 @@
 // in the gold cut-off and on the statistics dashboard alike. The last suite checks the same on every
 // engine, with rows written by plain statements.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sql } from "drizzle-orm";
 import { defineQuery, jsonText, num, numOrNull, str, strOrNull, type EngineKind } from "@/db/engine";
 import { CHOICES, type Choice } from "@/lib/formats/record";
 import { matchesGold, verdictOf, verdictOfChoice, type Verdict } from "@/lib/formats/verdict";
@@ -12,19 +11,12 @@ import { claimNext, goldStandings } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { clearStatsCache, projectStats } from "@/lib/services/stats";
 import { VERDICT_JOIN_SQL, VERDICT_SQL } from "@/db/queries/verdict";
-import { ENGINES, importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDb, tempDbOn, type TempDb } from "../helpers/db";
+import { ENGINES, importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, tempDbOn, type TempDb, fragment, sql } from "../helpers/db";
 
 const N_ITEMS = 16;
 const N_ANNOTATORS = 4;
 
 let t: TempDb;
-beforeEach(() => {
-  t = tempDb();
-});
-afterEach(async () => {
-  await t.close();
-  clearStatsCache();
-});
 
 /** Every annotator judges every item through claimNext and submitJudgment, cycling through the choices. */
 async function judgeEverything() {
@@ -51,92 +43,99 @@ interface Row {
   verdict: Verdict | null;
 }
 
-function judgmentRows(): Row[] {
-  return t.db.$client
-    .prepare(
-      `select j.id, j.item_id as itemId, j.choice, j.slot_order as slotOrder, wc.position as winnerPosition, ${VERDICT_SQL} as verdict
-       from judgments j ${VERDICT_JOIN_SQL} order by j.id`,
-    )
-    .all() as Row[];
+async function judgmentRows(): Promise<Row[]> {
+  return await t.all<Row>(
+    sql`select j.id, j.item_id as "itemId", j.choice, j.slot_order as "slotOrder", wc.position as "winnerPosition", ${fragment(VERDICT_SQL)} as verdict
+        from judgments j ${fragment(VERDICT_JOIN_SQL)} order by j.id`,
+  );
 }
 
-function candidateIdsByPosition(itemId: number): number[] {
-  return (t.db.$client.prepare(`select id from candidates where item_id = ? order by position`).all(itemId) as { id: number }[]).map((c) => c.id);
+async function candidateIdsByPosition(itemId: number): Promise<number[]> {
+  return (await t.all<{ id: number }>(sql`select id from candidates where item_id = ${itemId} order by position`)).map((c) => c.id);
 }
 
-describe("VERDICT_SQL", () => {
-  it("equals verdictOf and verdictOfChoice on every judgment, whatever the slot order", async () => {
-    await judgeEverything();
-    const rows = judgmentRows();
-    expect(rows).toHaveLength(N_ITEMS * N_ANNOTATORS);
-    // Both slot orders occur with both A and B choices, so the conversion is really exercised.
-    const shapes = new Set<string>();
-    for (const row of rows) {
-      const order = JSON.parse(row.slotOrder) as number[];
-      const byPosition = candidateIdsByPosition(row.itemId);
-      const swapped = order[0] !== byPosition[0];
-      shapes.add(`${row.choice}:${swapped}`);
-      expect(row.verdict, `judgment ${row.id}`).toBe(verdictOf(row.choice, row.winnerPosition));
-      expect(row.verdict, `judgment ${row.id}`).toBe(verdictOfChoice(row.choice, order, byPosition));
-      // And by hand: a choice of the slot showing the item's first candidate is verdict A.
-      if (row.choice === "A" || row.choice === "B") {
-        const shownFirst = (row.choice === "A") !== swapped;
-        expect(row.verdict).toBe(shownFirst ? "A" : "B");
-      } else {
-        expect(row.verdict).toBe(row.choice);
+describe.each(ENGINES)("verdicts of judgments made through the app on %s", (kind) => {
+  beforeEach(async () => {
+    t = await tempDbOn(kind);
+  });
+  afterEach(async () => {
+    await t.close();
+    clearStatsCache();
+  });
+
+  describe("VERDICT_SQL", () => {
+    it("equals verdictOf and verdictOfChoice on every judgment, whatever the slot order", async () => {
+      await judgeEverything();
+      const rows = await judgmentRows();
+      expect(rows).toHaveLength(N_ITEMS * N_ANNOTATORS);
+      // Both slot orders occur with both A and B choices, so the conversion is really exercised.
+      const shapes = new Set<string>();
+      for (const row of rows) {
+        const order = JSON.parse(row.slotOrder) as number[];
+        const byPosition = await candidateIdsByPosition(row.itemId);
+        const swapped = order[0] !== byPosition[0];
+        shapes.add(`${row.choice}:${swapped}`);
+        expect(row.verdict, `judgment ${row.id}`).toBe(verdictOf(row.choice, row.winnerPosition));
+        expect(row.verdict, `judgment ${row.id}`).toBe(verdictOfChoice(row.choice, order, byPosition));
+        // And by hand: a choice of the slot showing the item's first candidate is verdict A.
+        if (row.choice === "A" || row.choice === "B") {
+          const shownFirst = (row.choice === "A") !== swapped;
+          expect(row.verdict).toBe(shownFirst ? "A" : "B");
+        } else {
+          expect(row.verdict).toBe(row.choice);
+        }
       }
-    }
-    expect([...shapes].sort()).toEqual(["A:false", "A:true", "B:false", "B:true", "both_bad:false", "both_bad:true", "tie:false", "tie:true"]);
+      expect([...shapes].sort()).toEqual(["A:false", "A:true", "B:false", "B:true", "both_bad:false", "both_bad:true", "tie:false", "tie:true"]);
+    });
+
+    it("is null for a judgment that is not pairwise", async () => {
+      const project = await makeProject(t, { overlap: 1 });
+      await importText(t, project.slug, jsonl([pairRecord(1)]));
+      const user = await makeUser(t, "annotator");
+      const [first, second] = await candidateIdsByPosition((await t.one<{ id: number }>(sql`select id from items`)).id);
+      await t.run(
+        sql`insert into judgments (project_id, item_id, user_id, type, slot_order, payload, created_at)
+            values (${project.id}, (select id from items), ${user.caller.userId}, 'ranking', ${jsonText([second, first])}, ${jsonText({ type: "ranking", ranking: [[second], [first]] })}, ${new Date()})`,
+      );
+      expect((await judgmentRows()).map((r) => r.verdict)).toEqual([null]);
+    });
   });
 
-  it("is null for a judgment that is not pairwise", async () => {
-    const project = await makeProject(t, { overlap: 1 });
-    await importText(t, project.slug, jsonl([pairRecord(1)]));
-    const user = await makeUser(t, "annotator");
-    const [first, second] = candidateIdsByPosition(t.db.get<{ id: number }>(sql`select id from items`).id);
-    t.db.$client
-      .prepare(`insert into judgments (project_id, item_id, user_id, type, slot_order, payload, created_at) values (?, (select id from items), ?, 'ranking', ?, ?, 0)`)
-      .run(project.id, user.caller.userId, JSON.stringify([second, first]), JSON.stringify({ type: "ranking", ranking: [[second], [first]] }));
-    expect(judgmentRows().map((r) => r.verdict)).toEqual([null]);
-  });
-});
+  describe("gold accuracy", () => {
+    it("counts a judgment correct only on the exact gold verdict, in the cut-off and on the dashboard alike", async () => {
+      const project = await judgeEverything();
+      // Gold verdicts set after judging (a new gold answer re-scores everyone): every kind, tie and both_bad included.
+      const golds: Verdict[] = ["tie", "both_bad", "A", "B"];
+      const itemIds = (await t.all<{ id: number }>(sql`select id from items order by id`)).map((i) => i.id);
+      for (const [n, id] of itemIds.entries()) await t.run(sql`update items set gold = ${jsonText({ choice: golds[n % golds.length] })} where id = ${id}`);
+      const goldOf = new Map(itemIds.map((id, n) => [id, golds[n % golds.length]]));
 
-describe("gold accuracy", () => {
-  it("counts a judgment correct only on the exact gold verdict, in the cut-off and on the dashboard alike", async () => {
-    const project = await judgeEverything();
-    // Gold verdicts set after judging (a new gold answer re-scores everyone): every kind, tie and both_bad included.
-    const golds: Verdict[] = ["tie", "both_bad", "A", "B"];
-    const itemIds = (t.db.$client.prepare(`select id from items order by id`).all() as { id: number }[]).map((i) => i.id);
-    itemIds.forEach((id, n) => t.db.$client.prepare(`update items set gold = ? where id = ?`).run(JSON.stringify({ choice: golds[n % golds.length] }), id));
-    const goldOf = new Map(itemIds.map((id, n) => [id, golds[n % golds.length]]));
+      const expected = new Map<number, { judged: number; correct: number }>();
+      let tieAgainstBothBad = 0;
+      for (const row of await t.all<{ userId: number; itemId: number; verdict: Verdict }>(
+        sql`select j.user_id as "userId", j.item_id as "itemId", ${fragment(VERDICT_SQL)} as verdict from judgments j ${fragment(VERDICT_JOIN_SQL)}`,
+      )) {
+        const score = expected.get(row.userId) ?? { judged: 0, correct: 0 };
+        const gold = goldOf.get(row.itemId)!;
+        score.judged++;
+        if (matchesGold(row.verdict, gold)) score.correct++;
+        if ((row.verdict === "tie" && gold === "both_bad") || (row.verdict === "both_bad" && gold === "tie")) tieAgainstBothBad++;
+        expected.set(row.userId, score);
+      }
+      // The data holds the case the two old rules disagreed on.
+      expect(tieAgainstBothBad).toBeGreaterThan(0);
 
-    const expected = new Map<number, { judged: number; correct: number }>();
-    let tieAgainstBothBad = 0;
-    for (const row of t.db.$client.prepare(`select j.user_id as userId, j.item_id as itemId, ${VERDICT_SQL} as verdict from judgments j ${VERDICT_JOIN_SQL}`).all() as {
-      userId: number;
-      itemId: number;
-      verdict: Verdict;
-    }[]) {
-      const score = expected.get(row.userId) ?? { judged: 0, correct: 0 };
-      const gold = goldOf.get(row.itemId)!;
-      score.judged++;
-      if (matchesGold(row.verdict, gold)) score.correct++;
-      if ((row.verdict === "tie" && gold === "both_bad") || (row.verdict === "both_bad" && gold === "tie")) tieAgainstBothBad++;
-      expected.set(row.userId, score);
-    }
-    // The data holds the case the two old rules disagreed on.
-    expect(tieAgainstBothBad).toBeGreaterThan(0);
-
-    const standings = await goldStandings({ ctx: t.system, input: { slug: project.slug } });
-    expect(standings).toHaveLength(N_ANNOTATORS);
-    const stats = await projectStats({ ctx: t.system, input: { slug: project.slug, rounds: 0 } });
-    for (const standing of standings) {
-      const want = expected.get(standing.user_id)!;
-      expect([standing.gold_judged, standing.gold_correct]).toEqual([want.judged, want.correct]);
-      expect(standing.gold_accuracy).toBeCloseTo(want.correct / want.judged, 12);
-      const row = stats.annotators.find((a) => a.user_id === standing.user_id)!;
-      expect([row.gold_n, row.gold_accuracy]).toEqual([standing.gold_judged, standing.gold_accuracy]);
-    }
+      const standings = await goldStandings({ ctx: t.system, input: { slug: project.slug } });
+      expect(standings).toHaveLength(N_ANNOTATORS);
+      const stats = await projectStats({ ctx: t.system, input: { slug: project.slug, rounds: 0 } });
+      for (const standing of standings) {
+        const want = expected.get(standing.user_id)!;
+        expect([standing.gold_judged, standing.gold_correct]).toEqual([want.judged, want.correct]);
+        expect(standing.gold_accuracy).toBeCloseTo(want.correct / want.judged, 12);
+        const row = stats.annotators.find((a) => a.user_id === standing.user_id)!;
+        expect([row.gold_n, row.gold_accuracy]).toEqual([standing.gold_judged, standing.gold_accuracy]);
+      }
+    });
   });
 });
 
