@@ -88,7 +88,7 @@ export function sql(strings: TemplateStringsArray, ...values: (Param | Fragment)
   return { query: dynamicQuery(render), params };
 }
 
-function tempDbOf(db: Db, file: string, close: () => Promise<void>): TempDb {
+export function tempDbOf(db: Db, file: string, close: () => Promise<void>): TempDb {
   return {
     db,
     file,

@@ -13,7 +13,7 @@ import { openPostgres } from "@/db/postgres";
 import { openDatabase, type Db } from "@/db/client";
 import { createToken } from "@/lib/services/tokens";
 import { ensureBuilt } from "./build";
-import { makeUser, tempDbFile, type TempDb } from "./db";
+import { makeUser, tempDbFile, tempDbOf, type TempDb } from "./db";
 import { startNextServer } from "./next-server";
 import { createTestDatabase } from "./postgres";
 import type { ServerInfo } from "./server";
@@ -30,11 +30,11 @@ async function freshDatabase(kind: EngineKind): Promise<{ t: TempDb; drop(): Pro
     const file = tempDbFile();
     const db = openDatabase(file);
     await runMigrations(db);
-    const t: TempDb = { db, file, system: { db, caller: null }, close: () => db.close() };
+    const t = tempDbOf(db, file, () => db.close());
     return { t, drop: async () => fs.rmSync(path.dirname(file), { recursive: true, force: true }) };
   }
   const created = await createTestDatabase();
-  const db = openPostgres(created.url, { max: 2 }) as unknown as Db;
+  const db: Db = openPostgres(created.url, { max: 2 });
   try {
     await runMigrations(db);
   } catch (e) {
@@ -42,7 +42,7 @@ async function freshDatabase(kind: EngineKind): Promise<{ t: TempDb; drop(): Pro
     await created.drop();
     throw e;
   }
-  const t: TempDb = { db, file: created.url, system: { db, caller: null }, close: () => db.close() };
+  const t = tempDbOf(db, created.url, () => db.close());
   return { t, drop: created.drop };
 }
 

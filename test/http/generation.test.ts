@@ -22,7 +22,7 @@ beforeAll(async () => {
   model = await startModelServer({ chunkDelayMs: 5 });
   const ctx = systemCtx();
   await createProject({ ctx, input: { status: "active", slug: SLUG, name: "Generation over HTTP" } });
-  ctx.db.$client.close();
+  await ctx.db.close();
 });
 afterAll(() => model.close());
 
