@@ -180,6 +180,9 @@ describe.skipIf(!executable)("contender leaderboard on the dashboard", () => {
       if (r.cost_per_1k_usd !== null) expect(Number(fields[10]), r.name).toBeCloseTo(r.cost_per_1k_usd, 9);
     }
 
+    // CONTENDERS_SCREENSHOT=FILE keeps a picture of the panel.
+    if (process.env.CONTENDERS_SCREENSHOT) await panel.screenshot({ path: process.env.CONTENDERS_SCREENSHOT });
+
     // No contenders, no panel.
     await page.goto(serverInfo().baseUrl + `/manage/${PLAIN}`);
     await page.getByTestId("overview").waitFor();
