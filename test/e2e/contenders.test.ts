@@ -104,7 +104,7 @@ describe.skipIf(!executable)("contender leaderboard on the dashboard", () => {
     await createProject({ ctx, input: { status: "active", slug: PLAIN, name: "No contenders E2E", overlap: 1 } });
     const plain = JSON.stringify({ id: "n1", prompt: "Hi", responses: [{ content: "a", model: "m1" }, { content: "b", model: "m2" }] }) + "\n";
     await importItems({ ctx, input: { slug: PLAIN, source: () => Readable.from([plain]) } });
-    ctx.db.$client.close();
+    await ctx.db.close();
     browser = await launchChromium(executable!);
   });
   afterAll(async () => {
