@@ -12,7 +12,6 @@ import { z } from "zod";
 import { at, jsonText, type Engine } from "@/db/engine";
 import {
   ASSIGNMENT_BY_ID,
-  CANDIDATE_CONTENTS,
   CANDIDATE_IDS,
   CLAIM_PROJECT,
   COUNT_JUDGMENT,
@@ -24,9 +23,9 @@ import {
   JUDGED_TOTALS,
   LEASE_ITEM,
   LEASE_TO_JUDGE,
-  LEASED_ITEM,
+  LEASED_ITEM_ROWS,
+  leasedItem,
   PICK,
-  PICK_BOUNDS,
   PICK_KEYS,
   PRIORITY_BELOW,
   PROJECT_COUNTS,
@@ -162,7 +161,7 @@ export async function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: strin
 /** The claim itself, in its write transaction: the checks that may refuse, then the lease. */
 async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, exclude: number[], chosen: string[] | null): Promise<{ assignmentId: number; project: ClaimProject } | null> {
   const userId = caller.userId;
-  const project = await tx.first(CLAIM_PROJECT, [userId, userId, userId, slug]);
+  const project = await tx.first(CLAIM_PROJECT, [userId, userId, userId, userId, at(now), JSON.stringify(exclude), slug]);
   if (!project) throw notFound(`Project "${slug}"`);
   // An annotator learns nothing of a project they may not work on, not even that it exists.
   const readsAll = can(caller.role, "project:read");
@@ -207,7 +206,8 @@ async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, ex
   // them. `exclude` names leases the client is showing already: the workspace prefetches the next
   // item while the current one is on screen, so it holds at most one extra lease.
   const routes = routesFor(project, chosen);
-  const heldLeases = await tx.many(HELD_LEASES, [userId, project.id, at(now), JSON.stringify(exclude)]);
+  // (The project row says whether there is any: most claims hold none and skip this read.)
+  const heldLeases = project.holds ? await tx.many(HELD_LEASES, [userId, project.id, at(now), JSON.stringify(exclude)]) : [];
   const allowed = routes.restriction?.keys;
   const held = heldLeases.find((h) => !allowed || allowed.has(h.tagKey));
   // A held lease outside what the caller may now be served (they narrowed their stream, or lost a
@@ -249,11 +249,10 @@ function pct(x: number): string {
  */
 async function pickRegular(tx: Statements, project: ClaimProject, userId: number, now: number, keys: string | null): Promise<number | null> {
   if (keys === "[]") return null;
-  const bounds = (await tx.first(PICK_BOUNDS, [project.id, project.id]))!;
   // bound: no item wants more than the overlap (or the adaptive max) plus the largest extra_overlap.
-  const values: Partial<PickValues> = { project: project.id, user: userId, now: at(now), overlap: baseOverlap(project), bound: overlapBound(project) + bounds.maxExtra, keys: keys ?? undefined };
+  const values: Partial<PickValues> = { project: project.id, user: userId, now: at(now), overlap: baseOverlap(project), bound: overlapBound(project) + project.maxExtra, keys: keys ?? undefined };
   const picks = keys ? PICK_KEYS : PICK;
-  let level = bounds.topPriority;
+  let level = project.topPriority;
   while (level != null) {
     values.priority = level;
     let row: { id: number } | undefined;
@@ -335,8 +334,8 @@ function schemaOf(text: string | null): ProjectJudgmentSchema {
 
 /** The claim as the caller sees it, read after its transaction committed. */
 async function loadClaim(db: Statements, project: ClaimProject, assignmentId: number): Promise<Claim> {
-  const a = (await db.first(LEASED_ITEM, [assignmentId]))!;
-  const byId = new Map((await db.many(CANDIDATE_CONTENTS, [a.itemId])).map((c) => [c.id, c.content]));
+  const a = leasedItem(await db.many(LEASED_ITEM_ROWS, [assignmentId]))!;
+  const byId = a.contents;
   return {
     assignment: { id: a.id, expires_at: new Date(a.expiresAt).toISOString() },
     item: {
