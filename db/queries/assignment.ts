@@ -196,17 +196,33 @@ export interface PickValues {
  * A statement written with named parameters (`@user`, several times): `args` lists the values in the
  * order of its `?`s, and refuses to leave one out.
  */
-export interface PickQuery extends Query<{ id: number }> {
+export interface PickQuery extends Query<PickedItem> {
   args(values: Partial<PickValues>): Param[];
 }
 
 const PARAM = /@(project|priority|user|now|overlap|bound|start|keys)\b/g;
 
+/** A picked item with its candidates' ids in the import record's order (the lease shuffles them into slots). */
+export interface PickedItem {
+  id: number;
+  candidateIds: number[];
+}
+
+// The picked item's candidates, read by the pick itself: one statement fewer inside the claim's
+// write transaction (CANDIDATE_IDS is the same read for an item chosen otherwise).
+const candidateIdsOf = (d: Dialect, item: string) =>
+  d.kind === "sqlite"
+    ? `(select json_group_array(id) from (select id from candidates where item_id = ${item} order by position))`
+    : `(select coalesce(jsonb_agg(c.id order by c.position), '[]'::jsonb) from candidates c where c.item_id = ${item})`;
+
 function pick(name: string, text: (d: Dialect) => string): PickQuery {
   const order = (d: Dialect) => [...text(d).matchAll(PARAM)].map((m) => m[1] as keyof PickValues);
   const names = order(DIALECTS.sqlite);
   if (names.join() !== order(DIALECTS.postgres).join()) throw new Error(`${name}: parameters in a different order on each engine`);
-  const query = defineQuery(name, (d) => text(d).replace(PARAM, "?"), (r: Row) => ({ id: num(r.id) }));
+  const query = defineQuery(name, (d) => `select p.id, ${candidateIdsOf(d, "p.id")} as candidate_ids from (${text(d).replace(PARAM, "?")}) p`, (r: Row) => ({
+    id: num(r.id),
+    candidateIds: json<number[]>(r.candidate_ids),
+  }));
   return {
     ...query,
     args: (values) =>

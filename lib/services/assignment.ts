@@ -36,6 +36,7 @@ import {
   type Assignment,
   type ClaimProject,
   type GoldScore,
+  type PickedItem,
   type PickValues,
 } from "@/db/queries/assignment";
 import type { Prompt } from "@/lib/formats/record";
@@ -215,25 +216,26 @@ async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, ex
   for (const h of heldLeases) if (allowed && !allowed.has(h.tagKey)) await tx.exec(SET_LEASE_EXPIRY, [at(now), h.id]);
   if (held) return { assignmentId: held.id, project };
 
-  const pickGold = async () => {
+  const pickGoldItem = async () => {
     const values = { project: project.id, user: userId, now: at(now), keys: routes.restriction?.json };
     const q = routes.restriction ? PICK.gold_keys : PICK.gold;
-    return (await tx.first(q, q.args(values)))?.id ?? null;
+    return (await tx.first(q, q.args(values))) ?? null;
   };
-  let itemId: number | null = null;
+  let picked: PickedItem | null = null;
   if (qualification?.status === "pending") {
-    itemId = await pickQualificationItem(tx, settings, userId, now, qualification, pickGold);
+    const itemId = await pickQualificationItem(tx, settings, userId, now, qualification, async () => (await pickGoldItem())?.id ?? null);
     if (itemId == null) return null;
+    picked = { id: itemId, candidateIds: await tx.many(CANDIDATE_IDS, [itemId]) };
   } else {
     for (const keys of routes.passes) {
-      itemId = await pickRegular(tx, project, userId, now, keys);
-      if (itemId != null) break;
+      picked = await pickRegular(tx, project, userId, now, keys);
+      if (picked != null) break;
     }
-    if (itemId == null) return null; // gold items alone are not work: the stream ends with the real items
-    if (project.goldRate > 0 && Math.random() < project.goldRate) itemId = (await pickGold()) ?? itemId;
+    if (picked == null) return null; // gold items alone are not work: the stream ends with the real items
+    if (project.goldRate > 0 && Math.random() < project.goldRate) picked = (await pickGoldItem()) ?? picked;
   }
 
-  const candidateIds = await tx.many(CANDIDATE_IDS, [itemId]);
+  const { id: itemId, candidateIds } = picked;
   const expiresAt = now + project.leaseMinutes * 60_000;
   const row = (await tx.first(LEASE_ITEM, [project.id, itemId, userId, jsonText(shuffled(candidateIds)), at(now), at(expiresAt)]))!;
   return { assignmentId: row.id, project };
@@ -247,7 +249,7 @@ function pct(x: number): string {
  * The next non-gold item with a free seat: highest priority first, then the project's order policy.
  * With `keys` (routing by skill, a JSON array), only items with one of those tag keys (PICK_KEYS).
  */
-async function pickRegular(tx: Statements, project: ClaimProject, userId: number, now: number, keys: string | null): Promise<number | null> {
+async function pickRegular(tx: Statements, project: ClaimProject, userId: number, now: number, keys: string | null): Promise<PickedItem | null> {
   if (keys === "[]") return null;
   // bound: no item wants more than the overlap (or the adaptive max) plus the largest extra_overlap.
   const values: Partial<PickValues> = { project: project.id, user: userId, now: at(now), overlap: baseOverlap(project), bound: overlapBound(project) + project.maxExtra, keys: keys ?? undefined };
@@ -255,7 +257,7 @@ async function pickRegular(tx: Statements, project: ClaimProject, userId: number
   let level = project.topPriority;
   while (level != null) {
     values.priority = level;
-    let row: { id: number } | undefined;
+    let row: PickedItem | undefined;
     if (project.orderPolicy === "random") {
       // A random start among this project's ids at this priority, then the first free item from there.
       const span = (await tx.first(ID_SPAN, [project.id, level]))!;
@@ -265,7 +267,7 @@ async function pickRegular(tx: Statements, project: ClaimProject, userId: number
       const q = picks[project.orderPolicy];
       row = await tx.first(q, q.args(values));
     }
-    if (row) return row.id;
+    if (row) return row;
     level = (await tx.first(PRIORITY_BELOW, [project.id, level]))!.priority;
   }
   return null;
