@@ -45,6 +45,7 @@ import { Readable } from "node:stream";
 import { openDatabase, synchronousMode, type Db, type SynchronousMode } from "@/db/client";
 import { at, dynamicQuery, num, type Engine, type EngineKind } from "@/db/engine";
 import { runMigrations } from "@/db/migrate";
+import { CREATE_BENCH_ROWS } from "@/db/queries/health";
 import { USER_INSERT } from "@/db/queries/users";
 import type { Ctx } from "@/lib/services/context";
 import { importItems } from "@/lib/services/importer";
@@ -424,6 +425,9 @@ async function main() {
   const source = await createBenchDatabase(ENGINE, dir);
   const generated = openDatabase(source.target);
   const annotators = await generate(generated);
+  // The bare route's scratch table, made here once: servers starting together would otherwise race to
+  // create it (on PostgreSQL, two concurrent `create table if not exists` can both try, and one fails).
+  await generated.exec(CREATE_BENCH_ROWS);
   await generated.close();
   console.log(`Generated ${ITEMS} items, ${ANNOTATORS} annotators on ${ENGINE} in ${((Date.now() - t0) / 1000).toFixed(1)} s (${dir})`);
 
