@@ -17,6 +17,8 @@ import { inWriteOf, refuseReentry, type Engine, type OpenEngine, type Param, typ
 /** The advisory lock every write transaction holds ("arbi"); any other number is free for other uses. */
 export const WRITE_LOCK = 0x61726269;
 
+const BEGIN_WRITE = `begin; select pg_advisory_xact_lock(${WRITE_LOCK})`;
+
 /** The session advisory lock migrations run under ("migr"), so instances starting at once migrate one after another. */
 export const MIGRATE_LOCK = 0x6d696772;
 
@@ -198,8 +200,9 @@ export class PostgresEngine implements OpenEngine {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query("begin");
-      await client.query("select pg_advisory_xact_lock($1)", [WRITE_LOCK]);
+      // One round trip for both (a simple query, so no parameters): the lock is held from the first
+      // statement to the commit, so every round trip inside a write is time every other writer waits.
+      await client.query(BEGIN_WRITE);
       const out = await inWriteOf(this, () => fn(transactionOf(client, this.names, this.location)));
       await client.query("commit");
       return out;

@@ -35,17 +35,35 @@ export interface ClaimProject {
   judged: number;
   /** The caller's skills as JSON text (users.skills), parsed only when routing needs them. */
   skillsText: string;
+  /** Whether the caller holds a live lease in the project other than those left out (HELD_LEASES lists them). */
+  holds: boolean;
+  /** The largest extra_overlap of the project's items (0 without items). */
+  maxExtra: number;
+  /** The highest priority of the project's items (null without items). */
+  topPriority: number | null;
 }
 
-/** Params: user id (member), user id (judged), user id (skills), slug. One statement for all of it: the claim's first read. */
+/**
+ * Params: user id (member), user id (judged), user id (skills), user id, now, assignment ids to leave
+ * out (JSON array) (held), slug. One statement for all of it: the claim's first read, in its write
+ * transaction. It also carries what the pick needs of the project's items (the largest extra_overlap
+ * and the highest priority, each one read of its own index: two subqueries keep SQLite's min/max
+ * optimisation) and whether the caller holds a live lease here, so the common claim (nothing held)
+ * reads no more before it picks. On PostgreSQL every statement inside the write lock is a round trip
+ * that every other writer waits for.
+ */
 export const CLAIM_PROJECT = defineQuery<ClaimProject>(
   "assignment.claimProject",
-  `select p.id, p.slug, p.overlap, p.lease_minutes, p.status, p.order_policy, p.quota, p.gold_rate, p.min_gold_accuracy,
+  (d) => `select p.id, p.slug, p.overlap, p.lease_minutes, p.status, p.order_policy, p.quota, p.gold_rate, p.min_gold_accuracy,
      p.min_gold_after, p.judgment_schema, p.min_judgments, p.max_judgments, p.stop_agreement, p.routing, p.tag_keys,
      p.qualification_items, p.qualification_accuracy,
      (p.visibility = 'everyone' or exists (select 1 from project_members m where m.project_id = p.id and m.user_id = ?)) as member,
      (select count(*) from judgments j where j.user_id = ? and j.project_id = p.id) as judged,
-     (select u.skills from users u where u.id = ?) as skills
+     (select u.skills from users u where u.id = ?) as skills,
+     exists (select 1 from assignments a where a.user_id = ? and a.project_id = p.id and a.status = 'leased' and a.expires_at > ?
+       and a.id not in (select cast(x.value as integer) from ${d.eachText(d.jsonParam, "x")})) as holds,
+     (select max(extra_overlap) from items where project_id = p.id) as max_extra,
+     (select max(priority) from items where project_id = p.id) as top_priority
    from projects p where p.slug = ?`,
   (r) => ({
     id: num(r.id),
@@ -69,6 +87,9 @@ export const CLAIM_PROJECT = defineQuery<ClaimProject>(
     member: bool(r.member),
     judged: num(r.judged),
     skillsText: r.skills == null ? "[]" : str(r.skills),
+    holds: bool(r.holds),
+    maxExtra: numOrNull(r.max_extra) ?? 0,
+    topPriority: numOrNull(r.top_priority),
   }),
 );
 
@@ -144,17 +165,6 @@ export const HELD_LEASES = defineQuery<HeldLease>(
 /** Params: expiry, assignment id. Ends a lease early (its seat goes to someone else at once). */
 export const SET_LEASE_EXPIRY = defineQuery("assignment.setLeaseExpiry", `update assignments set expires_at = ? where id = ?`);
 
-/**
- * Params: project id, project id. The largest extra_overlap and the highest priority of a project's
- * items, each read from its own index (two subqueries: one max() each keeps SQLite's min/max
- * optimisation, a single scan would not).
- */
-export const PICK_BOUNDS = defineQuery(
-  "assignment.pickBounds",
-  `select (select max(extra_overlap) from items where project_id = ?) as max_extra, (select max(priority) from items where project_id = ?) as top_priority`,
-  (r) => ({ maxExtra: numOrNull(r.max_extra) ?? 0, topPriority: numOrNull(r.top_priority) }),
-);
-
 /** Params: project id, priority. The next priority level down. */
 export const PRIORITY_BELOW = defineQuery("assignment.priorityBelow", `select max(priority) as p from items where project_id = ? and priority < ?`, (r) => ({
   priority: numOrNull(r.p),
@@ -186,17 +196,33 @@ export interface PickValues {
  * A statement written with named parameters (`@user`, several times): `args` lists the values in the
  * order of its `?`s, and refuses to leave one out.
  */
-export interface PickQuery extends Query<{ id: number }> {
+export interface PickQuery extends Query<PickedItem> {
   args(values: Partial<PickValues>): Param[];
 }
 
 const PARAM = /@(project|priority|user|now|overlap|bound|start|keys)\b/g;
 
+/** A picked item with its candidates' ids in the import record's order (the lease shuffles them into slots). */
+export interface PickedItem {
+  id: number;
+  candidateIds: number[];
+}
+
+// The picked item's candidates, read by the pick itself: one statement fewer inside the claim's
+// write transaction (CANDIDATE_IDS is the same read for an item chosen otherwise).
+const candidateIdsOf = (d: Dialect, item: string) =>
+  d.kind === "sqlite"
+    ? `(select json_group_array(id) from (select id from candidates where item_id = ${item} order by position))`
+    : `(select coalesce(jsonb_agg(c.id order by c.position), '[]'::jsonb) from candidates c where c.item_id = ${item})`;
+
 function pick(name: string, text: (d: Dialect) => string): PickQuery {
   const order = (d: Dialect) => [...text(d).matchAll(PARAM)].map((m) => m[1] as keyof PickValues);
   const names = order(DIALECTS.sqlite);
   if (names.join() !== order(DIALECTS.postgres).join()) throw new Error(`${name}: parameters in a different order on each engine`);
-  const query = defineQuery(name, (d) => text(d).replace(PARAM, "?"), (r: Row) => ({ id: num(r.id) }));
+  const query = defineQuery(name, (d) => `select p.id, ${candidateIdsOf(d, "p.id")} as candidate_ids from (${text(d).replace(PARAM, "?")}) p`, (r: Row) => ({
+    id: num(r.id),
+    candidateIds: json<number[]>(r.candidate_ids),
+  }));
   return {
     ...query,
     args: (values) =>
@@ -225,6 +251,13 @@ const HAS_SEAT = `
         where l.item_id = i.id and l.status = 'leased' and l.expires_at > @now and l.user_id <> @user)
       < coalesce(i.judgment_target, @overlap) + i.extra_overlap`;
 
+// finish_first's serving order, which a backward walk of items_claim_idx / items_tag_claim_idx gives.
+// drizzle-kit writes PostgreSQL's `id desc` index column as `desc nulls last`, so walked backward it
+// yields `id asc nulls first`; plain `asc` (nulls last) would not match, and PostgreSQL would scan and
+// sort every open item of the level on each claim (about 100 ms at 20,000 items) instead of stopping at
+// the first. ids are never null, so the order is the same; SQLite accepts the clause and walks its index alike.
+const CLAIM_ORDER = "i.judgment_count desc, i.id asc nulls first";
+
 /**
  * The first free item of one priority level, in the project's order. Each statement walks an index
  * in serving order and stops at the first item that qualifies: no sort, no scan of finished items
@@ -236,7 +269,7 @@ export const PICK = {
     "assignment.pickFinishFirst",
     (d) => `select i.id from items i ${d.indexedBy("items_claim_idx")}
     where i.project_id = @project and i.priority = @priority and i.judgment_count < @bound ${HAS_SEAT} ${NOT_MINE}
-    order by i.judgment_count desc, i.id asc limit 1`,
+    order by ${CLAIM_ORDER} limit 1`,
   ),
   import: pick(
     "assignment.pickImport",
@@ -289,7 +322,7 @@ function amongKeys(name: string, index: string, range: string, order: string): P
   );
 }
 export const PICK_KEYS = {
-  finish_first: amongKeys("assignment.pickKeysFinishFirst", "items_tag_claim_idx", "and i.judgment_count < @bound", "i.judgment_count desc, i.id asc"),
+  finish_first: amongKeys("assignment.pickKeysFinishFirst", "items_tag_claim_idx", "and i.judgment_count < @bound", CLAIM_ORDER),
   import: amongKeys("assignment.pickKeysImport", "items_tag_priority_idx", "", "i.id asc"),
   random_from: amongKeys("assignment.pickKeysRandomFrom", "items_tag_priority_idx", "and i.id >= @start", "i.id asc"),
   random_before: amongKeys("assignment.pickKeysRandomBefore", "items_tag_priority_idx", "and i.id < @start", "i.id asc"),
@@ -318,20 +351,48 @@ export interface LeasedItem {
   slotOrder: number[];
   expiresAt: number;
   prompt: Prompt;
+  /** The item's candidates' contents by candidate id. */
+  contents: Map<number, string>;
 }
 
-/** Params: assignment id. The lease with its item's prompt, as the claim answers it. */
-export const LEASED_ITEM = defineQuery<LeasedItem>(
+interface LeasedItemRow {
+  id: number;
+  itemId: number;
+  slotOrderText: string;
+  expiresAt: number;
+  promptText: string;
+  candidateId: number | null;
+  content: string | null;
+}
+
+/**
+ * Params: assignment id. The lease with its item's prompt and candidates, as the claim answers it:
+ * one row per candidate (one statement instead of a second read for the contents). Read with
+ * `leasedItem`, which folds the rows into one LeasedItem.
+ */
+export const LEASED_ITEM_ROWS = defineQuery<LeasedItemRow>(
   "assignment.leasedItem",
-  `select a.id, a.item_id, a.slot_order, a.expires_at, i.prompt from assignments a join items i on i.id = a.item_id where a.id = ?`,
-  (r) => ({ id: num(r.id), itemId: num(r.item_id), slotOrder: json<number[]>(r.slot_order), expiresAt: num(r.expires_at), prompt: json<Prompt>(r.prompt) }),
+  `select a.id, a.item_id, a.slot_order, a.expires_at, i.prompt, c.id as candidate_id, c.content
+   from assignments a join items i on i.id = a.item_id left join candidates c on c.item_id = a.item_id where a.id = ?`,
+  (r) => ({
+    id: num(r.id),
+    itemId: num(r.item_id),
+    slotOrderText: str(r.slot_order),
+    expiresAt: num(r.expires_at),
+    promptText: str(r.prompt),
+    candidateId: numOrNull(r.candidate_id),
+    content: strOrNull(r.content),
+  }),
 );
 
-/** Params: item id. */
-export const CANDIDATE_CONTENTS = defineQuery("assignment.candidateContents", `select id, content from candidates where item_id = ?`, (r) => ({
-  id: num(r.id),
-  content: str(r.content),
-}));
+/** The rows of LEASED_ITEM_ROWS as one lease (its JSON parsed once), or undefined when there is no such assignment. */
+export function leasedItem(rows: LeasedItemRow[]): LeasedItem | undefined {
+  if (!rows.length) return undefined;
+  const [r] = rows;
+  const contents = new Map<number, string>();
+  for (const c of rows) if (c.candidateId != null) contents.set(c.candidateId, c.content ?? "");
+  return { id: r.id, itemId: r.itemId, slotOrder: json<number[]>(r.slotOrderText), expiresAt: r.expiresAt, prompt: json<Prompt>(r.promptText), contents };
+}
 
 /** Params: the judgments an item wants without a target of its own (baseOverlap), project id. */
 export const PROJECT_COUNTS = defineQuery(

@@ -2,7 +2,7 @@
 // revising it (earlier versions go to judgment_revisions), and an annotator's own history.
 import type { JudgmentType, ProjectJudgmentSchema, StoredJudgment } from "../../lib/formats/judgment";
 import type { Choice } from "../../lib/formats/record";
-import { bool, defineQuery, json, jsonOrNull, num, numOrNull, str, strOrNull, type Dialect, type Row } from "../engine";
+import { bool, defineQuery, json, jsonOrNull, num, numOrNull, str, strOrNull, type Dialect, type EngineKind, type Row } from "../engine";
 import type { JudgmentSource } from "../schema/constants";
 
 export interface JudgmentRow {
@@ -77,17 +77,34 @@ function judgmentRow(r: Row): JudgmentRow {
   };
 }
 
+const INSERT_COLUMNS = "project_id, item_id, user_id, assignment_id, type, choice, winner_candidate_id, slot_order, payload, rationale, duration_ms, client_id, source, gold, created_at";
+
 /**
  * Records a judgment made in the app. Params: project id, item id, user id, assignment id, type,
  * choice, winner candidate id, slot order (jsonText), payload (jsonText), rationale, duration ms,
  * client id, gold (boolean), created_at (at).
+ *
+ * On PostgreSQL the same statement also closes the lease (submitted, at created_at) and counts the
+ * judgment on its item (what SUBMIT_LEASE and COUNT_JUDGMENT of db/queries/assignment.ts do), with
+ * data-modifying CTEs, each run exactly once: every statement inside the write lock is a round trip
+ * that every other writer waits for, and this is the hottest write. SQLite has no writable CTE and
+ * needs none (a statement is a call in process, not a round trip): there it is the insert alone,
+ * and the service closes the lease itself (`RECORD_CLOSES_LEASE`).
  */
-export const INSERT_JUDGMENT = defineQuery(
-  "judgments.insert",
-  `insert into judgments (project_id, item_id, user_id, assignment_id, type, choice, winner_candidate_id, slot_order, payload, rationale, duration_ms, client_id, source, gold, created_at)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'app', ?, ?) returning ${columns()}`,
+export const RECORD_JUDGMENT = defineQuery(
+  "judgments.record",
+  (d) =>
+    d.kind === "sqlite"
+      ? `insert into judgments (${INSERT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'app', ?, ?) returning ${columns()}`
+      : `with j as (insert into judgments (${INSERT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'app', ?, ?) returning ${columns()}),
+    closed as (update assignments a set status = 'submitted', closed_at = j.created_at from j where a.id = j.assignment_id returning a.item_id),
+    counted as (update items i set judgment_count = i.judgment_count + 1 from closed where i.id = closed.item_id)
+    select * from j`,
   judgmentRow,
 );
+
+/** Whether RECORD_JUDGMENT also closes the lease and counts the judgment, by engine. */
+export const RECORD_CLOSES_LEASE: Record<EngineKind, boolean> = { sqlite: false, postgres: true };
 
 /** The annotator's judgment on an item (one at most: the judgments_item_user_idx unique index finds it). Params: item id, user id. */
 export const JUDGMENT_OF_ITEM = defineQuery("judgments.ofItem", `select ${columns()} from judgments where item_id = ? and user_id = ?`, judgmentRow);

@@ -12,7 +12,6 @@ import { z } from "zod";
 import { at, jsonText, type Engine } from "@/db/engine";
 import {
   ASSIGNMENT_BY_ID,
-  CANDIDATE_CONTENTS,
   CANDIDATE_IDS,
   CLAIM_PROJECT,
   COUNT_JUDGMENT,
@@ -24,9 +23,9 @@ import {
   JUDGED_TOTALS,
   LEASE_ITEM,
   LEASE_TO_JUDGE,
-  LEASED_ITEM,
+  LEASED_ITEM_ROWS,
+  leasedItem,
   PICK,
-  PICK_BOUNDS,
   PICK_KEYS,
   PRIORITY_BELOW,
   PROJECT_COUNTS,
@@ -37,6 +36,7 @@ import {
   type Assignment,
   type ClaimProject,
   type GoldScore,
+  type PickedItem,
   type PickValues,
 } from "@/db/queries/assignment";
 import type { Prompt } from "@/lib/formats/record";
@@ -162,7 +162,7 @@ export async function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: strin
 /** The claim itself, in its write transaction: the checks that may refuse, then the lease. */
 async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, exclude: number[], chosen: string[] | null): Promise<{ assignmentId: number; project: ClaimProject } | null> {
   const userId = caller.userId;
-  const project = await tx.first(CLAIM_PROJECT, [userId, userId, userId, slug]);
+  const project = await tx.first(CLAIM_PROJECT, [userId, userId, userId, userId, at(now), JSON.stringify(exclude), slug]);
   if (!project) throw notFound(`Project "${slug}"`);
   // An annotator learns nothing of a project they may not work on, not even that it exists.
   const readsAll = can(caller.role, "project:read");
@@ -207,7 +207,8 @@ async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, ex
   // them. `exclude` names leases the client is showing already: the workspace prefetches the next
   // item while the current one is on screen, so it holds at most one extra lease.
   const routes = routesFor(project, chosen);
-  const heldLeases = await tx.many(HELD_LEASES, [userId, project.id, at(now), JSON.stringify(exclude)]);
+  // (The project row says whether there is any: most claims hold none and skip this read.)
+  const heldLeases = project.holds ? await tx.many(HELD_LEASES, [userId, project.id, at(now), JSON.stringify(exclude)]) : [];
   const allowed = routes.restriction?.keys;
   const held = heldLeases.find((h) => !allowed || allowed.has(h.tagKey));
   // A held lease outside what the caller may now be served (they narrowed their stream, or lost a
@@ -215,25 +216,26 @@ async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, ex
   for (const h of heldLeases) if (allowed && !allowed.has(h.tagKey)) await tx.exec(SET_LEASE_EXPIRY, [at(now), h.id]);
   if (held) return { assignmentId: held.id, project };
 
-  const pickGold = async () => {
+  const pickGoldItem = async () => {
     const values = { project: project.id, user: userId, now: at(now), keys: routes.restriction?.json };
     const q = routes.restriction ? PICK.gold_keys : PICK.gold;
-    return (await tx.first(q, q.args(values)))?.id ?? null;
+    return (await tx.first(q, q.args(values))) ?? null;
   };
-  let itemId: number | null = null;
+  let picked: PickedItem | null = null;
   if (qualification?.status === "pending") {
-    itemId = await pickQualificationItem(tx, settings, userId, now, qualification, pickGold);
+    const itemId = await pickQualificationItem(tx, settings, userId, now, qualification, async () => (await pickGoldItem())?.id ?? null);
     if (itemId == null) return null;
+    picked = { id: itemId, candidateIds: await tx.many(CANDIDATE_IDS, [itemId]) };
   } else {
     for (const keys of routes.passes) {
-      itemId = await pickRegular(tx, project, userId, now, keys);
-      if (itemId != null) break;
+      picked = await pickRegular(tx, project, userId, now, keys);
+      if (picked != null) break;
     }
-    if (itemId == null) return null; // gold items alone are not work: the stream ends with the real items
-    if (project.goldRate > 0 && Math.random() < project.goldRate) itemId = (await pickGold()) ?? itemId;
+    if (picked == null) return null; // gold items alone are not work: the stream ends with the real items
+    if (project.goldRate > 0 && Math.random() < project.goldRate) picked = (await pickGoldItem()) ?? picked;
   }
 
-  const candidateIds = await tx.many(CANDIDATE_IDS, [itemId]);
+  const { id: itemId, candidateIds } = picked;
   const expiresAt = now + project.leaseMinutes * 60_000;
   const row = (await tx.first(LEASE_ITEM, [project.id, itemId, userId, jsonText(shuffled(candidateIds)), at(now), at(expiresAt)]))!;
   return { assignmentId: row.id, project };
@@ -247,16 +249,15 @@ function pct(x: number): string {
  * The next non-gold item with a free seat: highest priority first, then the project's order policy.
  * With `keys` (routing by skill, a JSON array), only items with one of those tag keys (PICK_KEYS).
  */
-async function pickRegular(tx: Statements, project: ClaimProject, userId: number, now: number, keys: string | null): Promise<number | null> {
+async function pickRegular(tx: Statements, project: ClaimProject, userId: number, now: number, keys: string | null): Promise<PickedItem | null> {
   if (keys === "[]") return null;
-  const bounds = (await tx.first(PICK_BOUNDS, [project.id, project.id]))!;
   // bound: no item wants more than the overlap (or the adaptive max) plus the largest extra_overlap.
-  const values: Partial<PickValues> = { project: project.id, user: userId, now: at(now), overlap: baseOverlap(project), bound: overlapBound(project) + bounds.maxExtra, keys: keys ?? undefined };
+  const values: Partial<PickValues> = { project: project.id, user: userId, now: at(now), overlap: baseOverlap(project), bound: overlapBound(project) + project.maxExtra, keys: keys ?? undefined };
   const picks = keys ? PICK_KEYS : PICK;
-  let level = bounds.topPriority;
+  let level = project.topPriority;
   while (level != null) {
     values.priority = level;
-    let row: { id: number } | undefined;
+    let row: PickedItem | undefined;
     if (project.orderPolicy === "random") {
       // A random start among this project's ids at this priority, then the first free item from there.
       const span = (await tx.first(ID_SPAN, [project.id, level]))!;
@@ -266,7 +267,7 @@ async function pickRegular(tx: Statements, project: ClaimProject, userId: number
       const q = picks[project.orderPolicy];
       row = await tx.first(q, q.args(values));
     }
-    if (row) return row.id;
+    if (row) return row;
     level = (await tx.first(PRIORITY_BELOW, [project.id, level]))!.priority;
   }
   return null;
@@ -335,8 +336,8 @@ function schemaOf(text: string | null): ProjectJudgmentSchema {
 
 /** The claim as the caller sees it, read after its transaction committed. */
 async function loadClaim(db: Statements, project: ClaimProject, assignmentId: number): Promise<Claim> {
-  const a = (await db.first(LEASED_ITEM, [assignmentId]))!;
-  const byId = new Map((await db.many(CANDIDATE_CONTENTS, [a.itemId])).map((c) => [c.id, c.content]));
+  const a = leasedItem(await db.many(LEASED_ITEM_ROWS, [assignmentId]))!;
+  const byId = a.contents;
   return {
     assignment: { id: a.id, expires_at: new Date(a.expiresAt).toISOString() },
     item: {

@@ -5,13 +5,19 @@ import type { Engine } from "@/db/engine";
 import { CREATE_BENCH_ROWS, INSERT_BENCH_ROW } from "@/db/queries/health";
 import type { Ctx } from "./context";
 
-/** Engines whose scratch table exists (made once per engine and process). */
-const ready = new WeakSet<Engine>();
+/** The scratch table's creation, once per engine and process. */
+const ready = new WeakMap<Engine, Promise<void>>();
 
 export async function insertBenchRow({ ctx }: { ctx: Ctx }): Promise<{ id: number }> {
-  if (!ready.has(ctx.db)) {
-    await ctx.db.exec(CREATE_BENCH_ROWS);
-    ready.add(ctx.db);
+  let made = ready.get(ctx.db);
+  if (!made) {
+    // In a write transaction: instances starting together queue on the write lock instead of racing
+    // (two concurrent `create table if not exists` on PostgreSQL can both try, and one fails).
+    made = ctx.db.write((tx) => tx.exec(CREATE_BENCH_ROWS)).then(() => undefined);
+    // A failed creation is tried again by the next request.
+    void made.catch(() => ready.delete(ctx.db));
+    ready.set(ctx.db, made);
   }
+  await made;
   return (await ctx.db.first(INSERT_BENCH_ROW, [Date.now()]))!;
 }

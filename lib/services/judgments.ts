@@ -9,7 +9,8 @@ import {
   COUNT_MY_HISTORY,
   COUNT_MY_JUDGMENTS,
   DELETE_JUDGMENT,
-  INSERT_JUDGMENT,
+  RECORD_CLOSES_LEASE,
+  RECORD_JUDGMENT,
   INSERT_REVISION,
   JUDGMENT_BY_ID,
   JUDGMENT_OF_ASSIGNMENT,
@@ -120,7 +121,8 @@ export async function submitJudgment({ ctx, input }: { ctx: Ctx; input: Judgment
 }
 
 // The hot path of annotation (see test/bench/claim.bench.ts): one statement reads the lease, its
-// project and the item, then the insert and the lease's close. The judgment row is its own record
+// project and the item, then the insert and the lease's close (on PostgreSQL one statement,
+// RECORD_JUDGMENT). The judgment row is its own record
 // of who judged what and when, so no audit row is written for it (changes and removals of
 // judgments are audited). A retry (same client_id) is exact on both engines: write transactions
 // run one at a time, so the retry reads the lease the first request closed, and the
@@ -144,7 +146,7 @@ async function recordJudgment(tx: Engine, ctx: Ctx, userId: number, assignmentId
   if (a.expiresAt <= now && (await freeSeats(tx, a.itemId, baseOverlap(project), userId, now)) <= 0) {
     throw conflict("Your lease on this item expired and its place was taken by another annotator.");
   }
-  const row = (await tx.first(INSERT_JUDGMENT, [
+  const row = (await tx.first(RECORD_JUDGMENT, [
     a.projectId,
     a.itemId,
     userId,
@@ -160,7 +162,8 @@ async function recordJudgment(tx: Engine, ctx: Ctx, userId: number, assignmentId
     gold,
     at(now),
   ]))!;
-  await closeLease(tx, a.id, a.itemId, now);
+  // (On PostgreSQL the statement above closed the lease and counted the judgment as well.)
+  if (!RECORD_CLOSES_LEASE[tx.kind]) await closeLease(tx, a.id, a.itemId, now);
   // Adaptive overlap: this judgment may stop the item or open one more seat (up to max).
   const rule = adaptiveRule(project);
   if (rule && !gold) await retargetItem(tx, rule, a.itemId);

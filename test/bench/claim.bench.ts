@@ -1,16 +1,20 @@
 // Benchmark: claim-next and submit-judgment over HTTP against the production server, compared with a
-// bare Next.js route handler that inserts one row into SQLite (app/api/bench/insert), in the same run.
+// bare Next.js route handler that inserts one row through the same engine (app/api/bench/insert: on
+// PostgreSQL an insert through the server's own pool), in the same run.
 //
-//   npx tsx test/bench/claim.bench.ts [--items 20000] [--requests 2000] [--annotators 64] [--build-dir DIR] [--kinds K,…] [--profile DIR] [--synchronous NORMAL,FULL]
+//   npx tsx test/bench/claim.bench.ts [--engine sqlite|postgres] [--instances 1|2] [--baseline REV]
+//                                     [--items 20000] [--requests 2000] [--annotators 64] [--build-dir DIR] [--kinds K,…] [--profile DIR] [--synchronous NORMAL,FULL]
 //                                     [--routing required|preferred [--skills 20]]
 //
 // By default it re-runs itself under the shared build lock (/tmp/arbiter-build.lock) for its whole
 // run and builds the shared .next if it is stale. With --build-dir DIR it copies the sources to DIR
 // and builds and serves that private copy instead, leaving the shared .next alone (no lock needed).
-// It generates a database (one
-// project, overlap 3, N items, 64 annotators with Bearer tokens), starts `next start` on 127.0.0.1
-// with ARBITER_BENCH=1, and at 16 and 32 concurrent keep-alive connections runs, in rounds of one
-// request per annotator that take turns, a bounded number of requests of each kind:
+// It generates a database (one project, overlap 3, N items, 64 annotators with Bearer tokens): a
+// SQLite file, or with --engine postgres a fresh database on the PostgreSQL test server
+// (ARBITER_TEST_DATABASE_URL, default the local one). It starts `next start` on 127.0.0.1 with
+// ARBITER_BENCH=1 (--instances 2: two processes on the same database, the connections split between
+// them), and at 16 and 32 concurrent keep-alive connections runs, in rounds of one request per
+// annotator that take turns, a bounded number of requests of each kind:
 //   bare    POST /api/bench/insert
 //   claim   POST /api/v1/projects/{slug}/assignments/next  (between rounds this process judges the open
 //           leases straight in the database, untimed, so every claim does a fresh pick)
@@ -23,12 +27,15 @@
 // and prints req/s (requests over the time spent on that kind) with p50 and p99 latency. Finally it compares the 201
 // answers with the judgment rows to count lost or duplicated judgments.
 //
-// The server opens the database with the durability setting ARBITER_SQLITE_SYNCHRONOUS (NORMAL or
-// FULL, db/client.ts) from this process's environment; `--synchronous NORMAL,FULL` instead starts
-// one server per setting, each on its own copy of the generated database, and the settings take
-// turns round by round, so a noisy machine slows both alike; it ends with each setting's req/s
-// against the first's.
-import { spawnSync, type ChildProcess } from "node:child_process";
+// --baseline REV also builds git revision REV (bench-servers.ts `buildRevision`) and serves it on
+// its own copy of the same generated database; the two take turns round by round, so a noisy
+// machine slows both alike, and it ends with this checkout's req/s against REV's, route by route.
+//
+// On SQLite the server opens the database with the durability setting ARBITER_SQLITE_SYNCHRONOUS
+// (NORMAL or FULL, db/client.ts) from this process's environment; `--synchronous NORMAL,FULL`
+// instead starts one server per setting, each on its own copy of the generated database, and the
+// settings take turns round by round; it ends with each setting's req/s against the first's.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -36,28 +43,34 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Readable } from "node:stream";
 import { openDatabase, synchronousMode, type Db, type SynchronousMode } from "@/db/client";
-import { at, dynamicQuery, num } from "@/db/engine";
+import { at, dynamicQuery, num, type Engine, type EngineKind } from "@/db/engine";
 import { runMigrations } from "@/db/migrate";
-import { buildIsStale } from "@/lib/cli/start";
+import { CREATE_BENCH_ROWS } from "@/db/queries/health";
+import { USER_INSERT } from "@/db/queries/users";
 import type { Ctx } from "@/lib/services/context";
 import { importItems } from "@/lib/services/importer";
 import { createProject, updateProject } from "@/lib/services/projects";
 import { createToken } from "@/lib/services/tokens";
-import { startNextServer } from "../helpers/next-server";
+import { buildIfStale, buildRevision, createBenchDatabase, sameMigrations, startBenchServer, stopBenchServer, type BenchDatabase, type BenchServer } from "../helpers/bench-servers";
+import { postgresAvailable } from "../helpers/postgres";
 
 const ROOT = path.resolve(__dirname, "../..");
-// Next must come from the same node_modules as React: the served folder's own.
-const nextBin = (dir: string) => path.join(dir, "node_modules/next/dist/bin/next");
 const SLUG = "bench";
 
 const { values: opts } = parseArgs({
   options: {
+    // The engine under test: a SQLite file, or a fresh database on the PostgreSQL test server.
+    engine: { type: "string", default: "sqlite" },
+    // Next.js processes serving the same database; the connections are split evenly between them.
+    instances: { type: "string", default: "1" },
+    // A git revision (main, a commit) built and measured in the same run, on a copy of the same database.
+    baseline: { type: "string" },
     items: { type: "string", default: "20000" },
     requests: { type: "string", default: "2000" },
     annotators: { type: "string", default: "64" },
     // Build and serve a private copy of the sources in DIR instead of the shared .next (no lock needed).
     "build-dir": { type: "string" },
-    // Write the server's CPU profile (.cpuprofile) to DIR, to see where its time goes.
+    // Write the servers' CPU profiles (.cpuprofile) to DIR, to see where their time goes.
     profile: { type: "string" },
     // Only these kinds (comma-separated: bare,claim,submit), e.g. to profile one of them alone.
     kinds: { type: "string", default: "bare,claim,submit" },
@@ -69,15 +82,33 @@ const { values: opts } = parseArgs({
     skills: { type: "string", default: "20" },
   },
 });
-const ITEMS = Number(opts.items);
-const REQUESTS = Number(opts.requests);
-const ANNOTATORS = Number(opts.annotators);
+
+function fail(message: string): never {
+  console.error(`claim.bench: ${message}`);
+  process.exit(2);
+}
+
+const ENGINE = opts.engine as EngineKind;
+if (ENGINE !== "sqlite" && ENGINE !== "postgres") fail(`--engine must be sqlite or postgres (got "${opts.engine}")`);
+const INSTANCES = Number(opts.instances);
+if (INSTANCES !== 1 && INSTANCES !== 2) fail(`--instances must be 1 or 2 (got "${opts.instances}")`);
+if (ENGINE === "sqlite" && INSTANCES === 2) console.warn("claim.bench: two instances on one SQLite file share its write lock between two processes (supported, but the PostgreSQL case is what --instances is for)");
+if (opts.synchronous && ENGINE !== "sqlite") fail("--synchronous is a SQLite setting; leave it out with --engine postgres");
+const positive = (flag: string, raw: string) => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) fail(`--${flag} must be a whole number of at least 1 (got "${raw}")`);
+  return n;
+};
+const ITEMS = positive("items", opts.items);
+const REQUESTS = positive("requests", opts.requests);
+const ANNOTATORS = positive("annotators", opts.annotators);
 const CONCURRENCY = [16, 32];
 const KINDS = new Set(opts.kinds.split(","));
+for (const k of KINDS) if (!["bare", "claim", "submit"].includes(k)) fail(`--kinds: unknown kind "${k}" (bare, claim, submit)`);
 const ROUTING = opts.routing as "required" | "preferred" | undefined;
-if (ROUTING && !["required", "preferred"].includes(ROUTING)) throw new Error("--routing must be required or preferred");
+if (ROUTING && !["required", "preferred"].includes(ROUTING)) fail("--routing must be required or preferred");
 if (ROUTING) KINDS.add("routed");
-const SKILLS = Number(opts.skills);
+const SKILLS = positive("skills", opts.skills);
 const ROUTED_SLUG = "bench-routed";
 const skillOf = (i: number) => `skill-${i % SKILLS}`;
 const MODES: SynchronousMode[] = opts.synchronous
@@ -110,41 +141,11 @@ function build(): string {
       if (r.status !== 0) throw new Error("linking node_modules failed");
     }
   }
-  if (!buildIsStale(dir)) return dir;
-  const r = spawnSync(process.execPath, [nextBin(dir), "build"], { cwd: dir, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
-  if (r.status !== 0) throw new Error("next build failed");
+  buildIfStale(dir);
   return dir;
 }
 
-// What this process does straight in the database, untimed, through the engine like everything else.
-const INSERT_USER = dynamicQuery(`insert into users (email, name, role, password_hash, created_at, skills) values (?, ?, 'annotator', null, ?, ?) returning id`, (r) => num(r.id));
-const JUDGE_LEASED = dynamicQuery(
-  `insert into judgments (project_id, item_id, user_id, assignment_id, type, choice, slot_order, source, client_id, created_at)
-   select project_id, item_id, user_id, id, 'pairwise', 'tie', slot_order, 'app', 'local-' || id, ? from assignments where status = 'leased'`,
-);
-const COUNT_LEASED = dynamicQuery(`update items set judgment_count = judgment_count + (select count(*) from assignments a where a.item_id = items.id and a.status = 'leased')
-  where id in (select item_id from assignments where status = 'leased')`);
-const CLOSE_LEASED = dynamicQuery(`update assignments set status = 'submitted', closed_at = ? where status = 'leased'`);
-const FRESH_ITEMS = dynamicQuery(
-  `select i.id from items i where i.judgment_count = 0 and not exists (select 1 from assignments a where a.item_id = i.id) order by i.id desc limit ?`,
-  (r) => num(r.id),
-);
-const INSERT_LEASE = dynamicQuery(
-  (d) => `insert into assignments (project_id, item_id, user_id, status, slot_order, leased_at, expires_at)
-   select project_id, ?, ?, 'leased', (select ${d.jsonGroupArray("id")} from (select id from candidates where item_id = ? order by position) c), ?, ?
-   from items where id = ? returning id`,
-  (r) => num(r.id),
-);
-const count = (text: string) => dynamicQuery(`select count(*) as n from ${text}`, (r) => num(r.n));
-const COUNT_JUDGMENTS = count("judgments");
-const COUNT_HTTP_JUDGMENTS = count("judgments where client_id like 'http-%'");
-const COUNT_DUPLICATES = count("(select item_id, user_id from judgments group by item_id, user_id having count(*) > 1) d");
-const COUNT_OVER = count("items where judgment_count > 3 + extra_overlap");
-const COUNT_DRIFT = count("items i where i.judgment_count <> (select count(*) from judgments j where j.item_id = i.id)");
-const VACUUM_INTO = dynamicQuery("vacuum into ?");
-
-async function generate(file: string): Promise<{ db: Db; annotators: Annotator[] }> {
-  const db = openDatabase(file);
+async function generate(db: Db): Promise<Annotator[]> {
   await runMigrations(db);
   const system: Ctx = { db, caller: null };
   await createProject({ ctx: system, input: { status: "active", slug: SLUG, name: "Benchmark", overlap: 3, leaseMinutes: 30 } });
@@ -173,48 +174,11 @@ async function generate(file: string): Promise<{ db: Db; annotators: Annotator[]
   for (let i = 0; i < ANNOTATORS; i++) {
     const email = `bench${i}@bench.local`;
     const skills = ROUTING ? [...new Set([skillOf(i), skillOf(i * 3 + 1), skillOf(i * 7 + 2)])].sort() : [];
-    const id = (await db.first(INSERT_USER, [email, `Bench ${i}`, at(Date.now()), JSON.stringify(skills)]))!;
+    const { id } = (await db.first(USER_INSERT, [email, `Bench ${i}`, "annotator", null, JSON.stringify(skills)]))!;
     const { token } = await createToken({ ctx: system, input: { email } });
     annotators.push({ id, token });
   }
-  return { db, annotators };
-}
-
-async function startServer(file: string, dir: string, synchronous: SynchronousMode): Promise<{ baseUrl: string; server: ChildProcess; log: string }> {
-  const { baseUrl, server, logFile } = await startNextServer({
-    dir,
-    database: file,
-    env: { ARBITER_BENCH: "1", NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0", ARBITER_SQLITE_SYNCHRONOUS: synchronous },
-    nodeArgs: opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts.profile)}`] : [],
-  });
-  return { baseUrl, server, log: logFile };
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function post(baseUrl: string, urlPath: string, token: string | null, body: string): Promise<{ status: number; body: string; ms: number }> {
-  const url = new URL(baseUrl + urlPath);
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const req = http.request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: "POST",
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      },
-      (res) => {
-        let data = "";
-        res.setEncoding("utf8");
-        res.on("data", (d) => (data += d));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data, ms: Number(process.hrtime.bigint() - start) / 1e6 }));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
+  return annotators;
 }
 
 interface Result {
@@ -255,14 +219,41 @@ function summary(name: string, concurrency: number, sample: Sample): Result {
   return { name, concurrency, requests: sorted.length, rps: sorted.length / sample.seconds, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
 }
 
+// The untimed work this process does straight in the database, written once for both engines.
+const JUDGE_OPEN_LEASES = dynamicQuery(
+  `insert into judgments (project_id, item_id, user_id, assignment_id, type, choice, slot_order, source, client_id, created_at)
+   select project_id, item_id, user_id, id, 'pairwise', 'tie', slot_order, 'app', 'local-' || id, ? from assignments where status = 'leased'`,
+);
+const COUNT_OPEN_LEASES = dynamicQuery(
+  `update items set judgment_count = judgment_count + (select count(*) from assignments a where a.item_id = items.id and a.status = 'leased')
+   where id in (select item_id from assignments where status = 'leased')`,
+);
+const CLOSE_OPEN_LEASES = dynamicQuery(`update assignments set status = 'submitted', closed_at = ? where status = 'leased'`);
+const FRESH_ITEMS = dynamicQuery(
+  `select i.id from items i where i.judgment_count = 0 and not exists (select 1 from assignments a where a.item_id = i.id) order by i.id desc limit ?`,
+  (r) => num(r.id),
+);
+const LEASE_FOR_SUBMIT = dynamicQuery(
+  (d) => `insert into assignments (project_id, item_id, user_id, status, slot_order, leased_at, expires_at)
+   select project_id, ?, ?, 'leased', (select ${d.kind === "sqlite" ? "json_group_array(id) from (select id from candidates where item_id = ? order by position)" : "coalesce(jsonb_agg(id order by position), '[]'::jsonb) from candidates where item_id = ?"}), ?, ?
+   from items where id = ? returning id`,
+  (r) => num(r.id),
+);
+const count = (text: string) => dynamicQuery(text, (r) => num(r.n));
+const CHECKS = {
+  rows: count("select count(*) as n from judgments"),
+  httpRows: count("select count(*) as n from judgments where client_id like 'http-%'"),
+  dupes: count("select count(*) as n from (select item_id, user_id from judgments group by item_id, user_id having count(*) > 1) d"),
+  over: count("select count(*) as n from items where judgment_count > 3 + extra_overlap"),
+  drift: count("select count(*) as n from items i where i.judgment_count <> (select count(*) from judgments j where j.item_id = i.id)"),
+};
 
-/** One server under test: its durability setting, database, connection and tallies. */
+/** One system under test: a build (this checkout or the baseline) with its servers on its own database. */
 interface Target {
+  label: string;
   mode: SynchronousMode;
   db: Db;
-  baseUrl: string;
-  server: ChildProcess;
-  log: string;
+  servers: BenchServer[];
   /** One round of each kind at `c` connections, into `into`. */
   round(c: number, into: Samples): Promise<void>;
   created201: number;
@@ -272,15 +263,57 @@ interface Target {
 
 type Samples = Record<"bare" | "claim" | "routed" | "submit", Sample>;
 
-async function startTarget(mode: SynchronousMode, file: string, db: Db, serveDir: string, annotators: Annotator[]): Promise<Target> {
-  const { baseUrl, server, log } = await startServer(file, serveDir, mode);
-  const t: Target = { mode, db, baseUrl, server, log, round: async () => {}, created201: 0, createdLocally: 0, failures: new Map() };
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(baseUrl: string, urlPath: string, token: string | null, body: string): Promise<{ status: number; body: string; ms: number }> {
+  const url = new URL(baseUrl + urlPath);
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const req = http.request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      },
+      (res) => {
+        let data = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (data += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data, ms: Number(process.hrtime.bigint() - start) / 1e6 }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function startTarget(label: string, mode: SynchronousMode, database: BenchDatabase, serveDir: string, annotators: Annotator[], logDir: string): Promise<Target> {
+  const servers: BenchServer[] = [];
+  for (let n = 0; n < INSTANCES; n++) {
+    const name = `${label.replace(/[^a-z0-9-]/gi, "_")}-${mode.toLowerCase()}-${n + 1}`;
+    servers.push(
+      await startBenchServer({
+        dir: serveDir,
+        database: database.target,
+        logFile: path.join(logDir, `server-${name}.log`),
+        env: { ARBITER_BENCH: "1", NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0", ARBITER_SQLITE_SYNCHRONOUS: mode },
+        nodeArgs: opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts.profile)}`, `--cpu-prof-name=${name}.cpuprofile`] : [],
+      }),
+    );
+  }
+  const db = openDatabase(database.target);
+  const t: Target = { label, mode, db, servers, round: async () => {}, created201: 0, createdLocally: 0, failures: new Map() };
   const fail = (what: string) => t.failures.set(what, (t.failures.get(what) ?? 0) + 1);
+  // Worker w of a phase talks to instance w mod INSTANCES: the connections are split evenly.
+  const urlOf = (worker: number) => servers[worker % servers.length].baseUrl;
   let choiceN = 0;
   const choice = () => (["A", "B", "tie"] as const)[choiceN++ % 3];
 
-  const bare = async () => {
-    const r = await post(baseUrl, "/api/bench/insert", null, "");
+  const bare = async (w: number) => {
+    const r = await post(urlOf(w), "/api/bench/insert", null, "");
     if (r.status !== 201) fail(`bare ${r.status}`);
     return r.ms;
   };
@@ -288,26 +321,26 @@ async function startTarget(mode: SynchronousMode, file: string, db: Db, serveDir
   // no request in flight) this process judges all open leases straight in the database, so every
   // claim of the next round does a fresh pick on a project whose frontier moves as in real use.
   let turn = 0;
-  const claimOn = (slug: string) => async () => {
+  const claimOn = (slug: string) => async (w: number) => {
     const a = annotators[turn++ % annotators.length];
-    const r = await post(baseUrl, `/api/v1/projects/${slug}/assignments/next`, a.token, "");
+    const r = await post(urlOf(w), `/api/v1/projects/${slug}/assignments/next`, a.token, "");
     if (r.status !== 200) fail(`claim ${r.status}: ${r.body.slice(0, 120)}`);
     return r.ms;
   };
   const claim = claimOn(SLUG);
   const routed = claimOn(ROUTED_SLUG);
   const judgeOpenLeases = (now: number) =>
-    db.write(async (tx) => {
-      const inserted = await tx.exec(JUDGE_LEASED, [at(now)]);
-      await tx.exec(COUNT_LEASED);
-      await tx.exec(CLOSE_LEASED, [at(now)]);
+    db.write(async (tx: Engine) => {
+      const inserted = await tx.exec(JUDGE_OPEN_LEASES, [at(now)]);
+      await tx.exec(COUNT_OPEN_LEASES);
+      await tx.exec(CLOSE_OPEN_LEASES, [at(now)]);
       return inserted;
     });
   // (b) leases made here beforehand (untimed, fresh items, each (item, annotator) once, at most three
   // per item); the submits go over HTTP (timed), with no other work between them.
-  const leaseQueue = (offset: number, concurrency: number, total: number): Promise<{ id: number; a: Annotator }[]> =>
-    db.write(async (tx) => {
-      const now = Date.now();
+  const leaseQueue = async (offset: number, concurrency: number, total: number): Promise<{ id: number; a: Annotator }[]> => {
+    const now = Date.now();
+    return db.write(async (tx) => {
       const fresh = await tx.many(FRESH_ITEMS, [Math.ceil(total / 3) + 1]);
       if (fresh.length * 3 < total) throw new Error("the benchmark project ran out of fresh items; use more --items");
       const queue: { id: number; a: Annotator }[] = [];
@@ -315,14 +348,15 @@ async function startTarget(mode: SynchronousMode, file: string, db: Db, serveDir
         const item = fresh[Math.floor(k / 3)];
         // Three different annotators of this phase's `concurrency` per item.
         const a = annotators[(offset + ((Math.floor(k / 3) * 3 + (k % 3)) % concurrency)) % annotators.length];
-        queue.push({ id: (await tx.first(INSERT_LEASE, [item, a.id, item, at(now), at(now + 30 * 60_000), item]))!, a });
+        queue.push({ id: (await tx.first(LEASE_FOR_SUBMIT, [item, a.id, item, at(now), at(now + 30 * 60_000), item]))!, a });
       }
       return queue;
     });
-  const submit = (queue: { id: number; a: Annotator }[]) => async () => {
+  };
+  const submit = (queue: { id: number; a: Annotator }[]) => async (w: number) => {
     const { id: assignmentId, a } = queue.shift()!;
     const body = JSON.stringify({ assignment_id: assignmentId, choice: choice(), client_id: `http-${a.id}-${assignmentId}` });
-    const r = await post(baseUrl, "/api/v1/judgments", a.token, body);
+    const r = await post(urlOf(w), "/api/v1/judgments", a.token, body);
     if (r.status === 201) t.created201++;
     else fail(`submit ${r.status}: ${r.body.slice(0, 120)}`);
     return r.ms;
@@ -351,31 +385,23 @@ async function startTarget(mode: SynchronousMode, file: string, db: Db, serveDir
 /** Prints a target's table and checks its judgments; true when nothing was lost, duplicated or refused. */
 async function report(t: Target, results: Result[]): Promise<boolean> {
   const { db } = t;
-  console.log(`\nsynchronous = ${t.mode}`);
-  console.log("route              conc   req/s    p50 ms   p99 ms   vs bare (routed: vs open claim)");
+  console.log(`\n${t.label}: ${ENGINE}${ENGINE === "sqlite" ? `, synchronous = ${t.mode}` : ""}, ${t.servers.length} instance(s)`);
+  console.log("| route | conns | req/s | p50 ms | p99 ms | vs bare (routed: vs open claim) |");
+  console.log("|---|---|---|---|---|---|");
   for (const r of results) {
     // A routed claim is compared with the open one (the target: at least 90%), the rest with the bare insert.
     const base = results.find((b) => b.name === (r.name === "claim-next routed" ? "claim-next" : "bare insert") && b.concurrency === r.concurrency);
-    console.log(
-      `${r.name.padEnd(18)} ${String(r.concurrency).padStart(4)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(8)}   ${base ? ((100 * r.rps) / base.rps).toFixed(0) + "%" : "-"}`,
-    );
+    console.log(`| ${r.name} | ${r.concurrency} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${base ? ((100 * r.rps) / base.rps).toFixed(0) + "%" : "-"} |`);
   }
 
   // Lost or duplicated judgments: every 201 (and every local insert) is exactly one row.
-  const n = async (q: typeof COUNT_JUDGMENTS) => ({ n: (await db.first(q))! });
-  const rows = await n(COUNT_JUDGMENTS);
-  const httpRows = await n(COUNT_HTTP_JUDGMENTS);
-  const dupes = await n(COUNT_DUPLICATES);
-  const over = await n(COUNT_OVER);
-  const drift = await n(COUNT_DRIFT);
+  const [rows, httpRows, dupes, over, drift] = await Promise.all([CHECKS.rows, CHECKS.httpRows, CHECKS.dupes, CHECKS.over, CHECKS.drift].map(async (q) => (await db.first(q))!));
   const { created201, createdLocally, failures } = t;
-  console.log(
-    `submit 201 answers: ${created201}; judgment rows from HTTP submits: ${httpRows.n} → lost ${created201 - httpRows.n > 0 ? created201 - httpRows.n : 0}, extra ${httpRows.n - created201 > 0 ? httpRows.n - created201 : 0}`,
-  );
-  console.log(`all judgment rows: ${rows.n} (= ${created201} HTTP + ${createdLocally} local: ${rows.n === created201 + createdLocally ? "yes" : "NO"}); duplicated (item, annotator): ${dupes.n}; items past overlap: ${over.n}; counter drift: ${drift.n}`);
+  console.log(`submit 201 answers: ${created201}; judgment rows from HTTP submits: ${httpRows} → lost ${Math.max(0, created201 - httpRows)}, extra ${Math.max(0, httpRows - created201)}`);
+  console.log(`all judgment rows: ${rows} (= ${created201} HTTP + ${createdLocally} local: ${rows === created201 + createdLocally ? "yes" : "NO"}); duplicated (item, annotator): ${dupes}; items past overlap: ${over}; counter drift: ${drift}`);
   if (failures.size) console.log("non-success answers:", Object.fromEntries(failures));
-  console.log(`server log: ${t.log}`);
-  return !(failures.size || created201 !== httpRows.n || dupes.n || over.n || drift.n);
+  console.log(`server logs: ${t.servers.map((s) => s.logFile).join(", ")}`);
+  return !(failures.size || created201 !== httpRows || dupes || over || drift);
 }
 
 async function main() {
@@ -388,65 +414,77 @@ async function main() {
     });
     process.exit(r.status ?? 1);
   }
-  const modes = MODES;
+  if (ENGINE === "postgres" && !(await postgresAvailable())) fail("no PostgreSQL server answers (see the message above)");
+  if (opts.baseline && !sameMigrations(ROOT, opts.baseline, ENGINE)) {
+    fail(`--baseline ${opts.baseline}: its ${ENGINE === "sqlite" ? "db/migrations" : "db/migrations-pg"} differ from this checkout's, and both are served on copies of one database generated here`);
+  }
   const serveDir = build();
+  const baseline = opts.baseline ? { label: `baseline ${opts.baseline}`, ...buildRevision(ROOT, opts.baseline) } : null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-bench-"));
-  const fileOf = (mode: SynchronousMode) => path.join(dir, mode.toLowerCase(), "bench.db");
   const t0 = Date.now();
-  const { db, annotators } = await generate(fileOf(modes[0]));
-  // Every other setting gets its own server on its own copy of the same database.
-  const dbs = [db];
-  for (const mode of modes.slice(1)) {
-    fs.mkdirSync(path.dirname(fileOf(mode)), { recursive: true });
-    await db.exec(VACUUM_INTO, [fileOf(mode)]);
-    dbs.push(openDatabase(fileOf(mode)));
+  const source = await createBenchDatabase(ENGINE, dir);
+  const generated = openDatabase(source.target);
+  const annotators = await generate(generated);
+  // The bare route's scratch table, made here once: servers starting together would otherwise race to
+  // create it (on PostgreSQL, two concurrent `create table if not exists` can both try, and one fails).
+  await generated.exec(CREATE_BENCH_ROWS);
+  await generated.close();
+  console.log(`Generated ${ITEMS} items, ${ANNOTATORS} annotators on ${ENGINE} in ${((Date.now() - t0) / 1000).toFixed(1)} s (${dir})`);
+
+  // Every build and setting gets its own servers on its own copy of the generated database.
+  const plans: { label: string; mode: SynchronousMode; dir: string }[] = [];
+  for (const mode of MODES) {
+    plans.push({ label: "this checkout", mode, dir: serveDir });
+    if (baseline) plans.push({ label: `${baseline.label} (${baseline.commit.slice(0, 8)})`, mode, dir: baseline.dir });
   }
-  console.log(`Generated ${ITEMS} items, ${ANNOTATORS} annotators in ${((Date.now() - t0) / 1000).toFixed(1)} s (${dir})`);
+  const databases: BenchDatabase[] = [];
+  for (const [i, plan] of plans.entries()) databases.push(await source.copy(`${i}-${plan.mode}`));
   const targets: Target[] = [];
-  for (const [i, mode] of modes.entries()) targets.push(await startTarget(mode, fileOf(mode), dbs[i], serveDir, annotators));
+  try {
+    for (const [i, plan] of plans.entries()) targets.push(await startTarget(plan.label, plan.mode, databases[i], plan.dir, annotators, dir));
+    const fresh = (): Samples => ({ bare: { latencies: [], seconds: 0 }, claim: { latencies: [], seconds: 0 }, routed: { latencies: [], seconds: 0 }, submit: { latencies: [], seconds: 0 } });
+    // Warm-up: the first requests compile and cache each route (on every instance).
+    for (let r = 0; r < 4; r++) for (const t of targets) await t.round(4, fresh());
 
-  const fresh = (): Samples => ({ bare: { latencies: [], seconds: 0 }, claim: { latencies: [], seconds: 0 }, routed: { latencies: [], seconds: 0 }, submit: { latencies: [], seconds: 0 } });
-  // Warm-up: the first requests compile and cache each route.
-  for (let r = 0; r < 4; r++) for (const t of targets) await t.round(4, fresh());
-
-  const ROUND = annotators.length;
-  const results = new Map<Target, Result[]>(targets.map((t) => [t, []]));
-  const rounds = Math.ceil(REQUESTS / ROUND);
-  for (const c of CONCURRENCY) {
-    const samples = new Map(targets.map((t) => [t, fresh()]));
-    // The settings take turns round by round, so the machine's background load hits each alike.
-    for (let r = 0; r < rounds; r++) for (const t of targets) await t.round(c, samples.get(t)!);
-    for (const t of targets) {
-      const s = samples.get(t)!;
-      if (KINDS.has("bare")) results.get(t)!.push(summary("bare insert", c, s.bare));
-      if (KINDS.has("claim")) results.get(t)!.push(summary("claim-next", c, s.claim));
-      if (KINDS.has("routed")) results.get(t)!.push(summary("claim-next routed", c, s.routed));
-      if (KINDS.has("submit")) results.get(t)!.push(summary("submit-judgment", c, s.submit));
-    }
-  }
-  for (const t of targets) {
-    const exited = new Promise((r) => t.server.once("exit", r));
-    t.server.kill("SIGTERM");
-    await exited;
-  }
-  agent.destroy();
-
-  console.log(`\n${rounds * ROUND} requests per row, in rounds of ${ROUND}; ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ""}; Node ${process.version}`);
-  let ok = true;
-  for (const t of targets) ok = (await report(t, results.get(t)!)) && ok;
-  if (targets.length > 1) {
-    // Each setting against the first, route by route: the cost of the stricter setting.
-    const [first, ...others] = targets;
-    for (const t of others) {
-      console.log(`\nreq/s with synchronous = ${t.mode} against ${first.mode}`);
-      for (const [i, r] of results.get(t)!.entries()) {
-        const base = results.get(first)![i];
-        console.log(`${r.name.padEnd(18)} ${String(r.concurrency).padStart(4)} ${((100 * (r.rps - base.rps)) / base.rps).toFixed(1).padStart(7)}%`);
+    const ROUND = annotators.length;
+    const results = new Map<Target, Result[]>(targets.map((t) => [t, []]));
+    const rounds = Math.ceil(REQUESTS / ROUND);
+    for (const c of CONCURRENCY) {
+      const samples = new Map(targets.map((t) => [t, fresh()]));
+      // The targets take turns round by round, so the machine's background load hits each alike.
+      for (let r = 0; r < rounds; r++) for (const t of targets) await t.round(c, samples.get(t)!);
+      for (const t of targets) {
+        const s = samples.get(t)!;
+        if (KINDS.has("bare")) results.get(t)!.push(summary("bare insert", c, s.bare));
+        if (KINDS.has("claim")) results.get(t)!.push(summary("claim-next", c, s.claim));
+        if (KINDS.has("routed")) results.get(t)!.push(summary("claim-next routed", c, s.routed));
+        if (KINDS.has("submit")) results.get(t)!.push(summary("submit-judgment", c, s.submit));
       }
     }
+    for (const t of targets) for (const s of t.servers) await stopBenchServer(s);
+    agent.destroy();
+
+    const pool = ENGINE === "postgres" ? `, pool ${process.env.ARBITER_PG_POOL_SIZE || 10} connections per instance` : "";
+    console.log(`\n${rounds * ROUND} requests per row, in rounds of ${ROUND}; ${INSTANCES} instance(s)${pool}; ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ""}; Node ${process.version}; ${new Date().toISOString()}`);
+    let ok = true;
+    for (const t of targets) ok = (await report(t, results.get(t)!)) && ok;
+    // Each other target against the first (this checkout, first setting), route by route.
+    const [first, ...others] = targets;
+    for (const t of others) {
+      console.log(`\nreq/s of ${first.label}${MODES.length > 1 ? ` (${first.mode})` : ""} against ${t.label}${MODES.length > 1 ? ` (${t.mode})` : ""}`);
+      for (const [i, r] of results.get(first)!.entries()) {
+        const other = results.get(t)![i];
+        console.log(`${r.name.padEnd(18)} ${String(r.concurrency).padStart(4)} ${((100 * (r.rps - other.rps)) / other.rps).toFixed(1).padStart(7)}%`);
+      }
+    }
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    for (const t of targets) {
+      for (const s of t.servers) await stopBenchServer(s);
+      await t.db.close();
+    }
+    for (const d of [source, ...databases]) await d.drop();
   }
-  for (const d of dbs) await d.close();
-  process.exitCode = ok ? 0 : 1;
 }
 
 main().catch((e) => {
