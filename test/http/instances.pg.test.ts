@@ -109,7 +109,8 @@ function runWorker(args: string[]): Promise<WorkerSummary> {
     let err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as WorkerSummary) : reject(new Error(`annotator worker failed (${code}):\n${err}`))));
+    // 'close', not 'exit': only then is all of the worker's output read.
+    child.on("close", (code, signal) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as WorkerSummary) : reject(new Error(`annotator worker failed (${code ?? signal}):\n${err}`))));
   });
 }
 

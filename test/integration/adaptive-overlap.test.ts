@@ -3,8 +3,6 @@
 // agreement; targets recomputed when the rule changes; `arbiter simulate` and `arbiter stats` output;
 // and the PandaLM replay figures (three annotators on 999 items).
 import fs from "node:fs";
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { judgmentsNeeded, type AdaptiveRule, type VerdictVote } from "@/lib/stats";
 import { parseFieldMap } from "@/lib/formats/import/normalize";
@@ -17,6 +15,7 @@ import { updateProject } from "@/lib/services/projects";
 import { clearStatsCache, projectStats } from "@/lib/services/stats";
 import { main } from "@/lib/cli/main";
 import { errorCode, errorCodeAsync, importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, ENGINES, tempDbOn, type TempDb, sql } from "../helpers/db";
+import { runWorkerProcess } from "../helpers/worker-process";
 import { needsSharedData, PANDALM_TEST } from "../helpers/shared-data";
 import { verdictFor } from "../helpers/adaptive-worker";
 
@@ -58,15 +57,7 @@ async function cli(...args: string[]) {
 }
 
 function runWorker(args: string[]): Promise<{ judged: number }> {
-  const root = path.resolve(__dirname, "../..");
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["test/helpers/run-ts.mjs", "test/helpers/adaptive-worker.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(err))));
-  });
+  return runWorkerProcess("test/helpers/adaptive-worker.ts", args);
 }
 
 describe.each(ENGINES)("adaptive overlap on %s", (kind) => {

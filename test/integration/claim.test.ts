@@ -3,8 +3,6 @@
 // helpers the judgment service uses, and exactness with annotators in separate processes, each with
 // its own connection. Rows are made with plain statements (the fixtures below), so the suite needs
 // nothing but the assignment path itself.
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { at, bool, defineQuery, jsonText, num, numOrNull, str, type Engine, type EngineKind } from "@/db/engine";
 import type { RoleName } from "@/db/schema/constants";
@@ -15,6 +13,7 @@ import { claimNext, closeLease, freeSeats, goldStandings, leaseToJudge, ownAssig
 import type { Ctx } from "@/lib/services/context";
 import { answerWasShown, feedbackOf, listQualifications, recordGoldJudgment } from "@/lib/services/qualification";
 import { ENGINES, errorCodeAsync, tempDbOn, type TempDb } from "../helpers/db";
+import { runWorkerProcess } from "../helpers/worker-process";
 
 const INSERT_USER = defineQuery(
   "test.claim.insertUser",
@@ -450,13 +449,5 @@ describe.each(ENGINES)("claiming on %s", (kind: EngineKind) => {
 });
 
 function runWorker(args: string[]): Promise<{ leased: number; judged: number }> {
-  const root = path.resolve(__dirname, "../..");
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["test/helpers/run-ts.mjs", "test/helpers/claim-worker.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(err))));
-  });
+  return runWorkerProcess("test/helpers/claim-worker.ts", args);
 }

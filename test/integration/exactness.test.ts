@@ -1,13 +1,12 @@
 // The exactness proof: 32 annotators in separate processes, each with its own connection, claim,
 // skip and judge against one SQLite file until nothing is left; the final rows must show no item past
 // its effective overlap, no annotator judging an item twice, and no skipped item judged by its skipper.
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { requeueItem } from "@/lib/services/adjudication";
 import { updateItem } from "@/lib/services/items";
 import { updateProject } from "@/lib/services/projects";
 import { countRowsAsync, importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, ENGINES, tempDbOn, type TempDb, sql } from "../helpers/db";
+import { runWorkerProcess } from "../helpers/worker-process";
 
 let t: TempDb;
 
@@ -17,15 +16,7 @@ const GOLD = 8;
 const OVERLAP = 3;
 
 function runWorker(args: string[]): Promise<{ judged: number; skipped: number; busyRetries: number }> {
-  const root = path.resolve(__dirname, "../..");
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["test/helpers/run-ts.mjs", "test/helpers/annotator-worker.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(err))));
-  });
+  return runWorkerProcess("test/helpers/annotator-worker.ts", args);
 }
 
 describe.each(ENGINES)("exactness on %s", (kind) => {

@@ -1,11 +1,10 @@
 // The foundation's promises on a real SQLite file: leasing, judging, skipping, importing, exporting.
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { claimNext, skipAssignment } from "@/lib/services/assignment";
 import { submitJudgment } from "@/lib/services/judgments";
 import { openExport } from "@/lib/services/exporter";
 import { importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, ENGINES, tempDbOn, type TempDb, errorCode, errorCodeAsync, countRowsAsync, sql } from "../helpers/db";
+import { runWorkerProcess } from "../helpers/worker-process";
 import { collect } from "../helpers/collect";
 
 let t: TempDb;
@@ -134,22 +133,10 @@ describe.each(ENGINES)("foundation on %s", (kind) => {
       const p = await makeProject(t, { overlap: 3 });
       await importText(t, p.slug, jsonl(Array.from({ length: 40 }, (_, i) => pairRecord(i))));
       const users = await makeUsers(t, 8, "annotator");
-      const root = path.resolve(__dirname, "../..");
       const results = await Promise.all(
         users.map(
           (u, i) =>
-            new Promise<{ judged: number }>((resolve, reject) => {
-              const child = spawn(
-                process.execPath,
-                ["test/helpers/run-ts.mjs", "test/helpers/annotator-worker.ts", t.file, String(u.caller.userId), u.caller.email, p.slug, i % 2 ? "5" : "0"],
-                { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
-              );
-              let out = "";
-              let err = "";
-              child.stdout.on("data", (d) => (out += d));
-              child.stderr.on("data", (d) => (err += d));
-              child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(err))));
-            }),
+            runWorkerProcess<{ judged: number }>("test/helpers/annotator-worker.ts", [t.file, String(u.caller.userId), u.caller.email, p.slug, i % 2 ? "5" : "0"]),
         ),
       );
       const total = results.reduce((s, r) => s + r.judged, 0);

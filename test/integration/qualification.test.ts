@@ -2,7 +2,7 @@
 // items, fail → refused; feedback only after a gold judgment is recorded and in the slots shown; a
 // reset serves the same gold items again; and the same annotator in four processes at once never
 // gets more than N qualification items before the decision.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CLAIM_REFUSALS, claimNext, goldStandings, type Claim } from "@/lib/services/assignment";
@@ -14,6 +14,7 @@ import { AppError } from "@/lib/services/errors";
 import type { Ctx } from "@/lib/services/context";
 import { bool } from "@/db/engine";
 import { importText, jsonl, makeProject, makeUser, pairRecord, ENGINES, tempDbOn, type TempDb, sql } from "../helpers/db";
+import { runWorkerProcess } from "../helpers/worker-process";
 
 let t: TempDb;
 
@@ -212,15 +213,7 @@ describe.each(ENGINES)("qualification on %s", (kind) => {
   });
 
   function runTab(args: string[]): Promise<{ judged: number; refused: string | null }> {
-    const root = path.resolve(__dirname, "../..");
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["test/helpers/run-ts.mjs", "test/helpers/qualification-worker.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (err += d));
-      child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(err))));
-    });
+    return runWorkerProcess("test/helpers/qualification-worker.ts", args);
   }
 
   describe("qualification under concurrency", () => {

@@ -2,7 +2,6 @@
 // preferred), and the annotator's narrowing of their own stream (setting skills and the CSV import of
 // users are in users.test.ts). The claims run through the real claim path on a real SQLite file; the
 // exactness case in 32 processes.
-import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,20 +11,14 @@ import { submitJudgment } from "@/lib/services/judgments";
 import { updateProject } from "@/lib/services/projects";
 import { setSkills } from "@/lib/services/users";
 import { AppError } from "@/lib/services/errors";
+import { main } from "@/lib/cli/main";
 import { countRowsAsync, errorCode, errorCodeAsync, importText, jsonl, makeProject, makeUser, pairRecord, ENGINES, tempDbOn, type TempDb, fragment, sql } from "../helpers/db";
+import { runWorkerProcess } from "../helpers/worker-process";
 
 let t: TempDb;
 
 function runWorker(args: string[]): Promise<{ judged: number; skipped: number }> {
-  const root = path.resolve(__dirname, "../..");
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["test/helpers/run-ts.mjs", "test/helpers/annotator-worker.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(err))));
-  });
+  return runWorkerProcess("test/helpers/annotator-worker.ts", args);
 }
 
 /** A project created and then set as given, `active` explicitly (new projects may start as drafts). */
@@ -241,42 +234,45 @@ describe.each(ENGINES)("routing on %s", (kind) => {
   });
 
   describe("the arbiter commands for skills and routing", () => {
-    const ROOT = path.resolve(__dirname, "../..");
-    function arbiter(...args: string[]) {
-      const r = spawnSync(process.execPath, [path.join(ROOT, "lib/cli/bin.mjs"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ARBITER_DB: t.file } });
-      return { code: r.status, out: r.stdout, err: r.stderr };
+    // In this process, as other CLI suites do: a dozen commands each started as a process took a
+    // minute on a loaded machine.
+    async function arbiter(...args: string[]) {
+      let out = "";
+      let err = "";
+      const code = await main([...args, "--db", t.file], { out: (s) => (out += s), err: (s) => (err += s) });
+      return { code, out, err };
     }
 
     it("user skills, user import, user list and project set --routing / --tags-from", async () => {
       const u = await makeUser(t, "annotator", "ann@test.local");
-      const set = arbiter("user", "skills", "--email", "ann@test.local", "--set", "code,Medical");
+      const set = await arbiter("user", "skills", "--email", "ann@test.local", "--set", "code,Medical");
       expect(set).toMatchObject({ code: 0, out: "ann@test.local: code, medical\n" });
-      const added = JSON.parse(arbiter("user", "skills", "--email", "ann@test.local", "--add", "lang:de", "--remove", "medical", "--json").out);
+      const added = JSON.parse((await arbiter("user", "skills", "--email", "ann@test.local", "--add", "lang:de", "--remove", "medical", "--json")).out);
       expect(added.user).toMatchObject({ email: "ann@test.local", skills: ["code", "lang:de"] });
-      const bad = arbiter("user", "skills", "--email", "ann@test.local", "--add", "c++");
+      const bad = await arbiter("user", "skills", "--email", "ann@test.local", "--add", "c++");
       expect(bad.code).not.toBe(0);
       expect(bad.err).toContain('add: "c++" is not a valid tag');
 
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-users-"));
       fs.writeFileSync(path.join(dir, "bad.csv"), "email,name,role,skills\nbob@test.local,Bob,annotator,law\nnope,X,annotator,\n");
-      const refused = arbiter("user", "import", "--file", path.join(dir, "bad.csv"));
+      const refused = await arbiter("user", "import", "--file", path.join(dir, "bad.csv"));
       expect(refused.code).toBe(1);
       expect(refused.out).toContain("Nothing imported: 1 error(s)\nline 3 (email): must be an email address");
       fs.writeFileSync(path.join(dir, "users.csv"), "email,name,role,skills,password\nbob@test.local,Bob,annotator,law|medical,bobs-password\nann@test.local,,annotator,code;medical,\n");
-      const imported = JSON.parse(arbiter("user", "import", "--file", path.join(dir, "users.csv"), "--json").out);
+      const imported = JSON.parse((await arbiter("user", "import", "--file", path.join(dir, "users.csv"), "--json")).out);
       expect(imported).toMatchObject({ created: 1, updated: 1, errors: [], passwords: [], imported: true });
-      const listed = arbiter("user", "list");
+      const listed = await arbiter("user", "list");
       expect(listed.out).toMatch(/ann@test\.local\t.*\tskills code,medical\n/);
-      expect(JSON.parse(arbiter("user", "list", "--json").out).users.find((x: { email: string }) => x.email === "bob@test.local").skills).toEqual(["law", "medical"]);
+      expect(JSON.parse((await arbiter("user", "list", "--json")).out).users.find((x: { email: string }) => x.email === "bob@test.local").skills).toEqual(["law", "medical"]);
       fs.rmSync(dir, { recursive: true, force: true });
 
       const p = await makeProject(t);
-      const routed = JSON.parse(arbiter("project", "set", "--project", p.slug, "--routing", "required", "--tags-from", "topic", "--json").out);
+      const routed = JSON.parse((await arbiter("project", "set", "--project", p.slug, "--routing", "required", "--tags-from", "topic", "--json")).out);
       expect(routed.project).toMatchObject({ routing: "required", tags_from: "topic" });
-      expect(JSON.parse(arbiter("project", "set", "--project", p.slug, "--tags-from", "none", "--json").out).project.tags_from).toBeNull();
-      const wrong = arbiter("project", "set", "--project", p.slug, "--routing", "strict");
+      expect(JSON.parse((await arbiter("project", "set", "--project", p.slug, "--tags-from", "none", "--json")).out).project.tags_from).toBeNull();
+      const wrong = await arbiter("project", "set", "--project", p.slug, "--routing", "strict");
       expect(wrong.err).toContain("must be one of open, required, preferred");
-      expect(arbiter("project", "--help").out).toMatch(/--routing R\s+open \(any annotator gets any item\), required/);
+      expect((await arbiter("project", "--help")).out).toMatch(/--routing R\s+open \(any annotator gets any item\), required/);
       expect(u.caller.email).toBe("ann@test.local");
     });
   });
