@@ -63,12 +63,13 @@ export const JUDGE_TODO = defineQuery(
 
 /**
  * Params: judge id, item id, verdict, answer straight, answer swapped, position consistent, latency ms,
- * prompt tokens, completion tokens, created at. A verdict already stored (another run) is kept.
+ * prompt tokens, completion tokens, created at. A verdict already stored (by a run alongside) is kept: nothing is returned.
  */
 export const AI_JUDGMENT_INSERT = defineQuery(
   "judges.aiJudgmentInsert",
   `insert into ai_judgments (judge_id, item_id, verdict, answer_straight, answer_swapped, position_consistent, latency_ms, prompt_tokens, completion_tokens, created_at)
-   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (judge_id, item_id) do nothing`,
+   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (judge_id, item_id) do nothing returning id`,
+  (r) => num(r.id),
 );
 
 /** A stored AI verdict with the judge's two answers, for "judge vs humans". */

@@ -183,7 +183,7 @@ export async function runJudge({ ctx, input, options = {} }: { ctx: Ctx; input: 
       { judge: judge.name, item: String(item.itemId), swapped: false, choice: straight.choice },
       { judge: judge.name, item: String(item.itemId), swapped: true, choice: swapped.choice },
     ]);
-    await ctx.db.exec(AI_JUDGMENT_INSERT, [
+    const id = await ctx.db.first(AI_JUDGMENT_INSERT, [
       judge.id,
       item.itemId,
       v.category,
@@ -195,7 +195,8 @@ export async function runJudge({ ctx, input, options = {} }: { ctx: Ctx; input: 
       straight.completionTokens + swapped.completionTokens,
       at(nowOf(ctx)),
     ]);
-    summary.judged++;
+    // A run alongside stored this item first: its verdict stands and this one is not counted.
+    if (id !== undefined) summary.judged++;
   };
   // Each worker asks both orders of one item at once; the endpoint's semaphore holds its limit.
   let next = 0;

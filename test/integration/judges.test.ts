@@ -166,13 +166,21 @@ describe.each(ENGINES)("AI judges on %s", (kind) => {
 
   it("changes no export and no human figure; stats.judges is lib/stats/judges.ts on the same data", async () => {
     const { humans, ids } = await build();
-    const exported = async (file: string) => {
-      expect((await cli("export", "--project", "pw", "--format", "trl-dpo", "--min-votes", "1", "--out", path.join(dir, file))).code).toBe(0);
+    const exported = async (format: string, file: string) => {
+      expect((await cli("export", "--project", "pw", "--format", format, "--min-votes", "1", "--out", path.join(dir, file))).code).toBe(0);
       return fs.readFileSync(path.join(dir, file), "utf8");
     };
-    const exportBefore = await exported("before.jsonl");
-    // Items 2 and 5 (one vote each way) give no DPO pair.
-    expect(exportBefore.trim().split("\n")).toHaveLength(ITEMS - 2);
+    const dpoBefore = await exported("trl-dpo", "before.jsonl");
+    // The raw format's annotator pseudonyms are salted per export: every other field is compared.
+    const raw = async (file: string) =>
+      (await exported("raw", file))
+        .trim()
+        .split("\n")
+        .map((line) => ({ ...(JSON.parse(line) as Record<string, unknown>), annotator: undefined }));
+    const rawBefore = await raw("before-raw.jsonl");
+    // Items 2 and 5 (one vote each way) give no DPO pair; the raw format has a line per human judgment.
+    expect(dpoBefore.trim().split("\n")).toHaveLength(ITEMS - 2);
+    expect(rawBefore).toHaveLength(2 * ITEMS);
     // One clock for both readings: the projection's figures depend on it.
     const fixed = { ...t.system, now: () => DAY + 30 * 86_400_000 };
     const { generated_at: _g1, ...before } = await projectStats({ ctx: fixed, input: { slug: "pw", rounds: 200, seed: 7 } });
@@ -180,7 +188,8 @@ describe.each(ENGINES)("AI judges on %s", (kind) => {
 
     await addJudge({ ctx: t.system, input: { name: "fair", endpoint: "local" } });
     await runJudge({ ctx: t.system, input: { slug: "pw", judge: "fair" } });
-    expect(await exported("after.jsonl")).toBe(exportBefore);
+    expect(await exported("trl-dpo", "after.jsonl")).toBe(dpoBefore);
+    expect(await raw("after-raw.jsonl")).toEqual(rawBefore);
     const { generated_at: _g2, judges, ...after } = await projectStats({ ctx: fixed, input: { slug: "pw", rounds: 200, seed: 7 } });
     expect(after).toEqual(before);
 
