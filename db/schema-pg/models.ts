@@ -1,8 +1,8 @@
 // Models in the loop (PostgreSQL; db/schema/models.ts documents the columns).
-import { doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { GENERATION_STATUSES, RESPONSE_STATUSES } from "../schema/constants";
 import { id, stamp } from "./types";
-import { projects } from "./projects";
+import { items, projects } from "./projects";
 import { users } from "./users";
 
 export const endpoints = pgTable("endpoints", {
@@ -77,4 +77,30 @@ export const generationResponses = pgTable(
     createdAt: stamp("created_at").notNull(),
   },
   (t) => [uniqueIndex("generation_responses_run_prompt_contender_idx").on(t.runId, t.promptIndex, t.contenderVersionId)],
+);
+
+export const judges = pgTable("judges", {
+  id: id(),
+  name: text("name").notNull().unique(),
+  endpointId: integer("endpoint_id").notNull().references(() => endpoints.id),
+  prompt: text("prompt").notNull(),
+  createdAt: stamp("created_at").notNull(),
+});
+
+export const aiJudgments = pgTable(
+  "ai_judgments",
+  {
+    id: id(),
+    judgeId: integer("judge_id").notNull().references(() => judges.id, { onDelete: "cascade" }),
+    itemId: integer("item_id").notNull().references(() => items.id, { onDelete: "cascade" }),
+    verdict: text("verdict", { enum: ["A", "B", "tie"] }).notNull(),
+    answerStraight: text("answer_straight").notNull(),
+    answerSwapped: text("answer_swapped").notNull(),
+    positionConsistent: boolean("position_consistent").notNull(),
+    latencyMs: integer("latency_ms").notNull(),
+    promptTokens: integer("prompt_tokens").notNull(),
+    completionTokens: integer("completion_tokens").notNull(),
+    createdAt: stamp("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("ai_judgments_judge_item_idx").on(t.judgeId, t.itemId), index("ai_judgments_item_idx").on(t.itemId)],
 );

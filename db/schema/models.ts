@@ -2,7 +2,7 @@
 // compared (contenders, versioned), and generation runs with one stored response per prompt × contender.
 import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { GENERATION_STATUSES, RESPONSE_STATUSES } from "./constants";
-import { projects } from "./projects";
+import { items, projects } from "./projects";
 import { users } from "./users";
 
 export const endpoints = sqliteTable("endpoints", {
@@ -90,4 +90,39 @@ export const generationResponses = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [uniqueIndex("generation_responses_run_prompt_contender_idx").on(t.runId, t.promptIndex, t.contenderVersionId)],
+);
+
+/** AI judges: an endpoint asked to compare two responses through a pairwise prompt template. */
+export const judges = sqliteTable("judges", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  endpointId: integer("endpoint_id").notNull().references(() => endpoints.id),
+  /** The user message with `{prompt}`, `{response_a}` and `{response_b}`; the answer ends in [[A]], [[B]] or [[C]]. */
+  prompt: text("prompt").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/**
+ * A judge's verdict on a pairwise item, kept apart from human judgments: never served as work, never
+ * counted in human agreement, quality or leaderboards, never exported; read only by "judge vs humans".
+ */
+export const aiJudgments = sqliteTable(
+  "ai_judgments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    judgeId: integer("judge_id").notNull().references(() => judges.id, { onDelete: "cascade" }),
+    itemId: integer("item_id").notNull().references(() => items.id, { onDelete: "cascade" }),
+    /** In the item's own order: A, B or tie (a verdict that flips with the order is a tie). */
+    verdict: text("verdict", { enum: ["A", "B", "tie"] }).notNull(),
+    /** The judge's full answers with the item shown as it is and swapped (B first). */
+    answerStraight: text("answer_straight").notNull(),
+    answerSwapped: text("answer_swapped").notNull(),
+    positionConsistent: integer("position_consistent", { mode: "boolean" }).notNull(),
+    /** Both requests together. */
+    latencyMs: integer("latency_ms").notNull(),
+    promptTokens: integer("prompt_tokens").notNull(),
+    completionTokens: integer("completion_tokens").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("ai_judgments_judge_item_idx").on(t.judgeId, t.itemId), index("ai_judgments_item_idx").on(t.itemId)],
 );

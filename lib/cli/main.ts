@@ -7,6 +7,7 @@ import { batch } from "./commands/batch";
 import { db } from "./commands/db";
 import { contender } from "./commands/contender";
 import { endpoint } from "./commands/endpoint";
+import { judge } from "./commands/judge";
 import { exportCommand } from "./commands/export";
 import { generate } from "./commands/generate";
 import { importCommand } from "./commands/import";
@@ -25,7 +26,7 @@ import { token } from "./commands/token";
 import { user } from "./commands/user";
 
 /** Every command, in the order `arbiter help` lists them. */
-export const COMMANDS: readonly Command[] = [start, migrate, seed, user, token, project, member, qualification, item, batch, importCommand, endpoint, contender, generate, exportCommand, stats, simulate, report, backup, restore, db];
+export const COMMANDS: readonly Command[] = [start, migrate, seed, user, token, project, member, qualification, item, batch, importCommand, endpoint, contender, generate, judge, exportCommand, stats, simulate, report, backup, restore, db];
 
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 

@@ -5,10 +5,13 @@ import { z } from "zod";
 import { jsonText } from "@/db/engine";
 import { PROJECT_BY_SLUG } from "@/db/queries/projects";
 import { STATS_ANNOTATORS, STATS_CANDIDATES, STATS_CANDIDATES_WITH_METADATA, STATS_CONTENDER_CANDIDATES, STATS_ITEMS, STATS_JUDGMENTS, STATS_METADATA_KEYS, STATS_VERSION } from "@/db/queries/stats";
-import { ContenderTally, ProjectTally, type ProjectStats } from "@/lib/stats";
+import { AI_JUDGMENTS_OF_PROJECT, AI_JUDGMENTS_VERSION, type AiJudgmentRow } from "@/db/queries/judges";
+import { ContenderTally, ProjectTally, type JudgeStatsRow, type PairwiseJudgment, type ProjectStats } from "@/lib/stats";
+import { judgeAgreement, type JudgeRun } from "@/lib/stats/judges";
 import { nowOf, requireScope, type Ctx } from "./context";
 import { notFound, parseInput } from "./errors";
 import { adaptiveFiguresOf, adaptiveRule, baseOverlap } from "./adaptive";
+import { parseJudgeAnswer } from "./judges";
 
 export const statsInput = z.object({
   slug: z.string().min(1),
@@ -51,8 +54,9 @@ export async function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput
     if (!project) throw notFound(`Project "${options.slug}"`);
     const p = project.id;
     const version = await view.first(STATS_VERSION, [p, p, p, p, p]);
+    const aiVersion = await view.first(AI_JUDGMENTS_VERSION, [p]);
     const by = options.by ?? null;
-    const key = JSON.stringify([ctx.db.location, p, project.overlap, adaptiveRule(project), version, by, options.rounds, options.seed]);
+    const key = JSON.stringify([ctx.db.location, p, project.overlap, adaptiveRule(project), version, aiVersion, by, options.rounds, options.seed]);
     const hit = cache.get(key);
     if (hit) {
       // Refresh its place in the LRU order.
@@ -73,10 +77,14 @@ export async function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput
     // imported responses a scan of every candidate's metadata.
     const contenders = keys.includes("contender") ? new ContenderTally() : null;
     if (contenders) for await (const c of view.stream(STATS_CONTENDER_CANDIDATES, [p], STREAM_BATCH)) contenders.candidate(c);
+    // Human pairwise verdicts are kept for "judge vs humans" only when some judge has verdicts here.
+    const humans: PairwiseJudgment[] | null = aiVersion!.n > 0 ? [] : null;
     for await (const j of view.stream(STATS_JUDGMENTS, [p], STREAM_BATCH)) {
       tally.judgment(j);
       contenders?.judgment(j);
+      if (humans && j.type === "pairwise" && j.verdict !== null) humans.push({ item: String(j.item), annotator: String(j.annotator), verdict: j.verdict });
     }
+    const judges = humans ? judgeRows(humans, await view.many(AI_JUDGMENTS_OF_PROJECT, [p]), options) : undefined;
     const { progress, ...rest } = tally.figures();
     const result: ProjectStats = {
       project: { slug: project.slug, name: project.name, overlap: project.overlap },
@@ -85,6 +93,7 @@ export async function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput
       options: { by, rounds: options.rounds, seed: options.seed },
       ...rest,
       contenders: contenders?.rows({ rounds: options.rounds, seed: options.seed }) ?? [],
+      ...(judges ? { judges } : {}),
       metadata_keys: ["model", ...keys],
       progress,
     };
@@ -92,6 +101,28 @@ export async function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput
     while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
     return result;
   });
+}
+
+/** Each judge against the human majority: its stored answers, read again as the two runs they were (lib/stats/judges.ts). */
+function judgeRows(humans: PairwiseJudgment[], stored: AiJudgmentRow[], options: { rounds: number; seed: number }): JudgeStatsRow[] {
+  const runs: JudgeRun[] = [];
+  for (const s of stored) {
+    for (const [swapped, answer] of [[false, s.answerStraight], [true, s.answerSwapped]] as const) {
+      const choice = parseJudgeAnswer(answer);
+      // Only answers holding a verdict are stored; one that does not is a corrupted row.
+      if (choice === null) throw new Error(`ai_judgments: judge ${s.judge}, item ${s.item}: the stored ${swapped ? "swapped" : "straight"} answer holds no verdict`);
+      runs.push({ judge: s.judge, item: String(s.item), swapped, choice });
+    }
+  }
+  return judgeAgreement(humans, runs, { rounds: options.rounds, seed: options.seed }).map((r) => ({
+    name: r.name,
+    n: r.n,
+    kappa: r.kappa,
+    kappa_ci_low: r.kappa_ci_low,
+    kappa_ci_high: r.kappa_ci_high,
+    accuracy: r.accuracy,
+    position_consistency: r.position_consistency,
+  }));
 }
 
 /** Forgets cached results (tests and benchmarks measure the computation itself). */

@@ -401,6 +401,19 @@ export interface ProjectFigures {
   };
 }
 
+/** An AI judge against the human majority, as `stats --json` shows it. */
+export interface JudgeStatsRow {
+  name: string;
+  /** Items with a judge verdict and a human majority. */
+  n: number;
+  kappa: number | null;
+  kappa_ci_low: number | null;
+  kappa_ci_high: number | null;
+  accuracy: number | null;
+  /** Share of the judged items whose verdict did not change when the two responses were swapped. */
+  position_consistency: number | null;
+}
+
 export interface ProjectStats extends ProjectFigures {
   project: { slug: string; name: string; overlap: number };
   /** Under adaptive overlap: judgments spent against a fixed overlap of max, and the labels' agreement; null under a fixed overlap. */
@@ -409,6 +422,8 @@ export interface ProjectStats extends ProjectFigures {
   options: { by: string | null; rounds: number; seed: number };
   /** The contender leaderboard (lib/stats/contenders.ts): one row per contender version; empty when no response names a contender. */
   contenders: ContenderRow[];
+  /** Judge vs humans (lib/stats/judges.ts): one row per AI judge; present only when the project has AI verdicts. */
+  judges?: JudgeStatsRow[];
   /** Candidate metadata keys seen in the project's first 1000 candidates (for picking `by`). */
   metadata_keys: string[];
 }

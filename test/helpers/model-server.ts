@@ -2,7 +2,7 @@
 // network): `POST /v1/chat/completions` streamed as server-sent events, with `usage` in the last
 // chunk when the request asks for it (`stream_options.include_usage`). The answer follows from the
 // system prompt and the last user turn, so contenders with different system prompts differ and the
-// same request always gets the same answer. Failures are injected per prompt (429 with Retry-After,
+// same request always gets the same answer (a test may answer some requests itself: `answer`). Failures are injected per prompt (429 with Retry-After,
 // 500, a stall past any timeout, a malformed chunk); the server records how many requests were in
 // flight at once, how many each prompt got, and what each one measured on its side.
 import http from "node:http";
@@ -29,6 +29,8 @@ export interface ModelServerOptions {
   firstChunkDelayMs?: number;
   /** False: never send usage, even when asked (a server that does not report it). */
   usage?: boolean;
+  /** Answers of its own for some requests (an AI judge's verdicts); undefined falls back to answerFor. */
+  answer?: (request: { system: string | null; prompt: string }) => string | undefined;
 }
 
 export interface ModelServer {
@@ -121,7 +123,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         res.write(": stalled\n\n");
         return;
       }
-      const text = answerFor(system, prompt);
+      const text = options.answer?.({ system, prompt }) ?? answerFor(system, prompt);
       const pieces = text.split(/(?<= )/);
       const send = (obj: unknown) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
       const id = `chatcmpl-${total}`;

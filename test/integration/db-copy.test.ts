@@ -122,6 +122,13 @@ async function populated(): Promise<TempDb> {
     "HTTP 500: boom (gave up after 5 attempts)",
     at(EXPIRES),
   ]);
+  // An AI judge with one verdict (a boolean, raw answers with non-ASCII text).
+  await exec("insert into judges (name, endpoint_id, prompt, created_at) values (?, 1, ?, ?)", ["fair", "{prompt} {response_a} {response_b} → [[A]]", at(EXPIRES)]);
+  await exec(
+    `insert into ai_judgments (judge_id, item_id, verdict, answer_straight, answer_swapped, position_consistent, latency_ms, prompt_tokens, completion_tokens, created_at)
+     values (1, ?, 'tie', ?, ?, ?, 812, 340, 41, ?)`,
+    [item!, "Ünï first [[A]]", "then [[A]] again", false, at(EXPIRES + 2)],
+  );
   return t;
 }
 
