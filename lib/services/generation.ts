@@ -30,10 +30,13 @@ import {
   type StoredResponseRow,
 } from "@/db/queries/models";
 import { PROJECT_BY_SLUG } from "@/db/queries/projects";
+import { STATS_CONTENDER_CANDIDATES, STATS_JUDGMENTS } from "@/db/queries/stats";
 import { FormatError } from "@/lib/formats/errors";
 import { toPromptRecord, type PromptRecord } from "@/lib/formats/import/normalize";
 import { readPrompts } from "@/lib/formats/import/read";
 import { promptMessages, type ImportRecord, type Message } from "@/lib/formats/record";
+import { pairWeights, type PairWeight } from "@/lib/stats/adaptive-pairs";
+import { contenderName, ContenderTally } from "@/lib/stats/contenders";
 import { pairRuleText, pairsFor, parsePairRule, shuffled, PAIR_RULE_HELP, type PairRule } from "@/lib/stats/generation-pairs";
 import { audit } from "./audit";
 import { nowOf, requireScope, type Ctx, type Untrusted } from "./context";
@@ -359,7 +362,8 @@ async function work(ctx: Ctx, run: GenerationRunRow, options: RunOptions): Promi
     return { run: run.id, status: "cancelled", prompts: prompts.length, responses, failed, items: 0 };
   }
 
-  const records = itemRecords(run, prompts, versions, stored);
+  const weights = parsePairRule(run.pairs).kind === "adaptive" ? await adaptiveWeights(ctx, run.projectId, versions) : undefined;
+  const records = itemRecords(run, prompts, versions, stored, weights);
   let items = 0;
   if (records.length) {
     const summary = await importItems({
@@ -425,8 +429,25 @@ function candidateMetadata(version: ContenderVersionRow, metrics: Record<string,
   return out;
 }
 
+/**
+ * Every pair of the run's contender versions with its share of the next comparisons (adaptive
+ * pairing), from the human pairwise judgments the project holds so far between those same versions.
+ */
+async function adaptiveWeights(ctx: Ctx, projectId: number, versions: ContenderVersionRow[]): Promise<PairWeight[]> {
+  const tally = new ContenderTally();
+  await ctx.db.snapshot(async (view) => {
+    for await (const c of view.stream(STATS_CONTENDER_CANDIDATES, [projectId])) tally.candidate(c);
+    for await (const j of view.stream(STATS_JUDGMENTS, [projectId])) tally.judgment(j);
+  });
+  const names = new Map(versions.map((v) => [contenderName({ contender: v.name, version: v.version }), v.name]));
+  return pairWeights(
+    versions.map((v) => v.name),
+    tally.pairTallies((key) => names.get(contenderName(key))),
+  );
+}
+
 /** The items of a run's responses, by its pairing rule, each with its candidates in a seeded random order. */
-function itemRecords(run: GenerationRunRow, prompts: PromptRecord[], versions: ContenderVersionRow[], stored: StoredResponseRow[]): ImportRecord[] {
+function itemRecords(run: GenerationRunRow, prompts: PromptRecord[], versions: ContenderVersionRow[], stored: StoredResponseRow[], weights?: PairWeight[]): ImportRecord[] {
   const rule = parsePairRule(run.pairs);
   const byPrompt = new Map<number, Map<string, { text: string; metadata: Record<string, unknown> }>>();
   const byVersion = new Map(versions.map((v) => [v.versionId, v]));
@@ -443,7 +464,7 @@ function itemRecords(run: GenerationRunRow, prompts: PromptRecord[], versions: C
     if (!answers) return;
     const present = versions.map((v) => v.name).filter((n) => answers.has(n));
     const label = promptLabel(prompt, promptIndex);
-    for (const [a, b] of pairsFor(rule, present, seedOf(`${run.id}:${promptIndex}`))) {
+    for (const [a, b] of pairsFor(rule, present, seedOf(`${run.id}:${promptIndex}`), weights)) {
       const id = `gen-${run.id}:${label}:${a}~${b}`;
       const record: ImportRecord = {
         id,

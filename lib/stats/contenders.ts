@@ -3,6 +3,7 @@
 // rating per criterion — the table that says whether a fine-tune's win is worth its latency and cost.
 // Pure: plain arrays in, plain rows out (the stats service reads them from candidate metadata).
 
+import type { PairTally } from "./adaptive-pairs";
 import { compareStrings } from "./agreement";
 import { bootstrapItems, quantile, DEFAULT_ROUNDS, DEFAULT_SEED } from "./bootstrap";
 import { bradleyTerryFromCounts, CELLS, type PairCounts } from "./bradley-terry";
@@ -285,4 +286,29 @@ export class ContenderTally {
   rows(options: ContenderOptions = {}): ContenderRow[] {
     return contenderLeaderboard({ comparisons: this.comparisons, responses: this.responses, ratings: this.ratings }, options);
   }
+
+  /**
+   * The comparisons so far between the contenders `nameOf` names (others are left out), as
+   * adaptive pairing reads them: a's score (a win 1, a tie or both bad ½) out of n, one tally per pair.
+   */
+  pairTallies(nameOf: (key: ContenderKey) => string | undefined): PairTally[] {
+    const tallies = new Map<string, PairTally>();
+    for (const { a, b, verdict } of this.comparisons) {
+      const nameA = nameOf(a);
+      const nameB = nameOf(b);
+      if (nameA === undefined || nameB === undefined || nameA === nameB) continue;
+      const [first, second, scoreFirst] = nameA < nameB ? [nameA, nameB, verdictScore(verdict)] : [nameB, nameA, 1 - verdictScore(verdict)];
+      const key = JSON.stringify([first, second]);
+      const tally = tallies.get(key) ?? { a: first, b: second, score_a: 0, n: 0 };
+      tally.score_a += scoreFirst;
+      tally.n += 1;
+      tallies.set(key, tally);
+    }
+    return [...tallies.values()];
+  }
+}
+
+/** The first response's score in a pairwise verdict: 1 for A, 0 for B, ½ for a tie or both bad. */
+function verdictScore(verdict: Verdict): number {
+  return verdict === "A" ? 1 : verdict === "B" ? 0 : 0.5;
 }

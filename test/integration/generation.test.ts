@@ -14,6 +14,7 @@ import type { RetryPolicy } from "@/lib/services/model-client";
 import { listAudit } from "@/lib/services/audit";
 import { claimNext } from "@/lib/services/assignment";
 import { openExport } from "@/lib/services/exporter";
+import { importItems } from "@/lib/services/importer";
 import { submitJudgment } from "@/lib/services/judgments";
 import { ENGINES, errorCodeAsync, makeProject, makeUser, tempDbOn, type TempDb } from "../helpers/db";
 import { answerFor, startModelServer, type ModelServer } from "../helpers/model-server";
@@ -185,6 +186,35 @@ describe.each(ENGINES)("models in the loop on %s", (kind) => {
     // A finished run is not resumed: the same command starts a new run.
     const again = await startGeneration({ ctx: t.system, input: { slug: project.slug, prompts: list, contenders: ["alpha", "beta"] } });
     expect(again.resumed).toBe(false);
+  });
+
+  it("pairs adaptively: most new items go to the pair the project's judgments have not yet told apart", async () => {
+    const project = await setup({ names: ["alpha", "beta", "gamma"] });
+    // Judged items from earlier: alpha beat beta and gamma 30 times each; beta and gamma split two.
+    const meta = (contender: string) => ({ contender, contender_version: 1 });
+    const judged = [
+      ...Array.from({ length: 30 }, (_, i) => ["alpha", "beta", "A", `ab${i}`]),
+      ...Array.from({ length: 30 }, (_, i) => ["alpha", "gamma", "A", `ag${i}`]),
+      ["beta", "gamma", "A", "bg1"],
+      ["beta", "gamma", "B", "bg2"],
+    ];
+    const text = judged
+      .map(([a, b, choice, id]) => JSON.stringify({ id, prompt: `earlier ${id}`, responses: [a, b].map((c) => ({ content: `${c} says ${id}`, model: c, metadata: meta(c) })), annotations: [{ annotator: "ada", choice }] }) + "\n")
+      .join("");
+    expect(await importItems({ ctx: t.system, input: { slug: project.slug, source: () => Readable.from([text]) } })).toMatchObject({ inserted: 62, annotations: 62 });
+
+    const { run } = await startGeneration({ ctx: t.system, input: { slug: project.slug, prompts: prompts(20, "adaptive"), contenders: ["alpha", "beta", "gamma"], pairs: "adaptive" } });
+    expect(run.pairs).toBe("adaptive:1");
+    expect((await runGeneration({ ctx: t.system, input: { id: run.id, retry: FAST_RETRY } })).items).toBe(20);
+    const generated = (await candidates(t)).filter((c) => c.itemExternalId.startsWith("gen-"));
+    const pairs = new Map<string, number>();
+    for (const id of new Set(generated.map((c) => c.itemExternalId))) {
+      const pair = id.split(":").pop()!;
+      pairs.set(pair, (pairs.get(pair) ?? 0) + 1);
+    }
+    // pairWeights gives beta–gamma about 0.95 of the draws here; one pair per prompt.
+    expect(pairs.get("beta~gamma") ?? 0).toBeGreaterThanOrEqual(15);
+    expect([...pairs.values()].reduce((a, b) => a + b, 0)).toBe(20);
   });
 
   it("makes items by each pairing rule", async () => {

@@ -12,7 +12,7 @@ export const generate: Command = {
   summary: "generate items: every contender answers every prompt",
   verbs: [
     verb({
-      usage: "--project S --prompts FILE --contenders a,b[,…] [--pairs all|baseline:NAME|random:K]",
+      usage: "--project S --prompts FILE --contenders a,b[,…] [--pairs all|baseline:NAME|random:K|adaptive[:K]]",
       summary: "call the contenders for each prompt, then create items by the pairing rule",
       flags: {
         project: { type: "string", value: "S", help: "the project's slug" },
