@@ -56,6 +56,14 @@ describe("generation over HTTP", () => {
     const items = await call("GET", `/api/v1/projects/${SLUG}/items`);
     expect(items.status).toBe(200);
     expect((await call("GET", "/api/v1/endpoints")).json.endpoints).toEqual([expect.objectContaining({ name: "http-local", api_key: "stored" })]);
+    const judge = await call("POST", "/api/v1/judges", { name: "h-judge", endpoint: "http-local" });
+    expect(judge.status).toBe(201);
+    expect(judge.json.judge).toMatchObject({ name: "h-judge", endpoint: "http-local", prompt: expect.stringContaining("{response_b}") });
+    expect((await call("POST", "/api/v1/judges", { name: "h-judge", endpoint: "http-local" })).status).toBe(409);
+    const noEndpoint = await call("POST", "/api/v1/judges", { name: "h-judge-2", endpoint: "nowhere" });
+    expect(noEndpoint.status).toBe(404);
+    expect((noEndpoint.json.error as { fields: Record<string, string> }).fields.endpoint).toMatch(/no endpoint is named "nowhere"/);
+    expect((await call("GET", "/api/v1/judges")).json.judges).toEqual([expect.objectContaining({ name: "h-judge", endpoint: "http-local" })]);
     const audit = await api("/api/v1/audit.csv", { token: serverInfo().users.admin.token });
     bodies.push(await audit.text());
     for (const body of bodies) expect(body).not.toContain("5e8d1c0a9f");

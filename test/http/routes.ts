@@ -45,6 +45,8 @@ export function routeAccess(slug: string): RouteAccess[] {
     { method: "GET", path: "/api/v1/contenders", roles: ADMIN },
     { method: "POST", path: "/api/v1/contenders", roles: ADMIN },
     { method: "PATCH", path: "/api/v1/contenders/alpha", roles: ADMIN },
+    { method: "GET", path: "/api/v1/judges", roles: ADMIN },
+    { method: "POST", path: "/api/v1/judges", roles: ADMIN },
     { method: "GET", path: `/api/v1/projects/${slug}/generations`, roles: ADMIN },
     { method: "POST", path: `/api/v1/projects/${slug}/generations`, roles: ADMIN },
     { method: "GET", path: "/api/v1/generations/1", roles: ADMIN },
