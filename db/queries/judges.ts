@@ -35,7 +35,7 @@ export const JUDGE_BY_NAME = defineQuery("judges.byName", `${JUDGE_SELECT} where
 export const JUDGES_LIST = defineQuery("judges.list", `${JUDGE_SELECT} order by j.name`, judgeRow);
 
 /** A pairwise item waiting for a judge: its prompt and its two responses in the item's order. */
-export interface JudgeTodoRow {
+export interface JudgePendingRow {
   itemId: number;
   externalId: string;
   prompt: Prompt;
@@ -47,8 +47,8 @@ export interface JudgeTodoRow {
  * The project's items with exactly two candidates that the judge has no verdict on, in id order.
  * Params: judge id, project id, limit.
  */
-export const JUDGE_TODO = defineQuery(
-  "judges.todo",
+export const JUDGE_PENDING = defineQuery(
+  "judges.pending",
   `select i.id as item_id, i.external_id, i.prompt, a.content as response_a, b.content as response_b
    from items i
    join candidates a on a.item_id = i.id and a.position = 0
@@ -58,7 +58,7 @@ export const JUDGE_TODO = defineQuery(
      and not exists (select 1 from candidates c where c.item_id = i.id and c.position > 1)
    order by i.id
    limit ?`,
-  (r): JudgeTodoRow => ({ itemId: num(r.item_id), externalId: str(r.external_id), prompt: json(r.prompt), responseA: str(r.response_a), responseB: str(r.response_b) }),
+  (r): JudgePendingRow => ({ itemId: num(r.item_id), externalId: str(r.external_id), prompt: json(r.prompt), responseA: str(r.response_a), responseB: str(r.response_b) }),
 );
 
 /**

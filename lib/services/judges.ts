@@ -5,7 +5,7 @@
 // No network call happens inside a transaction: each verdict is stored by its own short write.
 import { z } from "zod";
 import { at } from "@/db/engine";
-import { AI_JUDGMENT_INSERT, JUDGE_BY_NAME, JUDGE_INSERT, JUDGE_TODO, JUDGES_LIST, type JudgeRow, type JudgeTodoRow } from "@/db/queries/judges";
+import { AI_JUDGMENT_INSERT, JUDGE_BY_NAME, JUDGE_INSERT, JUDGE_PENDING, JUDGES_LIST, type JudgeRow, type JudgePendingRow } from "@/db/queries/judges";
 import { ENDPOINT_BY_NAME } from "@/db/queries/models";
 import { PROJECT_BY_SLUG } from "@/db/queries/projects";
 import { effectiveSchema } from "@/lib/formats/judgment";
@@ -164,11 +164,11 @@ export async function runJudge({ ctx, input, options = {} }: { ctx: Ctx; input: 
   const endpointRow = await ctx.db.first(ENDPOINT_BY_NAME, [judge.endpoint]);
   if (!endpointRow) throw notFound(`Endpoint "${judge.endpoint}"`);
   const endpoint = await modelEndpoint(ctx, endpointRow);
-  const todo = await ctx.db.many(JUDGE_TODO, [judge.id, project.id, data.limit ?? MAX_JUDGE_LIMIT]);
+  const pending = await ctx.db.many(JUDGE_PENDING, [judge.id, project.id, data.limit ?? MAX_JUDGE_LIMIT]);
 
-  const summary: JudgeRunSummary = { items: todo.length, judged: 0, failed: 0, failures: [] };
-  options.onProgress?.({ total: todo.length, done: 0, failed: 0 });
-  const judgeItem = async (item: JudgeTodoRow): Promise<void> => {
+  const summary: JudgeRunSummary = { items: pending.length, judged: 0, failed: 0, failures: [] };
+  options.onProgress?.({ total: pending.length, done: 0, failed: 0 });
+  const judgeItem = async (item: JudgePendingRow): Promise<void> => {
     const [straight, swapped] = await Promise.all([
       ask(endpoint, judgePromptFor(judge.prompt, item.prompt, item.responseA, item.responseB), options),
       ask(endpoint, judgePromptFor(judge.prompt, item.prompt, item.responseB, item.responseA), options),
@@ -201,12 +201,12 @@ export async function runJudge({ ctx, input, options = {} }: { ctx: Ctx; input: 
   // Each worker asks both orders of one item at once; the endpoint's semaphore holds its limit.
   let next = 0;
   const worker = async () => {
-    while (next < todo.length && !options.signal?.aborted) {
-      await judgeItem(todo[next++]);
-      options.onProgress?.({ total: todo.length, done: summary.judged + summary.failed, failed: summary.failed });
+    while (next < pending.length && !options.signal?.aborted) {
+      await judgeItem(pending[next++]);
+      options.onProgress?.({ total: pending.length, done: summary.judged + summary.failed, failed: summary.failed });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(todo.length, Math.max(1, Math.ceil(endpoint.maxConcurrency / 2))) }, worker));
+  await Promise.all(Array.from({ length: Math.min(pending.length, Math.max(1, Math.ceil(endpoint.maxConcurrency / 2))) }, worker));
   if (summary.judged > 0 || summary.failed > 0) {
     await ctx.db.write((tx) =>
       audit(tx, ctx, { action: "judge.run", targetType: "judge", targetId: judge.id, projectId: project.id, detail: { judge: judge.name, items: summary.items, judged: summary.judged, failed: summary.failed } }),
