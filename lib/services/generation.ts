@@ -53,7 +53,9 @@ export const MAX_PROMPTS = 100_000;
 /** Prompt-file errors listed in full; past this only the count. */
 const MAX_LISTED_ERRORS = 20;
 /** Most responses stored in one transaction. */
-const STORE_BATCH = 500;
+const STORE_BATCH = 200;
+/** Longest a response waits to be stored with the others arriving meanwhile (README "Models in the loop"). */
+const STORE_DELAY_MS = 10;
 /** How often a working run looks for its cancellation. */
 const CANCEL_POLL_MS = 250;
 
@@ -382,18 +384,23 @@ async function work(ctx: Ctx, run: GenerationRunRow, options: RunOptions): Promi
 }
 
 /**
- * Stores responses as they arrive, those that arrive while a write is under way together in the
- * next one (one transaction for many rows instead of a commit each). A response counts as stored
- * only once its write committed, so a kill loses at most the ones not yet committed, which a
- * resumed run asks for again.
+ * Stores responses as they arrive, in small groups: a response waits at most STORE_DELAY_MS (or
+ * until STORE_BATCH are waiting) and goes in with those that arrived meanwhile, one transaction for
+ * them all instead of a commit each (a commit costs more than the rows it holds). A response counts
+ * as stored only once its write committed, so a kill loses at most the ones of the last few
+ * milliseconds, which a resumed run asks for again.
  */
 function groupCommit(ctx: Ctx): (params: Param[]) => Promise<void> {
-  const queue: { params: Param[]; done: () => void; failed: (e: unknown) => void }[] = [];
-  let writing = false;
-  const drain = async () => {
-    writing = true;
-    while (queue.length) {
-      const batch = queue.splice(0, STORE_BATCH);
+  let queue: { params: Param[]; done: () => void; failed: (e: unknown) => void }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const batch = queue;
+    queue = [];
+    // One write at a time, in order: a group that fills while one is written waits its turn.
+    writing = writing.then(async () => {
       try {
         await ctx.db.write(async (tx) => {
           for (const row of batch) await tx.exec(RESPONSE_UPSERT, row.params);
@@ -402,13 +409,13 @@ function groupCommit(ctx: Ctx): (params: Param[]) => Promise<void> {
       } catch (error) {
         for (const row of batch) row.failed(error);
       }
-    }
-    writing = false;
+    });
   };
   return (params) =>
     new Promise<void>((done, failed) => {
       queue.push({ params, done, failed });
-      if (!writing) void drain();
+      if (queue.length >= STORE_BATCH) flush();
+      else timer ??= setTimeout(flush, STORE_DELAY_MS);
     });
 }
 

@@ -186,6 +186,9 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
 
 const BODY_EXCERPT = 200;
 
+/** Why a response's stream is cancelled once it is read (or given up on). */
+const STREAM_LEFT = new Error("the response was read");
+
 function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > BODY_EXCERPT ? flat.slice(0, BODY_EXCERPT) + "…" : flat;
@@ -242,6 +245,33 @@ async function attempt(endpoint: ModelEndpoint, params: ChatParams, outer?: Abor
     let buffer = "";
     const decoder = new TextDecoder();
     const reader = response.body.getReader();
+    /** One `data:` line's JSON chunk: its text, usage and finish reason taken; false at [DONE]. */
+    const take = (data: string): boolean => {
+      if (data === "[DONE]") return false;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch {
+        throw new AttemptError(`malformed chunk (not JSON): ${excerpt(data)}`, false);
+      }
+      if (parsed === null || typeof parsed !== "object") throw new AttemptError(`malformed chunk (not an object): ${excerpt(data)}`, false);
+      const obj = parsed as { choices?: unknown; usage?: unknown; error?: unknown };
+      if (obj.error !== undefined) throw new AttemptError(`the server reported an error mid-stream: ${excerpt(JSON.stringify(obj.error))}`, true);
+      if (!Array.isArray(obj.choices)) throw new AttemptError(`malformed chunk (no choices list): ${excerpt(data)}`, false);
+      usage = usageOf(obj.usage) ?? usage;
+      for (const choice of obj.choices as { delta?: { content?: unknown }; finish_reason?: unknown }[]) {
+        const content = choice?.delta?.content;
+        if (content != null && typeof content !== "string") throw new AttemptError(`malformed chunk (delta.content is not text): ${excerpt(data)}`, false);
+        if (content) {
+          const now = performance.now();
+          firstToken ??= now;
+          lastToken = now;
+          text += content;
+        }
+        if (typeof choice?.finish_reason === "string") finishReason = choice.finish_reason;
+      }
+      return true;
+    };
     try {
       while (!done) {
         let chunk: ReadableStreamReadResult<Uint8Array>;
@@ -252,45 +282,22 @@ async function attempt(endpoint: ModelEndpoint, params: ChatParams, outer?: Abor
         }
         if (chunk.done) break;
         buffer += decoder.decode(chunk.value, { stream: true });
-        // Server-sent events end at a blank line; a `data:` line holds one JSON chunk or [DONE].
+        // Server-sent events, read line by line (a line ends at \n, a \r before it dropped): a
+        // `data:` line holds one JSON chunk or [DONE]; other lines (comments, event names, the blank
+        // line ending an event) say nothing here. The partial last line waits for the next read.
+        let start = 0;
         let end: number;
-        while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, "");
-          for (const line of event.split(/\r?\n/)) {
-            if (!line.startsWith("data:")) continue;
-            const data = line.slice(5).trim();
-            if (data === "[DONE]") {
-              done = true;
-              break;
-            }
-            let parsed: unknown;
-            try {
-              parsed = JSON.parse(data);
-            } catch {
-              throw new AttemptError(`malformed chunk (not JSON): ${excerpt(data)}`, false);
-            }
-            if (parsed === null || typeof parsed !== "object") throw new AttemptError(`malformed chunk (not an object): ${excerpt(data)}`, false);
-            const obj = parsed as { choices?: unknown; usage?: unknown; error?: unknown };
-            if (obj.error !== undefined) throw new AttemptError(`the server reported an error mid-stream: ${excerpt(JSON.stringify(obj.error))}`, true);
-            if (!Array.isArray(obj.choices)) throw new AttemptError(`malformed chunk (no choices list): ${excerpt(data)}`, false);
-            usage = usageOf(obj.usage) ?? usage;
-            for (const choice of obj.choices as { delta?: { content?: unknown }; finish_reason?: unknown }[]) {
-              const content = choice?.delta?.content;
-              if (content != null && typeof content !== "string") throw new AttemptError(`malformed chunk (delta.content is not text): ${excerpt(data)}`, false);
-              if (content) {
-                const now = performance.now();
-                firstToken ??= now;
-                lastToken = now;
-                text += content;
-              }
-              if (typeof choice?.finish_reason === "string") finishReason = choice.finish_reason;
-            }
-          }
+        while (!done && (end = buffer.indexOf("\n", start)) >= 0) {
+          const line = buffer.charCodeAt(end - 1) === 13 ? buffer.slice(start, end - 1) : buffer.slice(start, end);
+          start = end + 1;
+          if (line.startsWith("data:") && !take(line.slice(5).trim())) done = true;
         }
+        buffer = start === 0 ? buffer : buffer.slice(start);
       }
     } finally {
-      reader.cancel().catch(() => {});
+      // Ends the request if the stream was left unread (a failure); after [DONE] there is nothing
+      // left to end. The reason is given so no AbortError is built (and its stack taken) per response.
+      reader.cancel(STREAM_LEFT).catch(() => {});
     }
     if (!done && finishReason === null) throw new AttemptError("the stream ended before the response was complete", true);
     const end = lastToken ?? performance.now();

@@ -29,6 +29,8 @@ export interface ModelServerOptions {
   firstChunkDelayMs?: number;
   /** False: never send usage, even when asked (a server that does not report it). */
   usage?: boolean;
+  /** "verbose": each event as some servers write it (sse-starlette): lines ending in \r\n, a comment and an `event:` line before the data. */
+  events?: "plain" | "verbose";
   /** Answers of its own for some requests (an AI judge's verdicts); undefined falls back to answerFor. */
   answer?: (request: { system: string | null; prompt: string }) => string | undefined;
 }
@@ -125,7 +127,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       }
       const text = options.answer?.({ system, prompt }) ?? answerFor(system, prompt);
       const pieces = text.split(/(?<= )/);
-      const send = (obj: unknown) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
+      const event = (data: string) => (options.events === "verbose" ? `: chunk\r\nevent: message\r\ndata: ${data}\r\n\r\n` : `data: ${data}\n\n`);
+      const send = (obj: unknown) => res.write(event(JSON.stringify(obj)));
       const id = `chatcmpl-${total}`;
       if (options.firstChunkDelayMs) await sleep(options.firstChunkDelayMs);
       let firstChunkMs = 0;
@@ -145,7 +148,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       send({ id, object: "chat.completion.chunk", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });
       const usage = { prompt_tokens: body.messages.reduce((n, m) => n + words(m.content), 0), completion_tokens: pieces.length };
       if (body.stream_options?.include_usage && options.usage !== false) send({ id, object: "chat.completion.chunk", choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } });
-      res.write("data: [DONE]\n\n");
+      res.write(event("[DONE]"));
       res.end();
       served.push({ prompt, system, authorization: req.headers.authorization ?? null, usage, firstChunkMs, lastChunkMs, text });
     } catch (error) {

@@ -150,6 +150,26 @@ describe.each(ENGINES)("models in the loop on %s", (kind) => {
     }
   });
 
+  it("reads events whose lines end in CRLF, with comments and event names between them", async () => {
+    const verbose = await startModelServer({ events: "verbose" });
+    try {
+      await addEndpoint({ ctx: t.system, input: { name: "verbose", base_url: verbose.baseUrl, model: "m" } });
+      for (const name of ["alpha", "beta"]) await addContender({ ctx: t.system, input: { name, endpoint: "verbose", system: `persona ${name}` } });
+      const project = await makeProject(t);
+      const { run } = await startGeneration({ ctx: t.system, input: { slug: project.slug, prompts: prompts(3), contenders: ["alpha", "beta"] } });
+      expect(await runGeneration({ ctx: t.system, input: { id: run.id, retry: FAST_RETRY } })).toMatchObject({ responses: 6, failed: [], items: 3 });
+      const stored = await candidates(t);
+      expect(stored).toHaveLength(6);
+      for (const c of stored) {
+        const served = verbose.served.find((s) => s.text === c.content)!;
+        expect(served, c.content).toBeDefined();
+        expect(c.metadata).toMatchObject({ prompt_tokens: served.usage.prompt_tokens, completion_tokens: served.usage.completion_tokens, finish_reason: "stop" });
+      }
+    } finally {
+      await verbose.close();
+    }
+  });
+
   it("retries a 429 (after its Retry-After), a 500 and a stall past the timeout, and reports a malformed chunk and what never recovers", async () => {
     const project = await setup({ timeoutS: 1 });
     const list = prompts(7);
