@@ -51,7 +51,9 @@ import type { Ctx } from "@/lib/services/context";
 import { importItems } from "@/lib/services/importer";
 import { createProject, updateProject } from "@/lib/services/projects";
 import { createToken } from "@/lib/services/tokens";
-import { buildIfStale, buildRevision, createBenchDatabase, sameMigrations, startBenchServer, stopBenchServer, type BenchDatabase, type BenchServer } from "../helpers/bench-servers";
+import { buildRevision, createBenchDatabase, sameMigrations, type BenchDatabase } from "../helpers/bench-servers";
+import { ensureBuilt } from "../helpers/build";
+import { startNextServer, stopNextServer, type RunningServer } from "../helpers/next-server";
 import { postgresAvailable } from "../helpers/postgres";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -121,7 +123,7 @@ interface Annotator {
 }
 
 /** Builds when the sources are newer than the build; returns the folder to serve from. */
-function build(): string {
+async function build(): Promise<string> {
   let dir = ROOT;
   if (opts["build-dir"]) {
     // A private copy: the sources (not .next, node_modules or data) copied over.
@@ -141,7 +143,7 @@ function build(): string {
       if (r.status !== 0) throw new Error("linking node_modules failed");
     }
   }
-  buildIfStale(dir);
+  await ensureBuilt(dir);
   return dir;
 }
 
@@ -253,7 +255,7 @@ interface Target {
   label: string;
   mode: SynchronousMode;
   db: Db;
-  servers: BenchServer[];
+  servers: RunningServer[];
   /** One round of each kind at `c` connections, into `into`. */
   round(c: number, into: Samples): Promise<void>;
   created201: number;
@@ -291,11 +293,11 @@ function post(baseUrl: string, urlPath: string, token: string | null, body: stri
 }
 
 async function startTarget(label: string, mode: SynchronousMode, database: BenchDatabase, serveDir: string, annotators: Annotator[], logDir: string): Promise<Target> {
-  const servers: BenchServer[] = [];
+  const servers: RunningServer[] = [];
   for (let n = 0; n < INSTANCES; n++) {
     const name = `${label.replace(/[^a-z0-9-]/gi, "_")}-${mode.toLowerCase()}-${n + 1}`;
     servers.push(
-      await startBenchServer({
+      await startNextServer({
         dir: serveDir,
         database: database.target,
         logFile: path.join(logDir, `server-${name}.log`),
@@ -418,8 +420,8 @@ async function main() {
   if (opts.baseline && !sameMigrations(ROOT, opts.baseline, ENGINE)) {
     fail(`--baseline ${opts.baseline}: its ${ENGINE === "sqlite" ? "db/migrations" : "db/migrations-pg"} differ from this checkout's, and both are served on copies of one database generated here`);
   }
-  const serveDir = build();
-  const baseline = opts.baseline ? { label: `baseline ${opts.baseline}`, ...buildRevision(ROOT, opts.baseline) } : null;
+  const serveDir = await build();
+  const baseline = opts.baseline ? { label: `baseline ${opts.baseline}`, ...(await buildRevision(ROOT, opts.baseline)) } : null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-bench-"));
   const t0 = Date.now();
   const source = await createBenchDatabase(ENGINE, dir);
@@ -461,7 +463,7 @@ async function main() {
         if (KINDS.has("submit")) results.get(t)!.push(summary("submit-judgment", c, s.submit));
       }
     }
-    for (const t of targets) for (const s of t.servers) await stopBenchServer(s);
+    for (const t of targets) for (const s of t.servers) await stopNextServer(s);
     agent.destroy();
 
     const pool = ENGINE === "postgres" ? `, pool ${process.env.ARBITER_PG_POOL_SIZE || 10} connections per instance` : "";
@@ -480,7 +482,7 @@ async function main() {
     process.exitCode = ok ? 0 : 1;
   } finally {
     for (const t of targets) {
-      for (const s of t.servers) await stopBenchServer(s);
+      for (const s of t.servers) await stopNextServer(s);
       await t.db.close();
     }
     for (const d of [source, ...databases]) await d.drop();

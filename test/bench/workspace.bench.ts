@@ -23,17 +23,16 @@ import zlib from "node:zlib";
 import type { Page } from "playwright-core";
 import { openDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { buildIsStale } from "@/lib/cli/start";
 import type { Ctx } from "@/lib/services/context";
 import { importItems } from "@/lib/services/importer";
 import { createProject } from "@/lib/services/projects";
 import { createToken } from "@/lib/services/tokens";
 import { createUser } from "@/lib/services/users";
 import { findChromium, launchChromium } from "../helpers/chromium";
+import { ensureBuilt } from "../helpers/build";
 import { startNextServer } from "../helpers/next-server";
 
 const ROOT = path.resolve(__dirname, "../..");
-const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 const SLUG = "bench-ws";
 const { values: opts } = parseArgs({ options: { judgments: { type: "string", default: "50" } } });
 const N = Number(opts.judgments);
@@ -172,10 +171,7 @@ async function main() {
     });
     process.exit(r.status ?? 1);
   }
-  if (buildIsStale(ROOT)) {
-    const r = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
-    if (r.status !== 0) throw new Error("next build failed");
-  }
+  await ensureBuilt(ROOT);
   const executablePath = findChromium();
   if (!executablePath) throw new Error("Chromium not found (set CHROMIUM_PATH)");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-bench-ws-"));

@@ -69,3 +69,15 @@ export async function startNextServer(options: {
   }
   return { baseUrl, server, logFile };
 }
+
+/** Stops a server (SIGTERM, then SIGKILL if it has not exited in 10 s); resolves once it is gone, so its database may be dropped. */
+export async function stopNextServer({ server }: RunningServer): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((r) => server.once("exit", r));
+  server.kill("SIGTERM");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (server.exitCode === null && server.signalCode === null) {
+    server.kill("SIGKILL");
+    await exited;
+  }
+}

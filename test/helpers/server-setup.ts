@@ -14,7 +14,7 @@ import { openDatabase, type Db } from "@/db/client";
 import { createToken } from "@/lib/services/tokens";
 import { ensureBuilt } from "./build";
 import { makeUser, tempDbFile, tempDbOf, type TempDb } from "./db";
-import { startNextServer } from "./next-server";
+import { startNextServer, stopNextServer } from "./next-server";
 import { createTestDatabase } from "./postgres";
 import type { ServerInfo } from "./server";
 
@@ -56,13 +56,8 @@ export async function setupServer(project: TestProject, kind: EngineKind): Promi
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-server-"));
   let running: Awaited<ReturnType<typeof startNextServer>> | undefined;
   const teardown = async () => {
-    if (running && running.server.exitCode === null && running.server.signalCode === null) {
-      const exited = new Promise((r) => running!.server.once("exit", r));
-      running.server.kill("SIGTERM");
-      // The database is dropped only once the server has let go of it.
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (running.server.exitCode === null && running.server.signalCode === null) running.server.kill("SIGKILL");
-    }
+    // The database is dropped only once the server has let go of it.
+    if (running) await stopNextServer(running);
     await drop();
     fs.rmSync(logDir, { recursive: true, force: true });
   };

@@ -26,6 +26,7 @@ import { startHoldingProxy, type HoldingProxy } from "../helpers/holding-proxy";
 import { ensureBuilt } from "../helpers/build";
 import { freePort } from "../helpers/net";
 import { withPostgres } from "../helpers/postgres";
+import { runWorkerProcess } from "../helpers/worker-process";
 
 const ROOT = path.resolve(__dirname, "../..");
 const ANNOTATORS = 32;
@@ -101,17 +102,9 @@ function signalGroup(instance: Instance, signal: NodeJS.Signals) {
 }
 
 function runWorker(args: string[]): Promise<WorkerSummary> {
-  return new Promise((resolve, reject) => {
-    // The database is the one named on the command line: none from this process's environment.
+  // The database is the one named on the command line: none from this process's environment.
   const { ARBITER_DB: _file, ARBITER_DATABASE_URL: _url, ...env } = process.env;
-  const child = spawn(process.execPath, ["test/helpers/run-ts.mjs", "test/helpers/http-annotator-worker.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    // 'close', not 'exit': only then is all of the worker's output read.
-    child.on("close", (code, signal) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as WorkerSummary) : reject(new Error(`annotator worker failed (${code ?? signal}):\n${err}`))));
-  });
+  return runWorkerProcess("test/helpers/http-annotator-worker.ts", args, { env, children: running });
 }
 
 function readAcks(file: string): Ack[] {
