@@ -1,6 +1,6 @@
 // Statements on endpoints, contenders (with their versions) and generation runs with their stored
 // responses. The sealed API key is read by one statement only (ENDPOINT_SECRET), used where a request is made.
-import { defineQuery, json, jsonOrNull, num, numOrNull, str, strOrNull } from "../engine";
+import { defineQuery, dynamicQuery, json, jsonOrNull, num, numOrNull, str, strOrNull, type Dialect, type Query } from "../engine";
 import type { GenerationStatus } from "../schema/constants";
 
 export interface EndpointRow {
@@ -200,18 +200,31 @@ export const RUN_CANCEL = defineQuery(
   "update generation_runs set status = 'cancelled', finished_at = ? where id = ? and status in ('running', 'failed')",
 );
 
+/** The response upsert for `rows` responses, their params one row after another. */
+function responsesUpsert(d: Dialect, rows: number): string {
+  const row = `(?, ?, ?, ?, ?, ${d.jsonParam}, ?, ?)`;
+  return `insert into generation_responses (run_id, prompt_index, contender_version_id, status, text, metrics, error, created_at)
+   values ${Array(rows).fill(row).join(", ")}
+   on conflict (run_id, prompt_index, contender_version_id) do update set status = excluded.status, text = excluded.text,
+     metrics = excluded.metrics, error = excluded.error, created_at = excluded.created_at
+   where generation_responses.status <> 'ok'`;
+}
+
 /**
  * Stores one response (or failure). A stored response is never replaced; a stored failure is, by
  * the response a resumed run gets. Params: run id, prompt index, version id, status, text, metrics (JSON), error, created at.
  */
-export const RESPONSE_UPSERT = defineQuery(
-  "models.responseUpsert",
-  (d) => `insert into generation_responses (run_id, prompt_index, contender_version_id, status, text, metrics, error, created_at)
-   values (?, ?, ?, ?, ?, ${d.jsonParam}, ?, ?)
-   on conflict (run_id, prompt_index, contender_version_id) do update set status = excluded.status, text = excluded.text,
-     metrics = excluded.metrics, error = excluded.error, created_at = excluded.created_at
-   where generation_responses.status <> 'ok'`,
-);
+export const RESPONSE_UPSERT = defineQuery("models.responseUpsert", (d) => responsesUpsert(d, 1));
+
+const upserts = new Map<number, Query<unknown>>();
+
+/** RESPONSE_UPSERT for `rows` responses in one statement (one round trip on PostgreSQL); no two of them for the same prompt and version. */
+export function responsesUpsertOf(rows: number): Query<unknown> {
+  if (rows === 1) return RESPONSE_UPSERT;
+  let q = upserts.get(rows);
+  if (!q) upserts.set(rows, (q = dynamicQuery((d) => responsesUpsert(d, rows))));
+  return q;
+}
 
 export interface StoredResponseRow {
   promptIndex: number;
