@@ -429,6 +429,8 @@ describe.each(ENGINES)("claiming on %s", (kind: EngineKind) => {
       const p = await project({ overlap: 2 }, Array.from({ length: 12 }, () => ({})));
       const me = await user();
       const other = await user();
+      // The pool's connections opened beforehand, so the claims below do run at the same time.
+      await Promise.all(Array.from({ length: 8 }, () => t.db.snapshot(() => new Promise((r) => setTimeout(r, 100)))));
       for (let round = 0; round < 4; round++) {
         const claims = await Promise.all(Array.from({ length: 8 }, () => claimNext({ ctx: me, input: { slug: p.slug } })));
         const ids = new Set(claims.map((c) => c!.assignment.id));
