@@ -162,10 +162,16 @@ export interface Engine {
   /**
    * Runs `fn` in a write transaction: all of it or none of it, and no other write transaction of any
    * process on this database runs between its reads and its writes (SQLite: BEGIN IMMEDIATE;
-   * PostgreSQL: one advisory lock, db/postgres.ts says why). Nested, it is a savepoint.
+   * PostgreSQL: an advisory lock, db/postgres.ts says why). Nested, it is a savepoint.
    * `fn` does database work only: no network calls, no waiting on anything else.
+   *
+   * With `{ annotator }`, the transaction is one annotator's step of the annotation loop (claiming,
+   * judging, skipping) and is exact by locking the rows it decides on instead: on PostgreSQL it runs
+   * alongside other annotators' such steps, one at a time per annotator, and still never alongside a
+   * plain write; it must lock each item whose seats it decides on (db/queries/assignment.ts says
+   * how). SQLite ignores the option: every write there runs alone.
    */
-  write<T>(fn: (tx: Engine) => Promise<T>): Promise<T>;
+  write<T>(fn: (tx: Engine) => Promise<T>, options?: WriteOptions): Promise<T>;
   /**
    * Runs `fn` on one consistent view of the database that other writers do not block (a read
    * transaction on its own connection), with `stream` for large results.
@@ -173,6 +179,12 @@ export interface Engine {
   snapshot<T>(fn: (view: Snapshot) => Promise<T>): Promise<T>;
   /** The location, for messages (a file path, or a URL without its password). */
   readonly location: string;
+}
+
+/** How a write transaction is made exact (Engine.write). */
+export interface WriteOptions {
+  /** The annotator whose step of the annotation loop this is: it locks the rows it decides on (see Engine.write). */
+  annotator?: number;
 }
 
 export interface Snapshot extends Omit<Engine, "write" | "snapshot"> {

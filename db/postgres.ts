@@ -1,23 +1,64 @@
 // The PostgreSQL engine: a node-postgres pool behind the interface of db/engine.ts, for teams that
 // run several Arbiter instances on one database.
 //
-// Write transactions take one transaction-scoped advisory lock (pg_advisory_xact_lock) before their
-// first statement, so they run one after another across every instance, as SQLite's BEGIN IMMEDIATE
-// makes them run on one file. Why this and not row locks or SERIALIZABLE: every service decides
-// from what it reads (an item's free seats, the judgments an item has, a quota) and then writes, and
-// the decision is only exact when no other writer moves in between. One lock gives every such step
-// that guarantee at once, with no retries to get wrong, and a write transaction here is a few
-// milliseconds of database work (no network calls inside, by rule), so queueing them costs less
-// than the round trips a retry loop would add. Reads take no lock and never wait for writers.
+// Every write transaction takes the transaction-scoped advisory lock WRITE_LOCK before its first
+// statement, in one of two modes:
+//
+// - Exclusive (pg_advisory_xact_lock), the default: the transaction runs alone, across every
+//   instance, as SQLite's BEGIN IMMEDIATE makes writes run on one file. Imports, settings,
+//   adjudication, requeues and the rest decide from what they read (the judgments an item has, a
+//   project's items) and then write; with no other writer in between, each such step is exact with
+//   no lock or retry of its own to get wrong, and they are rare enough for queueing not to matter.
+//
+// - Shared (pg_advisory_xact_lock_shared) plus a lock on the annotator, for the annotation loop
+//   (Engine.write with `{ annotator }`: claiming, judging, skipping), which is most writes: these run
+//   alongside each other and are made exact by PostgreSQL's row locks instead. What such a step
+//   decides from is of two kinds. What belongs to the annotator (their leases, judgments, quota,
+//   gold score, qualification attempt) is guarded by pg_advisory_xact_lock(ANNOTATOR_LOCK, user id),
+//   taken at BEGIN, so one annotator's steps run one at a time whichever connection or instance
+//   sends them. An item's seats (its judgments and live leases against the judgments it wants) are
+//   guarded by the item's row: every step that takes a seat locks the row first (the claim's pick
+//   `for no key update skip locked`, then a lease insert that re-counts the seats after the lock;
+//   a judgment updates items.judgment_count). Everything else a step reads (the project's settings,
+//   memberships, the items themselves) changes only in exclusive transactions, which wait for every
+//   shared one to end and keep new ones waiting until they end.
+//
+// Why row locks and not SERIALIZABLE: a serializable claim would fail and retry whenever two
+// annotators read the same open item, which under load is nearly every claim; a skipped row lock
+// sends the second annotator to the next item at once. Why not a lock per project: every annotator
+// of a project would queue behind it again. Deadlocks cannot arise: locks are taken in one order
+// (WRITE_LOCK, the annotator, then at most one item a step waits for, lib/services/assignment.ts),
+// and a step never waits for an item while it holds another. Should PostgreSQL still report one
+// (40P01) or a serialization failure (40001), the top-level transaction is run again, up to
+// RETRIES times. Reads take no lock and never wait for writers.
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import { inWriteOf, refuseReentry, type Engine, type OpenEngine, type Param, type Query, type Row, type Snapshot } from "./engine";
+import { inWriteOf, refuseReentry, type Engine, type WriteOptions, type OpenEngine, type Param, type Query, type Row, type Snapshot } from "./engine";
 
-/** The advisory lock every write transaction holds ("arbi"); any other number is free for other uses. */
+/** The advisory lock every write transaction holds ("arbi"), exclusive or shared; any other number is free for other uses. */
 export const WRITE_LOCK = 0x61726269;
 
+/** The first key of an annotator's lock (two int4 keys, a space apart from WRITE_LOCK's one bigint): ("anno", user id). */
+export const ANNOTATOR_LOCK = 0x616e6e6f;
+
 const BEGIN_WRITE = `begin; select pg_advisory_xact_lock(${WRITE_LOCK})`;
+
+function beginFor(options: WriteOptions | undefined): string {
+  const annotator = options?.annotator;
+  if (annotator === undefined) return BEGIN_WRITE;
+  if (!Number.isSafeInteger(annotator) || annotator < -2147483648 || annotator > 2147483647) throw new Error(`write: annotator ${annotator} is not an int4 user id`);
+  return `begin; select pg_advisory_xact_lock_shared(${WRITE_LOCK}); select pg_advisory_xact_lock(${ANNOTATOR_LOCK}, ${annotator})`;
+}
+
+/** Times a top-level write transaction is run again after a deadlock or serialization failure. */
+export const RETRIES = 3;
+
+/** 40P01 deadlock_detected, 40001 serialization_failure: the transaction was rolled back and may run again. */
+function retryable(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "40P01" || code === "40001";
+}
 
 /** The session advisory lock migrations run under ("migr"), so instances starting at once migrate one after another. */
 export const MIGRATE_LOCK = 0x6d696772;
@@ -143,11 +184,13 @@ function snapshotOf(connection: pg.PoolClient, names: Names, location: string): 
   };
 }
 
-function transactionOf(client: pg.PoolClient, names: Names, location: string): Engine {
+function transactionOf(client: pg.PoolClient, names: Names, location: string, shared: boolean): Engine {
   let depth = 0;
   const tx: Engine = {
     ...executor(client, names, location),
-    async write(fn) {
+    async write(fn, options) {
+      // A nested plain write counts on running alone, which a transaction holding the shared lock does not.
+      if (shared && options?.annotator === undefined) throw new Error("write: a plain write nested in an annotator's write would not run alone; pass { annotator } or make the outer write plain");
       const name = `arbiter_sp_${++depth}`;
       await client.query(`savepoint ${name}`);
       try {
@@ -195,15 +238,26 @@ export class PostgresEngine implements OpenEngine {
     return this.root.exec(q, params);
   }
 
-  async write<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
+  async write<T>(fn: (tx: Engine) => Promise<T>, options?: WriteOptions): Promise<T> {
     refuseReentry(this);
+    const begin = beginFor(options);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.writeOnce(begin, options?.annotator !== undefined, fn);
+      } catch (e) {
+        if (attempt >= RETRIES || !retryable(e)) throw e;
+      }
+    }
+  }
+
+  private async writeOnce<T>(begin: string, shared: boolean, fn: (tx: Engine) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      // One round trip for both (a simple query, so no parameters): the lock is held from the first
-      // statement to the commit, so every round trip inside a write is time every other writer waits.
-      await client.query(BEGIN_WRITE);
-      const out = await inWriteOf(this, () => fn(transactionOf(client, this.names, this.location)));
+      // One round trip for BEGIN and the locks (a simple query, so no parameters): they are held from
+      // the first statement to the commit.
+      await client.query(begin);
+      const out = await inWriteOf(this, () => fn(transactionOf(client, this.names, this.location, shared)));
       await client.query("commit");
       return out;
     } catch (e) {

@@ -198,6 +198,11 @@ export interface PickValues {
  */
 export interface PickQuery extends Query<PickedItem> {
   args(values: Partial<PickValues>): Param[];
+  /**
+   * The same pick waiting for items other transactions hold locked, where the pick itself skips them
+   * (PostgreSQL; on SQLite no row is ever locked, and the two are the same). Its `args` are the pick's.
+   */
+  waiting: Query<PickedItem>;
 }
 
 const PARAM = /@(project|priority|user|now|overlap|bound|start|keys)\b/g;
@@ -215,16 +220,34 @@ const candidateIdsOf = (d: Dialect, item: string) =>
     ? `(select json_group_array(id) from (select id from candidates where item_id = ${item} order by position))`
     : `(select coalesce(jsonb_agg(c.id order by c.position), '[]'::jsonb) from candidates c where c.item_id = ${item})`;
 
-function pick(name: string, text: (d: Dialect) => string): PickQuery {
+/**
+ * On PostgreSQL a regular pick locks the item it returns (`locks`: the alias of the items it picks
+ * from), so the claim that took it is the only one deciding on its seats until it commits (an
+ * annotator's write, db/postgres.ts). `for no key update` is the lock an update of the row takes
+ * too, so a judgment counting itself on the item waits for the claim, and the claim for it; the
+ * foreign-key checks of inserts naming the item (`for key share`) do not wait. `skip locked` goes
+ * past items another claim or judgment holds to the next free one, the way a queue is read; the
+ * `waiting` variant waits for them instead, for when skipping would leave nothing (the end of a
+ * priority level). In READ COMMITTED, a row that another transaction changed while the pick waited
+ * is checked again against the conditions on the item's own columns, but not against the counts
+ * of other tables (live leases): the lease insert (LEASE_SEAT) counts them again after the lock.
+ */
+const lockFor = (d: Dialect, locks: string | undefined, wait: boolean) =>
+  d.kind === "postgres" && locks ? ` for no key update of ${locks}${wait ? "" : " skip locked"}` : "";
+
+function pick(name: string, text: (d: Dialect) => string, locks?: string): PickQuery {
   const order = (d: Dialect) => [...text(d).matchAll(PARAM)].map((m) => m[1] as keyof PickValues);
   const names = order(DIALECTS.sqlite);
   if (names.join() !== order(DIALECTS.postgres).join()) throw new Error(`${name}: parameters in a different order on each engine`);
-  const query = defineQuery(name, (d) => `select p.id, ${candidateIdsOf(d, "p.id")} as candidate_ids from (${text(d).replace(PARAM, "?")}) p`, (r: Row) => ({
-    id: num(r.id),
-    candidateIds: json<number[]>(r.candidate_ids),
-  }));
+  const define = (n: string, wait: boolean) =>
+    defineQuery(n, (d) => `select p.id, ${candidateIdsOf(d, "p.id")} as candidate_ids from (${text(d).replace(PARAM, "?")}${lockFor(d, locks, wait)}) p`, (r: Row) => ({
+      id: num(r.id),
+      candidateIds: json<number[]>(r.candidate_ids),
+    }));
+  const query = define(name, false);
   return {
     ...query,
+    waiting: locks ? define(`${name}.waiting`, true) : query,
     args: (values) =>
       names.map((k) => {
         const v = values[k];
@@ -270,24 +293,28 @@ export const PICK = {
     (d) => `select i.id from items i ${d.indexedBy("items_claim_idx")}
     where i.project_id = @project and i.priority = @priority and i.judgment_count < @bound ${HAS_SEAT} ${NOT_MINE}
     order by ${CLAIM_ORDER} limit 1`,
+    "i",
   ),
   import: pick(
     "assignment.pickImport",
     (d) => `select i.id from items i ${d.indexedBy("items_project_priority_idx")}
     where i.project_id = @project and i.priority = @priority ${HAS_SEAT} ${NOT_MINE}
     order by i.id asc limit 1`,
+    "i",
   ),
   random_from: pick(
     "assignment.pickRandomFrom",
     (d) => `select i.id from items i ${d.indexedBy("items_project_priority_idx")}
     where i.project_id = @project and i.priority = @priority and i.id >= @start ${HAS_SEAT} ${NOT_MINE}
     order by i.id asc limit 1`,
+    "i",
   ),
   random_before: pick(
     "assignment.pickRandomBefore",
     (d) => `select i.id from items i ${d.indexedBy("items_project_priority_idx")}
     where i.project_id = @project and i.priority = @priority and i.id < @start ${HAS_SEAT} ${NOT_MINE}
     order by i.id asc limit 1`,
+    "i",
   ),
   gold: pick(
     "assignment.pickGold",
@@ -319,6 +346,7 @@ function amongKeys(name: string, index: string, range: string, order: string): P
         order by ${order} limit 1)
       from ${d.eachText("@keys", "k")})
     order by ${order.replaceAll("i.", "o.")} limit 1`,
+    "o",
   );
 }
 export const PICK_KEYS = {
@@ -339,6 +367,29 @@ export const LEASE_ITEM = defineQuery(
   "assignment.leaseItem",
   `insert into assignments (project_id, item_id, user_id, status, slot_order, leased_at, expires_at)
    values (?, ?, ?, 'leased', ?, ?, ?)
+   on conflict (item_id, user_id) do update set status = 'leased', leased_at = excluded.leased_at,
+     expires_at = excluded.expires_at, closed_at = null
+   returning id`,
+  (r) => ({ id: num(r.id) }),
+);
+
+const stamp = (d: Dialect) => (d.kind === "postgres" ? "cast(? as timestamptz)" : "?");
+
+/**
+ * Params: project id, user id, slot order (JSON), leased at, expires at, item id, now, user id, base
+ * overlap. LEASE_ITEM for a regular item, made only while the item still has a seat for the caller
+ * (the judgments it wants, coalesce(judgment_target, base overlap) + extra_overlap, above its
+ * judgments and other people's live leases); no row when it has none. On PostgreSQL the pick locked
+ * the item, and this statement's fresh snapshot sees every lease and judgment of the transactions
+ * that held the lock before (see `lockFor`).
+ */
+export const LEASE_SEAT = defineQuery(
+  "assignment.leaseSeat",
+  (d) => `insert into assignments (project_id, item_id, user_id, status, slot_order, leased_at, expires_at)
+   select cast(? as integer), i.id, cast(? as integer), 'leased', ${d.jsonParam}, ${stamp(d)}, ${stamp(d)} from items i
+   where i.id = ? and i.gold is null and i.judgment_count + (select count(*) from assignments l
+       where l.item_id = i.id and l.status = 'leased' and l.expires_at > ? and l.user_id <> ?)
+     < coalesce(i.judgment_target, ?) + i.extra_overlap
    on conflict (item_id, user_id) do update set status = 'leased', leased_at = excluded.leased_at,
      expires_at = excluded.expires_at, closed_at = null
    returning id`,
@@ -484,6 +535,12 @@ export const FREE_SEATS = defineQuery(
    from items where id = ?`,
   (r) => ({ gold: bool(r.gold), free: num(r.free) }),
 );
+
+/**
+ * Params: item id. Locks the item's row on PostgreSQL (as a claim's pick does, `lockFor`), waiting for
+ * whoever holds it, before a statement of its own counts the item's seats; a plain read on SQLite.
+ */
+export const LOCK_ITEM = defineQuery("assignment.lockItem", (d) => `select id from items where id = ?${d.kind === "postgres" ? " for no key update" : ""}`);
 
 /** Params: closed at, assignment id. */
 export const SUBMIT_LEASE = defineQuery("assignment.submitLease", `update assignments set status = 'submitted', closed_at = ? where id = ?`);

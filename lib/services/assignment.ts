@@ -4,9 +4,15 @@
 // (lib/services/adaptive.ts), plus the item's extra_overlap; expired leases are ignored at claim
 // time, no background job needed. Gold items are exempt from the overlap: every
 // annotator may get each one once, mixed into their stream at the project's gold rate.
-// A claim is one write transaction (ctx.db.write): its reads and its lease are exact because no other
-// writer, in this process or another instance, runs in between (db/engine.ts). It is the hottest
-// path of the application (see test/bench/claim.bench.ts): a handful of statements, no more.
+// A claim is one annotator's write transaction (ctx.db.write with `{ annotator }`, db/engine.ts): on
+// SQLite no other writer runs in between its reads and its lease; on PostgreSQL other annotators'
+// claims and judgments run alongside it, and it stays exact by locks (db/postgres.ts): the
+// annotator's own lock covers everything of theirs it reads (leases, judgments, quota, gold score,
+// qualification), and the row of the item it leases covers that item's seats. The pick locks the
+// item (skipping items others hold) and the lease re-counts the seats after the lock (LEASE_SEAT);
+// a claim waits for a locked item only while it holds no other, so locks never wait in a circle.
+// It is the hottest path of the application (see test/bench/claim.bench.ts): a handful of
+// statements, no more.
 import { randomInt } from "node:crypto";
 import { z } from "zod";
 import { at, jsonText, type Engine } from "@/db/engine";
@@ -22,6 +28,7 @@ import {
   ID_SPAN,
   JUDGED_TOTALS,
   LEASE_ITEM,
+  LEASE_SEAT,
   LEASE_TO_JUDGE,
   LEASED_ITEM_ROWS,
   leasedItem,
@@ -155,9 +162,25 @@ export async function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: strin
   // Skills the annotator narrowed their stream to (the workspace's choice); none or empty: no narrowing.
   const chosen = parseInput(skillsInput, input.skills);
   const now = nowOf(ctx);
-  const claim = await ctx.db.write((tx) => claimIn(tx, caller, input.slug, now, exclude, chosen?.length ? [...new Set(chosen)] : null));
-  return claim && loadClaim(ctx.db, claim.project, claim.assignmentId);
+  const skills = chosen?.length ? [...new Set(chosen)] : null;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const claim = await ctx.db.write((tx) => claimIn(tx, caller, input.slug, now, exclude, skills), { annotator: caller.userId });
+      return claim && loadClaim(ctx.db, claim.project, claim.assignmentId);
+    } catch (e) {
+      if (!(e instanceof StartOver) || attempt >= MAX_CLAIM_ATTEMPTS) throw e;
+    }
+  }
 }
+
+/**
+ * Thrown inside a claim's transaction (PostgreSQL only) when it holds an item whose last seat went to
+ * another claim while it waited, and the items left at the level are all held by others: it may not
+ * wait for them while holding one (two claims could then wait for each other), so it starts over in a
+ * new transaction, holding nothing. Each time, another claim took a seat, so this ends.
+ */
+class StartOver extends Error {}
+const MAX_CLAIM_ATTEMPTS = 50;
 
 /** The claim itself, in its write transaction: the checks that may refuse, then the lease. */
 async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, exclude: number[], chosen: string[] | null): Promise<{ assignmentId: number; project: ClaimProject } | null> {
@@ -221,24 +244,36 @@ async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, ex
     const q = routes.restriction ? PICK.gold_keys : PICK.gold;
     return (await tx.first(q, q.args(values))) ?? null;
   };
-  let picked: PickedItem | null = null;
+  const expiresAt = now + project.leaseMinutes * 60_000;
+  // A gold item has no seats to count (every annotator may get it once): it is leased as picked.
+  const leaseGold = async (gold: PickedItem) => {
+    const row = (await tx.first(LEASE_ITEM, [project.id, gold.id, userId, jsonText(shuffled(gold.candidateIds)), at(now), at(expiresAt)]))!;
+    return { assignmentId: row.id, project };
+  };
   if (qualification?.status === "pending") {
     const itemId = await pickQualificationItem(tx, settings, userId, now, qualification, async () => (await pickGoldItem())?.id ?? null);
     if (itemId == null) return null;
-    picked = { id: itemId, candidateIds: await tx.many(CANDIDATE_IDS, [itemId]) };
-  } else {
+    return leaseGold({ id: itemId, candidateIds: await tx.many(CANDIDATE_IDS, [itemId]) });
+  }
+  const gold = project.goldRate > 0 && Math.random() < project.goldRate;
+  // Whether this transaction holds a locked item whose seat went to another claim (PostgreSQL).
+  let holding = false;
+  for (;;) {
+    let picked: PickedItem | null = null;
     for (const keys of routes.passes) {
-      picked = await pickRegular(tx, project, userId, now, keys);
+      picked = await pickRegular(tx, project, userId, now, keys, holding);
       if (picked != null) break;
     }
     if (picked == null) return null; // gold items alone are not work: the stream ends with the real items
-    if (project.goldRate > 0 && Math.random() < project.goldRate) picked = (await pickGoldItem()) ?? picked;
+    if (gold) {
+      const goldItem = await pickGoldItem();
+      if (goldItem) return leaseGold(goldItem);
+    }
+    const row = await tx.first(LEASE_SEAT, [project.id, userId, jsonText(shuffled(picked.candidateIds)), at(now), at(expiresAt), picked.id, at(now), userId, baseOverlap(project)]);
+    if (row) return { assignmentId: row.id, project };
+    // (PostgreSQL only: another claim took the last seat between the pick's snapshot and its lock.)
+    holding = true;
   }
-
-  const { id: itemId, candidateIds } = picked;
-  const expiresAt = now + project.leaseMinutes * 60_000;
-  const row = (await tx.first(LEASE_ITEM, [project.id, itemId, userId, jsonText(shuffled(candidateIds)), at(now), at(expiresAt)]))!;
-  return { assignmentId: row.id, project };
 }
 
 function pct(x: number): string {
@@ -248,8 +283,11 @@ function pct(x: number): string {
 /**
  * The next non-gold item with a free seat: highest priority first, then the project's order policy.
  * With `keys` (routing by skill, a JSON array), only items with one of those tag keys (PICK_KEYS).
+ * On PostgreSQL the item comes locked, and items other transactions hold are skipped; when that
+ * leaves none at a level, the pick waits for them (`waiting`) so that a level is only passed over
+ * when it has no free seat, unless the claim is `holding` a locked item already (see StartOver).
  */
-async function pickRegular(tx: Statements, project: ClaimProject, userId: number, now: number, keys: string | null): Promise<PickedItem | null> {
+async function pickRegular(tx: Statements, project: ClaimProject, userId: number, now: number, keys: string | null, holding: boolean): Promise<PickedItem | null> {
   if (keys === "[]") return null;
   // bound: no item wants more than the overlap (or the adaptive max) plus the largest extra_overlap.
   const values: Partial<PickValues> = { project: project.id, user: userId, now: at(now), overlap: baseOverlap(project), bound: overlapBound(project) + project.maxExtra, keys: keys ?? undefined };
@@ -262,10 +300,20 @@ async function pickRegular(tx: Statements, project: ClaimProject, userId: number
       // A random start among this project's ids at this priority, then the first free item from there.
       const span = (await tx.first(ID_SPAN, [project.id, level]))!;
       values.start = span.lo + randomInt(span.hi - span.lo + 1);
-      row = (await tx.first(picks.random_from, picks.random_from.args(values))) ?? (await tx.first(picks.random_before, picks.random_before.args(values)));
+      const [from, before] = [picks.random_from, picks.random_before];
+      row = (await tx.first(from, from.args(values))) ?? (await tx.first(before, before.args(values)));
+      if (!row && tx.kind === "postgres") {
+        if (holding) throw new StartOver();
+        row = (await tx.first(from.waiting, from.args(values))) ?? (await tx.first(before.waiting, before.args(values)));
+      }
     } else {
       const q = picks[project.orderPolicy];
       row = await tx.first(q, q.args(values));
+      // (On SQLite nothing is ever locked, so nothing was skipped.)
+      if (!row && tx.kind === "postgres") {
+        if (holding) throw new StartOver();
+        row = await tx.first(q.waiting, q.args(values));
+      }
     }
     if (row) return row;
     level = (await tx.first(PRIORITY_BELOW, [project.id, level]))!.priority;
@@ -437,12 +485,16 @@ export async function skipAssignment({ ctx, input }: { ctx: Ctx; input: { id: nu
   const caller = requireCaller(ctx);
   requireScope(ctx, "assignment:work");
   const now = nowOf(ctx);
-  await ctx.db.write(async (tx) => {
-    const a = await ownAssignment(tx, caller.userId, input.id);
-    if (a.status === "skipped") return;
-    if (a.status === "submitted") throw conflict("This item was already judged; it cannot be skipped.");
-    await tx.exec(SKIP_LEASE, [input.reason?.slice(0, 500) ?? null, at(now), a.id]);
-    await audit(tx, ctx, { action: "assignment.skip", targetType: "item", targetId: a.itemId, detail: { reason: input.reason ?? null } });
-  });
+  // An annotator's write (db/engine.ts): it decides on their own lease only, and frees a seat.
+  await ctx.db.write(
+    async (tx) => {
+      const a = await ownAssignment(tx, caller.userId, input.id);
+      if (a.status === "skipped") return;
+      if (a.status === "submitted") throw conflict("This item was already judged; it cannot be skipped.");
+      await tx.exec(SKIP_LEASE, [input.reason?.slice(0, 500) ?? null, at(now), a.id]);
+      await audit(tx, ctx, { action: "assignment.skip", targetType: "item", targetId: a.itemId, detail: { reason: input.reason ?? null } });
+    },
+    { annotator: caller.userId },
+  );
   return { skipped: true };
 }

@@ -35,6 +35,7 @@ import {
   type StoredJudgment,
 } from "@/lib/formats/judgment";
 import type { Prompt } from "@/lib/formats/record";
+import { LOCK_ITEM } from "@/db/queries/assignment";
 import { audit } from "./audit";
 import { assertAcceptingJudgments, closeLease, freeSeats, leaseToJudge, ownAssignment } from "./assignment";
 import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
@@ -117,16 +118,18 @@ export async function submitJudgment({ ctx, input }: { ctx: Ctx; input: Judgment
   requireScope(ctx, "assignment:work");
   const { meta, payload } = splitInput(input);
   const { assignment_id } = parseInput(assignmentRef, { assignment_id: input.assignment_id });
-  return ctx.db.write((tx) => recordJudgment(tx, ctx, caller.userId, assignment_id, meta, payload));
+  return ctx.db.write((tx) => recordJudgment(tx, ctx, caller.userId, assignment_id, meta, payload), { annotator: caller.userId });
 }
 
 // The hot path of annotation (see test/bench/claim.bench.ts): one statement reads the lease, its
 // project and the item, then the insert and the lease's close (on PostgreSQL one statement,
 // RECORD_JUDGMENT). The judgment row is its own record
 // of who judged what and when, so no audit row is written for it (changes and removals of
-// judgments are audited). A retry (same client_id) is exact on both engines: write transactions
-// run one at a time, so the retry reads the lease the first request closed, and the
-// (item, annotator) unique index refuses a second judgment whatever happens.
+// judgments are audited). It is an annotator's write (db/engine.ts): on PostgreSQL it runs alongside
+// other annotators' claims and judgments, one at a time per annotator, so a retry (same client_id)
+// reads the lease the first request closed, and the (item, annotator) unique index refuses a second
+// judgment whatever happens. The item's seats are decided under its row lock: the count's update
+// takes it, and a judgment on an expired lease takes it (LOCK_ITEM) before counting the free seats.
 async function recordJudgment(tx: Engine, ctx: Ctx, userId: number, assignmentId: number, meta: z.output<typeof envelope>, payload: Record<string, unknown>) {
   const now = nowOf(ctx);
   const { assignment: a, project, gold } = await leaseToJudge(tx, userId, assignmentId);
@@ -143,8 +146,9 @@ async function recordJudgment(tx: Engine, ctx: Ctx, userId: number, assignmentId
   if (a.status === "skipped") throw conflict("This assignment was skipped.");
   assertAcceptingJudgments(project);
   const columns = columnsFor(project.judgmentSchema, payload, a.slotOrder);
-  if (a.expiresAt <= now && (await freeSeats(tx, a.itemId, baseOverlap(project), userId, now)) <= 0) {
-    throw conflict("Your lease on this item expired and its place was taken by another annotator.");
+  if (a.expiresAt <= now) {
+    await tx.exec(LOCK_ITEM, [a.itemId]);
+    if ((await freeSeats(tx, a.itemId, baseOverlap(project), userId, now)) <= 0) throw conflict("Your lease on this item expired and its place was taken by another annotator.");
   }
   const row = (await tx.first(RECORD_JUDGMENT, [
     a.projectId,

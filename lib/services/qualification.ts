@@ -3,9 +3,10 @@
 // below it fails (claims refused until a manager resets the attempt). In training mode the answer is
 // shown after every gold item, also after qualifying.
 //
-// Exactness: an attempt's counters (judged, correct) change only inside the judgment's immediate
-// transaction, the decision is taken when the N-th counted answer is recorded, and a claim leases a
-// qualification gold item only while judged + the annotator's live gold leases < N. A late answer (a
+// Exactness: an attempt's counters (judged, correct) change only inside the judgment's write
+// transaction (an annotator's write: no other write of theirs runs alongside it, db/engine.ts), the
+// decision is taken when the N-th counted answer is recorded, and a claim leases a qualification
+// gold item only while judged + the annotator's live gold leases < N. A late answer (a
 // lease that expired and was judged anyway) is recorded as an ordinary gold judgment, not counted.
 //
 // A reset ends the current attempt and starts the next: the judgments that counted towards it are

@@ -267,7 +267,22 @@ type Samples = Record<"bare" | "claim" | "routed" | "submit", Sample>;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-function post(baseUrl: string, urlPath: string, token: string | null, body: string): Promise<{ status: number; body: string; ms: number }> {
+/**
+ * A keep-alive socket the server closed as idle (its keepAliveTimeout) just as a request was sent on
+ * it fails with ECONNRESET before the server read anything: sent again on a fresh socket (Node's
+ * `reusedSocket` pattern). On a loaded machine a pause between rounds is enough for it.
+ */
+async function post(baseUrl: string, urlPath: string, token: string | null, body: string): Promise<{ status: number; body: string; ms: number }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await postOnce(baseUrl, urlPath, token, body);
+    } catch (e) {
+      if (attempt >= 2 || !(e as { reusedSocket?: boolean }).reusedSocket || (e as { code?: string }).code !== "ECONNRESET") throw e;
+    }
+  }
+}
+
+function postOnce(baseUrl: string, urlPath: string, token: string | null, body: string): Promise<{ status: number; body: string; ms: number }> {
   const url = new URL(baseUrl + urlPath);
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
@@ -287,7 +302,7 @@ function post(baseUrl: string, urlPath: string, token: string | null, body: stri
         res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data, ms: Number(process.hrtime.bigint() - start) / 1e6 }));
       },
     );
-    req.on("error", reject);
+    req.on("error", (e) => reject(Object.assign(e, { reusedSocket: req.reusedSocket })));
     req.end(body);
   });
 }

@@ -11,6 +11,7 @@ import { tagKey } from "@/lib/formats/tags";
 import { adaptiveFiguresOf, retargetItem, retargetProject, simulateOverlap } from "@/lib/services/adaptive";
 import { claimNext, closeLease, freeSeats, goldStandings, leaseToJudge, ownAssignment, type Claim } from "@/lib/services/assignment";
 import type { Ctx } from "@/lib/services/context";
+import { submitJudgment } from "@/lib/services/judgments";
 import { answerWasShown, feedbackOf, listQualifications, recordGoldJudgment } from "@/lib/services/qualification";
 import { ENGINES, errorCodeAsync, tempDbOn, type TempDb } from "../helpers/db";
 import { runWorkerProcess } from "../helpers/worker-process";
@@ -421,6 +422,34 @@ describe.each(ENGINES)("claiming on %s", (kind: EngineKind) => {
       // The work really was concurrent: many processes got leases.
       expect(results.filter((r) => r.leased > 0).length).toBeGreaterThan(WORKERS / 4);
     }, 240_000);
+
+    it("one annotator claiming and judging from several connections at once holds one lease and judges each item once", async () => {
+      // On PostgreSQL these run on the engine's pool, several transactions at a time: what keeps the
+      // annotator's claims from each leasing an item of their own is the annotator's lock.
+      const p = await project({ overlap: 2 }, Array.from({ length: 12 }, () => ({})));
+      const me = await user();
+      const other = await user();
+      // The pool's connections opened beforehand, so the claims below do run at the same time.
+      await Promise.all(Array.from({ length: 8 }, () => t.db.snapshot(() => new Promise((r) => setTimeout(r, 100)))));
+      for (let round = 0; round < 4; round++) {
+        const claims = await Promise.all(Array.from({ length: 8 }, () => claimNext({ ctx: me, input: { slug: p.slug } })));
+        const ids = new Set(claims.map((c) => c!.assignment.id));
+        expect(ids.size, `round ${round}: the same lease every time`).toBe(1);
+        // Someone else claiming meanwhile gets another seat, not this one.
+        await claimNext({ ctx: other, input: { slug: p.slug } });
+        const mine = (await t.db.many(LEASES)).filter((l) => l.userId === me.caller.userId && l.status === "leased");
+        expect(mine.length, `round ${round}: one live lease`).toBe(1);
+        const [id] = ids;
+        const submits = await Promise.allSettled(
+          Array.from({ length: 8 }, (_, n) => submitJudgment({ ctx: me, input: { assignment_id: id, choice: "A", client_id: `round-${round}-${n}` } })),
+        );
+        expect(submits.filter((r) => r.status === "fulfilled").length, `round ${round}: one judgment recorded`).toBe(1);
+        for (const r of submits) if (r.status === "rejected") expect((r.reason as { code?: string }).code).toBe("conflict");
+      }
+      const judged = await t.db.many(JUDGMENTS_PER_ITEM);
+      expect(judged.every((r) => r.annotators === r.judgments && r.counter === r.judgments)).toBe(true);
+      expect(judged.filter((r) => r.judgments > 0).length).toBeGreaterThanOrEqual(4);
+    }, 120_000);
 
     it("annotators in separate processes judging until nothing is left give every item exactly its overlap", async () => {
       const OVERLAP = 3;

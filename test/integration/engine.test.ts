@@ -84,6 +84,37 @@ describe.each(engines)("engine on %s", (_kind, open) => {
     expect(await engine.first(BUMP_READ)).toBe(before + 20);
   });
 
+  it("runs one annotator's writes one at a time, and never an annotator's write beside a plain one", async () => {
+    const READ = defineQuery(`test.engine.annRead.${_kind}`, "select n from t where id = 1", (r) => num(r.n));
+    const SET = defineQuery(`test.engine.annSet.${_kind}`, "update t set n = ? where id = 1");
+    const BUMP = defineQuery(`test.engine.annBump.${_kind}`, "update t set n = n + 1 where id = 1");
+    const readThenWrite = async (tx: Pick<OpenEngine, "first" | "exec">) => {
+      const n = (await tx.first(READ))!;
+      await new Promise((r) => setTimeout(r, 2));
+      await tx.exec(SET, [n + 1]);
+    };
+    const before = (await engine.first(READ))!;
+    // The same annotator from many connections: their read-then-write steps never interleave.
+    await Promise.all(Array.from({ length: 12 }, () => engine.write(readThenWrite, { annotator: 7 })));
+    expect(await engine.first(READ)).toBe(before + 12);
+    // Other annotators' writes (an update that locks the row) beside plain read-then-writes: a plain
+    // write that ran beside one of them would write back a value missing its increment.
+    await Promise.all(
+      Array.from({ length: 16 }, (_, i) => (i % 2 ? engine.write(readThenWrite) : engine.write((tx) => tx.exec(BUMP), { annotator: 100 + i }))),
+    );
+    expect(await engine.first(READ)).toBe(before + 12 + 16);
+  });
+
+  it.runIf(_kind === "postgres")("runs different annotators' writes side by side", async () => {
+    // The first waits inside its transaction until the second has begun its own: one at a time, it would never end.
+    let started!: () => void;
+    const second = new Promise<void>((r) => (started = r));
+    await Promise.all([
+      engine.write(async (tx) => (await second, tx.first(COUNT)), { annotator: 1 }),
+      new Promise((r) => setTimeout(r, 50)).then(() => engine.write(async (tx) => (started(), tx.first(COUNT)), { annotator: 2 })),
+    ]);
+  }, 20_000);
+
   it("streams a large result in batches from a snapshot", async () => {
     await engine.write(async (tx) => {
       for (let i = 100; i < 1100; i++) await tx.exec(INSERT, [i, i, null]);
