@@ -13,7 +13,7 @@ import { addEndpoint } from "@/lib/services/endpoints";
 import { addJudge, cancelJudgeRun, getJudgeRun, launchJudgeRun, listJudgeRuns, parseJudgeAnswer, type JudgeRunView } from "@/lib/services/judges";
 import { clearStatsCache, projectStats } from "@/lib/services/stats";
 import type { PairwiseJudgment, Verdict } from "@/lib/stats";
-import { judgeAgreement, type JudgeRun } from "@/lib/stats/judges";
+import { judgeAgreement, type JudgeAgreement, type JudgeRun } from "@/lib/stats/judges";
 import { ENGINES, errorCodeAsync, makeProject, makeUser, tempDbOn, type TempDb } from "../helpers/db";
 import { startModelServer, type ModelServer } from "../helpers/model-server";
 import { insertCandidate, insertItem, insertJudgment, insertUser } from "../helpers/rows";
@@ -237,7 +237,7 @@ describe.each(ENGINES)("judge runs, exports with AI verdicts and judge slices on
     const stats = await projectStats({ ctx: t.system, input: { slug: "pw", by: "category", rounds: 100, seed: 3 } });
     expect(stats.item_metadata_keys).toEqual(["category"]);
     const [judge] = stats.judges!;
-    const figures = ({ n, kappa, kappa_ci_low, kappa_ci_high, accuracy, accuracy_ci_low, accuracy_ci_high, position_consistency }: typeof pure) =>
+    const figures = ({ n, kappa, kappa_ci_low, kappa_ci_high, accuracy, accuracy_ci_low, accuracy_ci_high, position_consistency }: JudgeAgreement) =>
       ({ n, kappa, kappa_ci_low, kappa_ci_high, accuracy, accuracy_ci_low, accuracy_ci_high, position_consistency });
     expect(judge).toEqual({ name: "fair", ...figures(pure), slices: pure.slices!.map((s) => ({ value: s.value, ...figures(s) })) });
     // By hand: math = items 0–5 (2 and 5 without a majority): 4 items, all right; prose = 6–10 with a
