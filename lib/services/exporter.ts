@@ -12,7 +12,7 @@ import { anyMultiTurnPrompt, judgedItemCandidates, judgedItems, judgedOrAiItemCa
 import { datasetCard } from "@/lib/formats/export/dataset-card";
 import { count, decideItem, emptyCounts, type DecideContext, type ExportCounts, type ExportItem, type ExportRow } from "@/lib/formats/export/decide";
 import { CONTENT_TYPES, encoderFor, type RowEncoder } from "@/lib/formats/export/encode";
-import type { OptionNaming } from "@/lib/formats/export/options";
+import { appliesTo, type OptionNaming } from "@/lib/formats/export/options";
 import { checkExportOptions, settingsOf, type ExportOptions, type ExportOptionsInput } from "@/lib/formats/export/options-schema";
 import { effectiveSchema } from "@/lib/formats/judgment";
 import { parseSplit } from "@/lib/stats/aggregate";
@@ -50,6 +50,8 @@ async function prepare(ctx: Ctx, input: ExportInput, action: string): Promise<Pr
   const project = await getProject({ ctx, input: { slug } });
   // One export is all text or all messages: a column that mixes them loads in no dataset library.
   if (!options.conversational && options.format !== "hh-rlhf" && (await ctx.db.first(anyMultiTurnPrompt, [project.id]))) options.conversational = true;
+  // AI verdicts write no demonstrations: sft reads none of them (and its winners stay the humans').
+  if (!appliesTo("includeAiJudgments", options.format)) options.includeAiJudgments = false;
   await ctx.db.write(async (tx) =>
     audit(tx, ctx, {
       action,

@@ -91,7 +91,7 @@ describe.skipIf(!executable)("AI judges: a judge run from the admin page, the ju
     await signIn(page, admin.email, admin.password);
     await page.goto(serverInfo().baseUrl + `/admin/projects/${SLUG}`);
     const form = page.getByRole("form", { name: "Start a judge run" });
-    await form.getByLabel("Judge").selectOption("e2e-judge");
+    await form.getByLabel("Judge", { exact: true }).selectOption("e2e-judge");
     // A bad limit is named beside its field, and nothing starts.
     await form.getByLabel(/Most items/).fill("0");
     await form.evaluate((f: HTMLFormElement) => f.setAttribute("novalidate", ""));

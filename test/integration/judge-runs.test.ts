@@ -219,6 +219,10 @@ describe.each(ENGINES)("judge runs, exports with AI verdicts and judge slices on
     // Unanimous: the judge's tie on items 8 and 9 now breaks the humans' agreement there.
     const unanimous = lines(await exported("dpo-ai-u", "--format", "trl-dpo", "--policy", "unanimous", "--include-ai-judgments"));
     expect(unanimous.map((r) => r.prompt)).toEqual(["Question 0", "Question 1", "Question 3", "Question 4", "Question 6", "Question 7"]);
+    // sft ignores the option: its unanimous winners are the humans' (8 and 9 among them).
+    const sft = await exported("sft", "--format", "sft", "--sft-winners");
+    expect(lines(sft)).toHaveLength(HUMAN_ITEMS - 2);
+    expect(await exported("sft-ai", "--format", "sft", "--sft-winners", "--include-ai-judgments")).toBe(sft);
   });
 
   it("slices judge vs humans by an item's metadata key, or its candidates' values; stats, CLI JSON and CSV agree", async () => {
