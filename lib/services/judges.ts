@@ -309,9 +309,10 @@ export async function launchJudgeRun({ ctx, input }: { ctx: Ctx; input: Untruste
   const { project, judge } = await judgeAndProject(ctx, data);
   const existing = await ctx.db.first(JUDGE_RUN_RUNNING, [judge.id, project.id]);
   if (existing !== undefined && working.has(existing)) return { run: judgeRunView((await ctx.db.first(JUDGE_RUN_BY_ID, [existing]))!), running: true };
+  // A run this process does not work is left alone: another instance may be working it (the two then
+  // ask about the same items, and the first verdict stored stands); one whose server stopped is
+  // cancelled with DELETE.
   const id = await ctx.db.write(async (tx) => {
-    // A run left running by a process that stopped is over: its verdicts are kept, the rest is the new run's.
-    if (existing !== undefined) await tx.exec(JUDGE_RUN_FINISH, ["failed", "the server process working it stopped", at(nowOf(ctx)), existing]);
     const created = (await tx.first(JUDGE_RUN_INSERT, [judge.id, project.id, data.limit ?? null, ctx.caller?.userId ?? null, at(nowOf(ctx))]))!;
     await audit(tx, ctx, { action: "judge_run.start", targetType: "judge_run", targetId: created, projectId: project.id, detail: { judge: judge.name, limit: data.limit ?? null } });
     return created;
