@@ -1,5 +1,5 @@
 // Statements on AI judges and their verdicts (ai_judgments), which live apart from human judgments:
-// nothing that serves work, counts human agreement or exports reads this table.
+// nothing that serves work or counts human agreement reads this table, and an export only with --include-ai-judgments.
 import type { Prompt } from "../../lib/formats/record";
 import { bool, defineQuery, json, num, numOrNull, str, strOrNull } from "../engine";
 import type { JudgeRunStatus } from "../schema/constants";

@@ -104,7 +104,7 @@ export const judges = sqliteTable("judges", {
 
 /**
  * A judge's verdict on a pairwise item, kept apart from human judgments: never served as work, never
- * counted in human agreement, quality or leaderboards, never exported; read only by "judge vs humans".
+ * counted in human agreement, quality or leaderboards, exported only with --include-ai-judgments; otherwise read only by "judge vs humans".
  */
 export const aiJudgments = sqliteTable(
   "ai_judgments",

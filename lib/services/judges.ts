@@ -1,7 +1,7 @@
 // AI judges: an endpoint asked, through a pairwise prompt, which of an item's two responses is
 // better, in both orders. A verdict that flips with the order is a tie and position-inconsistent
 // (lib/stats/judges.ts combines the two runs). AI verdicts are stored apart (ai_judgments): never
-// served, never counted as human judgments, never exported; only "judge vs humans" reads them.
+// served, never counted as human judgments, exported only when asked (--include-ai-judgments); otherwise only "judge vs humans" reads them.
 // No network call happens inside a transaction: each verdict is stored by its own short write.
 import { setMaxListeners } from "node:events";
 import { z } from "zod";
