@@ -32,6 +32,16 @@ export const judgedItems = defineQuery(
   (r): ExportItemRow => ({ id: num(r.id), externalId: str(r.external_id), prompt: json<Prompt>(r.prompt), gold: bool(r.gold) }),
 );
 
+// With AI verdicts (--include-ai-judgments): also the items only a judge has a verdict on.
+const JUDGED_OR_AI = "(select j.item_id from judgments j where j.project_id = ? union select x.item_id from ai_judgments x join items xi on xi.id = x.item_id where xi.project_id = ?)";
+
+/** judgedItems, with the items a judge has a verdict on. Params: project id, project id. */
+export const judgedOrAiItems = defineQuery(
+  "exporter.judgedOrAiItems",
+  `select i.id, i.external_id, i.prompt, i.gold is not null as gold from items i where i.id in ${JUDGED_OR_AI} order by i.id`,
+  (r): ExportItemRow => ({ id: num(r.id), externalId: str(r.external_id), prompt: json<Prompt>(r.prompt), gold: bool(r.gold) }),
+);
+
 export interface ExportCandidateRow {
   itemId: number;
   id: number;
@@ -44,6 +54,45 @@ export const judgedItemCandidates = defineQuery(
   "exporter.judgedItemCandidates",
   `select c.item_id, c.id, c.content, c.model from candidates c where c.item_id in ${JUDGED} order by c.item_id, c.position, c.id`,
   (r): ExportCandidateRow => ({ itemId: num(r.item_id), id: num(r.id), content: str(r.content), model: strOrNull(r.model) }),
+);
+
+/** judgedItemCandidates, with the items a judge has a verdict on. Params: project id, project id. */
+export const judgedOrAiItemCandidates = defineQuery(
+  "exporter.judgedOrAiItemCandidates",
+  `select c.item_id, c.id, c.content, c.model from candidates c where c.item_id in ${JUDGED_OR_AI} order by c.item_id, c.position, c.id`,
+  (r): ExportCandidateRow => ({ itemId: num(r.item_id), id: num(r.id), content: str(r.content), model: strOrNull(r.model) }),
+);
+
+/** An AI judge's verdict as an export reads it (in the item's own order). */
+export interface ExportAiJudgmentRow {
+  itemId: number;
+  id: number;
+  judge: string;
+  verdict: Verdict;
+  positionConsistent: boolean;
+  answerStraight: string;
+  answerSwapped: string;
+  latencyMs: number;
+  createdAt: number;
+}
+
+/** The project's AI verdicts, in item order, then judge name. Params: project id. */
+export const projectAiJudgments = defineQuery(
+  "exporter.projectAiJudgments",
+  `select x.item_id, x.id, j.name as judge, x.verdict, x.position_consistent, x.answer_straight, x.answer_swapped, x.latency_ms, x.created_at
+   from ai_judgments x join judges j on j.id = x.judge_id join items i on i.id = x.item_id
+   where i.project_id = ? order by x.item_id, j.name`,
+  (r): ExportAiJudgmentRow => ({
+    itemId: num(r.item_id),
+    id: num(r.id),
+    judge: str(r.judge),
+    verdict: str(r.verdict) as Verdict,
+    positionConsistent: bool(r.position_consistent),
+    answerStraight: str(r.answer_straight),
+    answerSwapped: str(r.answer_swapped),
+    latencyMs: num(r.latency_ms),
+    createdAt: num(r.created_at),
+  }),
 );
 
 export interface ExportJudgmentRow {

@@ -1,7 +1,8 @@
 // Statements on AI judges and their verdicts (ai_judgments), which live apart from human judgments:
-// nothing that serves work, counts human agreement or exports reads this table.
+// nothing that serves work or counts human agreement reads this table, and an export only with --include-ai-judgments.
 import type { Prompt } from "../../lib/formats/record";
-import { bool, defineQuery, json, num, str } from "../engine";
+import { bool, defineQuery, json, num, numOrNull, str, strOrNull } from "../engine";
+import type { JudgeRunStatus } from "../schema/constants";
 
 export interface JudgeRow {
   id: number;
@@ -104,3 +105,71 @@ export const AI_JUDGMENTS_VERSION = defineQuery(
   `select count(*) as n, max(x.id) as max_id from ai_judgments x join items i on i.id = x.item_id where i.project_id = ?`,
   (r) => ({ n: num(r.n), maxId: r.max_id == null ? null : num(r.max_id) }),
 );
+
+/** A judge run started over HTTP, with its progress. */
+export interface JudgeRunRow {
+  id: number;
+  judge: string;
+  judgeId: number;
+  project: string;
+  projectId: number;
+  status: JudgeRunStatus;
+  itemLimit: number | null;
+  items: number;
+  judged: number;
+  failed: number;
+  failures: { item: string; error: string }[];
+  error: string | null;
+  createdAt: number;
+  finishedAt: number | null;
+}
+
+const JUDGE_RUN_SELECT = `select r.id, j.name as judge, r.judge_id, p.slug as project, r.project_id, r.status, r.item_limit, r.items, r.judged, r.failed, r.failures, r.error, r.created_at, r.finished_at
+  from judge_runs r join judges j on j.id = r.judge_id join projects p on p.id = r.project_id`;
+
+const judgeRunRow = (r: Record<string, unknown>): JudgeRunRow => ({
+  id: num(r.id),
+  judge: str(r.judge),
+  judgeId: num(r.judge_id),
+  project: str(r.project),
+  projectId: num(r.project_id),
+  status: str(r.status) as JudgeRunStatus,
+  itemLimit: numOrNull(r.item_limit),
+  items: num(r.items),
+  judged: num(r.judged),
+  failed: num(r.failed),
+  failures: json<{ item: string; error: string }[]>(r.failures),
+  error: strOrNull(r.error),
+  createdAt: num(r.created_at),
+  finishedAt: numOrNull(r.finished_at),
+});
+
+/** Params: judge id, project id, item limit, created by, created at. Starts running, with no failures. */
+export const JUDGE_RUN_INSERT = defineQuery(
+  "judges.runInsert",
+  `insert into judge_runs (judge_id, project_id, status, item_limit, failures, created_by, created_at) values (?, ?, 'running', ?, '[]', ?, ?) returning id`,
+  (r) => num(r.id),
+);
+
+export const JUDGE_RUN_BY_ID = defineQuery("judges.run", `${JUDGE_RUN_SELECT} where r.id = ?`, judgeRunRow);
+
+/** A project's judge runs, newest first. Params: project id. */
+export const JUDGE_RUNS_OF_PROJECT = defineQuery("judges.runsOfProject", `${JUDGE_RUN_SELECT} where r.project_id = ? order by r.id desc`, judgeRunRow);
+
+/** The running run of a judge on a project, if any. Params: judge id, project id. */
+export const JUDGE_RUN_RUNNING = defineQuery("judges.runRunning", "select id from judge_runs where judge_id = ? and project_id = ? and status = 'running' order by id desc limit 1", (r) => num(r.id));
+
+/** Just the status (polled while a run works, to notice a cancellation). Params: run id. */
+export const JUDGE_RUN_STATUS = defineQuery("judges.runStatus", "select status from judge_runs where id = ?", (r) => str(r.status) as JudgeRunStatus);
+
+/** Params: items, judged, failed, failures (JSON), run id. Written by the run's worker only (also after a cancel, for the verdicts stored until it stopped). */
+export const JUDGE_RUN_PROGRESS = defineQuery(
+  "judges.runProgress",
+  (d) => `update judge_runs set items = ?, judged = ?, failed = ?, failures = ${d.jsonParam} where id = ?`,
+);
+
+/** Params: status (done or failed), error, finished at, run id. A cancelled run stays cancelled. */
+export const JUDGE_RUN_FINISH = defineQuery("judges.runFinish", "update judge_runs set status = ?, error = ?, finished_at = ? where id = ? and status = 'running'");
+
+/** Params: finished at, run id. Only a running run is cancelled. */
+export const JUDGE_RUN_CANCEL = defineQuery("judges.runCancel", "update judge_runs set status = 'cancelled', finished_at = ? where id = ? and status = 'running'");

@@ -1,6 +1,6 @@
 // Models in the loop (PostgreSQL; db/schema/models.ts documents the columns).
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { GENERATION_STATUSES, RESPONSE_STATUSES } from "../schema/constants";
+import { GENERATION_STATUSES, JUDGE_RUN_STATUSES, RESPONSE_STATUSES } from "../schema/constants";
 import { id, stamp } from "./types";
 import { items, projects } from "./projects";
 import { users } from "./users";
@@ -103,4 +103,24 @@ export const aiJudgments = pgTable(
     createdAt: stamp("created_at").notNull(),
   },
   (t) => [uniqueIndex("ai_judgments_judge_item_idx").on(t.judgeId, t.itemId), index("ai_judgments_item_idx").on(t.itemId)],
+);
+
+export const judgeRuns = pgTable(
+  "judge_runs",
+  {
+    id: id(),
+    judgeId: integer("judge_id").notNull().references(() => judges.id, { onDelete: "cascade" }),
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    status: text("status", { enum: JUDGE_RUN_STATUSES }).notNull(),
+    itemLimit: integer("item_limit"),
+    items: integer("items").notNull().default(0),
+    judged: integer("judged").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    failures: jsonb("failures").notNull().$type<{ item: string; error: string }[]>(),
+    error: text("error"),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: stamp("created_at").notNull(),
+    finishedAt: stamp("finished_at"),
+  },
+  (t) => [index("judge_runs_project_idx").on(t.projectId)],
 );

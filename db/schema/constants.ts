@@ -42,5 +42,9 @@ export const QUALIFICATION_DEFAULTS = { accuracy: 0.8 } as const;
 export const GENERATION_STATUSES = ["running", "done", "cancelled", "failed"] as const;
 export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
 
+/** A judge run over HTTP: judging, then done, cancelled, or failed (its error says why). */
+export const JUDGE_RUN_STATUSES = GENERATION_STATUSES;
+export type JudgeRunStatus = (typeof JUDGE_RUN_STATUSES)[number];
+
 /** One stored response of a run: a response, or a failure (after retries) with its reason. */
 export const RESPONSE_STATUSES = ["ok", "failed"] as const;

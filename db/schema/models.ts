@@ -1,7 +1,7 @@
 // Models in the loop: the OpenAI-compatible servers Arbiter calls (endpoints), the ways of answering
 // compared (contenders, versioned), and generation runs with one stored response per prompt × contender.
 import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { GENERATION_STATUSES, RESPONSE_STATUSES } from "./constants";
+import { GENERATION_STATUSES, JUDGE_RUN_STATUSES, RESPONSE_STATUSES } from "./constants";
 import { items, projects } from "./projects";
 import { users } from "./users";
 
@@ -104,7 +104,7 @@ export const judges = sqliteTable("judges", {
 
 /**
  * A judge's verdict on a pairwise item, kept apart from human judgments: never served as work, never
- * counted in human agreement, quality or leaderboards, never exported; read only by "judge vs humans".
+ * counted in human agreement, quality or leaderboards, exported only with --include-ai-judgments; otherwise read only by "judge vs humans".
  */
 export const aiJudgments = sqliteTable(
   "ai_judgments",
@@ -125,4 +125,31 @@ export const aiJudgments = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [uniqueIndex("ai_judgments_judge_item_idx").on(t.judgeId, t.itemId), index("ai_judgments_item_idx").on(t.itemId)],
+);
+
+/**
+ * A judge run started over HTTP and worked in the server's background: its progress (items taken,
+ * verdicts stored, failures with why) is written as it goes; cancelling sets the status, which the
+ * worker polls. (The verdicts themselves are in ai_judgments; the CLI's runs keep no row here.)
+ */
+export const judgeRuns = sqliteTable(
+  "judge_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    judgeId: integer("judge_id").notNull().references(() => judges.id, { onDelete: "cascade" }),
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    status: text("status", { enum: JUDGE_RUN_STATUSES }).notNull(),
+    /** Most items the run takes; null for all the judge has no verdict on. */
+    itemLimit: integer("item_limit"),
+    items: integer("items").notNull().default(0),
+    judged: integer("judged").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    /** [{item, error}]: the items that failed and why (judged again by the next run). */
+    failures: text("failures", { mode: "json" }).notNull().$type<{ item: string; error: string }[]>(),
+    error: text("error"),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [index("judge_runs_project_idx").on(t.projectId)],
 );

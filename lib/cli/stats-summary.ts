@@ -111,6 +111,26 @@ export function statsSummary(s: ProjectStats): string {
       ),
     );
   }
+  if (s.judges?.length) {
+    const range = (low: number | null, high: number | null, f: (x: number | null) => string) => (low === null ? "" : `${f(low)} – ${f(high)}`);
+    const row = (name: string, r: NonNullable<ProjectStats["judges"]>[number] | NonNullable<NonNullable<ProjectStats["judges"]>[number]["slices"]>[number]) => [
+      name,
+      String(r.n),
+      fixed(r.kappa),
+      range(r.kappa_ci_low, r.kappa_ci_high, fixed),
+      pct(r.accuracy),
+      range(r.accuracy_ci_low, r.accuracy_ci_high, pct),
+      pct(r.position_consistency),
+    ];
+    out.push(
+      "",
+      "Judge vs humans (against the human majority):",
+      ...table(
+        ["judge", "n", "kappa", "95% CI", "accuracy", "95% CI", "position-consistent"],
+        s.judges.flatMap((j) => [row(j.name, j), ...(j.slices ?? []).map((sl) => row(`  ${s.options.by}=${sl.value ?? "(missing)"}`, sl))]),
+      ),
+    );
+  }
   out.push("", `Progress: ${projectionText(s.progress.projection)}`);
   return out.join("\n");
 }

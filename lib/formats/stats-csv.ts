@@ -1,9 +1,9 @@
 // The dashboard tables of a project's statistics as CSV, one table per file, for spreadsheets.
-import type { ProjectStats } from "@/lib/stats/types";
+import type { JudgeSliceRow, ProjectStats } from "@/lib/stats/types";
 import { contendersCsv } from "./contenders-csv";
 import { csvLine } from "./csv-cell";
 
-export const STATS_CSV_TABLES = ["annotators", "leaderboard", "kappa", "breakdown", "progress", "contenders"] as const;
+export const STATS_CSV_TABLES = ["annotators", "leaderboard", "kappa", "breakdown", "progress", "contenders", "judges"] as const;
 export type StatsCsvTable = (typeof STATS_CSV_TABLES)[number];
 
 function lines(header: string[], rows: unknown[][]): string {
@@ -53,6 +53,15 @@ export function statsCsv(stats: ProjectStats, table: StatsCsvTable): string {
     }
     case "contenders":
       return contendersCsv(stats.contenders);
+    case "judges": {
+      // A judge's overall row has an empty key; with `by`, a row per slice follows, keyed by it.
+      const key = stats.options.by ?? "";
+      const figures = (r: Omit<JudgeSliceRow, "value">) => [r.n, r.kappa, r.kappa_ci_low, r.kappa_ci_high, r.accuracy, r.accuracy_ci_low, r.accuracy_ci_high, r.position_consistency];
+      return lines(
+        ["judge", "key", "value", "n", "kappa", "kappa_ci_low", "kappa_ci_high", "accuracy", "accuracy_ci_low", "accuracy_ci_high", "position_consistency"],
+        (stats.judges ?? []).flatMap((j) => [[j.name, "", "", ...figures(j)], ...(j.slices ?? []).map((s) => [j.name, key, s.value, ...figures(s)])]),
+      );
+    }
     case "progress":
       return lines(
         ["date", "judgments", "completed", "cumulative_judgments", "cumulative_completed"],

@@ -8,11 +8,11 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { jsonText, type Engine, type Snapshot } from "@/db/engine";
-import { anyMultiTurnPrompt, judgedItemCandidates, judgedItems, projectAdjudications, projectJudgments, userEmail } from "@/db/queries/exporter";
+import { anyMultiTurnPrompt, judgedItemCandidates, judgedItems, judgedOrAiItemCandidates, judgedOrAiItems, projectAdjudications, projectAiJudgments, projectJudgments, userEmail, type ExportAiJudgmentRow } from "@/db/queries/exporter";
 import { datasetCard } from "@/lib/formats/export/dataset-card";
 import { count, decideItem, emptyCounts, type DecideContext, type ExportCounts, type ExportItem, type ExportRow } from "@/lib/formats/export/decide";
 import { CONTENT_TYPES, encoderFor, type RowEncoder } from "@/lib/formats/export/encode";
-import type { OptionNaming } from "@/lib/formats/export/options";
+import { appliesTo, type OptionNaming } from "@/lib/formats/export/options";
 import { checkExportOptions, settingsOf, type ExportOptions, type ExportOptionsInput } from "@/lib/formats/export/options-schema";
 import { effectiveSchema } from "@/lib/formats/judgment";
 import { parseSplit } from "@/lib/stats/aggregate";
@@ -50,6 +50,8 @@ async function prepare(ctx: Ctx, input: ExportInput, action: string): Promise<Pr
   const project = await getProject({ ctx, input: { slug } });
   // One export is all text or all messages: a column that mixes them loads in no dataset library.
   if (!options.conversational && options.format !== "hh-rlhf" && (await ctx.db.first(anyMultiTurnPrompt, [project.id]))) options.conversational = true;
+  // AI verdicts write no demonstrations: sft reads none of them (and its winners stay the humans').
+  if (!appliesTo("includeAiJudgments", options.format)) options.includeAiJudgments = false;
   await ctx.db.write(async (tx) =>
     audit(tx, ctx, {
       action,
@@ -94,7 +96,7 @@ export async function openExport({ ctx, input }: { ctx: Ctx; input: ExportInput 
   const part = options.part ?? (prep.decide.split ? "train" : undefined);
   const filename = `${prep.project.slug}-${options.format}${part ? `-${part}` : ""}.${options.fileFormat}`;
   const rows = exportRows(prep, emptyCounts());
-  const encoder = encoderFor(options.format, options.fileFormat, options.conversational);
+  const encoder = encoderFor(options.format, options.fileFormat, options.conversational, options.includeAiJudgments);
   const written = { rows: 0 };
   const head = { filename, contentType: CONTENT_TYPES[options.fileFormat], written };
   if (options.fileFormat === "parquet") return { ...head, chunks: encode(rows, encoder as RowEncoder<Uint8Array>, part, written) };
@@ -168,7 +170,7 @@ export async function writeExport({
   try {
     for (const name of splitNames) {
       const final = pathOf(name);
-      writers.set(name, { path: final, rows: 0, stream: fs.createWriteStream(`${final}.partial`), encoder: encoderFor(options.format, ext, options.conversational) });
+      writers.set(name, { path: final, rows: 0, stream: fs.createWriteStream(`${final}.partial`), encoder: encoderFor(options.format, ext, options.conversational, options.includeAiJudgments) });
     }
     for await (const { split: name, row } of exportRows({ ...prep, decide: { ...prep.decide, withAgreement: "dir" in target } }, counts)) {
       const w = writers.get(name)!;
@@ -236,10 +238,13 @@ const ITEMS_PER_HANDOFF = 100;
 async function* readItems(view: Snapshot, prep: Prepared): AsyncGenerator<ExportItem[], void, undefined> {
   const { options } = prep.decide;
   const id = prep.project.id;
-  const items = view.stream(judgedItems, [id], STREAM_BATCH);
-  const candidates = new Runs(view.stream(judgedItemCandidates, [id], STREAM_BATCH), (c) => c.itemId);
+  // AI verdicts are read only when asked for: without them the export reads what it always read.
+  const withAi = options.includeAiJudgments;
+  const items = withAi ? view.stream(judgedOrAiItems, [id, id], STREAM_BATCH) : view.stream(judgedItems, [id], STREAM_BATCH);
+  const candidates = new Runs(withAi ? view.stream(judgedOrAiItemCandidates, [id, id], STREAM_BATCH) : view.stream(judgedItemCandidates, [id], STREAM_BATCH), (c) => c.itemId);
   const judgments = new Runs(view.stream(projectJudgments, [id], STREAM_BATCH), (j) => j.itemId);
   const adjudications = new Runs(view.stream(projectAdjudications, [id], STREAM_BATCH), (a) => a.itemId);
+  const aiJudgments = withAi ? new Runs<ExportAiJudgmentRow>(view.stream(projectAiJudgments, [id], STREAM_BATCH), (x) => x.itemId) : null;
   const salt = randomBytes(16);
   const names = new Map<number, string>();
   const annotator = async (userId: number): Promise<string> => {
@@ -274,6 +279,7 @@ async function* readItems(view: Snapshot, prep: Prepared): AsyncGenerator<Export
         });
       }
       const adjudication = (await adjudications.take(item.id))[0];
+      const ai = aiJudgments ? await aiJudgments.take(item.id) : null;
       out.push({
         id: item.id,
         externalId: item.externalId,
@@ -284,6 +290,19 @@ async function* readItems(view: Snapshot, prep: Prepared): AsyncGenerator<Export
         candidates: (await candidates.take(item.id)).map(({ id, content, model }) => ({ id, content, model })),
         judgments: exported,
         adjudication: adjudication ? { verdict: adjudication.verdict, winnerId: adjudication.winnerId } : null,
+        ...(ai
+          ? {
+              aiJudgments: ai.map((x) => ({
+                id: x.id,
+                judge: x.judge,
+                verdict: x.verdict,
+                positionConsistent: x.positionConsistent,
+                answers: { as_shown: x.answerStraight, swapped: x.answerSwapped },
+                latencyMs: x.latencyMs,
+                createdAt: x.createdAt,
+              })),
+            }
+          : {}),
       });
       if (out.length === ITEMS_PER_HANDOFF) {
         yield out;
@@ -292,7 +311,7 @@ async function* readItems(view: Snapshot, prep: Prepared): AsyncGenerator<Export
     }
     if (out.length) yield out;
   } finally {
-    await Promise.all([candidates.close(), judgments.close(), adjudications.close()]);
+    await Promise.all([candidates.close(), judgments.close(), adjudications.close(), aiJudgments?.close()]);
   }
 }
 

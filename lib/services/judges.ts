@@ -1,11 +1,29 @@
 // AI judges: an endpoint asked, through a pairwise prompt, which of an item's two responses is
 // better, in both orders. A verdict that flips with the order is a tie and position-inconsistent
 // (lib/stats/judges.ts combines the two runs). AI verdicts are stored apart (ai_judgments): never
-// served, never counted as human judgments, never exported; only "judge vs humans" reads them.
+// served, never counted as human judgments, exported only when asked (--include-ai-judgments); otherwise only "judge vs humans" reads them.
 // No network call happens inside a transaction: each verdict is stored by its own short write.
+import { setMaxListeners } from "node:events";
 import { z } from "zod";
-import { at } from "@/db/engine";
-import { AI_JUDGMENT_INSERT, JUDGE_BY_NAME, JUDGE_INSERT, JUDGE_PENDING, JUDGES_LIST, type JudgeRow, type JudgePendingRow } from "@/db/queries/judges";
+import { at, jsonText } from "@/db/engine";
+import {
+  AI_JUDGMENT_INSERT,
+  JUDGE_BY_NAME,
+  JUDGE_INSERT,
+  JUDGE_PENDING,
+  JUDGE_RUN_BY_ID,
+  JUDGE_RUN_CANCEL,
+  JUDGE_RUN_FINISH,
+  JUDGE_RUN_INSERT,
+  JUDGE_RUN_PROGRESS,
+  JUDGE_RUN_RUNNING,
+  JUDGE_RUN_STATUS,
+  JUDGE_RUNS_OF_PROJECT,
+  JUDGES_LIST,
+  type JudgeRow,
+  type JudgePendingRow,
+  type JudgeRunRow,
+} from "@/db/queries/judges";
 import { ENDPOINT_BY_NAME } from "@/db/queries/models";
 import { PROJECT_BY_SLUG } from "@/db/queries/projects";
 import { effectiveSchema } from "@/lib/formats/judgment";
@@ -131,10 +149,19 @@ export interface JudgeRunSummary {
   failures: JudgeFailure[];
 }
 
+export interface JudgeRunProgress {
+  total: number;
+  done: number;
+  failed: number;
+  /** The failures so far (the array grows as the run goes). */
+  failures: readonly JudgeFailure[];
+}
+
 export interface JudgeRunOptions {
+  /** Aborting it stops the run: no new item is taken, and answers that come back after are not stored or counted. */
   signal?: AbortSignal;
   retry?: RetryPolicy;
-  onProgress?: (p: { total: number; done: number; failed: number }) => void;
+  onProgress?: (p: JudgeRunProgress) => void;
 }
 
 type Asked = { ok: true; choice: Choice; answer: string; latencyMs: number; promptTokens: number; completionTokens: number } | { ok: false; error: string };
@@ -155,24 +182,22 @@ async function ask(endpoint: ModelEndpoint, content: string, options: JudgeRunOp
 export async function runJudge({ ctx, input, options = {} }: { ctx: Ctx; input: Untrusted<JudgeRunInput>; options?: JudgeRunOptions }): Promise<JudgeRunSummary> {
   requireScope(ctx, "model:manage");
   const data = parseInput(judgeRunInput, input);
-  const project = await ctx.db.first(PROJECT_BY_SLUG, [data.slug]);
-  if (!project) throw notFound(`Project "${data.slug}"`);
-  const type = effectiveSchema(project.judgmentSchema).type;
-  if (type !== "pairwise") throw new AppError("bad_request", `Project "${data.slug}" collects ${type} judgments; a judge compares the two responses of pairwise items only.`);
-  const judge = await ctx.db.first(JUDGE_BY_NAME, [data.judge]);
-  if (!judge) throw fieldError("judge", `no judge is named "${data.judge}" (add it with \`arbiter judge add\`)`, "not_found");
+  const { project, judge } = await judgeAndProject(ctx, data);
   const endpointRow = await ctx.db.first(ENDPOINT_BY_NAME, [judge.endpoint]);
   if (!endpointRow) throw notFound(`Endpoint "${judge.endpoint}"`);
   const endpoint = await modelEndpoint(ctx, endpointRow);
   const pending = await ctx.db.many(JUDGE_PENDING, [judge.id, project.id, data.limit ?? MAX_JUDGE_LIMIT]);
 
   const summary: JudgeRunSummary = { items: pending.length, judged: 0, failed: 0, failures: [] };
-  options.onProgress?.({ total: pending.length, done: 0, failed: 0 });
+  const progress = () => options.onProgress?.({ total: pending.length, done: summary.judged + summary.failed, failed: summary.failed, failures: summary.failures });
+  progress();
   const judgeItem = async (item: JudgePendingRow): Promise<void> => {
     const [straight, swapped] = await Promise.all([
       ask(endpoint, judgePromptFor(judge.prompt, item.prompt, item.responseA, item.responseB), options),
       ask(endpoint, judgePromptFor(judge.prompt, item.prompt, item.responseB, item.responseA), options),
     ]);
+    // Stopped: what came back (or failed as cancelled) is neither stored nor counted.
+    if (options.signal?.aborted) return;
     if (!straight.ok || !swapped.ok) {
       const error = [!straight.ok ? `as shown: ${straight.error}` : null, !swapped.ok ? `swapped: ${swapped.error}` : null].filter(Boolean).join("; ");
       summary.failed++;
@@ -203,7 +228,7 @@ export async function runJudge({ ctx, input, options = {} }: { ctx: Ctx; input: 
   const worker = async () => {
     while (next < pending.length && !options.signal?.aborted) {
       await judgeItem(pending[next++]);
-      options.onProgress?.({ total: pending.length, done: summary.judged + summary.failed, failed: summary.failed });
+      progress();
     }
   };
   await Promise.all(Array.from({ length: Math.min(pending.length, Math.max(1, Math.ceil(endpoint.maxConcurrency / 2))) }, worker));
@@ -213,4 +238,175 @@ export async function runJudge({ ctx, input, options = {} }: { ctx: Ctx; input: 
     );
   }
   return summary;
+}
+
+/** The project (pairwise) and the judge a run names, or the error that says which is missing. */
+async function judgeAndProject(ctx: Ctx, data: { slug: string; judge: string }) {
+  const project = await ctx.db.first(PROJECT_BY_SLUG, [data.slug]);
+  if (!project) throw notFound(`Project "${data.slug}"`);
+  const type = effectiveSchema(project.judgmentSchema).type;
+  if (type !== "pairwise") throw new AppError("bad_request", `Project "${data.slug}" collects ${type} judgments; a judge compares the two responses of pairwise items only.`);
+  const judge = await ctx.db.first(JUDGE_BY_NAME, [data.judge]);
+  if (!judge) throw fieldError("judge", `no judge is named "${data.judge}" (add it with \`arbiter judge add\`)`, "not_found");
+  return { project, judge };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Judge runs over HTTP: a row per run (judge_runs) holding its progress, worked in the background of
+// the server process that started it, cancelled by setting its status (the worker polls it).
+
+/** How often a working run looks for its cancellation, and at most how often it writes its progress. */
+const POLL_MS = 250;
+
+/** A judge run as the API shows it. */
+export interface JudgeRunView {
+  id: number;
+  judge: string;
+  project: string;
+  status: JudgeRunRow["status"];
+  /** The most items the run was asked to take (null: every item the judge has no verdict on). */
+  limit: number | null;
+  /** Items the run takes (known once it has started); verdicts stored; items failed, with why. */
+  items: number;
+  judged: number;
+  failed: number;
+  failures: JudgeFailure[];
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export function judgeRunView(r: JudgeRunRow): JudgeRunView {
+  return {
+    id: r.id,
+    judge: r.judge,
+    project: r.project,
+    status: r.status,
+    limit: r.itemLimit,
+    items: r.items,
+    judged: r.judged,
+    failed: r.failed,
+    failures: r.failures,
+    error: r.error,
+    created_at: new Date(r.createdAt).toISOString(),
+    finished_at: r.finishedAt == null ? null : new Date(r.finishedAt).toISOString(),
+  };
+}
+
+const runId = z.object({ id: z.coerce.number({ message: "must be a judge run id" }).int("must be a judge run id").positive("must be a judge run id") });
+
+/** Judge runs this process is working in the background. */
+const working = new Set<number>();
+
+/**
+ * Starts a judge run in the background of this server process (the HTTP API) and answers at once
+ * with it (`running: true` when this process already works a run of the same judge on the project,
+ * which is then returned instead of a second one). Progress is read with getJudgeRun; cancelJudgeRun stops it.
+ */
+export async function launchJudgeRun({ ctx, input }: { ctx: Ctx; input: Untrusted<JudgeRunInput> }): Promise<{ run: JudgeRunView; running: boolean }> {
+  requireScope(ctx, "model:manage");
+  const data = parseInput(judgeRunInput, input);
+  const { project, judge } = await judgeAndProject(ctx, data);
+  const existing = await ctx.db.first(JUDGE_RUN_RUNNING, [judge.id, project.id]);
+  if (existing !== undefined && working.has(existing)) return { run: judgeRunView((await ctx.db.first(JUDGE_RUN_BY_ID, [existing]))!), running: true };
+  // A run this process does not work is left alone: another instance may be working it (the two then
+  // ask about the same items, and the first verdict stored stands); one whose server stopped is
+  // cancelled with DELETE.
+  const id = await ctx.db.write(async (tx) => {
+    const created = (await tx.first(JUDGE_RUN_INSERT, [judge.id, project.id, data.limit ?? null, ctx.caller?.userId ?? null, at(nowOf(ctx))]))!;
+    await audit(tx, ctx, { action: "judge_run.start", targetType: "judge_run", targetId: created, projectId: project.id, detail: { judge: judge.name, limit: data.limit ?? null } });
+    return created;
+  });
+  working.add(id);
+  // Runs on after the response; its outcome (done, failed with why, cancelled) is stored on the run.
+  void workJudgeRun(ctx, id, { slug: data.slug, judge: data.judge, limit: data.limit })
+    .catch((error: unknown) => console.error(`judge run ${id} failed:`, error instanceof Error ? error.message : error))
+    .finally(() => working.delete(id));
+  return { run: judgeRunView((await ctx.db.first(JUDGE_RUN_BY_ID, [id]))!), running: false };
+}
+
+async function workJudgeRun(ctx: Ctx, id: number, input: JudgeRunInput): Promise<void> {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  let latest: JudgeRunProgress = { total: 0, done: 0, failed: 0, failures: [] };
+  const progressParams = () => [latest.total, latest.done - latest.failed, latest.failed, jsonText(latest.failures), id];
+  // Progress is written at most every POLL_MS, one write after another, each with the latest figures.
+  let chain: Promise<void> = Promise.resolve();
+  let dirty = false;
+  let lastWrite = 0;
+  const write = () => {
+    dirty = false;
+    lastWrite = Date.now();
+    chain = chain.then(() => ctx.db.exec(JUDGE_RUN_PROGRESS, progressParams())).then(
+      () => undefined,
+      // A progress write that fails is made again by the next one (and the last one is awaited).
+      () => undefined,
+    );
+  };
+  let polling = false;
+  const poll = setInterval(() => {
+    if (dirty) write();
+    if (polling) return;
+    polling = true;
+    ctx.db
+      .first(JUDGE_RUN_STATUS, [id])
+      .then((status) => {
+        if (status !== "running") controller.abort();
+      })
+      // A look that fails is made again at the next tick.
+      .catch(() => undefined)
+      .finally(() => (polling = false));
+  }, POLL_MS);
+  try {
+    await runJudge({
+      ctx,
+      input,
+      options: {
+        signal: controller.signal,
+        onProgress: (p) => {
+          latest = { ...p, failures: [...p.failures] };
+          if (Date.now() - lastWrite >= POLL_MS) write();
+          else dirty = true;
+        },
+      },
+    });
+    clearInterval(poll);
+    await chain;
+    await ctx.db.exec(JUDGE_RUN_PROGRESS, progressParams());
+    await ctx.db.exec(JUDGE_RUN_FINISH, ["done", null, at(nowOf(ctx)), id]);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await ctx.db.exec(JUDGE_RUN_FINISH, ["failed", message.slice(0, 2000), at(nowOf(ctx)), id]);
+    throw error;
+  } finally {
+    clearInterval(poll);
+  }
+}
+
+export async function getJudgeRun({ ctx, input }: { ctx: Ctx; input: Untrusted<{ id: number }> }): Promise<JudgeRunView> {
+  requireScope(ctx, "model:manage");
+  const { id } = parseInput(runId, input);
+  const run = await ctx.db.first(JUDGE_RUN_BY_ID, [id]);
+  if (!run) throw notFound(`Judge run ${id}`);
+  return judgeRunView(run);
+}
+
+export async function listJudgeRuns({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Promise<JudgeRunView[]> {
+  requireScope(ctx, "model:manage");
+  const project = await ctx.db.first(PROJECT_BY_SLUG, [input.slug]);
+  if (!project) throw notFound(`Project "${input.slug}"`);
+  return (await ctx.db.many(JUDGE_RUNS_OF_PROJECT, [project.id])).map(judgeRunView);
+}
+
+/** Cancels a running judge run: its worker takes no new item within a moment; verdicts stored so far stay. */
+export async function cancelJudgeRun({ ctx, input }: { ctx: Ctx; input: Untrusted<{ id: number }> }): Promise<JudgeRunView> {
+  requireScope(ctx, "model:manage");
+  const { id } = parseInput(runId, input);
+  return ctx.db.write(async (tx) => {
+    const run = await tx.first(JUDGE_RUN_BY_ID, [id]);
+    if (!run) throw notFound(`Judge run ${id}`);
+    if ((await tx.exec(JUDGE_RUN_CANCEL, [at(nowOf(ctx)), id])) === 0) throw new AppError("conflict", `Judge run ${id} is already ${run.status}.`);
+    await audit(tx, ctx, { action: "judge_run.cancel", targetType: "judge_run", targetId: id, projectId: run.projectId });
+    return judgeRunView((await tx.first(JUDGE_RUN_BY_ID, [id]))!);
+  });
 }

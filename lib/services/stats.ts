@@ -4,10 +4,21 @@
 import { z } from "zod";
 import { jsonText } from "@/db/engine";
 import { PROJECT_BY_SLUG } from "@/db/queries/projects";
-import { STATS_ANNOTATORS, STATS_CANDIDATES, STATS_CANDIDATES_WITH_METADATA, STATS_CONTENDER_CANDIDATES, STATS_ITEMS, STATS_JUDGMENTS, STATS_METADATA_KEYS, STATS_VERSION } from "@/db/queries/stats";
+import {
+  STATS_ANNOTATORS,
+  STATS_CANDIDATES,
+  STATS_CANDIDATES_WITH_METADATA,
+  STATS_CONTENDER_CANDIDATES,
+  STATS_ITEM_METADATA,
+  STATS_ITEM_METADATA_KEYS,
+  STATS_ITEMS,
+  STATS_JUDGMENTS,
+  STATS_METADATA_KEYS,
+  STATS_VERSION,
+} from "@/db/queries/stats";
 import { AI_JUDGMENTS_OF_PROJECT, AI_JUDGMENTS_VERSION, type AiJudgmentRow } from "@/db/queries/judges";
 import { ContenderTally, ProjectTally, type JudgeStatsRow, type PairwiseJudgment, type ProjectStats } from "@/lib/stats";
-import { judgeAgreement, type JudgeRun } from "@/lib/stats/judges";
+import { itemSliceValue, judgeAgreement, type JudgeAgreement, type JudgeRun } from "@/lib/stats/judges";
 import { nowOf, requireScope, type Ctx } from "./context";
 import { notFound, parseInput } from "./errors";
 import { adaptiveFiguresOf, adaptiveRule, baseOverlap } from "./adaptive";
@@ -71,8 +82,18 @@ export async function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput
     // in SQL: the engines' collations differ, code-unit order does not.
     const sampled = jsonText(items.slice(0, METADATA_SAMPLE).map((i) => i.id));
     const keys = (await view.many(STATS_METADATA_KEYS, [sampled])).filter((k) => k !== "model").sort();
+    const itemKeys = (await view.many(STATS_ITEM_METADATA_KEYS, [sampled])).sort();
     const tally = new ProjectTally(items, annotators, { by, rounds: options.rounds, seed: options.seed, now });
-    for await (const c of view.stream(by !== null ? STATS_CANDIDATES_WITH_METADATA : STATS_CANDIDATES, [p], STREAM_BATCH)) tally.candidate(c);
+    // With `by` and AI verdicts: each item's candidates' values of the key, for slicing judge vs humans.
+    const sliceByCandidates = by !== null && aiVersion!.n > 0 ? new Map<number, unknown[]>() : null;
+    for await (const c of view.stream(by !== null ? STATS_CANDIDATES_WITH_METADATA : STATS_CANDIDATES, [p], STREAM_BATCH)) {
+      tally.candidate(c);
+      if (sliceByCandidates && c.position <= 1) {
+        let values = sliceByCandidates.get(c.item);
+        if (!values) sliceByCandidates.set(c.item, (values = []));
+        values[c.position] = by === "model" && !(c.metadata && "model" in c.metadata) ? c.model : c.metadata?.[by!];
+      }
+    }
     // Generated responses carry `contender` in their metadata; the sampled keys spare projects of
     // imported responses a scan of every candidate's metadata.
     const contenders = keys.includes("contender") ? new ContenderTally() : null;
@@ -84,7 +105,14 @@ export async function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput
       contenders?.judgment(j);
       if (humans && j.type === "pairwise" && j.verdict !== null) humans.push({ item: String(j.item), annotator: String(j.annotator), verdict: j.verdict });
     }
-    const judges = humans ? judgeRows(humans, await view.many(AI_JUDGMENTS_OF_PROJECT, [p]), options) : undefined;
+    let slice: Map<string, string | null> | undefined;
+    if (sliceByCandidates) {
+      const own = new Map<number, unknown>();
+      for await (const i of view.stream(STATS_ITEM_METADATA, [p], STREAM_BATCH)) own.set(i.id, i.metadata[by!]);
+      slice = new Map();
+      for (const item of items) slice.set(String(item.id), itemSliceValue(own.get(item.id), sliceByCandidates.get(item.id) ?? []));
+    }
+    const judges = humans ? judgeRows(humans, await view.many(AI_JUDGMENTS_OF_PROJECT, [p]), options, slice) : undefined;
     const { progress, ...rest } = tally.figures();
     const result: ProjectStats = {
       project: { slug: project.slug, name: project.name, overlap: project.overlap },
@@ -95,6 +123,7 @@ export async function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput
       contenders: contenders?.rows({ rounds: options.rounds, seed: options.seed }) ?? [],
       ...(judges ? { judges } : {}),
       metadata_keys: ["model", ...keys],
+      item_metadata_keys: itemKeys,
       progress,
     };
     cache.set(key, result);
@@ -104,7 +133,7 @@ export async function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput
 }
 
 /** Each judge against the human majority: its stored answers, read again as the two runs they were (lib/stats/judges.ts). */
-function judgeRows(humans: PairwiseJudgment[], stored: AiJudgmentRow[], options: { rounds: number; seed: number }): JudgeStatsRow[] {
+function judgeRows(humans: PairwiseJudgment[], stored: AiJudgmentRow[], options: { rounds: number; seed: number }, slice?: ReadonlyMap<string, string | null>): JudgeStatsRow[] {
   const runs: JudgeRun[] = [];
   for (const s of stored) {
     for (const [swapped, answer] of [[false, s.answerStraight], [true, s.answerSwapped]] as const) {
@@ -114,14 +143,20 @@ function judgeRows(humans: PairwiseJudgment[], stored: AiJudgmentRow[], options:
       runs.push({ judge: s.judge, item: String(s.item), swapped, choice });
     }
   }
-  return judgeAgreement(humans, runs, { rounds: options.rounds, seed: options.seed }).map((r) => ({
-    name: r.name,
+  const figures = (r: JudgeAgreement) => ({
     n: r.n,
     kappa: r.kappa,
     kappa_ci_low: r.kappa_ci_low,
     kappa_ci_high: r.kappa_ci_high,
     accuracy: r.accuracy,
+    accuracy_ci_low: r.accuracy_ci_low,
+    accuracy_ci_high: r.accuracy_ci_high,
     position_consistency: r.position_consistency,
+  });
+  return judgeAgreement(humans, runs, { rounds: options.rounds, seed: options.seed, slice }).map((r) => ({
+    name: r.name,
+    ...figures(r),
+    ...(r.slices ? { slices: r.slices.map((s) => ({ value: s.value, ...figures(s) })) } : {}),
   }));
 }
 

@@ -15,6 +15,10 @@
 //   it exists exactly where they agree; items without a strict majority are left out.
 // - Kappa and accuracy are over the items with both a judge verdict and a human majority, in the
 //   three categories A < tie < B.
+// - A metadata slice of an item (itemSliceValue) is the item's own value of the key (a prompt's
+//   category, say); without one, the value its two candidates share, or both values in code-unit
+//   order joined by " vs " when they differ ("gpt-4 vs llama"; a candidate without one is "(none)",
+//   last); null when none says anything.
 
 import { verdictOfChoice, type Verdict } from "@/lib/formats/verdict";
 import { CHOICES, type Choice } from "@/lib/formats/record";
@@ -66,6 +70,25 @@ export interface JudgeOptions {
   seed?: number;
   /** Item → its value of the metadata key to slice by; figures are then also given per value. */
   slice?: ReadonlyMap<string, string | null>;
+}
+
+/** A metadata value as a slice name: text as it is, numbers and booleans as written, anything else as JSON; null when absent. */
+function sliceText(raw: unknown): string | null {
+  if (raw === undefined || raw === null) return null;
+  return typeof raw === "string" ? raw : typeof raw === "number" || typeof raw === "boolean" ? String(raw) : JSON.stringify(raw);
+}
+
+/** The slice an item falls in for a metadata key: its own value, else its candidates' (see the rules at the top). */
+export function itemSliceValue(itemValue: unknown, candidateValues: readonly unknown[]): string | null {
+  const own = sliceText(itemValue);
+  if (own !== null) return own;
+  const texts = candidateValues.map(sliceText);
+  const present = texts.filter((v): v is string => v !== null);
+  if (present.length === 0) return null;
+  const distinct = [...new Set(present)].sort(compareStrings);
+  if (distinct.length === 1 && present.length === texts.length) return distinct[0];
+  // A candidate without a value is "(none)", named last.
+  return (present.length < texts.length ? [...distinct, "(none)"] : distinct).join(" vs ");
 }
 
 /** Slot order for an item shown straight ([0, 1]) or swapped ([1, 0]); candidates are the item's positions. */

@@ -410,7 +410,24 @@ export interface JudgeStatsRow {
   kappa_ci_low: number | null;
   kappa_ci_high: number | null;
   accuracy: number | null;
+  accuracy_ci_low: number | null;
+  accuracy_ci_high: number | null;
   /** Share of the judged items whose verdict did not change when the two responses were swapped. */
+  position_consistency: number | null;
+  /** With `by`: the same figures per slice of the items by that metadata key (lib/stats/judges.ts itemSliceValue); items without a value under null, last. */
+  slices?: JudgeSliceRow[];
+}
+
+/** A judge's figures on one metadata slice. */
+export interface JudgeSliceRow {
+  value: string | null;
+  n: number;
+  kappa: number | null;
+  kappa_ci_low: number | null;
+  kappa_ci_high: number | null;
+  accuracy: number | null;
+  accuracy_ci_low: number | null;
+  accuracy_ci_high: number | null;
   position_consistency: number | null;
 }
 
@@ -426,4 +443,6 @@ export interface ProjectStats extends ProjectFigures {
   judges?: JudgeStatsRow[];
   /** Candidate metadata keys seen in the project's first 1000 candidates (for picking `by`). */
   metadata_keys: string[];
+  /** Item metadata keys seen in the project's first 500 items (`by` slices judge vs humans by these too). */
+  item_metadata_keys: string[];
 }

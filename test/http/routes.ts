@@ -51,6 +51,10 @@ export function routeAccess(slug: string): RouteAccess[] {
     { method: "POST", path: `/api/v1/projects/${slug}/generations`, roles: ADMIN },
     { method: "GET", path: "/api/v1/generations/1", roles: ADMIN },
     { method: "DELETE", path: "/api/v1/generations/1", roles: ADMIN },
+    { method: "GET", path: `/api/v1/projects/${slug}/judge-runs`, roles: ADMIN },
+    { method: "POST", path: `/api/v1/projects/${slug}/judge-runs`, roles: ADMIN },
+    { method: "GET", path: "/api/v1/judge-runs/1", roles: ADMIN },
+    { method: "DELETE", path: "/api/v1/judge-runs/1", roles: ADMIN },
   ];
 }
 

@@ -201,7 +201,17 @@ describe.each(ENGINES)("AI judges on %s", (kind) => {
     }
     const [pure] = judgeAgreement(humans, runs, { rounds: 200, seed: 7 });
     expect(judges).toEqual([
-      { name: "fair", n: pure.n, kappa: pure.kappa, kappa_ci_low: pure.kappa_ci_low, kappa_ci_high: pure.kappa_ci_high, accuracy: pure.accuracy, position_consistency: pure.position_consistency },
+      {
+        name: "fair",
+        n: pure.n,
+        kappa: pure.kappa,
+        kappa_ci_low: pure.kappa_ci_low,
+        kappa_ci_high: pure.kappa_ci_high,
+        accuracy: pure.accuracy,
+        accuracy_ci_low: pure.accuracy_ci_low,
+        accuracy_ci_high: pure.accuracy_ci_high,
+        position_consistency: pure.position_consistency,
+      },
     ]);
     // By hand: 11 judged items, 9 with a human majority (not 2 and 5); right on 0, 1, 3, 4, 6, 7; items 8 and 9 flipped.
     expect(judges![0].n).toBe(9);

@@ -35,6 +35,19 @@ export interface ExportJudgment {
   createdAt: number;
 }
 
+/** An AI judge's verdict on the item (read only with includeAiJudgments). */
+export interface ExportAiJudgment {
+  id: number;
+  judge: string;
+  /** In the item's own order. */
+  verdict: Verdict;
+  positionConsistent: boolean;
+  /** The judge's full answers with the item shown as it is and swapped. */
+  answers: { as_shown: string; swapped: string };
+  latencyMs: number;
+  createdAt: number;
+}
+
 /** One item as an export reads it. */
 export interface ExportItem {
   id: number;
@@ -48,6 +61,8 @@ export interface ExportItem {
   judgments: ExportJudgment[];
   /** A manager's label, in the item's order (a verdict), with its winning candidate. */
   adjudication: { verdict: Verdict; winnerId: number | null } | null;
+  /** With includeAiJudgments: the judges' verdicts, by judge name. */
+  aiJudgments?: ExportAiJudgment[];
 }
 
 /** What decide needs beside the options: the split, and the scale of each rating criterion. */
@@ -211,7 +226,9 @@ function decideRows(item: ExportItem, ctx: DecideContext): ItemOutcome {
   if (item.gold && !options.includeGold) return { ...outcome, goldItem: true };
   const judgments = options.includeGold ? item.judgments : item.judgments.filter((j) => !j.gold);
   outcome.goldJudgments = item.judgments.length - judgments.length;
-  if (judgments.length === 0) return { ...outcome, dropped: "no_votes" };
+  // AI verdicts only when asked for, and only on an item of two candidates (the pair a judge compares).
+  const ai = options.includeAiJudgments && item.candidates.length === 2 ? (item.aiJudgments ?? []) : [];
+  if (judgments.length === 0 && ai.length === 0) return { ...outcome, dropped: "no_votes" };
   outcome.judgments = judgments.length;
   outcome.adjudicated = item.adjudication !== null;
   const ids = item.candidates.map((c) => c.id);
@@ -221,7 +238,8 @@ function decideRows(item: ExportItem, ctx: DecideContext): ItemOutcome {
 
   if (options.format === "raw") {
     const modelOf = new Map(item.candidates.map((c) => [c.id, c.model]));
-    for (const j of judgments) emit(rawRow(item, j, ids, modelOf));
+    for (const j of judgments) emit(options.includeAiJudgments ? { ...rawRow(item, j, ids, modelOf), ...HUMAN_SOURCE } : rawRow(item, j, ids, modelOf));
+    for (const v of ai) emit(aiRawRow(item, v, ids, modelOf));
     return outcome;
   }
 
@@ -229,7 +247,7 @@ function decideRows(item: ExportItem, ctx: DecideContext): ItemOutcome {
   const adj = item.adjudication;
   const decision = aggregateItem(
     ids,
-    judgments.map((j) => voteOf(j, ctx.scales)),
+    [...judgments.map((j) => voteOf(j, ctx.scales)), ...ai.map((v) => aiVote(v, ids))],
     {
       policy: options.policy,
       minVotes: options.minVotes,
@@ -309,5 +327,45 @@ function rawRow(item: ExportItem, j: ExportJudgment, ids: readonly number[], mod
     adjudicated: item.adjudication !== null,
     adjudication: item.adjudication ? { verdict: item.adjudication.verdict, winner_candidate_id: item.adjudication.winnerId } : null,
     created_at: new Date(j.createdAt).toISOString(),
+  };
+}
+
+/** What a human judgment's raw row says about its source once AI verdicts share the file. */
+const HUMAN_SOURCE = { source: "human", judge: null, ai_judgment_id: null, position_consistent: null, judge_answers: null };
+
+/** An AI verdict as one pairwise vote between the item's two candidates (a tie names no winner). */
+function aiVote(v: ExportAiJudgment, ids: readonly number[]): Vote<number> {
+  return { kind: "pairwise", winner: v.verdict === "A" ? ids[0] : v.verdict === "B" ? ids[1] : null, pair: [ids[0], ids[1]], bothBad: false };
+}
+
+/** An AI verdict's raw row: the raw columns (no judgment id, annotator or display order) and where it comes from. */
+function aiRawRow(item: ExportItem, v: ExportAiJudgment, ids: readonly number[], modelOf: ReadonlyMap<number, string | null>): Record<string, unknown> {
+  const winner = v.verdict === "A" ? ids[0] : v.verdict === "B" ? ids[1] : null;
+  return {
+    judgment_id: null,
+    item_id: item.id,
+    item_external_id: item.externalId,
+    annotator: null,
+    type: "pairwise",
+    choice: null,
+    verdict: v.verdict,
+    winner_candidate_id: winner,
+    winner_model: winner !== null ? (modelOf.get(winner) ?? null) : null,
+    candidate_ids: ids,
+    models: item.candidates.map((c) => c.model),
+    display_order: null,
+    payload: null,
+    rationale: null,
+    duration_ms: v.latencyMs,
+    imported: false,
+    gold: false,
+    adjudicated: item.adjudication !== null,
+    adjudication: item.adjudication ? { verdict: item.adjudication.verdict, winner_candidate_id: item.adjudication.winnerId } : null,
+    created_at: new Date(v.createdAt).toISOString(),
+    source: "judge",
+    judge: v.judge,
+    ai_judgment_id: v.id,
+    position_consistent: v.positionConsistent,
+    judge_answers: v.answers,
   };
 }

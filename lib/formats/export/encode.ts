@@ -3,7 +3,7 @@
 import { csvLine } from "../csv-cell";
 import { CSV_COLUMNS, csvRow } from "./csv";
 import type { ExportFormat } from "./options";
-import { ParquetWriter, parquetColumns, RAW_COLUMNS } from "./parquet";
+import { ParquetWriter, parquetColumns, RAW_COLUMNS, RAW_COLUMNS_WITH_AI } from "./parquet";
 
 export type FileFormat = "jsonl" | "csv" | "parquet";
 
@@ -24,10 +24,13 @@ export interface RowEncoder<Chunk extends string | Uint8Array = string | Uint8Ar
 
 const NONE: never[] = [];
 
-/** JSONL or CSV: one line per row (CSV: the header comes with the first push, or at the end of an empty file). */
-export function lineEncoder(format: ExportFormat, fileFormat: "jsonl" | "csv"): RowEncoder<string> {
+/**
+ * JSONL or CSV: one line per row (CSV: the header comes with the first push, or at the end of an
+ * empty file). `withAi`: the raw format's columns for AI verdicts too.
+ */
+export function lineEncoder(format: ExportFormat, fileFormat: "jsonl" | "csv", withAi = false): RowEncoder<string> {
   if (fileFormat === "jsonl") return { push: (row) => [JSON.stringify(row) + "\n"], end: () => NONE };
-  const columns = format === "raw" ? RAW_COLUMNS.map((c) => c.name) : CSV_COLUMNS[format];
+  const columns = format === "raw" ? (withAi ? RAW_COLUMNS_WITH_AI : RAW_COLUMNS).map((c) => c.name) : CSV_COLUMNS[format];
   let header = false;
   const start = (): string[] => (header ? NONE : ((header = true), [csvLine(columns)]));
   return {
@@ -37,8 +40,8 @@ export function lineEncoder(format: ExportFormat, fileFormat: "jsonl" | "csv"): 
 }
 
 /** Parquet: "PAR1" with the first push, a row group per 5,000 rows, the footer at the end. */
-function parquetEncoder(format: ExportFormat, conversational: boolean): RowEncoder<Uint8Array> {
-  const columns = parquetColumns(format, conversational);
+function parquetEncoder(format: ExportFormat, conversational: boolean, withAi: boolean): RowEncoder<Uint8Array> {
+  const columns = parquetColumns(format, conversational, withAi);
   if (!columns) throw new TypeError(`${format} has no Parquet form`);
   let pending: Uint8Array[] = [];
   const writer = new ParquetWriter(columns, (chunk) => pending.push(chunk));
@@ -53,6 +56,6 @@ function parquetEncoder(format: ExportFormat, conversational: boolean): RowEncod
   };
 }
 
-export function encoderFor(format: ExportFormat, fileFormat: FileFormat, conversational: boolean): RowEncoder {
-  return fileFormat === "parquet" ? parquetEncoder(format, conversational) : lineEncoder(format, fileFormat);
+export function encoderFor(format: ExportFormat, fileFormat: FileFormat, conversational: boolean, withAi = false): RowEncoder {
+  return fileFormat === "parquet" ? parquetEncoder(format, conversational, withAi) : lineEncoder(format, fileFormat, withAi);
 }

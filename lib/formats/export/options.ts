@@ -231,6 +231,15 @@ export const EXPORT_OPTIONS = {
     form: "more",
     formats: ["sft"],
   },
+  includeAiJudgments: {
+    kind: "boolean",
+    flag: "include-ai-judgments",
+    query: "include_ai_judgments",
+    label: "Include AI judge verdicts",
+    help: "raw: a row per AI verdict (source judge); pair formats: each judge's verdict is one more vote in the aggregation, and items only judges judged are exported",
+    form: "more",
+    formats: EXPORT_FORMAT_NAMES.filter((f) => f !== "sft"),
+  },
   revealAnnotators: {
     kind: "boolean",
     flag: "reveal-annotators",

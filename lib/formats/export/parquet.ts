@@ -124,8 +124,21 @@ export const RAW_COLUMNS: readonly ParquetColumn[] = [
         { name: "created_at", type: "string" },
 ];
 
+/**
+ * The raw export's columns with AI verdicts (--include-ai-judgments): an AI verdict's row has no
+ * judgment id, annotator or display order, and every row says where it comes from.
+ */
+export const RAW_COLUMNS_WITH_AI: readonly ParquetColumn[] = [
+  ...RAW_COLUMNS.map((c) => (c.name === "judgment_id" || c.name === "annotator" || c.name === "display_order" ? { ...c, optional: true } : c)),
+  { name: "source", type: "string" },
+  { name: "judge", type: "string", optional: true },
+  { name: "ai_judgment_id", type: "int64", optional: true },
+  { name: "position_consistent", type: "boolean", optional: true },
+  { name: "judge_answers", type: "json", optional: true },
+];
+
 /** The columns of an export format in Parquet; null when the format has no Parquet form. */
-export function parquetColumns(format: string, conversational: boolean): ParquetColumn[] | null {
+export function parquetColumns(format: string, conversational: boolean, withAi = false): ParquetColumn[] | null {
   const text = (name: string): ParquetColumn => ({ name, type: conversational ? "messages" : "string" });
   switch (format) {
     case "trl-dpo":
@@ -142,7 +155,7 @@ export function parquetColumns(format: string, conversational: boolean): Parquet
     case "sft":
       return conversational ? [{ name: "messages", type: "messages" }] : [{ name: "prompt", type: "string" }, { name: "completion", type: "string" }];
     case "raw":
-      return [...RAW_COLUMNS];
+      return [...(withAi ? RAW_COLUMNS_WITH_AI : RAW_COLUMNS)];
     default:
       return null; // openai-dpo: OpenAI takes JSONL
   }

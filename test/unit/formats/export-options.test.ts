@@ -32,6 +32,7 @@ describe("export options", () => {
       includeGold: false,
       keepEmpty: false,
       sftWinners: false,
+      includeAiJudgments: false,
       revealAnnotators: false,
     });
     for (const key of EXPORT_OPTION_KEYS) {
@@ -114,6 +115,7 @@ describe("export options", () => {
       conversational: false,
       include_gold: false,
       keep_empty: false,
+      include_ai_judgments: false,
     });
     expect(appliesTo("sftWinners", "sft")).toBe(true);
     expect(appliesTo("sftWinners", "trl-dpo")).toBe(false);

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { humanMajority, judgeAgreement, judgeVerdicts, type JudgeRun, type PairwiseJudgment, type Verdict } from "@/lib/stats";
+import { humanMajority, itemSliceValue, judgeAgreement, judgeVerdicts, type JudgeRun, type PairwiseJudgment, type Verdict } from "@/lib/stats";
 import type { Choice } from "@/lib/formats/record";
 import { cohenKappaPairs } from "@/lib/stats/reference";
 import { needsSharedData, PANDALM_TEST } from "../../helpers/shared-data";
@@ -136,6 +136,21 @@ describe("judgeAgreement", () => {
     ]);
     // coding: majorities A, A against A, B: the judge's B never matches, pe = (1·2)/4 = 1/2, kappa = 0.
     expect(row.slices![0].kappa).toBe(0);
+  });
+
+  it("puts an item in the slice of its own value, else of its candidates' shared or paired values", () => {
+    expect(itemSliceValue("coding", ["gpt", "llama"])).toBe("coding");
+    expect(itemSliceValue(3, [])).toBe("3");
+    expect(itemSliceValue(false, [])).toBe("false");
+    expect(itemSliceValue({ level: 2 }, [])).toBe('{"level":2}');
+    expect(itemSliceValue(undefined, ["gpt", "gpt"])).toBe("gpt");
+    // Paired values in code-unit order, whichever side holds which.
+    expect(itemSliceValue(null, ["llama", "gpt"])).toBe("gpt vs llama");
+    expect(itemSliceValue(null, ["gpt", "llama"])).toBe("gpt vs llama");
+    expect(itemSliceValue(null, [0.7, 0.2])).toBe("0.2 vs 0.7");
+    expect(itemSliceValue(null, [null, "gpt"])).toBe("gpt vs (none)");
+    expect(itemSliceValue(null, [undefined, null])).toBeNull();
+    expect(itemSliceValue(undefined, [])).toBeNull();
   });
 });
 

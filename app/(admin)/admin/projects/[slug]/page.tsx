@@ -3,7 +3,10 @@ import { orNotFound } from "@/lib/http/page";
 import { getProject, projectChecklist, projectProgress } from "@/lib/services/projects";
 import { projectSettingRows } from "@/lib/services/project-settings";
 import { CompleteBar } from "@/app/_components/ProjectProgressTable";
+import { effectiveSchema } from "@/lib/formats/judgment";
+import { listJudgeRuns, listJudges } from "@/lib/services/judges";
 import { ExportForm } from "./_components/ExportForm";
+import { JudgeRunPanel } from "./_components/JudgeRunPanel";
 import { ImportForm } from "./_components/ImportForm";
 import { listMembers } from "@/lib/services/members";
 import { ProjectSettingsForm } from "./_components/ProjectSettingsForm";
@@ -20,6 +23,10 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
   const progress = await projectProgress(ctx, project);
   const members = await listMembers({ ctx, input: { slug: project.slug } });
   const checklist = project.status === "draft" ? await projectChecklist({ ctx, input: { slug: project.slug } }) : null;
+  // AI judges compare the two responses of pairwise items only.
+  const pairwise = effectiveSchema(project.judgmentSchema).type === "pairwise";
+  const judges = pairwise ? (await listJudges({ ctx })).map((j) => j.name) : [];
+  const judgeRuns = pairwise ? await listJudgeRuns({ ctx, input: { slug: project.slug } }) : [];
   return (
     <>
       <h1>{project.name}</h1>
@@ -56,6 +63,15 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
         <h2 id="import-heading">Import items</h2>
         <ImportForm slug={project.slug} />
       </section>
+      {pairwise && (
+        <section className="panel" aria-labelledby="judge-runs-heading">
+          <h2 id="judge-runs-heading">AI judge runs</h2>
+          <p className="muted">
+            A judge compares each item&apos;s two responses in both orders; its verdicts are kept apart from human judgments and shown on the dashboard as judge vs humans.
+          </p>
+          <JudgeRunPanel slug={project.slug} judges={judges} runs={judgeRuns} />
+        </section>
+      )}
       <section className="panel" aria-labelledby="export-heading">
         <h2 id="export-heading">Export</h2>
         <ExportForm slug={project.slug} />

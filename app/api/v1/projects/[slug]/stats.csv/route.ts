@@ -4,7 +4,7 @@ import { STATS_CSV_TABLES, statsCsv, type StatsCsvTable } from "@/lib/formats/st
 import { AppError } from "@/lib/services/errors";
 import { projectStats } from "@/lib/services/stats";
 
-// One dashboard table as CSV: ?table=annotators|leaderboard|kappa|breakdown|progress|contenders (breakdown needs &by=KEY).
+// One dashboard table as CSV: ?table=annotators|leaderboard|kappa|breakdown|progress|contenders|judges (breakdown needs &by=KEY; judges has a row per slice with it).
 export const GET = apiRoute<{ slug: string }>(async ({ request, params, caller }) => {
   const url = new URL(request.url);
   const table = url.searchParams.get("table") ?? "";
