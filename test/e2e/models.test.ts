@@ -94,6 +94,18 @@ describe.skipIf(!executable)("models in the loop on the admin pages", () => {
     expect(latency).toBeGreaterThanOrEqual(250); // the server waits 250 ms before its first chunk
     expect(model.served.at(-1)!.authorization).toBe(`Bearer ${KEY}`);
 
+    // A key named by an environment variable the server lacks: listed as env:VAR; its Test says why it cannot call.
+    await page.getByTestId("endpoint-name").fill("ui-envkey");
+    await page.getByTestId("endpoint-base-url").fill(model.baseUrl);
+    await page.getByTestId("endpoint-model").fill("test-model");
+    await page.getByTestId("endpoint-api-key-env").fill("ARBITER_UI_TEST_KEY_UNSET");
+    await page.getByTestId("endpoint-add").click();
+    await expect.poll(() => page.getByTestId("endpoint-key-ui-envkey").textContent()).toBe("env:ARBITER_UI_TEST_KEY_UNSET");
+    await page.getByTestId("endpoint-test-ui-envkey").click();
+    await expect
+      .poll(() => page.getByTestId("endpoint-test-error-ui-envkey").textContent())
+      .toBe('Endpoint "ui-envkey": the environment variable ARBITER_UI_TEST_KEY_UNSET that holds its API key is not set.');
+
     // Two contenders; a template without {prompt} is refused next to it, keeping the rest.
     await page.getByTestId("contender-name").fill("ui-alpha");
     await page.getByTestId("contender-endpoint").selectOption("ui-local");
@@ -106,6 +118,7 @@ describe.skipIf(!executable)("models in the loop on the admin pages", () => {
     await page.getByTestId("contender-add").click();
     await expect.poll(() => page.getByTestId("contender-message").textContent()).toBe("Added contender ui-alpha (version 1).");
     await page.getByTestId("contender-name").fill("ui-beta");
+    await page.getByTestId("contender-endpoint").selectOption("ui-local");
     await page.getByTestId("contender-system").fill("beta persona");
     await page.getByTestId("contender-seed").fill("7");
     await page.getByTestId("contender-add").click();
