@@ -133,10 +133,14 @@ export async function listContenders({ ctx }: { ctx: Ctx }): Promise<ContenderVi
   return (await ctx.db.many(CONTENDERS_LIST)).map(contenderView);
 }
 
+export interface ContenderVersionView extends ContenderView {
+  created_at: string;
+}
+
 /** Every contender's versions, newest first, by contender name (the admin page's history). */
-export async function contenderVersions({ ctx }: { ctx: Ctx }): Promise<Map<string, (ContenderView & { created_at: string })[]>> {
+export async function contenderVersions({ ctx }: { ctx: Ctx }): Promise<Map<string, ContenderVersionView[]>> {
   requireScope(ctx, "model:manage");
-  const out = new Map<string, (ContenderView & { created_at: string })[]>();
+  const out = new Map<string, ContenderVersionView[]>();
   for (const v of await ctx.db.many(CONTENDER_VERSIONS_ALL)) {
     const list = out.get(v.name) ?? [];
     list.push({ ...contenderView(v), created_at: new Date(v.createdAt).toISOString() });

@@ -207,6 +207,13 @@ describe.skipIf(!executable)("models in the loop on the admin pages", () => {
     await page.getByTestId(`generation-${second}-status`).filter({ hasText: /^cancelled$/ }).waitFor();
     expect(await page.getByTestId(`generation-${second}-items`).innerText()).toBe("0");
     expect(await page.getByTestId(`generation-${second}-cancel`).count()).toBe(0);
+    // No run is running now: the page stops asking for progress.
+    let polls = 0;
+    page.on("request", (request) => {
+      if (request.url().includes("/api/v1/generations/")) polls++;
+    });
+    await page.waitForTimeout(2500);
+    expect(polls).toBe(0);
     // After a reload the runs come from the server: the same figures, no items added to the project.
     await page.reload();
     expect(await page.getByTestId(`generation-${second}-status`).innerText()).toBe("cancelled");

@@ -1,7 +1,7 @@
 // The Models page (admins): the endpoints contenders call, with a test button each, and the
 // contenders with their versions; generation itself starts from a project's admin page.
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
-import { contenderVersions, listContenders } from "@/lib/services/contenders";
+import { contenderVersions, listContenders, type ContenderVersionView } from "@/lib/services/contenders";
 import { listEndpoints } from "@/lib/services/endpoints";
 import { AddContenderForm } from "./_components/AddContenderForm";
 import { AddEndpointForm } from "./_components/AddEndpointForm";
@@ -113,7 +113,7 @@ export default async function ModelsPage() {
   );
 }
 
-function VersionHistory({ name, versions }: { name: string; versions: Awaited<ReturnType<typeof contenderVersions>> extends Map<string, infer V> ? V : never }) {
+function VersionHistory({ name, versions }: { name: string; versions: ContenderVersionView[] }) {
   return (
     <table className="data" data-testid={`contender-versions-${name}`} aria-label={`Versions of ${name}`}>
       <thead>

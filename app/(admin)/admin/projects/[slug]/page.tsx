@@ -2,7 +2,7 @@ import { can } from "@/lib/auth/permissions";
 import type { Ctx } from "@/lib/services/context";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
 import { listContenders } from "@/lib/services/contenders";
-import { generationFailures, listGenerations } from "@/lib/services/generation";
+import { GENERATION_BODY_LIMIT, generationFailures, listGenerations } from "@/lib/services/generation";
 import { orNotFound } from "@/lib/http/page";
 import { getProject, projectChecklist, projectProgress } from "@/lib/services/projects";
 import { projectSettingRows } from "@/lib/services/project-settings";
@@ -65,7 +65,7 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
       {generation && (
         <section className="panel" aria-labelledby="generate-heading">
           <h2 id="generate-heading">Generate responses</h2>
-          <GenerationPanel slug={project.slug} contenders={generation.contenders} runs={generation.runs} />
+          <GenerationPanel slug={project.slug} contenders={generation.contenders} runs={generation.runs} maxBytes={GENERATION_BODY_LIMIT} />
         </section>
       )}
       <section className="panel" aria-labelledby="export-heading">

@@ -10,8 +10,6 @@ import { Field, controlProps } from "../../../_components/Field";
 
 export type RunState = GenerationView & { failures: GenerationFailure[] };
 
-/** The route's body limit (GENERATION_BODY_LIMIT), checked here too so a large file fails before it is sent. */
-const MAX_BYTES = 32 * 1024 * 1024;
 const POLL_MS = 1000;
 const PAIRINGS = [
   { value: "all", label: "every pair of contenders" },
@@ -23,7 +21,8 @@ type Pairing = (typeof PAIRINGS)[number]["value"];
 
 const fieldOf = (path: string) => path.split(/[.[]/, 1)[0];
 
-export function GenerationPanel({ slug, contenders, runs: initial }: { slug: string; contenders: string[]; runs: RunState[] }) {
+/** `maxBytes`: the route's body limit, checked here too so a large file fails before it is sent. */
+export function GenerationPanel({ slug, contenders, runs: initial, maxBytes }: { slug: string; contenders: string[]; runs: RunState[]; maxBytes: number }) {
   const [runs, setRuns] = useState(initial);
   const started = (run: GenerationView) => setRuns((rs) => [{ ...run, failures: [] }, ...rs.filter((r) => r.id !== run.id)]);
   return (
@@ -33,14 +32,14 @@ export function GenerationPanel({ slug, contenders, runs: initial }: { slug: str
           A generation compares at least two contenders: add them on the <a href="/admin/models">Models</a> page.
         </p>
       ) : (
-        <GenerateForm slug={slug} contenders={contenders} onStarted={started} />
+        <GenerateForm slug={slug} contenders={contenders} maxBytes={maxBytes} onStarted={started} />
       )}
       <GenerationRuns runs={runs} setRuns={setRuns} />
     </>
   );
 }
 
-function GenerateForm({ slug, contenders, onStarted }: { slug: string; contenders: string[]; onStarted: (run: GenerationView) => void }) {
+function GenerateForm({ slug, contenders, maxBytes, onStarted }: { slug: string; contenders: string[]; maxBytes: number; onStarted: (run: GenerationView) => void }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const [pending, setPending] = useState(false);
@@ -56,7 +55,7 @@ function GenerateForm({ slug, contenders, onStarted }: { slug: string; contender
     const hasFile = file instanceof File && file.size > 0;
     if (hasFile && text.trim()) found.prompts = "give a file or pasted prompts, not both";
     else if (!hasFile && !text.trim()) found.prompts = "choose a prompts file or paste prompts";
-    else if (hasFile && file.size > MAX_BYTES) found.prompts = "the file is larger than 32 MiB";
+    else if (hasFile && file.size > maxBytes) found.prompts = `the file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MiB`;
     if (chosen.length < 2) found.contenders = "choose at least two contenders";
     const pairs = pairRule(pairing, form);
     if (typeof pairs !== "string") Object.assign(found, pairs);
