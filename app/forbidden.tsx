@@ -13,6 +13,7 @@ export const metadata: Metadata = { title: "Not your page · Arbiter" };
 const AREAS: { prefix: string; what: string; who: string }[] = [
   { prefix: "/admin/users", what: "the users and tokens page", who: "admins" },
   { prefix: "/admin/audit", what: "the audit log", who: "admins" },
+  { prefix: "/admin/models", what: "the model endpoints and contenders", who: "admins" },
   { prefix: "/admin", what: "the project administration pages", who: "admins" },
   { prefix: "/manage", what: "the progress dashboards and adjudication", who: "managers and admins" },
   { prefix: "/annotate", what: "the annotation workspace", who: "annotators and admins" },

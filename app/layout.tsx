@@ -42,6 +42,7 @@ function navLinks(role: Parameters<typeof can>[0]): NavLink[] {
     { href: "/annotate", label: "Annotate", allowed: can(role, "assignment:work") },
     { href: "/manage", label: "Progress", allowed: can(role, "project:read") },
     { href: "/admin", label: "Projects", allowed: can(role, "project:write") },
+    { href: "/admin/models", label: "Models", allowed: can(role, "model:manage") },
     { href: "/admin/users", label: "Users & tokens", allowed: can(role, "user:manage") },
     { href: "/admin/audit", label: "Audit log", allowed: can(role, "user:manage") },
   ];

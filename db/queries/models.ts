@@ -109,6 +109,9 @@ export const CONTENDER_CURRENT = defineQuery("models.contenderCurrent", `${VERSI
 /** Every contender's current version, by name. */
 export const CONTENDERS_LIST = defineQuery("models.contenders", `${VERSION_SELECT} where v.version = c.current_version order by c.name`, versionRow);
 
+/** Every version of every contender, newest first within each (the admin page's history). */
+export const CONTENDER_VERSIONS_ALL = defineQuery("models.contenderVersionsAll", `${VERSION_SELECT} order by c.name, v.version desc`, versionRow);
+
 /** A version by id (a run calls the versions it started with, even after an edit). Params: version id. */
 export const CONTENDER_VERSION = defineQuery("models.contenderVersion", `${VERSION_SELECT} where v.id = ?`, versionRow);
 
@@ -247,6 +250,21 @@ export const RESPONSES_OF_RUN = defineQuery(
     metrics: jsonOrNull<Record<string, unknown>>(r.metrics),
     error: strOrNull(r.error),
   }),
+);
+
+export interface RunFailureRow {
+  promptIndex: number;
+  contender: string;
+  error: string | null;
+}
+
+/** A run's failed responses, first ones first, at most `limit`. Params: run id, limit. */
+export const RUN_FAILURES = defineQuery(
+  "models.runFailures",
+  `select g.prompt_index, c.name as contender, g.error from generation_responses g
+   join contender_versions v on v.id = g.contender_version_id join contenders c on c.id = v.contender_id
+   where g.run_id = ? and g.status = 'failed' order by g.prompt_index, c.name limit ?`,
+  (r): RunFailureRow => ({ promptIndex: num(r.prompt_index), contender: str(r.contender), error: strOrNull(r.error) }),
 );
 
 /** Which prompt × version a run already has a response for (failures are called again). Params: run id. */

@@ -8,6 +8,7 @@ import {
   CONTENDER_INSERT,
   CONTENDER_SET_VERSION,
   CONTENDER_VERSION_INSERT,
+  CONTENDER_VERSIONS_ALL,
   CONTENDERS_LIST,
   ENDPOINT_BY_NAME,
   type ContenderVersionRow,
@@ -130,4 +131,20 @@ export async function editContender({ ctx, input }: { ctx: Ctx; input: Untrusted
 export async function listContenders({ ctx }: { ctx: Ctx }): Promise<ContenderView[]> {
   requireScope(ctx, "model:manage");
   return (await ctx.db.many(CONTENDERS_LIST)).map(contenderView);
+}
+
+export interface ContenderVersionView extends ContenderView {
+  created_at: string;
+}
+
+/** Every contender's versions, newest first, by contender name (the admin page's history). */
+export async function contenderVersions({ ctx }: { ctx: Ctx }): Promise<Map<string, ContenderVersionView[]>> {
+  requireScope(ctx, "model:manage");
+  const out = new Map<string, ContenderVersionView[]>();
+  for (const v of await ctx.db.many(CONTENDER_VERSIONS_ALL)) {
+    const list = out.get(v.name) ?? [];
+    list.push({ ...contenderView(v), created_at: new Date(v.createdAt).toISOString() });
+    out.set(v.name, list);
+  }
+  return out;
 }

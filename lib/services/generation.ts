@@ -18,6 +18,7 @@ import {
   RUN_BY_ID,
   RUN_CANCEL,
   RUN_DONE,
+  RUN_FAILURES,
   RUN_INSERT,
   RUN_PROMPTS,
   RUN_SET_STATUS,
@@ -508,6 +509,22 @@ export async function getGeneration({ ctx, input }: { ctx: Ctx; input: Untrusted
   const run = await ctx.db.first(RUN_BY_ID, [id]);
   if (!run) throw notFound(`Generation ${id}`);
   return generationView(run);
+}
+
+/** The most failures generationFailures lists. */
+export const MAX_LISTED_FAILURES = 50;
+
+/**
+ * A run's failed responses (prompt, contender, why), first ones first, at most MAX_LISTED_FAILURES:
+ * what the admin page lists under a run. The prompts are read only when there is a failure.
+ */
+export async function generationFailures({ ctx, input }: { ctx: Ctx; input: Untrusted<{ id: number }> }): Promise<GenerationFailure[]> {
+  requireScope(ctx, "model:manage");
+  const { id } = parseInput(z.object({ id: z.coerce.number({ message: "must be a generation id" }).int().positive("must be a generation id") }), input);
+  const rows = await ctx.db.many(RUN_FAILURES, [id, MAX_LISTED_FAILURES]);
+  if (!rows.length) return [];
+  const prompts = ((await ctx.db.first(RUN_PROMPTS, [id])) ?? []) as PromptRecord[];
+  return rows.map((r) => ({ prompt: prompts[r.promptIndex] ? promptLabel(prompts[r.promptIndex], r.promptIndex) : String(r.promptIndex + 1), contender: r.contender, error: r.error ?? "" }));
 }
 
 export async function listGenerations({ ctx, input }: { ctx: Ctx; input: { slug: string } }): Promise<GenerationView[]> {

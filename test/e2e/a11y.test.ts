@@ -45,6 +45,7 @@ export const A11Y_PAGES: PageCase[] = [
   { path: `/admin/projects/${SLUG}/items`, roles: ["admin"] },
   { path: "/admin/users", roles: ["admin"] },
   { path: "/admin/audit", roles: ["admin"] },
+  { path: "/admin/models", roles: ["admin"] },
   { path: "/account", roles: SIGNED_IN },
   { path: "/no-such-page", roles: [...SIGNED_IN, "anonymous"] },
 ];

@@ -39,6 +39,7 @@ const PAGES: string[] = [
   `/admin/projects/${SLUG}/items`,
   "/admin/users",
   "/admin/audit",
+  "/admin/models",
   "/account",
 ];
 /** Pages that are not part of the product: the benchmark's empty page. */

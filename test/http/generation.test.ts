@@ -55,7 +55,8 @@ describe("generation over HTTP", () => {
     expect((listed.json.generations as { id: number }[])[0].id).toBe(id);
     const items = await call("GET", `/api/v1/projects/${SLUG}/items`);
     expect(items.status).toBe(200);
-    expect((await call("GET", "/api/v1/endpoints")).json.endpoints).toEqual([expect.objectContaining({ name: "http-local", api_key: "stored" })]);
+    // Other files on the shared server add endpoints of their own.
+    expect((await call("GET", "/api/v1/endpoints")).json.endpoints).toContainEqual(expect.objectContaining({ name: "http-local", api_key: "stored" }));
     const judge = await call("POST", "/api/v1/judges", { name: "h-judge", endpoint: "http-local" });
     expect(judge.status).toBe(201);
     expect(judge.json.judge).toMatchObject({ name: "h-judge", endpoint: "http-local", prompt: expect.stringContaining("{response_b}") });
@@ -67,6 +68,27 @@ describe("generation over HTTP", () => {
     const audit = await api("/api/v1/audit.csv", { token: serverInfo().users.admin.token });
     bodies.push(await audit.text());
     for (const body of bodies) expect(body).not.toContain("5e8d1c0a9f");
+  });
+
+  it("starts a run from a prompts file sent as the body, names a bad row by its line, and lists the failures", async () => {
+    const send = (text: string) =>
+      api(`/api/v1/projects/${SLUG}/generations?contenders=h-alpha,h-beta&pairs=all`, {
+        method: "POST",
+        token: serverInfo().users.admin.token,
+        headers: { "content-type": "application/octet-stream" },
+        body: text,
+      });
+    const bad = await send('{"prompt": "fine"}\n{"prompt": 5}\n');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { fields: Record<string, string> } }).error.fields.prompts).toMatch(/^1 invalid prompt row\(s\): line 2: /);
+    model.inject({ kind: "malformed" }, 1, "file prompt 1");
+    const started = await send('{"id": "f0", "prompt": "file prompt 0"}\n{"id": "f1", "prompt": "file prompt 1"}\n');
+    expect(started.status).toBe(202);
+    const id = ((await started.json()) as { generation: { id: number; total: number } }).generation.id;
+    await expect.poll(async () => ((await call("GET", `/api/v1/generations/${id}`)).json.generation as { status: string }).status).toBe("done");
+    const done = await call("GET", `/api/v1/generations/${id}`);
+    expect(done.json.generation).toMatchObject({ prompts: 2, total: 4, responses: 3, failed: 1, items: 1 });
+    expect(done.json.failures).toEqual([{ prompt: "f1", contender: expect.stringMatching(/^h-(alpha|beta)$/), error: expect.stringMatching(/\S/) }]);
   });
 
   it("cancels a run with DELETE", async () => {

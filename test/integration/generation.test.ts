@@ -7,9 +7,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { countTokens } from "gpt-tokenizer";
 import { dynamicQuery, json, str } from "@/db/engine";
 import { TABLES } from "@/db/tables";
-import { addContender, editContender, listContenders } from "@/lib/services/contenders";
+import { addContender, contenderVersions, editContender, listContenders } from "@/lib/services/contenders";
 import { addEndpoint, listEndpoints, testEndpoint } from "@/lib/services/endpoints";
-import { cancelGeneration, getGeneration, listGenerations, messagesFor, readPromptFile, runGeneration, startGeneration, type GenerationSummary } from "@/lib/services/generation";
+import { cancelGeneration, generationFailures, getGeneration, listGenerations, messagesFor, readPromptFile, runGeneration, startGeneration, type GenerationSummary } from "@/lib/services/generation";
 import type { RetryPolicy } from "@/lib/services/model-client";
 import { listAudit } from "@/lib/services/audit";
 import { claimNext } from "@/lib/services/assignment";
@@ -82,6 +82,13 @@ describe.each(ENGINES)("models in the loop on %s", (kind) => {
     const v2 = await editContender({ ctx: admin.ctx, input: { name: "c", system: "Be thorough.", max_tokens: 100 } });
     expect(v2).toMatchObject({ name: "c", version: 2, system: "Be thorough.", template: "Q: {prompt}", temperature: 0.2, max_tokens: 100 });
     expect(await listContenders({ ctx: admin.ctx })).toEqual([v2]);
+    // The admin page's history: every version, newest first, each with its own settings.
+    const history = (await contenderVersions({ ctx: admin.ctx })).get("c")!;
+    expect(history.map((v) => [v.version, v.system, v.max_tokens])).toEqual([
+      [2, "Be thorough.", 100],
+      [1, "Be brief.", null],
+    ]);
+    expect(await errorCodeAsync(() => contenderVersions({ ctx: manager.ctx }))).toBe("forbidden");
     expect((await listEndpoints({ ctx: admin.ctx }))[0]).toMatchObject({ name: "local", base_url: server.baseUrl, api_key: "none", max_concurrency: 2 });
     const actions = (await listAudit({ ctx: admin.ctx, input: {} })).entries.map((e) => e.action);
     expect(actions).toEqual(["contender.edit", "contender.create", "endpoint.create"]);
@@ -199,6 +206,10 @@ describe.each(ENGINES)("models in the loop on %s", (kind) => {
     expect(reasons[2]).toMatch(/^prompt-5: HTTP 500: .*gave up after 3 attempts/);
     expect(reasons[3]).toMatch(/^prompt-6: rate limited \(HTTP 429\).*Retry-After asks for 600 s, more than the 5 s allowed/);
     expect(summary.responses).toBe(10);
+    // The admin page lists the same failures from the stored run, first prompts first.
+    const listed = await generationFailures({ ctx: t.system, input: { id: run.id } });
+    expect(listed.map((f) => `${f.prompt}: ${f.error}`).sort()).toEqual([...reasons]);
+    expect(listed.map((f) => f.prompt)).toEqual(["prompt-4", "prompt-5", "prompt-5", "prompt-6"]);
     // Failures never become items: prompts 4, 5 and 6 lack a response, so they have no item.
     expect(summary.items).toBe(4);
     const items = new Set((await candidates(t)).map((c) => c.itemExternalId.split(":")[1]));

@@ -1,4 +1,8 @@
+import { can } from "@/lib/auth/permissions";
+import type { Ctx } from "@/lib/services/context";
 import { contextFor, requirePageCaller } from "@/lib/auth/session";
+import { listContenders } from "@/lib/services/contenders";
+import { GENERATION_BODY_LIMIT, generationFailures, listGenerations } from "@/lib/services/generation";
 import { orNotFound } from "@/lib/http/page";
 import { getProject, projectChecklist, projectProgress } from "@/lib/services/projects";
 import { projectSettingRows } from "@/lib/services/project-settings";
@@ -13,6 +17,7 @@ import { ProjectSettingsForm } from "./_components/ProjectSettingsForm";
 import { MembersPanel } from "./_components/MembersPanel";
 import { ProjectChecklist } from "./_components/ProjectChecklist";
 import { ProjectTextsForm } from "./_components/ProjectTextsForm";
+import { GenerationPanel, type RunState } from "./_components/GenerationPanel";
 
 export default async function ProjectPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ activated?: string }> }) {
   const caller = await requirePageCaller("project:write");
@@ -27,6 +32,7 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
   const pairwise = effectiveSchema(project.judgmentSchema).type === "pairwise";
   const judges = pairwise ? (await listJudges({ ctx })).map((j) => j.name) : [];
   const judgeRuns = pairwise ? await listJudgeRuns({ ctx, input: { slug: project.slug } }) : [];
+  const generation = can(caller.role, "model:manage") ? await generationState(ctx, project.slug) : null;
   return (
     <>
       <h1>{project.name}</h1>
@@ -63,6 +69,12 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
         <h2 id="import-heading">Import items</h2>
         <ImportForm slug={project.slug} />
       </section>
+      {generation && (
+        <section className="panel" aria-labelledby="generate-heading">
+          <h2 id="generate-heading">Generate responses</h2>
+          <GenerationPanel slug={project.slug} contenders={generation.contenders} runs={generation.runs} maxBytes={GENERATION_BODY_LIMIT} />
+        </section>
+      )}
       {pairwise && (
         <section className="panel" aria-labelledby="judge-runs-heading">
           <h2 id="judge-runs-heading">AI judge runs</h2>
@@ -78,4 +90,14 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
       </section>
     </>
   );
+}
+
+/** The Generate responses panel's start: the contenders to choose from and the project's runs with their failures. */
+async function generationState(ctx: Ctx, slug: string): Promise<{ contenders: string[]; runs: RunState[] }> {
+  const contenders = (await listContenders({ ctx })).map((c) => c.name);
+  const runs = await listGenerations({ ctx, input: { slug } });
+  return {
+    contenders,
+    runs: await Promise.all(runs.map(async (run) => ({ ...run, failures: run.failed ? await generationFailures({ ctx, input: { id: run.id } }) : [] }))),
+  };
 }
