@@ -6,16 +6,16 @@ import type { ContenderPairing } from "../schema/constants";
 /** An item is generated when a candidate carries a contender (lib/services/generation.ts's candidate metadata). */
 const GENERATED = `exists (select 1 from candidates c where c.item_id = i.id and c.metadata ->> 'contender' is not null)`;
 
-/** The setting and size of a project, read when judgments may call for new priorities. Param: project id. */
+/** A project's setting and judgments so far, read when judgments may call for new priorities. Param: project id. */
 export interface PairingProjectRow {
   slug: string;
   contenderPairing: ContenderPairing;
-  items: number;
+  judgments: number;
 }
 export const PAIRING_PROJECT = defineQuery(
   "pairing.project",
-  `select p.slug, p.contender_pairing, (select count(*) from items i where i.project_id = p.id) as items from projects p where p.id = ?`,
-  (r): PairingProjectRow => ({ slug: str(r.slug), contenderPairing: str(r.contender_pairing) as ContenderPairing, items: num(r.items) }),
+  `select p.slug, p.contender_pairing, (select count(*) from judgments j where j.project_id = p.id) as judgments from projects p where p.id = ?`,
+  (r): PairingProjectRow => ({ slug: str(r.slug), contenderPairing: str(r.contender_pairing) as ContenderPairing, judgments: num(r.judgments) }),
 );
 
 /** A non-gold generated item: its priority, and whether it still wants judgments (a seat is left). */

@@ -3,7 +3,7 @@
 // project's human judgments, lib/stats/adaptive-pairs.ts) in a few levels, so the claim, which serves
 // higher priorities first, serves the pairs the leaderboard has not yet told apart first. The claim
 // itself is untouched: this only sets priorities. Recomputed when a generation makes items, when the
-// setting is turned on, after every N judgments a process records (after their transaction commits)
+// setting is turned on, every so many judgments a process records (after their transaction commits)
 // and on demand (`arbiter item reprioritise`). A recompute sets priorities from the judgments as they
 // are, so two instances recomputing at once agree; within one process one runs per project at a time.
 import { z } from "zod";
@@ -25,9 +25,14 @@ import { AppError, notFound, parseInput } from "./errors";
  */
 export const PAIRING_LEVELS = 4;
 
-/** Judgments a process records in a project before it recomputes: max(20, 5% of the project's items). */
-export function judgmentsBetween(items: number): number {
-  return Math.max(20, Math.ceil(items * 0.05));
+/**
+ * Judgments a process records in a project before it recomputes: max(20, 5% of the project's
+ * judgments so far). Often while the leaderboard is young and moves fast, rarely once it is settled,
+ * and reading the judgments again costs about 20 rows per judgment recorded, whatever the project's
+ * size (the replay in test/bench/pairing.bench.ts compares this with fixed intervals).
+ */
+export function judgmentsBetween(judgments: number): number {
+  return Math.max(20, Math.ceil(judgments * 0.05));
 }
 
 /** What set the priorities: a generation's new items, the setting turned on, judgments, or a person. */
@@ -183,9 +188,9 @@ const judged = new WeakMap<Db, Map<number, { count: number; every: number }>>();
 const background = new WeakMap<Db, Set<Promise<void>>>();
 
 /**
- * Counts a judgment recorded (its transaction committed) in a project; every judgmentsBetween(items)
- * of them, reads the project's setting and, under adaptive pairing, recomputes its priorities in the
- * background. Never throws and never delays the judgment: a failure is logged, and the next count retries.
+ * Counts a judgment recorded (its transaction committed) in a project; every judgmentsBetween(the
+ * project's judgments) of them, reads the project's setting and, under adaptive pairing, recomputes
+ * its priorities in the background. Never throws and never delays the judgment: a failure is logged, and the next count retries.
  */
 export function noteJudgment(ctx: Ctx, projectId: number): void {
   let byProject = judged.get(ctx.db);
@@ -198,7 +203,7 @@ export function noteJudgment(ctx: Ctx, projectId: number): void {
   const work = (async () => {
     const project = await ctx.db.first(PAIRING_PROJECT, [projectId]);
     if (!project) return;
-    seen.every = judgmentsBetween(project.items);
+    seen.every = judgmentsBetween(project.judgments);
     if (project.contenderPairing === "adaptive") await requestReprioritise(system, project.slug, "judgments");
   })().catch((error: unknown) => {
     console.error(`adaptive serving: recomputing priorities of project ${projectId} failed:`, error instanceof Error ? error.message : error);
