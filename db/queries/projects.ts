@@ -1,7 +1,7 @@
 // The statements of lib/services/projects.ts: a project's row, its creation and settings, its
 // progress and checklist counts, who may work on it, and re-tagging its items from their metadata.
 import { bool, defineQuery, json, jsonOrNull, jsonText, num, numOrNull, str, strOrNull, type Param, type Row } from "../engine";
-import type { OrderPolicy, ProjectStatus, ProjectVisibility, RoutingRule } from "../schema/constants";
+import type { ContenderPairing, OrderPolicy, ProjectStatus, ProjectVisibility, RoutingRule } from "../schema/constants";
 import type { ProjectJudgmentSchema } from "../../lib/formats/judgment";
 
 /** A project as stored (every column). */
@@ -32,6 +32,8 @@ export interface ProjectRow {
   trainingMode: boolean;
   routing: RoutingRule;
   tagsFrom: string | null;
+  /** Uniform or adaptive contender pairing (README "Adaptive pairing"). */
+  contenderPairing: ContenderPairing;
   /** The distinct non-empty tag keys of the project's items (kept by the importer and re-tagging). */
   tagKeys: string[];
   createdAt: number;
@@ -40,7 +42,7 @@ export interface ProjectRow {
 const COLUMNS = `id, slug, name, guidelines, overlap, lease_minutes, judgment_schema, status, visibility, order_policy, quota,
   gold_rate, min_gold_accuracy, min_gold_after, agreement_threshold, min_judgments, max_judgments, stop_agreement,
   allow_remote_images, time_cap_seconds, qualification_items, qualification_accuracy, training_mode, routing, tags_from,
-  tag_keys, created_at`;
+  contender_pairing, tag_keys, created_at`;
 
 function projectRow(r: Row): ProjectRow {
   return {
@@ -69,6 +71,7 @@ function projectRow(r: Row): ProjectRow {
     trainingMode: bool(r.training_mode),
     routing: str(r.routing) as RoutingRule,
     tagsFrom: strOrNull(r.tags_from),
+    contenderPairing: str(r.contender_pairing) as ContenderPairing,
     tagKeys: json<string[]>(r.tag_keys),
     createdAt: num(r.created_at),
   };
@@ -98,7 +101,8 @@ export const UPDATE_PROJECT = defineQuery(
   `update projects set name = ?, guidelines = ?, judgment_schema = ?, status = ?, visibility = ?, order_policy = ?, overlap = ?,
     lease_minutes = ?, quota = ?, gold_rate = ?, min_gold_accuracy = ?, min_gold_after = ?, agreement_threshold = ?,
     min_judgments = ?, max_judgments = ?, stop_agreement = ?, allow_remote_images = ?, time_cap_seconds = ?,
-    qualification_items = ?, qualification_accuracy = ?, training_mode = ?, routing = ?, tags_from = ?
+    qualification_items = ?, qualification_accuracy = ?, training_mode = ?, routing = ?, tags_from = ?,
+    contender_pairing = ?
   where id = ? returning ${COLUMNS}`,
   projectRow,
 );
@@ -196,6 +200,7 @@ export function updateProjectParams(p: ProjectRow): Param[] {
     p.trainingMode,
     p.routing,
     p.tagsFrom,
+    p.contenderPairing,
     p.id,
   ];
 }

@@ -3,7 +3,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { ProjectJudgmentSchema, StoredJudgment } from "../../lib/formats/judgment";
-import { ORDER_POLICIES, PROJECT_DEFAULTS, QUALIFICATION_DEFAULTS, PROJECT_STATUSES, PROJECT_VISIBILITIES, ROUTING_RULES } from "../schema/constants";
+import { ORDER_POLICIES, PROJECT_DEFAULTS, QUALIFICATION_DEFAULTS, PROJECT_STATUSES, PROJECT_VISIBILITIES, ROUTING_RULES, CONTENDER_PAIRINGS } from "../schema/constants";
 import { id, stamp } from "./types";
 import { users } from "./users";
 
@@ -33,6 +33,7 @@ export const projects = pgTable("projects", {
   trainingMode: boolean("training_mode").notNull().default(false),
   routing: text("routing", { enum: ROUTING_RULES }).notNull().default("open"),
   tagsFrom: text("tags_from"),
+  contenderPairing: text("contender_pairing", { enum: CONTENDER_PAIRINGS }).notNull().default("uniform"),
   tagKeys: jsonb("tag_keys").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   createdAt: stamp("created_at").notNull().defaultNow(),
 });

@@ -31,6 +31,14 @@ export type ProjectVisibility = (typeof PROJECT_VISIBILITIES)[number];
 export const ORDER_POLICIES = ["finish_first", "random", "import"] as const;
 export type OrderPolicy = (typeof ORDER_POLICIES)[number];
 
+/**
+ * How a project pairs contenders: `uniform` (every pair alike: `generate` makes every pair, serving
+ * follows the order policy) or `adaptive` (generate and serve the pairs the leaderboard has not yet
+ * told apart first; README "Adaptive pairing").
+ */
+export const CONTENDER_PAIRINGS = ["uniform", "adaptive"] as const;
+export type ContenderPairing = (typeof CONTENDER_PAIRINGS)[number];
+
 /** Where an annotator stands in a project's qualification: judging gold items, passed (real items flow) or failed (refused until a reset). */
 export const QUALIFICATION_STATUSES = ["pending", "passed", "failed"] as const;
 export type QualificationStatus = (typeof QUALIFICATION_STATUSES)[number];

@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { ProjectJudgmentSchema, StoredJudgment } from "../../lib/formats/judgment";
-import { ORDER_POLICIES, PROJECT_DEFAULTS, QUALIFICATION_DEFAULTS, PROJECT_STATUSES, PROJECT_VISIBILITIES, ROUTING_RULES } from "./constants";
+import { ORDER_POLICIES, PROJECT_DEFAULTS, QUALIFICATION_DEFAULTS, PROJECT_STATUSES, PROJECT_VISIBILITIES, ROUTING_RULES, CONTENDER_PAIRINGS } from "./constants";
 import { users } from "./users";
 
 export const projects = sqliteTable("projects", {
@@ -49,6 +49,8 @@ export const projects = sqliteTable("projects", {
   routing: text("routing", { enum: ROUTING_RULES }).notNull().default("open"),
   /** A metadata key whose value becomes an item's tags (at import, and for existing items when set); null for none. */
   tagsFrom: text("tags_from"),
+  /** Uniform or adaptive contender pairing: what `generate` makes without --pairs, and whether generated items' priorities follow the pairs' weights. */
+  contenderPairing: text("contender_pairing", { enum: CONTENDER_PAIRINGS }).notNull().default("uniform"),
   /**
    * The distinct non-empty tag keys of the project's items, kept by the importer and re-tagging (never
    * shrunk: a key left without items matches nothing), so a routed claim reads them with the project row.

@@ -30,6 +30,7 @@ export function projectJson(p: Project) {
     training_mode: p.trainingMode,
     routing: p.routing,
     tags_from: p.tagsFrom,
+    contender_pairing: p.contenderPairing,
     judgment_schema: p.judgmentSchema,
     guidelines: p.guidelines,
     created_at: iso(p.createdAt),

@@ -31,6 +31,7 @@ import {
   type StoredResponseRow,
 } from "@/db/queries/models";
 import { PROJECT_BY_SLUG } from "@/db/queries/projects";
+import type { ContenderPairing } from "@/db/schema/constants";
 import { STATS_CONTENDER_CANDIDATES, STATS_JUDGMENTS } from "@/db/queries/stats";
 import { FormatError } from "@/lib/formats/errors";
 import { toPromptRecord, type PromptRecord } from "@/lib/formats/import/normalize";
@@ -45,6 +46,7 @@ import { PROMPT_PLACEHOLDER } from "./contenders";
 import { modelEndpoint } from "./endpoints";
 import { AppError, fieldError, notFound, parseInput } from "./errors";
 import { importItems } from "./importer";
+import { requestReprioritise } from "./pairing";
 import { complete, type ModelEndpoint, type ResponseMetrics, type RetryPolicy } from "./model-client";
 
 /** The largest JSON body that starts a run over HTTP (its prompts travel in it). */
@@ -99,10 +101,12 @@ export const generationInput = z.object({
     .transform((names) => names.map((n) => n.trim()).filter(Boolean))
     .refine((names) => names.length >= 2, "must name at least two contenders")
     .refine((names) => new Set(names).size === names.length, "must not name a contender twice"),
+  /** The pairing rule; without one, the project's contender pairing decides (`all`, or `adaptive` under adaptive pairing). */
   pairs: z
     .string()
-    .default("all")
-    .transform((text, c): PairRule => {
+    .optional()
+    .transform((text, c): PairRule | undefined => {
+      if (text === undefined) return undefined;
       try {
         return parsePairRule(text);
       } catch (error) {
@@ -158,14 +162,14 @@ export async function startGeneration({ ctx, input }: { ctx: Ctx; input: Untrust
   requireScope(ctx, "model:manage");
   const data = parseInput(generationInput, input);
   const prompts = promptsOf(data.prompts);
-  if (data.pairs.kind === "baseline" && !data.contenders.includes(data.pairs.name)) {
+  if (data.pairs?.kind === "baseline" && !data.contenders.includes(data.pairs.name)) {
     throw fieldError("pairs", `the baseline "${data.pairs.name}" is not one of the contenders (${data.contenders.join(", ")})`);
   }
-  const pairs = pairRuleText(data.pairs);
   const now = nowOf(ctx);
   const { id, resumed } = await ctx.db.write(async (tx) => {
     const project = await tx.first(PROJECT_BY_SLUG, [data.slug]);
     if (!project) throw notFound(`Project "${data.slug}"`);
+    const pairs = pairRuleText(data.pairs ?? defaultPairRule(project.contenderPairing));
     const contenders: RunContender[] = [];
     for (const name of data.contenders) {
       const v = await tx.first(CONTENDER_CURRENT, [name]);
@@ -190,6 +194,11 @@ export async function startGeneration({ ctx, input }: { ctx: Ctx; input: Untrust
     return { id: runId, resumed: false };
   });
   return { run: generationView((await ctx.db.first(RUN_BY_ID, [id]))!), resumed };
+}
+
+/** The pairing rule of a run started without one: every pair, or one adaptive pair per prompt under adaptive pairing. */
+export function defaultPairRule(pairing: ContenderPairing): PairRule {
+  return pairing === "adaptive" ? { kind: "adaptive", k: 1 } : { kind: "all" };
 }
 
 export interface GenerationFailure {
@@ -380,6 +389,8 @@ async function work(ctx: Ctx, run: GenerationRunRow, options: RunOptions): Promi
     await tx.exec(RUN_DONE, [items, at(nowOf(ctx)), run.id]);
     await audit(tx, ctx, { action: "generation.finish", targetType: "generation", targetId: run.id, projectId: run.projectId, detail: { responses, failed: failed.length, items } });
   });
+  // Under adaptive pairing the new items are served by their pair's weight from the start.
+  if (items) await requestReprioritise({ db: ctx.db, caller: null, now: ctx.now }, run.project, "generation");
   const final = (await ctx.db.first(RUN_BY_ID, [run.id]))!;
   return { run: run.id, status: final.status, prompts: prompts.length, responses, failed, items: final.itemsCreated };
 }

@@ -42,6 +42,7 @@ import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
 import { badRequest, conflict, notFound, parseInput } from "./errors";
 import { getWorkProject } from "./projects";
 import { adaptiveRule, baseOverlap, retargetItem } from "./adaptive";
+import { noteJudgment } from "./pairing";
 import { answerWasShown, feedbackOf, recordGoldJudgment, type GoldFeedback } from "./qualification";
 
 /** What the API takes besides the payload itself (whose fields sit beside these, flat). */
@@ -118,7 +119,10 @@ export async function submitJudgment({ ctx, input }: { ctx: Ctx; input: Judgment
   requireScope(ctx, "assignment:work");
   const { meta, payload } = splitInput(input);
   const { assignment_id } = parseInput(assignmentRef, { assignment_id: input.assignment_id });
-  return ctx.db.write((tx) => recordJudgment(tx, ctx, caller.userId, assignment_id, meta, payload), { annotator: caller.userId });
+  const { projectId, ...result } = await ctx.db.write((tx) => recordJudgment(tx, ctx, caller.userId, assignment_id, meta, payload), { annotator: caller.userId });
+  // After the commit, never inside it: adaptive serving may recompute priorities every so many judgments.
+  if (result.created) noteJudgment(ctx, projectId);
+  return result;
 }
 
 // The hot path of annotation (see test/bench/claim.bench.ts): one statement reads the lease, its
@@ -139,7 +143,7 @@ async function recordJudgment(tx: Engine, ctx: Ctx, userId: number, assignmentId
     const earlier = meta.client_id ? await tx.first(JUDGMENT_OF_ITEM, [a.itemId, userId]) : undefined;
     if (earlier && earlier.clientId === meta.client_id) {
       const feedback = gold ? await feedbackOf(tx, { projectId: a.projectId, userId, itemId: a.itemId, judgmentId: earlier.id, choice: earlier.choice, slotOrder: earlier.slotOrder }) : null;
-      return { judgment: view(earlier), created: false, ...(feedback ? { feedback } : {}) };
+      return { projectId: a.projectId, judgment: view(earlier), created: false, ...(feedback ? { feedback } : {}) };
     }
     throw conflict("This assignment already has a judgment.");
   }
@@ -173,7 +177,7 @@ async function recordJudgment(tx: Engine, ctx: Ctx, userId: number, assignmentId
   if (rule && !gold) await retargetItem(tx, rule, a.itemId);
   // Gold items only (rare): count a qualification answer, and say what to show the annotator.
   const feedback = gold ? await recordGoldJudgment(tx, { projectId: a.projectId, userId, itemId: a.itemId, judgmentId: row.id, choice: row.choice, slotOrder: a.slotOrder }, now) : null;
-  return { judgment: view(row), created: true, ...(feedback ? { feedback } : {}) };
+  return { projectId: a.projectId, judgment: view(row), created: true, ...(feedback ? { feedback } : {}) };
 }
 
 /**

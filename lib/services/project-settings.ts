@@ -3,7 +3,7 @@
 // and help of `arbiter project set`, and the admin settings form are all built from it.
 // Pure (zod and constants only), so the client-side form can import it.
 import { z } from "zod";
-import { ORDER_POLICIES, PROJECT_STATUSES, PROJECT_VISIBILITIES, ROUTING_RULES } from "@/db/schema/constants";
+import { CONTENDER_PAIRINGS, ORDER_POLICIES, PROJECT_STATUSES, PROJECT_VISIBILITIES, ROUTING_RULES } from "@/db/schema/constants";
 
 interface SettingText {
   /** The flag of `arbiter project set`, without the dashes. */
@@ -196,6 +196,19 @@ export const PROJECT_SETTINGS = {
       group: "assignment",
     },
     100,
+  ),
+  contenderPairing: choice(
+    CONTENDER_PAIRINGS,
+    { uniform: "uniform (every pair alike)", adaptive: "adaptive (undecided pairs first)" },
+    {
+      flag: "contender-pairing",
+      value: "P",
+      field: "settings-contender-pairing",
+      label: "Contender pairing",
+      help: "uniform (default: generate makes every pair, items are served by the order policy) or adaptive (generate draws, and serving puts first, the contender pairs the judgments have not yet told apart)",
+      group: "assignment",
+    },
+    `must be one of ${CONTENDER_PAIRINGS.join(", ")}`,
   ),
   quota: limit({ flag: "quota", value: "N", field: "settings-quota", label: "Quota per annotator (blank: none)", help: "most judgments one annotator may make, or none", group: "assignment" }, { min: 1, whole: true }),
   goldRate: number({ flag: "gold-rate", value: "R", field: "settings-gold-rate", label: "Gold rate (0–1)", help: "share of served items that are gold items (0–1)", group: "quality" }, ratio),

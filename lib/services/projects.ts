@@ -31,6 +31,7 @@ import { requireCaller, requireScope, type Ctx, countRows } from "./context";
 import { AppError, badRequest, conflict, notFound, parseInput, type FieldErrors } from "./errors";
 import { PROJECT_SETTINGS, projectSettingsShape } from "./project-settings";
 import { adaptiveRule, baseOverlap, retargetProject } from "./adaptive";
+import { requestReprioritise, resetPairingPriorities } from "./pairing";
 import { FormatError } from "@/lib/formats/errors";
 import { readTags, tagKey } from "@/lib/formats/tags";
 
@@ -244,10 +245,12 @@ export async function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSe
   requireScope(ctx, "project:write");
   const { slug, ...changes } = parseInput(projectSettingsInput, input);
   const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<Project>;
-  return ctx.db.write(
+  let pairingBefore: Project["contenderPairing"] | undefined;
+  const updated = await ctx.db.write(
     async (tx) => {
       const project = await tx.first(PROJECT_BY_SLUG, [slug]);
       if (!project) throw notFound(`Project "${slug}"`);
+      pairingBefore = project.contenderPairing;
       const next = { ...project, ...set };
       // The cut-off needs both halves: a minimum accuracy and the number of gold judgments it applies after.
       if ((next.minGoldAccuracy == null) !== (next.minGoldAfter == null)) {
@@ -282,10 +285,21 @@ export async function updateProject({ ctx, input }: { ctx: Ctx; input: ProjectSe
       const before = adaptiveRule(project);
       let retargeted: number | undefined;
       if (JSON.stringify(rule) !== JSON.stringify(before)) retargeted = await retargetProject(tx, project.id, rule);
-      await audit(tx, ctx, { action: "project.update", targetType: "project", targetId: project.id, projectId: project.id, detail: { slug, changes: set, ...(retargeted !== undefined ? { retargeted_items: retargeted } : {}), ...(retagged !== undefined ? { retagged } : {}) } });
+      // Adaptive pairing turned off: the generated items leave the levels it set (back to 0).
+      const reset = project.contenderPairing === "adaptive" && updated.contenderPairing !== "adaptive" ? await resetPairingPriorities(tx, project.id) : undefined;
+      await audit(tx, ctx, {
+        action: "project.update",
+        targetType: "project",
+        targetId: project.id,
+        projectId: project.id,
+        detail: { slug, changes: set, ...(retargeted !== undefined ? { retargeted_items: retargeted } : {}), ...(retagged !== undefined ? { retagged } : {}), ...(reset !== undefined ? { reset_priorities: reset } : {}) },
+      });
       return updated;
     },
   );
+  // Turned on: the items already there get their pair's level now (after the commit, in its own transactions).
+  if (set.contenderPairing === "adaptive" && pairingBefore !== "adaptive") await requestReprioritise({ db: ctx.db, caller: null, now: ctx.now }, updated.slug, "setting");
+  return updated;
 }
 
 /** What a project needs before annotators see it: the admin project page's checklist next to the Activate button. */

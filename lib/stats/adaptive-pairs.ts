@@ -179,3 +179,20 @@ export function pickPair(weights: readonly PairWeight[], rng: Rng): PairWeight {
   }
   return weights[weights.length - 1];
 }
+
+/**
+ * Serving levels 0…`levels` for pairs (adaptive serving's item priorities): the pair with the
+ * largest weight gets `levels`, the others in proportion to their weight, rounded, so a pair with
+ * under 1/(2·levels) of the top weight — one the judgments have told apart — gets 0. A few levels
+ * keep the claim's walk down the priority levels short. Keyed by `pairKey(a, b)`.
+ */
+export function pairLevels(weights: readonly PairWeight[], levels: number): Map<string, number> {
+  if (!(Number.isInteger(levels) && levels >= 1)) throw new RangeError(`levels: must be a whole number of at least 1, got ${levels}`);
+  const top = weights.reduce((m, w) => Math.max(m, w.weight), 0);
+  return new Map(weights.map((w) => [pairKey(w.a, w.b), top > 0 ? Math.round((levels * w.weight) / top) : levels]));
+}
+
+/** One key for a pair whichever way round it is named. */
+export function pairKey(a: string, b: string): string {
+  return JSON.stringify(a < b ? [a, b] : [b, a]);
+}

@@ -283,6 +283,11 @@ export class ContenderTally {
     }
   }
 
+  /** Each item whose first two candidates are contenders' responses, with the two in the item's order. */
+  *itemPairs(): IterableIterator<[item: number, a: ContenderKey, b: ContenderKey]> {
+    for (const [item, [a, b]] of this.byItem) if (a && b) yield [item, a, b];
+  }
+
   rows(options: ContenderOptions = {}): ContenderRow[] {
     return contenderLeaderboard({ comparisons: this.comparisons, responses: this.responses, ratings: this.ratings }, options);
   }

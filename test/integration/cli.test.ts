@@ -253,3 +253,43 @@ describe("the database flags", () => {
     }
   }, 120_000);
 });
+
+describe("arbiter item reprioritise", () => {
+  it("sets adaptive serving's priorities under adaptive pairing, lists the pairs, and refuses a uniform project", async () => {
+    const p = await makeProject(t, { overlap: 1 });
+    const generated = (id: string, a: string, b: string, choice?: string) => ({
+      id,
+      prompt: `prompt ${id}`,
+      responses: [a, b].map((c) => ({ content: `${c} on ${id}`, model: c, metadata: { contender: c, contender_version: 1 } })),
+      ...(choice ? { annotations: [{ annotator: "ada", choice }] } : {}),
+    });
+    await importText(
+      t,
+      p.slug,
+      jsonl([
+        ...Array.from({ length: 30 }, (_, i) => generated(`ab${i}`, "alpha", "beta", "A")),
+        ...Array.from({ length: 30 }, (_, i) => generated(`ag${i}`, "alpha", "gamma", "A")),
+        generated("bg-a", "beta", "gamma", "A"),
+        generated("bg-b", "beta", "gamma", "B"),
+        generated("open-ab", "alpha", "beta"),
+        generated("open-bg", "beta", "gamma"),
+      ]),
+    );
+    const refused = arbiter("item", "reprioritise", "--project", p.slug);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/pairs contenders uniformly.*--contender-pairing adaptive/);
+    const set = arbiter("project", "set", "--project", p.slug, "--contender-pairing", "adaptive", "--json");
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.out).project.contender_pairing).toBe("adaptive");
+    const r = arbiter("item", "reprioritise", "--project", p.slug, "--json");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out).toMatchObject({ project: p.slug, open_items: 2, changed: 0, pinned: 0, levels: { "4": 1, "0": 1 } });
+    expect(out.pairs.map((x: { a: string; b: string; level: number }) => [x.a, x.b, x.level])).toEqual([
+      ["beta@v1", "gamma@v1", 4],
+      ["alpha@v1", "beta@v1", 0],
+    ]);
+    const text = arbiter("item", "reprioritise", "--project", p.slug);
+    expect(text.out).toContain("beta@v1 vs gamma@v1: level 4");
+  });
+});

@@ -26,6 +26,13 @@ describe("project settings", () => {
     expect(parse({ orderPolicy: "finish_first" }).data?.orderPolicy).toBe("finish_first");
   });
 
+  it("reads the contender pairing, uniform or adaptive", () => {
+    expect(parse({ contenderPairing: "adaptive" }).data?.contenderPairing).toBe("adaptive");
+    expect(parse({ contenderPairing: "uniform" }).data?.contenderPairing).toBe("uniform");
+    expect(refusal({ contenderPairing: "active" })).toBe("contenderPairing: must be one of uniform, adaptive");
+    expect(PROJECT_SETTINGS.contenderPairing.flag).toBe("contender-pairing");
+  });
+
   it("reads the remote-images choice (no|yes, or a boolean) as a boolean", () => {
     expect(parse({ allowRemoteImages: "yes" }).data?.allowRemoteImages).toBe(true);
     expect(parse({ allowRemoteImages: "no" }).data?.allowRemoteImages).toBe(false);

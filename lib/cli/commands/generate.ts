@@ -18,7 +18,7 @@ export const generate: Command = {
         project: { type: "string", value: "S", help: "the project's slug" },
         prompts: { type: "string", value: "FILE", help: "JSONL or JSON of prompts ({\"prompt\": text or [{role, content}], \"id\"?, \"metadata\"?})" },
         contenders: { type: "string", value: "a,b", help: "two or more contenders, comma-separated" },
-        pairs: { type: "string", value: "RULE", help: `which responses to a prompt become items: ${PAIR_RULE_HELP} (default all)` },
+        pairs: { type: "string", value: "RULE", help: `which responses to a prompt become items: ${PAIR_RULE_HELP} (default: all, or adaptive when the project's contender pairing is adaptive)` },
       },
       async run({ values, io, json, print }) {
         const file = need(values, "prompts");

@@ -123,6 +123,7 @@ export const project: Command = {
           p.minGoldAccuracy != null ? `min gold accuracy ${p.minGoldAccuracy} after ${p.minGoldAfter}` : "no gold cut-off",
           `agreement threshold ${p.agreementThreshold ?? "none"}`,
           `time cap ${p.timeCapSeconds} s`,
+          `contender pairing ${p.contenderPairing}`,
         ];
         print(`Updated project ${p.slug}: ${policy.join(", ")}`, { project: projectJson(p) });
         return 0;

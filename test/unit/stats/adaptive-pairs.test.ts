@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mulberry32, normalUpperTail, pairWeights, pickPair, strengthCovariance } from "@/lib/stats";
+import { mulberry32, normalUpperTail, pairKey, pairLevels, pairWeights, pickPair, strengthCovariance } from "@/lib/stats";
 
 const weightOf = (weights: ReturnType<typeof pairWeights>, a: string, b: string) => weights.find((w) => w.a === a && w.b === b)!.weight;
 
@@ -76,5 +76,46 @@ describe("adaptive pair weights", () => {
     ]) {
       expect(Math.abs(normalUpperTail(z) - q)).toBeLessThan(1e-7);
     }
+  });
+});
+
+describe("serving levels of pairs", () => {
+  it("gives the top pair the top level, the others in proportion, and pairs told apart 0", () => {
+    const levels = pairLevels(
+      [
+        { a: "a", b: "b", weight: 0.6, se: 1 },
+        { a: "a", b: "c", weight: 0.3, se: 1 },
+        { a: "b", b: "c", weight: 0.05, se: 1 },
+        { a: "c", b: "d", weight: 0.05 * 0.99, se: 1 },
+      ],
+      4,
+    );
+    // 4·0.3/0.6 = 2; 4·0.05/0.6 = 0.33 rounds to 0.
+    expect([...levels.entries()]).toEqual([
+      [pairKey("a", "b"), 4],
+      [pairKey("a", "c"), 2],
+      [pairKey("b", "c"), 0],
+      [pairKey("c", "d"), 0],
+    ]);
+    expect(pairKey("b", "a")).toBe(pairKey("a", "b"));
+  });
+
+  it("puts the undecided pair of the constructed leaderboard on top", () => {
+    // alpha beat beta and gamma 30–0 each; beta and gamma split 1–1.
+    const weights = pairWeights(["alpha", "beta", "gamma"], [
+      { a: "alpha", b: "beta", score_a: 30, n: 30 },
+      { a: "alpha", b: "gamma", score_a: 30, n: 30 },
+      { a: "beta", b: "gamma", score_a: 1, n: 2 },
+    ]);
+    const levels = pairLevels(weights, 4);
+    expect(levels.get(pairKey("beta", "gamma"))).toBe(4);
+    expect(levels.get(pairKey("alpha", "beta"))).toBe(0);
+    expect(levels.get(pairKey("gamma", "alpha"))).toBe(0);
+  });
+
+  it("refuses a level count that is not a whole number of at least 1", () => {
+    expect(() => pairLevels([], 0)).toThrow(RangeError);
+    expect(() => pairLevels([], 2.5)).toThrow(RangeError);
+    expect(pairLevels([], 4).size).toBe(0);
   });
 });

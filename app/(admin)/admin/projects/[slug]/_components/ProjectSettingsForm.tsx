@@ -1,5 +1,5 @@
 "use client";
-// Assignment, quality-control, display and report settings of a project: status, order, routing, overlap (fixed or adaptive), lease, quota, gold, qualification, remote images, time cap.
+// Assignment, quality-control, display and report settings of a project: status, order, routing, contender pairing, overlap (fixed or adaptive), lease, quota, gold, qualification, remote images, time cap.
 // One control per row of the settings table (lib/services/project-settings.ts), passed in by the page.
 import { useActionState } from "react";
 import type { Project } from "@/lib/services/projects";

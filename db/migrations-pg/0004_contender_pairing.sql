@@ -1,0 +1,1 @@
+ALTER TABLE "projects" ADD COLUMN "contender_pairing" text DEFAULT 'uniform' NOT NULL;
