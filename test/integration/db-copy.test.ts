@@ -129,6 +129,12 @@ async function populated(): Promise<TempDb> {
      values (1, ?, 'tie', ?, ?, ?, 812, 340, 41, ?)`,
     [item!, "Ünï first [[A]]", "then [[A]] again", false, at(EXPIRES + 2)],
   );
+  // A judge run that finished with one failure (JSON with non-ASCII text, a null limit).
+  await exec(
+    `insert into judge_runs (judge_id, project_id, status, item_limit, items, judged, failed, failures, error, created_by, created_at, finished_at)
+     select 1, id, 'done', null, 2, 1, 1, ?, null, ?, ?, ? from projects where slug = 'copy'`,
+    [JSON.stringify([{ item: "x1", error: "no verdict in the answer: Ünï" }]), manager.caller.userId, at(EXPIRES + 3), at(EXPIRES + 4)],
+  );
   return t;
 }
 
