@@ -64,7 +64,7 @@ describe("generation over HTTP", () => {
     const noEndpoint = await call("POST", "/api/v1/judges", { name: "h-judge-2", endpoint: "nowhere" });
     expect(noEndpoint.status).toBe(404);
     expect((noEndpoint.json.error as { fields: Record<string, string> }).fields.endpoint).toMatch(/no endpoint is named "nowhere"/);
-    expect((await call("GET", "/api/v1/judges")).json.judges).toEqual([expect.objectContaining({ name: "h-judge", endpoint: "http-local" })]);
+    expect((await call("GET", "/api/v1/judges")).json.judges).toContainEqual(expect.objectContaining({ name: "h-judge", endpoint: "http-local" }));
     const audit = await api("/api/v1/audit.csv", { token: serverInfo().users.admin.token });
     bodies.push(await audit.text());
     for (const body of bodies) expect(body).not.toContain("5e8d1c0a9f");
