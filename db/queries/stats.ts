@@ -1,6 +1,6 @@
 // The statements of lib/services/stats.ts: what its result cache watches, and the rows the project
 // tally (lib/stats/tally.ts) reads, in the shapes of its row types and in a full order.
-import { bool, defineQuery, json, num, numOrNull, str, strOrNull, type Row } from "../engine";
+import { bool, defineQuery, json, num, numOrNull, str, strOrNull, type Query, type Row } from "../engine";
 import type { StoredJudgment } from "../../lib/formats/judgment";
 import type { Choice } from "../../lib/formats/record";
 import type { Verdict } from "../../lib/formats/verdict";
@@ -134,25 +134,25 @@ export const STATS_JUDGMENTS = defineQuery(
 );
 
 /**
- * The metadata keys of the candidates of some items (the project's first items, their ids as a JSON
- * array), unordered: the service sorts them.
+ * The metadata keys of some rows of `table` (those whose `idColumn` is in a JSON array of ids, the
+ * statement's one parameter), unordered: the service sorts them. A row whose metadata is not an
+ * object has no keys.
  */
-export const STATS_METADATA_KEYS = defineQuery(
-  "stats.metadataKeys",
-  (d) => `select distinct k.key from candidates c,
-    ${d.kind === "sqlite" ? "json_each(c.metadata) k" : "jsonb_object_keys(case when jsonb_typeof(c.metadata) = 'object' then c.metadata end) as k(key)"}
-  where c.item_id in (select cast(ids.value as integer) from ${d.eachText(d.jsonParam, "ids")}) and c.metadata is not null`,
-  (r) => str(r.key),
-);
+function metadataKeys(name: string, table: "candidates" | "items", idColumn: "item_id" | "id"): Query<string> {
+  return defineQuery(
+    name,
+    (d) => `select distinct k.key from ${table} t,
+    ${d.kind === "sqlite" ? "json_each(t.metadata) k" : "jsonb_object_keys(case when jsonb_typeof(t.metadata) = 'object' then t.metadata end) as k(key)"}
+  where t.${idColumn} in (select cast(ids.value as integer) from ${d.eachText(d.jsonParam, "ids")}) and t.metadata is not null`,
+    (r) => str(r.key),
+  );
+}
 
-/** The metadata keys of the given items (ids as a JSON array): what the judge panel can slice by beside candidate keys. */
-export const STATS_ITEM_METADATA_KEYS = defineQuery(
-  "stats.itemMetadataKeys",
-  (d) => `select distinct k.key from items i,
-    ${d.kind === "sqlite" ? "json_each(i.metadata) k" : "jsonb_object_keys(case when jsonb_typeof(i.metadata) = 'object' then i.metadata end) as k(key)"}
-  where i.id in (select cast(ids.value as integer) from ${d.eachText(d.jsonParam, "ids")}) and i.metadata is not null`,
-  (r) => str(r.key),
-);
+/** The metadata keys of the candidates of some items (the project's first items). */
+export const STATS_METADATA_KEYS = metadataKeys("stats.metadataKeys", "candidates", "item_id");
+
+/** The metadata keys of the given items: what the judge panel can slice by beside candidate keys. */
+export const STATS_ITEM_METADATA_KEYS = metadataKeys("stats.itemMetadataKeys", "items", "id");
 
 /** Items' own metadata, for slicing judge vs humans. Params: the project id. Unordered. */
 export const STATS_ITEM_METADATA = defineQuery(

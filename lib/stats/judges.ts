@@ -24,7 +24,7 @@ import { verdictOfChoice, type Verdict } from "@/lib/formats/verdict";
 import { CHOICES, type Choice } from "@/lib/formats/record";
 import { cohenKappa, compareStrings, latestByItem, verdictCategory } from "./agreement";
 import { bootstrapItems, DEFAULT_ROUNDS, DEFAULT_SEED } from "./bootstrap";
-import type { PairwiseCategory, PairwiseJudgment } from "./types";
+import type { JudgeFigures, PairwiseCategory, PairwiseJudgment } from "./types";
 
 /** One run of a judge on one item: the slot it chose, and whether the item's responses were shown swapped (B first). */
 export interface JudgeRun {
@@ -44,17 +44,7 @@ export interface JudgeItemVerdict {
   consistent: boolean | null;
 }
 
-export interface JudgeAgreement {
-  /** Items with a judge verdict and a human majority. */
-  n: number;
-  kappa: number | null;
-  kappa_ci_low: number | null;
-  kappa_ci_high: number | null;
-  accuracy: number | null;
-  accuracy_ci_low: number | null;
-  accuracy_ci_high: number | null;
-  /** Share of the items run in both orders whose verdict did not change with the order. */
-  position_consistency: number | null;
+export interface JudgeAgreement extends JudgeFigures {
   /** Items run in both orders. */
   position_n: number;
 }

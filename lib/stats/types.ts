@@ -401,9 +401,8 @@ export interface ProjectFigures {
   };
 }
 
-/** An AI judge against the human majority, as `stats --json` shows it. */
-export interface JudgeStatsRow {
-  name: string;
+/** An AI judge's agreement with the human majority on a set of items (lib/stats/judges.ts). */
+export interface JudgeFigures {
   /** Items with a judge verdict and a human majority. */
   n: number;
   kappa: number | null;
@@ -414,21 +413,18 @@ export interface JudgeStatsRow {
   accuracy_ci_high: number | null;
   /** Share of the judged items whose verdict did not change when the two responses were swapped. */
   position_consistency: number | null;
+}
+
+/** An AI judge against the human majority, as `stats --json` shows it. */
+export interface JudgeStatsRow extends JudgeFigures {
+  name: string;
   /** With `by`: the same figures per slice of the items by that metadata key (lib/stats/judges.ts itemSliceValue); items without a value under null, last. */
   slices?: JudgeSliceRow[];
 }
 
 /** A judge's figures on one metadata slice. */
-export interface JudgeSliceRow {
+export interface JudgeSliceRow extends JudgeFigures {
   value: string | null;
-  n: number;
-  kappa: number | null;
-  kappa_ci_low: number | null;
-  kappa_ci_high: number | null;
-  accuracy: number | null;
-  accuracy_ci_low: number | null;
-  accuracy_ci_high: number | null;
-  position_consistency: number | null;
 }
 
 export interface ProjectStats extends ProjectFigures {

@@ -28,6 +28,7 @@ import { addMember } from "@/lib/services/members";
 import { createProject } from "@/lib/services/projects";
 import { clearStatsCache, projectStats } from "@/lib/services/stats";
 import { createUser } from "@/lib/services/users";
+import { mulberry32 } from "@/lib/stats/random";
 import { startModelServer } from "../helpers/model-server";
 import { createTestDatabase } from "../helpers/postgres";
 
@@ -44,18 +45,6 @@ const CONTENDERS = {
 type Persona = keyof typeof CONTENDERS;
 /** plain@v2 (a tuned system prompt) answers like plain, a little better. */
 const TUNED_STRENGTH = 0.3;
-
-/** A small deterministic generator (mulberry32), so every run judges alike. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The persona and version a response came from: its first bracketed tag, as the server answers. */
 function personaOf(text: string): { persona: Persona; tuned: boolean } {
@@ -88,7 +77,7 @@ function answer(system: string | null, prompt: string, judgeRandom: () => number
 }
 
 async function main() {
-  const judgeRandom = rng(7);
+  const judgeRandom = mulberry32(7);
   const server = await startModelServer({ chunkDelayMs: 1, answer: ({ system, prompt }) => answer(system, prompt, judgeRandom) });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-models-run-"));
   const pgDatabase = ENGINE === "postgres" ? await createTestDatabase() : null;
@@ -128,7 +117,7 @@ async function main() {
       await addMember({ ctx, input: { slug: "models", email: user.email } });
       annotators.push({ email: user.email, ctx: { db, caller: { userId: user.id, email: user.email, role: "annotator" } } });
     }
-    const humanRandom = rng(11);
+    const humanRandom = mulberry32(11);
     let judged = 0;
     const rate = (s: number) => Math.max(1, Math.min(5, Math.round(3 + 1.5 * s + (humanRandom() - 0.5) * 2)));
     for (let active = true; active; ) {

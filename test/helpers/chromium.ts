@@ -1,7 +1,7 @@
 // Finds Debian's Chromium for the browser suite and launches it the way this machine needs.
+// (No vitest here: the benchmarks under test/bench/ use it too, run by tsx.)
 import fs from "node:fs";
 import { chromium, type Browser, type Locator } from "playwright-core";
-import { expect } from "vitest";
 
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
 
@@ -41,5 +41,6 @@ export function launchChromium(executablePath: string): Promise<Browser> {
 export async function expectTextSettles(locator: Locator, expected: string): Promise<void> {
   const exactly = new RegExp(`^\\s*${expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
   await locator.filter({ hasText: exactly }).waitFor().catch(() => undefined);
-  expect((await locator.textContent())?.trim()).toBe(expected);
+  const found = (await locator.textContent())?.trim();
+  if (found !== expected) throw new Error(`expected the text "${expected}", found ${found === undefined ? "no element" : `"${found}"`}`);
 }

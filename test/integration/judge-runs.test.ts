@@ -12,20 +12,17 @@ import { statsCsv } from "@/lib/formats/stats-csv";
 import { addEndpoint } from "@/lib/services/endpoints";
 import { addJudge, cancelJudgeRun, getJudgeRun, launchJudgeRun, listJudgeRuns, parseJudgeAnswer, type JudgeRunView } from "@/lib/services/judges";
 import { clearStatsCache, projectStats } from "@/lib/services/stats";
-import type { PairwiseJudgment, Verdict } from "@/lib/stats";
 import { judgeAgreement, type JudgeAgreement, type JudgeRun } from "@/lib/stats/judges";
-import { ENGINES, errorCodeAsync, makeProject, makeUser, tempDbOn, type TempDb } from "../helpers/db";
+import { ENGINES, errorCodeAsync, makeUser, tempDbOn, type TempDb } from "../helpers/db";
 import { startModelServer, type ModelServer } from "../helpers/model-server";
-import { insertCandidate, insertItem, insertJudgment, insertUser } from "../helpers/rows";
+import { goodAt, seedJudgedPairs } from "../helpers/judged-pairs";
 
 const ITEMS = 12;
 /** Items 10 and 11 have no human judgment. */
 const HUMAN_ITEMS = 10;
-const DAY = Date.UTC(2026, 0, 5, 9);
 const BIASED = new Set([8, 9]);
 const TIED = 10;
 const MUTE = 11;
-const goodAt = (i: number) => i % 2;
 const category = (i: number) => (i < 6 ? "math" : "prose");
 
 function judgeAnswer(prompt: string): string | undefined {
@@ -67,30 +64,11 @@ describe.each(ENGINES)("judge runs, exports with AI verdicts and judge slices on
 
   /** u1 prefers the good response on items 0–9; u2 too, except a tie on items 2 and 5 (no majority there). */
   async function build() {
-    const project = await makeProject(t, { slug: "pw", overlap: 2 });
-    const u1 = (await insertUser(t, "annotator", "u1@test.local")).caller.userId;
-    const u2 = (await insertUser(t, "annotator", "u2@test.local")).caller.userId;
-    const humans: PairwiseJudgment[] = [];
-    const ids: number[] = [];
-    for (let i = 0; i < ITEMS; i++) {
-      const itemId = await insertItem(t.db, { projectId: project.id, externalId: `q${i}`, prompt: `Question ${i}`, metadata: { category: category(i) }, judgmentCount: i < HUMAN_ITEMS ? 2 : 0 });
-      ids.push(itemId);
-      const cands: number[] = [];
-      for (const position of [0, 1]) cands.push(await insertCandidate(t.db, { itemId, position, content: position === goodAt(i) ? `good answer ${i}` : `poor answer ${i}`, model: `m${position}` }));
-      if (i >= HUMAN_ITEMS) continue;
-      for (const user of [u1, u2]) {
-        const tie = user === u2 && (i === 2 || i === 5);
-        const winner = tie ? null : cands[goodAt(i)];
-        const choice = tie ? "tie" : goodAt(i) === 0 ? "A" : "B";
-        await insertJudgment(t.db, { projectId: project.id, itemId, userId: user, choice, winnerCandidateId: winner, slotOrder: cands, payload: { type: "pairwise", choice, winner }, source: "app", createdAt: DAY + i * 60_000 + user });
-        const verdict: Verdict = tie ? "tie" : goodAt(i) === 0 ? "A" : "B";
-        humans.push({ item: String(itemId), annotator: String(user), verdict });
-      }
-    }
+    const seeded = await seedJudgedPairs(t, { items: ITEMS, judged: HUMAN_ITEMS, metadata: (i) => ({ category: category(i) }) });
     await addEndpoint({ ctx: t.system, input: { name: "local", base_url: server.baseUrl, model: "judge-model", max_concurrency: 4 } });
     await addEndpoint({ ctx: t.system, input: { name: "slow", base_url: slow.baseUrl, model: "judge-model", max_concurrency: 2 } });
     await addJudge({ ctx: t.system, input: { name: "fair", endpoint: "local" } });
-    return { humans, ids };
+    return seeded;
   }
 
   async function finished(id: number): Promise<JudgeRunView> {

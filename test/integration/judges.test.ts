@@ -13,21 +13,16 @@ import { addEndpoint } from "@/lib/services/endpoints";
 import { addJudge, DEFAULT_JUDGE_PROMPT, judgePromptFor, listJudges, parseJudgeAnswer, runJudge } from "@/lib/services/judges";
 import { clearStatsCache, projectStats } from "@/lib/services/stats";
 import type { Choice } from "@/lib/formats/record";
-import type { PairwiseJudgment, Verdict } from "@/lib/stats";
 import { judgeAgreement, type JudgeRun } from "@/lib/stats/judges";
 import { ENGINES, errorCodeAsync, makeProject, makeUser, tempDbOn, type TempDb } from "../helpers/db";
 import { startModelServer, type ModelServer } from "../helpers/model-server";
-import { insertCandidate, insertItem, insertJudgment, insertUser } from "../helpers/rows";
+import { goodAt, JUDGED_DAY, seedJudgedPairs } from "../helpers/judged-pairs";
 
 const ITEMS = 12;
-const DAY = Date.UTC(2026, 0, 5, 9);
 /** Which items the judge answers in which way (the rest: it prefers the good response). */
 const BIASED = new Set([8, 9]);
 const TIED = 10;
 const MUTE = 11;
-
-/** The good response's position in item i. */
-const goodAt = (i: number) => i % 2;
 
 /** The judge's answer to the default prompt: decided from the question's number and where the good response is shown. */
 function judgeAnswer(prompt: string): string | undefined {
@@ -91,27 +86,9 @@ describe.each(ENGINES)("AI judges on %s", (kind) => {
 
   /** Items "Question i" with a good and a poor response; u1 always prefers the good one, u2 calls items 2 and 5 a tie. */
   async function build() {
-    const project = await makeProject(t, { slug: "pw", overlap: 2 });
-    const u1 = (await insertUser(t, "annotator", "u1@test.local")).caller.userId;
-    const u2 = (await insertUser(t, "annotator", "u2@test.local")).caller.userId;
-    const humans: PairwiseJudgment[] = [];
-    const ids: number[] = [];
-    for (let i = 0; i < ITEMS; i++) {
-      const itemId = await insertItem(t.db, { projectId: project.id, externalId: `q${i}`, prompt: `Question ${i}`, judgmentCount: 2 });
-      ids.push(itemId);
-      const cands: number[] = [];
-      for (const position of [0, 1]) cands.push(await insertCandidate(t.db, { itemId, position, content: position === goodAt(i) ? `good answer ${i}` : `poor answer ${i}`, model: `m${position}` }));
-      for (const user of [u1, u2]) {
-        const tie = user === u2 && (i === 2 || i === 5);
-        const winner = tie ? null : cands[goodAt(i)];
-        const choice = tie ? "tie" : goodAt(i) === 0 ? "A" : "B";
-        await insertJudgment(t.db, { projectId: project.id, itemId, userId: user, choice, winnerCandidateId: winner, slotOrder: cands, payload: { type: "pairwise", choice, winner }, source: "app", createdAt: DAY + i * 60_000 + user });
-        const verdict: Verdict = tie ? "tie" : goodAt(i) === 0 ? "A" : "B";
-        humans.push({ item: String(itemId), annotator: String(user), verdict });
-      }
-    }
+    const seeded = await seedJudgedPairs(t, { items: ITEMS });
     await addEndpoint({ ctx: t.system, input: { name: "local", base_url: server.baseUrl, model: "judge-model", max_concurrency: 3 } });
-    return { humans, ids };
+    return seeded;
   }
 
   const stored = () =>
@@ -182,7 +159,7 @@ describe.each(ENGINES)("AI judges on %s", (kind) => {
     expect(dpoBefore.trim().split("\n")).toHaveLength(ITEMS - 2);
     expect(rawBefore).toHaveLength(2 * ITEMS);
     // One clock for both readings: the projection's figures depend on it.
-    const fixed = { ...t.system, now: () => DAY + 30 * 86_400_000 };
+    const fixed = { ...t.system, now: () => JUDGED_DAY + 30 * 86_400_000 };
     const { generated_at: _g1, ...before } = await projectStats({ ctx: fixed, input: { slug: "pw", rounds: 200, seed: 7 } });
     expect(before.judges).toBeUndefined();
 
