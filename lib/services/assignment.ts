@@ -43,6 +43,7 @@ import {
   type Assignment,
   type ClaimProject,
   type GoldScore,
+  type LeasedItem,
   type PickedItem,
   type PickValues,
 } from "@/db/queries/assignment";
@@ -166,7 +167,7 @@ export async function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: strin
   for (let attempt = 1; ; attempt++) {
     try {
       const claim = await ctx.db.write((tx) => claimIn(tx, caller, input.slug, now, exclude, skills), { annotator: caller.userId });
-      return claim && loadClaim(ctx.db, claim.project, claim.assignmentId);
+      return claim && shownClaim(ctx.db, claim);
     } catch (e) {
       if (!(e instanceof StartOver) || attempt >= MAX_CLAIM_ATTEMPTS) throw e;
     }
@@ -182,8 +183,18 @@ export async function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: strin
 class StartOver extends Error {}
 const MAX_CLAIM_ATTEMPTS = 50;
 
+/**
+ * What a claim's transaction decided: the assignment, and the lease as shown when the transaction made
+ * it (a new lease returns its item at once; a lease the caller held already is read after the commit).
+ */
+interface Claimed {
+  assignmentId: number;
+  project: ClaimProject;
+  shown?: LeasedItem;
+}
+
 /** The claim itself, in its write transaction: the checks that may refuse, then the lease. */
-async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, exclude: number[], chosen: string[] | null): Promise<{ assignmentId: number; project: ClaimProject } | null> {
+async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, exclude: number[], chosen: string[] | null): Promise<Claimed | null> {
   const userId = caller.userId;
   const project = await tx.first(CLAIM_PROJECT, [userId, userId, userId, userId, at(now), JSON.stringify(exclude), slug]);
   if (!project) throw notFound(`Project "${slug}"`);
@@ -247,8 +258,8 @@ async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, ex
   const expiresAt = now + project.leaseMinutes * 60_000;
   // A gold item has no seats to count (every annotator may get it once): it is leased as picked.
   const leaseGold = async (gold: PickedItem) => {
-    const row = (await tx.first(LEASE_ITEM, [project.id, gold.id, userId, jsonText(shuffled(gold.candidateIds)), at(now), at(expiresAt)]))!;
-    return { assignmentId: row.id, project };
+    const shown = (await tx.first(LEASE_ITEM, [project.id, gold.id, userId, jsonText(shuffled(gold.candidateIds)), at(now), at(expiresAt)]))!;
+    return { assignmentId: shown.id, project, shown };
   };
   if (qualification?.status === "pending") {
     const itemId = await pickQualificationItem(tx, settings, userId, now, qualification, async () => (await pickGoldItem())?.id ?? null);
@@ -269,8 +280,8 @@ async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, ex
       const goldItem = await pickGoldItem();
       if (goldItem) return leaseGold(goldItem);
     }
-    const row = await tx.first(LEASE_SEAT, [project.id, userId, jsonText(shuffled(picked.candidateIds)), at(now), at(expiresAt), picked.id, at(now), userId, baseOverlap(project)]);
-    if (row) return { assignmentId: row.id, project };
+    const shown = await tx.first(LEASE_SEAT, [project.id, userId, jsonText(shuffled(picked.candidateIds)), at(now), at(expiresAt), picked.id, at(now), userId, baseOverlap(project)]);
+    if (shown) return { assignmentId: shown.id, project, shown };
     // (PostgreSQL only: another claim took the last seat between the pick's snapshot and its lock.)
     holding = true;
   }
@@ -382,9 +393,9 @@ function schemaOf(text: string | null): ProjectJudgmentSchema {
   return s;
 }
 
-/** The claim as the caller sees it, read after its transaction committed. */
-async function loadClaim(db: Statements, project: ClaimProject, assignmentId: number): Promise<Claim> {
-  const a = leasedItem(await db.many(LEASED_ITEM_ROWS, [assignmentId]))!;
+/** The claim as the caller sees it, after its transaction committed (a held lease is read here). */
+async function shownClaim(db: Statements, { project, assignmentId, shown }: Claimed): Promise<Claim> {
+  const a = shown ?? leasedItem(await db.many(LEASED_ITEM_ROWS, [assignmentId]))!;
   const byId = a.contents;
   return {
     assignment: { id: a.id, expires_at: new Date(a.expiresAt).toISOString() },
