@@ -9,6 +9,7 @@ import {
   STATS_CANDIDATES,
   STATS_CANDIDATES_WITH_METADATA,
   STATS_CONTENDER_CANDIDATES,
+  STATS_GENERATED,
   STATS_ITEM_METADATA,
   STATS_ITEM_METADATA_KEYS,
   STATS_ITEMS,
@@ -94,9 +95,10 @@ export async function projectStats({ ctx, input }: { ctx: Ctx; input: StatsInput
         values[c.position] = by === "model" && !(c.metadata && "model" in c.metadata) ? c.model : c.metadata?.[by!];
       }
     }
-    // Generated responses carry `contender` in their metadata; the sampled keys spare projects of
-    // imported responses a scan of every candidate's metadata.
-    const contenders = keys.includes("contender") ? new ContenderTally() : null;
+    // Generated responses carry `contender` in their metadata; the sampled keys and the project's
+    // generation runs spare projects of imported responses a scan of every candidate's metadata (a
+    // run's items may come after the sampled ones, behind hundreds of imported items).
+    const contenders = keys.includes("contender") || (await view.first(STATS_GENERATED, [p]))! ? new ContenderTally() : null;
     if (contenders) for await (const c of view.stream(STATS_CONTENDER_CANDIDATES, [p], STREAM_BATCH)) contenders.candidate(c);
     // Human pairwise verdicts are kept for "judge vs humans" only when some judge has verdicts here.
     const humans: PairwiseJudgment[] | null = aiVersion!.n > 0 ? [] : null;

@@ -3,6 +3,7 @@
 // and the rows `projectStats`, `arbiter stats --json` and the CSV give — checked against the pure
 // contenderLeaderboard fed with the same data built here, and against figures worked out by hand.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { at, dynamicQuery, jsonText } from "@/db/engine";
 import { contenderLeaderboard, type ContenderComparison, type ContenderKey, type ContenderRating, type ContenderResponse, type Verdict } from "@/lib/stats";
 import { statsCsv } from "@/lib/formats/stats-csv";
 import { clearStatsCache, projectStats } from "@/lib/services/stats";
@@ -26,9 +27,12 @@ describe.each(ENGINES)("contender leaderboard in project statistics on %s", (kin
    * 12 generated items: base@v1 against tuned@v1 (items 0–5) or tuned@v2 (items 6–11), first
    * position alternating; two annotators judge each; the second also rates `accuracy` of both
    * responses. Plus two imported items (no contender) judged the same way, which must not count.
+   * `importedBefore` items without responses come first.
    */
-  async function build() {
+  async function build({ importedBefore = 0 }: { importedBefore?: number } = {}) {
     const project = await makeProject(t, { slug: "gen", overlap: 2 });
+    // (Items imported before the generated ones, without responses: a project that was imported first.)
+    for (let i = 0; i < importedBefore; i++) await insertItem(t.db, { projectId: project.id, externalId: `old${i}`, prompt: `Old prompt ${i}` });
     const u1 = (await insertUser(t, "annotator", "u1@test.local")).caller.userId;
     const u2 = (await insertUser(t, "annotator", "u2@test.local")).caller.userId;
     const comparisons: ContenderComparison[] = [];
@@ -152,5 +156,22 @@ describe.each(ENGINES)("contender leaderboard in project statistics on %s", (kin
     await insertCandidate(t.db, { itemId, position: 0, content: "a", model: "m1", metadata: { latency_ms: 5 } });
     await insertCandidate(t.db, { itemId, position: 1, content: "b", model: "m2" });
     expect((await projectStats({ ctx: t.system, input: { slug: "plain", rounds: 0 } })).contenders).toEqual([]);
+  });
+
+  it("finds the contenders of a generation run whose items come after hundreds of imported ones", async () => {
+    const { project } = await build({ importedBefore: 600 });
+    await t.db.exec(
+      dynamicQuery(
+        (d) => `insert into generation_runs (project_id, status, pairs, contenders, prompts, fingerprint, prompt_count, items_created, created_at)
+          values (?, 'done', 'all', ${d.jsonParam}, ${d.jsonParam}, 'f', 12, 12, ?)`,
+      ),
+      [project.id, jsonText([{ contender: "base", version: 1, versionId: 1 }]), jsonText([]), at(DAY1)],
+    );
+    const stats = await projectStats({ ctx: t.system, input: { slug: "gen", rounds: 0 } });
+    expect(stats.contenders.map((r) => [r.name, r.n])).toEqual([
+      ["tuned@v1", 12],
+      ["tuned@v2", 12],
+      ["base@v1", 24],
+    ]);
   });
 });
