@@ -28,18 +28,21 @@ export function JudgeRunPanel({ slug, judges, runs }: { slug: string; judges: st
   useEffect(() => {
     if (!running || id === undefined) return;
     let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // One read at a time: the next is scheduled when this one has answered (or failed), so a slow
+    // server never has reads piling up.
     const poll = async () => {
       const response = await fetch(`/api/v1/judge-runs/${id}`).catch(() => null);
-      if (stopped || !response?.ok) return;
-      const run = ((await response.json()) as { judge_run: JudgeRunView }).judge_run;
+      const run = response?.ok ? ((await response.json().catch(() => null)) as { judge_run: JudgeRunView } | null)?.judge_run : undefined;
       if (stopped) return;
-      setCurrent(run);
-      if (run.status !== "running") router.refresh();
+      if (run) setCurrent(run);
+      if (run && run.status !== "running") router.refresh();
+      else timer = setTimeout(() => void poll(), POLL_MS);
     };
-    const timer = setInterval(() => void poll(), POLL_MS);
+    timer = setTimeout(() => void poll(), POLL_MS);
     return () => {
       stopped = true;
-      clearInterval(timer);
+      clearTimeout(timer);
     };
   }, [running, id, router]);
 
@@ -66,10 +69,14 @@ export function JudgeRunPanel({ slug, judges, runs }: { slug: string; judges: st
 
   async function cancel() {
     if (!current) return;
-    const response = await fetch(`/api/v1/judge-runs/${current.id}`, { method: "DELETE" });
-    if (response.ok) setCurrent(((await response.json()) as { judge_run: JudgeRunView }).judge_run);
-    else setErrors(await errorOf(response));
-    router.refresh();
+    try {
+      const response = await fetch(`/api/v1/judge-runs/${current.id}`, { method: "DELETE" });
+      if (response.ok) setCurrent(((await response.json()) as { judge_run: JudgeRunView }).judge_run);
+      else setErrors(await errorOf(response));
+      router.refresh();
+    } catch (err) {
+      setErrors({ form: `The run was not cancelled: ${(err as Error).message}` });
+    }
   }
 
   if (judges.length === 0) {
