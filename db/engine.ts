@@ -160,6 +160,13 @@ export interface Engine {
   /** Runs a statement; resolves to the number of rows it changed. */
   exec(q: Query<unknown>, params?: readonly Param[]): Promise<number>;
   /**
+   * `first` for the last statement of a write transaction: on PostgreSQL the transaction commits in
+   * the same round trip, and runs no statement after it (one throws). The annotation loop's steps end
+   * this way (a claim's lease, a judgment's insert). Elsewhere (SQLite, outside a transaction, in a
+   * nested write) the same as `first`, the commit coming when `write` returns.
+   */
+  finish<R>(q: Query<R>, params?: readonly Param[]): Promise<R | undefined>;
+  /**
    * Runs `fn` in a write transaction: all of it or none of it, and no other write transaction of any
    * process on this database runs between its reads and its writes (SQLite: BEGIN IMMEDIATE;
    * PostgreSQL: an advisory lock, db/postgres.ts says why). Nested, it is a savepoint.
@@ -187,7 +194,10 @@ export interface WriteOptions {
   annotator?: number;
 }
 
-export interface Snapshot extends Omit<Engine, "write" | "snapshot"> {
+/** An engine, its write transaction or a snapshot: what runs the statements of a helper that reads and writes within its caller's work. */
+export type Statements = Omit<Engine, "write" | "snapshot" | "finish">;
+
+export interface Snapshot extends Statements {
   /** The rows of `q` in batches of `batchSize`, decoded, without holding them all in memory. */
   stream<R>(q: Query<R>, params?: readonly Param[], batchSize?: number): AsyncGenerator<R, void, undefined>;
 }

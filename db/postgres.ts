@@ -143,6 +143,9 @@ function executor(client: Client, names: Names, location: string): Omit<Engine, 
       const { rows } = await query(client, names, q, params);
       return rows.length ? q.decode(rows[0]) : undefined;
     },
+    finish(q, params) {
+      return this.first(q, params);
+    },
     async exec(q, params) {
       const { rowCount } = await query(client, names, q, params);
       return rowCount ?? 0;
@@ -184,13 +187,91 @@ function snapshotOf(connection: pg.PoolClient, names: Names, location: string): 
   };
 }
 
-function transactionOf(client: pg.PoolClient, names: Names, location: string, shared: boolean): Engine {
+/** The named statements each pooled connection has prepared in a write transaction (kept for the connection's life). */
+const preparedOn = new WeakMap<pg.PoolClient, Set<string>>();
+
+/**
+ * A parameter as an SQL literal for EXECUTE: quoted like a bound parameter's text (an untyped
+ * literal, so it takes the statement's parameter type as a bound value does), escaped by pg's own
+ * escapeLiteral. Timestamps as ISO text (every timestamp column is timestamptz).
+ */
+function literal(value: Param | undefined): string {
+  if (value === null || value === undefined) return "null";
+  if (value instanceof Date) return pg.escapeLiteral(value.toISOString());
+  if (Buffer.isBuffer(value)) return `'\\x${value.toString("hex")}'`;
+  return pg.escapeLiteral(String(value));
+}
+
+/**
+ * A write transaction on `client`, in as few round trips as its statements allow. BEGIN and its
+ * advisory locks (`opening`) are not sent on their own: they go with the transaction's first
+ * statement, and `finish` sends COMMIT with its last, each time in one simple query that runs the
+ * statement as `execute <name>(<literals>)` when it is already prepared on this connection (its plan
+ * kept, as a bound statement's); a statement not yet prepared there goes on its own, bound, as
+ * before. The annotation loop's steps are a few statements each, and on a busy server each
+ * statement's round trip is a good part of a request's cost (README "Claiming and judging over HTTP").
+ * `state` says what is left for `write` to send: the opening was never sent (nothing to commit), the
+ * transaction is open (COMMIT or ROLLBACK), or `finish` committed it.
+ */
+function transactionOf(client: pg.PoolClient, names: Names, location: string, shared: boolean, opening: string): { tx: Engine; state: () => "unsent" | "open" | "committed" } {
+  let state: "unsent" | "open" | "committed" = "unsent";
+  let prepared = preparedOn.get(client);
+  if (!prepared) preparedOn.set(client, (prepared = new Set()));
+  const known = prepared;
+  const begin = async () => {
+    if (state === "committed") throw new Error("write: a statement after the transaction's finish (it committed)");
+    if (state === "open") return;
+    state = "open";
+    await client.query(opening);
+  };
+  // (A NUL cannot stand in a simple query's text: such a value goes bound, and PostgreSQL refuses it there.)
+  const inlinable = (params: readonly Param[] | undefined) => !params?.some((p) => typeof p === "string" && p.includes("\u0000"));
+  const run = async (q: Query<unknown>, params: readonly Param[] | undefined, commit: boolean): Promise<pg.QueryResult<Row>> => {
+    const name = names.of(q);
+    const opens = state === "unsent";
+    if ((opens || commit) && name !== undefined && known.has(name) && inlinable(params)) {
+      if (state === "committed") throw new Error("write: a statement after the transaction's finish (it committed)");
+      const sql = `${opens ? `${opening}; ` : ""}execute ${name}${params?.length ? `(${params.map(literal).join(", ")})` : ""}${commit ? "; commit" : ""}`;
+      state = "open";
+      const results = (await client.query<Row>(sql)) as unknown as pg.QueryResult<Row> | pg.QueryResult<Row>[];
+      if (commit) state = "committed";
+      if (!Array.isArray(results)) return results;
+      return results[results.length - (commit ? 2 : 1)];
+    }
+    await begin();
+    const result = await query(client, names, q, params);
+    if (name !== undefined) known.add(name);
+    if (commit) {
+      await client.query("commit");
+      state = "committed";
+    }
+    return result;
+  };
   let depth = 0;
   const tx: Engine = {
-    ...executor(client, names, location),
+    kind: "postgres",
+    location,
+    async many(q, params) {
+      const { rows } = await run(q, params, false);
+      return rows.map(q.decode);
+    },
+    async first(q, params) {
+      const { rows } = await run(q, params, false);
+      return rows.length ? q.decode(rows[0]) : undefined;
+    },
+    async finish(q, params) {
+      // In a savepoint the outer transaction goes on: no commit there.
+      const { rows } = await run(q, params, depth === 0);
+      return rows.length ? q.decode(rows[0]) : undefined;
+    },
+    async exec(q, params) {
+      const { rowCount } = await run(q, params, false);
+      return rowCount ?? 0;
+    },
     async write(fn, options) {
       // A nested plain write counts on running alone, which a transaction holding the shared lock does not.
       if (shared && options?.annotator === undefined) throw new Error("write: a plain write nested in an annotator's write would not run alone; pass { annotator } or make the outer write plain");
+      await begin();
       const name = `arbiter_sp_${++depth}`;
       await client.query(`savepoint ${name}`);
       try {
@@ -204,9 +285,12 @@ function transactionOf(client: pg.PoolClient, names: Names, location: string, sh
         depth--;
       }
     },
-    snapshot: (fn) => fn(snapshotOf(client, names, location)),
+    snapshot: async (fn) => {
+      await begin();
+      return fn(snapshotOf(client, names, location));
+    },
   };
-  return tx;
+  return { tx, state: () => state };
 }
 
 export class PostgresEngine implements OpenEngine {
@@ -233,6 +317,10 @@ export class PostgresEngine implements OpenEngine {
     return this.root.first(q, params);
   }
 
+  finish<R>(q: Query<R>, params?: readonly Param[]): Promise<R | undefined> {
+    return this.first(q, params);
+  }
+
   async exec(q: Query<unknown>, params?: readonly Param[]): Promise<number> {
     refuseReentry(this);
     return this.root.exec(q, params);
@@ -253,15 +341,16 @@ export class PostgresEngine implements OpenEngine {
   private async writeOnce<T>(begin: string, shared: boolean, fn: (tx: Engine) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // BEGIN and the locks go with the first statement (transactionOf): they are held from it to the
+    // commit. A transaction that sent nothing has nothing to commit or roll back; one that `finish`ed
+    // has committed.
+    const { tx, state } = transactionOf(client, this.names, this.location, shared, begin);
     try {
-      // One round trip for BEGIN and the locks (a simple query, so no parameters): they are held from
-      // the first statement to the commit.
-      await client.query(begin);
-      const out = await inWriteOf(this, () => fn(transactionOf(client, this.names, this.location, shared)));
-      await client.query("commit");
+      const out = await inWriteOf(this, () => fn(tx));
+      if (state() === "open") await client.query("commit");
       return out;
     } catch (e) {
-      await client.query("rollback").catch((err: Error) => (broken = err));
+      if (state() === "open") await client.query("rollback").catch((err: Error) => (broken = err));
       throw e;
     } finally {
       client.release(broken);

@@ -126,6 +126,7 @@ function transactionEngine(file: string, stmts: Statements, owner: SqliteEngine)
     location: file,
     many: async (q, params) => runMany(stmts, q, params),
     first: async (q, params) => runFirst(stmts, q, params),
+    finish: async (q, params) => runFirst(stmts, q, params),
     exec: async (q, params) => runExec(stmts, q, params),
     async write(fn) {
       const name = `arbiter_sp_${++depth}`;
@@ -192,6 +193,10 @@ export class SqliteEngine implements OpenEngine {
       await this.turn.idle();
     }
     return runFirst(this.stmts, q, params);
+  }
+
+  finish<R>(q: Query<R>, params?: readonly Param[]): Promise<R | undefined> {
+    return this.first(q, params);
   }
 
   async exec(q: Query<unknown>, params?: readonly Param[]): Promise<number> {

@@ -5,7 +5,7 @@
 // the server never asks past max and never serves an item that stopped. Also the project's figures
 // (stats) and the replay of its judgments under another rule (`arbiter simulate`).
 import { z } from "zod";
-import type { Engine, Snapshot } from "@/db/engine";
+import type { Engine, Snapshot, Statements } from "@/db/engine";
 import { CLEAR_TARGETS, ITEM_VOTES, PROJECT_OVERLAP, PROJECT_VOTES, SET_ITEM_TARGET, SET_TARGET } from "@/db/queries/adaptive";
 import { adaptiveFiguresTally, judgmentsNeeded, replayTally, type AdaptiveFigures, type AdaptiveRule, type ReplayResult, type VerdictVote } from "@/lib/stats";
 import { requireScope, type Ctx } from "./context";
@@ -38,8 +38,6 @@ export function overlapBound(p: OverlapSettings): number {
   return adaptiveRule(p)?.max ?? p.overlap;
 }
 
-/** An engine, its write transaction or a snapshot: what runs the statements of a helper. */
-type Statements = Omit<Engine, "write" | "snapshot">;
 
 /** The verdicts of one item's judgments in recorded order. */
 export async function itemVotes(db: Statements, itemId: number): Promise<VerdictVote[]> {

@@ -15,7 +15,7 @@
 // statements, no more.
 import { randomInt } from "node:crypto";
 import { z } from "zod";
-import { at, jsonText, type Engine } from "@/db/engine";
+import { at, jsonText, type Engine, type Statements } from "@/db/engine";
 import {
   ASSIGNMENT_BY_ID,
   CANDIDATE_IDS,
@@ -60,8 +60,6 @@ import { MAX_SKILLS, servableKeys, TAG_PATTERN, TAG_RULE } from "@/lib/formats/t
 
 export type { Assignment } from "@/db/queries/assignment";
 
-/** An engine, its write transaction or a snapshot: what runs the statements of a helper. */
-type Statements = Omit<Engine, "write" | "snapshot">;
 
 /** What claiming answers: the caller's assignment, its item as shown (slots, no model names), their progress and the schema. */
 export interface Claim {
@@ -175,10 +173,10 @@ export async function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: strin
 }
 
 /**
- * Thrown inside a claim's transaction (PostgreSQL only) when it holds an item whose last seat went to
- * another claim while it waited, and the items left at the level are all held by others: it may not
- * wait for them while holding one (two claims could then wait for each other), so it starts over in a
- * new transaction, holding nothing. Each time, another claim took a seat, so this ends.
+ * Thrown by a claim (PostgreSQL only) whose picked item's last seat went to another claim between the
+ * pick's snapshot and its lock: the lease statement ended the transaction (Engine.finish), so the
+ * claim starts over in a new one. Each time, another claim took a seat, so this ends. (A claim thus
+ * never holds one item while it waits for another, so claims never wait for each other in a circle.)
  */
 class StartOver extends Error {}
 const MAX_CLAIM_ATTEMPTS = 50;
@@ -258,7 +256,7 @@ async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, ex
   const expiresAt = now + project.leaseMinutes * 60_000;
   // A gold item has no seats to count (every annotator may get it once): it is leased as picked.
   const leaseGold = async (gold: PickedItem) => {
-    const shown = (await tx.first(LEASE_ITEM, [project.id, gold.id, userId, jsonText(shuffled(gold.candidateIds)), at(now), at(expiresAt)]))!;
+    const shown = (await tx.finish(LEASE_ITEM, [project.id, gold.id, userId, jsonText(shuffled(gold.candidateIds)), at(now), at(expiresAt)]))!;
     return { assignmentId: shown.id, project, shown };
   };
   if (qualification?.status === "pending") {
@@ -267,24 +265,21 @@ async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, ex
     return leaseGold({ id: itemId, candidateIds: await tx.many(CANDIDATE_IDS, [itemId]) });
   }
   const gold = project.goldRate > 0 && Math.random() < project.goldRate;
-  // Whether this transaction holds a locked item whose seat went to another claim (PostgreSQL).
-  let holding = false;
-  for (;;) {
-    let picked: PickedItem | null = null;
-    for (const keys of routes.passes) {
-      picked = await pickRegular(tx, project, userId, now, keys, holding);
-      if (picked != null) break;
-    }
-    if (picked == null) return null; // gold items alone are not work: the stream ends with the real items
-    if (gold) {
-      const goldItem = await pickGoldItem();
-      if (goldItem) return leaseGold(goldItem);
-    }
-    const shown = await tx.first(LEASE_SEAT, [project.id, userId, jsonText(shuffled(picked.candidateIds)), at(now), at(expiresAt), picked.id, at(now), userId, baseOverlap(project)]);
-    if (shown) return { assignmentId: shown.id, project, shown };
-    // (PostgreSQL only: another claim took the last seat between the pick's snapshot and its lock.)
-    holding = true;
+  let picked: PickedItem | null = null;
+  for (const keys of routes.passes) {
+    picked = await pickRegular(tx, project, userId, now, keys);
+    if (picked != null) break;
   }
+  if (picked == null) return null; // gold items alone are not work: the stream ends with the real items
+  if (gold) {
+    const goldItem = await pickGoldItem();
+    if (goldItem) return leaseGold(goldItem);
+  }
+  // The claim's last statement: on PostgreSQL it commits with it (one round trip less).
+  const shown = await tx.finish(LEASE_SEAT, [project.id, userId, jsonText(shuffled(picked.candidateIds)), at(now), at(expiresAt), picked.id, at(now), userId, baseOverlap(project)]);
+  if (shown) return { assignmentId: shown.id, project, shown };
+  // (PostgreSQL only: another claim took the last seat between the pick's snapshot and its lock.)
+  throw new StartOver();
 }
 
 function pct(x: number): string {
@@ -296,9 +291,9 @@ function pct(x: number): string {
  * With `keys` (routing by skill, a JSON array), only items with one of those tag keys (PICK_KEYS).
  * On PostgreSQL the item comes locked, and items other transactions hold are skipped; when that
  * leaves none at a level, the pick waits for them (`waiting`) so that a level is only passed over
- * when it has no free seat, unless the claim is `holding` a locked item already (see StartOver).
+ * when it has no free seat. (A claim holds no other item while it waits: see StartOver.)
  */
-async function pickRegular(tx: Statements, project: ClaimProject, userId: number, now: number, keys: string | null, holding: boolean): Promise<PickedItem | null> {
+async function pickRegular(tx: Statements, project: ClaimProject, userId: number, now: number, keys: string | null): Promise<PickedItem | null> {
   if (keys === "[]") return null;
   // bound: no item wants more than the overlap (or the adaptive max) plus the largest extra_overlap.
   const values: Partial<PickValues> = { project: project.id, user: userId, now: at(now), overlap: baseOverlap(project), bound: overlapBound(project) + project.maxExtra, keys: keys ?? undefined };
@@ -314,7 +309,6 @@ async function pickRegular(tx: Statements, project: ClaimProject, userId: number
       const [from, before] = [picks.random_from, picks.random_before];
       row = (await tx.first(from, from.args(values))) ?? (await tx.first(before, before.args(values)));
       if (!row && tx.kind === "postgres") {
-        if (holding) throw new StartOver();
         row = (await tx.first(from.waiting, from.args(values))) ?? (await tx.first(before.waiting, before.args(values)));
       }
     } else {
@@ -322,7 +316,6 @@ async function pickRegular(tx: Statements, project: ClaimProject, userId: number
       row = await tx.first(q, q.args(values));
       // (On SQLite nothing is ever locked, so nothing was skipped.)
       if (!row && tx.kind === "postgres") {
-        if (holding) throw new StartOver();
         row = await tx.first(q.waiting, q.args(values));
       }
     }

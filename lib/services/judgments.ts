@@ -154,7 +154,11 @@ async function recordJudgment(tx: Engine, ctx: Ctx, userId: number, assignmentId
     await tx.exec(LOCK_ITEM, [a.itemId]);
     if ((await freeSeats(tx, a.itemId, baseOverlap(project), userId, now)) <= 0) throw conflict("Your lease on this item expired and its place was taken by another annotator.");
   }
-  const row = (await tx.first(RECORD_JUDGMENT, [
+  const rule = adaptiveRule(project);
+  // On PostgreSQL the judgment statement closes the lease and counts the judgment too: unless adaptive
+  // overlap or a gold item has more to do, it is the last statement and commits with it.
+  const last = RECORD_CLOSES_LEASE[tx.kind] && !gold && !rule;
+  const values = [
     a.projectId,
     a.itemId,
     userId,
@@ -169,11 +173,11 @@ async function recordJudgment(tx: Engine, ctx: Ctx, userId: number, assignmentId
     meta.client_id ?? null,
     gold,
     at(now),
-  ]))!;
+  ];
+  const row = (await (last ? tx.finish(RECORD_JUDGMENT, values) : tx.first(RECORD_JUDGMENT, values)))!;
   // (On PostgreSQL the statement above closed the lease and counted the judgment as well.)
   if (!RECORD_CLOSES_LEASE[tx.kind]) await closeLease(tx, a.id, a.itemId, now);
   // Adaptive overlap: this judgment may stop the item or open one more seat (up to max).
-  const rule = adaptiveRule(project);
   if (rule && !gold) await retargetItem(tx, rule, a.itemId);
   // Gold items only (rare): count a qualification answer, and say what to show the annotator.
   const feedback = gold ? await recordGoldJudgment(tx, { projectId: a.projectId, userId, itemId: a.itemId, judgmentId: row.id, choice: row.choice, slotOrder: a.slotOrder }, now) : null;

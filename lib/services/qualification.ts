@@ -13,7 +13,7 @@
 // deleted (their choice, verdict and correctness stay in qualification_answers, with the attempt),
 // so the same gold items can be served again while one judgment per (item, annotator) remains the rule.
 import { z } from "zod";
-import { at, type Engine } from "@/db/engine";
+import { at, type Engine, type Statements } from "@/db/engine";
 import { CANDIDATE_IDS } from "@/db/queries/assignment";
 import {
   ANSWER_OF_JUDGMENT,
@@ -68,8 +68,6 @@ export interface GoldFeedback {
   qualification: QualificationView | null;
 }
 
-/** An engine, its write transaction or a snapshot: what runs the statements of a helper. */
-type Statements = Omit<Engine, "write" | "snapshot">;
 
 /** What the gate needs of a project's qualification (the claim reads it with the project row). */
 type GateSettings = Pick<QualificationSettings, "id" | "slug" | "required" | "accuracy">;

@@ -1,6 +1,7 @@
 // The engine interface (db/engine.ts) on both engines: statements, write transactions (all or
 // nothing, nested savepoints, one at a time), snapshots and streaming.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { defineQuery, dynamicQuery, num, numberPlaceholders, type OpenEngine } from "@/db/engine";
 import { openSqlite } from "@/db/sqlite";
 import { openPostgres } from "@/db/postgres";
@@ -10,6 +11,7 @@ import { tempDbFile } from "../helpers/db";
 const CREATE = dynamicQuery((d) => `create table t (id integer primary key, n integer not null, at ${d.kind === "sqlite" ? "integer" : "timestamptz"})`);
 const INSERT = defineQuery("test.engine.insert", "insert into t (id, n, at) values (?, ?, ?)");
 const COUNT = defineQuery("test.engine.count", "select count(*) as n from t", (r) => num(r.n));
+const CLEAR_FROM = defineQuery("test.engine.clearFrom", "delete from t where id >= ?");
 const ALL = defineQuery("test.engine.all", "select id, n, at from t order by id", (r) => ({ id: num(r.id), n: num(r.n), at: r.at == null ? null : num(r.at) }));
 
 describe("numberPlaceholders", () => {
@@ -114,6 +116,72 @@ describe.each(engines)("engine on %s", (_kind, open) => {
       new Promise((r) => setTimeout(r, 50)).then(() => engine.write(async (tx) => (started(), tx.first(COUNT)), { annotator: 2 })),
     ]);
   }, 20_000);
+
+  it("finishes a transaction with its last statement: committed with it, nothing may follow", async () => {
+    const ROW = defineQuery(`test.engine.row.${_kind}`, "select n from t where id = ?", (r) => num(r.n));
+    await engine.write(async (tx) => {
+      await tx.exec(INSERT, [50, 1, null]);
+      expect(await tx.finish(ROW, [50])).toBe(1);
+    });
+    expect(await engine.first(ROW, [50])).toBe(1);
+    // Inside a savepoint a finish does not commit: the outer transaction goes on, and undoes it all.
+    await expect(
+      engine.write(async (tx) => {
+        await tx.write(async (inner) => inner.finish(INSERT, [51, 1, null]));
+        await tx.exec(INSERT, [52, 1, null]);
+        throw new Error("undo all");
+      }),
+    ).rejects.toThrow("undo all");
+    expect(await engine.first(ROW, [51])).toBeUndefined();
+    if (_kind === "postgres") {
+      // What follows a finish is refused (the transaction has committed).
+      await expect(
+        engine.write(async (tx) => {
+          await tx.finish(INSERT, [53, 1, null]);
+          await tx.exec(INSERT, [54, 1, null]);
+        }),
+      ).rejects.toThrow(/after the transaction's finish/);
+      expect(await engine.first(ROW, [53])).toBe(1);
+      expect(await engine.first(ROW, [54])).toBeUndefined();
+    }
+    await engine.exec(CLEAR_FROM, [50]);
+  });
+
+  it("passes every kind of value to a statement alike, bound or sent with BEGIN and COMMIT as literals", async () => {
+    const ECHO = defineQuery(
+      `test.engine.echo.${_kind}`,
+      "select cast(? as text) as s, cast(? as integer) as i, ? as f, cast(? as text) as absent, n from t where id = ?",
+      (r) => ({ s: r.s, i: num(r.i), f: Number(r.f), nothing: r.absent, n: num(r.n) }),
+    );
+    await engine.exec(INSERT, [60, 7, new Date(1_700_000_000_000)]);
+    const strings = ["it's", "back\\slash \\' E'x'", "line\nbreak\ttab", "emoji 🦜 and ünïcode", '{"a": "b\\"c", "d": [1, 2]}', "$1 ? -- not a comment", "); commit; drop table t; --", ""];
+    for (const str of strings) {
+      // Three times each: the statement is prepared on a connection the first time, then goes with BEGIN (and COMMIT).
+      for (let round = 0; round < 3; round++) {
+        const opened = await engine.write(async (tx) => tx.first(ECHO, [str, -42, 2.5, null, 60]));
+        const finished = await engine.write(async (tx) => tx.finish(ECHO, [str, -42, 2.5, null, 60]));
+        for (const got of [opened, finished]) expect(got).toEqual({ s: str, i: -42, f: 2.5, nothing: null, n: 7 });
+      }
+    }
+    expect(await engine.first(COUNT)).toBeGreaterThan(0); // the table is still there
+    if (_kind === "postgres") {
+      // A statement already prepared on the connection goes with BEGIN, its locks and COMMIT in one round trip.
+      const sent = vi.spyOn(pg.Client.prototype, "query");
+      try {
+        expect(await engine.write(async (tx) => tx.finish(ECHO, ["one trip", 1, 1, null, 60]), { annotator: 7 })).toMatchObject({ s: "one trip" });
+        expect(sent).toHaveBeenCalledTimes(1);
+        expect(String(sent.mock.calls[0][0])).toMatch(/^begin; .*pg_advisory_xact_lock\(\d+, 7\); execute arbiter_\d+\('one trip', '1', '1', null, '60'\); commit$/);
+      } finally {
+        sent.mockRestore();
+      }
+    }
+    const STAMP = defineQuery(`test.engine.stamp.${_kind}`, "update t set at = ? where id = ? returning at", (r) => num(r.at));
+    for (let round = 0; round < 3; round++) {
+      const when = new Date(1_700_000_000_000 + round * 1_234);
+      expect(await engine.write(async (tx) => tx.finish(STAMP, [when, 60]))).toBe(when.getTime());
+    }
+    await engine.exec(CLEAR_FROM, [50]);
+  });
 
   it("streams a large result in batches from a snapshot", async () => {
     await engine.write(async (tx) => {
