@@ -1,0 +1,112 @@
+// What one step of the annotation loop costs this process in CPU, through the services, without
+// HTTP: the bare insert (the baseline of claim.bench.ts), the token lookup every API request makes,
+// a claim and a judgment. It tells what claim.bench.ts's ratios are made of: on PostgreSQL each
+// statement is a round trip whose driver work (writing the message, reading and decoding the
+// answer) costs CPU on the Node side, so a step costs about its number of round trips.
+//
+//   npx tsx test/bench/claim-steps.bench.ts [--engine sqlite|postgres] [--steps 1000] [--rounds 2]
+//
+// A project of 3,000 items (two responses each, overlap 3) and 32 annotators, in a SQLite file or
+// with --engine postgres in a fresh database on the PostgreSQL test server (ARBITER_TEST_DATABASE_URL,
+// default the local one), dropped at the end. Each round times --steps bare inserts, then --steps
+// token lookups, then --steps claims each followed by its judgment (annotators taking turns), one
+// at a time, and prints wall time and CPU (this process's user + system) per step. Later rounds run
+// on warm connections; compare steps within a round, not against another run.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { openDatabase } from "@/db/client";
+import { runMigrations } from "@/db/migrate";
+import { claimNext } from "@/lib/services/assignment";
+import { insertBenchRow } from "@/lib/services/bench";
+import type { Ctx } from "@/lib/services/context";
+import { submitJudgment } from "@/lib/services/judgments";
+import { addMember } from "@/lib/services/members";
+import { createProject } from "@/lib/services/projects";
+import { createToken, resolveToken } from "@/lib/services/tokens";
+import { createUser } from "@/lib/services/users";
+import { createTestDatabase, postgresAvailable } from "../helpers/postgres";
+import { insertCandidate, insertItem } from "../helpers/rows";
+
+const { values: opts } = parseArgs({
+  options: { engine: { type: "string", default: "sqlite" }, steps: { type: "string", default: "1000" }, rounds: { type: "string", default: "2" } },
+});
+function fail(message: string): never {
+  console.error(`claim-steps.bench: ${message}`);
+  process.exit(2);
+}
+if (opts.engine !== "sqlite" && opts.engine !== "postgres") fail(`--engine must be sqlite or postgres (got "${opts.engine}")`);
+const STEPS = Number(opts.steps);
+const ROUNDS = Number(opts.rounds);
+if (!Number.isInteger(STEPS) || STEPS < 1) fail(`--steps must be a positive whole number (got "${opts.steps}")`);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) fail(`--rounds must be a positive whole number (got "${opts.rounds}")`);
+const ITEMS = 3_000;
+const ANNOTATORS = 32;
+
+/** Wall time and CPU per step, summed over the steps timed. */
+class Timing {
+  wallMs = 0;
+  cpuUs = 0;
+  n = 0;
+  async time<T>(fn: () => Promise<T>): Promise<T> {
+    const cpu = process.cpuUsage();
+    const t0 = performance.now();
+    const out = await fn();
+    this.wallMs += performance.now() - t0;
+    const used = process.cpuUsage(cpu);
+    this.cpuUs += used.user + used.system;
+    this.n++;
+    return out;
+  }
+  row(label: string): string {
+    return `| ${label} | ${((this.wallMs / this.n) * 1000).toFixed(0)} | ${(this.cpuUs / this.n).toFixed(0)} |`;
+  }
+}
+
+async function main() {
+  if (opts.engine === "postgres" && !(await postgresAvailable())) fail("no PostgreSQL server answers at ARBITER_TEST_DATABASE_URL");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arbiter-claim-steps-"));
+  const pgDatabase = opts.engine === "postgres" ? await createTestDatabase() : null;
+  const db = openDatabase(pgDatabase ? pgDatabase.url : path.join(dir, "arbiter.db"));
+  const ctx: Ctx = { db, caller: null };
+  try {
+    await runMigrations(db);
+    const project = await createProject({ ctx, input: { slug: "steps", name: "Steps", status: "active", overlap: 3 } });
+    for (let i = 0; i < ITEMS; i++) {
+      const itemId = await insertItem(db, { projectId: project.id, externalId: `q${i}`, prompt: `Question ${i}: `.repeat(20) });
+      for (const position of [0, 1]) await insertCandidate(db, { itemId, position, content: `Answer ${position} to question ${i}. `.repeat(40), model: `m${position}` });
+    }
+    const annotators: Ctx[] = [];
+    let token = "";
+    for (let i = 0; i < ANNOTATORS; i++) {
+      const { user } = await createUser({ ctx, input: { email: `annotator${i}@example.com`, role: "annotator", password: "not-used-for-signing-in" } });
+      await addMember({ ctx, input: { slug: "steps", email: user.email } });
+      annotators.push({ db, caller: { userId: user.id, email: user.email, role: "annotator" } });
+      if (i === 0) token = (await createToken({ ctx, input: { email: user.email, name: "bench" } })).token;
+    }
+    console.log(`${opts.engine}, ${ITEMS} items, ${ANNOTATORS} annotators, ${STEPS} steps of each kind per round, one at a time; Node ${process.version}`);
+    for (let round = 1; round <= ROUNDS; round++) {
+      const bare = new Timing();
+      const lookup = new Timing();
+      const claim = new Timing();
+      const judge = new Timing();
+      for (let i = 0; i < STEPS; i++) await bare.time(() => insertBenchRow({ ctx }));
+      for (let i = 0; i < STEPS; i++) await lookup.time(() => resolveToken(ctx, token));
+      for (let i = 0; i < STEPS; i++) {
+        const who = annotators[i % ANNOTATORS];
+        const claimed = await claim.time(() => claimNext({ ctx: who, input: { slug: "steps" } }));
+        if (!claimed) fail("the project ran out of items: fewer --steps or --rounds");
+        await judge.time(() => submitJudgment({ ctx: who, input: { assignment_id: claimed.assignment.id, choice: "A", duration_ms: 1000 } }));
+      }
+      console.log(`\nround ${round}\n| step | wall µs | CPU µs |\n|---|---|---|`);
+      console.log([bare.row("bare insert"), lookup.row("token lookup"), claim.row("claim"), judge.row("judgment")].join("\n"));
+    }
+  } finally {
+    await db.close();
+    await pgDatabase?.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
