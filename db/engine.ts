@@ -167,6 +167,13 @@ export interface Engine {
    */
   finish<R>(q: Query<R>, params?: readonly Param[]): Promise<R | undefined>;
   /**
+   * `first` of two statements, `b` run after `a` whatever `a` returns: on PostgreSQL in one round trip
+   * inside a write transaction (with BEGIN when they are its first statements) once both are prepared
+   * on its connection; elsewhere one after the other. For a step that knows its second statement's
+   * values before its first answers (a claim's pick sent with its project read, on a guess it checks).
+   */
+  firstOfBoth<A, B>(a: Query<A>, aParams: readonly Param[], b: Query<B>, bParams: readonly Param[]): Promise<[A | undefined, B | undefined]>;
+  /**
    * Runs `fn` in a write transaction: all of it or none of it, and no other write transaction of any
    * process on this database runs between its reads and its writes (SQLite: BEGIN IMMEDIATE;
    * PostgreSQL: an advisory lock, db/postgres.ts says why). Nested, it is a savepoint.
@@ -195,7 +202,7 @@ export interface WriteOptions {
 }
 
 /** An engine, its write transaction or a snapshot: what runs the statements of a helper that reads and writes within its caller's work. */
-export type Statements = Omit<Engine, "write" | "snapshot" | "finish">;
+export type Statements = Omit<Engine, "write" | "snapshot" | "finish" | "firstOfBoth">;
 
 export interface Snapshot extends Statements {
   /** The rows of `q` in batches of `batchSize`, decoded, without holding them all in memory. */

@@ -131,7 +131,7 @@ async function query(client: Client, names: Names, q: Query<unknown>, params?: r
   return client.query<Row>({ name: names.of(q), text: q.postgres, values: bind(params) });
 }
 
-function executor(client: Client, names: Names, location: string): Omit<Engine, "write" | "snapshot"> {
+function executor(client: Client, names: Names, location: string): Omit<Engine, "write" | "snapshot" | "firstOfBoth"> {
   return {
     kind: "postgres",
     location,
@@ -208,7 +208,8 @@ function literal(value: Param | undefined): string {
  * statement, and `finish` sends COMMIT with its last, each time in one simple query that runs the
  * statement as `execute <name>(<literals>)` when it is already prepared on this connection (its plan
  * kept, as a bound statement's); a statement not yet prepared there goes on its own, bound, as
- * before. The annotation loop's steps are a few statements each, and on a busy server each
+ * before; `firstOfBoth` sends its two statements in one such query too. The annotation loop's steps
+ * are a few statements each, and on a busy server each
  * statement's round trip is a good part of a request's cost (README "Claiming and judging over HTTP").
  * `state` says what is left for `write` to send: the opening was never sent (nothing to commit), the
  * transaction is open (COMMIT or ROLLBACK), or `finish` committed it.
@@ -226,46 +227,63 @@ function transactionOf(client: pg.PoolClient, names: Names, location: string, sh
   };
   // (A NUL cannot stand in a simple query's text: such a value goes bound, and PostgreSQL refuses it there.)
   const inlinable = (params: readonly Param[] | undefined) => !params?.some((p) => typeof p === "string" && p.includes("\u0000"));
-  const run = async (q: Query<unknown>, params: readonly Param[] | undefined, commit: boolean): Promise<pg.QueryResult<Row>> => {
-    const name = names.of(q);
+  const executing = (name: string, params: readonly Param[] | undefined) => `execute ${name}${params?.length ? `(${params.map(literal).join(", ")})` : ""}`;
+  /**
+   * Runs `statements` in order, their results in that order: in one simple query (with the opening
+   * when it is unsent, and COMMIT after them with `commit`) when each is prepared on this connection
+   * already; else each bound on its own, as before.
+   */
+  const run = async (statements: readonly (readonly [Query<unknown>, readonly Param[] | undefined])[], commit: boolean): Promise<pg.QueryResult<Row>[]> => {
+    if (state === "committed") throw new Error("write: a statement after the transaction's finish (it committed)");
+    const named = statements.map(([q, params]) => ({ name: names.of(q), params }));
     const opens = state === "unsent";
-    if ((opens || commit) && name !== undefined && known.has(name) && inlinable(params)) {
-      if (state === "committed") throw new Error("write: a statement after the transaction's finish (it committed)");
-      const sql = `${opens ? `${opening}; ` : ""}execute ${name}${params?.length ? `(${params.map(literal).join(", ")})` : ""}${commit ? "; commit" : ""}`;
+    const together = opens || commit || statements.length > 1;
+    if (together && named.every(({ name, params }) => name !== undefined && known.has(name) && inlinable(params))) {
+      const sql = [...(opens ? [opening] : []), ...named.map(({ name, params }) => executing(name!, params)), ...(commit ? ["commit"] : [])].join("; ");
       state = "open";
       const results = (await client.query<Row>(sql)) as unknown as pg.QueryResult<Row> | pg.QueryResult<Row>[];
       if (commit) state = "committed";
-      if (!Array.isArray(results)) return results;
-      return results[results.length - (commit ? 2 : 1)];
+      if (!Array.isArray(results)) return [results];
+      const end = results.length - (commit ? 1 : 0);
+      return results.slice(end - statements.length, end);
     }
     await begin();
-    const result = await query(client, names, q, params);
-    if (name !== undefined) known.add(name);
+    const out: pg.QueryResult<Row>[] = [];
+    for (const [q, params] of statements) {
+      out.push(await query(client, names, q, params));
+      const name = names.of(q);
+      if (name !== undefined) known.add(name);
+    }
     if (commit) {
       await client.query("commit");
       state = "committed";
     }
-    return result;
+    return out;
   };
+  const firstOf = <R>(q: Query<R>, result: pg.QueryResult<Row>) => (result.rows.length ? q.decode(result.rows[0]) : undefined);
   let depth = 0;
   const tx: Engine = {
     kind: "postgres",
     location,
     async many(q, params) {
-      const { rows } = await run(q, params, false);
+      const [{ rows }] = await run([[q, params]], false);
       return rows.map(q.decode);
     },
     async first(q, params) {
-      const { rows } = await run(q, params, false);
-      return rows.length ? q.decode(rows[0]) : undefined;
+      const [result] = await run([[q, params]], false);
+      return firstOf(q, result);
     },
     async finish(q, params) {
       // In a savepoint the outer transaction goes on: no commit there.
-      const { rows } = await run(q, params, depth === 0);
-      return rows.length ? q.decode(rows[0]) : undefined;
+      const [result] = await run([[q, params]], depth === 0);
+      return firstOf(q, result);
+    },
+    async firstOfBoth(a, aParams, b, bParams) {
+      const [ra, rb] = await run([[a, aParams], [b, bParams]], false);
+      return [firstOf(a, ra), firstOf(b, rb)];
     },
     async exec(q, params) {
-      const { rowCount } = await run(q, params, false);
+      const [{ rowCount }] = await run([[q, params]], false);
       return rowCount ?? 0;
     },
     async write(fn, options) {
@@ -297,7 +315,7 @@ export class PostgresEngine implements OpenEngine {
   readonly kind = "postgres" as const;
   readonly location: string;
   private readonly names = new Names();
-  private readonly root: Omit<Engine, "write" | "snapshot">;
+  private readonly root: Omit<Engine, "write" | "snapshot" | "firstOfBoth">;
 
   constructor(
     readonly url: string,
@@ -319,6 +337,10 @@ export class PostgresEngine implements OpenEngine {
 
   finish<R>(q: Query<R>, params?: readonly Param[]): Promise<R | undefined> {
     return this.first(q, params);
+  }
+
+  async firstOfBoth<A, B>(a: Query<A>, aParams: readonly Param[], b: Query<B>, bParams: readonly Param[]): Promise<[A | undefined, B | undefined]> {
+    return [await this.first(a, aParams), await this.first(b, bParams)];
   }
 
   async exec(q: Query<unknown>, params?: readonly Param[]): Promise<number> {

@@ -127,6 +127,7 @@ function transactionEngine(file: string, stmts: Statements, owner: SqliteEngine)
     many: async (q, params) => runMany(stmts, q, params),
     first: async (q, params) => runFirst(stmts, q, params),
     finish: async (q, params) => runFirst(stmts, q, params),
+    firstOfBoth: async (a, aParams, b, bParams) => [runFirst(stmts, a, aParams), runFirst(stmts, b, bParams)],
     exec: async (q, params) => runExec(stmts, q, params),
     async write(fn) {
       const name = `arbiter_sp_${++depth}`;
@@ -197,6 +198,10 @@ export class SqliteEngine implements OpenEngine {
 
   finish<R>(q: Query<R>, params?: readonly Param[]): Promise<R | undefined> {
     return this.first(q, params);
+  }
+
+  async firstOfBoth<A, B>(a: Query<A>, aParams: readonly Param[], b: Query<B>, bParams: readonly Param[]): Promise<[A | undefined, B | undefined]> {
+    return [await this.first(a, aParams), await this.first(b, bParams)];
   }
 
   async exec(q: Query<unknown>, params?: readonly Param[]): Promise<number> {

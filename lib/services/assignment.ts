@@ -173,10 +173,12 @@ export async function claimNext({ ctx, input }: { ctx: Ctx; input: { slug: strin
 }
 
 /**
- * Thrown by a claim (PostgreSQL only) whose picked item's last seat went to another claim between the
- * pick's snapshot and its lock: the lease statement ended the transaction (Engine.finish), so the
- * claim starts over in a new one. Each time, another claim took a seat, so this ends. (A claim thus
- * never holds one item while it waits for another, so claims never wait for each other in a circle.)
+ * Thrown by a claim (PostgreSQL only) that must run again in a new transaction: its picked item's
+ * last seat went to another claim between the pick's snapshot and its lock (the lease statement
+ * ended the transaction, Engine.finish), so each time another claim took a seat; or the pick it sent
+ * with the project read was made on values the project no longer has (TopPick), once per change.
+ * So this ends. (A claim thus never holds one item while it waits for another, or keeps a lock a
+ * wrong guess took, so claims never wait for each other in a circle.)
  */
 class StartOver extends Error {}
 const MAX_CLAIM_ATTEMPTS = 50;
@@ -191,10 +193,63 @@ interface Claimed {
   shown?: LeasedItem;
 }
 
+/**
+ * What the first pick of an unrouted claim is sent with, but for the caller and the time: a
+ * project's id, order and seat bounds and its top priority level (ids and numbers as CLAIM_PROJECT
+ * reads them). A claim on PostgreSQL sends that pick in the same round trip as the project read, on
+ * the values the last claim of the project read in this process (one round trip fewer, see
+ * db/postgres.ts), and uses the pick only when the project row it reads gives the same values; so
+ * another instance changing the project or its items costs the next claim here a start over, never
+ * a wrong pick. Random order (a start drawn from the id span) and routed claims are not guessed.
+ */
+interface TopPick {
+  project: number;
+  orderPolicy: Exclude<ClaimProject["orderPolicy"], "random">;
+  overlap: number;
+  bound: number;
+  priority: number;
+}
+
+const topPicks = new Map<string, TopPick>();
+
+function topPickOf(project: ClaimProject): TopPick | undefined {
+  if (project.orderPolicy === "random" || project.routing !== "open" || project.topPriority == null) return undefined;
+  return { project: project.id, orderPolicy: project.orderPolicy, overlap: baseOverlap(project), bound: overlapBound(project) + project.maxExtra, priority: project.topPriority };
+}
+
+function sameTopPick(a: TopPick, b: TopPick): boolean {
+  return a.project === b.project && a.orderPolicy === b.orderPolicy && a.overlap === b.overlap && a.bound === b.bound && a.priority === b.priority;
+}
+
+/** Keyed by the database's location and the project's slug, as the claim names it. */
+function rememberTopPick(key: string, pick: TopPick): void {
+  if (topPicks.size >= 1000 && !topPicks.has(key)) topPicks.clear();
+  topPicks.set(key, pick);
+}
+
 /** The claim itself, in its write transaction: the checks that may refuse, then the lease. */
 async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, exclude: number[], chosen: string[] | null): Promise<Claimed | null> {
   const userId = caller.userId;
-  const project = await tx.first(CLAIM_PROJECT, [userId, userId, userId, userId, at(now), JSON.stringify(exclude), slug]);
+  const projectArgs = [userId, userId, userId, userId, at(now), JSON.stringify(exclude), slug];
+  // On PostgreSQL the first pick goes with the project read, on what the last claim of this project
+  // read (see TopPick); the guess is checked against the row read here, in the same transaction.
+  const guessKey = `${tx.location}\u0000${slug}`;
+  const guess = tx.kind === "postgres" && !chosen ? topPicks.get(guessKey) : undefined;
+  let project: ClaimProject | undefined;
+  let guessed: PickedItem | undefined;
+  if (guess) {
+    const q = PICK[guess.orderPolicy];
+    [project, guessed] = await tx.firstOfBoth(CLAIM_PROJECT, projectArgs, q, q.args({ ...guess, user: userId, now: at(now) }));
+  } else {
+    project = await tx.first(CLAIM_PROJECT, projectArgs);
+  }
+  const actual = project && !chosen ? topPickOf(project) : undefined;
+  if (actual) rememberTopPick(guessKey, actual);
+  else topPicks.delete(guessKey);
+  const sameGuess = guess !== undefined && actual !== undefined && sameTopPick(guess, actual);
+  // A wrong guess (the project's settings or items changed since) may have locked an item: the
+  // claim starts over without that lock, with the values just read as its guess.
+  if (guess && !sameGuess && guessed) throw new StartOver();
   if (!project) throw notFound(`Project "${slug}"`);
   // An annotator learns nothing of a project they may not work on, not even that it exists.
   const readsAll = can(caller.role, "project:read");
@@ -267,7 +322,7 @@ async function claimIn(tx: Engine, caller: Caller, slug: string, now: number, ex
   const gold = project.goldRate > 0 && Math.random() < project.goldRate;
   let picked: PickedItem | null = null;
   for (const keys of routes.passes) {
-    picked = await pickRegular(tx, project, userId, now, keys);
+    picked = await pickRegular(tx, project, userId, now, keys, sameGuess ? { row: guessed } : undefined);
     if (picked != null) break;
   }
   if (picked == null) return null; // gold items alone are not work: the stream ends with the real items
@@ -293,7 +348,7 @@ function pct(x: number): string {
  * leaves none at a level, the pick waits for them (`waiting`) so that a level is only passed over
  * when it has no free seat. (A claim holds no other item while it waits: see StartOver.)
  */
-async function pickRegular(tx: Statements, project: ClaimProject, userId: number, now: number, keys: string | null): Promise<PickedItem | null> {
+async function pickRegular(tx: Statements, project: ClaimProject, userId: number, now: number, keys: string | null, top?: { row: PickedItem | undefined }): Promise<PickedItem | null> {
   if (keys === "[]") return null;
   // bound: no item wants more than the overlap (or the adaptive max) plus the largest extra_overlap.
   const values: Partial<PickValues> = { project: project.id, user: userId, now: at(now), overlap: baseOverlap(project), bound: overlapBound(project) + project.maxExtra, keys: keys ?? undefined };
@@ -313,7 +368,8 @@ async function pickRegular(tx: Statements, project: ClaimProject, userId: number
       }
     } else {
       const q = picks[project.orderPolicy];
-      row = await tx.first(q, q.args(values));
+      // (The top level's pick may have been sent with the project read already: see TopPick.)
+      row = level === project.topPriority && top ? top.row : await tx.first(q, q.args(values));
       // (On SQLite nothing is ever locked, so nothing was skipped.)
       if (!row && tx.kind === "postgres") {
         row = await tx.first(q.waiting, q.args(values));

@@ -3,7 +3,8 @@
 // helpers the judgment service uses, and exactness with annotators in separate processes, each with
 // its own connection. Rows are made with plain statements (the fixtures below), so the suite needs
 // nothing but the assignment path itself.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { at, bool, defineQuery, jsonText, num, numOrNull, str, type Engine, type EngineKind } from "@/db/engine";
 import type { RoleName } from "@/db/schema/constants";
 import type { Verdict } from "@/lib/formats/verdict";
@@ -37,6 +38,8 @@ const INSERT_ITEM = defineQuery(
 const INSERT_CANDIDATE = defineQuery("test.claim.insertCandidate", `insert into candidates (item_id, position, content, model) values (?, ?, ?, ?) returning id`, (r) =>
   num(r.id),
 );
+const SET_ITEM_PRIORITY = defineQuery("test.claim.setItemPriority", `update items set priority = ? where id = ?`);
+const SET_OVERLAP = defineQuery("test.claim.setOverlap", `update projects set overlap = ? where id = ?`);
 const ADD_MEMBER = defineQuery("test.claim.addMember", `insert into project_members (project_id, user_id) values (?, ?)`);
 const INSERT_JUDGMENT = defineQuery(
   "test.claim.insertJudgment",
@@ -231,6 +234,43 @@ describe.each(ENGINES)("claiming on %s", (kind: EngineKind) => {
         await judge(a, c, "A");
       }
       expect([...served].sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    });
+
+    it("serves what the project holds now when another instance changed its items or settings since the last claim", async () => {
+      // On PostgreSQL a claim sends its first pick with the project read, on the values the last claim
+      // of the project read; here those values change in between, as another instance's writes would.
+      const p = await project({ overlap: 1 }, [{}, {}, {}, {}]);
+      const annotators = [await user(), await user(), await user(), await user()];
+      const claimAndJudge = async (ctx: Ctx) => {
+        const c = (await claimNext({ ctx, input: { slug: p.slug } }))!;
+        await judge(ctx, c, "A");
+        return indexOf(c);
+      };
+      expect(await claimAndJudge(annotators[0])).toBe(0);
+      const sent = vi.spyOn(pg.Client.prototype, "query");
+      try {
+        expect(await claimAndJudge(annotators[1])).toBe(1);
+        if (kind === "postgres") {
+          // One round trip for BEGIN, the locks, the project read and the pick.
+          const texts = sent.mock.calls.map((call) => String(call[0]));
+          expect(texts.some((text) => /^begin; .*; execute arbiter_\d+\([^;]*\); execute arbiter_\d+\([^;]*\)$/.test(text))).toBe(true);
+        }
+      } finally {
+        sent.mockRestore();
+      }
+      // A new top priority: item 3 comes before item 2.
+      await t.db.exec(SET_ITEM_PRIORITY, [4, p.items[3]]);
+      expect(await claimAndJudge(annotators[2])).toBe(3);
+      // A larger overlap: item 3 (top priority, judged once) has a seat again.
+      await t.db.exec(SET_OVERLAP, [2, p.id]);
+      expect(await claimAndJudge(annotators[3])).toBe(3);
+      // Back to the values guessed two claims ago: item 2 is the only item left with a seat.
+      await t.db.exec(SET_ITEM_PRIORITY, [0, p.items[3]]);
+      await t.db.exec(SET_OVERLAP, [1, p.id]);
+      expect(await claimAndJudge(annotators[3])).toBe(2);
+      expect(await claimNext({ ctx: annotators[0], input: { slug: p.slug } })).toBeNull();
+      const counts = await t.db.many(JUDGMENTS_PER_ITEM);
+      expect(counts.map((c) => c.judgments)).toEqual([1, 1, 1, 2]);
     });
 
     it("counts an expired lease as free and renews the same row for its holder", async () => {

@@ -147,6 +147,41 @@ describe.each(engines)("engine on %s", (_kind, open) => {
     await engine.exec(CLEAR_FROM, [50]);
   });
 
+  it("sends two statements together: the second after the first, both answered, all of it undone on a failure", async () => {
+    const ROW = defineQuery(`test.engine.bothRow.${_kind}`, "select n from t where id = ?", (r) => num(r.n));
+    const BUMP = defineQuery(`test.engine.bothBump.${_kind}`, "update t set n = n + 1 where id = ? returning n", (r) => num(r.n));
+    await engine.exec(INSERT, [70, 1, null]);
+    // Several rounds: the statements are prepared on a connection the first time, then go together.
+    for (let round = 0; round < 4; round++) {
+      // The second sees what the first wrote; a statement with no row answers undefined.
+      const [bumped, read] = await engine.write(async (tx) => tx.firstOfBoth(BUMP, [70], ROW, [70]));
+      expect([bumped, read]).toEqual([2 + round, 2 + round]);
+      expect(await engine.write(async (tx) => tx.firstOfBoth(ROW, [999], ROW, [70]))).toEqual([undefined, 2 + round]);
+    }
+    // A failing second statement undoes the first with the rest of the transaction.
+    await expect(engine.write(async (tx) => tx.firstOfBoth(BUMP, [70], INSERT, [70, 0, null]))).rejects.toThrow();
+    expect(await engine.first(ROW, [70])).toBe(5);
+    if (_kind === "postgres") {
+      // Both prepared on the connection: one round trip with BEGIN and the locks; the transaction goes on after it.
+      const sent = vi.spyOn(pg.Client.prototype, "query");
+      try {
+        const out = await engine.write(
+          async (tx) => {
+            const both = await tx.firstOfBoth(BUMP, [70], ROW, [70]);
+            return [...both, await tx.finish(ROW, [70])];
+          },
+          { annotator: 7 },
+        );
+        expect(out).toEqual([6, 6, 6]);
+        expect(sent).toHaveBeenCalledTimes(2);
+        expect(String(sent.mock.calls[0][0])).toMatch(/^begin; .*pg_advisory_xact_lock\(\d+, 7\); execute arbiter_\d+\('70'\); execute arbiter_\d+\('70'\)$/);
+      } finally {
+        sent.mockRestore();
+      }
+    }
+    await engine.exec(CLEAR_FROM, [50]);
+  });
+
   it("passes every kind of value to a statement alike, bound or sent with BEGIN and COMMIT as literals", async () => {
     const ECHO = defineQuery(
       `test.engine.echo.${_kind}`,
