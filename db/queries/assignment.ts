@@ -58,7 +58,7 @@ export const CLAIM_PROJECT = defineQuery<ClaimProject>(
      p.min_gold_after, p.judgment_schema, p.min_judgments, p.max_judgments, p.stop_agreement, p.routing, p.tag_keys,
      p.qualification_items, p.qualification_accuracy,
      (p.visibility = 'everyone' or exists (select 1 from project_members m where m.project_id = p.id and m.user_id = ?)) as member,
-     (select count(*) from judgments j where j.user_id = ? and j.project_id = p.id) as judged,
+     coalesce((select t.judged from annotator_totals t where t.project_id = p.id and t.user_id = ?), 0) as judged,
      (select u.skills from users u where u.id = ?) as skills,
      exists (select 1 from assignments a where a.user_id = ? and a.project_id = p.id and a.status = 'leased' and a.expires_at > ?
        and a.id not in (select cast(x.value as integer) from ${d.eachText(d.jsonParam, "x")})) as holds,
@@ -565,6 +565,13 @@ export const SUBMIT_LEASE = defineQuery("assignment.submitLease", `update assign
 
 /** Params: item id. The counter claiming relies on (items.judgment_count). */
 export const COUNT_JUDGMENT = defineQuery("assignment.countJudgment", `update items set judgment_count = judgment_count + 1 where id = ?`);
+
+/** Params: assignment id. Counts a judgment on its annotator in the project (annotator_totals, which a claim reads). */
+export const COUNT_ANNOTATOR_JUDGMENT = defineQuery(
+  "assignment.countAnnotatorJudgment",
+  `insert into annotator_totals (project_id, user_id, judged) select project_id, user_id, 1 from assignments where id = ?
+   on conflict (project_id, user_id) do update set judged = annotator_totals.judged + 1`,
+);
 
 /** Params: skip reason, closed at, assignment id. */
 export const SKIP_LEASE = defineQuery("assignment.skipLease", `update assignments set status = 'skipped', skip_reason = ?, closed_at = ? where id = ?`);

@@ -43,6 +43,13 @@ export const countItemJudgments = defineQuery(
     where id in (select cast(e.value as integer) from ${d.eachText(d.jsonParam, "e")})`,
 );
 
+/** Counts imported judgments on their annotator in the project (annotator_totals). Params: project id, user id, how many. */
+export const countAnnotatorJudgments = defineQuery(
+  "importer.countAnnotatorJudgments",
+  `insert into annotator_totals (project_id, user_id, judged) values (?, ?, ?)
+    on conflict (project_id, user_id) do update set judged = annotator_totals.judged + excluded.judged`,
+);
+
 // Multi-row inserts: one statement per batch of rows, built once per row count.
 
 /** Columns of an item row, in bind order. */
@@ -66,6 +73,7 @@ export interface InsertedCandidate {
 
 export interface InsertedJudgment {
   itemId: number;
+  userId: number;
 }
 
 function values(columns: number, rows: number): string {
@@ -102,7 +110,7 @@ export const insertCandidates = bySize((rows) =>
 /** Judgments; one an annotator already has on the item is skipped and not returned. */
 export const insertJudgments = bySize((rows) =>
   dynamicQuery(
-    `insert into judgments (${JUDGMENT_COLUMNS.join(", ")}) values ${values(JUDGMENT_COLUMNS.length, rows)} on conflict do nothing returning item_id`,
-    (r): InsertedJudgment => ({ itemId: num(r.item_id) }),
+    `insert into judgments (${JUDGMENT_COLUMNS.join(", ")}) values ${values(JUDGMENT_COLUMNS.length, rows)} on conflict do nothing returning item_id, user_id`,
+    (r): InsertedJudgment => ({ itemId: num(r.item_id), userId: num(r.user_id) }),
   ),
 );

@@ -85,7 +85,8 @@ const INSERT_COLUMNS = "project_id, item_id, user_id, assignment_id, type, choic
  * client id, gold (boolean), created_at (at).
  *
  * On PostgreSQL the same statement also closes the lease (submitted, at created_at) and counts the
- * judgment on its item (what SUBMIT_LEASE and COUNT_JUDGMENT of db/queries/assignment.ts do), with
+ * judgment on its item and its annotator (what SUBMIT_LEASE, COUNT_JUDGMENT and
+ * COUNT_ANNOTATOR_JUDGMENT of db/queries/assignment.ts do), with
  * data-modifying CTEs, each run exactly once: every statement inside the write lock is a round trip
  * that every other writer waits for, and this is the hottest write. SQLite has no writable CTE and
  * needs none (a statement is a call in process, not a round trip): there it is the insert alone,
@@ -97,8 +98,10 @@ export const RECORD_JUDGMENT = defineQuery(
     d.kind === "sqlite"
       ? `insert into judgments (${INSERT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'app', ?, ?) returning ${columns()}`
       : `with j as (insert into judgments (${INSERT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'app', ?, ?) returning ${columns()}),
-    closed as (update assignments a set status = 'submitted', closed_at = j.created_at from j where a.id = j.assignment_id returning a.item_id),
-    counted as (update items i set judgment_count = i.judgment_count + 1 from closed where i.id = closed.item_id)
+    closed as (update assignments a set status = 'submitted', closed_at = j.created_at from j where a.id = j.assignment_id returning a.item_id, a.project_id, a.user_id),
+    counted as (update items i set judgment_count = i.judgment_count + 1 from closed where i.id = closed.item_id),
+    tallied as (insert into annotator_totals (project_id, user_id, judged) select project_id, user_id, 1 from closed
+      on conflict (project_id, user_id) do update set judged = annotator_totals.judged + 1)
     select * from j`,
   judgmentRow,
 );
@@ -160,6 +163,12 @@ export const DELETE_JUDGMENT = defineQuery("judgments.delete", "delete from judg
 export const UNCOUNT_JUDGMENT = defineQuery(
   "judgments.uncount",
   (d) => `update items set judgment_count = ${d.greatest("judgment_count - 1", "0")} where id = ?`,
+);
+
+/** A judgment taken back (undone, or a qualification attempt reset) no longer counts on its annotator. Params: project id, user id. */
+export const UNCOUNT_ANNOTATOR_JUDGMENT = defineQuery(
+  "judgments.uncountAnnotator",
+  (d) => `update annotator_totals set judged = ${d.greatest("judged - 1", "0")} where project_id = ? and user_id = ?`,
 );
 
 /** An undone judgment's assignment is leased to its annotator again. */

@@ -1,5 +1,5 @@
 // Work and its results (PostgreSQL; db/schema/judgments.ts documents the columns and indexes).
-import { bigint, boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { StoredJudgment } from "../../lib/formats/judgment";
 import { ASSIGNMENT_STATUSES, CHOICES, JUDGMENT_SOURCES, JUDGMENT_TYPES } from "../schema/constants";
 import { id, stamp } from "./types";
@@ -54,6 +54,16 @@ export const judgments = pgTable(
     index("judgments_project_item_idx").on(t.projectId, t.itemId),
     index("judgments_user_project_idx").on(t.userId, t.projectId),
   ],
+);
+
+export const annotatorTotals = pgTable(
+  "annotator_totals",
+  {
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    judged: integer("judged").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] })],
 );
 
 export const judgmentRevisions = pgTable(

@@ -1,6 +1,6 @@
 // Work and its results: an assignment is one annotator's lease on one item, a judgment what they recorded.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { StoredJudgment } from "../../lib/formats/judgment";
 import { ASSIGNMENT_STATUSES, CHOICES, JUDGMENT_SOURCES, JUDGMENT_TYPES } from "./constants";
 import { users } from "./users";
@@ -62,11 +62,27 @@ export const judgments = sqliteTable(
   (t) => [
     uniqueIndex("judgments_item_user_idx").on(t.itemId, t.userId),
     index("judgments_project_item_idx").on(t.projectId, t.itemId),
-    // Counting one annotator's judgments in a project (quota, progress) on every claim.
+    // One annotator's judgments in a project (their latest, for undo; their history).
     index("judgments_user_project_idx").on(t.userId, t.projectId),
   ],
 );
 
+
+/**
+ * How many judgments each annotator has in each project, kept in step with the judgments: counted
+ * when one is recorded (with its lease's close), uncounted when one is undone or a qualification
+ * attempt is reset, recounted for the project after an import. A claim reads it (quota, progress)
+ * instead of counting the annotator's judgments, whose cost grows with every judgment they make.
+ */
+export const annotatorTotals = sqliteTable(
+  "annotator_totals",
+  {
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    judged: integer("judged").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] })],
+);
 
 /** Earlier versions of revised judgments: the audit trail of an annotator's changes. */
 export const judgmentRevisions = sqliteTable(

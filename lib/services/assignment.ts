@@ -20,6 +20,7 @@ import {
   ASSIGNMENT_BY_ID,
   CANDIDATE_IDS,
   CLAIM_PROJECT,
+  COUNT_ANNOTATOR_JUDGMENT,
   COUNT_JUDGMENT,
   FREE_SEATS,
   GOLD_SCORE,
@@ -526,10 +527,11 @@ export async function leaseToJudge(tx: Statements, userId: number, id: number): 
   };
 }
 
-/** Marks a lease submitted and counts the judgment on its item (the counter claiming relies on). */
+/** Marks a lease submitted and counts the judgment on its item and its annotator (the counters claiming relies on). */
 export async function closeLease(tx: Statements, assignmentId: number, itemId: number, now: number): Promise<void> {
   await tx.exec(SUBMIT_LEASE, [at(now), assignmentId]);
   await tx.exec(COUNT_JUDGMENT, [itemId]);
+  await tx.exec(COUNT_ANNOTATOR_JUDGMENT, [assignmentId]);
 }
 
 /** Refuses judgments on a project that is not active (paused, archived or draft) with a 409. */

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { at, jsonText, type Engine, type Param, type Query } from "@/db/engine";
 import {
+  countAnnotatorJudgments,
   countItemJudgments,
   deleteImportBatch,
   externalUserByEmail,
@@ -352,6 +353,9 @@ class Inserter {
     if (!inserted.length) return;
     const stored = new Set(inserted.map((j) => j.itemId));
     await tx.exec(countItemJudgments, [jsonText([...stored])]);
+    const byAnnotator = new Map<number, number>();
+    for (const j of inserted) byAnnotator.set(j.userId, (byAnnotator.get(j.userId) ?? 0) + 1);
+    for (const [userId, n] of byAnnotator) await tx.exec(countAnnotatorJudgments, [projectId, userId, n]);
     summary.annotations += inserted.length;
     // Under adaptive overlap the imported judgments decide how many more the item needs.
     if (this.rule) for (const { record, itemId } of fresh) if (!record.gold && stored.has(itemId)) await retargetItem(tx, this.rule, itemId);

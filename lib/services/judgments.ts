@@ -19,6 +19,7 @@ import {
   MY_HISTORY,
   REOPEN_LEASE,
   REVISE_JUDGMENT,
+  UNCOUNT_ANNOTATOR_JUDGMENT,
   UNCOUNT_JUDGMENT,
   type JudgmentRow,
 } from "@/db/queries/judgments";
@@ -204,6 +205,7 @@ export async function undoJudgment({ ctx, input }: { ctx: Ctx; input: { assignme
     if (await answerWasShown(tx, j)) throw conflict("This was a check item and you have seen its answer: its judgment cannot be undone.");
     await tx.exec(DELETE_JUDGMENT, [j.id]);
     await tx.exec(UNCOUNT_JUDGMENT, [a.itemId]);
+    await tx.exec(UNCOUNT_ANNOTATOR_JUDGMENT, [a.projectId, caller.userId]);
     await tx.exec(REOPEN_LEASE, [a.id]);
     const rule = adaptiveRule(found.project);
     if (rule) await retargetItem(tx, rule, a.itemId);

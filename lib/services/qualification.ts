@@ -15,6 +15,7 @@
 import { z } from "zod";
 import { at, type Engine, type Statements } from "@/db/engine";
 import { CANDIDATE_IDS } from "@/db/queries/assignment";
+import { UNCOUNT_ANNOTATOR_JUDGMENT } from "@/db/queries/judgments";
 import {
   ANSWER_OF_JUDGMENT,
   COUNT_ANSWER,
@@ -304,6 +305,7 @@ export async function resetQualification({ ctx, input }: { ctx: Ctx; input: z.in
     for (const c of counted) {
       await tx.exec(DELETE_JUDGMENT, [c.judgmentId]);
       await tx.exec(UNCOUNT_JUDGMENT, [c.itemId]);
+      await tx.exec(UNCOUNT_ANNOTATOR_JUDGMENT, [projectId, userId]);
       await tx.exec(DELETE_SUBMITTED_LEASE, [c.itemId, userId]);
     }
     await tx.exec(END_ATTEMPT, [at(now), ctx.caller?.userId ?? null, current.id]);

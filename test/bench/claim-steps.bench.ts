@@ -4,19 +4,23 @@
 // statement is a round trip whose driver work (writing the message, reading and decoding the
 // answer) costs CPU on the Node side, so a step costs about its number of round trips.
 //
-//   npx tsx test/bench/claim-steps.bench.ts [--engine sqlite|postgres] [--steps 1000] [--rounds 2]
+//   npx tsx test/bench/claim-steps.bench.ts [--engine sqlite|postgres] [--steps 1000] [--rounds 2] [--history 0]
 //
 // A project of 3,000 items (two responses each, overlap 3) and 32 annotators, in a SQLite file or
 // with --engine postgres in a fresh database on the PostgreSQL test server (ARBITER_TEST_DATABASE_URL,
 // default the local one), dropped at the end. Each round times --steps bare inserts, then --steps
 // token lookups, then --steps claims each followed by its judgment (annotators taking turns), one
 // at a time, and prints wall time and CPU (this process's user + system) per step. Later rounds run
-// on warm connections; compare steps within a round, not against another run.
+// on warm connections; compare steps within a round, not against another run. With --history N each
+// annotator has N judgments in the project before the first round (on items every annotator judged,
+// past their overlap, which a pick passes by in the index; on PostgreSQL then vacuumed), to see
+// whether a claim's cost grows with the annotator's history.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
+import { dynamicQuery } from "@/db/engine";
 import { runMigrations } from "@/db/migrate";
 import { claimNext } from "@/lib/services/assignment";
 import { insertBenchRow } from "@/lib/services/bench";
@@ -27,10 +31,15 @@ import { createProject } from "@/lib/services/projects";
 import { createToken, resolveToken } from "@/lib/services/tokens";
 import { createUser } from "@/lib/services/users";
 import { createTestDatabase, postgresAvailable } from "../helpers/postgres";
-import { insertCandidate, insertItem } from "../helpers/rows";
+import { insertCandidate, insertItem, insertJudgment } from "../helpers/rows";
 
 const { values: opts } = parseArgs({
-  options: { engine: { type: "string", default: "sqlite" }, steps: { type: "string", default: "1000" }, rounds: { type: "string", default: "2" } },
+  options: {
+    engine: { type: "string", default: "sqlite" },
+    steps: { type: "string", default: "1000" },
+    rounds: { type: "string", default: "2" },
+    history: { type: "string", default: "0" },
+  },
 });
 function fail(message: string): never {
   console.error(`claim-steps.bench: ${message}`);
@@ -41,7 +50,14 @@ const STEPS = Number(opts.steps);
 const ROUNDS = Number(opts.rounds);
 if (!Number.isInteger(STEPS) || STEPS < 1) fail(`--steps must be a positive whole number (got "${opts.steps}")`);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) fail(`--rounds must be a positive whole number (got "${opts.rounds}")`);
+const HISTORY = Number(opts.history);
+if (!Number.isInteger(HISTORY) || HISTORY < 0) fail(`--history must be a whole number (got "${opts.history}")`);
 const ITEMS = 3_000;
+/** annotator_totals from the judgments inserted as history (as an import counts them). Params: project id. */
+const COUNT_HISTORY = dynamicQuery(
+  `insert into annotator_totals (project_id, user_id, judged) select project_id, user_id, count(*) from judgments where project_id = ? group by project_id, user_id
+   on conflict (project_id, user_id) do update set judged = excluded.judged`,
+);
 const ANNOTATORS = 32;
 
 /** Wall time and CPU per step, summed over the steps timed. */
@@ -85,7 +101,17 @@ async function main() {
       annotators.push({ db, caller: { userId: user.id, email: user.email, role: "annotator" } });
       if (i === 0) token = (await createToken({ ctx, input: { email: user.email, name: "bench" } })).token;
     }
-    console.log(`${opts.engine}, ${ITEMS} items, ${ANNOTATORS} annotators, ${STEPS} steps of each kind per round, one at a time; Node ${process.version}`);
+    if (HISTORY > 0) {
+      await db.write(async (tx) => {
+        for (let h = 0; h < HISTORY; h++) {
+          const itemId = await insertItem(tx, { projectId: project.id, externalId: `done${h}`, prompt: `Done ${h}`, judgmentCount: ANNOTATORS });
+          for (const a of annotators) await insertJudgment(tx, { projectId: project.id, itemId, userId: a.caller!.userId, choice: "A", slotOrder: [], createdAt: Date.now() });
+        }
+        await tx.exec(COUNT_HISTORY, [project.id]);
+      });
+      if (db.kind === "postgres") await db.exec(dynamicQuery("vacuum analyze"));
+    }
+    console.log(`${opts.engine}, ${ITEMS} items, ${ANNOTATORS} annotators with ${HISTORY} judgments each before, ${STEPS} steps of each kind per round, one at a time; Node ${process.version}`);
     for (let round = 1; round <= ROUNDS; round++) {
       const bare = new Timing();
       const lookup = new Timing();

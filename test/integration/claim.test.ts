@@ -15,6 +15,7 @@ import type { Ctx } from "@/lib/services/context";
 import { submitJudgment } from "@/lib/services/judgments";
 import { answerWasShown, feedbackOf, listQualifications, recordGoldJudgment } from "@/lib/services/qualification";
 import { ENGINES, errorCodeAsync, tempDbOn, type TempDb } from "../helpers/db";
+import { expectTotalsInStep } from "../helpers/totals";
 import { runWorkerProcess } from "../helpers/worker-process";
 
 const INSERT_USER = defineQuery(
@@ -513,6 +514,7 @@ describe.each(ENGINES)("claiming on %s", (kind: EngineKind) => {
       expect(judged.every((r) => r.annotators === r.judgments)).toBe(true); // nobody judged an item twice
       expect(judged.reduce((s, r) => s + r.judgments, 0)).toBe(results.reduce((s, r) => s + r.judged, 0));
       expect(results.filter((r) => r.judged > 0).length).toBeGreaterThan(WORKERS / 4);
+      await expectTotalsInStep(t.db);
     }, 240_000);
   });
 });

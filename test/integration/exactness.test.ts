@@ -7,6 +7,7 @@ import { updateItem } from "@/lib/services/items";
 import { updateProject } from "@/lib/services/projects";
 import { countRowsAsync, importText, jsonl, makeProject, makeUser, makeUsers, pairRecord, ENGINES, tempDbOn, type TempDb, sql } from "../helpers/db";
 import { runWorkerProcess } from "../helpers/worker-process";
+import { expectTotalsInStep } from "../helpers/totals";
 
 let t: TempDb;
 
@@ -63,6 +64,7 @@ describe.each(ENGINES)("exactness on %s", (kind) => {
       // Every judgment the workers recorded is there, and the counter the claim relies on matches the rows.
       expect(await countRowsAsync(t, "judgments")).toBe(judged);
       expect(await t.all(sql`select i.id from items i where i.judgment_count <> (select count(*) from judgments j where j.item_id = i.id)`)).toEqual([]);
+      await expectTotalsInStep(t.db);
       // Work was shared out and finished: with 32 annotators every non-gold item reached its overlap.
       const short = await t.all(sql`select id from items where gold is null and judgment_count < ${OVERLAP} + extra_overlap`);
       expect(short).toEqual([]);

@@ -16,6 +16,7 @@ import { dynamicQuery, type Param, type Row } from "@/db/engine";
 import { countRowsAsync, ENGINES, importText, jsonl, makeProject, pairRecord, tempDbOn, type TempDb } from "../helpers/db";
 import { collect } from "../helpers/collect";
 import { HH_RLHF_TEST, needsSharedData, PANDALM_TEST } from "../helpers/shared-data";
+import { expectTotalsInStep } from "../helpers/totals";
 
 const shared = needsSharedData(HH_RLHF_TEST, PANDALM_TEST);
 const [HH, PANDALM] = shared.files;
@@ -65,6 +66,7 @@ describe.each(ENGINES)("import files on %s", (kind) => {
       expect(externals).toEqual(["annotator1", "annotator2", "annotator3"].map((n) => ({ email: `${n}@external.invalid`, external: 1, password_hash: null })));
       expect(Number((await select("select count(*) as n from judgments where source = 'import' and payload ->> 'type' = 'pairwise'"))[0].n)).toBe(2997);
       expect(Number((await select("select count(*) as n from items where judgment_count = 3"))[0].n)).toBe(999);
+      await expectTotalsInStep(t.db); // 999 judgments for each annotator, counted batch by batch
 
       // The published majority label distribution: 105 ties / 422 response1 / 472 response2.
       // keepEmpty: PandaLM has empty responses, which an export otherwise leaves out (export-empty.test.ts).

@@ -12,6 +12,7 @@ import type { Caller, Ctx } from "@/lib/services/context";
 import { listBatches, listItems, setBatchPriority, updateItem } from "@/lib/services/items";
 import { countMyJudgments, myJudgments, reviseJudgment, submitJudgment, undoJudgment } from "@/lib/services/judgments";
 import { ENGINES, errorCodeAsync, tempDbOn, type TempDb } from "../helpers/db";
+import { expectTotalsInStep } from "../helpers/totals";
 
 const INSERT_USER = defineQuery("test.judging.insertUser", "insert into users (email, name, role, password_hash) values (?, ?, ?, 'x') returning id", (r) => num(r.id));
 const INSERT_PROJECT = defineQuery(
@@ -192,6 +193,7 @@ describe.each(ENGINES)("judging on %s", (kind: EngineKind) => {
       expect(new Set(results.map((r) => r.judgment.id)).size).toBe(1);
       expect(await t.db.many(JUDGMENT_ROWS)).toHaveLength(1);
       expect((await t.db.first(ITEM_ROW, [it1.id]))!.judgmentCount).toBe(1);
+      await expectTotalsInStep(t.db);
     });
 
     it("refuses someone else's lease, a payload the schema refuses (writing nothing), and a skipped or unknown assignment", async () => {
@@ -226,6 +228,7 @@ describe.each(ENGINES)("judging on %s", (kind: EngineKind) => {
       expect(await undoJudgment({ ctx: a, input: { assignmentId: l2 } })).toEqual({ undone: true, assignment_id: l2 });
       expect((await t.db.many(JUDGMENT_ROWS)).map((j) => j.id)).not.toContain(judgment.id);
       expect((await t.db.first(ITEM_ROW, [i2.id]))!.judgmentCount).toBe(0);
+      await expectTotalsInStep(t.db); // the annotator's count too
       expect(await t.db.first(LEASE_ROW, [l2])).toEqual({ status: "leased", closedAt: null });
       const undo = (await t.db.many(AUDIT_ROWS)).filter((r) => r.action === "judgment.undo");
       expect(undo).toEqual([
@@ -241,6 +244,7 @@ describe.each(ENGINES)("judging on %s", (kind: EngineKind) => {
       // Judged again on the same lease.
       expect((await submitJudgment({ ctx: a, input: { assignment_id: l2, choice: "B" } })).created).toBe(true);
       expect((await t.db.first(ITEM_ROW, [i2.id]))!.judgmentCount).toBe(1);
+      await expectTotalsInStep(t.db);
     });
 
     it("revises any of the owner's judgments, keeping the earlier version and adding the time spent", async () => {

@@ -15,6 +15,7 @@ import type { Ctx } from "@/lib/services/context";
 import { bool } from "@/db/engine";
 import { importText, jsonl, makeProject, makeUser, pairRecord, ENGINES, tempDbOn, type TempDb, sql } from "../helpers/db";
 import { runWorkerProcess } from "../helpers/worker-process";
+import { expectTotalsInStep } from "../helpers/totals";
 
 let t: TempDb;
 
@@ -158,6 +159,7 @@ describe.each(ENGINES)("qualification on %s", (kind) => {
       expect((await t.one<{ n: number }>(sql`select count(*) as n from audit_log where action = 'qualification.reset'`)).n).toBe(1);
       // The earlier attempt's judgments are gone (its answers kept), so the two gold items come back.
       expect((await t.one<{ n: number }>(sql`select count(*) as n from judgments where user_id = ${a.caller.userId}`)).n).toBe(0);
+      await expectTotalsInStep(t.db); // and they no longer count toward the annotator's quota or progress
       const answers = await t.all<{ j: number | null; c: unknown }>(sql`select judgment_id as j, correct as c from qualification_answers order by correct desc`);
       expect(answers.map((r) => ({ j: r.j, c: bool(r.c) }))).toEqual([
         { j: null, c: true },
