@@ -201,6 +201,11 @@ export interface WriteOptions {
   annotator?: number;
 }
 
+/** `firstOfBoth` where nothing goes together: one statement after the other. */
+export async function firstOfEachInTurn<A, B>(db: Pick<Engine, "first">, a: Query<A>, aParams: readonly Param[], b: Query<B>, bParams: readonly Param[]): Promise<[A | undefined, B | undefined]> {
+  return [await db.first(a, aParams), await db.first(b, bParams)];
+}
+
 /** An engine, its write transaction or a snapshot: what runs the statements of a helper that reads and writes within its caller's work. */
 export type Statements = Omit<Engine, "write" | "snapshot" | "finish" | "firstOfBoth">;
 

@@ -34,7 +34,7 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import { inWriteOf, refuseReentry, type Engine, type WriteOptions, type OpenEngine, type Param, type Query, type Row, type Snapshot } from "./engine";
+import { firstOfEachInTurn, inWriteOf, refuseReentry, type Engine, type WriteOptions, type OpenEngine, type Param, type Query, type Row, type Snapshot, type Statements } from "./engine";
 
 /** The advisory lock every write transaction holds ("arbi"), exclusive or shared; any other number is free for other uses. */
 export const WRITE_LOCK = 0x61726269;
@@ -131,7 +131,7 @@ async function query(client: Client, names: Names, q: Query<unknown>, params?: r
   return client.query<Row>({ name: names.of(q), text: q.postgres, values: bind(params) });
 }
 
-function executor(client: Client, names: Names, location: string): Omit<Engine, "write" | "snapshot" | "firstOfBoth"> {
+function executor(client: Client, names: Names, location: string): Statements {
   return {
     kind: "postgres",
     location,
@@ -142,9 +142,6 @@ function executor(client: Client, names: Names, location: string): Omit<Engine, 
     async first(q, params) {
       const { rows } = await query(client, names, q, params);
       return rows.length ? q.decode(rows[0]) : undefined;
-    },
-    finish(q, params) {
-      return this.first(q, params);
     },
     async exec(q, params) {
       const { rowCount } = await query(client, names, q, params);
@@ -315,7 +312,7 @@ export class PostgresEngine implements OpenEngine {
   readonly kind = "postgres" as const;
   readonly location: string;
   private readonly names = new Names();
-  private readonly root: Omit<Engine, "write" | "snapshot" | "firstOfBoth">;
+  private readonly root: Statements;
 
   constructor(
     readonly url: string,
@@ -339,8 +336,8 @@ export class PostgresEngine implements OpenEngine {
     return this.first(q, params);
   }
 
-  async firstOfBoth<A, B>(a: Query<A>, aParams: readonly Param[], b: Query<B>, bParams: readonly Param[]): Promise<[A | undefined, B | undefined]> {
-    return [await this.first(a, aParams), await this.first(b, bParams)];
+  firstOfBoth<A, B>(a: Query<A>, aParams: readonly Param[], b: Query<B>, bParams: readonly Param[]): Promise<[A | undefined, B | undefined]> {
+    return firstOfEachInTurn(this, a, aParams, b, bParams);
   }
 
   async exec(q: Query<unknown>, params?: readonly Param[]): Promise<number> {

@@ -9,7 +9,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import fs from "node:fs";
 import path from "node:path";
-import { inWriteOf, refuseReentry, type Engine, type OpenEngine, type Param, type Query, type Snapshot } from "./engine";
+import { firstOfEachInTurn, inWriteOf, refuseReentry, type Engine, type OpenEngine, type Param, type Query, type Snapshot } from "./engine";
 
 /** The values `ARBITER_SQLITE_SYNCHRONOUS` may take; README "Durability" has the measurement behind the default. */
 export const SYNCHRONOUS_MODES = ["NORMAL", "FULL"] as const;
@@ -200,8 +200,8 @@ export class SqliteEngine implements OpenEngine {
     return this.first(q, params);
   }
 
-  async firstOfBoth<A, B>(a: Query<A>, aParams: readonly Param[], b: Query<B>, bParams: readonly Param[]): Promise<[A | undefined, B | undefined]> {
-    return [await this.first(a, aParams), await this.first(b, bParams)];
+  firstOfBoth<A, B>(a: Query<A>, aParams: readonly Param[], b: Query<B>, bParams: readonly Param[]): Promise<[A | undefined, B | undefined]> {
+    return firstOfEachInTurn(this, a, aParams, b, bParams);
   }
 
   async exec(q: Query<unknown>, params?: readonly Param[]): Promise<number> {

@@ -159,7 +159,7 @@ export const LATEST_JUDGMENT_ID = defineQuery(
 
 export const DELETE_JUDGMENT = defineQuery("judgments.delete", "delete from judgments where id = ?");
 
-/** An undone judgment no longer counts on its item (judgment_count, which claiming relies on). */
+/** A withdrawn judgment (undone, or a qualification attempt reset) no longer counts on its item (judgment_count, which claiming relies on). */
 export const UNCOUNT_JUDGMENT = defineQuery(
   "judgments.uncount",
   (d) => `update items set judgment_count = ${d.greatest("judgment_count - 1", "0")} where id = ?`,

@@ -109,12 +109,6 @@ export const COUNTED_JUDGMENTS = defineQuery(
   (r) => ({ judgmentId: num(r.judgment_id), itemId: num(r.item_id) }),
 );
 
-/** Params: judgment id. */
-export const DELETE_JUDGMENT = defineQuery("qualification.deleteJudgment", `delete from judgments where id = ?`);
-
-/** Params: item id. */
-export const UNCOUNT_JUDGMENT = defineQuery("qualification.uncountJudgment", (d) => `update items set judgment_count = ${d.greatest("judgment_count - 1", "0")} where id = ?`);
-
 /** Params: item id, user id. The submitted lease of a removed judgment, so the item can be served again. */
 export const DELETE_SUBMITTED_LEASE = defineQuery("qualification.deleteSubmittedLease", `delete from assignments where item_id = ? and user_id = ? and status = 'submitted'`);
 

@@ -20,8 +20,6 @@ import {
   ASSIGNMENT_BY_ID,
   CANDIDATE_IDS,
   CLAIM_PROJECT,
-  COUNT_ANNOTATOR_JUDGMENT,
-  COUNT_JUDGMENT,
   FREE_SEATS,
   GOLD_SCORE,
   GOLD_SCORES,
@@ -51,6 +49,7 @@ import {
 import type { Prompt } from "@/lib/formats/record";
 import { effectiveSchema, SLOT_LABELS, type ProjectJudgmentSchema } from "@/lib/formats/judgment";
 import { audit } from "./audit";
+import { countJudgment } from "./judgment-counts";
 import { nowOf, requireCaller, requireScope, type Caller, type Ctx } from "./context";
 import { AppError, conflict, forbidden, notFound, parseInput } from "./errors";
 import { can } from "@/lib/auth/permissions";
@@ -530,8 +529,7 @@ export async function leaseToJudge(tx: Statements, userId: number, id: number): 
 /** Marks a lease submitted and counts the judgment on its item and its annotator (the counters claiming relies on). */
 export async function closeLease(tx: Statements, assignmentId: number, itemId: number, now: number): Promise<void> {
   await tx.exec(SUBMIT_LEASE, [at(now), assignmentId]);
-  await tx.exec(COUNT_JUDGMENT, [itemId]);
-  await tx.exec(COUNT_ANNOTATOR_JUDGMENT, [assignmentId]);
+  await countJudgment(tx, assignmentId, itemId);
 }
 
 /** Refuses judgments on a project that is not active (paused, archived or draft) with a 409. */

@@ -8,7 +8,6 @@ import {
   CANDIDATE_CONTENTS,
   COUNT_MY_HISTORY,
   COUNT_MY_JUDGMENTS,
-  DELETE_JUDGMENT,
   RECORD_CLOSES_LEASE,
   RECORD_JUDGMENT,
   INSERT_REVISION,
@@ -19,8 +18,6 @@ import {
   MY_HISTORY,
   REOPEN_LEASE,
   REVISE_JUDGMENT,
-  UNCOUNT_ANNOTATOR_JUDGMENT,
-  UNCOUNT_JUDGMENT,
   type JudgmentRow,
 } from "@/db/queries/judgments";
 import type { Choice } from "@/db/schema/constants";
@@ -38,6 +35,7 @@ import {
 import type { Prompt } from "@/lib/formats/record";
 import { LOCK_ITEM } from "@/db/queries/assignment";
 import { audit } from "./audit";
+import { withdrawJudgment } from "./judgment-counts";
 import { assertAcceptingJudgments, closeLease, freeSeats, leaseToJudge, ownAssignment } from "./assignment";
 import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
 import { badRequest, conflict, notFound, parseInput } from "./errors";
@@ -203,9 +201,7 @@ export async function undoJudgment({ ctx, input }: { ctx: Ctx; input: { assignme
     const latest = await tx.first(LATEST_JUDGMENT_ID, [a.projectId, caller.userId]);
     if (latest !== j.id) throw conflict("Only your last judgment can be undone; revise older ones from your history.");
     if (await answerWasShown(tx, j)) throw conflict("This was a check item and you have seen its answer: its judgment cannot be undone.");
-    await tx.exec(DELETE_JUDGMENT, [j.id]);
-    await tx.exec(UNCOUNT_JUDGMENT, [a.itemId]);
-    await tx.exec(UNCOUNT_ANNOTATOR_JUDGMENT, [a.projectId, caller.userId]);
+    await withdrawJudgment(tx, { id: j.id, itemId: a.itemId, projectId: a.projectId, userId: caller.userId });
     await tx.exec(REOPEN_LEASE, [a.id]);
     const rule = adaptiveRule(found.project);
     if (rule) await retargetItem(tx, rule, a.itemId);

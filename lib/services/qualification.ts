@@ -15,7 +15,6 @@
 import { z } from "zod";
 import { at, type Engine, type Statements } from "@/db/engine";
 import { CANDIDATE_IDS } from "@/db/queries/assignment";
-import { UNCOUNT_ANNOTATOR_JUDGMENT } from "@/db/queries/judgments";
 import {
   ANSWER_OF_JUDGMENT,
   COUNT_ANSWER,
@@ -23,7 +22,6 @@ import {
   CURRENT_ATTEMPT,
   CURRENT_ATTEMPTS,
   DECIDE_ATTEMPT,
-  DELETE_JUDGMENT,
   DELETE_SUBMITTED_LEASE,
   END_ATTEMPT,
   FAILED_USERS,
@@ -33,7 +31,6 @@ import {
   PROJECT_ID,
   SETTINGS,
   START_ATTEMPT,
-  UNCOUNT_JUDGMENT,
   USER_ID,
   type Attempt,
   type QualificationSettings,
@@ -41,6 +38,7 @@ import {
 import { QUALIFICATION_STATUSES, type Choice, type QualificationStatus } from "@/db/schema/constants";
 import { choiceOfVerdict, matchesGold, verdictOfChoice, type Verdict } from "@/lib/formats/verdict";
 import { audit } from "./audit";
+import { withdrawJudgment } from "./judgment-counts";
 import { nowOf, requireCaller, requireScope, type Ctx } from "./context";
 import { AppError, notFound, parseInput } from "./errors";
 import { getWorkProject } from "./projects";
@@ -303,9 +301,7 @@ export async function resetQualification({ ctx, input }: { ctx: Ctx; input: z.in
     if (!current) throw notFound(`A qualification attempt by ${data.email} in project "${data.slug}"`);
     const counted = await tx.many(COUNTED_JUDGMENTS, [current.id]);
     for (const c of counted) {
-      await tx.exec(DELETE_JUDGMENT, [c.judgmentId]);
-      await tx.exec(UNCOUNT_JUDGMENT, [c.itemId]);
-      await tx.exec(UNCOUNT_ANNOTATOR_JUDGMENT, [projectId, userId]);
+      await withdrawJudgment(tx, { id: c.judgmentId, itemId: c.itemId, projectId, userId });
       await tx.exec(DELETE_SUBMITTED_LEASE, [c.itemId, userId]);
     }
     await tx.exec(END_ATTEMPT, [at(now), ctx.caller?.userId ?? null, current.id]);

@@ -22,6 +22,7 @@ import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
 import { dynamicQuery } from "@/db/engine";
 import { runMigrations } from "@/db/migrate";
+import { countAnnotatorJudgments } from "@/db/queries/importer";
 import { claimNext } from "@/lib/services/assignment";
 import { insertBenchRow } from "@/lib/services/bench";
 import type { Ctx } from "@/lib/services/context";
@@ -53,11 +54,6 @@ if (!Number.isInteger(ROUNDS) || ROUNDS < 1) fail(`--rounds must be a positive w
 const HISTORY = Number(opts.history);
 if (!Number.isInteger(HISTORY) || HISTORY < 0) fail(`--history must be a whole number (got "${opts.history}")`);
 const ITEMS = 3_000;
-/** annotator_totals from the judgments inserted as history (as an import counts them). Params: project id. */
-const COUNT_HISTORY = dynamicQuery(
-  `insert into annotator_totals (project_id, user_id, judged) select project_id, user_id, count(*) from judgments where project_id = ? group by project_id, user_id
-   on conflict (project_id, user_id) do update set judged = excluded.judged`,
-);
 const ANNOTATORS = 32;
 
 /** Wall time and CPU per step, summed over the steps timed. */
@@ -107,7 +103,8 @@ async function main() {
           const itemId = await insertItem(tx, { projectId: project.id, externalId: `done${h}`, prompt: `Done ${h}`, judgmentCount: ANNOTATORS });
           for (const a of annotators) await insertJudgment(tx, { projectId: project.id, itemId, userId: a.caller!.userId, choice: "A", slotOrder: [], createdAt: Date.now() });
         }
-        await tx.exec(COUNT_HISTORY, [project.id]);
+        // Counted on each annotator as an import counts its judgments.
+        for (const a of annotators) await tx.exec(countAnnotatorJudgments, [project.id, a.caller!.userId, HISTORY]);
       });
       if (db.kind === "postgres") await db.exec(dynamicQuery("vacuum analyze"));
     }
