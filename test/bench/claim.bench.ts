@@ -24,7 +24,9 @@
 //           skill: every item tagged with one of --skills skills, every annotator holding 3 of them;
 //           the first project keeps routing open, so "claim-next" and "claim-next routed" compare
 //           the two in the same run
-// and prints req/s (requests over the time spent on that kind) with p50 and p99 latency. Finally it compares the 201
+// and prints req/s (requests over the time spent on that kind) with p50 and p99 latency, and where
+// the machine's CPU went: milliseconds per request of the servers (all their threads, from /proc on
+// Linux) and, on PostgreSQL, of the backends serving them. Finally it compares the 201
 // answers with the judgment rows to count lost or duplicated judgments.
 //
 // --baseline REV also builds git revision REV (bench-servers.ts `buildRevision`) and serves it on
@@ -55,6 +57,7 @@ import { buildRevision, createBenchDatabase, sameMigrations, type BenchDatabase 
 import { ensureBuilt } from "../helpers/build";
 import { startNextServer, stopNextServer, type RunningServer } from "../helpers/next-server";
 import { postgresAvailable } from "../helpers/postgres";
+import { cpuMeasurable, cpuSpent, cpuTimes, withDescendants } from "../helpers/process-cpu";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SLUG = "bench";
@@ -190,6 +193,9 @@ interface Result {
   rps: number;
   p50: number;
   p99: number;
+  /** CPU milliseconds per request of the servers and of the PostgreSQL backends serving them (null: not measured). */
+  serverCpu: number | null;
+  dbCpu: number | null;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -199,6 +205,9 @@ function quantile(sorted: number[], q: number): number {
 interface Sample {
   latencies: number[];
   seconds: number;
+  /** CPU seconds the servers and the PostgreSQL backends serving them spent in this kind's rounds. */
+  serverCpu: number;
+  dbCpu: number;
 }
 
 /** Runs `total` operations over `concurrency` workers; each returns the latency of its timed request. */
@@ -218,7 +227,17 @@ async function run(concurrency: number, total: number, op: (worker: number) => P
 
 function summary(name: string, concurrency: number, sample: Sample): Result {
   const sorted = sample.latencies.slice().sort((a, b) => a - b);
-  return { name, concurrency, requests: sorted.length, rps: sorted.length / sample.seconds, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
+  const perRequest = (seconds: number) => (cpuMeasurable ? (1000 * seconds) / sorted.length : null);
+  return {
+    name,
+    concurrency,
+    requests: sorted.length,
+    rps: sorted.length / sample.seconds,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    serverCpu: perRequest(sample.serverCpu),
+    dbCpu: ENGINE === "postgres" ? perRequest(sample.dbCpu) : null,
+  };
 }
 
 // The untimed work this process does straight in the database, written once for both engines.
@@ -240,6 +259,12 @@ const LEASE_FOR_SUBMIT = dynamicQuery(
    select project_id, ?, ?, 'leased', (select ${d.kind === "sqlite" ? "json_group_array(id) from (select id from candidates where item_id = ? order by position)" : "coalesce(jsonb_agg(id order by position), '[]'::jsonb) from candidates where item_id = ?"}), ?, ?
    from items where id = ? returning id`,
   (r) => num(r.id),
+);
+// The PostgreSQL connections serving the servers: every client backend on the target's database but
+// the one asking (this process's own connections are idle while a kind's round runs).
+const SERVING_BACKENDS = dynamicQuery(
+  "select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()",
+  (r) => num(r.pid),
 );
 const count = (text: string) => dynamicQuery(text, (r) => num(r.n));
 const CHECKS = {
@@ -383,18 +408,30 @@ async function startTarget(label: string, mode: SynchronousMode, database: Bench
   // a change in the machine's background load during the run hits all three alike. req/s is the
   // requests of a kind over the time spent running that kind's rounds.
   const ROUND = annotators.length;
+  // A round of one kind, with the CPU its servers and their PostgreSQL backends spent on it (backends
+  // the pool opened during the round are counted from zero).
+  const serverPids = () => servers.flatMap((s) => (s.server.pid ? withDescendants(s.server.pid) : []));
+  const backendPids = async () => (ENGINE === "postgres" && cpuMeasurable ? await db.many(SERVING_BACKENDS) : []);
+  const metered = async (c: number, op: (worker: number) => Promise<number>, into: Sample) => {
+    const backendsBefore = await backendPids();
+    const before = { server: cpuTimes(serverPids()), db: cpuTimes(backendsBefore) };
+    await run(c, ROUND, op, into);
+    const after = { server: cpuTimes(serverPids()), db: cpuTimes(new Set([...backendsBefore, ...(await backendPids())])) };
+    into.serverCpu += cpuSpent(before.server, after.server);
+    into.dbCpu += cpuSpent(before.db, after.db);
+  };
   let flip = 0;
   t.round = async (c, into) => {
-    if (KINDS.has("bare")) await run(c, ROUND, bare, into.bare);
+    if (KINDS.has("bare")) await metered(c, bare, into.bare);
     turn = 0;
     // Open and routed claims take turns in which goes first, round by round.
     const claims = [["claim", claim], ["routed", routed]] as const;
     for (const [kind, op] of flip++ % 2 ? claims.slice().reverse() : claims) {
       turn = 0;
-      if (KINDS.has(kind)) await run(c, ROUND, op, into[kind]);
+      if (KINDS.has(kind)) await metered(c, op, into[kind]);
     }
     t.createdLocally += await judgeOpenLeases(Date.now());
-    if (KINDS.has("submit")) await run(c, ROUND, submit(await leaseQueue(0, ROUND, ROUND)), into.submit);
+    if (KINDS.has("submit")) await metered(c, submit(await leaseQueue(0, ROUND, ROUND)), into.submit);
   };
   return t;
 }
@@ -403,12 +440,13 @@ async function startTarget(label: string, mode: SynchronousMode, database: Bench
 async function report(t: Target, results: Result[]): Promise<boolean> {
   const { db } = t;
   console.log(`\n${t.label}: ${ENGINE}${ENGINE === "sqlite" ? `, synchronous = ${t.mode}` : ""}, ${t.servers.length} instance(s)`);
-  console.log("| route | conns | req/s | p50 ms | p99 ms | vs bare (routed: vs open claim) |");
-  console.log("|---|---|---|---|---|---|");
+  console.log("| route | conns | req/s | p50 ms | p99 ms | vs bare (routed: vs open claim) | server CPU ms/req | PostgreSQL CPU ms/req |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  const ms = (x: number | null) => (x == null ? "-" : x.toFixed(2));
   for (const r of results) {
     // A routed claim is compared with the open one (the target: at least 90%), the rest with the bare insert.
     const base = results.find((b) => b.name === (r.name === "claim-next routed" ? "claim-next" : "bare insert") && b.concurrency === r.concurrency);
-    console.log(`| ${r.name} | ${r.concurrency} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${base ? ((100 * r.rps) / base.rps).toFixed(0) + "%" : "-"} |`);
+    console.log(`| ${r.name} | ${r.concurrency} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${base ? ((100 * r.rps) / base.rps).toFixed(0) + "%" : "-"} | ${ms(r.serverCpu)} | ${ms(r.dbCpu)} |`);
   }
 
   // Lost or duplicated judgments: every 201 (and every local insert) is exactly one row.
@@ -459,7 +497,8 @@ async function main() {
   const targets: Target[] = [];
   try {
     for (const [i, plan] of plans.entries()) targets.push(await startTarget(plan.label, plan.mode, databases[i], plan.dir, annotators, dir));
-    const fresh = (): Samples => ({ bare: { latencies: [], seconds: 0 }, claim: { latencies: [], seconds: 0 }, routed: { latencies: [], seconds: 0 }, submit: { latencies: [], seconds: 0 } });
+    const sample = (): Sample => ({ latencies: [], seconds: 0, serverCpu: 0, dbCpu: 0 });
+    const fresh = (): Samples => ({ bare: sample(), claim: sample(), routed: sample(), submit: sample() });
     // Warm-up: the first requests compile and cache each route (on every instance).
     for (let r = 0; r < 4; r++) for (const t of targets) await t.round(4, fresh());
 

@@ -1,0 +1,67 @@
+// CPU time used by processes (user + system, all their threads), read from Linux's /proc, for the
+// benchmarks that say where a request's time goes: the server's own CPU and the database server's.
+// Where there is no /proc (macOS, say), nothing is measured and callers print "-".
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+
+/** CPU seconds used so far by each process that is still running, by pid. */
+export type CpuTimes = Map<number, number>;
+
+export const cpuMeasurable = fs.existsSync("/proc/self/stat");
+
+let ticks: number | undefined;
+
+/** The kernel's clock ticks per second, in which /proc counts CPU time (almost always 100). */
+function ticksPerSecond(): number {
+  if (ticks === undefined) {
+    const n = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout?.trim());
+    ticks = Number.isInteger(n) && n > 0 ? n : 100;
+  }
+  return ticks;
+}
+
+/** CPU seconds of each of `pids` (a process that has exited is left out). */
+export function cpuTimes(pids: Iterable<number>): CpuTimes {
+  const out: CpuTimes = new Map();
+  if (!cpuMeasurable) return out;
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    // After the command name, which sits in parentheses and may hold anything, utime and stime are the 12th and 13th fields.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    out.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond());
+  }
+  return out;
+}
+
+/** `pid` and every process below it (a server that forks workers counts them too). */
+export function withDescendants(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length && cpuMeasurable; i++) {
+    let tasks: string[];
+    try {
+      tasks = fs.readdirSync(`/proc/${out[i]}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        for (const child of fs.readFileSync(`/proc/${out[i]}/task/${tid}/children`, "utf8").trim().split(/\s+/)) if (child) out.push(Number(child));
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return out;
+}
+
+/** CPU seconds spent between two readings: by the processes of `after`, counting one that started in between from zero. */
+export function cpuSpent(before: CpuTimes, after: CpuTimes): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
