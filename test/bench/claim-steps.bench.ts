@@ -10,7 +10,8 @@
 // with --engine postgres in a fresh database on the PostgreSQL test server (ARBITER_TEST_DATABASE_URL,
 // default the local one), dropped at the end. Each round times --steps bare inserts, then --steps
 // token lookups, then --steps claims each followed by its judgment (annotators taking turns), one
-// at a time, and prints wall time and CPU (this process's user + system) per step. Later rounds run
+// at a time, and prints wall time and CPU (this process's user + system) per step, and on PostgreSQL
+// the CPU its backends spent on each step (read from /proc on Linux, outside the timed part). Later rounds run
 // on warm connections; compare steps within a round, not against another run. With --history N each
 // annotator has N judgments in the project before the first round (on items every annotator judged,
 // past their overlap, which a pick passes by in the index; on PostgreSQL then vacuumed), to see
@@ -20,7 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
-import { dynamicQuery } from "@/db/engine";
+import { dynamicQuery, num } from "@/db/engine";
 import { runMigrations } from "@/db/migrate";
 import { countAnnotatorJudgments } from "@/db/queries/importer";
 import { claimNext } from "@/lib/services/assignment";
@@ -32,6 +33,7 @@ import { createProject } from "@/lib/services/projects";
 import { createToken, resolveToken } from "@/lib/services/tokens";
 import { createUser } from "@/lib/services/users";
 import { createTestDatabase, postgresAvailable } from "../helpers/postgres";
+import { cpuMeasurable, cpuSpent, cpuTimes } from "../helpers/process-cpu";
 import { insertCandidate, insertItem, insertJudgment } from "../helpers/rows";
 
 const { values: opts } = parseArgs({
@@ -56,23 +58,31 @@ if (!Number.isInteger(HISTORY) || HISTORY < 0) fail(`--history must be a whole n
 const ITEMS = 3_000;
 const ANNOTATORS = 32;
 
-/** Wall time and CPU per step, summed over the steps timed. */
+// This process's connections on PostgreSQL, whose CPU a step costs the database server.
+const BACKENDS = dynamicQuery("select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'", (r) => num(r.pid));
+
+/** Wall time and CPU per step, summed over the steps timed; with `backends`, their CPU too. */
 class Timing {
   wallMs = 0;
   cpuUs = 0;
+  dbUs = 0;
   n = 0;
+  constructor(private readonly backends: number[]) {}
   async time<T>(fn: () => Promise<T>): Promise<T> {
+    const db0 = this.backends.length ? cpuTimes(this.backends) : undefined;
     const cpu = process.cpuUsage();
     const t0 = performance.now();
     const out = await fn();
     this.wallMs += performance.now() - t0;
     const used = process.cpuUsage(cpu);
     this.cpuUs += used.user + used.system;
+    if (db0) this.dbUs += cpuSpent(db0, cpuTimes(this.backends)) * 1e6;
     this.n++;
     return out;
   }
   row(label: string): string {
-    return `| ${label} | ${((this.wallMs / this.n) * 1000).toFixed(0)} | ${(this.cpuUs / this.n).toFixed(0)} |`;
+    const db = this.backends.length ? (this.dbUs / this.n).toFixed(0) : "-";
+    return `| ${label} | ${((this.wallMs / this.n) * 1000).toFixed(0)} | ${(this.cpuUs / this.n).toFixed(0)} | ${db} |`;
   }
 }
 
@@ -110,10 +120,11 @@ async function main() {
     }
     console.log(`${opts.engine}, ${ITEMS} items, ${ANNOTATORS} annotators with ${HISTORY} judgments each before, ${STEPS} steps of each kind per round, one at a time; Node ${process.version}`);
     for (let round = 1; round <= ROUNDS; round++) {
-      const bare = new Timing();
-      const lookup = new Timing();
-      const claim = new Timing();
-      const judge = new Timing();
+      const backends = db.kind === "postgres" && cpuMeasurable ? await db.many(BACKENDS) : [];
+      const bare = new Timing(backends);
+      const lookup = new Timing(backends);
+      const claim = new Timing(backends);
+      const judge = new Timing(backends);
       for (let i = 0; i < STEPS; i++) await bare.time(() => insertBenchRow({ ctx }));
       for (let i = 0; i < STEPS; i++) await lookup.time(() => resolveToken(ctx, token));
       for (let i = 0; i < STEPS; i++) {
@@ -122,7 +133,7 @@ async function main() {
         if (!claimed) fail("the project ran out of items: fewer --steps or --rounds");
         await judge.time(() => submitJudgment({ ctx: who, input: { assignment_id: claimed.assignment.id, choice: "A", duration_ms: 1000 } }));
       }
-      console.log(`\nround ${round}\n| step | wall µs | CPU µs |\n|---|---|---|`);
+      console.log(`\nround ${round}\n| step | wall µs | CPU µs | PostgreSQL CPU µs |\n|---|---|---|---|`);
       console.log([bare.row("bare insert"), lookup.row("token lookup"), claim.row("claim"), judge.row("judgment")].join("\n"));
     }
   } finally {

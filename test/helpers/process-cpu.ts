@@ -1,6 +1,8 @@
-// CPU time used by processes (user + system, all their threads), read from Linux's /proc, for the
-// benchmarks that say where a request's time goes: the server's own CPU and the database server's.
-// Where there is no /proc (macOS, say), nothing is measured and callers print "-".
+// CPU time used by processes (all their threads), read from Linux's /proc, for the benchmarks that
+// say where a request's time goes: the server's own CPU and the database server's. Each thread's
+// time on CPU in nanoseconds (/proc/PID/task/TID/schedstat), else its user and system time in clock
+// ticks (/proc/PID/stat, 10 ms steps). Where there is no /proc (macOS, say), nothing is measured and
+// callers print "-".
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 
@@ -20,20 +22,39 @@ function ticksPerSecond(): number {
   return ticks;
 }
 
+const nanosecondTimes = fs.existsSync("/proc/self/task") && fs.existsSync(`/proc/self/task/${process.pid}/schedstat`);
+
+/** CPU seconds of one process, its threads' summed; undefined once it has exited. */
+function cpuOf(pid: number): number | undefined {
+  try {
+    if (nanosecondTimes) {
+      let ns = 0;
+      for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+        try {
+          // The first field: time on CPU, in nanoseconds.
+          ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+        } catch {
+          // the thread ended meanwhile
+        }
+      }
+      return ns / 1e9;
+    }
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // After the command name, which sits in parentheses and may hold anything, utime and stime are the 12th and 13th fields.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU seconds of each of `pids` (a process that has exited is left out). */
 export function cpuTimes(pids: Iterable<number>): CpuTimes {
   const out: CpuTimes = new Map();
   if (!cpuMeasurable) return out;
   for (const pid of pids) {
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    // After the command name, which sits in parentheses and may hold anything, utime and stime are the 12th and 13th fields.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    out.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond());
+    const seconds = cpuOf(pid);
+    if (seconds !== undefined) out.set(pid, seconds);
   }
   return out;
 }
