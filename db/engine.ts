@@ -199,6 +199,74 @@ export interface Engine {
 export interface WriteOptions {
   /** The annotator whose step of the annotation loop this is: it locks the rows it decides on (see Engine.write). */
   annotator?: number;
+  /** A statement whose answer must pass before the transaction's own answers count (see Confirmation). */
+  confirm?: Confirmation;
+}
+
+/**
+ * A statement a write transaction runs before its own, whose row must pass `accept` for the
+ * transaction to go on; otherwise it throws ConfirmationFailed and changes nothing. On PostgreSQL it
+ * goes in the transaction's first round trip, with BEGIN (db/postgres.ts), so checking costs no round
+ * trip of its own: how a caller this process read on an earlier request is confirmed by the request
+ * that acts for it (lib/services/tokens.ts, `confirming`).
+ */
+export interface Confirmation<R = unknown> {
+  query: Query<R>;
+  params: readonly Param[];
+  accept(row: R | undefined): boolean;
+}
+
+/** A write's Confirmation did not pass: the transaction was rolled back before anything it did counted. */
+export class ConfirmationFailed extends Error {
+  readonly code = "confirmation_failed";
+  constructor() {
+    super("The write's confirmation did not pass; nothing was changed.");
+  }
+}
+
+/**
+ * Whether `e` is a ConfirmationFailed, by its code: a bundle may hold this module more than once
+ * (the production build does), and an error from one copy is no instance of another's class.
+ */
+export function isConfirmationFailed(e: unknown): e is ConfirmationFailed {
+  return e instanceof Error && (e as { code?: unknown }).code === "confirmation_failed";
+}
+
+/** Runs a Confirmation as a statement of its own (where it cannot go with BEGIN). */
+export async function confirmWith(db: Pick<Engine, "first">, confirmation: Confirmation): Promise<void> {
+  if (!confirmation.accept(await db.first(confirmation.query, confirmation.params))) throw new ConfirmationFailed();
+}
+
+/**
+ * `db` for work on behalf of someone not yet confirmed: its first write carries `confirmation`, and
+ * anything else it runs first is preceded by it; once one has passed, statements go straight
+ * through. So nothing this engine runs answers before the confirmation has passed.
+ */
+export function confirming(db: OpenEngine, confirmation: Confirmation): OpenEngine {
+  let confirmed = false;
+  const first = async () => {
+    if (confirmed) return;
+    await confirmWith(db, confirmation);
+    confirmed = true;
+  };
+  return {
+    kind: db.kind,
+    location: db.location,
+    many: async (q, params) => (await first(), db.many(q, params)),
+    first: async (q, params) => (await first(), db.first(q, params)),
+    exec: async (q, params) => (await first(), db.exec(q, params)),
+    finish: async (q, params) => (await first(), db.finish(q, params)),
+    firstOfBoth: async (a, aParams, b, bParams) => (await first(), db.firstOfBoth(a, aParams, b, bParams)),
+    async write(fn, options) {
+      if (confirmed) return db.write(fn, options);
+      const out = await db.write(fn, { ...options, confirm: confirmation });
+      confirmed = true;
+      return out;
+    },
+    snapshot: async (fn) => (await first(), db.snapshot(fn)),
+    migrate: (folder) => db.migrate(folder),
+    close: () => db.close(),
+  };
 }
 
 /** `firstOfBoth` where nothing goes together: one statement after the other. */

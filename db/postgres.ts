@@ -34,7 +34,7 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import { firstOfEachInTurn, inWriteOf, refuseReentry, type Engine, type WriteOptions, type OpenEngine, type Param, type Query, type Row, type Snapshot, type Statements } from "./engine";
+import { ConfirmationFailed, confirmWith, firstOfEachInTurn, inWriteOf, refuseReentry, type Confirmation, type Engine, type WriteOptions, type OpenEngine, type Param, type Query, type Row, type Snapshot, type Statements } from "./engine";
 
 /** The advisory lock every write transaction holds ("arbi"), exclusive or shared; any other number is free for other uses. */
 export const WRITE_LOCK = 0x61726269;
@@ -205,22 +205,33 @@ function literal(value: Param | undefined): string {
  * statement, and `finish` sends COMMIT with its last, each time in one simple query that runs the
  * statement as `execute <name>(<literals>)` when it is already prepared on this connection (its plan
  * kept, as a bound statement's); a statement not yet prepared there goes on its own, bound, as
- * before; `firstOfBoth` sends its two statements in one such query too. The annotation loop's steps
+ * before; `firstOfBoth` sends its two statements in one such query too. A write's Confirmation goes
+ * with the opening the same way (then checked before anything else counts; a first round trip that
+ * would also commit sends its COMMIT only after the check), or bound right after BEGIN where it is
+ * not yet prepared on this connection. The annotation loop's steps
  * are a few statements each, and on a busy server each
  * statement's round trip is a good part of a request's cost (README "Claiming and judging over HTTP").
  * `state` says what is left for `write` to send: the opening was never sent (nothing to commit), the
  * transaction is open (COMMIT or ROLLBACK), or `finish` committed it.
  */
-function transactionOf(client: pg.PoolClient, names: Names, location: string, shared: boolean, opening: string): { tx: Engine; state: () => "unsent" | "open" | "committed" } {
+function transactionOf(client: pg.PoolClient, names: Names, location: string, shared: boolean, opening: string, confirm?: Confirmation): { tx: Engine; state: () => "unsent" | "open" | "committed"; confirmed: () => Promise<void> } {
   let state: "unsent" | "open" | "committed" = "unsent";
   let prepared = preparedOn.get(client);
   if (!prepared) preparedOn.set(client, (prepared = new Set()));
   const known = prepared;
+  const check = (result: pg.QueryResult<Row>) => {
+    if (!confirm!.accept(result.rows.length ? confirm!.query.decode(result.rows[0]) : undefined)) throw new ConfirmationFailed();
+  };
   const begin = async () => {
     if (state === "committed") throw new Error("write: a statement after the transaction's finish (it committed)");
     if (state === "open") return;
     state = "open";
     await client.query(opening);
+    if (confirm) {
+      check(await query(client, names, confirm.query, confirm.params));
+      const name = names.of(confirm.query);
+      if (name !== undefined) known.add(name);
+    }
   };
   // (A NUL cannot stand in a simple query's text: such a value goes bound, and PostgreSQL refuses it there.)
   const inlinable = (params: readonly Param[] | undefined) => !params?.some((p) => typeof p === "string" && p.includes("\u0000"));
@@ -232,16 +243,25 @@ function transactionOf(client: pg.PoolClient, names: Names, location: string, sh
    */
   const run = async (statements: readonly (readonly [Query<unknown>, readonly Param[] | undefined])[], commit: boolean): Promise<pg.QueryResult<Row>[]> => {
     if (state === "committed") throw new Error("write: a statement after the transaction's finish (it committed)");
-    const named = statements.map(([q, params]) => ({ name: names.of(q), params }));
     const opens = state === "unsent";
+    // The confirmation goes with the opening, before the statements; their answers count only once it passed.
+    const confirming = opens && confirm !== undefined;
+    const named = [...(confirming ? [[confirm.query, confirm.params] as const] : []), ...statements].map(([q, params]) => ({ name: names.of(q), params }));
     const together = opens || commit || statements.length > 1;
     if (together && named.every(({ name, params }) => name !== undefined && known.has(name) && inlinable(params))) {
-      const sql = [...(opens ? [opening] : []), ...named.map(({ name, params }) => executing(name!, params)), ...(commit ? ["commit"] : [])].join("; ");
+      // (A commit waits for the confirmation's check: it is sent after it, on its own.)
+      const commitsHere = commit && !confirming;
+      const sql = [...(opens ? [opening] : []), ...named.map(({ name, params }) => executing(name!, params)), ...(commitsHere ? ["commit"] : [])].join("; ");
       state = "open";
-      const results = (await client.query<Row>(sql)) as unknown as pg.QueryResult<Row> | pg.QueryResult<Row>[];
-      if (commit) state = "committed";
-      if (!Array.isArray(results)) return [results];
-      const end = results.length - (commit ? 1 : 0);
+      const answer = (await client.query<Row>(sql)) as unknown as pg.QueryResult<Row> | pg.QueryResult<Row>[];
+      if (commitsHere) state = "committed";
+      const results = Array.isArray(answer) ? answer : [answer];
+      const end = results.length - (commitsHere ? 1 : 0);
+      if (confirming) check(results[end - statements.length - 1]);
+      if (commit && !commitsHere) {
+        await client.query("commit");
+        state = "committed";
+      }
       return results.slice(end - statements.length, end);
     }
     await begin();
@@ -290,6 +310,7 @@ function transactionOf(client: pg.PoolClient, names: Names, location: string, sh
       const name = `arbiter_sp_${++depth}`;
       await client.query(`savepoint ${name}`);
       try {
+        if (options?.confirm) await confirmWith(tx, options.confirm);
         const out = await fn(tx);
         await client.query(`release savepoint ${name}`);
         return out;
@@ -305,7 +326,8 @@ function transactionOf(client: pg.PoolClient, names: Names, location: string, sh
       return fn(snapshotOf(client, names, location));
     },
   };
-  return { tx, state: () => state };
+  // (A write that sent nothing still checks its confirmation before it answers.)
+  return { tx, state: () => state, confirmed: async () => (confirm && state === "unsent" ? begin() : undefined) };
 }
 
 export class PostgresEngine implements OpenEngine {
@@ -350,22 +372,23 @@ export class PostgresEngine implements OpenEngine {
     const begin = beginFor(options);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.writeOnce(begin, options?.annotator !== undefined, fn);
+        return await this.writeOnce(begin, options?.annotator !== undefined, fn, options?.confirm);
       } catch (e) {
         if (attempt >= RETRIES || !retryable(e)) throw e;
       }
     }
   }
 
-  private async writeOnce<T>(begin: string, shared: boolean, fn: (tx: Engine) => Promise<T>): Promise<T> {
+  private async writeOnce<T>(begin: string, shared: boolean, fn: (tx: Engine) => Promise<T>, confirm?: Confirmation): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     // BEGIN and the locks go with the first statement (transactionOf): they are held from it to the
     // commit. A transaction that sent nothing has nothing to commit or roll back; one that `finish`ed
     // has committed.
-    const { tx, state } = transactionOf(client, this.names, this.location, shared, begin);
+    const { tx, state, confirmed } = transactionOf(client, this.names, this.location, shared, begin, confirm);
     try {
       const out = await inWriteOf(this, () => fn(tx));
+      await confirmed();
       if (state() === "open") await client.query("commit");
       return out;
     } catch (e) {

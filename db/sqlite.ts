@@ -9,7 +9,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import fs from "node:fs";
 import path from "node:path";
-import { firstOfEachInTurn, inWriteOf, refuseReentry, type Engine, type OpenEngine, type Param, type Query, type Snapshot } from "./engine";
+import { confirmWith, firstOfEachInTurn, inWriteOf, refuseReentry, type Engine, type OpenEngine, type Param, type Query, type Snapshot, type WriteOptions } from "./engine";
 
 /** The values `ARBITER_SQLITE_SYNCHRONOUS` may take; README "Durability" has the measurement behind the default. */
 export const SYNCHRONOUS_MODES = ["NORMAL", "FULL"] as const;
@@ -129,10 +129,11 @@ function transactionEngine(file: string, stmts: Statements, owner: SqliteEngine)
     finish: async (q, params) => runFirst(stmts, q, params),
     firstOfBoth: async (a, aParams, b, bParams) => [runFirst(stmts, a, aParams), runFirst(stmts, b, bParams)],
     exec: async (q, params) => runExec(stmts, q, params),
-    async write(fn) {
+    async write(fn, options) {
       const name = `arbiter_sp_${++depth}`;
       stmts.conn.exec(`savepoint ${name}`);
       try {
+        if (options?.confirm) await confirmWith(tx, options.confirm);
         const out = await fn(tx);
         stmts.conn.exec(`release ${name}`);
         return out;
@@ -212,13 +213,16 @@ export class SqliteEngine implements OpenEngine {
     return runExec(this.stmts, q, params);
   }
 
-  async write<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
+  async write<T>(fn: (tx: Engine) => Promise<T>, options?: WriteOptions): Promise<T> {
     if (this.turn.busy) refuseReentry(this);
     await this.turn.acquire();
     try {
       this.conn.exec("begin immediate");
       try {
-        const out = await inWriteOf(this, () => fn(this.tx));
+        const out = await inWriteOf(this, async () => {
+          if (options?.confirm) await confirmWith(this.tx, options.confirm);
+          return fn(this.tx);
+        });
         this.conn.exec("commit");
         return out;
       } catch (e) {

@@ -8,6 +8,7 @@ import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { connection } from "next/server";
 import { getDb } from "@/db/client";
+import { confirming } from "@/db/engine";
 import type { Caller, Ctx } from "@/lib/services/context";
 import { resolveToken } from "@/lib/services/tokens";
 import { sessionCallerOf } from "@/lib/services/users";
@@ -22,17 +23,22 @@ export async function sessionCaller(): Promise<Caller | null> {
   return sessionCallerOf(contextFor(null), id, session.user.sv ?? 0);
 }
 
-/** The caller of an API request: `Authorization: Bearer <token>` first, else the session cookie. */
-export async function requestCaller(request: Request): Promise<Caller | null> {
+/**
+ * The caller of an API request: `Authorization: Bearer <token>` first, else the session cookie.
+ * `provisional`: a token may answer as this process last read it, confirmed by the request's own
+ * first statement (resolveToken); only for routes that say so (lib/http/respond.ts).
+ */
+export async function requestCaller(request: Request, options: { provisional?: boolean } = {}): Promise<Caller | null> {
   const header = request.headers.get("authorization");
   if (header?.toLowerCase().startsWith("bearer ")) {
-    return await resolveToken({ db: getDb(), caller: null }, header.slice(7).trim());
+    return await resolveToken({ db: getDb(), caller: null }, header.slice(7).trim(), options);
   }
   return sessionCaller();
 }
 
+/** The context a request's work runs in; a caller still to be confirmed gets a database that confirms it first (db/engine.ts `confirming`). */
 export function contextFor(caller: Caller | null): Ctx {
-  return { db: getDb(), caller };
+  return { db: caller?.confirm ? confirming(getDb(), caller.confirm) : getDb(), caller };
 }
 
 /**

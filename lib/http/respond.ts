@@ -1,6 +1,7 @@
 // The one place typed errors become HTTP responses, and the adapter every /api/v1 route goes through: {"error": {"code", "message", "fields"?, "details"?}},
 // never a stack.
 import "server-only";
+import { isConfirmationFailed } from "@/db/engine";
 import { AppError } from "@/lib/services/errors";
 import type { Caller } from "@/lib/services/context";
 import { requestCaller } from "@/lib/auth/session";
@@ -38,6 +39,14 @@ type RouteContext<P> = { params: Promise<P> };
 export interface RouteOptions {
   /** `json` (the default) or `judgment`: a JSON body within that BODY_LIMITS entry; or a streamed upload's limit and content types. */
   body?: "json" | "judgment" | { maxBytes: () => number; contentTypes: readonly string[] };
+  /**
+   * The annotation loop's routes: a bearer token this process resolved lately acts at once, confirmed
+   * by the handler's own first statement instead of a lookup of its own (lib/services/tokens.ts
+   * `resolveToken`). When that finds the token revoked or its user changed, nothing the handler did
+   * counts and it runs once more with the token looked up afresh. Only for handlers whose work
+   * before their first statement decides nothing they answer with.
+   */
+  provisionalCaller?: boolean;
 }
 
 interface HandlerArgs<P> {
@@ -73,14 +82,27 @@ export function apiRoute<P = Record<string, never>>(handler: (args: HandlerArgs<
       const limit = jsonLimit ?? (body as { maxBytes: () => number }).maxBytes();
       if (write) checkDeclaredLength(request, limit);
       const bearer = /^bearer /i.test(request.headers.get("authorization") ?? "");
-      const caller = await requestCaller(request);
-      if (!caller) throw new AppError("unauthorized", "Sign in or send an API token (Authorization: Bearer <token>).");
+      const unauthorized = () => new AppError("unauthorized", "Sign in or send an API token (Authorization: Bearer <token>).");
+      const caller = await requestCaller(request, { provisional: options.provisionalCaller });
+      if (!caller) throw unauthorized();
       if (write && !bearer) checkCookieWrite(request, typeof body === "string" ? JSON_TYPES : body.contentTypes);
       // A route without dynamic segments gets no params object.
       const params = ((await context?.params) ?? {}) as P;
       if (holdsNul(params)) throw new AppError("not_found", "Not found: the address holds a NUL character, which no id or slug contains.");
       checkQueryText(request);
-      const response = await handler({ request, params, caller, readJson: () => readJsonBody(request, limit) });
+      // (Read once: a handler run again gets the same body.)
+      let json: Promise<unknown> | undefined;
+      const readJson = () => (json ??= readJsonBody(request, limit));
+      let response: Response;
+      try {
+        response = await handler({ request, params, caller, readJson });
+      } catch (e) {
+        if (!isConfirmationFailed(e)) throw e;
+        // The token this process knew is revoked or its user changed: looked up afresh, the handler runs again.
+        const current = await requestCaller(request);
+        if (!current) throw unauthorized();
+        response = await handler({ request, params, caller: current, readJson });
+      }
       // Behind a TLS-terminating proxy next.config.ts adds HSTS from X-Forwarded-Proto; this covers TLS served directly.
       if (request.url.startsWith("https:")) response.headers.set("strict-transport-security", HSTS);
       return response;

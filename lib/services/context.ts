@@ -1,6 +1,6 @@
 // What every service call receives besides its input: the database and who is acting.
 import type { Db } from "@/db/client";
-import type { Engine, Param, Query } from "@/db/engine";
+import type { Confirmation, Engine, Param, Query } from "@/db/engine";
 import type { RoleName } from "@/db/schema/constants";
 import { can, type Scope } from "@/lib/auth/permissions";
 import { AppError } from "./errors";
@@ -9,6 +9,12 @@ export interface Caller {
   userId: number;
   email: string;
   role: RoleName;
+  /**
+   * Set when this caller is what an earlier request read (a bearer token's, resolveToken with
+   * `provisional`): the check its context's database runs with its first statement (db/engine.ts
+   * `confirming`), so a revoked token or a changed user is refused by the very request that would act.
+   */
+  confirm?: Confirmation;
 }
 
 export interface Ctx {

@@ -1,8 +1,8 @@
 // API tokens: created for a user, shown once, stored as a sha256 hash, acting with the user's role.
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { at } from "@/db/engine";
-import { TOKEN_CALLER, TOKEN_INSERT, TOKEN_REVOKE, TOKEN_TOUCH, TOKENS_LIST, type TokenRow } from "@/db/queries/tokens";
+import { at, type Confirmation } from "@/db/engine";
+import { TOKEN_CALLER, TOKEN_INSERT, TOKEN_REVOKE, TOKEN_TOUCH, TOKENS_LIST, type TokenCallerRow, type TokenRow } from "@/db/queries/tokens";
 import { USER_BY_EMAIL } from "@/db/queries/users";
 import { audit } from "./audit";
 import { nowOf, requireScope, type Caller, type Ctx } from "./context";
@@ -53,15 +53,55 @@ export async function revokeToken({ ctx, input }: { ctx: Ctx; input: { id: numbe
 /** How often a token's last use is recorded: recording every use would turn each API read into a write. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-/** The caller a bearer token acts as, or null for an unknown or revoked token or a deactivated user. */
-export async function resolveToken(ctx: Ctx, token: string): Promise<Caller | null> {
-  // Every API request runs this: one statement, and no caching of the answer, so a revoked token is
-  // refused on its very next request whichever instance answers it.
-  const row = await ctx.db.first(TOKEN_CALLER, [hashToken(token)]);
-  if (!row) return null;
+/**
+ * The callers of tokens this process resolved, by hash, with when their use was last recorded: what
+ * a `provisional` resolution answers without a statement, for the request's own write to confirm.
+ * Never an answer on its own: see resolveToken.
+ */
+const resolved = new Map<string, { caller: Caller; touchedAt: number }>();
+const RESOLVED_MAX = 10_000;
+
+/**
+ * The caller a bearer token acts as, or null for an unknown or revoked token or a deactivated user.
+ *
+ * Every API request runs this. Plainly it is one statement, with nothing cached, so a revoked token is
+ * refused on its very next request whichever instance answers it. With `provisional` (the annotation
+ * loop's routes on PostgreSQL, where that statement is a round trip of its own), a token this process
+ * resolved in the last minute answers the caller it had then, carrying `confirm`: the same statement,
+ * which the request's context runs with its first statement, in the same round trip as BEGIN for a
+ * write (db/engine.ts `confirming`). When it finds the token revoked or the user changed, nothing the
+ * request did counts, the entry is dropped, and the route resolves the token again (lib/http/respond.ts).
+ */
+export async function resolveToken(ctx: Ctx, token: string, options: { provisional?: boolean } = {}): Promise<Caller | null> {
+  const hash = hashToken(token);
   const now = nowOf(ctx);
+  const known = options.provisional && ctx.db.kind === "postgres" ? resolved.get(hash) : undefined;
+  // (Past the interval the plain path runs, and records the use.)
+  if (known && now - known.touchedAt <= TOUCH_INTERVAL_MS) {
+    const { caller } = known;
+    const confirm: Confirmation<TokenCallerRow> = {
+      query: TOKEN_CALLER,
+      params: [hash],
+      accept(row) {
+        const same = row !== undefined && row.userId === caller.userId && row.email === caller.email && row.role === caller.role;
+        if (!same) resolved.delete(hash);
+        return same;
+      },
+    };
+    return { ...caller, confirm: confirm as Confirmation };
+  }
+  const row = await ctx.db.first(TOKEN_CALLER, [hash]);
+  if (!row) {
+    resolved.delete(hash);
+    return null;
+  }
+  let touchedAt = row.lastUsedAt ?? now;
   if (!row.lastUsedAt || now - row.lastUsedAt > TOUCH_INTERVAL_MS) {
     await ctx.db.exec(TOKEN_TOUCH, [at(now), row.id, at(now - TOUCH_INTERVAL_MS)]);
+    touchedAt = now;
   }
-  return { userId: row.userId, email: row.email, role: row.role };
+  const caller: Caller = { userId: row.userId, email: row.email, role: row.role };
+  if (resolved.size >= RESOLVED_MAX && !resolved.has(hash)) resolved.clear();
+  resolved.set(hash, { caller, touchedAt });
+  return caller;
 }

@@ -2,7 +2,7 @@
 // nothing, nested savepoints, one at a time), snapshots and streaming.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { defineQuery, dynamicQuery, num, numberPlaceholders, type OpenEngine } from "@/db/engine";
+import { ConfirmationFailed, confirming, defineQuery, dynamicQuery, num, numberPlaceholders, type OpenEngine } from "@/db/engine";
 import { openSqlite } from "@/db/sqlite";
 import { openPostgres } from "@/db/postgres";
 import { createTestDatabase, withPostgres } from "../helpers/postgres";
@@ -179,6 +179,45 @@ describe.each(engines)("engine on %s", (_kind, open) => {
         sent.mockRestore();
       }
     }
+    await engine.exec(CLEAR_FROM, [50]);
+  });
+
+  it("checks a write's confirmation before anything it did counts, with BEGIN on PostgreSQL; a confirming engine checks once", async () => {
+    const ROW = defineQuery(`test.engine.confirmRow.${_kind}`, "select n from t where id = ?", (r) => num(r.n));
+    await engine.exec(INSERT, [80, 5, null]);
+    const confirm = (n: number) => ({ query: ROW, params: [80], accept: (row: unknown) => row === n });
+    // Several rounds: the confirmation is prepared on a connection the first time, then goes with BEGIN.
+    for (let round = 0; round < 4; round++) {
+      // Refused: the statements sent with it (a write ending in the same round trip included) are undone.
+      await expect(engine.write(async (tx) => tx.finish(INSERT, [81, 1, null]), { confirm: confirm(6) as never })).rejects.toBeInstanceOf(ConfirmationFailed);
+      await expect(engine.write(async (tx) => tx.firstOfBoth(INSERT, [81, 1, null], ROW, [81]), { annotator: 9, confirm: confirm(6) as never })).rejects.toBeInstanceOf(ConfirmationFailed);
+      // A write that sends nothing is still checked.
+      await expect(engine.write(async () => 1, { confirm: confirm(6) as never })).rejects.toBeInstanceOf(ConfirmationFailed);
+      expect(await engine.first(ROW, [81])).toBeUndefined();
+      // Accepted: the write goes on.
+      await engine.write(async (tx) => tx.finish(INSERT, [81, 1, null]), { confirm: confirm(5) as never });
+      expect(await engine.first(ROW, [81])).toBe(1);
+      await engine.exec(CLEAR_FROM, [81]);
+    }
+    if (_kind === "postgres") {
+      // Prepared on the connection: the confirmation goes in the first round trip, after BEGIN and the locks, before the statements.
+      const sent = vi.spyOn(pg.Client.prototype, "query");
+      try {
+        const out = await engine.write(async (tx) => tx.firstOfBoth(ROW, [80], ROW, [80]), { annotator: 7, confirm: confirm(5) as never });
+        expect(out).toEqual([5, 5]);
+        expect(String(sent.mock.calls[0][0])).toMatch(/^begin; .*pg_advisory_xact_lock\(\d+, 7\); execute arbiter_\d+\('80'\); execute arbiter_\d+\('80'\); execute arbiter_\d+\('80'\)$/);
+        expect(sent).toHaveBeenCalledTimes(2); // that round trip and COMMIT
+      } finally {
+        sent.mockRestore();
+      }
+    }
+    // A confirming engine: its first statement (here a read) is preceded by the check; refused, nothing answers.
+    await expect(confirming(engine, confirm(6) as never).first(ROW, [80])).rejects.toBeInstanceOf(ConfirmationFailed);
+    const confirmed = confirming(engine, confirm(5) as never);
+    expect(await confirmed.write(async (tx) => tx.first(ROW, [80]))).toBe(5);
+    // Once passed it is not checked again (the row may change after).
+    await engine.exec(defineQuery(`test.engine.confirmBump.${_kind}`, "update t set n = 6 where id = ?"), [80]);
+    expect(await confirmed.first(ROW, [80])).toBe(6);
     await engine.exec(CLEAR_FROM, [50]);
   });
 

@@ -11,4 +11,4 @@ const path = z.object({ id: z.coerce.number().int("must be a whole number").posi
 export const POST = apiRoute<{ id: string }>(async ({ params, caller, readJson }) => {
   const { reason } = parseInput(body, jsonObject(await readJson()));
   return json(await skipAssignment({ ctx: contextFor(caller), input: { id: parseInput(path, params).id, reason } }));
-});
+}, { provisionalCaller: true });

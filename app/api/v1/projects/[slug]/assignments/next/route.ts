@@ -17,4 +17,4 @@ export const POST = apiRoute<{ slug: string }>(async ({ params, caller, readJson
   const { exclude, skills } = parseInput(body, jsonObject(await readJson()));
   const claimed = await claimNext({ ctx: contextFor(caller), input: { slug: params.slug, exclude, skills } });
   return claimed ? json(claimed) : new Response(null, { status: 204 });
-});
+}, { provisionalCaller: true });
