@@ -232,9 +232,14 @@ export function isConfirmationFailed(e: unknown): e is ConfirmationFailed {
   return e instanceof Error && (e as { code?: unknown }).code === "confirmation_failed";
 }
 
+/** Throws ConfirmationFailed unless `row` (the confirmation's first row, decoded) passes. */
+export function requirePassed<R>(confirmation: Confirmation<R>, row: R | undefined): void {
+  if (!confirmation.accept(row)) throw new ConfirmationFailed();
+}
+
 /** Runs a Confirmation as a statement of its own (where it cannot go with BEGIN). */
 export async function confirmWith(db: Pick<Engine, "first">, confirmation: Confirmation): Promise<void> {
-  if (!confirmation.accept(await db.first(confirmation.query, confirmation.params))) throw new ConfirmationFailed();
+  requirePassed(confirmation, await db.first(confirmation.query, confirmation.params));
 }
 
 /**

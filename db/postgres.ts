@@ -34,7 +34,7 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import { ConfirmationFailed, confirmWith, firstOfEachInTurn, inWriteOf, refuseReentry, type Confirmation, type Engine, type WriteOptions, type OpenEngine, type Param, type Query, type Row, type Snapshot, type Statements } from "./engine";
+import { confirmWith, requirePassed, firstOfEachInTurn, inWriteOf, refuseReentry, type Confirmation, type Engine, type WriteOptions, type OpenEngine, type Param, type Query, type Row, type Snapshot, type Statements } from "./engine";
 
 /** The advisory lock every write transaction holds ("arbi"), exclusive or shared; any other number is free for other uses. */
 export const WRITE_LOCK = 0x61726269;
@@ -219,9 +219,7 @@ function transactionOf(client: pg.PoolClient, names: Names, location: string, sh
   let prepared = preparedOn.get(client);
   if (!prepared) preparedOn.set(client, (prepared = new Set()));
   const known = prepared;
-  const check = (result: pg.QueryResult<Row>) => {
-    if (!confirm!.accept(result.rows.length ? confirm!.query.decode(result.rows[0]) : undefined)) throw new ConfirmationFailed();
-  };
+  const check = (result: pg.QueryResult<Row>) => requirePassed(confirm!, result.rows.length ? confirm!.query.decode(result.rows[0]) : undefined);
   const begin = async () => {
     if (state === "committed") throw new Error("write: a statement after the transaction's finish (it committed)");
     if (state === "open") return;

@@ -21,7 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
-import { dynamicQuery, num } from "@/db/engine";
+import { dynamicQuery } from "@/db/engine";
 import { runMigrations } from "@/db/migrate";
 import { countAnnotatorJudgments } from "@/db/queries/importer";
 import { claimNext } from "@/lib/services/assignment";
@@ -33,7 +33,7 @@ import { createProject } from "@/lib/services/projects";
 import { createToken, resolveToken } from "@/lib/services/tokens";
 import { createUser } from "@/lib/services/users";
 import { createTestDatabase, postgresAvailable } from "../helpers/postgres";
-import { cpuMeasurable, cpuSpent, cpuTimes } from "../helpers/process-cpu";
+import { cpuSpent, cpuTimes, postgresBackends } from "../helpers/process-cpu";
 import { insertCandidate, insertItem, insertJudgment } from "../helpers/rows";
 
 const { values: opts } = parseArgs({
@@ -57,9 +57,6 @@ const HISTORY = Number(opts.history);
 if (!Number.isInteger(HISTORY) || HISTORY < 0) fail(`--history must be a whole number (got "${opts.history}")`);
 const ITEMS = 3_000;
 const ANNOTATORS = 32;
-
-// This process's connections on PostgreSQL, whose CPU a step costs the database server.
-const BACKENDS = dynamicQuery("select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'", (r) => num(r.pid));
 
 /** Wall time and CPU per step, summed over the steps timed; with `backends`, their CPU too. */
 class Timing {
@@ -120,7 +117,8 @@ async function main() {
     }
     console.log(`${opts.engine}, ${ITEMS} items, ${ANNOTATORS} annotators with ${HISTORY} judgments each before, ${STEPS} steps of each kind per round, one at a time; Node ${process.version}`);
     for (let round = 1; round <= ROUNDS; round++) {
-      const backends = db.kind === "postgres" && cpuMeasurable ? await db.many(BACKENDS) : [];
+      // This process's connections on PostgreSQL, whose CPU a step costs the database server.
+      const backends = await postgresBackends(db);
       const bare = new Timing(backends);
       const lookup = new Timing(backends);
       const claim = new Timing(backends);

@@ -57,7 +57,7 @@ import { buildRevision, createBenchDatabase, sameMigrations, type BenchDatabase 
 import { ensureBuilt } from "../helpers/build";
 import { startNextServer, stopNextServer, type RunningServer } from "../helpers/next-server";
 import { postgresAvailable } from "../helpers/postgres";
-import { cpuMeasurable, cpuSpent, cpuTimes, withDescendants } from "../helpers/process-cpu";
+import { cpuMeasurable, cpuSpent, cpuTimes, postgresBackends, withDescendants } from "../helpers/process-cpu";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SLUG = "bench";
@@ -260,12 +260,6 @@ const LEASE_FOR_SUBMIT = dynamicQuery(
    from items where id = ? returning id`,
   (r) => num(r.id),
 );
-// The PostgreSQL connections serving the servers: every client backend on the target's database but
-// the one asking (this process's own connections are idle while a kind's round runs).
-const SERVING_BACKENDS = dynamicQuery(
-  "select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()",
-  (r) => num(r.pid),
-);
 const count = (text: string) => dynamicQuery(text, (r) => num(r.n));
 const CHECKS = {
   rows: count("select count(*) as n from judgments"),
@@ -411,7 +405,9 @@ async function startTarget(label: string, mode: SynchronousMode, database: Bench
   // A round of one kind, with the CPU its servers and their PostgreSQL backends spent on it (backends
   // the pool opened during the round are counted from zero).
   const serverPids = () => servers.flatMap((s) => (s.server.pid ? withDescendants(s.server.pid) : []));
-  const backendPids = async () => (ENGINE === "postgres" && cpuMeasurable ? await db.many(SERVING_BACKENDS) : []);
+  // The PostgreSQL connections serving the servers: every one on the target's database but the one
+  // asking (this process's own connections are idle while a kind's round runs).
+  const backendPids = () => postgresBackends(db, { exceptAsking: true });
   const metered = async (c: number, op: (worker: number) => Promise<number>, into: Sample) => {
     const backendsBefore = await backendPids();
     const before = { server: cpuTimes(serverPids()), db: cpuTimes(backendsBefore) };

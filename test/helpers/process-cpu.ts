@@ -5,6 +5,7 @@
 // callers print "-".
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import { dynamicQuery, num, type Engine } from "@/db/engine";
 
 /** CPU seconds used so far by each process that is still running, by pid. */
 export type CpuTimes = Map<number, number>;
@@ -78,6 +79,18 @@ export function withDescendants(pid: number): number[] {
     }
   }
   return out;
+}
+
+const BACKENDS = dynamicQuery("select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'", (r) => num(r.pid));
+const OTHER_BACKENDS = dynamicQuery("select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()", (r) => num(r.pid));
+
+/**
+ * The PostgreSQL connections (server processes) on `db`'s database, to read their CPU; with
+ * `exceptAsking`, all but the one that asks. None where nothing is measured or `db` is not PostgreSQL.
+ */
+export async function postgresBackends(db: Pick<Engine, "kind" | "many">, options: { exceptAsking?: boolean } = {}): Promise<number[]> {
+  if (db.kind !== "postgres" || !cpuMeasurable) return [];
+  return db.many(options.exceptAsking ? OTHER_BACKENDS : BACKENDS);
 }
 
 /** CPU seconds spent between two readings: by the processes of `after`, counting one that started in between from zero. */
