@@ -4,7 +4,7 @@
 //
 //   npx tsx test/bench/claim.bench.ts [--engine sqlite|postgres] [--instances 1|2] [--baseline REV]
 //                                     [--items 20000] [--requests 2000] [--annotators 64] [--build-dir DIR] [--kinds K,…] [--profile DIR] [--synchronous NORMAL,FULL]
-//                                     [--routing required|preferred [--skills 20]]
+//                                     [--routing required|preferred [--skills 20]] [--auth token|session]
 //
 // By default it re-runs itself under the shared build lock (/tmp/arbiter-build.lock) for its whole
 // run and builds the shared .next if it is stale. With --build-dir DIR it copies the sources to DIR
@@ -29,6 +29,11 @@
 // Linux) and, on PostgreSQL, of the backends serving them. Finally it compares the 201
 // answers with the judgment rows to count lost or duplicated judgments.
 //
+// --auth session sends the annotators' claims and submits with a session cookie, as the browser
+// workspace does, instead of a bearer token (the default): each annotator's next-auth session
+// token, signed here with the servers' NEXTAUTH_SECRET as signing in would sign it, so the run needs
+// no sign-ins (which the sign-in throttle would hold back).
+//
 // --baseline REV also builds git revision REV (bench-servers.ts `buildRevision`) and serves it on
 // its own copy of the same generated database; the two take turns round by round, so a noisy
 // machine slows both alike, and it ends with this checkout's req/s against REV's, route by route.
@@ -44,6 +49,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Readable } from "node:stream";
+import { encode } from "next-auth/jwt";
 import { openDatabase, synchronousMode, type Db, type SynchronousMode } from "@/db/client";
 import { at, dynamicQuery, num, type Engine, type EngineKind } from "@/db/engine";
 import { runMigrations } from "@/db/migrate";
@@ -85,6 +91,8 @@ const { values: opts } = parseArgs({
     // Also claim on a copy of the project routed by skill (required or preferred), with this many skills.
     routing: { type: "string" },
     skills: { type: "string", default: "20" },
+    // How the annotators authenticate: a bearer token each, or a browser's session cookie.
+    auth: { type: "string", default: "token" },
   },
 });
 
@@ -114,6 +122,10 @@ const ROUTING = opts.routing as "required" | "preferred" | undefined;
 if (ROUTING && !["required", "preferred"].includes(ROUTING)) fail("--routing must be required or preferred");
 if (ROUTING) KINDS.add("routed");
 const SKILLS = positive("skills", opts.skills);
+const AUTH = opts.auth as "token" | "session";
+if (AUTH !== "token" && AUTH !== "session") fail(`--auth must be token or session (got "${opts.auth}")`);
+/** The servers' auth secret, with which the session cookies of --auth session are signed. */
+const AUTH_SECRET = "bench-secret-bench-secret-bench-secret-0";
 const ROUTED_SLUG = "bench-routed";
 const skillOf = (i: number) => `skill-${i % SKILLS}`;
 const MODES: SynchronousMode[] = opts.synchronous
@@ -122,7 +134,8 @@ const MODES: SynchronousMode[] = opts.synchronous
 
 interface Annotator {
   id: number;
-  token: string;
+  /** The headers its requests authenticate with (--auth). */
+  auth: Record<string, string>;
 }
 
 /** Builds when the sources are newer than the build; returns the folder to serve from. */
@@ -180,8 +193,14 @@ async function generate(db: Db): Promise<Annotator[]> {
     const email = `bench${i}@bench.local`;
     const skills = ROUTING ? [...new Set([skillOf(i), skillOf(i * 3 + 1), skillOf(i * 7 + 2)])].sort() : [];
     const { id } = (await db.first(USER_INSERT, [email, `Bench ${i}`, "annotator", null, JSON.stringify(skills)]))!;
-    const { token } = await createToken({ ctx: system, input: { email } });
-    annotators.push({ id, token });
+    if (AUTH === "token") {
+      const { token } = await createToken({ ctx: system, input: { email } });
+      annotators.push({ id, auth: { authorization: `Bearer ${token}` } });
+    } else {
+      // What signing in puts in the session (lib/auth/options.ts `jwt`): the user id, role and session version.
+      const session = await encode({ token: { sub: String(id), email, uid: id, role: "annotator", sv: 0 }, secret: AUTH_SECRET });
+      annotators.push({ id, auth: { cookie: `next-auth.session-token=${session}` } });
+    }
   }
   return annotators;
 }
@@ -291,17 +310,17 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
  * it fails with ECONNRESET before the server read anything: sent again on a fresh socket (Node's
  * `reusedSocket` pattern). On a loaded machine a pause between rounds is enough for it.
  */
-async function post(baseUrl: string, urlPath: string, token: string | null, body: string): Promise<{ status: number; body: string; ms: number }> {
+async function post(baseUrl: string, urlPath: string, auth: Record<string, string>, body: string): Promise<{ status: number; body: string; ms: number }> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await postOnce(baseUrl, urlPath, token, body);
+      return await postOnce(baseUrl, urlPath, auth, body);
     } catch (e) {
       if (attempt >= 2 || !(e as { reusedSocket?: boolean }).reusedSocket || (e as { code?: string }).code !== "ECONNRESET") throw e;
     }
   }
 }
 
-function postOnce(baseUrl: string, urlPath: string, token: string | null, body: string): Promise<{ status: number; body: string; ms: number }> {
+function postOnce(baseUrl: string, urlPath: string, auth: Record<string, string>, body: string): Promise<{ status: number; body: string; ms: number }> {
   const url = new URL(baseUrl + urlPath);
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
@@ -312,7 +331,7 @@ function postOnce(baseUrl: string, urlPath: string, token: string | null, body: 
         port: url.port,
         path: url.pathname,
         method: "POST",
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...auth },
       },
       (res) => {
         let data = "";
@@ -335,7 +354,7 @@ async function startTarget(label: string, mode: SynchronousMode, database: Bench
         dir: serveDir,
         database: database.target,
         logFile: path.join(logDir, `server-${name}.log`),
-        env: { ARBITER_BENCH: "1", NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0", ARBITER_SQLITE_SYNCHRONOUS: mode },
+        env: { ARBITER_BENCH: "1", NEXTAUTH_SECRET: AUTH_SECRET, ARBITER_SQLITE_SYNCHRONOUS: mode },
         nodeArgs: opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts.profile)}`, `--cpu-prof-name=${name}.cpuprofile`] : [],
       }),
     );
@@ -349,7 +368,7 @@ async function startTarget(label: string, mode: SynchronousMode, database: Bench
   const choice = () => (["A", "B", "tie"] as const)[choiceN++ % 3];
 
   const bare = async (w: number) => {
-    const r = await post(urlOf(w), "/api/bench/insert", null, "");
+    const r = await post(urlOf(w), "/api/bench/insert", {}, "");
     if (r.status !== 201) fail(`bare ${r.status}`);
     return r.ms;
   };
@@ -359,7 +378,7 @@ async function startTarget(label: string, mode: SynchronousMode, database: Bench
   let turn = 0;
   const claimOn = (slug: string) => async (w: number) => {
     const a = annotators[turn++ % annotators.length];
-    const r = await post(urlOf(w), `/api/v1/projects/${slug}/assignments/next`, a.token, "");
+    const r = await post(urlOf(w), `/api/v1/projects/${slug}/assignments/next`, a.auth, "");
     if (r.status !== 200) fail(`claim ${r.status}: ${r.body.slice(0, 120)}`);
     return r.ms;
   };
@@ -392,7 +411,7 @@ async function startTarget(label: string, mode: SynchronousMode, database: Bench
   const submit = (queue: { id: number; a: Annotator }[]) => async (w: number) => {
     const { id: assignmentId, a } = queue.shift()!;
     const body = JSON.stringify({ assignment_id: assignmentId, choice: choice(), client_id: `http-${a.id}-${assignmentId}` });
-    const r = await post(urlOf(w), "/api/v1/judgments", a.token, body);
+    const r = await post(urlOf(w), "/api/v1/judgments", a.auth, body);
     if (r.status === 201) t.created201++;
     else fail(`submit ${r.status}: ${r.body.slice(0, 120)}`);
     return r.ms;
@@ -517,7 +536,7 @@ async function main() {
     agent.destroy();
 
     const pool = ENGINE === "postgres" ? `, pool ${process.env.ARBITER_PG_POOL_SIZE || 10} connections per instance` : "";
-    console.log(`\n${rounds * ROUND} requests per row, in rounds of ${ROUND}; ${INSTANCES} instance(s)${pool}; ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ""}; Node ${process.version}; ${new Date().toISOString()}`);
+    console.log(`\n${rounds * ROUND} requests per row, in rounds of ${ROUND}; ${INSTANCES} instance(s)${pool}; annotators authenticate with ${AUTH === "token" ? "bearer tokens" : "session cookies"}; ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ""}; Node ${process.version}; ${new Date().toISOString()}`);
     let ok = true;
     for (const t of targets) ok = (await report(t, results.get(t)!)) && ok;
     // Each other target against the first (this checkout, first setting), route by route.
