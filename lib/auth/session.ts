@@ -1,5 +1,6 @@
 // Who is calling, for pages, server actions and route handlers: a session cookie or a bearer token.
-// The user's row is read on every call (one primary-key read): a session whose version is behind
+// The user's row is read on every call (one primary-key read; on the annotation loop's routes on
+// PostgreSQL, sent with the request's first statement instead): a session whose version is behind
 // the user's (sign-out, password change, deactivation, role change) is refused at once. This
 // is the request side of auth (next/auth adapters calling the users and tokens services): the
 // import-boundary check counts it with lib/http, above the services.
@@ -15,25 +16,27 @@ import { sessionCallerOf } from "@/lib/services/users";
 import { can, type Scope } from "./permissions";
 import { getAuthOptions } from "./options";
 
-export async function sessionCaller(): Promise<Caller | null> {
+/** `provisional`: see requestCaller. */
+export async function sessionCaller(options: { provisional?: boolean } = {}): Promise<Caller | null> {
   await connection(); // request-time only: the build never opens the database or needs the secret
   const session = await getServerSession(await getAuthOptions());
   const id = session?.user?.id;
   if (!id) return null;
-  return sessionCallerOf(contextFor(null), id, session.user.sv ?? 0);
+  return sessionCallerOf(contextFor(null), id, session.user.sv ?? 0, options);
 }
 
 /**
  * The caller of an API request: `Authorization: Bearer <token>` first, else the session cookie.
- * `provisional`: a token may answer as this process last read it, confirmed by the request's own
- * first statement (resolveToken); only for routes that say so (lib/http/respond.ts).
+ * `provisional`: a token or a session may answer as this process last read it, confirmed by the
+ * request's own first statement (resolveToken, sessionCallerOf); only for routes that say so
+ * (lib/http/respond.ts).
  */
 export async function requestCaller(request: Request, options: { provisional?: boolean } = {}): Promise<Caller | null> {
   const header = request.headers.get("authorization");
   if (header?.toLowerCase().startsWith("bearer ")) {
     return await resolveToken({ db: getDb(), caller: null }, header.slice(7).trim(), options);
   }
-  return sessionCaller();
+  return sessionCaller(options);
 }
 
 /** The context a request's work runs in; a caller still to be confirmed gets a database that confirms it first (db/engine.ts `confirming`). */

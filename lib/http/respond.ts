@@ -40,11 +40,12 @@ export interface RouteOptions {
   /** `json` (the default) or `judgment`: a JSON body within that BODY_LIMITS entry; or a streamed upload's limit and content types. */
   body?: "json" | "judgment" | { maxBytes: () => number; contentTypes: readonly string[] };
   /**
-   * The annotation loop's routes: a bearer token this process resolved lately acts at once, confirmed
-   * by the handler's own first statement instead of a lookup of its own (lib/services/tokens.ts
-   * `resolveToken`). When that finds the token revoked or its user changed, nothing the handler did
-   * counts and it runs once more with the token looked up afresh. Only for handlers whose work
-   * before their first statement decides nothing they answer with.
+   * The annotation loop's routes: a bearer token or a session this process read lately acts at once,
+   * confirmed by the handler's own first statement instead of a read of its own (lib/services/tokens.ts
+   * `resolveToken`, lib/services/users.ts `sessionCallerOf`). When that finds the token revoked, the
+   * session ended or its user changed, nothing the handler did counts and it runs once more with the
+   * caller read afresh. Only for handlers whose work before their first statement decides nothing
+   * they answer with.
    */
   provisionalCaller?: boolean;
 }
@@ -98,7 +99,7 @@ export function apiRoute<P = Record<string, never>>(handler: (args: HandlerArgs<
         response = await handler({ request, params, caller, readJson });
       } catch (e) {
         if (!isConfirmationFailed(e)) throw e;
-        // The token this process knew is revoked or its user changed: looked up afresh, the handler runs again.
+        // The token or session this process knew is revoked or ended, or its user changed: read afresh, the handler runs again.
         const current = await requestCaller(request);
         if (!current) throw unauthorized();
         response = await handler({ request, params, caller: current, readJson });

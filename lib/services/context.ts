@@ -10,9 +10,10 @@ export interface Caller {
   email: string;
   role: RoleName;
   /**
-   * Set when this caller is what an earlier request read (a bearer token's, resolveToken with
-   * `provisional`): the check its context's database runs with its first statement (db/engine.ts
-   * `confirming`), so a revoked token or a changed user is refused by the very request that would act.
+   * Set when this caller is what an earlier request read (a bearer token's or a session's, with
+   * `provisional`: lib/services/remembered-callers.ts): the check its context's database runs with its
+   * first statement (db/engine.ts `confirming`), so a revoked token, an ended session or a changed
+   * user is refused by the very request that would act.
    */
   confirm?: Confirmation;
 }

@@ -1,12 +1,13 @@
 // API tokens: created for a user, shown once, stored as a sha256 hash, acting with the user's role.
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { at, type Confirmation } from "@/db/engine";
-import { TOKEN_CALLER, TOKEN_INSERT, TOKEN_REVOKE, TOKEN_TOUCH, TOKENS_LIST, type TokenCallerRow, type TokenRow } from "@/db/queries/tokens";
+import { at } from "@/db/engine";
+import { TOKEN_CALLER, TOKEN_INSERT, TOKEN_REVOKE, TOKEN_TOUCH, TOKENS_LIST, type TokenRow } from "@/db/queries/tokens";
 import { USER_BY_EMAIL } from "@/db/queries/users";
 import { audit } from "./audit";
 import { nowOf, requireScope, type Caller, type Ctx } from "./context";
 import { fieldError, notFound, parseInput } from "./errors";
+import { RememberedCallers, sameCaller } from "./remembered-callers";
 
 const TOKEN_PREFIX = "arb_";
 
@@ -54,12 +55,11 @@ export async function revokeToken({ ctx, input }: { ctx: Ctx; input: { id: numbe
 const TOUCH_INTERVAL_MS = 60_000;
 
 /**
- * The callers of tokens this process resolved, by hash, with when their use was last recorded: what
- * a `provisional` resolution answers without a statement, for the request's own write to confirm.
+ * The callers of tokens this process resolved, by hash, since their use was last recorded: what a
+ * `provisional` resolution answers without a statement, for the request's own write to confirm.
  * Never an answer on its own: see resolveToken.
  */
-const resolved = new Map<string, { caller: Caller; touchedAt: number }>();
-const RESOLVED_MAX = 10_000;
+const resolved = new RememberedCallers(TOUCH_INTERVAL_MS);
 
 /**
  * The caller a bearer token acts as, or null for an unknown or revoked token or a deactivated user.
@@ -75,24 +75,12 @@ const RESOLVED_MAX = 10_000;
 export async function resolveToken(ctx: Ctx, token: string, options: { provisional?: boolean } = {}): Promise<Caller | null> {
   const hash = hashToken(token);
   const now = nowOf(ctx);
-  const known = options.provisional && ctx.db.kind === "postgres" ? resolved.get(hash) : undefined;
   // (Past the interval the plain path runs, and records the use.)
-  if (known && now - known.touchedAt <= TOUCH_INTERVAL_MS) {
-    const { caller } = known;
-    const confirm: Confirmation<TokenCallerRow> = {
-      query: TOKEN_CALLER,
-      params: [hash],
-      accept(row) {
-        const same = row !== undefined && row.userId === caller.userId && row.email === caller.email && row.role === caller.role;
-        if (!same) resolved.delete(hash);
-        return same;
-      },
-    };
-    return { ...caller, confirm: confirm as Confirmation };
-  }
+  const known = options.provisional && ctx.db.kind === "postgres" ? resolved.recall(hash, now) : undefined;
+  if (known) return resolved.provisional(hash, known, TOKEN_CALLER, [hash], (row) => sameCaller(known, row));
   const row = await ctx.db.first(TOKEN_CALLER, [hash]);
   if (!row) {
-    resolved.delete(hash);
+    resolved.forget(hash);
     return null;
   }
   let touchedAt = row.lastUsedAt ?? now;
@@ -101,7 +89,6 @@ export async function resolveToken(ctx: Ctx, token: string, options: { provision
     touchedAt = now;
   }
   const caller: Caller = { userId: row.userId, email: row.email, role: row.role };
-  if (resolved.size >= RESOLVED_MAX && !resolved.has(hash)) resolved.clear();
-  resolved.set(hash, { caller, touchedAt });
+  resolved.remember(hash, caller, touchedAt);
   return caller;
 }

@@ -21,6 +21,7 @@ import {
   USER_SET_STATUS,
   USER_SKILLS,
   USERS_ALL,
+  type SessionUserRow,
   type UserRow,
 } from "@/db/queries/users";
 import { ROLES, USER_STATUSES } from "@/db/schema/constants";
@@ -28,6 +29,7 @@ import { generatePassword, hashPassword, verifyPassword } from "@/lib/auth/passw
 import { audit } from "./audit";
 import { nowOf, requireCaller, requireScope, type Caller, type Ctx } from "./context";
 import { AppError, conflict, fieldError, notFound, parseInput } from "./errors";
+import { RememberedCallers, sameCaller } from "./remembered-callers";
 import { MAX_SKILLS, readTags } from "@/lib/formats/tags";
 import { FormatError } from "@/lib/formats/errors";
 import { readUsersCsv, type UserCsvError } from "@/lib/formats/users-csv";
@@ -198,15 +200,41 @@ function dummyHash(): Promise<string> {
   return (dummy ??= hashPassword("not-a-real-password"));
 }
 
+/** Whether a session of `sessionVersion` still stands for `user`: there, not external, active, and its version current. */
+function sessionHolds(user: SessionUserRow | undefined, sessionVersion: number): user is SessionUserRow {
+  return user !== undefined && !user.external && user.status === "active" && user.sessionVersion === sessionVersion;
+}
+
+/** How long a session's caller read by this process may stand in for the read (confirmed each time). */
+const SESSION_RECALL_MS = 60_000;
+
+/** The callers of sessions this process read lately, for `provisional` resolutions (see sessionCallerOf). */
+const sessions = new RememberedCallers(SESSION_RECALL_MS);
+
 /**
  * The caller a signed-in session stands for, with the role as stored now, or null when the user is
  * gone, external, deactivated, or the session was issued before their session version last moved
  * (sign-out, password change, deactivation, role change). One primary-key read per request.
+ *
+ * With `provisional` (the annotation loop's routes on PostgreSQL, as for API tokens in resolveToken),
+ * a session this process read in the last minute answers the caller it gave then, carrying that same
+ * read as its confirmation: the request's context runs it with its first statement, in the round trip
+ * of BEGIN (db/engine.ts `confirming`), and a session that no longer holds refuses everything the
+ * request did, so the route reads it afresh (lib/http/respond.ts) and answers 401.
  */
-export async function sessionCallerOf(ctx: Ctx, userId: number, sessionVersion: number): Promise<Caller | null> {
+export async function sessionCallerOf(ctx: Ctx, userId: number, sessionVersion: number, options: { provisional?: boolean } = {}): Promise<Caller | null> {
+  const key = `${ctx.db.location}\u0000${userId}\u0000${sessionVersion}`;
+  const now = nowOf(ctx);
+  const known = options.provisional && ctx.db.kind === "postgres" ? sessions.recall(key, now) : undefined;
+  if (known) return sessions.provisional(key, known, SESSION_USER, [userId], (row) => sessionHolds(row, sessionVersion) && sameCaller(known, { ...row, userId: row.id }));
   const user = await ctx.db.first(SESSION_USER, [userId]);
-  if (!user || user.external || user.status !== "active" || user.sessionVersion !== sessionVersion) return null;
-  return { userId: user.id, email: user.email, role: user.role };
+  if (!sessionHolds(user, sessionVersion)) {
+    sessions.forget(key);
+    return null;
+  }
+  const caller: Caller = { userId: user.id, email: user.email, role: user.role };
+  if (ctx.db.kind === "postgres") sessions.remember(key, caller, now);
+  return caller;
 }
 
 /** Signing out ends this session and every other one of the user's: the version moves on. */
