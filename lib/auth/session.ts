@@ -5,7 +5,7 @@
 // is the request side of auth (next/auth adapters calling the users and tokens services): the
 // import-boundary check counts it with lib/http, above the services.
 import "server-only";
-import { getServerSession } from "next-auth";
+import { cookies } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { connection } from "next/server";
 import { getDb } from "@/db/client";
@@ -15,14 +15,17 @@ import { resolveToken } from "@/lib/services/tokens";
 import { sessionCallerOf } from "@/lib/services/users";
 import { can, type Scope } from "./permissions";
 import { getAuthOptions } from "./options";
+import { openSessionToken, sessionTokenOf } from "./session-token";
 
 /** `provisional`: see requestCaller. */
 export async function sessionCaller(options: { provisional?: boolean } = {}): Promise<Caller | null> {
   await connection(); // request-time only: the build never opens the database or needs the secret
-  const session = await getServerSession(await getAuthOptions());
-  const id = session?.user?.id;
-  if (!id) return null;
-  return sessionCallerOf(contextFor(null), id, session.user.sv ?? 0, options);
+  const { secret } = await getAuthOptions();
+  if (!secret) throw new Error("No auth secret: getAuthOptions always resolves one (lib/auth/secret.ts).");
+  const token = sessionTokenOf(await cookies());
+  const claims = token ? await openSessionToken(token, secret) : null;
+  if (!claims) return null;
+  return sessionCallerOf(contextFor(null), claims.userId, claims.sessionVersion, options);
 }
 
 /**
