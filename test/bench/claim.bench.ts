@@ -9,9 +9,9 @@
 // By default it re-runs itself under the shared build lock (/tmp/arbiter-build.lock) for its whole
 // run and builds the shared .next if it is stale. With --build-dir DIR it copies the sources to DIR
 // and builds and serves that private copy instead, leaving the shared .next alone (no lock needed).
-// It generates a database (one project, overlap 3, N items, 64 annotators with Bearer tokens): a
-// SQLite file, or with --engine postgres a fresh database on the PostgreSQL test server
-// (ARBITER_TEST_DATABASE_URL, default the local one). It starts `next start` on 127.0.0.1 with
+// It generates a database (one project, overlap 3, N items, 64 annotators with bearer tokens, or
+// with sessions under --auth session): a SQLite file, or with --engine postgres a fresh database on
+// the PostgreSQL test server (ARBITER_TEST_DATABASE_URL, default the local one). It starts `next start` on 127.0.0.1 with
 // ARBITER_BENCH=1 (--instances 2: two processes on the same database, the connections split between
 // them), and at 16 and 32 concurrent keep-alive connections runs, in rounds of one request per
 // annotator that take turns, a bounded number of requests of each kind:
