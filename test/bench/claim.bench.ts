@@ -4,7 +4,7 @@
 //
 //   npx tsx test/bench/claim.bench.ts [--engine sqlite|postgres] [--instances 1|2] [--baseline REV]
 //                                     [--items 20000] [--requests 2000] [--annotators 64] [--build-dir DIR] [--kinds K,…] [--profile DIR] [--synchronous NORMAL,FULL]
-//                                     [--routing required|preferred [--skills 20]] [--auth token|session]
+//                                     [--routing required|preferred [--skills 20]] [--auth token|session] [--connections 16,32]
 //
 // By default it re-runs itself under the shared build lock (/tmp/arbiter-build.lock) for its whole
 // run and builds the shared .next if it is stale. With --build-dir DIR it copies the sources to DIR
@@ -91,6 +91,8 @@ const { values: opts } = parseArgs({
     // Also claim on a copy of the project routed by skill (required or preferred), with this many skills.
     routing: { type: "string" },
     skills: { type: "string", default: "20" },
+    // The numbers of concurrent connections to measure at, each in turn (one alone, e.g. to profile it).
+    connections: { type: "string", default: "16,32" },
     // How the annotators authenticate: a bearer token each, or a browser's session cookie.
     auth: { type: "string", default: "token" },
   },
@@ -115,7 +117,7 @@ const positive = (flag: string, raw: string) => {
 const ITEMS = positive("items", opts.items);
 const REQUESTS = positive("requests", opts.requests);
 const ANNOTATORS = positive("annotators", opts.annotators);
-const CONCURRENCY = [16, 32];
+const CONCURRENCY = opts.connections.split(",").map((c) => positive("connections", c));
 const KINDS = new Set(opts.kinds.split(","));
 for (const k of KINDS) if (!["bare", "claim", "submit"].includes(k)) fail(`--kinds: unknown kind "${k}" (bare, claim, submit)`);
 const ROUTING = opts.routing as "required" | "preferred" | undefined;
