@@ -13,7 +13,7 @@
 // with sessions under --auth session): a SQLite file, or with --engine postgres a fresh database on
 // the PostgreSQL test server (ARBITER_TEST_DATABASE_URL, default the local one). It starts `next start` on 127.0.0.1 with
 // ARBITER_BENCH=1 (--instances 2: two processes on the same database, the connections split between
-// them), and at 16 and 32 concurrent keep-alive connections runs, in rounds of one request per
+// them), and at 16 and 32 concurrent keep-alive connections (--connections) runs, in rounds of one request per
 // annotator that take turns, a bounded number of requests of each kind:
 //   bare    POST /api/bench/insert
 //   claim   POST /api/v1/projects/{slug}/assignments/next  (between rounds this process judges the open
