@@ -4,7 +4,7 @@
 // a read in a round trip of its own. A remembered caller is never an answer on its own: it always
 // travels with the statement that would have read it, and a row that no longer matches refuses the
 // request's work and forgets the entry (lib/http/respond.ts then reads the caller afresh).
-import type { Confirmation, Query } from "@/db/engine";
+import type { Confirmation, Engine, Query } from "@/db/engine";
 import type { Caller } from "./context";
 
 /** Entries kept at most; past it the memory starts over (each entry is a read saved, nothing more). */
@@ -16,13 +16,20 @@ export class RememberedCallers {
   /** `maxAgeMs`: how long after `since` (remember's) an entry may still stand in for a read. */
   constructor(private readonly maxAgeMs: number) {}
 
-  /** The caller remembered under `key` no longer than maxAgeMs before `now`, not yet confirmed. */
-  recall(key: string, now: number): Caller | undefined {
+  /**
+   * The caller remembered under `key` no longer than maxAgeMs before `now`, not yet confirmed; only
+   * for a `provisional` resolution on PostgreSQL, where the read it stands in for is a round trip of
+   * its own (on SQLite the read is in process, and a remembered caller would save nothing).
+   */
+  recall(db: Pick<Engine, "kind">, key: string, now: number, provisional: boolean | undefined): Caller | undefined {
+    if (!provisional || db.kind !== "postgres") return undefined;
     const entry = this.entries.get(key);
     return entry && now - entry.since <= this.maxAgeMs ? entry.caller : undefined;
   }
 
-  remember(key: string, caller: Caller, since: number): void {
+  /** Keeps `caller`, read from `db` at `since`, for recall (on PostgreSQL only: see recall). */
+  remember(db: Pick<Engine, "kind">, key: string, caller: Caller, since: number): void {
+    if (db.kind !== "postgres") return;
     if (this.entries.size >= MAX_ENTRIES && !this.entries.has(key)) this.entries.clear();
     this.entries.set(key, { caller, since });
   }

@@ -76,7 +76,7 @@ export async function resolveToken(ctx: Ctx, token: string, options: { provision
   const hash = hashToken(token);
   const now = nowOf(ctx);
   // (Past the interval the plain path runs, and records the use.)
-  const known = options.provisional && ctx.db.kind === "postgres" ? resolved.recall(hash, now) : undefined;
+  const known = resolved.recall(ctx.db, hash, now, options.provisional);
   if (known) return resolved.provisional(hash, known, TOKEN_CALLER, [hash], (row) => sameCaller(known, row));
   const row = await ctx.db.first(TOKEN_CALLER, [hash]);
   if (!row) {
@@ -89,6 +89,6 @@ export async function resolveToken(ctx: Ctx, token: string, options: { provision
     touchedAt = now;
   }
   const caller: Caller = { userId: row.userId, email: row.email, role: row.role };
-  resolved.remember(hash, caller, touchedAt);
+  resolved.remember(ctx.db, hash, caller, touchedAt);
   return caller;
 }

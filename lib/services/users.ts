@@ -225,7 +225,7 @@ const sessions = new RememberedCallers(SESSION_RECALL_MS);
 export async function sessionCallerOf(ctx: Ctx, userId: number, sessionVersion: number, options: { provisional?: boolean } = {}): Promise<Caller | null> {
   const key = `${ctx.db.location}\u0000${userId}\u0000${sessionVersion}`;
   const now = nowOf(ctx);
-  const known = options.provisional && ctx.db.kind === "postgres" ? sessions.recall(key, now) : undefined;
+  const known = sessions.recall(ctx.db, key, now, options.provisional);
   if (known) return sessions.provisional(key, known, SESSION_USER, [userId], (row) => sessionHolds(row, sessionVersion) && sameCaller(known, { ...row, userId: row.id }));
   const user = await ctx.db.first(SESSION_USER, [userId]);
   if (!sessionHolds(user, sessionVersion)) {
@@ -233,7 +233,7 @@ export async function sessionCallerOf(ctx: Ctx, userId: number, sessionVersion: 
     return null;
   }
   const caller: Caller = { userId: user.id, email: user.email, role: user.role };
-  if (ctx.db.kind === "postgres") sessions.remember(key, caller, now);
+  sessions.remember(ctx.db, key, caller, now);
   return caller;
 }
 
