@@ -462,19 +462,39 @@ async function shownClaim(db: Statements, { project, assignmentId, shown }: Clai
 // Project-wide counts shown beside each assignment are display figures: recomputing them (a scan of the
 // project's items) on every claim would cost more than the claim itself, so they are kept for a second.
 // They may lag a second behind writes of this or another instance, as a figure on screen does anyway.
-const countsCache = new Map<string, { at: number; items: number; complete_items: number }>();
+// One read per project at a time: the claims that find the figures stale while that read runs show the
+// figures they had (or, with none yet, wait for that read) instead of each scanning the items again. (On
+// PostgreSQL, where claims run alongside each other, every claim finishing during the scan used to start
+// one of its own: a dozen scans per second at 300 claims a second, a third of a claim's database time.)
+interface ProjectCounts {
+  items: number;
+  complete_items: number;
+}
+const countsCache = new Map<string, { at: number; counts: ProjectCounts }>();
+const countsReads = new Map<string, Promise<ProjectCounts>>();
 const COUNTS_TTL_MS = 1000;
 
-async function projectCounts(db: Statements, project: Pick<ClaimProject, "id"> & OverlapSettings): Promise<{ items: number; complete_items: number }> {
+async function projectCounts(db: Statements, project: Pick<ClaimProject, "id"> & OverlapSettings): Promise<ProjectCounts> {
   const base = baseOverlap(project);
   const key = `${db.location}\u0000${project.id}\u0000${base}`;
-  const now = Date.now();
-  const hit = countsCache.get(key);
-  if (hit && now - hit.at < COUNTS_TTL_MS) return { items: hit.items, complete_items: hit.complete_items };
-  const row = (await db.first(PROJECT_COUNTS, [base, project.id]))!;
-  if (countsCache.size > 1000) countsCache.clear();
-  countsCache.set(key, { at: now, items: row.items, complete_items: row.complete });
-  return { items: row.items, complete_items: row.complete };
+  const kept = countsCache.get(key);
+  if (kept && Date.now() - kept.at < COUNTS_TTL_MS) return kept.counts;
+  const running = countsReads.get(key);
+  if (running) return kept?.counts ?? running;
+  const read = (async () => {
+    try {
+      const readAt = Date.now();
+      const row = (await db.first(PROJECT_COUNTS, [base, project.id]))!;
+      const counts = { items: row.items, complete_items: row.complete };
+      if (countsCache.size > 1000) countsCache.clear();
+      countsCache.set(key, { at: readAt, counts });
+      return counts;
+    } finally {
+      countsReads.delete(key);
+    }
+  })();
+  countsReads.set(key, read);
+  return read;
 }
 
 // The helpers below run inside the judgment service's write transaction, on its `tx`.

@@ -10,6 +10,7 @@ import type { RoleName } from "@/db/schema/constants";
 import type { Verdict } from "@/lib/formats/verdict";
 import { tagKey } from "@/lib/formats/tags";
 import { adaptiveFiguresOf, retargetItem, retargetProject, simulateOverlap } from "@/lib/services/adaptive";
+import { PROJECT_COUNTS } from "@/db/queries/assignment";
 import { claimNext, closeLease, freeSeats, goldStandings, leaseToJudge, ownAssignment, type Claim } from "@/lib/services/assignment";
 import type { Ctx } from "@/lib/services/context";
 import { submitJudgment } from "@/lib/services/judgments";
@@ -286,6 +287,30 @@ describe.each(ENGINES)("claiming on %s", (kind: EngineKind) => {
       expect(await claimNext({ ctx: { ...a, now: later.now }, input: { slug: p.slug } })).toBeNull();
       expect((await freeSeats(t.db, first.item.id, 1, a.caller.userId, Date.now() + 2 * 60_000))).toBe(0);
       expect((await freeSeats(t.db, first.item.id, 1, b.caller.userId, Date.now() + 2 * 60_000))).toBe(1);
+    });
+
+    it("reads a project's counts once for claims finishing together, and shows them a second old at most", async () => {
+      const p = await project({ overlap: 1 }, Array.from({ length: 30 }, () => ({})));
+      const annotators = await Promise.all(Array.from({ length: 12 }, () => user()));
+      const reads = vi.spyOn(t.db, "first");
+      const countReads = () => reads.mock.calls.filter(([q]) => q === PROJECT_COUNTS).length;
+      // Twelve claims at once on a project no claim has shown yet: one read of its counts, shown by all.
+      const first = await Promise.all(annotators.map((a) => claimNext({ ctx: a, input: { slug: p.slug } })));
+      expect(countReads()).toBe(1);
+      for (const c of first) expect(c!.progress).toEqual({ judged: 0, items: 30, complete_items: 0 });
+      for (const [i, c] of first.slice(0, 5).entries()) await judge(annotators[i], c!, "A");
+      // Within the second the figures stand; after it, claims finishing together read them once again.
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 1500 });
+      try {
+        const second = await Promise.all(annotators.slice(0, 5).map((a) => claimNext({ ctx: a, input: { slug: p.slug } })));
+        expect(countReads()).toBe(2);
+        for (const c of second) expect([0, 5]).toContain(c!.progress.complete_items);
+        const after = (await claimNext({ ctx: annotators[11], input: { slug: p.slug } }))!;
+        expect(after.progress).toEqual({ judged: 0, items: 30, complete_items: 5 });
+        expect(countReads()).toBe(2);
+      } finally {
+        vi.useRealTimers();
+      }
     });
   });
 
