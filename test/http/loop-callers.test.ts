@@ -41,18 +41,28 @@ const claim = (auth: Auth) => api(`/api/v1/projects/${SLUG}/assignments/next`, {
 const submit = (auth: Auth, assignmentId: number) => api("/api/v1/judgments", { method: "POST", ...auth, headers: JSON_TYPE, body: JSON.stringify({ assignment_id: assignmentId, choice: "A" }) });
 const skip = (auth: Auth, assignmentId: number) => api(`/api/v1/assignments/${assignmentId}/skip`, { method: "POST", ...auth, headers: JSON_TYPE, body: "{}" });
 
+/** The assignment a claim answered with (it must have answered 200). */
+async function leaseOf(res: Response): Promise<number> {
+  expect(res.status).toBe(200);
+  return (await res.json()).assignment.id as number;
+}
+
+/** Every one of `responses` refused the caller: 401, code `unauthorized`. */
+async function expectUnauthorized(responses: Response[]): Promise<void> {
+  for (const res of responses) {
+    expect(res.status, res.url).toBe(401);
+    expect((await res.json()).error.code).toBe("unauthorized");
+  }
+}
+
 /**
  * The loop as the workspace runs it (claim, submit, claim, and a reload claiming again), so the server
  * has read the caller; answers the lease held at the end.
  */
 async function holdingLease(auth: Auth): Promise<number> {
-  const first = await claim(auth);
-  expect(first.status).toBe(200);
-  expect((await submit(auth, (await first.json()).assignment.id)).status).toBe(201);
-  const second = await claim(auth);
-  expect(second.status).toBe(200);
-  const held = (await second.json()).assignment.id as number;
-  expect((await (await claim(auth)).json()).assignment.id).toBe(held);
+  expect((await submit(auth, await leaseOf(await claim(auth)))).status).toBe(201);
+  const held = await leaseOf(await claim(auth));
+  expect(await leaseOf(await claim(auth))).toBe(held);
   return held;
 }
 
@@ -66,30 +76,22 @@ describe("a token on the annotation loop's routes", () => {
       const [{ id }] = await listTokens({ ctx, input: { email } });
       await revokeToken({ ctx, input: { id } });
     });
-    for (const res of [await claim(token), await submit(token, held), await skip(token, held)]) {
-      expect(res.status, res.url).toBe(401);
-      expect((await res.json()).error.code).toBe("unauthorized");
-    }
+    await expectUnauthorized([await claim(token), await submit(token, held), await skip(token, held)]);
     // The lease is as it was: neither judged nor skipped, and no new one was made.
     const again = { token: (await withSystemCtx(async (ctx) => createToken({ ctx, input: { email, name: "again" } }))).token };
-    const back = await claim(again);
-    expect((await back.json()).assignment.id).toBe(held);
+    expect(await leaseOf(await claim(again))).toBe(held);
     expect((await submit(again, held)).status).toBe(201);
   });
 
   it("is refused at once while its user is deactivated, and works again when they are reactivated", async () => {
     const { email, token: t } = await newAnnotator("paused");
     const token = { token: t };
-    const first = await claim(token);
-    expect(first.status).toBe(200);
-    const held = (await first.json()).assignment.id as number;
+    const held = await leaseOf(await claim(token));
     await withSystemCtx((ctx) => setUserStatus({ ctx, input: { email, status: "deactivated" } }));
     expect((await claim(token)).status).toBe(401);
     expect((await skip(token, held)).status).toBe(401);
     await withSystemCtx((ctx) => setUserStatus({ ctx, input: { email, status: "active" } }));
-    const back = await claim(token);
-    expect(back.status).toBe(200);
-    expect((await back.json()).assignment.id).toBe(held);
+    expect(await leaseOf(await claim(token))).toBe(held);
     expect((await skip(token, held)).status).toBe(200);
   });
 });
@@ -109,22 +111,17 @@ describe("a session on the annotation loop's routes", () => {
 
     // Signing out (in another tab, say) ends every session of the user, this cookie's included.
     await signOut(await login(email, PASSWORD));
-    for (const res of [await claim(cookie), await submit(cookie, held), await skip(cookie, held)]) {
-      expect(res.status, res.url).toBe(401);
-      expect((await res.json()).error.code).toBe("unauthorized");
-    }
+    await expectUnauthorized([await claim(cookie), await submit(cookie, held), await skip(cookie, held)]);
     // The lease is as it was: neither judged nor skipped, and no new one was made.
     const again = { cookie: await login(email, PASSWORD) };
-    expect((await (await claim(again)).json()).assignment.id).toBe(held);
+    expect(await leaseOf(await claim(again))).toBe(held);
     expect((await submit(again, held)).status).toBe(201);
   });
 
   it("is refused at once while its user is deactivated; signed in again once reactivated, the lease is still theirs", async () => {
     const { email } = await newAnnotator("paused-session");
     const cookie = { cookie: await login(email, PASSWORD) };
-    const first = await claim(cookie);
-    expect(first.status).toBe(200);
-    const held = (await first.json()).assignment.id as number;
+    const held = await leaseOf(await claim(cookie));
     await withSystemCtx((ctx) => setUserStatus({ ctx, input: { email, status: "deactivated" } }));
     expect((await claim(cookie)).status).toBe(401);
     expect((await submit(cookie, held)).status).toBe(401);
@@ -133,9 +130,7 @@ describe("a session on the annotation loop's routes", () => {
     // (Deactivation ended the session: the old cookie stays refused.)
     expect((await claim(cookie)).status).toBe(401);
     const again = { cookie: await login(email, PASSWORD) };
-    const back = await claim(again);
-    expect(back.status).toBe(200);
-    expect((await back.json()).assignment.id).toBe(held);
+    expect(await leaseOf(await claim(again))).toBe(held);
     expect((await skip(again, held)).status).toBe(200);
   });
 });
